@@ -45,14 +45,31 @@ class Observations:
     staffed: np.ndarray
     scheduled: np.ndarray
 
+    @classmethod
+    def empty(cls, n_calls: int, n_groups: int, n_intervals: int) -> Observations:
+        """Arrays for ``n_calls`` calls, every outcome still unknown (-1)."""
+        return cls(
+            call_type=np.zeros(n_calls, dtype=np.int32),
+            arrival=np.zeros(n_calls),
+            offered=np.full(n_calls, np.nan),
+            outcome=np.full(n_calls, -1, dtype=np.int8),
+            wait=np.full(n_calls, np.nan),
+            talk=np.zeros(n_calls),
+            wrap=np.zeros(n_calls),
+            group=np.full(n_calls, -1, dtype=np.int32),
+            staffed=np.zeros((n_groups, n_intervals)),
+            scheduled=np.zeros((n_groups, n_intervals)),
+        )
+
     @property
     def n_calls(self) -> int:
         return int(self.arrival.shape[0])
 
     def check_conservation(self) -> None:
         """Every arrival ends blocked, answered or abandoned — checked on every run."""
-        counts = np.bincount(self.outcome.astype(np.int64), minlength=3)
-        if counts.sum() != self.n_calls or counts.size != 3:
+        known = (self.outcome >= BLOCKED) & (self.outcome <= ABANDONED)
+        counts = np.bincount(self.outcome[known].astype(np.int64), minlength=3)
+        if counts.sum() != self.n_calls:
             raise AssertionError(
                 f"conservation violated: {self.n_calls} arrivals but outcomes {counts.tolist()}"
             )

@@ -1,7 +1,7 @@
 """Scenario: the YAML file a planner writes, loaded into validated plain data."""
 
 from ccsim.scenario.errors import ScenarioError
-from ccsim.scenario.load import load_scenario, parse_scenario
+from ccsim.scenario.load import load_scenario, parse_scenario, scenario_from_dict
 from ccsim.scenario.model import (
     AgentGroup,
     CallType,
@@ -23,4 +23,5 @@ __all__ = [
     "ServiceLevel",
     "load_scenario",
     "parse_scenario",
+    "scenario_from_dict",
 ]

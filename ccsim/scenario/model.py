@@ -123,6 +123,10 @@ class CallType:
     handle_time: Distribution
     wrap_up: Distribution | None = None
     patience: Distribution | None = None
+    #: Forecast AHT (seconds) per interval, ``None`` where not given. A call's
+    #: handle time is the ``handle_time`` draw rescaled to its interval's AHT,
+    #: so the shape (cv) stays that of the distribution.
+    aht: tuple[float | None, ...] | None = None
 
 
 @dataclass(frozen=True)
@@ -154,6 +158,7 @@ class Scenario:
     trunks: int | None = None
     costs: Costs = field(default_factory=Costs)
     source: str | None = None  # the file it was loaded from, for messages
+    description: str | None = None
 
     def call_type_index(self, name: str) -> int:
         return [c.name for c in self.call_types].index(name)

@@ -1,0 +1,128 @@
+"""Batched random draws, compiled with numba.
+
+The kernels never create or seed a generator: they take a ``numpy.random.Generator``
+(from `ccsim.streams`) as an argument and call its methods, which numba compiles to
+the same algorithms numpy uses. A kernel therefore gives bit for bit the numbers the
+generator's own methods would (``rng.exponential(mean, n)``, ``rng.gamma(shape,
+scale, n)``, ``rng.choice(values, n)``, ...) and leaves the generator advanced the
+same way, so results do not depend on whether a draw ran compiled or not.
+
+Public functions are the thin Python wrappers `sample` and `poisson_arrivals`; they
+check their inputs and pass plain scalars and arrays to the kernels.
+"""
+
+from __future__ import annotations
+
+import operator
+
+import numpy as np
+from numba import njit
+
+from ccsim.scenario.model import Distribution
+
+__all__ = ["poisson_arrivals", "sample"]
+
+# Kind codes, in DIST_KINDS order (the kernel dispatches on the integer). Literals, not
+# DIST_KINDS.index(...): numba freezes globals into its on-disk cache, which is keyed on
+# this file only. tests/test_draws.py checks they match DIST_KINDS.
+EXPONENTIAL, DETERMINISTIC, LOGNORMAL, GAMMA, WEIBULL, UNIFORM, EMPIRICAL = range(7)
+
+
+@njit(cache=True)
+def _sample(rng, code, p0, p1, values, n):
+    """``n`` draws of distribution ``code`` with canonical parameters ``(p0, p1)``.
+
+    One loop per kind, so the kind test is not repeated per draw. ``values`` is the
+    empirical sample (unused, and may be empty, for the other kinds).
+    """
+    out = np.empty(n, dtype=np.float64)
+    if code == EXPONENTIAL:  # p0 = mean
+        for i in range(n):
+            out[i] = rng.exponential(p0)
+    elif code == DETERMINISTIC:  # p0 = value; consumes no random numbers
+        out[:] = p0
+    elif code == LOGNORMAL:  # p0, p1 = mu, sigma of the underlying normal
+        for i in range(n):
+            out[i] = rng.lognormal(p0, p1)
+    elif code == GAMMA:  # p0, p1 = shape, scale (numpy's gamma() is exactly this)
+        for i in range(n):
+            out[i] = rng.standard_gamma(p0) * p1
+    elif code == WEIBULL:  # p0, p1 = shape k, scale lambda
+        for i in range(n):
+            out[i] = p1 * rng.weibull(p0)
+    elif code == UNIFORM:  # p0, p1 = low, high
+        for i in range(n):
+            out[i] = rng.uniform(p0, p1)
+    elif code == EMPIRICAL:  # uniform with replacement, as rng.choice(values, n)
+        m = values.shape[0]
+        for i in range(n):
+            out[i] = values[rng.integers(0, m)]
+    else:
+        raise ValueError("unknown distribution code")
+    return out
+
+
+def sample(rng: np.random.Generator, dist: Distribution, n: int) -> np.ndarray:
+    """``n`` independent draws of ``dist`` from ``rng``, as a float64 array."""
+    n = operator.index(n)
+    if n < 0:
+        raise ValueError(f"number of draws must be >= 0, got {n}")
+    params = tuple(float(p) for p in dist.params) + (0.0, 0.0)
+    values = np.ascontiguousarray(dist.values, dtype=np.float64)
+    if dist.kind == "empirical" and values.shape[0] == 0:
+        raise ValueError("an empirical distribution needs at least one value")
+    return _sample(rng, dist.code, params[0], params[1], values, n)
+
+
+@njit(cache=True)
+def _poisson_arrivals(rng, rates, start, interval):
+    """Arrival times of a Poisson process with rate ``rates[i]`` on interval ``i``.
+
+    Exact, not thinned: given N ~ Poisson(rate * interval) arrivals in an interval,
+    their times are N sorted independent uniforms on it. Intervals are drawn one after
+    the other (count, then its times), so a change to a later interval's rate leaves
+    the earlier intervals' arrivals unchanged.
+    """
+    expected = 0.0
+    for i in range(rates.shape[0]):
+        expected += rates[i] * interval
+    out = np.empty(int(expected + 10.0 * np.sqrt(expected)) + 16, dtype=np.float64)
+    total = 0
+    for i in range(rates.shape[0]):
+        mean = rates[i] * interval
+        if mean <= 0.0:
+            continue  # no calls, and no random numbers consumed
+        k = rng.poisson(mean)
+        if total + k > out.shape[0]:  # rare: grow the buffer
+            bigger = np.empty(2 * (total + k), dtype=np.float64)
+            bigger[:total] = out[:total]
+            out = bigger
+        u = np.empty(k, dtype=np.float64)
+        for j in range(k):
+            u[j] = rng.random()
+        u.sort()
+        a = start + i * interval
+        b = start + (i + 1) * interval
+        last = np.nextafter(b, a)  # a + u * interval may round up to b itself
+        for j in range(k):
+            out[total + j] = min(a + u[j] * interval, last)
+        total += k
+    return out[:total].copy()
+
+
+def poisson_arrivals(
+    rng: np.random.Generator, rates: np.ndarray, start: float, interval: float
+) -> np.ndarray:
+    """Sorted arrival times of a piecewise-constant-rate Poisson process.
+
+    Interval ``i`` is ``[start + i*interval, start + (i+1)*interval)`` with rate
+    ``rates[i]`` (calls per second). Returns float64 times in seconds.
+    """
+    rates = np.ascontiguousarray(rates, dtype=np.float64)
+    if rates.ndim != 1:
+        raise ValueError(f"rates must be one-dimensional, got shape {rates.shape}")
+    if not np.all(np.isfinite(rates)) or np.any(rates < 0):
+        raise ValueError("rates must be finite and >= 0")
+    if not interval > 0:
+        raise ValueError(f"interval must be > 0, got {interval}")
+    return _poisson_arrivals(rng, rates, float(start), float(interval))

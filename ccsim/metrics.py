@@ -1,0 +1,448 @@
+"""KPIs of a replication, and their means and confidence intervals over replications.
+
+Everything is computed from `Observations` alone (design.md, section 2), vectorised
+over calls. Conventions:
+
+- A call belongs to the planning interval in which it was *offered* to its queue;
+  a blocked call (never offered) to the interval of its arrival. The index is
+  ``floor((t - start) / interval)`` clamped to ``[0, n - 1]``.
+- Warm-up: the day (``summary``), ``by_call_type`` and ``by_agent_group`` leave out
+  calls attributed before ``start + warmup`` and agent time before it;
+  ``by_interval`` lists every interval.
+- "Within T" means ``wait <= T``. A ratio with a zero denominator is NaN.
+- Agent busy time of an answered call is ``[offered + wait, offered + wait + talk +
+  wrap]``, split exactly across intervals and clipped to the horizon (the drain
+  after ``end`` is not counted).
+"""
+
+from __future__ import annotations
+
+import math
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+from scipy import stats
+
+from ccsim.observations import ABANDONED, ANSWERED, BLOCKED, Observations
+from ccsim.units import format_clock
+
+if TYPE_CHECKING:
+    from ccsim.scenario.model import Horizon, Scenario
+
+__all__ = [
+    "CALL_KPIS",
+    "COST_KPIS",
+    "GROUP_KPIS",
+    "STAFF_KPIS",
+    "per_replication_table",
+    "replication_kpis",
+    "summarize",
+    "t_interval",
+]
+
+#: KPIs of calls: in ``summary``, each ``by_interval`` entry and each call type.
+CALL_KPIS: tuple[str, ...] = (
+    "offered",
+    "answered",
+    "abandoned",
+    "blocked",
+    "service_level",
+    "sl_offered",
+    "sl_answered",
+    "sl_exclude_short_abandons",
+    "sl_short_abandons_as_met",
+    "asa_s",
+    "abandon_time_s",
+    "abandon_rate",
+    "aht_s",
+    "wait_p50_s",
+    "wait_p90_s",
+    "wait_p95_s",
+    "max_queue",
+)
+#: KPIs of agents: in ``summary``, each ``by_interval`` entry and each agent group.
+STAFF_KPIS: tuple[str, ...] = (
+    "occupancy",
+    "utilization",
+    "staffed_hours",
+    "scheduled_hours",
+    "busy_hours",
+)
+#: Extra KPIs of an agent group (calls it handled).
+GROUP_KPIS: tuple[str, ...] = ("answered", "aht_s")
+#: Cost KPIs, in ``summary`` only.
+COST_KPIS: tuple[str, ...] = ("agent_cost", "telecom_cost", "cost", "cost_per_call")
+
+_PERCENTILES = ((50.0, "wait_p50_s"), (90.0, "wait_p90_s"), (95.0, "wait_p95_s"))
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def _div(num: np.ndarray, den: np.ndarray) -> np.ndarray:
+    """Elementwise ``num / den``, NaN where ``den == 0``."""
+    num = np.asarray(num, dtype=float)
+    den = np.asarray(den, dtype=float)
+    out = np.full(np.broadcast(num, den).shape, np.nan)
+    np.divide(num, den, out=out, where=den != 0)
+    return out
+
+
+def _interval_index(t: np.ndarray, horizon: Horizon) -> np.ndarray:
+    """Planning interval of each time, clamped to ``[0, n - 1]``."""
+    n = horizon.n_intervals
+    idx = np.floor((np.asarray(t, dtype=float) - horizon.start) / horizon.interval)
+    return np.clip(idx, 0, n - 1).astype(np.int64)
+
+
+def _group_percentiles(values: np.ndarray, key: np.ndarray, k: int, qs: list[float]) -> np.ndarray:
+    """Percentiles (numpy's linear rule) of ``values`` per group ``key`` in ``[0, k)``.
+
+    Returns shape ``(len(qs), k)``; NaN for an empty group.
+    """
+    out = np.full((len(qs), k), np.nan)
+    if values.size == 0:
+        return out
+    order = np.lexsort((values, key))
+    v, sk = values[order], key[order]
+    first = np.searchsorted(sk, np.arange(k), side="left")
+    count = np.bincount(sk, minlength=k)
+    has = count > 0
+    for row, q in enumerate(qs):
+        pos = q / 100.0 * (count[has] - 1)
+        lo = np.floor(pos).astype(np.int64)
+        hi = np.ceil(pos).astype(np.int64)
+        a, b = v[first[has] + lo], v[first[has] + hi]
+        out[row, has] = a + (pos - lo) * (b - a)
+    return out
+
+
+def _max_queue(
+    offered: np.ndarray, wait: np.ndarray, key: np.ndarray, k: int, edges: np.ndarray
+) -> np.ndarray:
+    """Largest number of callers waiting at once, per group ``key`` in ``[0, k)`` and window.
+
+    Window ``j`` is ``[edges[j], edges[j+1])``; the last is open-ended (so the drain
+    falls in the last interval, like late offers). A caller waits during ``[offered,
+    offered + wait)``; a window counts the callers already waiting at its start.
+    Returns shape ``(k, len(edges))``.
+    """
+    edges = np.asarray(edges, dtype=float)
+    m = edges.size
+    queued = ~np.isnan(offered)
+    t_in = offered[queued]
+    t_out = t_in + wait[queued]
+    key = np.asarray(key)[queued].astype(np.int64)
+
+    # Callers waiting at each window start e: offered <= e < offered + wait.
+    def at_or_before(t: np.ndarray) -> np.ndarray:  # per key, #(t <= edges[j])
+        first = np.searchsorted(edges, t, side="left")  # first edge j with t <= edges[j]
+        counts = np.bincount(key * (m + 1) + first, minlength=k * (m + 1))
+        return np.cumsum(counts.reshape(k, m + 1), axis=1)[:, :m]
+
+    out = (at_or_before(t_in) - at_or_before(t_out)).astype(float)
+    if t_in.size == 0:
+        return out
+
+    # The queue's state changes, per key, in time order. Each caller adds +1 and -1,
+    # so a running sum over the key-sorted stream restarts at 0 for every key.
+    times = np.concatenate([t_in, t_out])
+    keys = np.concatenate([key, key])
+    delta = np.concatenate([np.ones(t_in.size, np.int64), -np.ones(t_in.size, np.int64)])
+    order = np.argsort(times, kind="stable") if k == 1 else np.lexsort((times, keys))
+    times, keys = times[order], keys[order]
+    level = np.cumsum(delta[order])
+    last = np.ones(times.size, dtype=bool)  # the state after all events at one time
+    last[:-1] = (times[1:] != times[:-1]) | (keys[1:] != keys[:-1])
+    times, keys, level = times[last], keys[last], level[last]
+    window = np.searchsorted(edges, times, side="right") - 1
+    inside = window >= 0
+    seg = (keys * m + window)[inside]  # non-decreasing: sorted by key, then time
+    level = level[inside]
+    if seg.size:
+        starts = np.flatnonzero(np.r_[True, seg[1:] != seg[:-1]])
+        flat = out.reshape(-1)
+        flat[seg[starts]] = np.maximum(flat[seg[starts]], np.maximum.reduceat(level, starts))
+    return out
+
+
+def _busy_by_interval(
+    begin: np.ndarray,
+    end: np.ndarray,
+    group: np.ndarray,
+    n_groups: int,
+    horizon: Horizon,
+    lo: float,
+) -> np.ndarray:
+    """Busy agent-seconds per group and interval, shape ``(n_groups, n_intervals)``.
+
+    Each ``[begin, end]`` is clipped to ``[lo, horizon.end]`` and split exactly across
+    the intervals it overlaps (partial first and last, full ones in between).
+    """
+    n, size, s0 = horizon.n_intervals, horizon.interval, horizon.start
+    b0 = np.clip(begin, lo, horizon.end)
+    b1 = np.clip(end, lo, horizon.end)
+    keep = b1 > b0
+    b0, b1, g = b0[keep], b1[keep], group[keep].astype(np.int64)
+    edges = s0 + size * np.arange(n + 1)
+    i0 = np.clip(np.floor((b0 - s0) / size), 0, n - 1).astype(np.int64)
+    i1 = np.clip(np.ceil((b1 - s0) / size) - 1, 0, n - 1).astype(np.int64)
+    i1 = np.maximum(i1, i0)
+    same = i0 == i1
+    first = np.where(same, b1 - b0, edges[i0 + 1] - b0)
+    busy = np.bincount(g * n + i0, weights=first, minlength=n_groups * n)
+    busy += np.bincount(
+        g[~same] * n + i1[~same], weights=b1[~same] - edges[i1[~same]], minlength=n_groups * n
+    )
+    # Full intervals strictly between i0 and i1: a difference array, then cumsum.
+    span = ~same
+    diff = np.bincount(
+        g[span] * (n + 1) + i0[span] + 1,
+        weights=np.full(span.sum(), size),
+        minlength=n_groups * (n + 1),
+    )
+    diff -= np.bincount(
+        g[span] * (n + 1) + i1[span],
+        weights=np.full(span.sum(), size),
+        minlength=n_groups * (n + 1),
+    )
+    full = np.cumsum(diff.reshape(n_groups, n + 1), axis=1)[:, :n]
+    return busy.reshape(n_groups, n) + full
+
+
+def _call_kpis(
+    obs: Observations,
+    key: np.ndarray,
+    k: int,
+    mask: np.ndarray,
+    threshold: float,
+    definition: str,
+) -> dict[str, np.ndarray]:
+    """Call KPIs (all but ``max_queue``) per group ``key`` in ``[0, k)`` of the masked calls."""
+    key = key[mask].astype(np.int64)
+    outcome = obs.outcome[mask]
+    wait = obs.wait[mask]
+    answered = outcome == ANSWERED
+    abandoned = outcome == ABANDONED
+    blocked = outcome == BLOCKED
+    within = np.zeros(wait.shape, dtype=bool)
+    np.less_equal(wait, threshold, out=within, where=~np.isnan(wait))
+
+    def count(sel: np.ndarray) -> np.ndarray:
+        return np.bincount(key[sel], minlength=k).astype(float)
+
+    def total(sel: np.ndarray, values: np.ndarray) -> np.ndarray:
+        return np.bincount(key[sel], weights=values[sel], minlength=k)
+
+    n_ans, n_ab, n_blk = count(answered), count(abandoned), count(blocked)
+    n_off = n_ans + n_ab
+    ans_in, ab_in = count(answered & within), count(abandoned & within)
+    handle = obs.talk[mask] + obs.wrap[mask]
+    sl = {
+        "offered": _div(ans_in, n_off),
+        "answered": _div(ans_in, n_ans),
+        "exclude_short_abandons": _div(ans_in, n_off - ab_in),
+        "short_abandons_as_met": _div(ans_in + ab_in, n_off),
+    }
+    if definition not in sl:
+        raise ValueError(f"unknown service-level definition {definition!r}")
+    out = {
+        "offered": n_off,
+        "answered": n_ans,
+        "abandoned": n_ab,
+        "blocked": n_blk,
+        "service_level": sl[definition],
+        **{f"sl_{name}": v for name, v in sl.items()},
+        "asa_s": _div(total(answered, wait), n_ans),
+        "abandon_time_s": _div(total(abandoned, wait), n_ab),
+        "abandon_rate": _div(n_ab, n_off),
+        "aht_s": _div(total(answered, handle), n_ans),
+    }
+    pct = _group_percentiles(wait[answered], key[answered], k, [q for q, _ in _PERCENTILES])
+    for row, (_, name) in enumerate(_PERCENTILES):
+        out[name] = pct[row]
+    return out
+
+
+def _column(table: dict[str, np.ndarray], i: int) -> dict[str, float]:
+    """Row ``i`` of a dict of arrays, as plain floats."""
+    return {name: float(values[i]) for name, values in table.items()}
+
+
+# --------------------------------------------------------------------------- one replication
+
+
+def replication_kpis(obs: Observations, scenario: Scenario) -> dict[str, Any]:
+    """All KPIs of one replication.
+
+    Returns ``{"summary": {kpi: float}, "by_interval": [{"start": "HH:MM", kpi: float},
+    ...], "by_call_type": {name: {kpi: float}}, "by_agent_group": {name: {kpi: float}}}``.
+    KPI names: `CALL_KPIS`, `STAFF_KPIS`, `GROUP_KPIS`, `COST_KPIS`.
+    """
+    h = scenario.horizon
+    n = h.n_intervals
+    n_types, n_groups = len(scenario.call_types), len(scenario.agent_groups)
+    threshold = scenario.service_level.threshold
+    definition = scenario.service_level.definition
+    counted_from = h.start + h.warmup
+
+    offered_at = np.asarray(obs.offered, dtype=float)
+    wait = np.asarray(obs.wait, dtype=float)
+    attributed = np.where(np.isnan(offered_at), obs.arrival, offered_at)
+    interval = _interval_index(attributed, h)
+    counted = attributed >= counted_from
+    call_type = np.asarray(obs.call_type, dtype=np.int64)
+    every = np.ones(obs.n_calls, dtype=bool)
+    starts = np.asarray(h.interval_starts(), dtype=float)
+
+    # Calls.
+    zero = np.zeros(obs.n_calls, np.int64)
+    after_warmup = np.array([counted_from])
+    day = _call_kpis(obs, zero, 1, counted, threshold, definition)
+    per_int = _call_kpis(obs, interval, n, every, threshold, definition)
+    per_type = _call_kpis(obs, call_type, n_types, counted, threshold, definition)
+    day["max_queue"] = _max_queue(offered_at, wait, zero, 1, after_warmup)[0]
+    per_int["max_queue"] = _max_queue(offered_at, wait, zero, 1, starts)[0]
+    per_type["max_queue"] = _max_queue(offered_at, wait, call_type, n_types, after_warmup)[:, 0]
+
+    # Agents: busy time by answering group, split over intervals.
+    answered = obs.outcome == ANSWERED
+    begin = (offered_at + wait)[answered]
+    end = begin + (obs.talk + obs.wrap)[answered]
+    group = np.asarray(obs.group)[answered]
+    busy_int = _busy_by_interval(begin, end, group, n_groups, h, h.start)  # (groups, n)
+    busy_grp = _busy_by_interval(begin, end, group, n_groups, h, counted_from).sum(axis=1)
+    staffed = np.asarray(obs.staffed, dtype=float).reshape(n_groups, n)
+    scheduled = np.asarray(obs.scheduled, dtype=float).reshape(n_groups, n)
+    # Share of each interval after the warm-up (staffing is taken as even within it).
+    share = np.clip((starts + h.interval - counted_from) / h.interval, 0.0, 1.0)
+    staffed_grp = staffed @ share
+    scheduled_grp = scheduled @ share
+
+    def staff(busy: np.ndarray, stf: np.ndarray, sch: np.ndarray) -> dict[str, np.ndarray]:
+        return {
+            "occupancy": _div(busy, stf),
+            "utilization": _div(busy, sch),
+            "staffed_hours": stf / 3600.0,
+            "scheduled_hours": sch / 3600.0,
+            "busy_hours": busy / 3600.0,
+        }
+
+    day.update(
+        staff(
+            np.atleast_1d(busy_grp.sum()),
+            np.atleast_1d(staffed_grp.sum()),
+            np.atleast_1d(scheduled_grp.sum()),
+        )
+    )
+    per_int.update(staff(busy_int.sum(axis=0), staffed.sum(axis=0), scheduled.sum(axis=0)))
+    per_grp = staff(busy_grp, staffed_grp, scheduled_grp)
+    handled = answered & counted
+    g_h = np.asarray(obs.group)[handled].astype(np.int64)
+    n_handled = np.bincount(g_h, minlength=n_groups).astype(float)
+    per_grp["answered"] = n_handled
+    per_grp["aht_s"] = _div(
+        np.bincount(g_h, weights=(obs.talk + obs.wrap)[handled], minlength=n_groups), n_handled
+    )
+
+    # Cost (the day only).
+    summary = _column(day, 0)
+    queued = counted & (obs.outcome != BLOCKED)
+    agent_cost = summary["scheduled_hours"] * scenario.costs.agent_hour
+    telecom_cost = float(
+        np.sum(wait[queued] + obs.talk[queued]) / 60.0 * scenario.costs.telecom_minute
+    )
+    cost = agent_cost + telecom_cost
+    summary.update(
+        agent_cost=agent_cost,
+        telecom_cost=telecom_cost,
+        cost=cost,
+        cost_per_call=float(_div(cost, summary["answered"])),
+    )
+
+    return {
+        "summary": summary,
+        "by_interval": [
+            {"start": format_clock(starts[i]), **_column(per_int, i)} for i in range(n)
+        ],
+        "by_call_type": {ct.name: _column(per_type, c) for c, ct in enumerate(scenario.call_types)},
+        "by_agent_group": {
+            ag.name: _column(per_grp, g) for g, ag in enumerate(scenario.agent_groups)
+        },
+    }
+
+
+# --------------------------------------------------------------------------- over replications
+
+
+def t_interval(values: np.ndarray) -> tuple[float | None, tuple[float, float] | None]:
+    """Mean and 95 % Student-t interval of ``values``, NaNs left out.
+
+    ``(None, None)`` with no valid value, ``(mean, None)`` with one.
+    """
+    v = np.asarray(values, dtype=float).ravel()
+    v = v[~np.isnan(v)]
+    if v.size == 0:
+        return None, None
+    mean = float(v.mean())
+    if v.size == 1:
+        return mean, None
+    half = float(stats.t.ppf(0.975, v.size - 1) * v.std(ddof=1) / math.sqrt(v.size))
+    return mean, (mean - half, mean + half)
+
+
+def _is_number(x: Any) -> bool:
+    return x is None or (isinstance(x, int | float | np.number) and not isinstance(x, bool))
+
+
+def _summarize(items: list[Any]) -> Any:
+    first = items[0]
+    if isinstance(first, dict):
+        return {k: _summarize([it[k] for it in items]) for k in first}
+    if isinstance(first, list | tuple):
+        return [_summarize([it[i] for it in items]) for i in range(len(first))]
+    if _is_number(first):
+        mean, ci = t_interval(np.array([np.nan if x is None else x for x in items], dtype=float))
+        return {"mean": mean, "ci95": None if ci is None else [ci[0], ci[1]]}
+    return first  # labels such as an interval's "start"
+
+
+def summarize(reps: list[dict[str, Any]]) -> dict[str, Any]:
+    """Same nested structure as `replication_kpis`, each number -> ``{"mean", "ci95"}``.
+
+    NaN values (e.g. an interval without calls) are left out of their figure; with one
+    valid value ``ci95`` is None, with none the mean is None too. Labels pass through.
+    """
+    if not reps:
+        raise ValueError("summarize needs at least one replication")
+    return _summarize(list(reps))
+
+
+def per_replication_table(
+    reps: list[dict[str, Any]], scenario: Scenario | None = None
+) -> list[dict[str, Any]]:
+    """Tidy rows ``{"replication", "scope", "key", "kpi", "value"}`` for a CSV.
+
+    ``scope`` is ``"day"`` (key ``""``), ``"interval"`` (key its start ``"HH:MM"``, from
+    ``scenario`` if given, else the entry's ``"start"``), ``"call_type"`` or
+    ``"agent_group"`` (key the name). Replications are numbered from 0.
+    """
+    rows: list[dict[str, Any]] = []
+
+    def add(r: int, scope: str, key: str, kpis: dict[str, Any]) -> None:
+        for kpi, value in kpis.items():
+            if _is_number(value):
+                rows.append(
+                    {"replication": r, "scope": scope, "key": key, "kpi": kpi, "value": value}
+                )
+
+    starts = None if scenario is None else scenario.horizon.interval_starts()
+    for r, rep in enumerate(reps):
+        add(r, "day", "", rep["summary"])
+        for i, entry in enumerate(rep["by_interval"]):
+            key = format_clock(starts[i]) if starts else str(entry.get("start", i))
+            add(r, "interval", key, entry)
+        for scope in ("call_type", "agent_group"):
+            for name, kpis in rep[f"by_{scope}"].items():
+                add(r, scope, name, kpis)
+    return rows

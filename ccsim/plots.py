@@ -1,0 +1,74 @@
+"""Charts. Functions take a run's results and return a matplotlib Figure.
+
+The object-oriented API and the Agg canvas are used directly, so plotting never
+needs a display and never touches pyplot's global state.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+
+from ccsim.report import intervals, sl_label
+from ccsim.runner import RunResult
+
+_BLUE, _GREEN, _RED, _GREY = "#1f5fa8", "#3b8f4f", "#c0392b", "#555555"
+
+
+def _series(rows: list[dict], key: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Mean and CI bounds of one KPI over the intervals (NaN where undefined)."""
+    mean, lo, hi = [], [], []
+    for row in rows:
+        fig = row.get(key) or {}
+        m = fig.get("mean")
+        ci = fig.get("ci95") or [m, m]
+        mean.append(np.nan if m is None else m)
+        lo.append(np.nan if ci[0] is None else ci[0])
+        hi.append(np.nan if ci[1] is None else ci[1])
+    return np.array(mean, float), np.array(lo, float), np.array(hi, float)
+
+
+def service_level_chart(result: RunResult) -> Figure:
+    """Service level per interval with its 95 % CI band against the target,
+    above the offered, answered and abandoned calls per interval."""
+    rows = intervals(result)
+    labels = [r["start"] for r in rows]
+    x = np.arange(len(rows))
+    target = result.scenario.service_level.target
+
+    fig = Figure(figsize=(11, 6.5), layout="constrained")
+    FigureCanvasAgg(fig)
+    ax_sl, ax_calls = fig.subplots(2, 1, sharex=True, height_ratios=[3, 2])
+
+    sl, lo, hi = _series(rows, "service_level")
+    ax_sl.fill_between(x, lo, hi, color=_BLUE, alpha=0.18, step="mid", label="95% CI")
+    ax_sl.step(x, sl, where="mid", color=_BLUE, lw=2, label="service level (mean)")
+    ax_sl.axhline(target, color=_RED, ls="--", lw=1.5, label=f"target {target:.0%}")
+    below = sl < target
+    ax_sl.scatter(x[below], sl[below], color=_RED, zorder=3, s=18, label="below target")
+    ax_sl.set_ylim(0, 1.02)
+    ax_sl.yaxis.set_major_formatter(lambda v, _pos: f"{v:.0%}")
+    ax_sl.set_ylabel("service level")
+    ax_sl.set_title(
+        f"{result.scenario.name}: service level {sl_label(result)} per interval "
+        f"({result.replications} replications)",
+        loc="left",
+    )
+    ax_sl.grid(alpha=0.3)
+    ax_sl.legend(loc="lower left", fontsize=8, ncols=4)
+
+    offered = _series(rows, "offered")[0]
+    answered = _series(rows, "answered")[0]
+    abandoned = _series(rows, "abandoned")[0]
+    ax_calls.bar(x, answered, color=_GREEN, label="answered")
+    ax_calls.bar(x, abandoned, bottom=answered, color=_RED, label="abandoned")
+    ax_calls.step(x, offered, where="mid", color=_GREY, lw=1.2, label="offered")
+    ax_calls.set_ylabel("calls per interval")
+    ax_calls.grid(alpha=0.3, axis="y")
+    ax_calls.legend(loc="upper left", fontsize=8, ncols=3)
+
+    step = max(1, len(x) // 16)
+    ax_calls.set_xticks(x[::step], labels[::step], rotation=45, ha="right")
+    ax_calls.set_xlabel("interval start")
+    return fig

@@ -1,0 +1,191 @@
+"""Turn a run's summary into what people read: text tables, JSON, CSV files.
+
+Nothing here simulates or computes a KPI; it only formats `RunResult.summary`.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import math
+from pathlib import Path
+
+from ccsim.metrics import per_replication_table
+from ccsim.runner import RunResult
+
+#: Day KPIs shown in the text table, with their label and kind of value.
+DAY_ROWS: tuple[tuple[str, str, str], ...] = (
+    ("offered", "Offered calls", "count"),
+    ("answered", "Answered", "count"),
+    ("abandoned", "Abandoned", "count"),
+    ("blocked", "Blocked (all trunks busy)", "count"),
+    ("service_level", "Service level", "pct"),
+    ("asa_s", "ASA", "sec"),
+    ("abandon_rate", "Abandon rate", "pct"),
+    ("abandon_time_s", "Average abandon time", "sec"),
+    ("aht_s", "AHT (talk + wrap-up)", "sec"),
+    ("wait_p90_s", "Wait, 90th percentile", "sec"),
+    ("max_queue", "Max queue length", "count"),
+    ("occupancy", "Occupancy", "pct"),
+    ("utilization", "Utilization", "pct"),
+    ("cost", "Cost", "money"),
+    ("cost_per_call", "Cost per answered call", "money"),
+)
+
+#: Per-interval columns: (kpi, header, kind).
+INTERVAL_COLUMNS: tuple[tuple[str, str, str], ...] = (
+    ("offered", "offered", "count"),
+    ("answered", "answered", "count"),
+    ("abandoned", "abandoned", "count"),
+    ("service_level", "SL", "pct"),
+    ("asa_s", "ASA s", "sec"),
+    ("abandon_rate", "aband.", "pct"),
+    ("occupancy", "occ.", "pct"),
+    ("max_queue", "max q", "count"),
+)
+
+
+def _fmt(value: float | None, kind: str) -> str:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "—"
+    if kind == "pct":
+        return f"{100 * value:.1f}%"
+    if kind == "sec":
+        return f"{value:.1f}s"
+    if kind == "money":
+        return f"{value:,.2f}"
+    return f"{value:,.1f}"
+
+
+def _fmt_ci(figure: dict, kind: str) -> str:
+    ci = figure.get("ci95")
+    if not ci:
+        return ""
+    return f"[{_fmt(ci[0], kind)}, {_fmt(ci[1], kind)}]"
+
+
+def sl_label(result: RunResult) -> str:
+    sl = result.scenario.service_level
+    return f"{round(100 * sl.target)}/{sl.threshold:g}s ({sl.definition})"
+
+
+def day_table(result: RunResult) -> str:
+    """The day's KPIs with their 95 % confidence intervals, as aligned text."""
+    s = result.scenario
+    lines = [
+        f"{s.name} — {result.replications} replication(s), seed {result.seed}, "
+        f"SL target {sl_label(result)}",
+        "",
+        f"{'KPI':<28}{'mean':>12}   95% CI",
+    ]
+    summary = result.summary["summary"]
+    for key, label, kind in DAY_ROWS:
+        figure = summary.get(key)
+        if figure is None:
+            continue
+        lines.append(f"{label:<28}{_fmt(figure['mean'], kind):>12}   {_fmt_ci(figure, kind)}")
+    return "\n".join(lines)
+
+
+def interval_table(result: RunResult) -> str:
+    """Mean KPIs per planning interval, as aligned text."""
+    header = f"{'interval':<9}" + "".join(f"{h:>10}" for _, h, _ in INTERVAL_COLUMNS)
+    lines = [header]
+    for row in intervals(result):
+        cells = "".join(
+            f"{_fmt(row[k]['mean'] if k in row else None, kind):>10}"
+            for k, _, kind in INTERVAL_COLUMNS
+        )
+        lines.append(f"{row['start']:<9}{cells}")
+    return "\n".join(lines)
+
+
+def group_table(result: RunResult) -> str:
+    lines = [f"{'agent group':<20}{'agents':>8}{'answered':>10}{'occupancy':>11}{'AHT':>9}"]
+    for g in result.scenario.agent_groups:
+        row = result.summary["by_agent_group"][g.name]
+        lines.append(
+            f"{g.name:<20}{g.agents:>8}{_fmt(row['answered']['mean'], 'count'):>10}"
+            f"{_fmt(row['occupancy']['mean'], 'pct'):>11}{_fmt(row['aht_s']['mean'], 'sec'):>9}"
+        )
+    return "\n".join(lines)
+
+
+def to_json(result: RunResult) -> dict:
+    """The `--json` document of scenario-format.md."""
+    return {
+        "scenario": result.scenario.name,
+        "replications": result.replications,
+        "seed": result.seed,
+        "service_level": {
+            "threshold_s": result.scenario.service_level.threshold,
+            "target": result.scenario.service_level.target,
+            "definition": result.scenario.service_level.definition,
+        },
+        "summary": result.summary["summary"],
+        "by_interval": intervals(result),
+        "by_call_type": result.summary["by_call_type"],
+        "by_agent_group": result.summary["by_agent_group"],
+    }
+
+
+def write_outputs(result: RunResult, out_dir: Path) -> list[Path]:
+    """Write summary, per-interval and per-replication CSVs, the JSON and the SL chart."""
+    from ccsim.plots import service_level_chart  # matplotlib only when asked for
+
+    out_dir.mkdir(parents=True, exist_ok=True)
+    written = []
+
+    path = out_dir / "summary.csv"
+    with path.open("w", newline="") as f:
+        w = csv.writer(f)
+        w.writerow(["scope", "name", "kpi", "mean", "ci95_low", "ci95_high"])
+        _summary_rows(w, "day", "", result.summary["summary"])
+        for name, kpis in result.summary["by_call_type"].items():
+            _summary_rows(w, "call_type", name, kpis)
+        for name, kpis in result.summary["by_agent_group"].items():
+            _summary_rows(w, "agent_group", name, kpis)
+    written.append(path)
+
+    path = out_dir / "intervals.csv"
+    rows = intervals(result)
+    kpis = [k for k in rows[0] if k != "start"] if rows else []
+    with path.open("w", newline="") as f:
+        w = csv.writer(f)
+        w.writerow(["start"] + [f"{k}{suffix}" for k in kpis for suffix in ("", "_lo", "_hi")])
+        for row in rows:
+            cells = [row["start"]]
+            for k in kpis:
+                ci = row[k]["ci95"] or [None, None]
+                cells += [row[k]["mean"], ci[0], ci[1]]
+            w.writerow(cells)
+    written.append(path)
+
+    path = out_dir / "replications.csv"
+    table = per_replication_table(result.kpis, result.scenario)
+    with path.open("w", newline="") as f:
+        w = csv.DictWriter(f, fieldnames=list(table[0]) if table else ["replication"])
+        w.writeheader()
+        w.writerows(table)
+    written.append(path)
+
+    path = out_dir / "result.json"
+    path.write_text(json.dumps(to_json(result), indent=1))
+    written.append(path)
+
+    path = out_dir / "service_level.png"
+    fig = service_level_chart(result)
+    fig.savefig(path, dpi=120)
+    written.append(path)
+    return written
+
+
+def _summary_rows(w, scope: str, name: str, kpis: dict) -> None:
+    for kpi, fig in kpis.items():
+        ci = fig["ci95"] or [None, None]
+        w.writerow([scope, name, kpi, fig["mean"], ci[0], ci[1]])
+
+
+def intervals(result: RunResult) -> list[dict]:
+    """Per-interval summary rows, each led by its start time ("HH:MM")."""
+    return result.summary["by_interval"]

@@ -1,0 +1,131 @@
+"""Distribution specs (``{dist: lognormal, mean: 240s, cv: 0.9}``) -> `Distribution`.
+
+A planner gives a mean and a coefficient of variation (cv = sd / mean) or the
+textbook parameters; either way the result carries the canonical parameters of
+`ccsim.scenario.model.Distribution`. A bare duration (``wrap_up: 30s``) is
+shorthand for ``{dist: deterministic, value: 30s}``.
+"""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+from typing import Any
+
+from ccsim.scenario import csvdata
+from ccsim.scenario.errors import Loc
+from ccsim.scenario.fields import check_keys, choice, duration, fail, number
+from ccsim.scenario.model import DIST_KINDS, Distribution
+from ccsim.units import describe
+
+#: The parameter sets each kind accepts, in the order messages list them.
+FORMS: dict[str, tuple[tuple[str, ...], ...]] = {
+    "exponential": (("mean",),),
+    "deterministic": (("value",), ("mean",)),
+    "lognormal": (("mean", "cv"), ("mu", "sigma")),
+    "gamma": (("mean", "cv"), ("shape", "scale")),
+    "weibull": (("shape", "scale"), ("mean", "cv")),
+    "uniform": (("low", "high"),),
+    "empirical": (("values",), ("file",), ("file", "column")),
+}
+
+_EXAMPLE = "a distribution such as {dist: exponential, mean: 180s}, or a fixed duration such as 30s"
+_CV_HINT = " (cv 0 is a fixed duration: use dist: deterministic)"
+_WEIBULL_SHAPES = (0.1, 200.0)  # the shapes the mean/cv solver searches
+
+
+def distribution(value: Any, loc: Loc, base_dir: Path | None = None) -> Distribution:
+    """The `Distribution` a ``dist:`` mapping (or a bare duration) describes."""
+    if isinstance(value, (str, int, float)) and not isinstance(value, bool):
+        return Distribution("deterministic", (duration(value, loc, gt=0),))
+    if not isinstance(value, dict):
+        fail(loc, f"must be {_EXAMPLE}, got {describe(value)}")
+    if value.get("dist") is None:
+        fail((*loc, "dist"), f"is missing; give one of {', '.join(DIST_KINDS)}")
+    kind = choice(value["dist"], (*loc, "dist"), DIST_KINDS)
+    form = _form(value, loc, kind)
+    p = {key: _param(key, value[key], (*loc, key), base_dir) for key in form}
+    if kind == "empirical":
+        return _empirical(value, loc, p, base_dir)
+    if kind == "uniform" and p["high"] <= p["low"]:
+        fail((*loc, "high"), f"must be greater than low, got {describe(value['high'])}")
+    if "cv" not in p:
+        return Distribution(kind, tuple(p[key] for key in form))
+    mean, cv = p["mean"], p["cv"]
+    if kind == "lognormal":
+        sigma2 = math.log1p(cv**2)
+        return Distribution(kind, (math.log(mean) - sigma2 / 2, math.sqrt(sigma2)))
+    if kind == "gamma":
+        return Distribution(kind, (1 / cv**2, mean * cv**2))
+    shape = _weibull_shape(cv, (*loc, "cv"))
+    return Distribution(kind, (shape, mean / math.gamma(1 + 1 / shape)))
+
+
+def _form(spec: dict, loc: Loc, kind: str) -> tuple[str, ...]:
+    """The one parameter set of ``kind`` that ``spec`` gives, or a message naming them."""
+    forms = FORMS[kind]
+    allowed = ["dist", *dict.fromkeys(key for form in forms for key in form)]
+    check_keys(spec, loc, allowed)
+    given = [key for key in spec if key != "dist"]
+    takes = ", or ".join(" and ".join(form) for form in forms)
+    for form in forms:
+        if set(given) == set(form):
+            return form
+    for form in forms:
+        if set(given) < set(form):
+            missing = next(key for key in form if key not in given)
+            fail((*loc, missing), f"is missing; {kind} takes {takes}")
+    fail(loc, f"{kind} takes {takes}, not {' and '.join(given) or 'nothing'}")
+
+
+def _param(key: str, raw: Any, loc: Loc, base_dir: Path | None) -> Any:
+    if key in ("mean", "value", "scale"):
+        return duration(raw, loc, gt=0)
+    if key in ("low", "high"):
+        return duration(raw, loc, ge=0)
+    if key == "cv":
+        return number(raw, loc, gt=0, hint=_CV_HINT)
+    if key in ("sigma", "shape"):
+        return number(raw, loc, gt=0)
+    if key == "mu":
+        return number(raw, loc)
+    return raw  # empirical's values / file / column: read by _empirical
+
+
+def _empirical(spec: dict, loc: Loc, p: dict, base_dir: Path | None) -> Distribution:
+    if "values" in p:
+        raw = p["values"]
+        if not isinstance(raw, list) or not raw:
+            fail((*loc, "values"), f"must be a non-empty list of durations, got {describe(raw)}")
+        values = tuple(duration(v, (*loc, "values", i), ge=0) for i, v in enumerate(raw))
+        where = (*loc, "values")
+    else:
+        values = csvdata.read_column(spec["file"], spec.get("column"), loc, base_dir)
+        where = (*loc, "file")
+    if not any(values):
+        fail(where, "must have a positive mean (all values are 0)")
+    return Distribution("empirical", (), values)
+
+
+def _weibull_shape(cv: float, loc: Loc) -> float:
+    """The shape k with CV(k) = cv: Γ(1+2/k) / Γ(1+1/k)² = 1 + cv², by bisection on log k.
+
+    CV falls monotonically as k grows; logs of the Gamma function keep it finite.
+    """
+
+    def excess(k: float) -> float:  # > 0 while k is too small
+        return math.lgamma(1 + 2 / k) - 2 * math.lgamma(1 + 1 / k) - math.log1p(cv**2)
+
+    lo, hi = _WEIBULL_SHAPES
+    if excess(lo) < 0 or excess(hi) > 0:
+        lo_cv, hi_cv = (_weibull_cv(k) for k in (hi, lo))
+        fail(loc, f"weibull takes a cv between {lo_cv:.3g} and {hi_cv:.3g}, got {cv:g}")
+    a, b = math.log(lo), math.log(hi)
+    for _ in range(100):
+        mid = (a + b) / 2
+        a, b = (mid, b) if excess(math.exp(mid)) > 0 else (a, mid)
+    return math.exp((a + b) / 2)
+
+
+def _weibull_cv(k: float) -> float:
+    return math.sqrt(math.expm1(math.lgamma(1 + 2 / k) - 2 * math.lgamma(1 + 1 / k)))

@@ -1,0 +1,63 @@
+"""Load a scenario from a YAML file, YAML text, or plain data.
+
+    >>> from ccsim.scenario import load_scenario
+    >>> scenario = load_scenario("scenarios/teaching_single_queue.yaml")  # doctest: +SKIP
+
+Every problem is one `ScenarioError` naming the file, line and field of the
+first error found, and saying what is allowed there.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from ccsim.scenario.errors import ScenarioError
+from ccsim.scenario.model import Scenario
+from ccsim.scenario.validate import build_scenario
+from ccsim.scenario.yamltree import LineMap, load_yaml
+
+
+def load_scenario(path: str | Path) -> Scenario:
+    """Read and validate a scenario file; CSV files it names are relative to its folder."""
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except FileNotFoundError:
+        raise ScenarioError("no such scenario file", file=str(path)) from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ScenarioError(f"cannot read the scenario file: {exc}", file=str(path)) from None
+    return parse_scenario(text, source=str(path), base_dir=path.parent)
+
+
+def parse_scenario(text: str, source: str = "<string>", base_dir: Path | None = None) -> Scenario:
+    """Validate scenario YAML text.
+
+    ``source`` names it in messages; CSV paths are relative to ``base_dir`` (else
+    to the current folder).
+    """
+    lines = LineMap()
+    try:
+        data, lines = load_yaml(text)
+        return build_scenario(data, source=source, base_dir=base_dir)
+    except ScenarioError as err:
+        raise _locate(err, source, lines) from None
+
+
+def scenario_from_dict(
+    data: dict[str, Any], source: str = "<dict>", base_dir: Path | None = None
+) -> Scenario:
+    """Validate scenario data already in Python form (messages then have no line numbers)."""
+    try:
+        return build_scenario(data, source=source, base_dir=base_dir)
+    except ScenarioError as err:
+        raise _locate(err, source, LineMap()) from None
+
+
+def _locate(err: ScenarioError, source: str, lines: LineMap) -> ScenarioError:
+    """Add the scenario's name and the field's line (a CSV file's errors have theirs)."""
+    if err.file is None:
+        err.file = source
+        if err.line is None:
+            err.line = lines.line_of(err.loc)
+    return err

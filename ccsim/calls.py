@@ -9,26 +9,43 @@ seed sees exactly the same callers: their differences are the scenario's, not no
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
 from ccsim.kernels.draws import poisson_arrivals, sample
-from ccsim.scenario.model import Scenario
+from ccsim.observations import IVR_HANG_UP, SELF_SERVED
+from ccsim.scenario.model import IVR_HANG_UP as IVR_HANG_UP_NAME
+from ccsim.scenario.model import IVR_SELF_SERVICE, Scenario
 from ccsim.streams import stream
 
 __all__ = ["CallDraws", "draw_calls"]
 
 
+#: Stream indices (within a purpose) beyond the call types' own 0..n-1, fixed so that
+#: adding a call type never changes these numbers.
+IVR_ARRIVALS = 10_000  # ("arrivals", IVR_ARRIVALS): callers arriving at the IVR
+VIA_IVR = 1_000  # (purpose, VIA_IVR + k): attributes of IVR callers routed to type k
+GROUP_HANDLE = 2_000  # ("handle", GROUP_HANDLE + g * n_types + k): group g's own handle time
+
+
 @dataclass
 class CallDraws:
-    """One entry per arriving call, sorted by arrival time (ties keep call-type order).
+    """One entry per arriving call, sorted by arrival time (ties: direct calls in
+    call-type order, then IVR callers).
 
     - ``arrival``: float64 seconds since midnight.
-    - ``call_type``: int32 index into ``Scenario.call_types``.
+    - ``call_type``: int32 index into ``Scenario.call_types`` (for an IVR caller, the
+      type the IVR routes it to; -1 if it leaves in the IVR).
     - ``handle``: float64 talk time.
     - ``wrap``: float64 after-call work (0 if the type has no ``wrap_up``).
     - ``patience``: float64 (``inf`` if the type has no ``patience``).
+    - ``ivr_time``: time in the IVR (0 for direct calls); ``via_ivr``: bool.
+    - ``ivr_exit``: for IVR callers who leave there, ``SELF_SERVED`` or
+      ``IVR_HANG_UP``; -1 otherwise.
+    - ``route_u``: a uniform number per call, for random agent selection.
+    - ``group_handle``: {(group, type): talk times} for groups with their own
+      handle-time distribution; aligned with the calls (NaN for other types).
     """
 
     arrival: np.ndarray
@@ -36,10 +53,45 @@ class CallDraws:
     handle: np.ndarray
     wrap: np.ndarray
     patience: np.ndarray
+    ivr_time: np.ndarray = None  # type: ignore[assignment]
+    via_ivr: np.ndarray = None  # type: ignore[assignment]
+    ivr_exit: np.ndarray = None  # type: ignore[assignment]
+    route_u: np.ndarray = None  # type: ignore[assignment]
+    group_handle: dict = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        n = self.arrival.shape[0]
+        if self.ivr_time is None:
+            self.ivr_time = np.zeros(n)
+        if self.via_ivr is None:
+            self.via_ivr = np.zeros(n, dtype=bool)
+        if self.ivr_exit is None:
+            self.ivr_exit = np.full(n, -1, dtype=np.int8)
+        if self.route_u is None:
+            self.route_u = np.zeros(n)
 
     @property
     def n_calls(self) -> int:
         return int(self.arrival.shape[0])
+
+
+def _attributes(scenario: Scenario, seed: int, replication: int, k: int, index: int, arrival):
+    """Handle, wrap-up and patience of ``arrival.size`` callers of type k, from
+    the streams of ``index`` (k for direct callers, VIA_IVR + k for IVR callers)."""
+    ct = scenario.call_types[k]
+    n = arrival.shape[0]
+    handle = sample(stream(seed, replication, "handle", index), ct.handle_time, n)
+    if ct.aht is not None:
+        handle *= _aht_scale(ct, arrival, scenario.horizon)
+    if ct.wrap_up is None:
+        wrap = np.zeros(n)
+    else:
+        wrap = sample(stream(seed, replication, "wrap_up", index), ct.wrap_up, n)
+    if ct.patience is None:
+        patience = np.full(n, np.inf)
+    else:
+        patience = sample(stream(seed, replication, "patience", index), ct.patience, n)
+    return handle, wrap, patience
 
 
 def draw_calls(scenario: Scenario, seed: int, replication: int) -> CallDraws:
@@ -50,6 +102,7 @@ def draw_calls(scenario: Scenario, seed: int, replication: int) -> CallDraws:
     changing anything but type k's own data leaves type k's callers unchanged.
     """
     horizon = scenario.horizon
+    n_types = len(scenario.call_types)
     parts: list[tuple[np.ndarray, ...]] = []
     for k, ct in enumerate(scenario.call_types):
         if len(ct.rates) != horizon.n_intervals:
@@ -64,34 +117,164 @@ def draw_calls(scenario: Scenario, seed: int, replication: int) -> CallDraws:
             horizon.interval,
         )
         n = arrival.shape[0]
-        handle = sample(stream(seed, replication, "handle", k), ct.handle_time, n)
-        if ct.aht is not None:
-            handle *= _aht_scale(ct, arrival, horizon)
-        if ct.wrap_up is None:
-            wrap = np.zeros(n)
-        else:
-            wrap = sample(stream(seed, replication, "wrap_up", k), ct.wrap_up, n)
-        if ct.patience is None:
-            patience = np.full(n, np.inf)
-        else:
-            patience = sample(stream(seed, replication, "patience", k), ct.patience, n)
-        call_type = np.full(n, k, dtype=np.int32)
-        parts.append((arrival, call_type, handle, wrap, patience))
+        handle, wrap, patience = _attributes(scenario, seed, replication, k, k, arrival)
+        zeros = np.zeros(n)
+        parts.append(
+            (
+                arrival,
+                np.full(n, k, np.int32),
+                handle,
+                wrap,
+                patience,
+                zeros,
+                zeros.astype(bool),
+                np.full(n, -1, np.int8),
+            )
+        )
+    if scenario.ivr is not None:
+        parts.extend(_ivr_callers(scenario, seed, replication))
 
-    if not parts:
+    cols = [np.concatenate(c) for c in zip(*parts, strict=True)] if parts else None
+    if cols is None or cols[0].size == 0:
         empty = np.empty(0)
         return CallDraws(empty, np.empty(0, np.int32), empty.copy(), empty.copy(), empty.copy())
-    arrival, call_type, handle, wrap, patience = (
-        np.concatenate(cols) for cols in zip(*parts, strict=True)
+    order = np.argsort(cols[0], kind="stable")
+    arrival, call_type, handle, wrap, patience, ivr_time, via_ivr, ivr_exit = (
+        c[order] for c in cols
     )
-    order = np.argsort(arrival, kind="stable")
-    return CallDraws(
-        arrival=arrival[order],
-        call_type=call_type[order],
-        handle=handle[order],
-        wrap=wrap[order],
-        patience=patience[order],
+    calls = CallDraws(
+        arrival=arrival,
+        call_type=call_type,
+        handle=handle,
+        wrap=wrap,
+        patience=patience,
+        ivr_time=ivr_time,
+        via_ivr=via_ivr,
+        ivr_exit=ivr_exit,
+        route_u=stream(seed, replication, "routing", 0).random(arrival.shape[0]),
     )
+    for g, group in enumerate(scenario.agent_groups):
+        for skill, dist in group.handle_time:
+            k = scenario.call_type_index(skill)
+            mine = calls.call_type == k
+            own = np.full(calls.n_calls, np.nan)
+            rng = stream(seed, replication, "handle", GROUP_HANDLE + g * n_types + k)
+            own[mine] = sample(rng, dist, int(mine.sum()))
+            calls.group_handle[(g, k)] = own
+    return calls
+
+
+def _ivr_callers(scenario: Scenario, seed: int, replication: int) -> list[tuple[np.ndarray, ...]]:
+    """IVR arrivals, their path through the menu tree, and the attributes of those
+    routed to a call type (one part per call type, plus one for those who leave)."""
+    ivr, horizon = scenario.ivr, scenario.horizon
+    arrival = poisson_arrivals(
+        stream(seed, replication, "arrivals", IVR_ARRIVALS),
+        np.asarray(ivr.rates, dtype=np.float64),
+        horizon.start,
+        horizon.interval,
+    )
+    ivr_time, target = ivr_paths(
+        scenario,
+        arrival.shape[0],
+        stream(seed, replication, "ivr", 0),
+        stream(seed, replication, "ivr", 1),
+    )
+    parts = []
+    for k in range(len(scenario.call_types)):
+        mine = target == k
+        a = arrival[mine]
+        handle, wrap, patience = _attributes(scenario, seed, replication, k, VIA_IVR + k, a)
+        n = a.shape[0]
+        parts.append(
+            (
+                a,
+                np.full(n, k, np.int32),
+                handle,
+                wrap,
+                patience,
+                ivr_time[mine],
+                np.ones(n, bool),
+                np.full(n, -1, np.int8),
+            )
+        )
+    left = target < 0
+    n = int(left.sum())
+    exit_code = np.where(target[left] == SELF_SERVICE_TARGET, SELF_SERVED, IVR_HANG_UP)
+    zeros = np.zeros(n)
+    parts.append(
+        (
+            arrival[left],
+            np.full(n, -1, np.int32),
+            zeros,
+            zeros,
+            np.full(n, np.inf),
+            ivr_time[left],
+            np.ones(n, bool),
+            exit_code.astype(np.int8),
+        )
+    )
+    return parts
+
+
+SELF_SERVICE_TARGET, HANG_UP_TARGET = -1, -2
+_MAX_IVR_STEPS = 100_000
+
+
+def ivr_paths(
+    scenario: Scenario, n: int, durations: np.random.Generator, branches: np.random.Generator
+) -> tuple[np.ndarray, np.ndarray]:
+    """Walk ``n`` callers through the IVR tree: total IVR time and where each ends.
+
+    Targets: a call type index, ``SELF_SERVICE_TARGET`` or ``HANG_UP_TARGET``. Nodes
+    are visited in rounds (every caller takes one step per round, nodes in the
+    order given), each round's durations and branch choices drawn in batches.
+    """
+    ivr = scenario.ivr
+    names = [node.name for node in ivr.nodes]
+    types = [c.name for c in scenario.call_types]
+    node_of = np.full(n, names.index(ivr.entry), dtype=np.int64)
+    total = np.zeros(n)
+    target = np.zeros(n, dtype=np.int64)
+    active = np.ones(n, dtype=bool)
+    # Branch tables: cumulative probabilities and encoded destinations per node.
+    tables = []
+    for node in ivr.nodes:
+        cum = np.cumsum([p for _, p in node.branches])
+        cum[-1] = 1.0
+        dest = []
+        for to, _ in node.branches:
+            if to == IVR_SELF_SERVICE:
+                dest.append(("exit", SELF_SERVICE_TARGET))
+            elif to == IVR_HANG_UP_NAME:
+                dest.append(("exit", HANG_UP_TARGET))
+            elif to in types:
+                dest.append(("exit", types.index(to)))
+            else:
+                dest.append(("node", names.index(to)))
+        tables.append((cum, dest))
+    for _ in range(_MAX_IVR_STEPS):
+        if not active.any():
+            break
+        at = np.where(active, node_of, -1)  # where each caller is at the start of the round
+        for j, node in enumerate(ivr.nodes):
+            here = np.flatnonzero(at == j)
+            if here.size == 0:
+                continue
+            total[here] += sample(durations, node.duration, here.size)
+            cum, dest = tables[j]
+            choice = np.searchsorted(cum, branches.random(here.size), side="right")
+            choice = np.minimum(choice, len(dest) - 1)
+            for b, (kind, value) in enumerate(dest):
+                sel = here[choice == b]
+                if kind == "node":
+                    node_of[sel] = value
+                else:
+                    target[sel] = value
+                    active[sel] = False
+    else:
+        raise RuntimeError("IVR walk did not end: a menu loop keeps callers forever")
+    return total, target
 
 
 def _aht_scale(ct, arrival: np.ndarray, horizon) -> np.ndarray:

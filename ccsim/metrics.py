@@ -3,16 +3,32 @@
 Everything is computed from `Observations` alone (design.md, section 2), vectorised
 over calls. Conventions:
 
-- A call belongs to the planning interval in which it was *offered* to its queue;
-  a blocked call (never offered) to the interval of its arrival. The index is
-  ``floor((t - start) / interval)`` clamped to ``[0, n - 1]``.
+- A call that reached a queue (answered or abandoned) belongs to the planning
+  interval in which it was *offered* to its queue; a call that never reached one
+  (blocked, self-served in the IVR, hung up in the IVR) to the interval of its
+  arrival. The index is ``floor((t - start) / interval)`` clamped to ``[0, n - 1]``.
+- Call KPIs per call type count only the calls of that type; calls the IVR never
+  typed (``call_type == -1``) appear in the day and interval figures only.
+- IVR KPIs are attributed by the arrival time (the time the caller entered the
+  IVR). A blocked call is refused before the IVR, so it is never an IVR arrival.
+- Agent time is agent-seconds per group and interval (`Observations`): staffed
+  (available), scheduled, on break (its unpaid part), absent; overtime is one
+  total per group for the day. Paid time is ``scheduled - unpaid_break`` (an
+  absent agent is paid: shrinkage is paid time), plus overtime for the day.
+  Occupancy is busy / staffed, utilization busy / (scheduled - unpaid_break).
+  "Agents" figures are agent-seconds / interval length (average agents).
 - Warm-up: the day (``summary``), ``by_call_type`` and ``by_agent_group`` leave out
-  calls attributed before ``start + warmup`` and agent time before it;
-  ``by_interval`` lists every interval.
+  calls attributed before ``start + warmup`` (IVR arrivals before it) and agent
+  time before it, pro rata within an interval; overtime, a day total, is kept
+  whole. ``by_interval`` and ``by_agent_group_interval`` list every interval.
 - "Within T" means ``wait <= T``. A ratio with a zero denominator is NaN.
 - Agent busy time of an answered call is ``[offered + wait, offered + wait + talk +
   wrap]``, split exactly across intervals and clipped to the horizon (the drain
   after ``end`` is not counted).
+- Cost: agent cost is each group's paid hours (overtime included) times its
+  ``agent_hour`` (else ``costs.agent_hour``); telecom cost is ``telecom_minute``
+  times the minutes a caller holds a line: every counted arrival not blocked, for
+  ``ivr_time + wait + talk`` (not during after-call work).
 """
 
 from __future__ import annotations
@@ -23,16 +39,27 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 from scipy import stats
 
-from ccsim.observations import ABANDONED, ANSWERED, BLOCKED, Observations
+from ccsim.observations import (
+    ABANDONED,
+    ANSWERED,
+    BLOCKED,
+    IVR_HANG_UP,
+    SELF_SERVED,
+    Observations,
+)
 from ccsim.units import format_clock
 
 if TYPE_CHECKING:
     from ccsim.scenario.model import Horizon, Scenario
 
 __all__ = [
+    "AGENT_KPIS",
     "CALL_KPIS",
     "COST_KPIS",
+    "GROUP_INTERVAL_KPIS",
     "GROUP_KPIS",
+    "HOURS_KPIS",
+    "IVR_KPIS",
     "STAFF_KPIS",
     "per_replication_table",
     "replication_kpis",
@@ -60,6 +87,14 @@ CALL_KPIS: tuple[str, ...] = (
     "wait_p95_s",
     "max_queue",
 )
+#: KPIs of the IVR: in ``summary`` and each ``by_interval`` entry (0 / NaN without IVR).
+IVR_KPIS: tuple[str, ...] = (
+    "ivr_arrivals",
+    "self_served",
+    "ivr_hang_ups",
+    "containment_rate",
+    "ivr_time_s",
+)
 #: KPIs of agents: in ``summary``, each ``by_interval`` entry and each agent group.
 STAFF_KPIS: tuple[str, ...] = (
     "occupancy",
@@ -68,8 +103,22 @@ STAFF_KPIS: tuple[str, ...] = (
     "scheduled_hours",
     "busy_hours",
 )
-#: Extra KPIs of an agent group (calls it handled).
-GROUP_KPIS: tuple[str, ...] = ("answered", "aht_s")
+#: Average agents over an interval: in each ``by_interval`` entry (all groups) and,
+#: with ``occupancy``, in each ``by_agent_group_interval`` entry.
+AGENT_KPIS: tuple[str, ...] = (
+    "scheduled_agents",
+    "on_break_agents",
+    "absent_agents",
+    "available_agents",
+    "busy_agents",
+)
+#: An entry of ``by_agent_group_interval[group]`` (besides ``"start"``).
+GROUP_INTERVAL_KPIS: tuple[str, ...] = (*AGENT_KPIS, "occupancy")
+#: Paid and unproductive hours: in ``summary`` and each agent group.
+HOURS_KPIS: tuple[str, ...] = ("on_break_hours", "absent_hours", "overtime_hours", "paid_hours")
+#: Extra KPIs of an agent group: calls it handled (``answered_by_type`` is a dict
+#: ``{call type: count}``) and its cost.
+GROUP_KPIS: tuple[str, ...] = ("answered", "aht_s", "answered_by_type", "cost")
 #: Cost KPIs, in ``summary`` only.
 COST_KPIS: tuple[str, ...] = ("agent_cost", "telecom_cost", "cost", "cost_per_call")
 
@@ -264,9 +313,50 @@ def _call_kpis(
     return out
 
 
+def _ivr_kpis(
+    obs: Observations, key: np.ndarray, k: int, mask: np.ndarray
+) -> dict[str, np.ndarray]:
+    """IVR KPIs per group ``key`` in ``[0, k)`` of the masked calls that entered the IVR."""
+    outcome = np.asarray(obs.outcome)
+    entered = mask & np.asarray(obs.via_ivr, dtype=bool) & (outcome != BLOCKED)
+    key = np.asarray(key)[entered].astype(np.int64)
+    outcome = outcome[entered]
+
+    def count(sel: np.ndarray) -> np.ndarray:
+        return np.bincount(key[sel], minlength=k).astype(float)
+
+    n_ivr = np.bincount(key, minlength=k).astype(float)
+    n_self = count(outcome == SELF_SERVED)
+    ivr_time = np.asarray(obs.ivr_time, dtype=float)[entered]
+    return {
+        "ivr_arrivals": n_ivr,
+        "self_served": n_self,
+        "ivr_hang_ups": count(outcome == IVR_HANG_UP),
+        "containment_rate": _div(n_self, n_ivr),
+        "ivr_time_s": _div(np.bincount(key, weights=ivr_time, minlength=k), n_ivr),
+    }
+
+
+def _staff_kpis(
+    busy: np.ndarray, staffed: np.ndarray, scheduled: np.ndarray, paid: np.ndarray
+) -> dict[str, np.ndarray]:
+    """`STAFF_KPIS` from agent-seconds (any matching shapes)."""
+    return {
+        "occupancy": _div(busy, staffed),
+        "utilization": _div(busy, paid),
+        "staffed_hours": staffed / 3600.0,
+        "scheduled_hours": scheduled / 3600.0,
+        "busy_hours": busy / 3600.0,
+    }
+
+
 def _column(table: dict[str, np.ndarray], i: int) -> dict[str, float]:
     """Row ``i`` of a dict of arrays, as plain floats."""
     return {name: float(values[i]) for name, values in table.items()}
+
+
+def _agent_seconds(values: np.ndarray, n_groups: int, n: int) -> np.ndarray:
+    return np.asarray(values, dtype=float).reshape(n_groups, n)
 
 
 # --------------------------------------------------------------------------- one replication
@@ -275,9 +365,19 @@ def _column(table: dict[str, np.ndarray], i: int) -> dict[str, float]:
 def replication_kpis(obs: Observations, scenario: Scenario) -> dict[str, Any]:
     """All KPIs of one replication.
 
-    Returns ``{"summary": {kpi: float}, "by_interval": [{"start": "HH:MM", kpi: float},
-    ...], "by_call_type": {name: {kpi: float}}, "by_agent_group": {name: {kpi: float}}}``.
-    KPI names: `CALL_KPIS`, `STAFF_KPIS`, `GROUP_KPIS`, `COST_KPIS`.
+    Returns::
+
+        {"summary": {kpi: float},
+         "by_interval": [{"start": "HH:MM", kpi: float}, ...],
+         "by_call_type": {name: {kpi: float}},
+         "by_agent_group": {name: {kpi: float, "answered_by_type": {type: float}}},
+         "by_agent_group_interval": {name: [{"start": "HH:MM", kpi: float}, ...]}}
+
+    KPI names: ``summary`` has `CALL_KPIS`, `IVR_KPIS`, `STAFF_KPIS`, `HOURS_KPIS`
+    and `COST_KPIS`; ``by_interval`` `CALL_KPIS`, `IVR_KPIS`, `STAFF_KPIS` and
+    `AGENT_KPIS` (all groups); ``by_call_type`` `CALL_KPIS`; ``by_agent_group``
+    `STAFF_KPIS`, `HOURS_KPIS` and `GROUP_KPIS`; ``by_agent_group_interval``
+    `GROUP_INTERVAL_KPIS`, one entry per interval.
     """
     h = scenario.horizon
     n = h.n_intervals
@@ -286,72 +386,114 @@ def replication_kpis(obs: Observations, scenario: Scenario) -> dict[str, Any]:
     definition = scenario.service_level.definition
     counted_from = h.start + h.warmup
 
+    outcome = np.asarray(obs.outcome)
+    arrival = np.asarray(obs.arrival, dtype=float)
     offered_at = np.asarray(obs.offered, dtype=float)
     wait = np.asarray(obs.wait, dtype=float)
-    attributed = np.where(np.isnan(offered_at), obs.arrival, offered_at)
+    talk = np.asarray(obs.talk, dtype=float)
+    wrap = np.asarray(obs.wrap, dtype=float)
+    call_type = np.asarray(obs.call_type, dtype=np.int64)
+    queued = (outcome == ANSWERED) | (outcome == ABANDONED)
+    attributed = np.where(queued & ~np.isnan(offered_at), offered_at, arrival)
     interval = _interval_index(attributed, h)
     counted = attributed >= counted_from
-    call_type = np.asarray(obs.call_type, dtype=np.int64)
+    typed = call_type >= 0
     every = np.ones(obs.n_calls, dtype=bool)
     starts = np.asarray(h.interval_starts(), dtype=float)
+    labels = [format_clock(t) for t in starts]
 
     # Calls.
     zero = np.zeros(obs.n_calls, np.int64)
     after_warmup = np.array([counted_from])
     day = _call_kpis(obs, zero, 1, counted, threshold, definition)
     per_int = _call_kpis(obs, interval, n, every, threshold, definition)
-    per_type = _call_kpis(obs, call_type, n_types, counted, threshold, definition)
+    per_type = _call_kpis(obs, call_type, n_types, counted & typed, threshold, definition)
     day["max_queue"] = _max_queue(offered_at, wait, zero, 1, after_warmup)[0]
     per_int["max_queue"] = _max_queue(offered_at, wait, zero, 1, starts)[0]
-    per_type["max_queue"] = _max_queue(offered_at, wait, call_type, n_types, after_warmup)[:, 0]
+    off_t = np.where(typed, offered_at, np.nan)  # an untyped call is never in a queue
+    per_type["max_queue"] = _max_queue(
+        off_t, wait, np.maximum(call_type, 0), n_types, after_warmup
+    )[:, 0]
+
+    # The IVR, by arrival.
+    day.update(_ivr_kpis(obs, zero, 1, arrival >= counted_from))
+    per_int.update(_ivr_kpis(obs, _interval_index(arrival, h), n, every))
 
     # Agents: busy time by answering group, split over intervals.
-    answered = obs.outcome == ANSWERED
+    answered = outcome == ANSWERED
     begin = (offered_at + wait)[answered]
-    end = begin + (obs.talk + obs.wrap)[answered]
+    end = begin + (talk + wrap)[answered]
     group = np.asarray(obs.group)[answered]
     busy_int = _busy_by_interval(begin, end, group, n_groups, h, h.start)  # (groups, n)
     busy_grp = _busy_by_interval(begin, end, group, n_groups, h, counted_from).sum(axis=1)
-    staffed = np.asarray(obs.staffed, dtype=float).reshape(n_groups, n)
-    scheduled = np.asarray(obs.scheduled, dtype=float).reshape(n_groups, n)
-    # Share of each interval after the warm-up (staffing is taken as even within it).
+    staffed = _agent_seconds(obs.staffed, n_groups, n)
+    scheduled = _agent_seconds(obs.scheduled, n_groups, n)
+    on_break = _agent_seconds(obs.on_break, n_groups, n)
+    unpaid = _agent_seconds(obs.unpaid_break, n_groups, n)
+    absent = _agent_seconds(obs.absent, n_groups, n)
+    paid = scheduled - unpaid
+    overtime = np.asarray(obs.overtime, dtype=float).reshape(n_groups)
+    # Share of each interval after the warm-up (agent time is taken as even within it).
     share = np.clip((starts + h.interval - counted_from) / h.interval, 0.0, 1.0)
-    staffed_grp = staffed @ share
-    scheduled_grp = scheduled @ share
-
-    def staff(busy: np.ndarray, stf: np.ndarray, sch: np.ndarray) -> dict[str, np.ndarray]:
-        return {
-            "occupancy": _div(busy, stf),
-            "utilization": _div(busy, sch),
-            "staffed_hours": stf / 3600.0,
-            "scheduled_hours": sch / 3600.0,
-            "busy_hours": busy / 3600.0,
-        }
+    staffed_grp, scheduled_grp, paid_grp = staffed @ share, scheduled @ share, paid @ share
 
     day.update(
-        staff(
+        _staff_kpis(
             np.atleast_1d(busy_grp.sum()),
             np.atleast_1d(staffed_grp.sum()),
             np.atleast_1d(scheduled_grp.sum()),
+            np.atleast_1d(paid_grp.sum()),
         )
     )
-    per_int.update(staff(busy_int.sum(axis=0), staffed.sum(axis=0), scheduled.sum(axis=0)))
-    per_grp = staff(busy_grp, staffed_grp, scheduled_grp)
+    per_int.update(
+        _staff_kpis(busy_int.sum(axis=0), staffed.sum(axis=0), scheduled.sum(axis=0), paid.sum(0))
+    )
+    per_gi = {
+        "scheduled_agents": scheduled / h.interval,
+        "on_break_agents": on_break / h.interval,
+        "absent_agents": absent / h.interval,
+        "available_agents": staffed / h.interval,
+        "busy_agents": busy_int / h.interval,
+    }
+    per_int.update({name: v.sum(axis=0) for name, v in per_gi.items()})
+    per_gi["occupancy"] = _div(busy_int, staffed)
+
+    per_grp = _staff_kpis(busy_grp, staffed_grp, scheduled_grp, paid_grp)
+    paid_hours = (paid_grp + overtime) / 3600.0
+    rate = np.array(
+        [
+            scenario.costs.agent_hour if ag.agent_hour is None else ag.agent_hour
+            for ag in scenario.agent_groups
+        ],
+        dtype=float,
+    )
+    per_grp.update(
+        on_break_hours=(on_break @ share) / 3600.0,
+        absent_hours=(absent @ share) / 3600.0,
+        overtime_hours=overtime / 3600.0,
+        paid_hours=paid_hours,
+    )
     handled = answered & counted
     g_h = np.asarray(obs.group)[handled].astype(np.int64)
     n_handled = np.bincount(g_h, minlength=n_groups).astype(float)
     per_grp["answered"] = n_handled
     per_grp["aht_s"] = _div(
-        np.bincount(g_h, weights=(obs.talk + obs.wrap)[handled], minlength=n_groups), n_handled
+        np.bincount(g_h, weights=(talk + wrap)[handled], minlength=n_groups), n_handled
     )
+    per_grp["cost"] = paid_hours * rate
+    handled_t = handled & typed
+    by_type = np.bincount(
+        np.asarray(obs.group)[handled_t].astype(np.int64) * n_types + call_type[handled_t],
+        minlength=n_groups * n_types,
+    ).reshape(n_groups, n_types)
 
-    # Cost (the day only).
+    # The day: hours and cost.
     summary = _column(day, 0)
-    queued = counted & (obs.outcome != BLOCKED)
-    agent_cost = summary["scheduled_hours"] * scenario.costs.agent_hour
-    telecom_cost = float(
-        np.sum(wait[queued] + obs.talk[queued]) / 60.0 * scenario.costs.telecom_minute
-    )
+    summary.update({name: float(per_grp[name].sum()) for name in HOURS_KPIS})
+    line = np.nan_to_num(np.asarray(obs.ivr_time, dtype=float)) + np.nan_to_num(wait) + talk
+    on_line = counted & (outcome != BLOCKED)
+    agent_cost = float(per_grp["cost"].sum())
+    telecom_cost = float(np.sum(line[on_line]) / 60.0 * scenario.costs.telecom_minute)
     cost = agent_cost + telecom_cost
     summary.update(
         agent_cost=agent_cost,
@@ -360,14 +502,24 @@ def replication_kpis(obs: Observations, scenario: Scenario) -> dict[str, Any]:
         cost_per_call=float(_div(cost, summary["answered"])),
     )
 
+    def group_entry(g: int) -> dict[str, Any]:
+        row: dict[str, Any] = _column(per_grp, g)
+        row["answered_by_type"] = {
+            ct.name: float(by_type[g, c]) for c, ct in enumerate(scenario.call_types)
+        }
+        return {name: row[name] for name in (*STAFF_KPIS, *HOURS_KPIS, *GROUP_KPIS)}
+
     return {
         "summary": summary,
-        "by_interval": [
-            {"start": format_clock(starts[i]), **_column(per_int, i)} for i in range(n)
-        ],
+        "by_interval": [{"start": labels[i], **_column(per_int, i)} for i in range(n)],
         "by_call_type": {ct.name: _column(per_type, c) for c, ct in enumerate(scenario.call_types)},
-        "by_agent_group": {
-            ag.name: _column(per_grp, g) for g, ag in enumerate(scenario.agent_groups)
+        "by_agent_group": {ag.name: group_entry(g) for g, ag in enumerate(scenario.agent_groups)},
+        "by_agent_group_interval": {
+            ag.name: [
+                {"start": labels[i], **{k: float(v[g, i]) for k, v in per_gi.items()}}
+                for i in range(n)
+            ]
+            for g, ag in enumerate(scenario.agent_groups)
         },
     }
 
@@ -410,8 +562,10 @@ def _summarize(items: list[Any]) -> Any:
 def summarize(reps: list[dict[str, Any]]) -> dict[str, Any]:
     """Same nested structure as `replication_kpis`, each number -> ``{"mean", "ci95"}``.
 
-    NaN values (e.g. an interval without calls) are left out of their figure; with one
-    valid value ``ci95`` is None, with none the mean is None too. Labels pass through.
+    Nested dicts and lists (``answered_by_type``, ``by_agent_group_interval``) are
+    summarized recursively. NaN values (e.g. an interval without calls) are left out
+    of their figure; with one valid value ``ci95`` is None, with none the mean is None
+    too. Labels pass through.
     """
     if not reps:
         raise ValueError("summarize needs at least one replication")
@@ -425,15 +579,25 @@ def per_replication_table(
 
     ``scope`` is ``"day"`` (key ``""``), ``"interval"`` (key its start ``"HH:MM"``, from
     ``scenario`` if given, else the entry's ``"start"``), ``"call_type"`` or
-    ``"agent_group"`` (key the name). Replications are numbered from 0.
+    ``"agent_group"`` (key the name). A nested dict of numbers is flattened with dotted
+    names: ``answered_by_type`` of a group gives ``"answered_by_type.billing"``, ...
+    Replications are numbered from 0. (``by_agent_group_interval`` is not included.)
     """
     rows: list[dict[str, Any]] = []
 
-    def add(r: int, scope: str, key: str, kpis: dict[str, Any]) -> None:
+    def add(r: int, scope: str, key: str, kpis: dict[str, Any], prefix: str = "") -> None:
         for kpi, value in kpis.items():
-            if _is_number(value):
+            if isinstance(value, dict):
+                add(r, scope, key, value, f"{prefix}{kpi}.")
+            elif _is_number(value):
                 rows.append(
-                    {"replication": r, "scope": scope, "key": key, "kpi": kpi, "value": value}
+                    {
+                        "replication": r,
+                        "scope": scope,
+                        "key": key,
+                        "kpi": prefix + kpi,
+                        "value": value,
+                    }
                 )
 
     starts = None if scenario is None else scenario.horizon.interval_starts()

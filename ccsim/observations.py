@@ -10,8 +10,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-#: Outcome codes of a call.
-BLOCKED, ANSWERED, ABANDONED = 0, 1, 2
+#: Outcome codes of a call. Every arrival ends in exactly one of them.
+BLOCKED, ANSWERED, ABANDONED, SELF_SERVED, IVR_HANG_UP = 0, 1, 2, 3, 4
+OUTCOMES = ("blocked", "answered", "abandoned", "self_served", "ivr_hang_up")
 
 
 @dataclass
@@ -20,18 +21,30 @@ class Observations:
 
     Times are absolute seconds since midnight (the horizon's clock).
 
-    - ``call_type``: index into ``Scenario.call_types``.
+    - ``call_type``: index into ``Scenario.call_types``; -1 for a call that never
+      reached a queue from the IVR (self-served, hung up, or blocked before the IVR
+      decided its type).
     - ``arrival``: when the call reached the center (trunk check).
-    - ``offered``: when it joined its queue (``nan`` if it never did: blocked).
-    - ``outcome``: ``BLOCKED``, ``ANSWERED`` or ``ABANDONED``.
-    - ``wait``: time in queue until answer or abandonment (``nan`` if blocked).
+    - ``ivr_time``: time spent in the IVR (0 for calls that come straight to a queue).
+    - ``offered``: when it joined its queue (``nan`` if it never did).
+    - ``outcome``: one of ``OUTCOMES`` (``BLOCKED`` … ``IVR_HANG_UP``).
+    - ``via_ivr``: whether the call came through the IVR.
+    - ``wait``: time in queue until answer or abandonment (``nan`` if never queued).
     - ``talk``: handle (talk) time if answered, else 0.
     - ``wrap``: after-call work if answered, else 0.
     - ``group``: index of the agent group that answered, ``-1`` otherwise.
-    - ``staffed``: agent-seconds logged in and available (not on break), shape
-      ``(n_groups, n_intervals)``, per group and planning interval of the horizon.
-    - ``scheduled``: paid agent-seconds, same shape (equal to ``staffed`` while
-      staffing is constant; shifts and breaks make them differ).
+
+    Agent time, agent-seconds per (group, planning interval), shape
+    ``(n_groups, n_intervals)``; time after the horizon's end is not recorded here:
+
+    - ``scheduled``: on shift by the roster (every agent of the roster, absent or not).
+    - ``on_break``: on a break, as actually taken (a break delayed by a call moves).
+    - ``unpaid_break``: the unpaid part of ``on_break``.
+    - ``absent``: absent (shrinkage).
+    - ``staffed``: logged in and available to take calls (on shift, not on break,
+      not absent), including time spent finishing a call past a shift's end.
+    - ``overtime``: per group, agent-seconds worked past the end of shifts to finish
+      calls (anywhere in the day, drain included), shape ``(n_groups,)``.
     """
 
     call_type: np.ndarray
@@ -44,6 +57,12 @@ class Observations:
     group: np.ndarray
     staffed: np.ndarray
     scheduled: np.ndarray
+    ivr_time: np.ndarray
+    via_ivr: np.ndarray
+    on_break: np.ndarray
+    unpaid_break: np.ndarray
+    absent: np.ndarray
+    overtime: np.ndarray
 
     @classmethod
     def empty(cls, n_calls: int, n_groups: int, n_intervals: int) -> Observations:
@@ -59,6 +78,12 @@ class Observations:
             group=np.full(n_calls, -1, dtype=np.int32),
             staffed=np.zeros((n_groups, n_intervals)),
             scheduled=np.zeros((n_groups, n_intervals)),
+            ivr_time=np.zeros(n_calls),
+            via_ivr=np.zeros(n_calls, dtype=bool),
+            on_break=np.zeros((n_groups, n_intervals)),
+            unpaid_break=np.zeros((n_groups, n_intervals)),
+            absent=np.zeros((n_groups, n_intervals)),
+            overtime=np.zeros(n_groups),
         )
 
     @property
@@ -66,9 +91,10 @@ class Observations:
         return int(self.arrival.shape[0])
 
     def check_conservation(self) -> None:
-        """Every arrival ends blocked, answered or abandoned — checked on every run."""
-        known = (self.outcome >= BLOCKED) & (self.outcome <= ABANDONED)
-        counts = np.bincount(self.outcome[known].astype(np.int64), minlength=3)
+        """Every arrival ends in one outcome — checked on every run:
+        arrivals = blocked + answered + abandoned + self-served + IVR hang-ups."""
+        known = (self.outcome >= BLOCKED) & (self.outcome <= IVR_HANG_UP)
+        counts = np.bincount(self.outcome[known].astype(np.int64), minlength=len(OUTCOMES))
         if counts.sum() != self.n_calls:
             raise AssertionError(
                 f"conservation violated: {self.n_calls} arrivals but outcomes {counts.tolist()}"
@@ -76,6 +102,6 @@ class Observations:
         answered = self.outcome == ANSWERED
         if np.any(self.group[answered] < 0) or np.any(self.group[~answered] >= 0):
             raise AssertionError("conservation violated: answered calls without a group")
-        queued = self.outcome != BLOCKED
+        queued = (self.outcome == ANSWERED) | (self.outcome == ABANDONED)
         if np.any(np.isnan(self.wait[queued])) or np.any(self.wait[queued] < 0):
             raise AssertionError("conservation violated: a queued call has no valid wait")

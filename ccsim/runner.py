@@ -38,7 +38,7 @@ class RunResult:
 
 def run_replication(scenario: Scenario, seed: int, replication: int) -> Observations:
     """Simulate replication ``replication`` of ``scenario``: same inputs, same numbers."""
-    return simulate_day(scenario, draw_calls(scenario, seed, replication))
+    return simulate_day(scenario, draw_calls(scenario, seed, replication), seed, replication)
 
 
 def run(

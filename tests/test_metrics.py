@@ -10,22 +10,35 @@ import pytest
 from scipy import stats
 
 from ccsim.metrics import (
+    AGENT_KPIS,
     CALL_KPIS,
     COST_KPIS,
+    GROUP_INTERVAL_KPIS,
     GROUP_KPIS,
+    HOURS_KPIS,
+    IVR_KPIS,
     STAFF_KPIS,
     per_replication_table,
     replication_kpis,
     summarize,
     t_interval,
 )
-from ccsim.observations import ABANDONED, ANSWERED, BLOCKED, Observations
+from ccsim.observations import (
+    ABANDONED,
+    ANSWERED,
+    BLOCKED,
+    IVR_HANG_UP,
+    SELF_SERVED,
+    Observations,
+)
 from ccsim.scenario.model import (
     AgentGroup,
     CallType,
     Costs,
     Distribution,
     Horizon,
+    Ivr,
+    IvrNode,
     Scenario,
     ServiceLevel,
 )
@@ -46,17 +59,42 @@ def scenario(
     types: tuple[str, ...] = ("billing", "tech"),
     groups: tuple[str, ...] = ("generalists",),
     costs: Costs | None = None,
+    agent_hour: dict[str, float] | None = None,
+    ivr: bool = False,
 ) -> Scenario:
     h = Horizon(start=H9, end=end, interval=interval, warmup=warmup)
     exp = Distribution("exponential", (180.0,))
+    menu = IvrNode(
+        "menu",
+        Distribution("deterministic", (60.0,)),
+        ((types[0], 0.5), ("self_service", 0.3), ("hang_up", 0.2)),
+    )
     return Scenario(
         name="test",
         horizon=h,
         call_types=tuple(CallType(t, (0.01,) * h.n_intervals, exp) for t in types),
-        agent_groups=tuple(AgentGroup(g, types, 2) for g in groups),
+        agent_groups=tuple(
+            AgentGroup(g, types, 2, agent_hour=(agent_hour or {}).get(g)) for g in groups
+        ),
         service_level=ServiceLevel(threshold=20.0, target=0.8, definition=definition),
         costs=costs or Costs(),
+        ivr=Ivr((0.01,) * h.n_intervals, "menu", (menu,)) if ivr else None,
     )
+
+
+#: Per-call fields of the tuples `observations` takes, in order.
+CALL_FIELDS = (
+    "call_type",
+    "arrival",
+    "offered",
+    "outcome",
+    "wait",
+    "talk",
+    "wrap",
+    "group",
+    "ivr_time",
+    "via_ivr",
+)
 
 
 def observations(
@@ -64,28 +102,40 @@ def observations(
     sc: Scenario,
     staffed: np.ndarray | None = None,
     scheduled: np.ndarray | None = None,
+    *,
+    on_break: np.ndarray | None = None,
+    unpaid_break: np.ndarray | None = None,
+    absent: np.ndarray | None = None,
+    overtime: np.ndarray | None = None,
 ) -> Observations:
-    """``calls``: (type, arrival, offered or None, outcome, wait, talk, wrap, group)."""
+    """A complete record from a few calls and agent-time arrays.
+
+    ``calls``: (type, arrival, offered or None, outcome, wait or None, talk, wrap,
+    group[, ivr_time, via_ivr]); without the last two, a call came straight to its
+    queue. Agent time per (group, interval): ``staffed`` defaults to 2 agents all
+    day, ``scheduled`` to ``staffed``, the others to zero.
+    """
     n_g, n_i = len(sc.agent_groups), sc.horizon.n_intervals
-    cols = list(zip(*calls, strict=True)) if calls else [()] * 8
-
-    def arr(i: int, dtype: type) -> np.ndarray:
-        return np.array([np.nan if v is None else v for v in cols[i]], dtype=dtype)
-
+    obs = Observations.empty(len(calls), n_g, n_i)
+    rows = [tuple(c) + (0.0, False)[len(c) - 8 :] for c in calls]
+    for i, name in enumerate(CALL_FIELDS):
+        dtype = getattr(obs, name).dtype
+        setattr(obs, name, np.array([np.nan if r[i] is None else r[i] for r in rows], dtype))
     if staffed is None:
         staffed = np.full((n_g, n_i), 2 * sc.horizon.interval)
-    return Observations(
-        call_type=arr(0, np.int64),
-        arrival=arr(1, float),
-        offered=arr(2, float),
-        outcome=arr(3, np.int64),
-        wait=arr(4, float),
-        talk=arr(5, float),
-        wrap=arr(6, float),
-        group=arr(7, np.int64),
-        staffed=np.asarray(staffed, dtype=float),
-        scheduled=np.asarray(staffed if scheduled is None else scheduled, dtype=float),
-    )
+    agent_time = {
+        "staffed": staffed,
+        "scheduled": staffed if scheduled is None else scheduled,
+        "on_break": on_break,
+        "unpaid_break": unpaid_break,
+        "absent": absent,
+        "overtime": overtime,
+    }
+    for name, values in agent_time.items():
+        if values is not None:
+            setattr(obs, name, np.asarray(values, dtype=float))
+    obs.check_conservation()
+    return obs
 
 
 def answered(t: float, wait: float, talk: float = 100.0, wrap: float = 0.0, ct=0, g=0):
@@ -98,6 +148,23 @@ def abandoned(t: float, wait: float, ct=0):
 
 def blocked(t: float, ct=0):
     return (ct, t, None, BLOCKED, None, 0.0, 0.0, -1)
+
+
+def through_ivr(call: tuple, ivr_time: float) -> tuple:
+    """A queued call that spent ``ivr_time`` in the IVR first: it arrived that much
+    before it was offered."""
+    ct, _, offered, *rest = call
+    return (ct, offered - ivr_time, offered, *rest, ivr_time, True)
+
+
+def in_ivr(t: float, ivr_time: float, outcome: int):
+    """A call that ended in the IVR (self-served or hung up): never typed, never queued."""
+    return (-1, t, None, outcome, None, 0.0, 0.0, -1, ivr_time, True)
+
+
+def blocked_ivr(t: float):
+    """An IVR caller refused at the trunk check, before the IVR."""
+    return (-1, t, None, BLOCKED, None, 0.0, 0.0, -1, 0.0, True)
 
 
 # Answered within T (10 s, and 20 s exactly), answered late (30 s), a short abandon
@@ -429,11 +496,29 @@ def test_intervals_add_up_to_the_day() -> None:
 def test_kpi_names() -> None:
     sc = scenario()
     k = replication_kpis(observations(SL_CALLS, sc), sc)
-    assert set(k) == {"summary", "by_interval", "by_call_type", "by_agent_group"}
-    assert set(k["summary"]) == set(CALL_KPIS) | set(STAFF_KPIS) | set(COST_KPIS)
-    assert set(k["by_interval"][0]) == {"start"} | set(CALL_KPIS) | set(STAFF_KPIS)
+    assert set(k) == {
+        "summary",
+        "by_interval",
+        "by_call_type",
+        "by_agent_group",
+        "by_agent_group_interval",
+    }
+    assert set(k["summary"]) == set(
+        CALL_KPIS + IVR_KPIS + STAFF_KPIS + HOURS_KPIS + COST_KPIS
+    )
+    for entry in k["by_interval"]:
+        assert set(entry) == {"start"} | set(CALL_KPIS + IVR_KPIS + STAFF_KPIS + AGENT_KPIS)
     assert set(k["by_call_type"]["billing"]) == set(CALL_KPIS)
-    assert set(k["by_agent_group"]["generalists"]) == set(STAFF_KPIS) | set(GROUP_KPIS)
+    assert set(k["by_agent_group"]["generalists"]) == set(STAFF_KPIS + HOURS_KPIS + GROUP_KPIS)
+    assert k["by_agent_group"]["generalists"]["answered_by_type"] == {"billing": 3, "tech": 0}
+    rows = k["by_agent_group_interval"]["generalists"]
+    assert [r["start"] for r in rows] == ["09:00", "09:30"]
+    for r in rows:
+        assert set(r) == {"start"} | set(GROUP_INTERVAL_KPIS)
+    # No IVR: its KPIs are still there, zero counts and NaN ratios.
+    s = k["summary"]
+    assert (s["ivr_arrivals"], s["self_served"], s["ivr_hang_ups"]) == (0, 0, 0)
+    assert math.isnan(s["containment_rate"]) and math.isnan(s["ivr_time_s"])
 
 
 # ----------------------------------------------------------------------------- replications
@@ -511,10 +596,12 @@ def test_per_replication_table() -> None:
     sc, reps = _reps()
     rows = per_replication_table(reps)
     n_kpis = (
-        len(CALL_KPIS + STAFF_KPIS + COST_KPIS)
-        + 2 * len(CALL_KPIS + STAFF_KPIS)
+        len(CALL_KPIS + IVR_KPIS + STAFF_KPIS + HOURS_KPIS + COST_KPIS)
+        + 2 * len(CALL_KPIS + IVR_KPIS + STAFF_KPIS + AGENT_KPIS)
         + 2 * len(CALL_KPIS)
-        + len(STAFF_KPIS + GROUP_KPIS)
+        + len(STAFF_KPIS + HOURS_KPIS + GROUP_KPIS)
+        - 1  # answered_by_type is a dict: one row per call type instead
+        + 2
     )
     assert len(rows) == 3 * n_kpis
     assert set(rows[0]) == {"replication", "scope", "key", "kpi", "value"}

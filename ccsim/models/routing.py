@@ -1,48 +1,95 @@
-"""The ACD: queues per call type and the pools of idle agents.
+"""The ACD: queues per call type, pools of idle agents, and the routing rules.
 
-Two decisions, both deterministic so that two engines can agree call by call:
+Two decisions, deterministic unless a call type asks for random selection, so
+that two engines can agree call by call:
 
-- a call that arrives to find eligible agents idle goes to the one that has been
-  idle the longest (ties: lower group index, then lower agent number);
-- an agent who becomes free takes the longest-waiting call among the queues of
-  its skills (FCFS across its skills).
+- **A call that finds eligible agents idle** goes to one of them by its type's
+  ``agent_selection``: the agent idle the longest (ties: group order), the first
+  group of its ``preference`` list with an idle agent (longest idle within it), or
+  uniformly at random (with the call's pre-drawn uniform number).
+- **An agent who becomes free** takes, among the queues of its skills, the head
+  call with the best call-type priority, then the best skill priority of its
+  group, then the longest wait (FCFS).
 
-Abandoned calls are not searched for and removed from their queue; they are
-marked gone and skipped when they reach the head (lazy deletion), which keeps
-both operations O(number of groups or skills).
+Eligibility: a group that has the skill answers the type from the start, unless
+it is named in an overflow step, in which case only calls that have waited the
+step's ``after``. Reservation: a group answers skills that are not its
+best-priority ones only while more than ``reserve`` of its agents are idle
+(counting the agent who would answer).
+
+Calls and agents leave the queues lazily: an abandoned call, or an agent who went
+on break while idle, is only marked stale and skipped when it reaches the head.
 """
 
 from __future__ import annotations
 
+import math
 from collections import deque
 
 import numpy as np
+
+from ccsim.scenario.model import Scenario
 
 
 class Router:
     """Queues of waiting calls and idle agents, indexed by call type and group."""
 
-    def __init__(
-        self,
-        group_skills: list[list[int]],
-        group_sizes: list[int],
-        n_call_types: int,
-        offered: np.ndarray,
-        start: float,
-    ) -> None:
-        self.group_skills = group_skills
+    def __init__(self, scenario: Scenario, offered: np.ndarray, agent_group: list[int]) -> None:
+        types = [c.name for c in scenario.call_types]
+        groups = [g.name for g in scenario.agent_groups]
+        n_types, n_groups = len(types), len(groups)
         self.offered = offered
-        self.queues: list[deque[int]] = [deque() for _ in range(n_call_types)]
-        self.n_waiting = [0] * n_call_types
+        self.queues: list[deque[int]] = [deque() for _ in range(n_types)]
+        self.n_waiting = [0] * n_types
         self.waiting = np.zeros(offered.shape[0], dtype=bool)
-        # For each call type, the groups that can answer it.
-        self.groups_for_type: list[list[int]] = [
-            [g for g, skills in enumerate(group_skills) if k in skills] for k in range(n_call_types)
-        ]
-        # Idle agents of each group, longest idle first: (idle since, agent number).
-        self.idle: list[deque[tuple[float, int]]] = [
-            deque((start, a) for a in range(size)) for size in group_sizes
-        ]
+
+        self.type_priority = [c.priority for c in scenario.call_types]
+        self.selection = [c.agent_selection for c in scenario.call_types]
+        # after[t][g]: how long a call of type t waits before group g may answer it.
+        self.after = [[math.inf] * n_groups for _ in range(n_types)]
+        for g, group in enumerate(scenario.agent_groups):
+            for skill in group.skills:
+                self.after[types.index(skill)][g] = 0.0
+        self.overflow: list[list[tuple[float, list[int]]]] = []
+        for t, ct in enumerate(scenario.call_types):
+            steps = []
+            for step in ct.overflow:
+                idx = [groups.index(name) for name in step.groups]
+                for g in idx:
+                    self.after[t][g] = step.after
+                steps.append((step.after, idx))
+            self.overflow.append(steps)
+        self.initial_groups: list[list[int]] = []
+        for t, ct in enumerate(scenario.call_types):
+            eligible = [g for g in range(n_groups) if self.after[t][g] == 0.0]
+            if ct.agent_selection == "preference":
+                order = [groups.index(n) for n in ct.preference]
+                eligible = [g for g in order if g in eligible] + [
+                    g for g in eligible if g not in order
+                ]
+            self.initial_groups.append(eligible)
+
+        # Per group: (type priority, skill priority, type) in preference order.
+        self.group_skills: list[list[tuple[int, int, int]]] = []
+        self.lower_skill: list[set[int]] = []  # skills answered only above the reserve
+        self.reserve = [g.reserve for g in scenario.agent_groups]
+        for group in scenario.agent_groups:
+            entries = sorted(
+                (self.type_priority[types.index(s)], group.priority_of(s), types.index(s))
+                for s in group.skills
+            )
+            self.group_skills.append(entries)
+            best = min((group.priority_of(s) for s in group.skills), default=1)
+            self.lower_skill.append(
+                {types.index(s) for s in group.skills if group.priority_of(s) > best}
+            )
+
+        # Idle agents of each group, longest idle first: (idle since, agent, token).
+        self.agent_group = agent_group
+        self.token = [0] * len(agent_group)
+        self.is_idle = [False] * len(agent_group)
+        self.idle: list[deque[tuple[float, int, int]]] = [deque() for _ in range(n_groups)]
+        self.n_idle = [0] * n_groups
 
     # -- calls -------------------------------------------------------------
     def enqueue(self, call: int, call_type: int) -> None:
@@ -51,25 +98,30 @@ class Router:
         self.n_waiting[call_type] += 1
 
     def remove_waiting(self, call: int, call_type: int) -> bool:
-        """Mark a waiting call gone (it abandoned); False if it was no longer waiting."""
+        """Take a waiting call out (abandoned, or answered by overflow); False if gone."""
         if not self.waiting[call]:
             return False
         self.waiting[call] = False
         self.n_waiting[call_type] -= 1
         return True
 
-    def next_call(self, group: int) -> int:
-        """Pop the longest-waiting call a free agent of ``group`` can take, or -1."""
-        best_type, best_time = -1, np.inf
-        for k in self.group_skills[group]:
-            if self.n_waiting[k] == 0:
+    def next_call(self, group: int, now: float) -> int:
+        """Pop the call a free agent of ``group`` should take now, or -1."""
+        best_key, best_type = None, -1
+        for type_prio, skill_prio, t in self.group_skills[group]:
+            if self.n_waiting[t] == 0:
                 continue
-            queue = self.queues[k]
+            if t in self.lower_skill[group] and self.n_idle[group] + 1 <= self.reserve[group]:
+                continue
+            queue = self.queues[t]
             while not self.waiting[queue[0]]:
                 queue.popleft()
-            t = self.offered[queue[0]]
-            if t < best_time:
-                best_type, best_time = k, t
+            head_offered = self.offered[queue[0]]
+            if now < head_offered + self.after[t][group]:
+                continue  # the head has not overflowed to this group yet (nor anyone behind)
+            key = (type_prio, skill_prio, head_offered)
+            if best_key is None or key < best_key:
+                best_key, best_type = key, t
         if best_type < 0:
             return -1
         call = self.queues[best_type].popleft()
@@ -78,16 +130,61 @@ class Router:
         return call
 
     # -- agents ------------------------------------------------------------
-    def take_idle_agent(self, call_type: int) -> tuple[int, int]:
-        """Take the longest-idle agent eligible for ``call_type``: (group, agent) or (-1, -1)."""
-        best_group, best_since = -1, np.inf
-        for g in self.groups_for_type[call_type]:
-            pool = self.idle[g]
-            if pool and pool[0][0] < best_since:
-                best_group, best_since = g, pool[0][0]
-        if best_group < 0:
-            return -1, -1
-        return best_group, self.idle[best_group].popleft()[1]
+    def _front(self, g: int) -> tuple[float, int, int] | None:
+        pool = self.idle[g]
+        while pool and (not self.is_idle[pool[0][1]] or self.token[pool[0][1]] != pool[0][2]):
+            pool.popleft()
+        return pool[0] if pool else None
 
-    def release_agent(self, group: int, agent: int, now: float) -> None:
-        self.idle[group].append((now, agent))
+    def _may_answer(self, g: int, call_type: int) -> bool:
+        if self.n_idle[g] == 0:
+            return False
+        return call_type not in self.lower_skill[g] or self.n_idle[g] > self.reserve[g]
+
+    def take_idle_agent(self, call_type: int, groups: list[int], u: float) -> int:
+        """Take an idle agent of ``groups`` for a call of ``call_type``, or -1."""
+        selection = self.selection[call_type]
+        if selection == "random":
+            pool = [
+                entry[1]
+                for g in groups
+                if self._may_answer(g, call_type)
+                for entry in self.idle[g]
+                if self.is_idle[entry[1]] and self.token[entry[1]] == entry[2]
+            ]
+            if not pool:
+                return -1
+            agent = pool[min(int(u * len(pool)), len(pool) - 1)]
+        else:
+            best = None
+            for g in groups:
+                if not self._may_answer(g, call_type):
+                    continue
+                front = self._front(g)
+                if front is None:
+                    continue
+                if selection == "preference":
+                    best = front
+                    break
+                if best is None or front[0] < best[0]:
+                    best = front
+            if best is None:
+                return -1
+            agent = best[1]
+        self.withdraw_agent(agent)
+        return agent
+
+    def release_agent(self, agent: int, now: float) -> None:
+        """The agent is idle from ``now`` and joins the back of its group's pool."""
+        g = self.agent_group[agent]
+        self.token[agent] += 1
+        self.is_idle[agent] = True
+        self.idle[g].append((now, agent, self.token[agent]))
+        self.n_idle[g] += 1
+
+    def withdraw_agent(self, agent: int) -> None:
+        """An idle agent stops being available (answers, goes on break, logs out)."""
+        if self.is_idle[agent]:
+            self.is_idle[agent] = False
+            self.token[agent] += 1
+            self.n_idle[self.agent_group[agent]] -= 1

@@ -114,9 +114,31 @@ class ServiceLevel:
     definition: str = "offered"
 
 
+#: How an arriving call picks among idle eligible agents.
+AGENT_SELECTIONS: tuple[str, ...] = ("longest_idle", "preference", "random")
+
+#: Where an IVR branch can lead besides another node or a call type.
+IVR_SELF_SERVICE, IVR_HANG_UP = "self_service", "hang_up"
+
+
+@dataclass(frozen=True)
+class OverflowStep:
+    """After waiting ``after`` seconds, the call also becomes eligible for ``groups``."""
+
+    after: float
+    groups: tuple[str, ...]
+
+
 @dataclass(frozen=True)
 class CallType:
-    """One queue's callers: arrival rate per interval and their durations."""
+    """One queue's callers: arrival rate per interval, durations, and routing.
+
+    ``rates`` are the calls that come straight to this queue (zero where the type
+    is only reached through the IVR). ``priority`` 1 is served first across all
+    queues (a VIP type); the default is 5. Groups that name the type in their
+    skills answer it from the start, except the groups of ``overflow`` steps,
+    which become eligible only after the step's wait.
+    """
 
     name: str
     rates: tuple[float, ...]  # calls per second, one per planning interval
@@ -127,15 +149,109 @@ class CallType:
     #: handle time is the ``handle_time`` draw rescaled to its interval's AHT,
     #: so the shape (cv) stays that of the distribution.
     aht: tuple[float | None, ...] | None = None
+    priority: int = 5
+    agent_selection: str = "longest_idle"
+    preference: tuple[str, ...] = ()  # group names, most preferred first
+    overflow: tuple[OverflowStep, ...] = ()
+
+
+@dataclass(frozen=True)
+class Break:
+    """A break in a shift: at a fixed time, or staggered over a window.
+
+    With a window, the shift's agents start their breaks evenly spread over it
+    (agent i of n at ``window_start + i/n · (window_end − length − window_start)``).
+    An agent on a call when the break is due finishes the call (and its after-call
+    work) first; the break then lasts its full length.
+    """
+
+    start: float  # the fixed time, or the window's start
+    length: float
+    window_end: float | None = None  # None: a fixed time
+    paid: bool = True
+
+
+@dataclass(frozen=True)
+class Shift:
+    """``agents`` agents logged in from ``start`` to ``end`` (seconds since midnight)."""
+
+    start: float
+    end: float
+    agents: int
+    breaks: tuple[Break, ...] = ()
 
 
 @dataclass(frozen=True)
 class AgentGroup:
-    """Agents with the same skills; constant staffing for the whole day."""
+    """Agents with the same skills.
+
+    ``skills`` are in priority order; ``priorities`` gives each skill's priority
+    (1 preferred: a freed agent serves its best-priority non-empty queue). Staffing
+    is one of: ``agents`` all day; ``agents_per_interval`` (a WFM staffing line); or
+    ``shifts``. ``reserve`` k: the group answers types that are not its
+    best-priority skills only while more than k of its agents are idle.
+    ``handle_time_factor`` / ``handle_time`` override the call type's handle time
+    for calls this group answers (a cross-trained group may be slower).
+    ``shrinkage``: the fraction of scheduled agents absent, drawn per shift and
+    replication.
+    """
 
     name: str
     skills: tuple[str, ...]
+    agents: int = 0
+    priorities: tuple[int, ...] = ()
+    agents_per_interval: tuple[int, ...] | None = None
+    shifts: tuple[Shift, ...] = ()
+    reserve: int = 0
+    handle_time_factor: tuple[tuple[str, float], ...] = ()
+    handle_time: tuple[tuple[str, Distribution], ...] = ()
+    shrinkage: float = 0.0
+    agent_hour: float | None = None  # cost; None: the scenario's costs.agent_hour
+
+    def priority_of(self, skill: str) -> int:
+        if not self.priorities:
+            return 1
+        return self.priorities[self.skills.index(skill)]
+
+
+@dataclass(frozen=True)
+class Absence:
+    """``agents`` agents of ``group`` absent from ``start`` to ``end`` (explicit shrinkage)."""
+
+    group: str
+    start: float
+    end: float
     agents: int
+
+
+@dataclass(frozen=True)
+class IvrNode:
+    """A menu node: callers spend ``duration`` here, then follow one branch.
+
+    ``branches`` are (target, probability) with the target another node's name,
+    a call type's name, ``"self_service"`` (done in the IVR, contained) or
+    ``"hang_up"``. Probabilities sum to 1.
+    """
+
+    name: str
+    duration: Distribution
+    branches: tuple[tuple[str, float], ...]
+
+
+@dataclass(frozen=True)
+class Ivr:
+    """The IVR tree. Callers arrive at ``entry`` (rates per interval, per second).
+
+    An IVR caller holds a line (counts against ``trunks``) from arrival to the end
+    of the call. Call types with their own ``rates`` come straight to the queue.
+    """
+
+    rates: tuple[float, ...]
+    entry: str
+    nodes: tuple[IvrNode, ...]
+
+    def node(self, name: str) -> IvrNode:
+        return next(n for n in self.nodes if n.name == name)
 
 
 @dataclass(frozen=True)
@@ -159,6 +275,8 @@ class Scenario:
     costs: Costs = field(default_factory=Costs)
     source: str | None = None  # the file it was loaded from, for messages
     description: str | None = None
+    ivr: Ivr | None = None
+    absences: tuple[Absence, ...] = ()
 
     def call_type_index(self, name: str) -> int:
         return [c.name for c in self.call_types].index(name)

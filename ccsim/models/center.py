@@ -194,13 +194,12 @@ class ContactCenter:
         self._record_floor_time(agent)
         self.on_floor_since[agent] = None
 
-    def _record_floor_time(self, agent: int) -> None:
+    def _record_floor_time(self, agent: int, until: float | None = None) -> None:
         since = self.on_floor_since[agent]
         if since is not None:
             h = self.scenario.horizon
-            add_time(
-                self.obs.staffed[self.agent_group[agent]], since, self.env.now, h.start, h.interval
-            )
+            until = self.env.now if until is None else until
+            add_time(self.obs.staffed[self.agent_group[agent]], since, until, h.start, h.interval)
 
     def close(self) -> None:
         """End of the run: count floor time, and close the queues.

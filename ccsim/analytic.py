@@ -199,7 +199,7 @@ def erlang_a(n: int, lam: float, aht: float, patience_mean: float) -> ErlangA:
         return _erlang_a_no_abandonment(n, lam, aht)
     m = _ErlangAModel(n, lam, aht, patience_mean)
     p_answer = 1.0 - m.p_abandon
-    asa = m.e_v_answered() / p_answer if p_answer > 0 else math.nan
+    asa = m.e_w_answered() / p_answer if p_answer > 0 else math.nan
     return ErlangA(
         n=n,
         lam=lam,
@@ -232,19 +232,20 @@ def _erlang_a_no_abandonment(n: int, lam: float, aht: float) -> ErlangA:
 
 
 class _ErlangAModel:
-    """Shared quantities of one M/M/n+M model, all kept in log space where they can be
-    astronomically large or small (A(x, y) overflows for heavy overload)."""
+    """Shared quantities of one M/M/n+M model.  A(x, y) is kept as its logarithm: it
+    overflows for heavy overload and large n."""
 
     def __init__(self, n: int, lam: float, aht: float, patience_mean: float) -> None:
-        self.n, self.lam = n, lam
         self.nu = n / aht
         self.theta = 1.0 / patience_mean
         self.rho = lam / self.nu
         self.x = self.nu / self.theta
         self.y = lam / self.theta
+        self.closed = self.x <= _GAMMAINC_MAX_SHAPE
+        self.density = _OfferedWaitDensity(self.x, self.y)
         self.log_a = _log_a_xy(self.x, self.y)
         log_b = _log_erlang_b(n, lam * aht)
-        if log_b == -math.inf:  # no call ever finds all agents busy (to double precision)
+        if log_b == -math.inf:  # no call finds all agents busy (to double precision)
             self.p_wait, self.p_no_wait = 0.0, 1.0
             self.log_pi_n = -math.inf
         else:
@@ -255,110 +256,154 @@ class _ErlangAModel:
             self.p_no_wait = float(special.expit(-logit))  # 1 - p_wait, accurate near 1
             self.log_pi_n = _log(self.p_wait) - self.log_a
         self.pi_n = math.exp(self.log_pi_n)
-        # P(ab) = P(V>0) - pi_n (A - 1) / rho
-        a_m1 = math.expm1(self.log_a) if self.log_a < 700 else math.inf
-        if math.isinf(a_m1):
-            p_ab = self.p_wait * (1.0 - 1.0 / self.rho) + self.pi_n / self.rho
+        if not self.closed:
+            p_ab = self.p_wait * self._ratio(lambda s: -math.expm1(-s))
+        elif self.log_a < 700.0:
+            # GMR: P(ab) = P(V>0) (1/(rho A) + 1 - 1/rho) = P(V>0) - pi_n (A - 1) / rho
+            p_ab = self.p_wait - self.pi_n * math.expm1(self.log_a) / self.rho
         else:
-            p_ab = self.p_wait - self.pi_n * a_m1 / self.rho
+            p_ab = self.p_wait * (1.0 - 1.0 / self.rho) + self.pi_n / self.rho
         self.p_abandon = min(max(p_ab, 0.0), 1.0)
 
-    # log of the density scale: f_V(v) = exp(log_f0 + g(v)), g(v) = lam H(v) - nu v
-    def g(self, v: float) -> float:
-        return self.y * -math.expm1(-self.theta * v) - self.nu * v
+    def _ratio(self, factor, a: float = 0.0, b: float = math.inf) -> float:
+        """E[factor(theta V); a < theta V < b | V > 0] by quadrature of the exact density."""
+        d = self.density
+        return d.integral(factor, a, b) / d.integral(_one)
 
     def sl_terms(self, t: float) -> tuple[float, float]:
-        """(P(answered, W <= t), P(abandoned, W <= t)) in closed form."""
+        """(P(answered, W <= t), P(abandoned, W <= t)): closed form, or quadrature when
+        x is beyond the accurate range of scipy's gammainc."""
         if self.p_wait == 0.0:
             return 1.0, 0.0
         if t == 0.0:
             return self.p_no_wait, 0.0
         if math.isinf(t):
             return 1.0 - self.p_abandon, self.p_abandon
-        log_e_t = self.g(t)
-        y_t = self.y * math.exp(-self.theta * t)
-        log_a_t = _log_a_xy(self.x, y_t) if y_t > 0 else 0.0
-        p_v_gt_t = math.exp(self.log_pi_n + log_e_t + log_a_t)  # P(V > t)
+        theta = self.theta
+        if not self.closed:
+            cut = theta * t
+            served = self.p_wait * self._ratio(lambda s: math.exp(-s), 0.0, cut)
+            ab = self._ratio(lambda s: -math.expm1(-s), 0.0, cut)
+            ab += -math.expm1(-cut) * self._ratio(_one, cut)
+            return min(self.p_no_wait + served, 1.0), min(self.p_wait * ab, 1.0)
+        # E_t = exp(lam H(t) - nu t); P(V > t) = pi_n E_t A(x, y e^{-theta t})
+        log_e_t = self.y * -math.expm1(-theta * t) - self.nu * t
+        y_t = self.y * math.exp(-theta * t)
+        log_a_t = _log_a_xy(self.x, y_t)
+        p_v_gt_t = math.exp(self.log_pi_n + log_e_t + log_a_t)
         pi_n_e_t = math.exp(self.log_pi_n + log_e_t)
         # E[e^{-theta V}; 0 < V <= t] = (P(V>0) - pi_n - P(V>t) + pi_n E_t) / rho
-        served_waiting = (self.p_wait - self.pi_n - p_v_gt_t + pi_n_e_t) / self.rho
-        served_waiting = max(served_waiting, 0.0)
-        ans_t = self.p_no_wait + served_waiting
+        served = max((self.p_wait - self.pi_n - p_v_gt_t + pi_n_e_t) / self.rho, 0.0)
         # P(ab, W <= t) = E[1 - e^{-theta min(V, t)}]
-        ab_t = self.p_wait - served_waiting - math.exp(-self.theta * t) * p_v_gt_t
-        return min(ans_t, 1.0), min(max(ab_t, 0.0), 1.0)
+        ab = self.p_wait - served - math.exp(-theta * t) * p_v_gt_t
+        return min(self.p_no_wait + served, 1.0), min(max(ab, 0.0), 1.0)
 
-    # -- quadrature terms -------------------------------------------------------------
-
-    def _peak_interval(self) -> tuple[float, float, float]:
-        """(lo, mode, hi) around the mode of g with g dropping by >= 90 at both ends."""
-        theta, lam, nu = self.theta, self.lam, self.nu
-        mode = math.log(lam / nu) / theta if lam > nu else 0.0
-        g_mode = self.g(mode)
-        curv = lam * math.exp(-theta * mode) * theta  # -g''(mode)
-        slope = abs(lam * math.exp(-theta * mode) - nu)  # |g'(mode)|
-        scale = 1.0 / max(slope, math.sqrt(curv), 1e-300)
-        drop = 90.0
-
-        def find(direction: float, limit: float) -> float:
-            step = scale
-            while True:
-                v = mode + direction * step
-                if direction < 0 and v <= limit:
-                    return limit
-                if self.g(v) < g_mode - drop:
-                    a, b = sorted((mode + direction * step / 2, v))
-                    return optimize.brentq(lambda u: self.g(u) - (g_mode - drop), a, b)
-                step *= 2.0
-
-        lo = find(-1.0, 0.0) if mode > 0 else 0.0
-        hi = find(1.0, math.inf)
-        return lo, mode, hi
-
-    def _integral(self, factor) -> float:
-        """ln of  nu * pi_n * integral_0^inf factor(v) e^{g(v)} dv  (factor >= 0), i.e. of
-        E[factor(V); V > 0] under the exact density f_V."""
-        lo, mode, hi = self._peak_interval()
-        g_mode = self.g(mode)
-
-        def f(v: float) -> float:
-            return factor(v) * math.exp(self.g(v) - g_mode)
-
-        pts = np.unique(np.concatenate([np.linspace(lo, mode, 5), np.linspace(mode, hi, 9)]))
-        total = 0.0
-        for a, b in zip(pts[:-1], pts[1:], strict=True):
-            val, _ = integrate.quad(f, a, b, epsabs=0.0, epsrel=1e-13, limit=200)
-            total += val
-        return math.log(total) + g_mode + math.log(self.nu) + self.log_pi_n if total > 0 else -1e300
-
-    def e_v_answered(self) -> float:
-        """E[V e^{-theta V}] = E[W; answered] (quadrature)."""
+    def e_w_answered(self) -> float:
+        """E[W; answered] = E[V e^{-theta V}] = (P(V>0)/theta) E[s e^{-s} | V > 0], s =
+        theta V (quadrature)."""
         if self.p_wait == 0.0:
             return 0.0
-        theta = self.theta
-        return math.exp(self._integral(lambda v: v * math.exp(-theta * v)))
+        return self.p_wait / self.theta * self._ratio(lambda s: s * math.exp(-s))
 
     def mean_abandon_time(self) -> float:
-        """E[tau | tau < V] = E[V^2 psi2(theta V)] / E[V psi1(theta V)] (quadrature), where
-        theta V^2 psi2 = P(tau < V, tau * theta ...) cancels theta exactly; see _psi1/_psi2."""
-        if self.p_wait == 0.0:
+        """E[tau | tau < V] (quadrature).  With s = theta V,
+        E[tau; tau < V] = E[1 - e^{-s}(1 + s)] / theta and P(tau < V) = E[1 - e^{-s}];
+        dividing both by s keeps the ratio accurate as theta -> 0."""
+        d = self.density
+        num = d.integral(lambda s: s * s * _psi2(s))
+        den = d.integral(lambda s: s * _psi1(s))
+        return num / den / self.theta
+
+
+def _one(s: float) -> float:
+    return 1.0
+
+
+def _psi1(s: float) -> float:
+    """(1 - e^{-s}) / s."""
+    return -math.expm1(-s) / s if s > 1e-12 else 1.0 - 0.5 * s
+
+
+def _psi2(s: float) -> float:
+    """(1 - e^{-s}(1 + s)) / s^2 = P(2, s) / s^2."""
+    if s < 1e-4:
+        return 0.5 - s / 3.0 + s * s / 8.0
+    return float(special.gammainc(2.0, s)) / (s * s)
+
+
+def _em1pu(u: float) -> float:
+    """e^{-u} - 1 + u without cancellation for small |u|."""
+    if abs(u) < 0.5:
+        term, total = u * u / 2.0, 0.0
+        for k in range(3, 22):
+            total += term
+            term *= -u / k
+        return total
+    return math.expm1(-u) + u
+
+
+class _OfferedWaitDensity:
+    """The density of the offered wait on V > 0 in dimensionless time s = theta V:
+    f(s) proportional to exp(G(s)), G(s) = y (1 - e^{-s}) - x s, so that
+    A(x, y) = x * integral_0^inf exp(G(s)) ds.
+
+    G is concave with its mode at s* = ln(y/x) (overload) or 0.  G(s) - G(s*) is formed
+    as -(x - c) u - c (e^{-u} - 1 + u), u = s - s*, c = y e^{-s*}, which has no
+    cancellation even for x, y ~ 1e13.  Quadrature runs on [lo, hi], where G has
+    dropped by 90 below its peak (the rest is < 1e-39 of the mass).
+    """
+
+    DROP = 90.0
+
+    def __init__(self, x: float, y: float) -> None:
+        d = (y - x) / x
+        if d > 0:
+            self.mode, self.c, self.slope = math.log1p(d), x, 0.0
+            self.g_mode = x * (d - math.log1p(d))
+        else:
+            self.mode, self.c, self.slope = 0.0, y, x - y
+            self.g_mode = 0.0
+        self.scale = 1.0 / max(self.slope, math.sqrt(self.c), 1e-300)
+        self.lo = self._drop_point(-1.0) if self.mode > 0 else 0.0
+        self.hi = self._drop_point(1.0)
+
+    def dg(self, s: float) -> float:
+        """G(s) - G(mode)."""
+        u = s - self.mode
+        return -self.slope * u - self.c * _em1pu(u)
+
+    def _drop_point(self, direction: float) -> float:
+        step = self.scale
+        while True:
+            s = self.mode + direction * step
+            if s <= 0.0:
+                return 0.0
+            if self.dg(s) < -self.DROP:
+                a, b = sorted((self.mode + direction * step / 2, s))
+                return optimize.brentq(lambda v: self.dg(v) + self.DROP, a, b, xtol=1e-300)
+            step *= 2.0
+
+    def integral(self, factor, a: float = 0.0, b: float = math.inf) -> float:
+        """integral_a^b factor(s) exp(G(s) - G(mode)) ds by adaptive Gauss-Kronrod."""
+        a, b = max(a, self.lo), min(b, self.hi)
+        if not a < b:
             return 0.0
-        theta = self.theta
-        log_num = self._integral(lambda v: v * v * _psi2(theta * v))
-        log_den = self._integral(lambda v: v * _psi1(theta * v))
-        return math.exp(log_num - log_den)
+        grid = np.concatenate(
+            [np.linspace(self.lo, self.mode, 5), np.linspace(self.mode, self.hi, 9), [a, b]]
+        )
+        pts = np.unique(grid[(grid >= a) & (grid <= b)])
 
+        def f(s: float) -> float:
+            return factor(s) * math.exp(self.dg(s))
 
-def _psi1(u: float) -> float:
-    """(1 - e^{-u}) / u, so that E[1 - e^{-theta V}] = theta E[V psi1(theta V)]."""
-    return -math.expm1(-u) / u if u > 1e-12 else 1.0 - 0.5 * u
+        total = 0.0
+        for lo, hi in zip(pts[:-1], pts[1:], strict=True):
+            total += integrate.quad(f, lo, hi, epsabs=0.0, epsrel=1e-13, limit=200)[0]
+        return total
 
-
-def _psi2(u: float) -> float:
-    """(1 - e^{-u}(1 + u)) / u^2, so that E[tau; tau < V] = theta E[V^2 psi2(theta V)]."""
-    if u < 1e-4:
-        return 0.5 - u / 3.0 + u * u / 8.0
-    return float(special.gammainc(2.0, u)) / (u * u)
+    def log_a(self) -> float:
+        """ln A(x, y) = ln x + G(mode) + ln integral exp(G - G(mode))."""
+        return math.log(self.x_val) + self.g_mode + math.log(self.integral(_one))
 
 
 def _erlang_a_sl_terms(

@@ -180,10 +180,13 @@ def write_outputs(result: RunResult, out_dir: Path) -> list[Path]:
     return written
 
 
-def _summary_rows(w, scope: str, name: str, kpis: dict) -> None:
+def _summary_rows(w, scope: str, name: str, kpis: dict, prefix: str = "") -> None:
     for kpi, fig in kpis.items():
+        if "mean" not in fig:  # a nested figure, e.g. answered_by_type
+            _summary_rows(w, scope, name, fig, prefix=f"{prefix}{kpi}.")
+            continue
         ci = fig["ci95"] or [None, None]
-        w.writerow([scope, name, kpi, fig["mean"], ci[0], ci[1]])
+        w.writerow([scope, name, f"{prefix}{kpi}", fig["mean"], ci[0], ci[1]])
 
 
 def intervals(result: RunResult) -> list[dict]:

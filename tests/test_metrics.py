@@ -503,9 +503,7 @@ def test_kpi_names() -> None:
         "by_agent_group",
         "by_agent_group_interval",
     }
-    assert set(k["summary"]) == set(
-        CALL_KPIS + IVR_KPIS + STAFF_KPIS + HOURS_KPIS + COST_KPIS
-    )
+    assert set(k["summary"]) == set(CALL_KPIS + IVR_KPIS + STAFF_KPIS + HOURS_KPIS + COST_KPIS)
     for entry in k["by_interval"]:
         assert set(entry) == {"start"} | set(CALL_KPIS + IVR_KPIS + STAFF_KPIS + AGENT_KPIS)
     assert set(k["by_call_type"]["billing"]) == set(CALL_KPIS)
@@ -612,3 +610,266 @@ def test_per_replication_table() -> None:
     assert pick[(2, "call_type", "billing", "asa_s")] == pytest.approx(20.0)
     assert pick[(0, "agent_group", "generalists", "answered")] == 3
     assert per_replication_table(reps, sc) == rows
+
+
+# ----------------------------------------------------------------------------- the IVR
+
+
+def test_ivr_kpis_and_containment() -> None:
+    sc = scenario(ivr=True)
+    calls = [
+        in_ivr(hms(9, 5), 60.0, SELF_SERVED),
+        in_ivr(hms(9, 10), 90.0, SELF_SERVED),
+        in_ivr(hms(9, 12), 30.0, IVR_HANG_UP),
+        blocked_ivr(hms(9, 15)),  # refused before the IVR: not an IVR arrival
+        through_ivr(answered(hms(9, 20, 40), 10.0, ct=0), 40.0),  # arrived 09:20
+        through_ivr(abandoned(hms(9, 40, 50), 70.0, ct=1), 50.0),  # arrived 09:40
+        answered(hms(9, 45), 5.0, ct=0),  # straight to the queue
+        in_ivr(hms(9, 50), 120.0, SELF_SERVED),
+        blocked(hms(9, 55), ct=0),  # a direct billing caller, blocked
+    ]
+    k = replication_kpis(observations(calls, sc), sc)
+    s = k["summary"]
+    assert (s["ivr_arrivals"], s["self_served"], s["ivr_hang_ups"]) == (6, 3, 1)
+    assert s["containment_rate"] == pytest.approx(3 / 6)
+    assert s["ivr_time_s"] == pytest.approx((60 + 90 + 30 + 40 + 50 + 120) / 6)
+    # Calls that ended in the IVR are not offered; both blocked calls count as blocked.
+    assert (s["offered"], s["answered"], s["abandoned"], s["blocked"]) == (3, 2, 1, 2)
+    first, second = k["by_interval"]
+    assert (first["ivr_arrivals"], first["self_served"], first["ivr_hang_ups"]) == (4, 2, 1)
+    assert first["containment_rate"] == pytest.approx(0.5)
+    assert first["ivr_time_s"] == pytest.approx((60 + 90 + 30 + 40) / 4)
+    assert (second["ivr_arrivals"], second["self_served"], second["ivr_hang_ups"]) == (2, 1, 0)
+    assert second["containment_rate"] == pytest.approx(0.5)
+    assert second["ivr_time_s"] == pytest.approx((50 + 120) / 2)
+    assert (first["offered"], first["blocked"], second["offered"], second["blocked"]) == (
+        1,
+        1,
+        2,
+        1,
+    )
+    # Per call type only typed calls: the IVR's blocked caller (type -1) is in no type.
+    billing, tech = k["by_call_type"]["billing"], k["by_call_type"]["tech"]
+    assert (billing["offered"], billing["answered"], billing["blocked"]) == (2, 2, 1)
+    assert (tech["offered"], tech["abandoned"], tech["blocked"]) == (1, 1, 0)
+    assert billing["max_queue"] == 1 and tech["max_queue"] == 1
+
+
+def test_ivr_call_offered_in_the_next_interval() -> None:
+    calls = [
+        # Enters the IVR 09:29:00, 120 s there, offered 09:31:00: an IVR arrival of
+        # 09:00 but an offered (and answered) call of 09:30.
+        through_ivr(answered(hms(9, 31), 15.0, talk=100.0), 120.0),
+        # Self-served 09:29:30-09:31:30: attributed to its arrival, 09:00.
+        in_ivr(hms(9, 29, 30), 120.0, SELF_SERVED),
+    ]
+    sc = scenario(ivr=True, costs=Costs(telecom_minute=0.6))
+    k = replication_kpis(observations(calls, sc), sc)
+    first, second = k["by_interval"]
+    assert (first["ivr_arrivals"], first["self_served"]) == (2, 1)
+    assert (first["offered"], first["answered"]) == (0, 0)
+    assert (second["ivr_arrivals"], second["offered"], second["answered"]) == (0, 1, 1)
+    assert math.isnan(second["containment_rate"]) and math.isnan(second["ivr_time_s"])
+    assert k["summary"]["telecom_cost"] == pytest.approx((235.0 + 120.0) / 60 * 0.6)
+
+    # Counting from 09:30: the call counts as offered, its IVR arrival does not;
+    # its line time counts with the call, IVR minutes included.
+    sc = scenario(ivr=True, warmup=1800.0, costs=Costs(telecom_minute=0.6))
+    s = replication_kpis(observations(calls, sc), sc)["summary"]
+    assert (s["offered"], s["answered"], s["ivr_arrivals"], s["self_served"]) == (1, 1, 0, 0)
+    assert math.isnan(s["containment_rate"])
+    assert s["telecom_cost"] == pytest.approx((120.0 + 15.0 + 100.0) / 60 * 0.6)
+
+
+# ----------------------------------------------------------------------------- staff, paid time
+
+
+def test_staff_averages_by_group_and_interval() -> None:
+    sc = scenario(groups=("generalists", "specialists"))
+    # Agent-seconds per (group, interval); an agent over a 30-min interval is 1800.
+    scheduled = np.array([[5400.0, 7200.0], [1800.0, 3600.0]])
+    on_break = np.array([[900.0, 1800.0], [0.0, 0.0]])
+    absent = np.array([[0.0, 1800.0], [1800.0, 0.0]])
+    staffed = scheduled - on_break - absent  # [[4500, 3600], [0, 3600]]
+    calls = [
+        answered(hms(9, 10), 0.0, talk=900.0, g=0),  # busy 09:10-09:25
+        answered(hms(9, 40), 0.0, talk=1200.0, g=0),  # busy 09:40-10:00
+        answered(hms(9, 35), 0.0, talk=1800.0, g=1, ct=1),  # 09:35-10:05, 1500 s counted
+    ]
+    obs = observations(calls, sc, staffed, scheduled, on_break=on_break, absent=absent)
+    k = replication_kpis(obs, sc)
+    gen = k["by_agent_group_interval"]["generalists"]
+    spe = k["by_agent_group_interval"]["specialists"]
+    assert [r["start"] for r in gen] == ["09:00", "09:30"]
+
+    def column(rows: list[dict], name: str) -> list[float]:
+        return [r[name] for r in rows]
+
+    assert column(gen, "scheduled_agents") == pytest.approx([3.0, 4.0])
+    assert column(gen, "on_break_agents") == pytest.approx([0.5, 1.0])
+    assert column(gen, "absent_agents") == pytest.approx([0.0, 1.0])
+    assert column(gen, "available_agents") == pytest.approx([2.5, 2.0])
+    assert column(gen, "busy_agents") == pytest.approx([0.5, 1200 / 1800])
+    assert column(gen, "occupancy") == pytest.approx([900 / 4500, 1200 / 3600])
+    assert column(spe, "scheduled_agents") == pytest.approx([1.0, 2.0])
+    assert column(spe, "absent_agents") == pytest.approx([1.0, 0.0])
+    assert column(spe, "available_agents") == pytest.approx([0.0, 2.0])
+    assert column(spe, "busy_agents") == pytest.approx([0.0, 1500 / 1800])
+    assert math.isnan(spe[0]["occupancy"])  # nobody available
+    assert spe[1]["occupancy"] == pytest.approx(1500 / 3600)
+    # by_interval: all groups together.
+    rows = k["by_interval"]
+    assert column(rows, "scheduled_agents") == pytest.approx([4.0, 6.0])
+    assert column(rows, "on_break_agents") == pytest.approx([0.5, 1.0])
+    assert column(rows, "absent_agents") == pytest.approx([1.0, 1.0])
+    assert column(rows, "available_agents") == pytest.approx([2.5, 4.0])
+    assert column(rows, "busy_agents") == pytest.approx([0.5, 1.5])
+    assert column(rows, "occupancy") == pytest.approx([900 / 4500, 2700 / 7200])
+    # The day, per group, in hours.
+    g = k["by_agent_group"]["generalists"]
+    assert g["on_break_hours"] == pytest.approx(0.75)
+    assert g["absent_hours"] == pytest.approx(0.5)
+    assert g["staffed_hours"] == pytest.approx(8100 / 3600)
+    assert k["by_agent_group"]["specialists"]["absent_hours"] == pytest.approx(0.5)
+    assert k["summary"]["absent_hours"] == pytest.approx(1.0)
+    assert k["summary"]["on_break_hours"] == pytest.approx(0.75)
+
+
+def test_paid_hours_utilization_overtime_and_cost_per_group() -> None:
+    sc = scenario(
+        groups=("generalists", "specialists"),
+        costs=Costs(agent_hour=20.0),
+        agent_hour={"specialists": 30.0},
+    )
+    scheduled = np.array([[3600.0, 3600.0], [1800.0, 1800.0]])  # 2 agents, 1 agent
+    on_break = np.array([[600.0, 600.0], [0.0, 0.0]])
+    unpaid = np.array([[0.0, 600.0], [0.0, 0.0]])  # the second break is unpaid
+    absent = np.array([[0.0, 0.0], [1800.0, 0.0]])  # absent, but paid
+    staffed = scheduled - on_break - absent  # [[3000, 3000], [0, 1800]]
+    overtime = np.array([900.0, 0.0])  # a quarter of an hour finishing calls
+    calls = [
+        answered(hms(9, 0), 0.0, talk=1320.0, g=0),
+        answered(hms(9, 30), 0.0, talk=660.0, g=0),
+        answered(hms(9, 40), 0.0, talk=900.0, g=1, ct=1),
+    ]
+    obs = observations(
+        calls,
+        sc,
+        staffed,
+        scheduled,
+        on_break=on_break,
+        unpaid_break=unpaid,
+        absent=absent,
+        overtime=overtime,
+    )
+    k = replication_kpis(obs, sc)
+    first, second = k["by_interval"]
+    assert first["utilization"] == pytest.approx(1320 / 5400)  # paid 3600 + 1800
+    assert second["utilization"] == pytest.approx((660 + 900) / (3000 + 1800))
+    assert second["occupancy"] == pytest.approx((660 + 900) / (3000 + 1800))
+    gen, spe = k["by_agent_group"]["generalists"], k["by_agent_group"]["specialists"]
+    assert gen["scheduled_hours"] == pytest.approx(2.0)
+    assert gen["overtime_hours"] == pytest.approx(0.25)
+    assert gen["paid_hours"] == pytest.approx(6600 / 3600 + 0.25)
+    assert gen["utilization"] == pytest.approx(1980 / 6600)
+    assert gen["occupancy"] == pytest.approx(1980 / 6000)
+    assert gen["cost"] == pytest.approx((6600 / 3600 + 0.25) * 20.0)
+    assert spe["paid_hours"] == pytest.approx(1.0)
+    assert spe["utilization"] == pytest.approx(900 / 3600)
+    assert spe["occupancy"] == pytest.approx(900 / 1800)
+    assert spe["cost"] == pytest.approx(30.0)  # its own rate
+    s = k["summary"]
+    assert s["overtime_hours"] == pytest.approx(0.25)
+    assert s["paid_hours"] == pytest.approx(6600 / 3600 + 0.25 + 1.0)
+    assert s["utilization"] == pytest.approx(2880 / 10200)
+    assert s["agent_cost"] == pytest.approx(gen["cost"] + 30.0)
+    assert s["telecom_cost"] == 0.0
+    assert s["cost"] == pytest.approx(s["agent_cost"])
+    assert s["cost_per_call"] == pytest.approx(s["agent_cost"] / 3)
+
+    # Counting from 09:30: agent time of the first interval is left out, overtime
+    # (a day total) is kept whole.
+    sc = scenario(
+        groups=("generalists", "specialists"),
+        costs=Costs(agent_hour=20.0),
+        agent_hour={"specialists": 30.0},
+        warmup=1800.0,
+    )
+    k = replication_kpis(obs, sc)
+    gen, spe = k["by_agent_group"]["generalists"], k["by_agent_group"]["specialists"]
+    assert gen["paid_hours"] == pytest.approx(3000 / 3600 + 0.25)
+    assert gen["cost"] == pytest.approx((3000 / 3600 + 0.25) * 20.0)
+    assert gen["utilization"] == pytest.approx(660 / 3000)
+    assert spe["paid_hours"] == pytest.approx(0.5)
+    assert k["summary"]["agent_cost"] == pytest.approx(gen["cost"] + 15.0)
+    assert k["summary"]["overtime_hours"] == pytest.approx(0.25)
+
+
+def test_telecom_cost_counts_ivr_queue_and_talk_time() -> None:
+    sc = scenario(ivr=True, costs=Costs(telecom_minute=1.0))
+    calls = [
+        through_ivr(answered(hms(9, 10), 30.0, talk=120.0, wrap=300.0), 60.0),  # 210 s
+        through_ivr(abandoned(hms(9, 20), 75.0), 45.0),  # 120 s
+        in_ivr(hms(9, 30), 90.0, SELF_SERVED),  # 90 s
+        in_ivr(hms(9, 35), 30.0, IVR_HANG_UP),  # 30 s
+        blocked_ivr(hms(9, 40)),  # no line
+        blocked(hms(9, 41)),  # no line
+        answered(hms(9, 50), 0.0, talk=150.0, wrap=60.0),  # 150 s, wrap-up not on the line
+    ]
+    s = replication_kpis(observations(calls, sc), sc)["summary"]
+    assert s["telecom_cost"] == pytest.approx(600 / 60)
+    assert s["agent_cost"] == 0.0
+    assert s["cost"] == pytest.approx(10.0)
+    assert s["cost_per_call"] == pytest.approx(5.0)
+
+
+# ----------------------------------------------------------------------------- nested KPIs
+
+
+def test_answered_by_type_in_summarize_and_tidy_table() -> None:
+    sc = scenario(groups=("generalists", "specialists"), ivr=True)
+    rep_a = [
+        answered(hms(9, 1), 5.0, ct=0, g=0),
+        answered(hms(9, 2), 5.0, ct=0, g=0),
+        answered(hms(9, 3), 5.0, ct=1, g=0),
+        answered(hms(9, 4), 5.0, ct=1, g=1),
+        in_ivr(hms(9, 5), 60.0, SELF_SERVED),  # no type: in no group's count
+    ]
+    rep_b = [
+        answered(hms(9, 1), 5.0, ct=0, g=0),
+        answered(hms(9, 2), 5.0, ct=1, g=1),
+        answered(hms(9, 3), 5.0, ct=1, g=1),
+        answered(hms(9, 4), 5.0, ct=1, g=1),
+    ]
+    reps = [replication_kpis(observations(c, sc), sc) for c in (rep_a, rep_b)]
+    gen = reps[0]["by_agent_group"]["generalists"]
+    assert gen["answered_by_type"] == {"billing": 2, "tech": 1}
+    assert sum(gen["answered_by_type"].values()) == gen["answered"]
+    assert reps[1]["by_agent_group"]["specialists"]["answered_by_type"] == {
+        "billing": 0,
+        "tech": 3,
+    }
+
+    out = summarize(reps)
+    nested = out["by_agent_group"]["generalists"]["answered_by_type"]
+    half = stats.t.ppf(0.975, 1) * np.std([2.0, 1.0], ddof=1) / math.sqrt(2)
+    assert nested["billing"]["mean"] == pytest.approx(1.5)
+    assert nested["billing"]["ci95"] == pytest.approx([1.5 - half, 1.5 + half])
+    assert out["by_agent_group"]["specialists"]["answered_by_type"]["tech"]["mean"] == 2.0
+    assert out["by_agent_group_interval"]["specialists"][0]["start"] == "09:00"
+    assert out["by_agent_group_interval"]["specialists"][0]["busy_agents"]["mean"] > 0
+    _plain(out)
+    json.dumps(out, allow_nan=False)
+
+    rows = per_replication_table(reps, sc)
+    pick = {(r["replication"], r["scope"], r["key"], r["kpi"]): r["value"] for r in rows}
+    assert pick[(0, "agent_group", "generalists", "answered_by_type.billing")] == 2
+    assert pick[(0, "agent_group", "generalists", "answered_by_type.tech")] == 1
+    assert pick[(1, "agent_group", "specialists", "answered_by_type.tech")] == 3
+    assert not any(r["kpi"] == "answered_by_type" for r in rows)
+    assert all(_is_plain_number(r["value"]) for r in rows)
+    json.dumps(rows)
+
+
+def _is_plain_number(x: object) -> bool:
+    return type(x) in (float, int)

@@ -73,6 +73,43 @@ def items(data: dict, loc: Loc, what: str) -> list[tuple[str, Any]]:
     return list(data.items())
 
 
+def optional(data: dict, key: str, default: Any, read: Callable[[Any, Loc], Any], loc: Loc) -> Any:
+    """``read(data[key], its loc)``, or ``default`` when the key is absent or null."""
+    return default if data.get(key) is None else read(data[key], (*loc, key))
+
+
+def reference(value: Any, loc: Loc, choices: Iterable[str], what: str) -> str:
+    """The name of something defined elsewhere (a call type, an agent group, an IVR node).
+
+    ``what`` is singular ("agent group"); the message lists the choices under its plural.
+    """
+    choices = list(choices)
+    name(value, loc, f"{_article(what)} {what} name")
+    if value not in choices:
+        hint = did_you_mean(value, choices)
+        fail(loc, f"unknown {what} {value!r};{hint} {what}s: {', '.join(choices)}")
+    return value
+
+
+def _article(word: str) -> str:
+    return "an" if word[:1].lower() in "aeiou" else "a"
+
+
+def name_list(value: Any, loc: Loc, what: str) -> list[tuple[Any, Loc]]:
+    """The items of a non-empty list, each with its location (``preference: [a, b]``)."""
+    if not isinstance(value, list):
+        fail(loc, f"must be a list of {what}s, got {describe(value)}")
+    if not value:
+        fail(loc, f"must name at least one {what}")
+    return [(v, (*loc, i)) for i, v in enumerate(value)]
+
+
+def boolean(value: Any, loc: Loc) -> bool:
+    if not isinstance(value, bool):
+        fail(loc, f"must be true or false, got {describe(value)}")
+    return value
+
+
 def name(value: Any, loc: Loc, what: str = "a name") -> str:
     if not isinstance(value, str) or not value.strip():
         fail(loc, f"{what} must be non-empty text, got {describe(value)}")
@@ -143,6 +180,7 @@ def _bounded(
     gt: float | None = None,
     ge: float | None = None,
     le: float | None = None,
+    lt: float | None = None,
     hint: str = "",
 ) -> Any:
     if gt is not None and not x > gt:
@@ -151,6 +189,8 @@ def _bounded(
         rule = f">= {ge:g}"
     elif le is not None and not x <= le:
         rule = f"<= {le:g}"
+    elif lt is not None and not x < lt:
+        rule = f"< {lt:g}"
     else:
         return x
     fail(loc, f"must be {rule}, got {describe(raw)}{hint}")

@@ -1,0 +1,54 @@
+"""Arrivals (``{rate: 120/h}``, ``{volumes: [...]}``, ``{file: f.csv}``) -> calls per second.
+
+The same forms serve a call type's own arrivals and the IVR's: exactly one of
+
+- ``rate``: a constant Poisson rate (``120/h``, ``2/min``, ``0.5/s``; a bare number
+  is calls per hour);
+- ``volumes``: one number of calls per planning interval;
+- ``file``: a forecast CSV (see `ccsim.scenario.csvdata`), which may also give AHT.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from ccsim.scenario import csvdata
+from ccsim.scenario.errors import Loc
+from ccsim.scenario.fields import check_keys, fail, mapping, number, rate
+from ccsim.scenario.model import Horizon
+from ccsim.units import describe
+
+ARRIVAL_KINDS = ("rate", "volumes", "file")
+
+
+def arrivals(
+    value: Any, loc: Loc, horizon: Horizon, base_dir: Path | None
+) -> tuple[tuple[float, ...], tuple[float | None, ...] | None]:
+    """Calls per second in each planning interval, and the forecast AHT if a file gives it."""
+    a = mapping(value, loc)
+    check_keys(a, loc, ARRIVAL_KINDS)
+    given = list(a)
+    if len(given) != 1:
+        where = (*loc, given[1]) if given else loc
+        fail(
+            where, f"give exactly one of rate, volumes or file, got {' and '.join(given) or 'none'}"
+        )
+    n = horizon.n_intervals
+    if "rate" in a:
+        return (rate(a["rate"], (*loc, "rate")),) * n, None
+    if "file" in a:
+        return csvdata.read_forecast(a["file"], (*loc, "file"), base_dir, horizon)
+    volumes, at = a["volumes"], (*loc, "volumes")
+    if not isinstance(volumes, list):
+        fail(at, f"must be a list of calls per planning interval, got {describe(volumes)}")
+    per_interval(volumes, at, horizon, "number")
+    return tuple(number(v, (*at, i), ge=0) / horizon.interval for i, v in enumerate(volumes)), None
+
+
+def per_interval(values: list, loc: Loc, horizon: Horizon, what: str) -> None:
+    """Check that ``values`` has one entry per planning interval, or say how many it needs."""
+    n = horizon.n_intervals
+    if len(values) != n:
+        expected = f"expected {n} ({csvdata.describe_intervals(horizon)})"
+        fail(loc, f"must have one {what} per planning interval: {expected}, got {len(values)}")

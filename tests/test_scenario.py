@@ -220,7 +220,7 @@ BAD = [
     ("missing_cv", "call_types.billing.handle_time.cv", 6, "lognormal takes mean and cv"),
     ("two_arrival_kinds", "call_types.billing.arrivals.volumes", 7, "exactly one of rate, volumes"),
     ("bad_rate", "call_types.billing.arrivals.rate", 5, "must be a rate such as 120/h"),
-    ("shifts_not_yet", "agent_groups.all.shifts", 10, "not supported yet"),
+    ("retrial_not_yet", "call_types.billing.retrial", 7, "not supported yet"),
     ("empty", None, None, "a scenario must be a mapping"),
 ]  # fmt: skip
 
@@ -272,8 +272,10 @@ def test_forecast_csv_with_semicolons_and_excel_headers(tmp_path):
     assert rates == pytest.approx([1 / 1800, 2 / 1800, 3 / 1800, 4 / 1800])
 
 
-def test_every_bad_file_is_tested():
-    assert {p.stem for p in (DATA / "bad").glob("*.yaml")} == {b[0] for b in BAD}
+def test_every_bad_file_listed_here_exists():
+    # The contact-center keys' bad files are listed in test_scenario_model.py, which
+    # checks that the two lists together cover tests/data/bad.
+    assert {b[0] for b in BAD} <= {p.stem for p in (DATA / "bad").glob("*.yaml")}
 
 
 def test_error_text_and_pickling():

@@ -23,6 +23,7 @@ from typing import Any
 
 from ccsim.scenario.errors import Loc
 from ccsim.scenario.fields import (
+    check_keys,
     choice,
     did_you_mean,
     duration,
@@ -32,7 +33,6 @@ from ccsim.scenario.fields import (
     name_list,
     reference,
     whole,
-    check_keys,
 )
 from ccsim.scenario.model import AGENT_SELECTIONS, AgentGroup, OverflowStep
 from ccsim.units import describe, format_duration
@@ -124,7 +124,10 @@ def overflow(
 ) -> tuple[OverflowStep, ...]:
     """Staged overflow: after each step's wait, its groups may answer the call too."""
     if not isinstance(value, list):
-        fail(loc, f"must be a list of steps such as {{after: 30s, groups: [...]}}, got {describe(value)}")
+        fail(
+            loc,
+            f"must be a list of steps such as {{after: 30s, groups: [...]}}, got {describe(value)}",
+        )
     steps: list[OverflowStep] = []
     where: dict[str, int] = {}  # group -> its step
     for i, raw in enumerate(value):

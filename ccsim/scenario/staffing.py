@@ -89,7 +89,9 @@ def _period(p: dict, loc: Loc, keys: tuple[str, str], horizon: Horizon) -> tuple
     if not horizon.start <= start < horizon.end:
         fail((*loc, first), f"{within}, got {describe(p[first])}")
     if end <= start:
-        fail((*loc, last), f"must be after {first} ({format_clock(start)}), got {describe(p[last])}")
+        fail(
+            (*loc, last), f"must be after {first} ({format_clock(start)}), got {describe(p[last])}"
+        )
     if end > horizon.end:
         fail((*loc, last), f"{within}, got {describe(p[last])}")
     return start, end
@@ -105,7 +107,10 @@ def _shift(raw: Any, loc: Loc, horizon: Horizon) -> Shift:
     if raw_breaks is not None:
         if not isinstance(raw_breaks, list):
             example = '{at: "10:00", length: 15min}'
-            fail((*loc, "breaks"), f"must be a list of breaks such as {example}, got {describe(raw_breaks)}")
+            fail(
+                (*loc, "breaks"),
+                f"must be a list of breaks such as {example}, got {describe(raw_breaks)}",
+            )
         for i, b in enumerate(raw_breaks):
             at = (*loc, "breaks", i)
             brk = _break(b, at, start, end)
@@ -147,7 +152,10 @@ def _break(raw: Any, loc: Loc, shift_start: float, shift_end: float) -> Break:
         fail(at, f'must be [start, end]: two clock times such as ["11:30", "13:30"], got {got}')
     w0, w1 = (clock(w, (*at, i)) for i, w in enumerate(window))
     if w1 <= w0:
-        fail((*at, 1), f"must be after the window's start ({format_clock(w0)}), got {describe(window[1])}")
+        fail(
+            (*at, 1),
+            f"must be after the window's start ({format_clock(w0)}), got {describe(window[1])}",
+        )
     if w1 - w0 < length:
         fail(
             at,

@@ -23,15 +23,28 @@ Keys of this version (scenario-format.md has the full example)::
       billing:
         arrivals: {rate: 120/h}       #   exactly one of: rate (120/h, 2/min, 0.5/s; a bare
                                       #   number is calls per hour), volumes (one number of
-                                      #   calls per planning interval), file (CSV, see csvdata)
+                                      #   calls per planning interval), file (CSV, see csvdata);
+                                      #   optional for a type an IVR branch leads to
         handle_time: {dist: lognormal, mean: 240s, cv: 0.9}   # required
         wrap_up: 30s                  #   optional; a bare duration means a fixed time
         patience: {dist: exponential, mean: 180s}             # optional: none = no abandons
+        priority: 1                   #   optional 1..9, 1 served first (default 5)
+        agent_selection: preference   #   longest_idle (default) | preference | random
+        preference: [specialists]     #   iff preference: groups with the skill, best first
+        overflow:                     #   optional: groups with the skill that answer only
+          - {after: 30s, groups: [generalists]}   # after the wait (increasing)
     agent_groups:                     # required, at least one; name -> group
       generalists:
-        skills: [billing, tech]       #   call type names; or {billing: 1, tech: 2}, kept as
-                                      #   the list ordered by priority (1 first)
-        agents: 25                    #   whole number >= 0, all day
+        skills: [billing, tech]       #   call type names (priority 1); or {billing: 1, tech: 2},
+                                      #   kept ordered by priority (1 first) with priorities
+        agents: 25                    #   whole number >= 0 all day; or [n per interval];
+                                      #   or shifts: [...] (see staffing)
+        reserve: 2                    #   optional whole number >= 0
+        handle_time: {tech: 1.3}      #   optional: skill -> multiplier, or a distribution
+        shrinkage: 0.1                #   optional fraction in [0, 1)
+        agent_hour: 28.0              #   optional cost, overrides costs.agent_hour
+    ivr: …                            # optional, see ccsim.scenario.ivr
+    absences: […]                     # optional, see ccsim.scenario.staffing
     costs:                            # optional
       agent_hour: 25.0                #   numbers >= 0 (default 0)
       telecom_minute: 0.02
@@ -43,10 +56,12 @@ be a skill of at least one agent group. An optional key set to null is absent.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from ccsim.scenario import csvdata
+from ccsim.scenario import routing, staffing
+from ccsim.scenario.arrivals import arrivals
 from ccsim.scenario.distributions import distribution
 from ccsim.scenario.errors import Loc
 from ccsim.scenario.fields import (
@@ -60,18 +75,22 @@ from ccsim.scenario.fields import (
     mapping,
     name,
     number,
-    rate,
+    optional,
     whole,
 )
+from ccsim.scenario.ivr import ivr as read_ivr
 from ccsim.scenario.model import (
     SL_DEFINITIONS,
     AgentGroup,
     CallType,
     Costs,
+    Distribution,
     Horizon,
+    Ivr,
     Scenario,
     ServiceLevel,
 )
+from ccsim.scenario.routing import DEFAULT_PRIORITY
 from ccsim.units import describe, format_clock, format_duration
 
 TOP_KEYS = (
@@ -82,18 +101,37 @@ TOP_KEYS = (
     "horizon",
     "service_level",
     "trunks",
+    "ivr",
     "call_types",
     "agent_groups",
+    "absences",
     "costs",
 )
 REQUIRED = ("name", "horizon", "call_types", "agent_groups")
 INTERVALS = (900.0, 1800.0, 3600.0)
-ARRIVAL_KINDS = ("rate", "volumes", "file")
+CALL_TYPE_KEYS = (
+    "arrivals",
+    "handle_time",
+    "wrap_up",
+    "patience",
+    "priority",
+    "agent_selection",
+    "preference",
+    "overflow",
+)
+GROUP_KEYS = (
+    "skills",
+    "agents",
+    "shifts",
+    "reserve",
+    "handle_time",
+    "shrinkage",
+    "agent_hour",
+)
 
 #: Keys of scenario-format.md that later versions will read.
 _LATER = "is not supported yet by this version of ccsim"
 CALL_TYPE_LATER = {"retrial": f"{_LATER}; remove it (abandoned callers do not call back)"}
-GROUP_LATER = {"shifts": f"{_LATER}; give agents: N (the same staffing all day)"}
 
 
 def build_scenario(data: Any, source: str | None = None, base_dir: Path | None = None) -> Scenario:
@@ -104,31 +142,46 @@ def build_scenario(data: Any, source: str | None = None, base_dir: Path | None =
     scenario_name = name(data["name"], ("name",))
     if data.get("description") is not None and not isinstance(data["description"], str):
         fail(("description",), f"must be text, got {describe(data['description'])}")
-    seed = _or(data, "seed", None, lambda v, at: whole(v, at, ge=0))
-    replications = _or(data, "replications", 1, lambda v, at: whole(v, at, ge=1))
+    seed = optional(data, "seed", None, lambda v, at: whole(v, at, ge=0), ())
+    replications = optional(data, "replications", 1, lambda v, at: whole(v, at, ge=1), ())
     horizon = _horizon(data["horizon"], ("horizon",))
     service_level = _service_level(data.get("service_level"), ("service_level",))
-    trunks = _or(data, "trunks", None, lambda v, at: whole(v, at, ge=1))
-    call_types = tuple(
-        _call_type(key, value, ("call_types", key), horizon, base_dir)
-        for key, value in items(data["call_types"], ("call_types",), "call type")
-    )
+    trunks = optional(data, "trunks", None, lambda v, at: whole(v, at, ge=1), ())
+    raw_types = items(data["call_types"], ("call_types",), "call type")
+    call_types = [
+        _call_type(key, value, ("call_types", key), horizon, base_dir) for key, value in raw_types
+    ]
     type_names = [c.name for c in call_types]
-    groups = tuple(
-        _agent_group(key, value, ("agent_groups", key), type_names)
+    groups = [
+        _agent_group(key, value, ("agent_groups", key), type_names, horizon, base_dir)
         for key, value in items(data["agent_groups"], ("agent_groups",), "agent group")
-    )
+    ]
     for call_type in call_types:
         if not any(call_type.name in g.skills for g in groups):
             fail(
                 ("call_types", call_type.name),
                 f"no agent group has the skill {call_type.name!r}: add it to a group's skills",
             )
+    call_types = [
+        _routing(ct, value, ("call_types", ct.name), groups)
+        for ct, (_, value) in zip(call_types, raw_types, strict=True)
+    ]
+    ivr = optional(
+        data, "ivr", None, lambda v, at: read_ivr(v, at, horizon, base_dir, type_names), ()
+    )
+    call_types = _ivr_only_types(call_types, ivr, horizon)
+    absences = optional(
+        data,
+        "absences",
+        (),
+        lambda v, at: staffing.absences(v, at, horizon, [g.name for g in groups]),
+        (),
+    )
     return Scenario(
         name=scenario_name,
         horizon=horizon,
-        call_types=call_types,
-        agent_groups=groups,
+        call_types=tuple(call_types),
+        agent_groups=tuple(groups),
         service_level=service_level,
         seed=seed,
         replications=replications,
@@ -136,12 +189,33 @@ def build_scenario(data: Any, source: str | None = None, base_dir: Path | None =
         costs=_costs(data.get("costs"), ("costs",)),
         source=source,
         description=data.get("description"),
+        ivr=ivr,
+        absences=absences,
     )
 
 
-def _or(data: dict, key: str, default: Any, read: Any, loc: Loc = ()) -> Any:
-    """``read(data[key], its loc)``, or ``default`` when the key is absent or null."""
-    return default if data.get(key) is None else read(data[key], (*loc, key))
+def _ivr_only_types(
+    call_types: list[CallType], ivr: Ivr | None, horizon: Horizon
+) -> list[CallType]:
+    """Rates of 0 for the types without arrivals of their own, if the IVR leads to them."""
+    reached = {t for node in ivr.nodes for t, _ in node.branches} if ivr is not None else set()
+    out = []
+    for ct in call_types:
+        if ct.rates is None:
+            if ct.name not in reached:
+                how = (
+                    f"no IVR branch leads to {ct.name!r}"
+                    if ivr is not None
+                    else "the scenario has no ivr"
+                )
+                fail(
+                    ("call_types", ct.name, "arrivals"),
+                    f"is missing, and {how}: the call type gets no calls; give it arrivals"
+                    " or lead an IVR branch to it",
+                )
+            ct = replace(ct, rates=(0.0,) * horizon.n_intervals)
+        out.append(ct)
+    return out
 
 
 def _horizon(value: Any, loc: Loc) -> Horizon:
@@ -184,80 +258,108 @@ def _service_level(value: Any, loc: Loc) -> ServiceLevel:
     d = ServiceLevel()
     pct = " (a fraction: 0.8 is 80 %)"
     return ServiceLevel(
-        threshold=_or(sl, "threshold", d.threshold, lambda v, at: duration(v, at, ge=0), loc),
-        target=_or(sl, "target", d.target, lambda v, at: number(v, at, gt=0, le=1, hint=pct), loc),
-        definition=_or(
+        threshold=optional(sl, "threshold", d.threshold, lambda v, at: duration(v, at, ge=0), loc),
+        target=optional(
+            sl, "target", d.target, lambda v, at: number(v, at, gt=0, le=1, hint=pct), loc
+        ),
+        definition=optional(
             sl, "definition", d.definition, lambda v, at: choice(v, at, SL_DEFINITIONS), loc
         ),
     )
 
 
 def _call_type(key: str, value: Any, loc: Loc, horizon: Horizon, base_dir: Path | None) -> CallType:
+    """The call type without its groups (``preference``, ``overflow``): see `_routing`.
+
+    Its ``rates`` are ``None`` when it has no arrivals of its own (the IVR may lead to it).
+    """
     ct = mapping(value, loc)
-    keys = ("arrivals", "handle_time", "wrap_up", "patience")
-    check_keys(ct, loc, keys, keys[:2], CALL_TYPE_LATER)
-    rates, aht = _arrivals(ct["arrivals"], (*loc, "arrivals"), horizon, base_dir)
+    check_keys(ct, loc, CALL_TYPE_KEYS, ("handle_time",), CALL_TYPE_LATER)
+    rates, aht = None, None
+    if ct.get("arrivals") is not None:
+        rates, aht = arrivals(ct["arrivals"], (*loc, "arrivals"), horizon, base_dir)
     handle_time = distribution(ct["handle_time"], (*loc, "handle_time"), base_dir)
     wrap_up, patience = (
-        _or(ct, k, None, lambda v, at: distribution(v, at, base_dir), loc)
+        optional(ct, k, None, lambda v, at: distribution(v, at, base_dir), loc)
         for k in ("wrap_up", "patience")
     )
-    return CallType(key, rates, handle_time, wrap_up, patience, aht)
+    return CallType(
+        key,
+        rates,  # type: ignore[arg-type]  # filled in by build_scenario
+        handle_time,
+        wrap_up,
+        patience,
+        aht,
+        priority=optional(ct, "priority", DEFAULT_PRIORITY, routing.priority, loc),
+        agent_selection=optional(
+            ct, "agent_selection", "longest_idle", routing.agent_selection, loc
+        ),
+    )
 
 
-def _arrivals(
-    value: Any, loc: Loc, horizon: Horizon, base_dir: Path | None
-) -> tuple[tuple[float, ...], tuple[float | None, ...] | None]:
-    """Calls per second in each planning interval, and the forecast AHT if a file gives it."""
-    a = mapping(value, loc)
-    check_keys(a, loc, ARRIVAL_KINDS)
-    given = list(a)
-    if len(given) != 1:
-        where = (*loc, given[1]) if given else loc
-        fail(
-            where, f"give exactly one of rate, volumes or file, got {' and '.join(given) or 'none'}"
-        )
-    n = horizon.n_intervals
-    if "rate" in a:
-        return (rate(a["rate"], (*loc, "rate")),) * n, None
-    if "file" in a:
-        return csvdata.read_forecast(a["file"], (*loc, "file"), base_dir, horizon)
-    volumes, at = a["volumes"], (*loc, "volumes")
-    if not isinstance(volumes, list):
-        fail(at, f"must be a list of calls per planning interval, got {describe(volumes)}")
-    if len(volumes) != n:
-        expected = f"expected {n} ({csvdata.describe_intervals(horizon)})"
-        fail(at, f"must have one number per planning interval: {expected}, got {len(volumes)}")
-    return tuple(number(v, (*at, i), ge=0) / horizon.interval for i, v in enumerate(volumes)), None
+def _routing(call_type: CallType, value: dict, loc: Loc, groups: list[AgentGroup]) -> CallType:
+    """Add the keys that name agent groups: ``preference`` and ``overflow``."""
+    key = call_type.name
+    pref = routing.preference(value, loc, key, call_type.agent_selection, groups)
+    steps = optional(value, "overflow", (), lambda v, at: routing.overflow(v, at, key, groups), loc)
+    return replace(call_type, preference=pref, overflow=steps)
 
 
-def _agent_group(key: str, value: Any, loc: Loc, type_names: list[str]) -> AgentGroup:
+def _agent_group(
+    key: str, value: Any, loc: Loc, type_names: list[str], horizon: Horizon, base_dir: Path | None
+) -> AgentGroup:
     g = mapping(value, loc)
-    check_keys(g, loc, ("skills", "agents"), ("skills", "agents"), GROUP_LATER)
-    skills = _skills(g["skills"], (*loc, "skills"), type_names)
-    return AgentGroup(key, skills, whole(g["agents"], (*loc, "agents"), ge=0))
+    check_keys(g, loc, GROUP_KEYS, ("skills",))
+    skills, priorities = routing.skills(g["skills"], (*loc, "skills"), type_names)
+    agents, line, shifts = staffing.staffing(g, loc, horizon)
+    factors, own = (), ()
+    if g.get("handle_time") is not None:
+        factors, own = _group_handle_time(g["handle_time"], (*loc, "handle_time"), skills, base_dir)
+    return AgentGroup(
+        key,
+        skills,
+        agents,
+        priorities=priorities,
+        agents_per_interval=line,
+        shifts=shifts,
+        reserve=optional(g, "reserve", 0, lambda v, at: whole(v, at, ge=0), loc),
+        handle_time_factor=factors,
+        handle_time=own,
+        shrinkage=optional(g, "shrinkage", 0.0, _shrinkage, loc),
+        agent_hour=optional(g, "agent_hour", None, lambda v, at: number(v, at, ge=0), loc),
+    )
 
 
-def _skills(value: Any, loc: Loc, type_names: list[str]) -> tuple[str, ...]:
-    """A list of call type names, or {name: priority} ordered by priority (1 first)."""
-    if isinstance(value, list):
-        entries = [(v, (*loc, i), 0) for i, v in enumerate(value)]
-    elif isinstance(value, dict):
-        entries = [(k, (*loc, k), whole(p, (*loc, k), ge=1)) for k, p in value.items()]
-    else:
-        fail(loc, f"must be a list of call types (or call type: priority), got {describe(value)}")
-    if not entries:
-        fail(loc, "must name at least one call type")
-    seen: set[str] = set()
-    for skill, at, _ in entries:
+def _shrinkage(value: Any, loc: Loc) -> float:
+    return number(value, loc, ge=0, lt=1, hint=" (a fraction: 0.1 is 10 % of agents absent)")
+
+
+def _group_handle_time(
+    value: Any, loc: Loc, skills: tuple[str, ...], base_dir: Path | None
+) -> tuple[tuple[tuple[str, float], ...], tuple[tuple[str, Distribution], ...]]:
+    """{skill: multiplier or distribution}: (multipliers, distributions), in skill order."""
+    ht = mapping(value, loc)
+    factors: dict[str, float] = {}
+    own: dict[str, Distribution] = {}
+    for skill, spec in ht.items():
+        at = (*loc, skill)
         name(skill, at, "a skill")
-        if skill not in type_names:
-            hint = did_you_mean(skill, type_names)
-            fail(at, f"unknown call type {skill!r};{hint} call types: {', '.join(type_names)}")
-        if skill in seen:
-            fail(at, f"{skill!r} is listed twice")
-        seen.add(skill)
-    return tuple(skill for skill, _, _ in sorted(entries, key=lambda e: e[2]))
+        if skill not in skills:
+            hint = did_you_mean(skill, skills)
+            fail(
+                at,
+                f"{skill!r} is not a skill of this group;{hint} handle_time gives the group's own"
+                f" handle times for its skills: {', '.join(skills)}",
+            )
+        if isinstance(spec, (int, float)) and not isinstance(spec, bool):
+            hint = " (a multiplier of the call type's handle time; write 300s for a duration)"
+            factors[skill] = number(spec, at, gt=0, hint=hint)
+        else:
+            own[skill] = distribution(spec, at, base_dir)
+    return (
+        tuple((s, factors[s]) for s in skills if s in factors),
+        tuple((s, own[s]) for s in skills if s in own),
+    )
 
 
 def _costs(value: Any, loc: Loc) -> Costs:
@@ -265,4 +367,6 @@ def _costs(value: Any, loc: Loc) -> Costs:
         return Costs()
     c = mapping(value, loc)
     check_keys(c, loc, ("agent_hour", "telecom_minute"))
-    return Costs(**{key: _or(c, key, 0.0, lambda v, at: number(v, at, ge=0), loc) for key in c})
+    return Costs(
+        **{key: optional(c, key, 0.0, lambda v, at: number(v, at, ge=0), loc) for key in c}
+    )

@@ -59,7 +59,14 @@ def build_parser() -> argparse.ArgumentParser:
 
 def cmd_run(args: argparse.Namespace) -> int:
     scenario = load_scenario(args.scenario)
-    from ccsim.report import day_table, group_table, interval_table, to_json, write_outputs
+    from ccsim.report import (
+        day_table,
+        group_table,
+        interval_table,
+        ivr_table,
+        to_json,
+        write_outputs,
+    )
     from ccsim.runner import run
 
     result = run(scenario, replications=args.reps, seed=args.seed)
@@ -69,6 +76,9 @@ def cmd_run(args: argparse.Namespace) -> int:
         return 0
     print(day_table(result))
     print()
+    if scenario.ivr is not None:
+        print(ivr_table(result))
+        print()
     print(interval_table(result))
     print()
     print(group_table(result))
@@ -102,6 +112,9 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:  # e.g. `ccsim run … | head`: the reader has gone
+        sys.stderr.close()
+        return 0
 
 
 if __name__ == "__main__":

@@ -547,15 +547,36 @@ def _is_number(x: Any) -> bool:
     return x is None or (isinstance(x, int | float | np.number) and not isinstance(x, bool))
 
 
-def _summarize(items: list[Any]) -> Any:
+#: KPIs that are fractions: their confidence intervals are clipped to [0, 1].
+FRACTION_KPIS = frozenset(
+    {
+        "service_level",
+        "sl_offered",
+        "sl_answered",
+        "sl_exclude_short_abandons",
+        "sl_short_abandons_as_met",
+        "abandon_rate",
+        "containment_rate",
+        "occupancy",
+        "utilization",
+    }
+)
+
+
+def _summarize(items: list[Any], key: str | None = None) -> Any:
     first = items[0]
     if isinstance(first, dict):
-        return {k: _summarize([it[k] for it in items]) for k in first}
+        return {k: _summarize([it[k] for it in items], k) for k in first}
     if isinstance(first, list | tuple):
-        return [_summarize([it[i] for it in items]) for i in range(len(first))]
+        return [_summarize([it[i] for it in items], key) for i in range(len(first))]
     if _is_number(first):
         mean, ci = t_interval(np.array([np.nan if x is None else x for x in items], dtype=float))
-        return {"mean": mean, "ci95": None if ci is None else [ci[0], ci[1]]}
+        if ci is None:
+            return {"mean": mean, "ci95": None}
+        # Every KPI is >= 0 and fractions are <= 1: a t interval reaching past
+        # that (skewed, small samples) is clipped, as the mean cannot lie there.
+        high = 1.0 if key in FRACTION_KPIS else math.inf
+        return {"mean": mean, "ci95": [max(ci[0], 0.0), min(ci[1], high)]}
     return first  # labels such as an interval's "start"
 
 

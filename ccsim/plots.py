@@ -72,3 +72,39 @@ def service_level_chart(result: RunResult) -> Figure:
     ax_calls.set_xticks(x[::step], labels[::step], rotation=45, ha="right")
     ax_calls.set_xlabel("interval start")
     return fig
+
+
+def staffing_chart(result: RunResult) -> Figure:
+    """Agents per interval (all groups): scheduled, on the floor, busy, away
+    (breaks and absences), against the offered load in Erlangs."""
+    rows = intervals(result)
+    labels = [r["start"] for r in rows]
+    x = np.arange(len(rows))
+    interval = result.scenario.horizon.interval
+
+    fig = Figure(figsize=(11, 4.5), layout="constrained")
+    FigureCanvasAgg(fig)
+    ax = fig.subplots()
+    busy = _series(rows, "busy_agents")[0]
+    available = _series(rows, "available_agents")[0]
+    away = _series(rows, "on_break_agents")[0] + _series(rows, "absent_agents")[0]
+    scheduled = _series(rows, "scheduled_agents")[0]
+    offered = _series(rows, "offered")[0]
+    aht = _series(rows, "aht_s")[0]
+    load = np.nan_to_num(offered * aht / interval)
+
+    ax.bar(x, busy, color=_BLUE, alpha=0.85, label="busy")
+    ax.bar(x, available - busy, bottom=busy, color=_BLUE, alpha=0.25, label="idle on the floor")
+    ax.bar(x, away, bottom=available, color=_GREY, alpha=0.35, label="on break / absent")
+    ax.step(x, scheduled, where="mid", color="black", lw=1.2, label="scheduled")
+    ax.plot(x, load, color=_RED, lw=2, marker="o", ms=3, label="offered load (Erlangs)")
+    top = np.nanmax(np.concatenate([scheduled, available + away, load, [1.0]]))
+    ax.set_ylim(0, top * 1.25)  # room for the legend above the bars
+    ax.set_ylabel("agents (mean over the interval)")
+    ax.set_title(f"{result.scenario.name}: staffing per interval", loc="left")
+    ax.grid(alpha=0.3, axis="y")
+    ax.legend(loc="upper left", fontsize=8, ncols=5)
+    step = max(1, len(x) // 16)
+    ax.set_xticks(x[::step], labels[::step], rotation=45, ha="right")
+    ax.set_xlabel("interval start")
+    return fig

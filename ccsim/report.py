@@ -42,6 +42,7 @@ INTERVAL_COLUMNS: tuple[tuple[str, str, str], ...] = (
     ("abandon_rate", "aband.", "pct"),
     ("occupancy", "occ.", "pct"),
     ("max_queue", "max q", "count"),
+    ("available_agents", "avail.", "count"),
 )
 
 
@@ -100,14 +101,45 @@ def interval_table(result: RunResult) -> str:
     return "\n".join(lines)
 
 
+#: Per-group columns: (kpi, header, kind).
+GROUP_COLUMNS: tuple[tuple[str, str, str], ...] = (
+    ("scheduled_hours", "sched. h", "count"),
+    ("answered", "answered", "count"),
+    ("aht_s", "AHT", "sec"),
+    ("occupancy", "occupancy", "pct"),
+    ("utilization", "utiliz.", "pct"),
+    ("on_break_hours", "break h", "count"),
+    ("overtime_hours", "overtime h", "count"),
+    ("cost", "cost", "money"),
+)
+
+
 def group_table(result: RunResult) -> str:
-    lines = [f"{'agent group':<20}{'agents':>8}{'answered':>10}{'occupancy':>11}{'AHT':>9}"]
+    """Per agent group: hours, calls handled, occupancy, overtime and cost."""
+    lines = [f"{'agent group':<18}" + "".join(f"{h:>12}" for _, h, _ in GROUP_COLUMNS)]
     for g in result.scenario.agent_groups:
         row = result.summary["by_agent_group"][g.name]
-        lines.append(
-            f"{g.name:<20}{g.agents:>8}{_fmt(row['answered']['mean'], 'count'):>10}"
-            f"{_fmt(row['occupancy']['mean'], 'pct'):>11}{_fmt(row['aht_s']['mean'], 'sec'):>9}"
+        cells = "".join(
+            f"{_fmt(row[k]['mean'] if k in row else None, kind):>12}"
+            for k, _, kind in GROUP_COLUMNS
         )
+        lines.append(f"{g.name:<18}{cells}")
+    return "\n".join(lines)
+
+
+def ivr_table(result: RunResult) -> str:
+    """The IVR's day: arrivals, containment (self-service), hang-ups, time in the IVR."""
+    s = result.summary["summary"]
+    rows = (
+        ("ivr_arrivals", "IVR arrivals", "count"),
+        ("self_served", "Self-served", "count"),
+        ("containment_rate", "Containment rate", "pct"),
+        ("ivr_hang_ups", "Hung up in the IVR", "count"),
+        ("ivr_time_s", "Mean time in the IVR", "sec"),
+    )
+    lines = [f"{'IVR':<28}{'mean':>12}   95% CI"]
+    for key, label, kind in rows:
+        lines.append(f"{label:<28}{_fmt(s[key]['mean'], kind):>12}   {_fmt_ci(s[key], kind)}")
     return "\n".join(lines)
 
 
@@ -126,12 +158,13 @@ def to_json(result: RunResult) -> dict:
         "by_interval": intervals(result),
         "by_call_type": result.summary["by_call_type"],
         "by_agent_group": result.summary["by_agent_group"],
+        "by_agent_group_interval": result.summary["by_agent_group_interval"],
     }
 
 
 def write_outputs(result: RunResult, out_dir: Path) -> list[Path]:
     """Write summary, per-interval and per-replication CSVs, the JSON and the SL chart."""
-    from ccsim.plots import service_level_chart  # matplotlib only when asked for
+    from ccsim.plots import service_level_chart, staffing_chart  # matplotlib only when asked for
 
     out_dir.mkdir(parents=True, exist_ok=True)
     written = []
@@ -161,6 +194,21 @@ def write_outputs(result: RunResult, out_dir: Path) -> list[Path]:
             w.writerow(cells)
     written.append(path)
 
+    path = out_dir / "agent_groups_intervals.csv"
+    with path.open("w", newline="") as f:
+        w = csv.writer(f)
+        per_group = result.summary["by_agent_group_interval"]
+        kpis = [k for k in next(iter(per_group.values()))[0] if k != "start"]
+        w.writerow(["group", "start"] + [f"{k}{sfx}" for k in kpis for sfx in ("", "_lo", "_hi")])
+        for group, rows in per_group.items():
+            for row in rows:
+                cells = [group, row["start"]]
+                for k in kpis:
+                    ci = row[k]["ci95"] or [None, None]
+                    cells += [row[k]["mean"], ci[0], ci[1]]
+                w.writerow(cells)
+    written.append(path)
+
     path = out_dir / "replications.csv"
     table = per_replication_table(result.kpis, result.scenario)
     with path.open("w", newline="") as f:
@@ -173,10 +221,13 @@ def write_outputs(result: RunResult, out_dir: Path) -> list[Path]:
     path.write_text(json.dumps(to_json(result), indent=1))
     written.append(path)
 
-    path = out_dir / "service_level.png"
-    fig = service_level_chart(result)
-    fig.savefig(path, dpi=120)
-    written.append(path)
+    for name, chart in (
+        ("service_level.png", service_level_chart),
+        ("staffing.png", staffing_chart),
+    ):
+        path = out_dir / name
+        chart(result).savefig(path, dpi=120)
+        written.append(path)
     return written
 
 

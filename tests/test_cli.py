@@ -70,8 +70,12 @@ def test_out_writes_tables_and_chart(tmp_path, capsys):
     assert "Service level" in out and "interval" in out
     for name in ("summary.csv", "intervals.csv", "replications.csv", "result.json"):
         assert (tmp_path / name).stat().st_size > 100
-    png = (tmp_path / "service_level.png").read_bytes()
-    assert png[:8] == b"\x89PNG\r\n\x1a\n" and len(png) > 10_000
+    for chart in ("service_level.png", "staffing.png"):
+        png = (tmp_path / chart).read_bytes()
+        assert png[:8] == b"\x89PNG\r\n\x1a\n" and len(png) > 10_000
+    groups = (tmp_path / "agent_groups_intervals.csv").read_text().splitlines()
+    assert groups[0].startswith("group,start,scheduled_agents")
+    assert len(groups) == 1 + 8  # one group, 8 intervals
     header = (tmp_path / "intervals.csv").read_text().splitlines()[0]
     assert header.startswith("start,offered,offered_lo,offered_hi")
 

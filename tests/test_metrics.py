@@ -548,7 +548,9 @@ def test_summarize_means_cis_and_nans() -> None:
     v = np.array([5.0, 4.0, 2.0])
     half = stats.t.ppf(0.975, 2) * v.std(ddof=1) / math.sqrt(3)
     assert out["summary"]["offered"]["mean"] == pytest.approx(11 / 3)
-    assert out["summary"]["offered"]["ci95"] == pytest.approx([11 / 3 - half, 11 / 3 + half])
+    # The t interval reaches below 0; counts cannot, so it is clipped there.
+    assert 11 / 3 - half < 0
+    assert out["summary"]["offered"]["ci95"] == pytest.approx([0.0, 11 / 3 + half])
     # The 09:30 interval has calls in one replication only: NaN SLs left out.
     late = out["by_interval"][1]
     assert late["start"] == "09:30"
@@ -854,7 +856,7 @@ def test_answered_by_type_in_summarize_and_tidy_table() -> None:
     nested = out["by_agent_group"]["generalists"]["answered_by_type"]
     half = stats.t.ppf(0.975, 1) * np.std([2.0, 1.0], ddof=1) / math.sqrt(2)
     assert nested["billing"]["mean"] == pytest.approx(1.5)
-    assert nested["billing"]["ci95"] == pytest.approx([1.5 - half, 1.5 + half])
+    assert nested["billing"]["ci95"] == pytest.approx([max(0.0, 1.5 - half), 1.5 + half])
     assert out["by_agent_group"]["specialists"]["answered_by_type"]["tech"]["mean"] == 2.0
     assert out["by_agent_group_interval"]["specialists"][0]["start"] == "09:00"
     assert out["by_agent_group_interval"]["specialists"][0]["busy_agents"]["mean"] > 0
@@ -873,3 +875,10 @@ def test_answered_by_type_in_summarize_and_tidy_table() -> None:
 
 def _is_plain_number(x: object) -> bool:
     return type(x) in (float, int)
+
+
+def test_fraction_intervals_are_clipped_to_one():
+    reps = [{"summary": {"service_level": v, "asa_s": 10.0 * v}} for v in (1.0, 1.0, 0.5)]
+    out = summarize(reps)["summary"]
+    assert out["service_level"]["ci95"][1] == 1.0
+    assert out["asa_s"]["ci95"][1] > 10.0  # not a fraction: no upper clip

@@ -15,7 +15,8 @@ START = 8 * 3600.0
 
 def make_scenario(groups: str, trunks: int | None = None, types=("a",)):
     call_types = "".join(
-        f"  {t}:\n    arrivals: {{rate: 1/h}}\n    handle_time: {{dist: deterministic, value: 1s}}\n"
+        f"  {t}:\n    arrivals: {{rate: 1/h}}\n"
+        "    handle_time: {dist: deterministic, value: 1s}\n"
         for t in types
     )
     return parse_scenario(

@@ -251,7 +251,8 @@ def test_staffing_line_equals_constant_staffing_call_by_call():
 def test_groups_sharing_every_skill_equal_one_pooled_group_call_by_call():
     sc = parse_scenario(
         "name: pool\nhorizon: {start: '08:00', end: '12:00', interval: 30min}\n"
-        "call_types:\n  a: {arrivals: {rate: 400/h}, handle_time: {dist: lognormal, mean: 150s, cv: 1}}\n"
+        "call_types:\n"
+        "  a: {arrivals: {rate: 400/h}, handle_time: {dist: lognormal, mean: 150s, cv: 1}}\n"
         "  b: {arrivals: {rate: 200/h}, handle_time: {dist: exponential, mean: 200s},"
         " patience: {dist: exponential, mean: 90s}}\n"
         "agent_groups:\n  g: {skills: [a, b], agents: 28}\n"

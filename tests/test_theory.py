@@ -204,3 +204,36 @@ def test_erlang_a_shipped_scenario():
     v = replicate(sc, reps=sc.replications, seed=sc.seed)
     assert_agrees(v["abandon_rate"], exact.p_abandon, 0.02, "P(abandon)")
     assert_agrees(v["service_level"], exact.service_level(20, "offered"), 0.03, "SL(20s)")
+
+
+# -- Multi-skill router invariants -----------------------------------------------------
+
+
+def test_groups_with_disjoint_skills_are_independent_erlang_queues():
+    """Two call types, each served only by its own group: each behaves exactly like
+    its own Erlang C (no abandonment) or Erlang A (with abandonment) queue."""
+    sc = parse_scenario(
+        "name: split\n"
+        "horizon: {start: '00:00', end: '24:00', interval: 30min, warmup: 2h}\n"
+        "call_types:\n"
+        "  sales: {arrivals: {rate: 200/h}, handle_time: {dist: exponential, mean: 180s}}\n"
+        "  service: {arrivals: {rate: 240/h}, handle_time: {dist: exponential, mean: 180s},\n"
+        "            patience: {dist: exponential, mean: 120s}}\n"
+        "agent_groups:\n"
+        "  sales_team: {skills: [sales], agents: 14}\n"
+        "  service_team: {skills: [service], agents: 10}\n"
+    )
+    rows: dict[str, list[float]] = {}
+    for r in range(60):
+        kpis = replication_kpis(run_replication(sc, 404, r), sc)["by_call_type"]
+        for t in ("sales", "service"):
+            for k in ("service_level", "abandon_rate", "asa_s"):
+                rows.setdefault(f"{t}.{k}", []).append(kpis[t][k])
+    v = {k: np.asarray(x) for k, x in rows.items()}
+    assert_agrees(
+        v["sales.service_level"], analytic.erlang_c_service_level(14, 10, 180, 20), 0.03, "SL C"
+    )
+    exact = analytic.erlang_a(10, 240 / 3600, 180, 120)
+    assert_agrees(v["service.abandon_rate"], exact.p_abandon, 0.02, "P(abandon) A")
+    assert_agrees(v["service.service_level"], exact.service_level(20), 0.03, "SL A")
+    assert_agrees(v["service.asa_s"], exact.asa, 0.1 * exact.asa, "ASA A")

@@ -27,6 +27,8 @@ __all__ = ["CallDraws", "draw_calls"]
 IVR_ARRIVALS = 10_000  # ("arrivals", IVR_ARRIVALS): callers arriving at the IVR
 VIA_IVR = 1_000  # (purpose, VIA_IVR + k): attributes of IVR callers routed to type k
 GROUP_HANDLE = 2_000  # ("handle", GROUP_HANDLE + g * n_types + k): group g's own handle time
+SURGE = 20_000  # ("arrivals", SURGE + 1000 * event + k): extra or thinned arrivals of a surge
+RETRY_DELAY, RETRY_PATIENCE = 1_000, 3_000  # ("retrial", … + k)
 
 
 @dataclass
@@ -46,6 +48,12 @@ class CallDraws:
     - ``route_u``: a uniform number per call, for random agent selection.
     - ``group_handle``: {(group, type): talk times} for groups with their own
       handle-time distribution; aligned with the calls (NaN for other types).
+    - Caller behaviours, aligned with the calls, NaN where the call's type has none:
+      ``retry_u``, ``retry_delay``, ``retry_patience`` (one column per possible redial:
+      the uniform deciding it, the delay before it, the patience on it);
+      ``transfer_u``, ``transfer_handle``, ``transfer_wrap``, ``transfer_patience``
+      (the transferred leg's attributes, drawn from the target type's distributions);
+      ``callback_u`` (two columns: accept, reach).
     """
 
     arrival: np.ndarray
@@ -58,6 +66,14 @@ class CallDraws:
     ivr_exit: np.ndarray = None  # type: ignore[assignment]
     route_u: np.ndarray = None  # type: ignore[assignment]
     group_handle: dict = field(default_factory=dict)
+    retry_u: np.ndarray = None  # type: ignore[assignment]
+    retry_delay: np.ndarray = None  # type: ignore[assignment]
+    retry_patience: np.ndarray = None  # type: ignore[assignment]
+    transfer_u: np.ndarray = None  # type: ignore[assignment]
+    transfer_handle: np.ndarray = None  # type: ignore[assignment]
+    transfer_wrap: np.ndarray = None  # type: ignore[assignment]
+    transfer_patience: np.ndarray = None  # type: ignore[assignment]
+    callback_u: np.ndarray = None  # type: ignore[assignment]
 
     def __post_init__(self) -> None:
         n = self.arrival.shape[0]
@@ -69,6 +85,14 @@ class CallDraws:
             self.ivr_exit = np.full(n, -1, dtype=np.int8)
         if self.route_u is None:
             self.route_u = np.zeros(n)
+        for name in ("retry_u", "retry_delay", "retry_patience"):
+            if getattr(self, name) is None:
+                setattr(self, name, np.full((n, 0), np.nan))
+        for name in ("transfer_u", "transfer_handle", "transfer_wrap", "transfer_patience"):
+            if getattr(self, name) is None:
+                setattr(self, name, np.full(n, np.nan))
+        if self.callback_u is None:
+            self.callback_u = np.full((n, 2), np.nan)
 
     @property
     def n_calls(self) -> int:
@@ -103,6 +127,7 @@ def draw_calls(scenario: Scenario, seed: int, replication: int) -> CallDraws:
     """
     horizon = scenario.horizon
     n_types = len(scenario.call_types)
+    busy = busyness_factor(scenario, seed, replication)
     parts: list[tuple[np.ndarray, ...]] = []
     for k, ct in enumerate(scenario.call_types):
         if len(ct.rates) != horizon.n_intervals:
@@ -110,12 +135,7 @@ def draw_calls(scenario: Scenario, seed: int, replication: int) -> CallDraws:
                 f"call type {ct.name!r} has {len(ct.rates)} rates but the horizon "
                 f"has {horizon.n_intervals} intervals"
             )
-        arrival = poisson_arrivals(
-            stream(seed, replication, "arrivals", k),
-            np.asarray(ct.rates, dtype=np.float64),
-            horizon.start,
-            horizon.interval,
-        )
+        arrival = arrival_times(scenario, seed, replication, ct.rates, k, busy, ct.name)
         n = arrival.shape[0]
         handle, wrap, patience = _attributes(scenario, seed, replication, k, k, arrival)
         zeros = np.zeros(n)
@@ -132,7 +152,7 @@ def draw_calls(scenario: Scenario, seed: int, replication: int) -> CallDraws:
             )
         )
     if scenario.ivr is not None:
-        parts.extend(_ivr_callers(scenario, seed, replication))
+        parts.extend(_ivr_callers(scenario, seed, replication, busy))
 
     cols = [np.concatenate(c) for c in zip(*parts, strict=True)] if parts else None
     if cols is None or cols[0].size == 0:
@@ -161,25 +181,117 @@ def draw_calls(scenario: Scenario, seed: int, replication: int) -> CallDraws:
             rng = stream(seed, replication, "handle", GROUP_HANDLE + g * n_types + k)
             own[mine] = sample(rng, dist, int(mine.sum()))
             calls.group_handle[(g, k)] = own
+    _behaviours(scenario, seed, replication, calls)
     return calls
 
 
-def _ivr_callers(scenario: Scenario, seed: int, replication: int) -> list[tuple[np.ndarray, ...]]:
+def busyness_factor(scenario: Scenario, seed: int, replication: int) -> float:
+    """This replication's busyness: one draw that multiplies every arrival rate."""
+    if scenario.busyness is None:
+        return 1.0
+    return float(sample(stream(seed, replication, "busyness", 0), scenario.busyness, 1)[0])
+
+
+def arrival_times(
+    scenario: Scenario,
+    seed: int,
+    replication: int,
+    rates,
+    index: int,
+    busy: float = 1.0,
+    call_type: str | None = None,
+) -> np.ndarray:
+    """A Poisson arrival stream: rates per interval × busyness, with surges.
+
+    A surge ×f on ``[start, end)`` adds an independent Poisson stream of rate
+    (f − 1)·λ there (f > 1), or keeps each arrival there with probability f
+    (f < 1): both exact for a Poisson process. ``call_type`` None is the IVR,
+    which only surges with events that name no call types.
+    """
+    h = scenario.horizon
+    base = np.asarray(rates, dtype=np.float64) * busy
+    arrival = poisson_arrivals(
+        stream(seed, replication, "arrivals", index), base, h.start, h.interval
+    )
+    for e, event in enumerate(scenario.events):
+        if event.kind != "surge" or event.factor == 1.0:
+            continue
+        if event.call_types and (call_type is None or call_type not in event.call_types):
+            continue
+        rng = stream(seed, replication, "arrivals", SURGE + 1000 * e + index % 1000)
+        inside = (arrival >= event.start) & (arrival < event.end)
+        if event.factor > 1.0:
+            extra = poisson_arrivals(rng, base * (event.factor - 1.0), h.start, h.interval)
+            extra = extra[(extra >= event.start) & (extra < event.end)]
+            arrival = np.sort(np.concatenate([arrival, extra]), kind="stable")
+        else:
+            keep = ~inside | (rng.random(arrival.shape[0]) < event.factor)
+            arrival = arrival[keep]
+    return arrival
+
+
+def _behaviours(scenario: Scenario, seed: int, replication: int, calls: CallDraws) -> None:
+    """Pre-draw what retrials, transfers and callbacks need, per call of each type."""
+    n = calls.n_calls
+    redials = max((c.retrial.max_attempts - 1 for c in scenario.call_types if c.retrial), default=0)
+    calls.retry_u = np.full((n, redials), np.nan)
+    calls.retry_delay = np.full((n, redials), np.nan)
+    calls.retry_patience = np.full((n, redials), np.nan)
+    for k, ct in enumerate(scenario.call_types):
+        mine = np.flatnonzero(calls.call_type == k)
+        m = mine.size
+        if ct.retrial is not None and m:
+            r = ct.retrial.max_attempts - 1
+            calls.retry_u[mine, :r] = stream(seed, replication, "retrial", k).random((m, r))
+            delay = sample(
+                stream(seed, replication, "retrial", RETRY_DELAY + k), ct.retrial.delay, m * r
+            )
+            calls.retry_delay[mine, :r] = delay.reshape(m, r)
+            if ct.patience is None:
+                calls.retry_patience[mine, :r] = np.inf
+            else:
+                rng = stream(seed, replication, "retrial", RETRY_PATIENCE + k)
+                calls.retry_patience[mine, :r] = sample(rng, ct.patience, m * r).reshape(m, r)
+        if ct.transfer is not None and m:
+            to = scenario.call_types[scenario.call_type_index(ct.transfer.to)]
+            calls.transfer_u[mine] = stream(seed, replication, "transfer", k).random(m)
+            calls.transfer_handle[mine] = sample(
+                stream(seed, replication, "transfer", 1000 + k), to.handle_time, m
+            )
+            calls.transfer_wrap[mine] = (
+                0.0
+                if to.wrap_up is None
+                else sample(stream(seed, replication, "transfer", 2000 + k), to.wrap_up, m)
+            )
+            calls.transfer_patience[mine] = (
+                np.inf
+                if to.patience is None
+                else sample(stream(seed, replication, "transfer", 3000 + k), to.patience, m)
+            )
+        if ct.callback is not None and m:
+            calls.callback_u[mine] = stream(seed, replication, "callback", k).random((m, 2))
+
+
+def _ivr_callers(
+    scenario: Scenario, seed: int, replication: int, busy: float
+) -> list[tuple[np.ndarray, ...]]:
     """IVR arrivals, their path through the menu tree, and the attributes of those
     routed to a call type (one part per call type, plus one for those who leave)."""
-    ivr, horizon = scenario.ivr, scenario.horizon
-    arrival = poisson_arrivals(
-        stream(seed, replication, "arrivals", IVR_ARRIVALS),
-        np.asarray(ivr.rates, dtype=np.float64),
-        horizon.start,
-        horizon.interval,
-    )
+    arrival = arrival_times(scenario, seed, replication, scenario.ivr.rates, IVR_ARRIVALS, busy)
     ivr_time, target = ivr_paths(
         scenario,
         arrival.shape[0],
         stream(seed, replication, "ivr", 0),
         stream(seed, replication, "ivr", 1),
     )
+    # While self-service is down, callers who would have self-served queue instead.
+    for event in scenario.events:
+        if event.kind == "ivr_outage":
+            leaving = arrival + ivr_time
+            down = (
+                (target == SELF_SERVICE_TARGET) & (leaving >= event.start) & (leaving < event.end)
+            )
+            target[down] = scenario.call_type_index(event.to)
     parts = []
     for k in range(len(scenario.call_types)):
         mine = target == k

@@ -10,14 +10,30 @@ from dataclasses import dataclass
 
 import numpy as np
 
-#: Outcome codes of a call. Every arrival ends in exactly one of them.
+#: Outcome codes of a leg. Every leg ends in exactly one of them.
 BLOCKED, ANSWERED, ABANDONED, SELF_SERVED, IVR_HANG_UP = 0, 1, 2, 3, 4
-OUTCOMES = ("blocked", "answered", "abandoned", "self_served", "ivr_hang_up")
+#: The caller accepted a callback and hung up; the callback is a leg of its own,
+#: which ends ANSWERED (customer reached) or NOT_REACHED.
+CALLBACK_REQUESTED, NOT_REACHED = 5, 6
+OUTCOMES = (
+    "blocked",
+    "answered",
+    "abandoned",
+    "self_served",
+    "ivr_hang_up",
+    "callback_requested",
+    "not_reached",
+)
+
+#: Kinds of leg: a caller's first call, a redial, a transferred leg, a callback.
+FIRST, RETRIAL, TRANSFER, CALLBACK = 0, 1, 2, 3
 
 
 @dataclass
 class Observations:
-    """One replication's record. Arrays of calls are aligned, one entry per arrival.
+    """One replication's record. Arrays of calls are aligned, one entry per *leg*:
+    a caller's first call, and each redial, transferred leg or callback after it
+    (``caller`` ties the legs of one caller together; ``leg`` says which kind).
 
     Times are absolute seconds since midnight (the horizon's clock).
 
@@ -29,8 +45,14 @@ class Observations:
     - ``offered``: when it joined its queue (``nan`` if it never did).
     - ``outcome``: one of ``OUTCOMES`` (``BLOCKED`` … ``IVR_HANG_UP``).
     - ``via_ivr``: whether the call came through the IVR.
-    - ``wait``: time in queue until answer or abandonment (``nan`` if never queued).
-    - ``talk``: handle (talk) time if answered, else 0.
+    - ``wait``: time in queue until answer or abandonment (``nan`` if never queued);
+      for a callback leg, the time from the request to the agent's dial.
+    - ``caller``: index of the caller (the row of its first leg); ``leg``: FIRST,
+      RETRIAL, TRANSFER or CALLBACK; ``attempt``: 0 for the first call, n for the
+      n-th redial.
+    - ``callback_offered``: a callback was offered to this leg (accepted or not).
+    - ``talk``: handle (talk) time if answered (for a callback not reached: the time
+      the agent spent trying), else 0.
     - ``wrap``: after-call work if answered, else 0.
     - ``group``: index of the agent group that answered, ``-1`` otherwise.
 
@@ -63,6 +85,41 @@ class Observations:
     unpaid_break: np.ndarray
     absent: np.ndarray
     overtime: np.ndarray
+    caller: np.ndarray = None  # type: ignore[assignment]
+    leg: np.ndarray = None  # type: ignore[assignment]
+    attempt: np.ndarray = None  # type: ignore[assignment]
+    callback_offered: np.ndarray = None  # type: ignore[assignment]
+
+    def __post_init__(self) -> None:
+        n = self.arrival.shape[0]
+        if self.caller is None:
+            self.caller = np.arange(n, dtype=np.int64)
+        if self.leg is None:
+            self.leg = np.zeros(n, dtype=np.int8)
+        if self.attempt is None:
+            self.attempt = np.zeros(n, dtype=np.int16)
+        if self.callback_offered is None:
+            self.callback_offered = np.zeros(n, dtype=bool)
+
+    def truncate(self, n: int) -> None:
+        """Keep the first ``n`` legs (engines allocate room for legs that may not occur)."""
+        for name in (
+            "call_type",
+            "arrival",
+            "offered",
+            "outcome",
+            "wait",
+            "talk",
+            "wrap",
+            "group",
+            "ivr_time",
+            "via_ivr",
+            "caller",
+            "leg",
+            "attempt",
+            "callback_offered",
+        ):
+            setattr(self, name, getattr(self, name)[:n])
 
     @classmethod
     def empty(cls, n_calls: int, n_groups: int, n_intervals: int) -> Observations:
@@ -91,16 +148,17 @@ class Observations:
         return int(self.arrival.shape[0])
 
     def check_conservation(self) -> None:
-        """Every arrival ends in one outcome — checked on every run:
-        arrivals = blocked + answered + abandoned + self-served + IVR hang-ups."""
-        known = (self.outcome >= BLOCKED) & (self.outcome <= IVR_HANG_UP)
+        """Every leg ends in one outcome — checked on every run: arrivals = blocked +
+        answered + abandoned + self-served + IVR hang-ups + callback requests (and
+        every callback leg is reached or not)."""
+        known = (self.outcome >= BLOCKED) & (self.outcome < len(OUTCOMES))
         counts = np.bincount(self.outcome[known].astype(np.int64), minlength=len(OUTCOMES))
         if counts.sum() != self.n_calls:
             raise AssertionError(
                 f"conservation violated: {self.n_calls} arrivals but outcomes {counts.tolist()}"
             )
-        answered = self.outcome == ANSWERED
-        if np.any(self.group[answered] < 0) or np.any(self.group[~answered] >= 0):
+        served = (self.outcome == ANSWERED) | (self.outcome == NOT_REACHED)
+        if np.any(self.group[served] < 0) or np.any(self.group[~served] >= 0):
             raise AssertionError("conservation violated: answered calls without a group")
         queued = (self.outcome == ANSWERED) | (self.outcome == ABANDONED)
         if np.any(np.isnan(self.wait[queued])) or np.any(self.wait[queued] < 0):

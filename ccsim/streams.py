@@ -37,6 +37,9 @@ STREAMS: tuple[str, ...] = (
     "retrial",
     "shrinkage",
     "routing",
+    "busyness",
+    "callback",
+    "transfer",
 )
 
 

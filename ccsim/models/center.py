@@ -24,14 +24,22 @@ import simpy
 
 from ccsim.calls import CallDraws
 from ccsim.models.agents import agent_day
+from ccsim.models.legs import CALLBACK, FIRST, RETRIAL, TRANSFER, Legs
 from ccsim.models.roster import add_time, build_roster, scheduled_time
 from ccsim.models.routing import Router
-from ccsim.observations import ABANDONED, ANSWERED, BLOCKED, Observations
+from ccsim.observations import (
+    ABANDONED,
+    ANSWERED,
+    BLOCKED,
+    CALLBACK_REQUESTED,
+    NOT_REACHED,
+    Observations,
+)
 from ccsim.scenario.model import Scenario
 
 
 class ContactCenter:
-    """Holds the day's state and records each call's outcome into arrays."""
+    """Holds the day's state and records each leg's outcome into arrays."""
 
     def __init__(
         self, env: simpy.Environment, scenario: Scenario, calls: CallDraws, plans: list
@@ -40,14 +48,12 @@ class ContactCenter:
         self.scenario = scenario
         self.calls = calls
         self.plans = plans
-        h = scenario.horizon
-        n = calls.n_calls
-        self.obs = Observations.empty(n, len(scenario.agent_groups), h.n_intervals)
-        self.obs.call_type[:] = calls.call_type
-        self.obs.arrival[:] = calls.arrival
-        self.obs.ivr_time[:] = calls.ivr_time
-        self.obs.via_ivr[:] = calls.via_ivr
+        self.legs = Legs(scenario, calls)
+        self.obs = self.legs.obs
         self.trunks = scenario.trunks
+        self.trunk_outages = [
+            (e.start, e.end, e.trunks) for e in scenario.events if e.kind == "trunk_outage"
+        ]
         self.lines_busy = 0
         self.agent_group = [p.group for p in plans]
         self.router = Router(scenario, self.obs.offered, self.agent_group)
@@ -57,9 +63,16 @@ class ContactCenter:
             for g, group in enumerate(scenario.agent_groups)
             for skill, factor in group.handle_time_factor
         }
+        self.types = scenario.call_types
+        self.transfer_to = [
+            types.index(c.transfer.to) if c.transfer else -1 for c in scenario.call_types
+        ]
+        self.mean_handle = [c.handle_time.mean for c in scenario.call_types]
+        self.last_wait = [0.0] * len(types)
         # Per agent: on the floor since (None when off it), and a pending
         # request to leave the floor once the current call is done.
         self.on_floor_since: list[float | None] = [None] * len(plans)
+        self.on_floor = [0] * len(scenario.agent_groups)
         self.busy = [False] * len(plans)
         self.leave_request: list[simpy.Event | None] = [None] * len(plans)
         self.free_at = [scenario.horizon.start] * len(plans)
@@ -74,91 +87,210 @@ class ContactCenter:
             self.arrive(call)
 
     # -- call steps --------------------------------------------------------
-    def arrive(self, call: int) -> None:
-        calls = self.calls
-        if self.trunks is not None and self.lines_busy >= self.trunks:
-            self.obs.outcome[call] = BLOCKED
-            if calls.via_ivr[call]:
-                self.obs.call_type[call] = -1  # the IVR never decided its type
+    def lines_now(self) -> float:
+        """Working trunks now: the scenario's, less any trunk outage in force."""
+        lines = math.inf if self.trunks is None else self.trunks
+        now = self.env.now
+        for start, end, trunks in self.trunk_outages:
+            if start <= now < end:
+                lines = min(lines, trunks)
+        return lines
+
+    def arrive(self, row: int) -> None:
+        obs, legs = self.obs, self.legs
+        if self.lines_busy >= self.lines_now():
+            obs.outcome[row] = BLOCKED
+            if obs.via_ivr[row]:
+                obs.call_type[row] = -1  # the IVR never decided its type
+            self.maybe_redial(row, blocked=True)
             return
         self.lines_busy += 1
-        if calls.via_ivr[call]:
-            self.env.timeout(float(calls.ivr_time[call])).callbacks.append(
-                lambda _ev: self.leave_ivr(call)
+        legs.holds_line[row] = True
+        if obs.via_ivr[row]:
+            self.env.timeout(float(obs.ivr_time[row])).callbacks.append(
+                lambda _ev: self.leave_ivr(row)
             )
         else:
-            self.offer(call)
+            self.offer(row)
 
-    def leave_ivr(self, call: int) -> None:
-        exit_code = int(self.calls.ivr_exit[call])
-        if exit_code >= 0:  # self-served or hung up in the IVR
-            self.obs.outcome[call] = exit_code
+    def release_line(self, row: int) -> None:
+        if self.legs.holds_line[row]:
+            self.legs.holds_line[row] = False
             self.lines_busy -= 1
-        else:
-            self.offer(call)
 
-    def offer(self, call: int) -> None:
-        env, obs, router = self.env, self.obs, self.router
-        obs.offered[call] = env.now
-        k = int(self.calls.call_type[call])
-        u = float(self.calls.route_u[call])
+    def leave_ivr(self, row: int) -> None:
+        exit_code = int(self.legs.ivr_exit[row])
+        if exit_code >= 0:  # self-served or hung up in the IVR
+            self.obs.outcome[row] = exit_code
+            self.release_line(row)
+        else:
+            self.offer(row)
+
+    def offer(self, row: int) -> None:
+        env, obs, router, legs = self.env, self.obs, self.router, self.legs
+        obs.offered[row] = env.now
+        k = int(legs.call_type[row])
+        u = float(legs.route_u[row])
         agent = router.take_idle_agent(k, router.initial_groups[k], u)
         if agent >= 0:
-            self.answer(call, agent)
+            self.answer(row, agent)
             return
-        router.enqueue(call, k)
-        patience = float(self.calls.patience[call])
+        live = obs.leg[row] in (FIRST, RETRIAL)
+        if live and self.types[k].callback is not None and self.offer_callback(row, k):
+            return
+        router.enqueue(row, k)
+        patience = float(legs.patience[row])
         if patience != math.inf:
-            env.timeout(patience).callbacks.append(lambda _ev: self.abandon(call, k))
+            env.timeout(patience).callbacks.append(lambda _ev: self.abandon(row, k))
         for after, groups in router.overflow[k]:
             if after >= patience:
                 break
             env.timeout(after).callbacks.append(
-                lambda _ev, groups=groups: self.overflow(call, k, groups, u)
+                lambda _ev, groups=groups: self.overflow(row, k, groups, u)
             )
 
-    def overflow(self, call: int, k: int, groups: list[int], u: float) -> None:
+    def overflow(self, row: int, k: int, groups: list[int], u: float) -> None:
         """The call has waited long enough for ``groups`` too: try their idle agents."""
-        if not self.router.waiting[call]:
+        if not self.router.waiting[row]:
             return
         agent = self.router.take_idle_agent(k, groups, u)
         if agent >= 0:
-            self.router.remove_waiting(call, k)
-            self.answer(call, agent)
+            self.router.remove_waiting(row, k)
+            self.answer(row, agent)
 
-    def abandon(self, call: int, k: int) -> None:
-        if not self.router.remove_waiting(call, k):
+    def abandon(self, row: int, k: int) -> None:
+        if not self.router.remove_waiting(row, k):
             return  # answered before its patience ran out
         obs = self.obs
-        obs.outcome[call] = ABANDONED
-        obs.wait[call] = self.env.now - obs.offered[call]
-        self.lines_busy -= 1
+        obs.outcome[row] = ABANDONED
+        obs.wait[row] = self.env.now - obs.offered[row]
+        self.release_line(row)
+        self.maybe_redial(row, blocked=False)
 
-    def answer(self, call: int, agent: int) -> None:
-        obs, calls = self.obs, self.calls
+    def answer(self, row: int, agent: int) -> None:
+        obs, legs = self.obs, self.legs
         g = self.agent_group[agent]
-        k = int(calls.call_type[call])
-        obs.outcome[call] = ANSWERED
-        obs.wait[call] = self.env.now - obs.offered[call]
-        obs.group[call] = g
-        own = calls.group_handle.get((g, k))
-        if own is not None:
-            talk = float(own[call])
+        k = int(legs.call_type[row])
+        obs.outcome[row] = ANSWERED
+        obs.wait[row] = self.env.now - obs.offered[row]
+        obs.group[row] = g
+        caller = int(obs.caller[row])
+        own = self.calls.group_handle.get((g, k))
+        if own is not None and obs.leg[row] != TRANSFER:
+            talk = float(own[caller])
         else:
-            talk = float(calls.handle[call]) * self.handle_factor.get((g, k), 1.0)
-        obs.talk[call] = talk
-        obs.wrap[call] = calls.wrap[call]
+            talk = float(legs.handle[row]) * self.handle_factor.get((g, k), 1.0)
+        obs.talk[row] = talk
+        obs.wrap[row] = legs.wrap[row]
+        if obs.leg[row] != TRANSFER:
+            self.last_wait[k] = float(obs.wait[row])
         self.busy[agent] = True
-        self.env.timeout(talk).callbacks.append(lambda _ev: self.hang_up(call, agent))
+        self.env.timeout(talk).callbacks.append(lambda _ev: self.hang_up(row, agent))
 
-    def hang_up(self, call: int, agent: int) -> None:
-        """End of talk: the caller frees the line; the agent starts after-call work."""
-        self.lines_busy -= 1
-        wrap = float(self.obs.wrap[call])
+    def hang_up(self, row: int, agent: int) -> None:
+        """End of talk: the caller frees the line (or is transferred, keeping it);
+        the agent starts after-call work."""
+        if not self.maybe_transfer(row):
+            self.release_line(row)
+        wrap = float(self.obs.wrap[row])
         if wrap > 0.0:
             self.env.timeout(wrap).callbacks.append(lambda _ev: self.agent_free(agent))
         else:
             self.agent_free(agent)
+
+    # -- caller behaviours ---------------------------------------------------
+    def maybe_redial(self, row: int, blocked: bool) -> None:
+        """After a blocked or abandoned attempt, the caller may call again later."""
+        obs, legs, calls = self.obs, self.legs, self.calls
+        if obs.leg[row] not in (FIRST, RETRIAL):
+            return
+        caller = int(obs.caller[row])
+        k = int(legs.call_type[caller])
+        retrial = self.types[k].retrial if k >= 0 else None
+        if retrial is None or (blocked and not retrial.after_blocked):
+            return
+        attempt = int(obs.attempt[row])
+        if attempt + 1 >= retrial.max_attempts:
+            return
+        if calls.retry_u[caller, attempt] >= retrial.probability:
+            return
+
+        def redial(_ev) -> None:
+            new = legs.add(caller, RETRIAL, self.env.now, k)
+            obs.attempt[new] = attempt + 1
+            legs.patience[new] = calls.retry_patience[caller, attempt]
+            self.arrive(new)
+
+        self.env.timeout(float(calls.retry_delay[caller, attempt])).callbacks.append(redial)
+
+    def maybe_transfer(self, row: int) -> bool:
+        """After talk, a share of a type's calls go on to another type (same caller,
+        same line). A transferred leg is not transferred again."""
+        obs, legs, calls = self.obs, self.legs, self.calls
+        k = int(legs.call_type[row])
+        transfer = self.types[k].transfer
+        if transfer is None or obs.leg[row] not in (FIRST, RETRIAL):
+            return False
+        caller = int(obs.caller[row])
+        if calls.transfer_u[caller] >= transfer.probability:
+            return False
+        to = self.transfer_to[k]
+        new = legs.add(caller, TRANSFER, self.env.now, to)
+        legs.handle[new] = calls.transfer_handle[caller]
+        legs.wrap[new] = calls.transfer_wrap[caller]
+        legs.patience[new] = calls.transfer_patience[caller]
+        legs.holds_line[row] = False
+        legs.holds_line[new] = True
+        self.offer(new)
+        return True
+
+    def predicted_wait(self, k: int) -> float:
+        """The wait a caller of type k is told to expect (the callback's predictor)."""
+        cb = self.types[k].callback
+        if cb.predictor == "last_wait":
+            return self.last_wait[k]
+        agents = sum(self.on_floor[g] for g in self.router.initial_groups[k])
+        return (self.router.n_waiting[k] + 1) * self.mean_handle[k] / max(1, agents)
+
+    def offer_callback(self, row: int, k: int) -> bool:
+        """Offer a callback if the predicted wait is too long; True if accepted."""
+        cb = self.types[k].callback
+        if self.predicted_wait(k) <= cb.threshold:
+            return False
+        obs, legs = self.obs, self.legs
+        obs.callback_offered[row] = True
+        caller = int(obs.caller[row])
+        if self.calls.callback_u[caller, 0] >= cb.accept:
+            return False
+        now = self.env.now
+        obs.outcome[row] = CALLBACK_REQUESTED
+        obs.wait[row] = 0.0
+        self.release_line(row)
+        new = legs.add(caller, CALLBACK, now, k)
+        obs.offered[new] = now  # the request: the callback's wait runs from here
+        agent = self.router.take_idle_agent(k, self.router.initial_groups[k], 0.0)
+        if agent >= 0:
+            self.dial_callback(new, agent)
+        else:
+            self.router.request_callback(new, k)
+        return True
+
+    def dial_callback(self, row: int, agent: int) -> None:
+        """The agent calls the customer back: reached, a normal call; else the try."""
+        obs, legs = self.obs, self.legs
+        k = int(legs.call_type[row])
+        cb = self.types[k].callback
+        caller = int(obs.caller[row])
+        if self.calls.callback_u[caller, 1] < cb.reach:
+            self.answer(row, agent)
+            return
+        obs.outcome[row] = NOT_REACHED
+        obs.wait[row] = self.env.now - obs.offered[row]
+        obs.group[row] = self.agent_group[agent]
+        obs.talk[row] = cb.attempt_time
+        obs.wrap[row] = 0.0
+        self.busy[agent] = True
+        self.env.timeout(cb.attempt_time).callbacks.append(lambda _ev: self.agent_free(agent))
 
     # -- agents ------------------------------------------------------------
     def agent_free(self, agent: int) -> None:
@@ -172,15 +304,18 @@ class ContactCenter:
         self.next_call_or_idle(agent)
 
     def next_call_or_idle(self, agent: int) -> None:
-        call = self.router.next_call(self.agent_group[agent], self.env.now)
-        if call >= 0:
-            self.answer(call, agent)
-        else:
+        row, is_callback = self.router.next_work(self.agent_group[agent], self.env.now)
+        if row < 0:
             self.router.release_agent(agent, self.env.now)
+        elif is_callback:
+            self.dial_callback(row, agent)
+        else:
+            self.answer(row, agent)
 
     def make_available(self, agent: int) -> None:
         """The agent is on the floor (logged in, not on break) and takes calls."""
         self.on_floor_since[agent] = self.env.now
+        self.on_floor[self.agent_group[agent]] += 1
         self.next_call_or_idle(agent)
 
     def take_off_floor(self, agent: int):
@@ -193,6 +328,7 @@ class ContactCenter:
             self.router.withdraw_agent(agent)
         self._record_floor_time(agent)
         self.on_floor_since[agent] = None
+        self.on_floor[self.agent_group[agent]] -= 1
 
     def _record_floor_time(self, agent: int, until: float | None = None) -> None:
         since = self.on_floor_since[agent]
@@ -218,10 +354,15 @@ class ContactCenter:
         closing = max(self.env.now, end)
         obs = self.obs
         for k, queue in enumerate(self.router.queues):
-            for call in queue:
-                if self.router.remove_waiting(call, k):
-                    obs.outcome[call] = ABANDONED
-                    obs.wait[call] = closing - obs.offered[call]
+            for row in queue:
+                if self.router.remove_waiting(row, k):
+                    obs.outcome[row] = ABANDONED
+                    obs.wait[row] = closing - obs.offered[row]
+        for queue in self.router.callbacks:  # never called back: not reached
+            for row in queue:
+                obs.outcome[row] = NOT_REACHED
+                obs.wait[row] = closing - obs.offered[row]
+                obs.group[row] = -1
 
 
 def simulate_day(
@@ -241,7 +382,7 @@ def simulate_day(
     env.process(center.arrivals())
     env.run()
     center.close()
-    obs = center.obs
+    obs = center.legs.result()
     obs.scheduled[:] = scheduled_time(scenario, plans)
     obs.check_conservation()
     return obs

@@ -98,20 +98,27 @@ def build_roster(scenario: Scenario, seed: int, replication: int) -> list[AgentP
 
 
 def _assign_absences(scenario: Scenario, plans: list[AgentPlan]) -> None:
-    """Explicit absences take agents on shift over the whole period, last listed first."""
+    """Explicit absences take agents on shift over the whole period, last listed
+    first; so do group outages (a count) and absenteeism spikes (a fraction of the
+    agents on shift then, rounded)."""
     names = [g.name for g in scenario.agent_groups]
-    for absence in scenario.absences:
-        g = names.index(absence.group)
+    away = [(a.group, a.start, a.end, a.agents, None) for a in scenario.absences]
+    for e in scenario.events:
+        if e.kind == "group_outage":
+            away.append((e.group, e.start, e.end, e.agents, None))
+        elif e.kind == "absenteeism":
+            away.append((e.group, e.start, e.end, 0, e.fraction))
+    for group, start, end, count, fraction in away:
+        g = names.index(group)
         candidates = [
             p
             for p in reversed(plans)
-            if p.group == g
-            and not p.absent_all_shift
-            and p.start <= absence.start
-            and p.end >= absence.end
+            if p.group == g and not p.absent_all_shift and p.start <= start and p.end >= end
         ]
-        for p in candidates[: absence.agents]:
-            p.absences.append((absence.start, absence.end))
+        if fraction is not None:
+            count = int(round(fraction * len(candidates)))
+        for p in candidates[:count]:
+            p.absences.append((start, end))
 
 
 def scheduled_time(scenario: Scenario, plans: list[AgentPlan]) -> np.ndarray:

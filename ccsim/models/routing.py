@@ -17,6 +17,11 @@ step's ``after``. Reservation: a group answers skills that are not its
 best-priority ones only while more than ``reserve`` of its agents are idle
 (counting the agent who would answer).
 
+Callbacks wait in a queue of their own per call type, behind live calls: a free
+agent takes a callback only when no live call it could take is waiting, except a
+callback that has waited its type's ``deadline``, which goes ahead of live calls.
+Only groups eligible from the start (not overflow groups) make callbacks.
+
 Calls and agents leave the queues lazily: an abandoned call, or an agent who went
 on break while idle, is only marked stale and skipped when it reaches the head.
 """
@@ -42,6 +47,11 @@ class Router:
         self.queues: list[deque[int]] = [deque() for _ in range(n_types)]
         self.n_waiting = [0] * n_types
         self.waiting = np.zeros(offered.shape[0], dtype=bool)
+        self.callbacks: list[deque[int]] = [deque() for _ in range(n_types)]
+        self.deadline = [
+            c.callback.deadline if c.callback and c.callback.deadline else math.inf
+            for c in scenario.call_types
+        ]
 
         self.type_priority = [c.priority for c in scenario.call_types]
         self.selection = [c.agent_selection for c in scenario.call_types]
@@ -105,8 +115,43 @@ class Router:
         self.n_waiting[call_type] -= 1
         return True
 
+    def request_callback(self, row: int, call_type: int) -> None:
+        self.callbacks[call_type].append(row)
+
+    def _next_callback(self, group: int, now: float, overdue: bool) -> int:
+        """Pop the oldest callback of the group's skills (only overdue ones if asked)."""
+        best_time, best_type = math.inf, -1
+        for _, _, t in self.group_skills[group]:
+            queue = self.callbacks[t]
+            if not queue or self.after[t][group] != 0.0:
+                continue
+            if t in self.lower_skill[group] and self.n_idle[group] + 1 <= self.reserve[group]:
+                continue
+            requested = self.offered[queue[0]]
+            if overdue and now < requested + self.deadline[t]:
+                continue
+            if requested < best_time:
+                best_time, best_type = requested, t
+        return self.callbacks[best_type].popleft() if best_type >= 0 else -1
+
+    def next_work(self, group: int, now: float) -> tuple[int, bool]:
+        """What a free agent of ``group`` does next: (row, is_callback), row -1 if nothing."""
+        if self.has_callbacks:
+            row = self._next_callback(group, now, overdue=True)
+            if row >= 0:
+                return row, True
+        row = self.next_call(group, now)
+        if row >= 0 or not self.has_callbacks:
+            return row, False
+        row = self._next_callback(group, now, overdue=False)
+        return row, row >= 0
+
+    @property
+    def has_callbacks(self) -> bool:
+        return any(self.callbacks)
+
     def next_call(self, group: int, now: float) -> int:
-        """Pop the call a free agent of ``group`` should take now, or -1."""
+        """Pop the live call a free agent of ``group`` should take now, or -1."""
         best_key, best_type = None, -1
         for type_prio, skill_prio, t in self.group_skills[group]:
             if self.n_waiting[t] == 0:

@@ -130,6 +130,52 @@ class OverflowStep:
 
 
 @dataclass(frozen=True)
+class Retrial:
+    """Redials: a caller who abandoned (or was blocked) calls again.
+
+    After each failed attempt the caller redials with ``probability``, after a
+    ``delay``, up to ``max_attempts`` attempts in all (the first included). A redial
+    comes back the way the first call came (through the IVR, or straight to the
+    queue) and draws a fresh patience.
+    """
+
+    probability: float
+    delay: Distribution
+    max_attempts: int = 3
+    after_blocked: bool = True
+
+
+@dataclass(frozen=True)
+class Callback:
+    """Virtual hold: offered when the predicted wait exceeds ``threshold``.
+
+    ``predictor``: ``queue_length`` (callers waiting ahead + 1) × the type's mean
+    handle time / the agents on the floor able to answer it; or ``last_wait``, the
+    wait of the type's last answered call. A caller offered a callback accepts with
+    ``accept`` and hangs up; the callback is served when no live call an agent could
+    take is waiting (lower priority than live calls), or at the latest once it has
+    waited ``deadline`` (then ahead of live calls). The agent reaches the customer
+    with ``reach``; a failed attempt occupies the agent ``attempt_time``.
+    """
+
+    threshold: float
+    accept: float
+    reach: float = 1.0
+    predictor: str = "queue_length"
+    deadline: float | None = None
+    attempt_time: float = 30.0
+
+
+@dataclass(frozen=True)
+class Transfer:
+    """After talk, ``probability`` of this type's answered calls go on to type ``to``
+    (queued again, same caller; the new leg draws that type's handle time)."""
+
+    probability: float
+    to: str
+
+
+@dataclass(frozen=True)
 class CallType:
     """One queue's callers: arrival rate per interval, durations, and routing.
 
@@ -153,6 +199,9 @@ class CallType:
     agent_selection: str = "longest_idle"
     preference: tuple[str, ...] = ()  # group names, most preferred first
     overflow: tuple[OverflowStep, ...] = ()
+    retrial: Retrial | None = None
+    callback: Callback | None = None
+    transfer: Transfer | None = None
 
 
 @dataclass(frozen=True)
@@ -207,6 +256,8 @@ class AgentGroup:
     handle_time: tuple[tuple[str, Distribution], ...] = ()
     shrinkage: float = 0.0
     agent_hour: float | None = None  # cost; None: the scenario's costs.agent_hour
+    #: An outsourced partner: paid ``price_per_call`` per handled call, no hourly cost.
+    price_per_call: float | None = None
 
     def priority_of(self, skill: str) -> int:
         if not self.priorities:
@@ -260,6 +311,41 @@ class Costs:
     telecom_minute: float = 0.0
 
 
+#: Kinds of crisis event.
+EVENT_KINDS: tuple[str, ...] = (
+    "surge",
+    "trunk_outage",
+    "group_outage",
+    "ivr_outage",
+    "absenteeism",
+)
+
+
+@dataclass(frozen=True)
+class CrisisEvent:
+    """A time-bounded event ``[start, end)`` (crisis management, 危机管理).
+
+    - ``surge``: arrivals of ``call_types`` (all when empty; the IVR's too) × ``factor``.
+    - ``trunk_outage``: only ``trunks`` lines work.
+    - ``group_outage``: ``agents`` agents of ``group`` cannot take calls.
+    - ``ivr_outage``: IVR self-service is down: callers who would have self-served
+      are routed to call type ``to`` instead.
+    - ``absenteeism``: a ``fraction`` of ``group``'s agents on shift are absent.
+    """
+
+    kind: str
+    start: float
+    end: float
+    call_types: tuple[str, ...] = ()
+    factor: float = 1.0
+    trunks: int = 0
+    group: str = ""
+    agents: int = 0
+    to: str = ""
+    fraction: float = 0.0
+    label: str = ""
+
+
 @dataclass(frozen=True)
 class Scenario:
     """A whole validated scenario (see scenario-format.md)."""
@@ -277,6 +363,11 @@ class Scenario:
     description: str | None = None
     ivr: Ivr | None = None
     absences: tuple[Absence, ...] = ()
+    #: Day-to-day variation: every rate of a replication × one draw of this
+    #: distribution (mean 1), e.g. gamma with cv 0.1.
+    busyness: Distribution | None = None
+    events: tuple[CrisisEvent, ...] = ()
+    engine: str = "auto"  # auto | simpy | fast
 
     def call_type_index(self, name: str) -> int:
         return [c.name for c in self.call_types].index(name)

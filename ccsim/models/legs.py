@@ -1,0 +1,88 @@
+"""Legs: a caller's first call and the redials, transfers and callbacks after it.
+
+Every leg is a row of the replication's `Observations`; the arrays are allocated
+for the most legs the pre-drawn callers could produce and cut to the legs that
+did occur at the end. The attributes a leg needs at run time (its talk time,
+patience, …) live here, beside the observation arrays.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ccsim.calls import CallDraws
+from ccsim.observations import CALLBACK, FIRST, RETRIAL, TRANSFER, Observations
+from ccsim.scenario.model import Scenario
+
+
+def leg_capacity(scenario: Scenario, calls: CallDraws) -> int:
+    """The most legs the callers could make: one each, plus per caller of a type
+    its possible redials, one transfer and one callback."""
+    extra = 0
+    counts = np.bincount(calls.call_type[calls.call_type >= 0], minlength=len(scenario.call_types))
+    for k, ct in enumerate(scenario.call_types):
+        per_caller = (
+            (ct.retrial.max_attempts - 1 if ct.retrial else 0)
+            + (1 if ct.transfer else 0)
+            + (1 if ct.callback else 0)
+        )
+        extra += per_caller * int(counts[k])
+    return calls.n_calls + extra
+
+
+class Legs:
+    """Run-time attributes of every leg, and room for the legs still to come."""
+
+    def __init__(self, scenario: Scenario, calls: CallDraws) -> None:
+        n = calls.n_calls
+        cap = leg_capacity(scenario, calls)
+        self.obs = Observations.empty(cap, len(scenario.agent_groups), scenario.horizon.n_intervals)
+        obs = self.obs
+        obs.call_type[:n] = calls.call_type
+        obs.arrival[:n] = calls.arrival
+        obs.ivr_time[:n] = calls.ivr_time
+        obs.via_ivr[:n] = calls.via_ivr
+        obs.caller[:] = -1
+        obs.caller[:n] = np.arange(n)
+        self.call_type = np.full(cap, -1, dtype=np.int64)  # the type it queues for
+        self.call_type[:n] = calls.call_type
+        self.handle = np.zeros(cap)
+        self.handle[:n] = calls.handle
+        self.wrap = np.zeros(cap)
+        self.wrap[:n] = calls.wrap
+        self.patience = np.full(cap, np.inf)
+        self.patience[:n] = calls.patience
+        self.ivr_exit = np.full(cap, -1, dtype=np.int8)
+        self.ivr_exit[:n] = calls.ivr_exit
+        self.route_u = np.zeros(cap)
+        self.route_u[:n] = calls.route_u
+        self.holds_line = np.zeros(cap, dtype=bool)
+        self.n = n
+
+    def add(self, caller: int, kind: int, now: float, call_type: int) -> int:
+        """A new leg of ``caller`` starting ``now``: a copy of its first call's
+        attributes, for the engine to adjust. Returns its row."""
+        row = self.n
+        self.n += 1
+        obs = self.obs
+        obs.caller[row] = caller
+        obs.leg[row] = kind
+        obs.arrival[row] = now
+        obs.call_type[row] = call_type
+        self.call_type[row] = call_type
+        self.route_u[row] = self.route_u[caller]
+        if kind in (RETRIAL, CALLBACK):
+            self.handle[row] = self.handle[caller]
+            self.wrap[row] = self.wrap[caller]
+        if kind == RETRIAL:  # comes back the way the first call came
+            obs.via_ivr[row] = obs.via_ivr[caller]
+            obs.ivr_time[row] = obs.ivr_time[caller]
+            self.ivr_exit[row] = self.ivr_exit[caller]
+        return row
+
+    def result(self) -> Observations:
+        self.obs.truncate(self.n)
+        return self.obs
+
+
+__all__ = ["CALLBACK", "FIRST", "Legs", "RETRIAL", "TRANSFER", "leg_capacity"]

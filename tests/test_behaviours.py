@@ -1,0 +1,249 @@
+"""Caller behaviours and crisis events: redials, transfers, callbacks, busyness,
+surges and outages — exact times on tiny days, and theory where it exists."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import replace
+
+import numpy as np
+import pytest
+
+from ccsim.calls import CallDraws, draw_calls
+from ccsim.models.center import simulate_day
+from ccsim.models.roster import build_roster
+from ccsim.observations import (
+    ABANDONED,
+    ANSWERED,
+    BLOCKED,
+    CALLBACK,
+    CALLBACK_REQUESTED,
+    FIRST,
+    NOT_REACHED,
+    RETRIAL,
+    TRANSFER,
+)
+from ccsim.runner import run_replication
+from ccsim.scenario import parse_scenario
+from ccsim.scenario.model import Callback, CrisisEvent, Distribution, Retrial, Transfer
+
+START = 8 * 3600.0
+INF = np.inf
+FIXED = Distribution("deterministic", (100.0,))
+
+
+def base(agents: int = 1, trunks: int | None = None):
+    return parse_scenario(
+        "name: tiny\nhorizon: {start: '08:00', end: '09:00', interval: 30min}\n"
+        + (f"trunks: {trunks}\n" if trunks else "")
+        + "call_types:\n"
+        "  a: {arrivals: {rate: 1/h}, handle_time: {dist: deterministic, value: 1s}}\n"
+        "  b: {arrivals: {rate: 1/h}, handle_time: {dist: deterministic, value: 1s}}\n"
+        f"agent_groups:\n  g: {{skills: [a, b], agents: {agents}}}\n"
+    )
+
+
+def with_type(sc, name, **changes):
+    types = tuple(replace(c, **changes) if c.name == name else c for c in sc.call_types)
+    return replace(sc, call_types=types)
+
+
+def calls(rows, redials: int = 0) -> CallDraws:
+    a = np.array(rows, dtype=float)
+    n = len(rows)
+    c = CallDraws(
+        arrival=START + a[:, 0],
+        call_type=a[:, 1].astype(np.int32),
+        handle=a[:, 2],
+        wrap=a[:, 3],
+        patience=a[:, 4],
+    )
+    c.retry_u = np.zeros((n, redials))  # every redial happens
+    c.retry_delay = np.full((n, redials), 100.0)
+    c.retry_patience = np.full((n, redials), INF)
+    return c
+
+
+def test_abandoned_caller_redials_after_the_delay():
+    sc = with_type(base(), "a", retrial=Retrial(0.5, FIXED, max_attempts=3))
+    c = calls([(0, 0, 50, 0, INF), (10, 0, 10, 0, 20)], redials=2)
+    c.retry_u[1] = [0.2, 0.9]  # redial once (0.2 < 0.5), then not needed
+    obs = simulate_day(sc, c)
+    # Caller 1 abandons at 30, redials at 130 and is answered at once.
+    assert obs.leg.tolist() == [FIRST, FIRST, RETRIAL]
+    assert obs.caller.tolist() == [0, 1, 1]
+    assert obs.outcome.tolist() == [ANSWERED, ABANDONED, ANSWERED]
+    assert obs.arrival[2] - START == pytest.approx(130)
+    assert obs.attempt.tolist() == [0, 0, 1]
+
+
+def test_redials_stop_at_max_attempts_and_after_a_no():
+    sc = with_type(base(), "a", retrial=Retrial(0.5, FIXED, max_attempts=3))
+    c = calls([(0, 0, 5000, 0, INF), (10, 0, 10, 0, 1)], redials=2)
+    c.retry_patience[1] = [1.0, 1.0]
+    obs = simulate_day(sc, c)
+    # The agent is busy all along: caller 1 tries 3 times in all, then gives up.
+    assert (obs.caller == 1).sum() == 3
+    assert np.all(obs.outcome[obs.caller == 1] == ABANDONED)
+    c = calls([(0, 0, 5000, 0, INF), (10, 0, 10, 0, 1)], redials=2)
+    c.retry_u[1] = [0.7, 0.0]  # says no to the first redial
+    obs = simulate_day(sc, c)
+    assert (obs.caller == 1).sum() == 1
+
+
+def test_blocked_caller_redials():
+    sc = with_type(base(agents=2, trunks=1), "a", retrial=Retrial(1.0, FIXED, 2))
+    c = calls([(0, 0, 50, 0, INF), (10, 0, 10, 0, INF)], redials=1)
+    obs = simulate_day(sc, c)
+    assert obs.outcome.tolist() == [ANSWERED, BLOCKED, ANSWERED]
+    assert obs.arrival[2] - START == pytest.approx(110)
+
+
+def test_transfer_keeps_the_caller_and_the_line():
+    sc = with_type(base(agents=2, trunks=1), "a", transfer=Transfer(1.0, "b"))
+    c = calls([(0, 0, 50, 20, INF), (60, 0, 5, 0, INF)])
+    c.transfer_u[:] = [0.0, 0.9]  # only caller 0 is transferred
+    c.transfer_handle[:] = 30.0
+    c.transfer_wrap[:] = 0.0
+    c.transfer_patience[:] = INF
+    obs = simulate_day(sc, c)
+    # Caller 0: talk 0–50 with one agent, then type b with the other agent 50–80,
+    # still on the only line: caller 1 at 60 is blocked.
+    assert obs.leg.tolist() == [FIRST, FIRST, TRANSFER]
+    assert obs.caller.tolist() == [0, 1, 0]
+    assert obs.outcome.tolist() == [ANSWERED, BLOCKED, ANSWERED]
+    assert obs.call_type[2] == 1 and obs.talk[2] == 30.0
+    assert obs.offered[2] - START == pytest.approx(50)
+
+
+def callback_type(sc, **kw):
+    cb = Callback(threshold=60.0, accept=0.5, reach=0.5, **kw)
+    return with_type(sc, "a", callback=cb)
+
+
+def test_no_callback_offered_when_the_predicted_wait_is_short():
+    sc = callback_type(base())
+    c = calls([(0, 0, 100, 0, INF), (10, 0, 40, 0, INF), (20, 1, 30, 0, INF)])
+    c.callback_u[:] = [[0.9, 0.9], [0.1, 0.1], [0.9, 0.9]]
+    obs = simulate_day(sc, c)
+    # Predicted wait: (0 waiting + 1) × mean handle 1 s / 1 agent = 1 s < 60 s.
+    assert not obs.callback_offered.any()
+    assert obs.outcome[1] == ANSWERED and obs.n_calls == 3
+
+
+def test_callback_accepted_when_predicted_wait_is_long():
+    sc = callback_type(base())
+    sc = with_type(sc, "a", handle_time=Distribution("deterministic", (300.0,)))
+    c = calls([(0, 0, 100, 0, INF), (10, 0, 40, 0, INF), (20, 1, 30, 0, INF)])
+    c.callback_u[:] = [[0.9, 0.9], [0.1, 0.1], [0.9, 0.9]]
+    obs = simulate_day(sc, c)
+    # Caller 1 is told ~300 s, accepts and hangs up; the live b call at 20 is served
+    # first (100–130), then the callback is dialed at 130 and reached: talk 40.
+    assert obs.leg.tolist() == [FIRST, FIRST, FIRST, CALLBACK]
+    assert obs.outcome.tolist() == [ANSWERED, CALLBACK_REQUESTED, ANSWERED, ANSWERED]
+    assert obs.callback_offered.tolist() == [False, True, False, False]
+    assert obs.offered[2] + obs.wait[2] - START == pytest.approx(100)
+    assert obs.offered[3] - START == pytest.approx(10)  # requested at 10
+    assert obs.wait[3] == pytest.approx(120)  # dialed at 130
+    assert obs.talk[3] == 40.0
+
+
+def test_callback_not_reached_takes_the_attempt_time():
+    sc = callback_type(base())
+    sc = with_type(sc, "a", handle_time=Distribution("deterministic", (300.0,)))
+    c = calls([(0, 0, 100, 0, INF), (10, 0, 40, 0, INF), (200, 0, 10, 0, INF)])
+    c.callback_u[:] = [[0.9, 0.9], [0.1, 0.9], [0.9, 0.9]]
+    obs = simulate_day(sc, c)
+    # Dialed at 100, not reached: the agent tries 30 s (to 130), then is idle.
+    assert obs.outcome[3] == NOT_REACHED
+    assert obs.talk[3] == 30.0
+    assert obs.wait[2] == 0.0
+
+
+def test_overdue_callback_goes_ahead_of_live_calls():
+    sc = callback_type(base(), deadline=50.0)
+    sc = with_type(sc, "a", handle_time=Distribution("deterministic", (300.0,)))
+    c = calls([(0, 0, 100, 0, INF), (10, 0, 40, 0, INF), (20, 1, 30, 0, INF)])
+    c.callback_u[:] = [[0.9, 0.9], [0.1, 0.1], [0.9, 0.9]]
+    obs = simulate_day(sc, c)
+    # The callback (requested 10, due by 60) is overdue at 100: dialed before the b call.
+    assert obs.wait[3] == pytest.approx(90)
+    assert obs.offered[2] + obs.wait[2] - START == pytest.approx(140)
+
+
+SCENARIO = """
+name: day
+horizon: {{start: '08:00', end: '16:00', interval: 60min}}
+call_types:
+  a: {{arrivals: {{rate: 300/h}}, handle_time: {{dist: exponential, mean: 120s}},
+      patience: {{dist: exponential, mean: 60s}}}}
+agent_groups:
+  g: {{skills: [a], agents: {agents}}}
+"""
+
+
+def test_busyness_raises_the_variance_of_daily_arrivals():
+    """Counts are mixed Poisson: Var = λ + λ²/α with gamma(shape α, mean 1)."""
+    sc = parse_scenario(SCENARIO.format(agents=12))
+    alpha = 25.0  # cv 0.2
+    sc = replace(sc, busyness=Distribution("gamma", (alpha, 1 / alpha)))
+    lam = 300 * 8
+    counts = np.array([draw_calls(sc, 9, r).n_calls for r in range(1500)], dtype=float)
+    var = lam + lam**2 / alpha
+    assert abs(counts.mean() - lam) < 5 * math.sqrt(var / counts.size)
+    # The sample variance of n draws has sd ≈ var·sqrt(2/(n−1)) (near-normal counts);
+    # allow 5 of those. Without busyness the variance would be λ = 2400, not 232,800.
+    assert abs(counts.var(ddof=1) - var) < 5 * var * math.sqrt(2 / (counts.size - 1))
+
+
+def test_surge_multiplies_arrivals_in_its_window():
+    sc = parse_scenario(SCENARIO.format(agents=12))
+    surge = CrisisEvent("surge", START + 3600, START + 5400, factor=3.0)
+    calm = CrisisEvent("surge", START + 7200, START + 9000, factor=0.5)
+    sc = replace(sc, events=(surge, calm))
+    inside, quiet, outside = [], [], []
+    for r in range(300):
+        t = draw_calls(sc, 4, r).arrival - START
+        inside.append(np.sum((t >= 3600) & (t < 5400)))
+        quiet.append(np.sum((t >= 7200) & (t < 9000)))
+        outside.append(np.sum(t < 3600))
+    for got, mean in ((inside, 3 * 150), (quiet, 0.5 * 150), (outside, 300)):
+        assert abs(np.mean(got) - mean) < 5 * math.sqrt(mean / len(got))
+
+
+def test_trunk_outage_blocks_calls_only_while_it_lasts():
+    sc = base(agents=5, trunks=5)
+    sc = replace(sc, events=(CrisisEvent("trunk_outage", START + 100, START + 200, trunks=1),))
+    c = calls([(50, 0, 500, 0, INF), (150, 0, 10, 0, INF), (250, 0, 10, 0, INF)])
+    obs = simulate_day(sc, c)
+    assert obs.outcome.tolist() == [ANSWERED, BLOCKED, ANSWERED]
+
+
+def test_group_outage_and_absenteeism_take_agents_away():
+    sc = parse_scenario(SCENARIO.format(agents=10))
+    outage = CrisisEvent("group_outage", START + 3600, START + 7200, group="g", agents=4)
+    spike = CrisisEvent("absenteeism", START + 7200, START + 10800, group="g", fraction=0.5)
+    sc = replace(sc, events=(outage, spike))
+    plans = build_roster(sc, 1, 0)
+    assert sum((START + 3600, START + 7200) in p.absences for p in plans) == 4
+    assert sum((START + 7200, START + 10800) in p.absences for p in plans) == 5
+    obs = run_replication(sc, 1, 0)
+    hours = obs.absent[0] / 3600
+    # An agent on a call finishes it first, so absence starts a little late.
+    assert np.all(hours[[0, 3, 4, 5, 6, 7]] == 0)
+    assert 4 - 0.5 < hours[1] <= 4 and 5 - 0.5 < hours[2] <= 5
+
+
+def test_every_leg_ends_in_one_outcome_with_all_behaviours():
+    sc = parse_scenario(SCENARIO.format(agents=9))
+    a = sc.call_types[0]
+    a = replace(
+        a,
+        retrial=Retrial(0.6, Distribution("exponential", (120.0,)), 3),
+        callback=Callback(threshold=90.0, accept=0.5, reach=0.8, deadline=1800.0),
+    )
+    sc = replace(sc, call_types=(a,))
+    obs = run_replication(sc, 2, 0)  # conservation is checked inside
+    legs = np.bincount(obs.leg, minlength=4)
+    assert legs[RETRIAL] > 0 and legs[CALLBACK] > 0
+    assert np.sum(obs.outcome == CALLBACK_REQUESTED) == legs[CALLBACK]

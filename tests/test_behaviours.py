@@ -247,3 +247,39 @@ def test_every_leg_ends_in_one_outcome_with_all_behaviours():
     legs = np.bincount(obs.leg, minlength=4)
     assert legs[RETRIAL] > 0 and legs[CALLBACK] > 0
     assert np.sum(obs.outcome == CALLBACK_REQUESTED) == legs[CALLBACK]
+
+
+def chat_scenario(chat_max: int, factors: tuple[float, ...], agents: int = 1):
+    sc = base(agents=agents)
+    sc = with_type(sc, "a", channel="chat")
+    g = replace(sc.agent_groups[0], chat_max=chat_max, chat_factors=factors)
+    return replace(sc, agent_groups=(g,))
+
+
+def test_chat_agent_handles_several_chats_but_no_voice_meanwhile():
+    sc = chat_scenario(2, (1.0, 1.5))
+    obs = simulate_day(sc, calls([(0, 0, 100, 0, INF), (10, 0, 100, 0, INF), (20, 1, 10, 0, INF)]))
+    # Chat 2 joins the agent's first chat as its 2nd concurrent one: 100 × 1.5.
+    np.testing.assert_allclose(obs.talk, [100, 150, 10])
+    np.testing.assert_allclose(obs.wait, [0, 0, 140])  # voice waits until 160
+    assert obs.group.tolist() == [0, 0, 0]
+
+
+def test_chat_slot_freed_takes_the_next_waiting_chat():
+    sc = chat_scenario(2, (1.0, 1.0))
+    obs = simulate_day(
+        sc,
+        calls([(0, 0, 100, 0, INF), (10, 0, 300, 0, INF), (20, 0, 50, 0, INF)]),
+    )
+    # The third chat waits for a slot: the first chat ends at 100.
+    np.testing.assert_allclose(obs.wait, [0, 0, 80])
+
+
+def test_chat_with_one_slot_and_factor_one_is_voice_call_by_call():
+    voice = parse_scenario(SCENARIO.format(agents=10))
+    chat = with_type(voice, "a", channel="chat")
+    c = draw_calls(voice, 8, 0)
+    a, b = simulate_day(voice, c), simulate_day(chat, c)
+    np.testing.assert_array_equal(a.outcome, b.outcome)
+    np.testing.assert_allclose(a.wait, b.wait, atol=1e-9)
+    assert np.sum(a.wait > 0) > 100  # there was queueing

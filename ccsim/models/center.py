@@ -74,6 +74,9 @@ class ContactCenter:
         self.on_floor_since: list[float | None] = [None] * len(plans)
         self.on_floor = [0] * len(scenario.agent_groups)
         self.busy = [False] * len(plans)
+        self.active = [0] * len(plans)  # chats in progress per agent
+        self.chat_max = [g.chat_max for g in scenario.agent_groups]
+        self.chat_factors = [g.chat_factors for g in scenario.agent_groups]
         self.leave_request: list[simpy.Event | None] = [None] * len(plans)
         self.free_at = [scenario.horizon.start] * len(plans)
 
@@ -131,7 +134,7 @@ class ContactCenter:
         obs.offered[row] = env.now
         k = int(legs.call_type[row])
         u = float(legs.route_u[row])
-        agent = router.take_idle_agent(k, router.initial_groups[k], u)
+        agent = self.agent_for(k, router.initial_groups[k], u)
         if agent >= 0:
             self.answer(row, agent)
             return
@@ -153,10 +156,18 @@ class ContactCenter:
         """The call has waited long enough for ``groups`` too: try their idle agents."""
         if not self.router.waiting[row]:
             return
-        agent = self.router.take_idle_agent(k, groups, u)
+        agent = self.agent_for(k, groups, u)
         if agent >= 0:
             self.router.remove_waiting(row, k)
             self.answer(row, agent)
+
+    def agent_for(self, k: int, groups: list[int], u: float) -> int:
+        """An agent of ``groups`` free for a call of type k: an idle one, or for a chat
+        an agent in chats with a free slot (the fewest chats first); -1 if none."""
+        agent = self.router.take_idle_agent(k, groups, u)
+        if agent < 0 and self.router.is_chat[k]:
+            agent = self.router.take_partial_agent(groups, self.active)
+        return agent
 
     def abandon(self, row: int, k: int) -> None:
         if not self.router.remove_waiting(row, k):
@@ -180,6 +191,10 @@ class ContactCenter:
             talk = float(own[caller])
         else:
             talk = float(legs.handle[row]) * self.handle_factor.get((g, k), 1.0)
+        if self.router.is_chat[k]:
+            self.active[agent] += 1
+            talk *= self.chat_factors[g][self.active[agent] - 1]
+            self._update_partial(agent)
         obs.talk[row] = talk
         obs.wrap[row] = legs.wrap[row]
         if obs.leg[row] != TRANSFER:
@@ -193,10 +208,13 @@ class ContactCenter:
         if not self.maybe_transfer(row):
             self.release_line(row)
         wrap = float(self.obs.wrap[row])
+        done = self.chat_done if self.router.is_chat[int(self.legs.call_type[row])] else None
+        if done is None:
+            done = self.agent_free
         if wrap > 0.0:
-            self.env.timeout(wrap).callbacks.append(lambda _ev: self.agent_free(agent))
+            self.env.timeout(wrap).callbacks.append(lambda _ev: done(agent))
         else:
-            self.agent_free(agent)
+            done(agent)
 
     # -- caller behaviours ---------------------------------------------------
     def maybe_redial(self, row: int, blocked: bool) -> None:
@@ -293,6 +311,29 @@ class ContactCenter:
         self.env.timeout(cb.attempt_time).callbacks.append(lambda _ev: self.agent_free(agent))
 
     # -- agents ------------------------------------------------------------
+    def _update_partial(self, agent: int) -> None:
+        """Keep the agent in its group's pool of chat agents with a free slot."""
+        g = self.agent_group[agent]
+        pool = self.router.partial[g]
+        if 0 < self.active[agent] < self.chat_max[g] and self.leave_request[agent] is None:
+            pool.add(agent)
+        else:
+            pool.discard(agent)
+
+    def chat_done(self, agent: int) -> None:
+        """A chat (and its wrap-up) ended: take another chat, or become free."""
+        self.active[agent] -= 1
+        if self.active[agent] == 0:
+            self._update_partial(agent)
+            self.agent_free(agent)
+            return
+        if self.leave_request[agent] is None:
+            row = self.router.next_call(self.agent_group[agent], self.env.now, only_chat=True)
+            if row >= 0:
+                self.answer(row, agent)
+                return
+        self._update_partial(agent)
+
     def agent_free(self, agent: int) -> None:
         self.busy[agent] = False
         self.free_at[agent] = self.env.now
@@ -323,6 +364,7 @@ class ContactCenter:
         if self.busy[agent]:
             request = self.env.event()
             self.leave_request[agent] = request
+            self._update_partial(agent)  # no new chats while leaving
             yield request
         else:
             self.router.withdraw_agent(agent)

@@ -48,6 +48,9 @@ class Router:
         self.n_waiting = [0] * n_types
         self.waiting = np.zeros(offered.shape[0], dtype=bool)
         self.callbacks: list[deque[int]] = [deque() for _ in range(n_types)]
+        self.is_chat = [c.channel == "chat" for c in scenario.call_types]
+        # Agents with some chats in progress and a free slot, per group.
+        self.partial: list[set[int]] = [set() for _ in range(n_groups)]
         self.deadline = [
             c.callback.deadline if c.callback and c.callback.deadline else math.inf
             for c in scenario.call_types
@@ -150,11 +153,12 @@ class Router:
     def has_callbacks(self) -> bool:
         return any(self.callbacks)
 
-    def next_call(self, group: int, now: float) -> int:
-        """Pop the live call a free agent of ``group`` should take now, or -1."""
+    def next_call(self, group: int, now: float, only_chat: bool = False) -> int:
+        """Pop the live call a free agent of ``group`` should take now, or -1
+        (``only_chat``: an agent already in chats takes only another chat)."""
         best_key, best_type = None, -1
         for type_prio, skill_prio, t in self.group_skills[group]:
-            if self.n_waiting[t] == 0:
+            if self.n_waiting[t] == 0 or (only_chat and not self.is_chat[t]):
                 continue
             if t in self.lower_skill[group] and self.n_idle[group] + 1 <= self.reserve[group]:
                 continue
@@ -218,6 +222,17 @@ class Router:
             agent = best[1]
         self.withdraw_agent(agent)
         return agent
+
+    def take_partial_agent(self, groups: list[int], active: list[int]) -> int:
+        """For a chat: the agent of ``groups`` in chats with the fewest in progress
+        (ties: the lower agent number), or -1."""
+        best = None
+        for g in groups:
+            for a in self.partial[g]:
+                key = (active[a], a)
+                if best is None or key < best:
+                    best = key
+        return -1 if best is None else best[1]
 
     def release_agent(self, agent: int, now: float) -> None:
         """The agent is idle from ``now`` and joins the back of its group's pool."""

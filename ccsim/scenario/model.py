@@ -202,6 +202,7 @@ class CallType:
     retrial: Retrial | None = None
     callback: Callback | None = None
     transfer: Transfer | None = None
+    channel: str = "voice"  # voice | chat
 
 
 @dataclass(frozen=True)
@@ -258,6 +259,11 @@ class AgentGroup:
     agent_hour: float | None = None  # cost; None: the scenario's costs.agent_hour
     #: An outsourced partner: paid ``price_per_call`` per handled call, no hourly cost.
     price_per_call: float | None = None
+    #: Chat: an agent handles up to ``chat_max`` chats at once (never voice at the
+    #: same time); a chat started as the agent's j-th concurrent one takes its handle
+    #: time × ``chat_factors[j-1]``.
+    chat_max: int = 1
+    chat_factors: tuple[float, ...] = (1.0,)
 
     def priority_of(self, skill: str) -> int:
         if not self.priorities:
@@ -309,6 +315,29 @@ class Ivr:
 class Costs:
     agent_hour: float = 0.0
     telecom_minute: float = 0.0
+
+
+@dataclass(frozen=True)
+class Outbound:
+    """An outbound campaign worked by blended agents between inbound calls.
+
+    ``customers`` are dialed one at a time, each once, during ``[start, end)`` by
+    agents of ``groups``. An agent dials only while no inbound call it could take is
+    waiting and at least ``idle_threshold`` other agents of its group stay idle. A
+    customer is reached with ``connect``; then the talk takes ``talk_time`` (plus
+    ``wrap_up``), else the agent spends ``attempt_time``.
+    """
+
+    name: str
+    customers: int
+    start: float
+    end: float
+    groups: tuple[str, ...]
+    connect: float
+    talk_time: Distribution
+    wrap_up: Distribution | None = None
+    attempt_time: float = 30.0
+    idle_threshold: int = 0
 
 
 #: Kinds of crisis event.
@@ -368,6 +397,7 @@ class Scenario:
     busyness: Distribution | None = None
     events: tuple[CrisisEvent, ...] = ()
     engine: str = "auto"  # auto | simpy | fast
+    outbound: tuple[Outbound, ...] = ()
 
     def call_type_index(self, name: str) -> int:
         return [c.name for c in self.call_types].index(name)

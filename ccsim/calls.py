@@ -74,6 +74,8 @@ class CallDraws:
     transfer_wrap: np.ndarray = None  # type: ignore[assignment]
     transfer_patience: np.ndarray = None  # type: ignore[assignment]
     callback_u: np.ndarray = None  # type: ignore[assignment]
+    #: Per outbound campaign: (connect uniforms, talk times, wrap-ups), one per customer.
+    outbound: list = field(default_factory=list)
 
     def __post_init__(self) -> None:
         n = self.arrival.shape[0]
@@ -182,6 +184,16 @@ def draw_calls(scenario: Scenario, seed: int, replication: int) -> CallDraws:
             own[mine] = sample(rng, dist, int(mine.sum()))
             calls.group_handle[(g, k)] = own
     _behaviours(scenario, seed, replication, calls)
+    for c, campaign in enumerate(scenario.outbound):
+        n = campaign.customers
+        connect = stream(seed, replication, "outbound", c).random(n)
+        talk = sample(stream(seed, replication, "outbound", 1000 + c), campaign.talk_time, n)
+        wrap = (
+            np.zeros(n)
+            if campaign.wrap_up is None
+            else sample(stream(seed, replication, "outbound", 2000 + c), campaign.wrap_up, n)
+        )
+        calls.outbound.append((connect, talk, wrap))
     return calls
 
 

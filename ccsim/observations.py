@@ -25,8 +25,9 @@ OUTCOMES = (
     "not_reached",
 )
 
-#: Kinds of leg: a caller's first call, a redial, a transferred leg, a callback.
-FIRST, RETRIAL, TRANSFER, CALLBACK = 0, 1, 2, 3
+#: Kinds of leg: a caller's first call, a redial, a transferred leg, a callback,
+#: an outbound call of a campaign (reached: ANSWERED, else NOT_REACHED).
+FIRST, RETRIAL, TRANSFER, CALLBACK, OUTBOUND = 0, 1, 2, 3, 4
 
 
 @dataclass
@@ -48,7 +49,7 @@ class Observations:
     - ``wait``: time in queue until answer or abandonment (``nan`` if never queued);
       for a callback leg, the time from the request to the agent's dial.
     - ``caller``: index of the caller (the row of its first leg); ``leg``: FIRST,
-      RETRIAL, TRANSFER or CALLBACK; ``attempt``: 0 for the first call, n for the
+      RETRIAL, TRANSFER, CALLBACK or OUTBOUND (``call_type`` -1; ``wait`` 0); ``attempt``: 0 for the first call, n for the
       n-th redial.
     - ``callback_offered``: a callback was offered to this leg (accepted or not).
     - ``talk``: handle (talk) time if answered (for a callback not reached: the time

@@ -40,6 +40,7 @@ STREAMS: tuple[str, ...] = (
     "busyness",
     "callback",
     "transfer",
+    "outbound",
 )
 
 

@@ -20,12 +20,20 @@ from ccsim.observations import (
     CALLBACK_REQUESTED,
     FIRST,
     NOT_REACHED,
+    OUTBOUND,
     RETRIAL,
     TRANSFER,
 )
 from ccsim.runner import run_replication
 from ccsim.scenario import parse_scenario
-from ccsim.scenario.model import Callback, CrisisEvent, Distribution, Retrial, Transfer
+from ccsim.scenario.model import (
+    Callback,
+    CrisisEvent,
+    Distribution,
+    Outbound,
+    Retrial,
+    Transfer,
+)
 
 START = 8 * 3600.0
 INF = np.inf
@@ -283,3 +291,55 @@ def test_chat_with_one_slot_and_factor_one_is_voice_call_by_call():
     np.testing.assert_array_equal(a.outcome, b.outcome)
     np.testing.assert_allclose(a.wait, b.wait, atol=1e-9)
     assert np.sum(a.wait > 0) > 100  # there was queueing
+
+
+def with_campaign(sc, customers: int, threshold: int, connect: float = 1.0):
+    campaign = Outbound(
+        name="sales",
+        customers=customers,
+        start=START,
+        end=START + 3600,
+        groups=("g",),
+        connect=connect,
+        talk_time=Distribution("deterministic", (200.0,)),
+        attempt_time=20.0,
+        idle_threshold=threshold,
+    )
+    return replace(sc, outbound=(campaign,))
+
+
+def outbound_calls(c: CallDraws, customers: int, connect_u: float = 0.0) -> CallDraws:
+    c.outbound = [(np.full(customers, connect_u), np.full(customers, 200.0), np.zeros(customers))]
+    return c
+
+
+def test_blended_agents_dial_only_while_enough_others_stay_idle():
+    sc = with_campaign(base(agents=2), customers=3, threshold=1)
+    c = outbound_calls(calls([(100, 0, 50, 0, INF)]), 3)
+    obs = simulate_day(sc, c)
+    out = obs.leg == OUTBOUND
+    # At 08:00 one agent dials (the other stays idle: the threshold); the inbound
+    # call at 100 is answered at once by the idle agent; when the first outbound
+    # call ends at 200 the agent dials again, and again at 400.
+    assert obs.outcome[~out].tolist() == [ANSWERED] and obs.wait[~out][0] == 0
+    np.testing.assert_allclose(obs.arrival[out] - START, [0, 200, 400])
+    assert np.all(obs.group[out] == 0)
+
+
+def test_unreached_customer_takes_the_attempt_time():
+    sc = with_campaign(base(agents=1), customers=2, threshold=0, connect=0.5)
+    c = outbound_calls(calls([(3000, 0, 10, 0, INF)]), 2, connect_u=0.9)
+    obs = simulate_day(sc, c)
+    out = obs.leg == OUTBOUND
+    assert np.all(obs.outcome[out] == NOT_REACHED)
+    np.testing.assert_allclose(obs.arrival[out] - START, [0, 20])
+
+
+def test_high_idle_threshold_never_starves_inbound():
+    sc = parse_scenario(SCENARIO.format(agents=10))
+    blended = with_campaign(sc, customers=500, threshold=10)
+    c = draw_calls(blended, 6, 0)
+    a, b = simulate_day(sc, c), simulate_day(blended, c)
+    assert not np.any(b.leg == OUTBOUND)  # never 10 others idle while one dials
+    np.testing.assert_array_equal(a.outcome, b.outcome)
+    np.testing.assert_allclose(a.wait, b.wait, atol=1e-9)

@@ -76,6 +76,13 @@ class ContactCenter:
         self.busy = [False] * len(plans)
         self.active = [0] * len(plans)  # chats in progress per agent
         self.chat_max = [g.chat_max for g in scenario.agent_groups]
+        groups = [g.name for g in scenario.agent_groups]
+        # Outbound: customers dialed so far per campaign; campaigns per group.
+        self.dialed = [0] * len(scenario.outbound)
+        self.campaigns_of: list[list[int]] = [[] for _ in groups]
+        for c, campaign in enumerate(scenario.outbound):
+            for name in campaign.groups:
+                self.campaigns_of[groups.index(name)].append(c)
         self.chat_factors = [g.chat_factors for g in scenario.agent_groups]
         self.leave_request: list[simpy.Event | None] = [None] * len(plans)
         self.free_at = [scenario.horizon.start] * len(plans)
@@ -347,11 +354,71 @@ class ContactCenter:
     def next_call_or_idle(self, agent: int) -> None:
         row, is_callback = self.router.next_work(self.agent_group[agent], self.env.now)
         if row < 0:
-            self.router.release_agent(agent, self.env.now)
+            if not self.try_outbound(agent):
+                self.router.release_agent(agent, self.env.now)
         elif is_callback:
             self.dial_callback(row, agent)
         else:
             self.answer(row, agent)
+
+    # -- outbound ------------------------------------------------------------
+    def campaign_for(self, group: int) -> int:
+        """The group's campaign that may dial now (open, customers left), or -1."""
+        now = self.env.now
+        for c in self.campaigns_of[group]:
+            campaign = self.scenario.outbound[c]
+            if campaign.start <= now < campaign.end and self.dialed[c] < campaign.customers:
+                return c
+        return -1
+
+    def try_outbound(self, agent: int) -> bool:
+        """A free agent with no inbound call to take dials, if enough others stay idle."""
+        g = self.agent_group[agent]
+        if not self.campaigns_of[g] or self.router.n_idle[g] < self._threshold(g):
+            return False
+        c = self.campaign_for(g)
+        if c < 0:
+            return False
+        self.dial(agent, c)
+        return True
+
+    def _threshold(self, g: int) -> int:
+        c = self.campaign_for(g)
+        return 0 if c < 0 else self.scenario.outbound[c].idle_threshold
+
+    def dial(self, agent: int, c: int) -> None:
+        campaign = self.scenario.outbound[c]
+        connect, talk, wrap = self.calls.outbound[c]
+        i = self.dialed[c]
+        self.dialed[c] += 1
+        obs = self.obs
+        row = self.legs.add_outbound(self.env.now)
+        obs.group[row] = self.agent_group[agent]
+        if connect[i] < campaign.connect:
+            obs.outcome[row] = ANSWERED
+            obs.talk[row], obs.wrap[row] = talk[i], wrap[i]
+        else:
+            obs.outcome[row] = NOT_REACHED
+            obs.talk[row], obs.wrap[row] = campaign.attempt_time, 0.0
+        self.busy[agent] = True
+        self.env.timeout(float(obs.talk[row] + obs.wrap[row])).callbacks.append(
+            lambda _ev: self.agent_free(agent)
+        )
+
+    def campaign_opens(self, c: int):
+        """Process: at the campaign's start, idle blended agents begin dialing."""
+        campaign = self.scenario.outbound[c]
+        if campaign.start > self.env.now:
+            yield self.env.timeout(campaign.start - self.env.now)
+        names = [g.name for g in self.scenario.agent_groups]
+        for name in campaign.groups:
+            g = names.index(name)
+            while self.router.n_idle[g] > campaign.idle_threshold and self.campaign_for(g) >= 0:
+                agent = self.router.longest_idle(g)
+                if agent < 0:
+                    break
+                self.router.withdraw_agent(agent)
+                self.dial(agent, self.campaign_for(g))
 
     def make_available(self, agent: int) -> None:
         """The agent is on the floor (logged in, not on break) and takes calls."""
@@ -422,6 +489,8 @@ def simulate_day(
     for agent, plan in enumerate(plans):
         env.process(agent_day(center, agent, plan))
     env.process(center.arrivals())
+    for c in range(len(scenario.outbound)):
+        env.process(center.campaign_opens(c))
     env.run()
     center.close()
     obs = center.legs.result()

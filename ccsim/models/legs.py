@@ -11,13 +11,13 @@ from __future__ import annotations
 import numpy as np
 
 from ccsim.calls import CallDraws
-from ccsim.observations import CALLBACK, FIRST, RETRIAL, TRANSFER, Observations
+from ccsim.observations import CALLBACK, FIRST, OUTBOUND, RETRIAL, TRANSFER, Observations
 from ccsim.scenario.model import Scenario
 
 
 def leg_capacity(scenario: Scenario, calls: CallDraws) -> int:
     """The most legs the callers could make: one each, plus per caller of a type
-    its possible redials, one transfer and one callback."""
+    its possible redials, one transfer and one callback; and every outbound dial."""
     extra = 0
     counts = np.bincount(calls.call_type[calls.call_type >= 0], minlength=len(scenario.call_types))
     for k, ct in enumerate(scenario.call_types):
@@ -27,7 +27,7 @@ def leg_capacity(scenario: Scenario, calls: CallDraws) -> int:
             + (1 if ct.callback else 0)
         )
         extra += per_caller * int(counts[k])
-    return calls.n_calls + extra
+    return calls.n_calls + extra + sum(c.customers for c in scenario.outbound)
 
 
 class Legs:
@@ -80,9 +80,21 @@ class Legs:
             self.ivr_exit[row] = self.ivr_exit[caller]
         return row
 
+    def add_outbound(self, now: float) -> int:
+        """A new outbound leg: its own caller, no call type, dialed ``now``."""
+        row = self.n
+        self.n += 1
+        obs = self.obs
+        obs.caller[row] = row
+        obs.leg[row] = OUTBOUND
+        obs.arrival[row] = obs.offered[row] = now
+        obs.wait[row] = 0.0
+        obs.call_type[row] = -1
+        return row
+
     def result(self) -> Observations:
         self.obs.truncate(self.n)
         return self.obs
 
 
-__all__ = ["CALLBACK", "FIRST", "Legs", "RETRIAL", "TRANSFER", "leg_capacity"]
+__all__ = ["CALLBACK", "FIRST", "OUTBOUND", "Legs", "RETRIAL", "TRANSFER", "leg_capacity"]

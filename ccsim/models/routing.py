@@ -179,6 +179,11 @@ class Router:
         return call
 
     # -- agents ------------------------------------------------------------
+    def longest_idle(self, g: int) -> int:
+        """The agent of group g idle the longest, or -1 (it stays in the pool)."""
+        front = self._front(g)
+        return -1 if front is None else front[1]
+
     def _front(self, g: int) -> tuple[float, int, int] | None:
         pool = self.idle[g]
         while pool and (not self.is_idle[pool[0][1]] or self.token[pool[0][1]] != pool[0][2]):

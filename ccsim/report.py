@@ -182,16 +182,17 @@ def write_outputs(result: RunResult, out_dir: Path) -> list[Path]:
 
     path = out_dir / "intervals.csv"
     rows = intervals(result)
-    kpis = [k for k in rows[0] if k != "start"] if rows else []
+    kpis = [k for k, v in rows[0].items() if isinstance(v, dict)] if rows else []
     with path.open("w", newline="") as f:
         w = csv.writer(f)
-        w.writerow(["start"] + [f"{k}{suffix}" for k in kpis for suffix in ("", "_lo", "_hi")])
+        header = ["start"] + [f"{k}{suffix}" for k in kpis for suffix in ("", "_lo", "_hi")]
+        w.writerow(header + ["events"])
         for row in rows:
             cells = [row["start"]]
             for k in kpis:
                 ci = row[k]["ci95"] or [None, None]
                 cells += [row[k]["mean"], ci[0], ci[1]]
-            w.writerow(cells)
+            w.writerow(cells + ["; ".join(row.get("events", []))])
     written.append(path)
 
     path = out_dir / "agent_groups_intervals.csv"

@@ -220,7 +220,6 @@ BAD = [
     ("missing_cv", "call_types.billing.handle_time.cv", 6, "lognormal takes mean and cv"),
     ("two_arrival_kinds", "call_types.billing.arrivals.volumes", 7, "exactly one of rate, volumes"),
     ("bad_rate", "call_types.billing.arrivals.rate", 5, "must be a rate such as 120/h"),
-    ("retrial_not_yet", "call_types.billing.retrial", 7, "not supported yet"),
     ("empty", None, None, "a scenario must be a mapping"),
 ]  # fmt: skip
 

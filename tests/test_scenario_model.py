@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 import yaml
 from test_scenario import BAD, _leaves
+from test_scenario_behaviours import BAD_BEHAVIOURS
 
 from ccsim.scenario import Distribution, ScenarioError, load_scenario, parse_scenario
 from ccsim.scenario.load import scenario_from_dict
@@ -351,7 +352,7 @@ def test_bad_scenario(stem, path, line, phrase):
 
 
 def test_every_bad_file_is_tested():
-    stems = [b[0] for b in BAD + BAD_MODEL]
+    stems = [b[0] for b in BAD + BAD_MODEL + BAD_BEHAVIOURS]
     assert len(stems) == len(set(stems))
     assert {p.stem for p in (DATA / "bad").glob("*.yaml")} == set(stems)
 

@@ -93,10 +93,13 @@ def _forecast_row(
     return i, volume, aht
 
 
-def read_column(file: Any, column: Any, loc: Loc, base_dir: Path | None) -> tuple[float, ...]:
+def read_column(
+    file: Any, column: Any, loc: Loc, base_dir: Path | None, *, unitless: bool = False
+) -> tuple[float, ...]:
     """The durations in one column of a CSV file (blank cells skipped), for an empirical sample.
 
-    ``column`` may be left out when the file has a single column.
+    ``column`` may be left out when the file has a single column. ``unitless``: the
+    values are plain numbers (a multiplier's sample), not durations.
     """
     path = _resolve(file, (*loc, "file"), base_dir)
     rows = _rows(path, (*loc, "file"))
@@ -116,7 +119,7 @@ def read_column(file: Any, column: Any, loc: Loc, base_dir: Path | None) -> tupl
         text = cells[index] if index < len(cells) else ""
         if text.strip():
             try:
-                values.append(_cell(_sample, text, header[index]))
+                values.append(_cell(_factor if unitless else _sample, text, header[index]))
             except ValueError as exc:
                 where = (*loc, "file")
                 raise ScenarioError(str(exc), path=where, file=str(path), line=line) from None
@@ -210,3 +213,13 @@ def _sample(text: str) -> float:
     if seconds < 0:
         raise ValueError(f"must be >= 0, got {text.strip()!r}")
     return seconds
+
+
+def _factor(text: str) -> float:
+    try:
+        v = float(text)
+    except ValueError:
+        v = math.nan
+    if not (math.isfinite(v) and v >= 0):
+        raise ValueError(f"must be a plain number >= 0 (no unit), got {text.strip()!r}")
+    return v

@@ -4,6 +4,10 @@ A planner gives a mean and a coefficient of variation (cv = sd / mean) or the
 textbook parameters; either way the result carries the canonical parameters of
 `ccsim.scenario.model.Distribution`. A bare duration (``wrap_up: 30s``) is
 shorthand for ``{dist: deterministic, value: 30s}``.
+
+A *multiplier* (``unitless=True``, as for ``busyness``) has the same forms, but its
+``mean``, ``value``, ``scale``, ``low``, ``high`` and empirical values are plain
+numbers: a unit suffix is an error there.
 """
 
 from __future__ import annotations
@@ -30,23 +34,31 @@ FORMS: dict[str, tuple[tuple[str, ...], ...]] = {
 }
 
 _EXAMPLE = "a distribution such as {dist: exponential, mean: 180s}, or a fixed duration such as 30s"
+_EXAMPLE_UNITLESS = "a distribution such as {dist: gamma, mean: 1, cv: 0.1}, or a plain number"
+_UNITLESS_HINT = "a multiplier has no unit"
 _CV_HINT = " (cv 0 is a fixed duration: use dist: deterministic)"
 _WEIBULL_SHAPES = (0.1, 200.0)  # the shapes the mean/cv solver searches
 
 
-def distribution(value: Any, loc: Loc, base_dir: Path | None = None) -> Distribution:
-    """The `Distribution` a ``dist:`` mapping (or a bare duration) describes."""
+def distribution(
+    value: Any, loc: Loc, base_dir: Path | None = None, *, unitless: bool = False
+) -> Distribution:
+    """The `Distribution` a ``dist:`` mapping (or a bare duration) describes.
+
+    ``unitless``: a multiplier, whose sizes are plain numbers (see the module's doc).
+    """
     if isinstance(value, (str, int, float)) and not isinstance(value, bool):
-        return Distribution("deterministic", (duration(value, loc, gt=0),))
+        return Distribution("deterministic", (_size(value, loc, unitless, gt=0),))
     if not isinstance(value, dict):
-        fail(loc, f"must be {_EXAMPLE}, got {describe(value)}")
+        example = _EXAMPLE_UNITLESS if unitless else _EXAMPLE
+        fail(loc, f"must be {example}, got {describe(value)}")
     if value.get("dist") is None:
         fail((*loc, "dist"), f"is missing; give one of {', '.join(DIST_KINDS)}")
     kind = choice(value["dist"], (*loc, "dist"), DIST_KINDS)
     form = _form(value, loc, kind)
-    p = {key: _param(key, value[key], (*loc, key), base_dir) for key in form}
+    p = {key: _param(key, value[key], (*loc, key), unitless) for key in form}
     if kind == "empirical":
-        return _empirical(value, loc, p, base_dir)
+        return _empirical(value, loc, p, base_dir, unitless)
     if kind == "uniform" and p["high"] <= p["low"]:
         fail((*loc, "high"), f"must be greater than low, got {describe(value['high'])}")
     if "cv" not in p:
@@ -78,11 +90,20 @@ def _form(spec: dict, loc: Loc, kind: str) -> tuple[str, ...]:
     fail(loc, f"{kind} takes {takes}, not {' and '.join(given) or 'nothing'}")
 
 
-def _param(key: str, raw: Any, loc: Loc, base_dir: Path | None) -> Any:
+def _size(raw: Any, loc: Loc, unitless: bool, **bounds: float) -> float:
+    """A duration, or for a multiplier a plain number (no unit suffix)."""
+    if not unitless:
+        return duration(raw, loc, **bounds)
+    if isinstance(raw, str):
+        fail(loc, f"must be a plain number such as 1 or 0.9 ({_UNITLESS_HINT}), got {raw!r}")
+    return number(raw, loc, **bounds)
+
+
+def _param(key: str, raw: Any, loc: Loc, unitless: bool) -> Any:
     if key in ("mean", "value", "scale"):
-        return duration(raw, loc, gt=0)
+        return _size(raw, loc, unitless, gt=0)
     if key in ("low", "high"):
-        return duration(raw, loc, ge=0)
+        return _size(raw, loc, unitless, ge=0)
     if key == "cv":
         return number(raw, loc, gt=0, hint=_CV_HINT)
     if key in ("sigma", "shape"):
@@ -92,15 +113,20 @@ def _param(key: str, raw: Any, loc: Loc, base_dir: Path | None) -> Any:
     return raw  # empirical's values / file / column: read by _empirical
 
 
-def _empirical(spec: dict, loc: Loc, p: dict, base_dir: Path | None) -> Distribution:
+def _empirical(
+    spec: dict, loc: Loc, p: dict, base_dir: Path | None, unitless: bool
+) -> Distribution:
     if "values" in p:
         raw = p["values"]
         if not isinstance(raw, list) or not raw:
-            fail((*loc, "values"), f"must be a non-empty list of durations, got {describe(raw)}")
-        values = tuple(duration(v, (*loc, "values", i), ge=0) for i, v in enumerate(raw))
+            what = "numbers" if unitless else "durations"
+            fail((*loc, "values"), f"must be a non-empty list of {what}, got {describe(raw)}")
+        values = tuple(_size(v, (*loc, "values", i), unitless, ge=0) for i, v in enumerate(raw))
         where = (*loc, "values")
     else:
-        values = csvdata.read_column(spec["file"], spec.get("column"), loc, base_dir)
+        values = csvdata.read_column(
+            spec["file"], spec.get("column"), loc, base_dir, unitless=unitless
+        )
         where = (*loc, "file")
     if not any(values):
         fail(where, "must have a positive mean (all values are 0)")

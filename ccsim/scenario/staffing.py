@@ -80,7 +80,7 @@ def _span(start: float, end: float) -> str:
     return f"{format_clock(start)} to {format_clock(end)}"
 
 
-def _period(p: dict, loc: Loc, keys: tuple[str, str], horizon: Horizon) -> tuple[float, float]:
+def period(p: dict, loc: Loc, keys: tuple[str, str], horizon: Horizon) -> tuple[float, float]:
     """The clock times ``p[keys[0]] < p[keys[1]]``, both within the horizon."""
     first, last = keys
     start = clock(p[first], (*loc, first))
@@ -100,7 +100,7 @@ def _period(p: dict, loc: Loc, keys: tuple[str, str], horizon: Horizon) -> tuple
 def _shift(raw: Any, loc: Loc, horizon: Horizon) -> Shift:
     s = mapping(raw, loc)
     check_keys(s, loc, ("start", "end", "agents", "breaks"), ("start", "end", "agents"))
-    start, end = _period(s, loc, ("start", "end"), horizon)
+    start, end = period(s, loc, ("start", "end"), horizon)
     agents = whole(s["agents"], (*loc, "agents"), ge=0)
     breaks: list[Break] = []
     raw_breaks = s.get("breaks")
@@ -192,6 +192,6 @@ def absences(value: Any, loc: Loc, horizon: Horizon, groups: list[str]) -> tuple
         keys = ("group", "from", "to", "agents")
         check_keys(a, at, keys, keys)
         group = reference(a["group"], (*at, "group"), groups, "agent group")
-        start, end = _period(a, at, ("from", "to"), horizon)
+        start, end = period(a, at, ("from", "to"), horizon)
         out.append(Absence(group, start, end, whole(a["agents"], (*at, "agents"), ge=1)))
     return tuple(out)

@@ -33,6 +33,9 @@ Keys of this version (scenario-format.md has the full example)::
         preference: [specialists]     #   iff preference: groups with the skill, best first
         overflow:                     #   optional: groups with the skill that answer only
           - {after: 30s, groups: [generalists]}   # after the wait (increasing)
+        retrial: {probability: 0.3, delay: 10min}   # optional caller behaviours: see
+        callback: {threshold: 2min, accept: 0.6}    #   ccsim.scenario.behaviours
+        transfer: {probability: 0.1, to: tech}
     agent_groups:                     # required, at least one; name -> group
       generalists:
         skills: [billing, tech]       #   call type names (priority 1); or {billing: 1, tech: 2},
@@ -43,8 +46,15 @@ Keys of this version (scenario-format.md has the full example)::
         handle_time: {tech: 1.3}      #   optional: skill -> multiplier, or a distribution
         shrinkage: 0.1                #   optional fraction in [0, 1)
         agent_hour: 28.0              #   optional cost, overrides costs.agent_hour
+      partner:
+        price_per_call: 4.5           #   optional number >= 0: paid per handled call (an
+                                      #   outsourced partner), then no agent_hour
     ivr: …                            # optional, see ccsim.scenario.ivr
     absences: […]                     # optional, see ccsim.scenario.staffing
+    events: […]                       # optional crisis events, see ccsim.scenario.events
+    busyness: {dist: gamma, mean: 1, cv: 0.1}   # optional: every rate of a replication ×
+                                      #   one draw; plain numbers, mean 1 (within 1e-6)
+    engine: auto                      # optional: auto (default), simpy or fast
     costs:                            # optional
       agent_hour: 25.0                #   numbers >= 0 (default 0)
       telecom_minute: 0.02
@@ -60,10 +70,12 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from ccsim.scenario import routing, staffing
+from ccsim.scenario import behaviours, routing, staffing
 from ccsim.scenario.arrivals import arrivals
 from ccsim.scenario.distributions import distribution
 from ccsim.scenario.errors import Loc
+from ccsim.scenario.events import Context
+from ccsim.scenario.events import events as read_events
 from ccsim.scenario.fields import (
     check_keys,
     choice,
@@ -105,7 +117,10 @@ TOP_KEYS = (
     "call_types",
     "agent_groups",
     "absences",
+    "events",
+    "busyness",
     "costs",
+    "engine",
 )
 REQUIRED = ("name", "horizon", "call_types", "agent_groups")
 INTERVALS = (900.0, 1800.0, 3600.0)
@@ -118,6 +133,9 @@ CALL_TYPE_KEYS = (
     "agent_selection",
     "preference",
     "overflow",
+    "retrial",
+    "callback",
+    "transfer",
 )
 GROUP_KEYS = (
     "skills",
@@ -127,11 +145,12 @@ GROUP_KEYS = (
     "handle_time",
     "shrinkage",
     "agent_hour",
+    "price_per_call",
 )
-
-#: Keys of scenario-format.md that later versions will read.
-_LATER = "is not supported yet by this version of ccsim"
-CALL_TYPE_LATER = {"retrial": f"{_LATER}; remove it (abandoned callers do not call back)"}
+#: How the scenario is simulated: ``auto`` picks the compiled engine when it can.
+ENGINES = ("auto", "simpy", "fast")
+#: How far busyness's mean may be from 1.
+BUSYNESS_TOLERANCE = 1e-6
 
 
 def build_scenario(data: Any, source: str | None = None, base_dir: Path | None = None) -> Scenario:
@@ -144,14 +163,17 @@ def build_scenario(data: Any, source: str | None = None, base_dir: Path | None =
         fail(("description",), f"must be text, got {describe(data['description'])}")
     seed = optional(data, "seed", None, lambda v, at: whole(v, at, ge=0), ())
     replications = optional(data, "replications", 1, lambda v, at: whole(v, at, ge=1), ())
+    engine = optional(data, "engine", "auto", lambda v, at: choice(v, at, ENGINES), ())
     horizon = _horizon(data["horizon"], ("horizon",))
     service_level = _service_level(data.get("service_level"), ("service_level",))
     trunks = optional(data, "trunks", None, lambda v, at: whole(v, at, ge=1), ())
     raw_types = items(data["call_types"], ("call_types",), "call type")
+    type_names = [key for key, _ in raw_types]
     call_types = [
-        _call_type(key, value, ("call_types", key), horizon, base_dir) for key, value in raw_types
+        _call_type(key, value, ("call_types", key), horizon, base_dir, type_names)
+        for key, value in raw_types
     ]
-    type_names = [c.name for c in call_types]
+    behaviours.check_transfer_cycles(call_types, ("call_types",))
     groups = [
         _agent_group(key, value, ("agent_groups", key), type_names, horizon, base_dir)
         for key, value in items(data["agent_groups"], ("agent_groups",), "agent group")
@@ -177,6 +199,9 @@ def build_scenario(data: Any, source: str | None = None, base_dir: Path | None =
         lambda v, at: staffing.absences(v, at, horizon, [g.name for g in groups]),
         (),
     )
+    context = Context(horizon, type_names, [g.name for g in groups], ivr is not None, trunks)
+    events = optional(data, "events", (), lambda v, at: read_events(v, at, context), ())
+    busyness = optional(data, "busyness", None, lambda v, at: _busyness(v, at, base_dir), ())
     return Scenario(
         name=scenario_name,
         horizon=horizon,
@@ -191,6 +216,9 @@ def build_scenario(data: Any, source: str | None = None, base_dir: Path | None =
         description=data.get("description"),
         ivr=ivr,
         absences=absences,
+        busyness=busyness,
+        events=events,
+        engine=engine,
     )
 
 
@@ -268,13 +296,20 @@ def _service_level(value: Any, loc: Loc) -> ServiceLevel:
     )
 
 
-def _call_type(key: str, value: Any, loc: Loc, horizon: Horizon, base_dir: Path | None) -> CallType:
+def _call_type(
+    key: str,
+    value: Any,
+    loc: Loc,
+    horizon: Horizon,
+    base_dir: Path | None,
+    type_names: list[str],
+) -> CallType:
     """The call type without its groups (``preference``, ``overflow``): see `_routing`.
 
     Its ``rates`` are ``None`` when it has no arrivals of its own (the IVR may lead to it).
     """
     ct = mapping(value, loc)
-    check_keys(ct, loc, CALL_TYPE_KEYS, ("handle_time",), CALL_TYPE_LATER)
+    check_keys(ct, loc, CALL_TYPE_KEYS, ("handle_time",))
     rates, aht = None, None
     if ct.get("arrivals") is not None:
         rates, aht = arrivals(ct["arrivals"], (*loc, "arrivals"), horizon, base_dir)
@@ -293,6 +328,13 @@ def _call_type(key: str, value: Any, loc: Loc, horizon: Horizon, base_dir: Path 
         priority=optional(ct, "priority", DEFAULT_PRIORITY, routing.priority, loc),
         agent_selection=optional(
             ct, "agent_selection", "longest_idle", routing.agent_selection, loc
+        ),
+        retrial=optional(
+            ct, "retrial", None, lambda v, at: behaviours.retrial(v, at, base_dir), loc
+        ),
+        callback=optional(ct, "callback", None, behaviours.callback, loc),
+        transfer=optional(
+            ct, "transfer", None, lambda v, at: behaviours.transfer(v, at, key, type_names), loc
         ),
     )
 
@@ -327,7 +369,21 @@ def _agent_group(
         handle_time=own,
         shrinkage=optional(g, "shrinkage", 0.0, _shrinkage, loc),
         agent_hour=optional(g, "agent_hour", None, lambda v, at: number(v, at, ge=0), loc),
+        price_per_call=_price_per_call(g, loc),
     )
+
+
+def _price_per_call(g: dict, loc: Loc) -> float | None:
+    """An outsourced partner's price per handled call; it then has no hourly cost."""
+    price = optional(g, "price_per_call", None, lambda v, at: number(v, at, ge=0), loc)
+    if price is not None and g.get("agent_hour") is not None:
+        later = [k for k in g if k in ("agent_hour", "price_per_call")][1]
+        fail(
+            (*loc, later),
+            "give either agent_hour (paid per agent hour) or price_per_call (an outsourced"
+            " partner paid per handled call), not both",
+        )
+    return price
 
 
 def _shrinkage(value: Any, loc: Loc) -> float:
@@ -360,6 +416,21 @@ def _group_handle_time(
         tuple((s, factors[s]) for s in skills if s in factors),
         tuple((s, own[s]) for s in skills if s in own),
     )
+
+
+def _busyness(value: Any, loc: Loc, base_dir: Path | None) -> Distribution:
+    """A distribution of plain numbers whose mean is 1 (it multiplies rates)."""
+    busyness = distribution(value, loc, base_dir, unitless=True)
+    mean = busyness.mean
+    if abs(mean - 1) > BUSYNESS_TOLERANCE:
+        at = (*loc, "mean") if isinstance(value, dict) and "mean" in value else loc
+        fail(
+            at,
+            f"its mean must be 1, got {mean:.7g}: one draw of busyness multiplies every"
+            " arrival rate of a replication, so a mean of 1 keeps the forecast volumes on"
+            " average (its spread, such as cv: 0.1, is the day-to-day variation)",
+        )
+    return busyness
 
 
 def _costs(value: Any, loc: Loc) -> Costs:

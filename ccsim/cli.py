@@ -49,6 +49,12 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--seed", type=_seed, help="root random seed (default: the scenario's)")
     run.add_argument("--out", type=Path, help="write CSV tables, JSON and the SL chart here")
     run.add_argument("--json", action="store_true", help="print one JSON document on stdout")
+    run.add_argument(
+        "--engine",
+        choices=("auto", "simpy", "fast"),
+        help="simulation engine (default: the scenario's engine, else auto: the compiled "
+        "engine when it supports the scenario, SimPy otherwise)",
+    )
     run.set_defaults(func=cmd_run)
 
     val = sub.add_parser("validate", help="check a scenario file and say what is wrong")
@@ -69,7 +75,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     )
     from ccsim.runner import run
 
-    result = run(scenario, replications=args.reps, seed=args.seed)
+    result = run(scenario, replications=args.reps, seed=args.seed, engine=args.engine)
     written = write_outputs(result, args.out) if args.out else []
     if args.json:
         print(json.dumps(to_json(result)))
@@ -85,7 +91,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     print()
     print(
         f"{result.n_calls:,} calls in {result.elapsed_s:.2f} s "
-        f"({result.calls_per_second:,.0f} calls/s)"
+        f"({result.calls_per_second:,.0f} calls/s, {result.engine} engine)"
     )
     for path in written:
         print(f"wrote {path}")
@@ -107,6 +113,13 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return args.func(args)
     except ScenarioError as err:
+        print(f"error: {err}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except ValueError as err:
+        from ccsim.runner import EngineError
+
+        if not isinstance(err, EngineError):
+            raise
         print(f"error: {err}", file=sys.stderr)
         return EXIT_BAD_INPUT
     except KeyboardInterrupt:

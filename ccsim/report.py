@@ -149,6 +149,7 @@ def to_json(result: RunResult) -> dict:
         "scenario": result.scenario.name,
         "replications": result.replications,
         "seed": result.seed,
+        "engine": result.engine,
         "service_level": {
             "threshold_s": result.scenario.service_level.threshold,
             "target": result.scenario.service_level.target,

@@ -108,3 +108,31 @@ def test_every_shipped_scenario_runs(path, capsys):
     assert main(["run", str(path), "--reps", "1", "--json"]) == 0
     doc = json.loads(capsys.readouterr().out)
     assert doc["summary"]["offered"]["mean"] > 0
+
+
+def test_engines_give_identical_numbers(capsys):
+    docs = []
+    for engine in ("simpy", "fast"):
+        args = ["run", str(ROOT / "scenarios/demo_two_types.yaml"), "--reps", "2", "--json"]
+        assert main([*args, "--engine", engine]) == 0
+        docs.append(json.loads(capsys.readouterr().out))
+    assert docs[0]["engine"] == "simpy" and docs[1]["engine"] == "fast"
+    for key in ("summary", "by_interval", "by_call_type", "by_agent_group"):
+        assert docs[0][key] == docs[1][key]
+
+
+def test_fast_engine_names_the_feature_it_lacks(tmp_path):
+    text = (ROOT / "scenarios/teaching_single_queue.yaml").read_text()
+    text = text.replace(
+        "    handle_time: {dist: exponential, mean: 180s}",
+        "    handle_time: {dist: exponential, mean: 180s}\n"
+        "    patience: {dist: exponential, mean: 60s}\n"
+        "    retrial: {probability: 0.5, delay: {dist: exponential, mean: 5min}}",
+    )
+    path = tmp_path / "redials.yaml"
+    path.write_text(text)
+    r = ccsim("run", str(path), "--engine", "fast", "--reps", "1")
+    assert r.returncode == 2 and "Traceback" not in r.stderr
+    assert "does not support retrials" in r.stderr
+    r = ccsim("run", str(path), "--engine", "auto", "--reps", "1", "--json")
+    assert r.returncode == 0 and json.loads(r.stdout)["engine"] == "simpy"

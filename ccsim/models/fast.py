@@ -2,49 +2,50 @@
 
 `simulate_day_fast` packs a scenario, its pre-drawn callers and the roster into
 typed arrays, runs the numba event loop (`ccsim.kernels.engine.simulate`) and
-returns the same `Observations` the SimPy engine (`ccsim.models.center`) gives,
-call by call. The routing tables are read off a `Router` and the roster is
+returns the `Observations` the SimPy engine (`ccsim.models.center`) gives, call
+by call. The routing tables are read off a `Router` and the roster is
 `build_roster`'s, so both engines start from the very same numbers.
 
-`supports(scenario)` says whether this engine can run a scenario: ``None``, or the
-name of the first feature it does not implement, for callers to fall back on SimPy.
+`supports(scenario)` says whether this engine can run a scenario: ``None``, or a
+short name of the first feature it does not implement (the caller then runs
+SimPy). Features that only change the callers or the roster (busyness, surges,
+IVR outages, group outages, absenteeism, shrinkage) are drawn or built before
+either engine runs, so the engine supports them as a matter of course.
 """
 
 from __future__ import annotations
 
 import dataclasses
-import math
+from collections.abc import Iterator
 
 import numpy as np
 
 from ccsim.calls import CallDraws
-from ccsim.kernels import engine
+from ccsim.kernels import engine as k
 from ccsim.models.agents import ABSENCE, BREAK, LOG_OUT
-from ccsim.models.roster import AgentPlan, build_roster, scheduled_time
+from ccsim.models.roster import AgentPlan, build_roster
 from ccsim.models.routing import Router
-from ccsim.observations import Observations
-from ccsim.scenario.model import (
-    AGENT_SELECTIONS,
-    Absence,
-    AgentGroup,
-    Break,
-    CallType,
-    Horizon,
-    Ivr,
-    IvrNode,
-    OverflowStep,
-    Scenario,
-    Shift,
-)
+from ccsim.observations import BLOCKED, Observations
+from ccsim.scenario import model as m
+from ccsim.scenario.model import AGENT_SELECTIONS, Scenario
 
 __all__ = ["simulate_day_fast", "supports"]
 
-#: The fields of the scenario's classes this engine implements. A field added to the
-#: model later is refused (named by `supports`) while it differs from its default, so a
-#: new feature is never silently ignored. Classes not listed here (costs, service level,
-#: distributions) do not reach the engine: the metrics and the draws handle them.
-KNOWN_FIELDS: dict[type, frozenset[str]] = {
-    Scenario: frozenset(
+#: Crisis events the engine handles; the others it refuses. Surges, IVR outages,
+#: group outages and absenteeism act through the draws and the roster.
+SUPPORTED_EVENTS = frozenset({"surge", "ivr_outage", "group_outage", "absenteeism", "trunk_outage"})
+
+
+def _model_class(name: str) -> type | None:
+    return getattr(m, name, None)
+
+
+#: The fields of the scenario's classes this engine knows (implements, refuses by
+#: name in `supports`, or can ignore because they act before or after the run: the
+#: draws, the roster, the costs). A field added to the model later is refused while
+#: it differs from its default, so a new feature is never silently ignored.
+KNOWN_FIELDS: dict[str, frozenset[str]] = {
+    "Scenario": frozenset(
         {
             "name",
             "horizon",
@@ -59,10 +60,14 @@ KNOWN_FIELDS: dict[type, frozenset[str]] = {
             "description",
             "ivr",
             "absences",
+            "busyness",
+            "events",
+            "engine",
+            "outbound",
         }
     ),
-    Horizon: frozenset({"start", "end", "interval", "warmup"}),
-    CallType: frozenset(
+    "Horizon": frozenset({"start", "end", "interval", "warmup"}),
+    "CallType": frozenset(
         {
             "name",
             "rates",
@@ -74,10 +79,14 @@ KNOWN_FIELDS: dict[type, frozenset[str]] = {
             "agent_selection",
             "preference",
             "overflow",
+            "retrial",
+            "callback",
+            "transfer",
+            "channel",
         }
     ),
-    OverflowStep: frozenset({"after", "groups"}),
-    AgentGroup: frozenset(
+    "OverflowStep": frozenset({"after", "groups"}),
+    "AgentGroup": frozenset(
         {
             "name",
             "skills",
@@ -90,21 +99,39 @@ KNOWN_FIELDS: dict[type, frozenset[str]] = {
             "handle_time",
             "shrinkage",
             "agent_hour",
+            "price_per_call",  # a cost
+            "chat_max",  # used only by chat types, refused
+            "chat_factors",
         }
     ),
-    Shift: frozenset({"start", "end", "agents", "breaks"}),
-    Break: frozenset({"start", "length", "window_end", "paid"}),
-    Absence: frozenset({"group", "start", "end", "agents"}),
-    Ivr: frozenset({"rates", "entry", "nodes"}),
-    IvrNode: frozenset({"name", "duration", "branches"}),
+    "Shift": frozenset({"start", "end", "agents", "breaks"}),
+    "Break": frozenset({"start", "length", "window_end", "paid"}),
+    "Absence": frozenset({"group", "start", "end", "agents"}),
+    "Ivr": frozenset({"rates", "entry", "nodes"}),
+    "IvrNode": frozenset({"name", "duration", "branches"}),
+    "CrisisEvent": frozenset(
+        {
+            "kind",
+            "start",
+            "end",
+            "call_types",
+            "factor",
+            "trunks",
+            "group",
+            "agents",
+            "to",
+            "fraction",
+            "label",
+        }
+    ),
 }
 
 
 def _unknown_field(obj) -> str | None:
-    """The first field of ``obj`` (or of the scenario objects inside it) that this
+    """The first field of ``obj``, or of the scenario objects inside it, that this
     engine does not know and that is set to something other than its default."""
-    known = KNOWN_FIELDS.get(type(obj))
-    if known is None:
+    known = KNOWN_FIELDS.get(type(obj).__name__)
+    if known is None or _model_class(type(obj).__name__) is not type(obj):
         return None
     for f in dataclasses.fields(obj):
         value = getattr(obj, f.name)
@@ -118,8 +145,7 @@ def _unknown_field(obj) -> str | None:
             if value != default:
                 return f.name
             continue
-        children = value if isinstance(value, tuple) else (value,)
-        for child in children:
+        for child in value if isinstance(value, tuple) else (value,):
             if dataclasses.is_dataclass(child) and not isinstance(child, type):
                 found = _unknown_field(child)
                 if found is not None:
@@ -127,60 +153,40 @@ def _unknown_field(obj) -> str | None:
     return None
 
 
+def _refused(scenario: Scenario) -> Iterator[str]:
+    """The features of ``scenario`` this engine does not implement, in order."""
+    for ct in scenario.call_types:
+        if ct.agent_selection not in AGENT_SELECTIONS:
+            yield f"agent_selection {ct.agent_selection}"
+        if ct.retrial is not None:
+            yield "retrials"
+        if ct.transfer is not None:
+            yield "transfers"
+        if ct.callback is not None:
+            yield "callbacks"
+        if ct.channel != "voice":
+            yield "chat"
+    if scenario.outbound:
+        yield "outbound"
+    for event in scenario.events:
+        if event.kind not in SUPPORTED_EVENTS:
+            yield f"{event.kind} events"
+    unknown = _unknown_field(scenario)
+    if unknown is not None:
+        yield unknown
+
+
 def supports(scenario: Scenario) -> str | None:
     """``None`` if `simulate_day_fast` runs ``scenario`` exactly as the SimPy engine
     does, else a short name of the first feature it does not support."""
-    for ct in scenario.call_types:
-        if ct.agent_selection not in AGENT_SELECTIONS:
-            return f"agent_selection {ct.agent_selection}"
-    return _unknown_field(scenario)
+    return next(_refused(scenario), None)
 
 
 # -- packing ---------------------------------------------------------------------
 
 
-def _i64(values) -> np.ndarray:
-    return np.asarray(values, dtype=np.int64).reshape(-1)
-
-
-def _f64(values) -> np.ndarray:
-    return np.asarray(values, dtype=np.float64).reshape(-1)
-
-
 def _offsets(lists) -> np.ndarray:
-    return _i64(np.cumsum([0] + [len(x) for x in lists]))
-
-
-def _routing(scenario: Scenario, agent_group: list[int]) -> tuple:
-    """The Router's tables as arrays (the kernel's ``routing`` tuple)."""
-    r = Router(scenario, np.zeros(0), agent_group)
-    n_types, n_groups = len(scenario.call_types), len(scenario.agent_groups)
-    steps = [step for per_type in r.overflow for step in per_type]
-    lower = np.zeros((n_groups, n_types), dtype=np.bool_)
-    for g, skills in enumerate(r.lower_skill):
-        for t in skills:
-            lower[g, t] = True
-    entries = [e for per_group in r.group_skills for e in per_group]
-    trunks = -1 if scenario.trunks is None else int(scenario.trunks)
-    return (
-        _i64(r.type_priority),
-        _i64([AGENT_SELECTIONS.index(s) for s in r.selection]),
-        np.array(r.after, dtype=np.float64).reshape(n_types, n_groups),
-        _i64([g for groups in r.initial_groups for g in groups]),
-        _offsets(r.initial_groups),
-        _f64([after for after, _ in steps]),
-        _i64([g for _, groups in steps for g in groups]),
-        _offsets([groups for _, groups in steps]),
-        _offsets(r.overflow),
-        _i64([t for _, _, t in entries]),
-        _i64([tp for tp, _, _ in entries]),
-        _i64([sp for _, sp, _ in entries]),
-        _offsets(r.group_skills),
-        lower,
-        _i64(r.reserve),
-        _i64(agent_group),
-        trunks,
-    )
+    return np.cumsum([0] + [len(x) for x in lists]).astype(np.int64)
 
 
 def _plan_steps(plan: AgentPlan) -> list[tuple[float, int, float, bool]]:
@@ -193,72 +199,158 @@ def _plan_steps(plan: AgentPlan) -> list[tuple[float, int, float, bool]]:
     return steps
 
 
-def _roster(plans: list[AgentPlan]) -> tuple:
+def _routing(scenario: Scenario, agent_group: list[int]) -> dict[str, np.ndarray]:
+    """The Router's tables as arrays."""
+    r = Router(scenario, np.zeros(0), agent_group)
+    n_types, n_groups = len(scenario.call_types), len(scenario.agent_groups)
+    steps = [step for per_type in r.overflow for step in per_type]
+    glists = list(r.initial_groups) + [groups for _, groups in steps]
+    goff = _offsets(glists)
+    step_off = _offsets(r.overflow)
+    skill_off = _offsets(r.group_skills)
+
+    ti = np.zeros((n_types, k.N_TI), dtype=np.int64)
+    ti[:, k.TI_HEAD] = ti[:, k.TI_TAIL] = -1
+    ti[:, k.TI_SELECTION] = [AGENT_SELECTIONS.index(s) for s in r.selection]
+    ti[:, k.TI_INIT_LO] = goff[:n_types]
+    ti[:, k.TI_INIT_HI] = goff[1 : n_types + 1]
+    ti[:, k.TI_OV_LO] = step_off[:-1]
+    ti[:, k.TI_OV_HI] = step_off[1:]
+
+    gi = np.zeros((n_groups, k.N_GI), dtype=np.int64)
+    gi[:, k.GI_HEAD] = gi[:, k.GI_TAIL] = -1
+    gi[:, k.GI_RESERVE] = r.reserve
+    gi[:, k.GI_SKILL_LO] = skill_off[:-1]
+    gi[:, k.GI_SKILL_HI] = skill_off[1:]
+
+    skills = np.array(
+        [(t, tp, sp) for entries in r.group_skills for tp, sp, t in entries], dtype=np.int64
+    ).reshape(-1, 3)
+    ovi = np.zeros((len(steps), 2), dtype=np.int64)
+    ovi[:, k.OV_LO] = goff[n_types:-1]
+    ovi[:, k.OV_HI] = goff[n_types + 1 :]
+    gk = np.zeros((n_groups, n_types, 2), dtype=np.int64)
+    for g, types in enumerate(r.lower_skill):
+        gk[g, sorted(types), k.GK_LOWER] = 1
+    gkf = np.zeros((n_groups, n_types, 2))
+    gkf[:, :, k.GKF_AFTER] = np.array(r.after, dtype=np.float64).reshape(n_types, n_groups).T
+    return {
+        "ti": ti,
+        "gi": gi,
+        "skills": skills,
+        "glist": np.array([g for groups in glists for g in groups], dtype=np.int64),
+        "ov_after": np.array([after for after, _ in steps], dtype=np.float64),
+        "ovi": ovi,
+        "gk": gk,
+        "gkf": gkf,
+    }
+
+
+def _roster(scenario: Scenario, plans: list[AgentPlan]) -> dict[str, np.ndarray]:
     steps = [_plan_steps(p) for p in plans]
     flat = [s for per_agent in steps for s in per_agent]
-    return (
-        _f64([p.start for p in plans]),
-        _f64([p.end for p in plans]),
-        np.array([p.open_end for p in plans], dtype=np.bool_),
-        np.array([p.absent_all_shift for p in plans], dtype=np.bool_),
-        _offsets(steps),
-        _f64([s[0] for s in flat]),
-        _i64([s[1] for s in flat]),
-        _f64([s[2] for s in flat]),
-        np.array([s[3] for s in flat], dtype=np.bool_),
-    )
+    off = _offsets(steps)
+    n = len(plans)
+    ai = np.zeros((n, k.N_AI), dtype=np.int64)
+    ai[:, k.AI_GROUP] = [p.group for p in plans]
+    ai[:, k.AI_OPEN_END] = [p.open_end for p in plans]
+    ai[:, k.AI_ABSENT_ALL] = [p.absent_all_shift for p in plans]
+    ai[:, k.AI_STEP_LO] = off[:-1]
+    ai[:, k.AI_STEP_HI] = off[1:]
+    ai[:, k.AI_PHASE] = k.P_INIT
+    ai[:, k.AI_NEXT] = ai[:, k.AI_PREV] = -1
+    af = np.zeros((n, k.N_AF))
+    af[:, k.AF_START] = [p.start for p in plans]
+    af[:, k.AF_END] = [p.end for p in plans]
+    af[:, k.AF_FREE_AT] = scenario.horizon.start
+    sf = np.array([(s[0], s[2]) for s in flat], dtype=np.float64).reshape(-1, 2)
+    si = np.array([(s[1], s[3]) for s in flat], dtype=np.int64).reshape(-1, 2)
+    return {"ai": ai, "af": af, "sf": sf, "si": si}
 
 
-def _calls(scenario: Scenario, calls: CallDraws) -> tuple:
-    n = calls.n_calls
-    n_types, n_groups = len(scenario.call_types), len(scenario.agent_groups)
+def _handle_overrides(scenario: Scenario, calls: CallDraws, gk, gkf) -> np.ndarray:
+    """Fill the groups' handle-time factors and own handle times into the (group,
+    type) tables; returns the own handle times, one row per (group, type) that has
+    them (`ContactCenter.answer`)."""
     types = [c.name for c in scenario.call_types]
-    factor = np.ones((n_groups, n_types))
+    gkf[:, :, k.GKF_FACTOR] = 1.0
     for g, group in enumerate(scenario.agent_groups):
         for skill, f in group.handle_time_factor:
-            factor[g, types.index(skill)] = f
-    own_idx = np.full((n_groups, n_types), -1, dtype=np.int64)
+            gkf[g, types.index(skill), k.GKF_FACTOR] = f
+    gk[:, :, k.GK_OWN] = -1
     own = []
-    for (g, k), values in calls.group_handle.items():
-        own_idx[g, k] = len(own)
-        own.append(_f64(values))
-    own_handle = np.array(own, dtype=np.float64).reshape(len(own), n)
-    return (
-        _i64(calls.call_type),
-        np.asarray(calls.via_ivr, dtype=np.bool_).reshape(-1),
-        _f64(calls.ivr_time),
-        np.asarray(calls.ivr_exit, dtype=np.int8).reshape(-1),
-        _f64(calls.patience),
-        _f64(calls.route_u),
-        _f64(calls.handle),
-        _f64(calls.wrap),
-        own_handle,
-        own_idx,
-        factor,
-    )
+    for (g, t), values in calls.group_handle.items():
+        gk[g, t, k.GK_OWN] = len(own)
+        own.append(np.asarray(values, dtype=np.float64))
+    return np.array(own, dtype=np.float64).reshape(len(own), calls.n_calls)
 
 
-def simulate_day_fast(
-    scenario: Scenario, calls: CallDraws, seed: int = 0, replication: int = 0
-) -> Observations:
-    """Run one replication of the day on the compiled engine.
+def pack(scenario: Scenario, calls: CallDraws, plans: list[AgentPlan], obs: Observations):
+    """The kernel's arguments (`ccsim.kernels.engine.simulate`), by name; the kernel
+    fills ``obs`` in place."""
+    h = scenario.horizon
+    most_steps = max((len(c.overflow) for c in scenario.call_types), default=0)
+    outages = [(e.start, e.end, e.trunks) for e in scenario.events if e.kind == "trunk_outage"]
+    args = {
+        "arrival": calls.arrival,
+        "call_type": calls.call_type,
+        "via_ivr": calls.via_ivr,
+        "ivr_time": calls.ivr_time,
+        "ivr_exit": calls.ivr_exit,
+        "patience": calls.patience,
+        "route_u": calls.route_u,
+        "handle": calls.handle,
+        "wrap_up": calls.wrap,
+    }
+    # Fixed dtypes, so that one compiled kernel serves every call.
+    for name, dtype in _CALL_DTYPES.items():
+        args[name] = np.ascontiguousarray(args[name], dtype=dtype)
+    args |= {
+        name: getattr(obs, name)
+        for name in (
+            "offered",
+            "outcome",
+            "wait",
+            "talk",
+            "wrap",
+            "group",
+            "scheduled",
+            "staffed",
+            "on_break",
+            "unpaid_break",
+            "absent",
+            "overtime",
+        )
+    }
+    args |= _roster(scenario, plans)
+    args |= _routing(scenario, [p.group for p in plans])
+    args["own_handle"] = _handle_overrides(scenario, calls, args["gk"], args["gkf"])
+    args |= {
+        "trunks": np.inf if scenario.trunks is None else float(scenario.trunks),
+        "outages": np.array(outages, dtype=np.float64).reshape(-1, 3),
+        "start": float(h.start),
+        "end": float(h.end),
+        "interval": float(h.interval),
+        "heap_capacity": len(plans) + calls.n_calls * (2 + most_steps) + 16,
+    }
+    return args
 
-    Same arguments, same result as `ccsim.models.center.simulate_day`. Raises
-    ``NotImplementedError`` for a scenario `supports` refuses.
-    """
-    missing = supports(scenario)
-    if missing is not None:
-        raise NotImplementedError(f"the fast engine does not support {missing}")
-    plans = build_roster(scenario, seed, replication)
-    obs = prepare(scenario, calls, plans)
-    run_kernel(scenario, calls, plans, obs)
-    obs.scheduled[:] = scheduled_time(scenario, plans)
-    obs.check_conservation()
-    return obs
+
+_CALL_DTYPES = {
+    "arrival": np.float64,
+    "call_type": np.int32,
+    "via_ivr": np.bool_,
+    "ivr_time": np.float64,
+    "ivr_exit": np.int8,
+    "patience": np.float64,
+    "route_u": np.float64,
+    "handle": np.float64,
+    "wrap_up": np.float64,
+}
 
 
-def prepare(scenario: Scenario, calls: CallDraws, plans: list[AgentPlan]) -> Observations:
-    """Empty observations with the callers' own columns filled in."""
+def empty_observations(scenario: Scenario, calls: CallDraws) -> Observations:
+    """`Observations` for the callers, with their drawn columns filled in."""
     h = scenario.horizon
     obs = Observations.empty(calls.n_calls, len(scenario.agent_groups), h.n_intervals)
     obs.call_type[:] = calls.call_type
@@ -268,39 +360,26 @@ def prepare(scenario: Scenario, calls: CallDraws, plans: list[AgentPlan]) -> Obs
     return obs
 
 
-def pack(scenario: Scenario, calls: CallDraws, plans: list[AgentPlan], obs: Observations):
-    """The kernel's arguments (`ccsim.kernels.engine.simulate`), ``obs`` filled in place."""
-    h = scenario.horizon
-    obs_arrays = (
-        obs.call_type,
-        obs.offered,
-        obs.outcome,
-        obs.wait,
-        obs.talk,
-        obs.wrap,
-        obs.group,
-        obs.staffed,
-        obs.on_break,
-        obs.unpaid_break,
-        obs.absent,
-        obs.overtime,
-    )
-    horizon = (float(h.start), float(h.end), float(h.interval))
-    if not all(math.isfinite(x) for x in horizon):
-        raise ValueError("the horizon must be finite")
-    return (
-        _f64(calls.arrival),
-        _calls(scenario, calls),
-        obs_arrays,
-        _routing(scenario, [p.group for p in plans]),
-        _roster(plans),
-        horizon,
-        2 * len(plans) + 1024,
-    )
+def run_kernel(args: dict) -> int:
+    """Run the kernel on `pack`'s arguments; returns the number of events handled."""
+    return int(k.simulate(**args))
 
 
-def run_kernel(
-    scenario: Scenario, calls: CallDraws, plans: list[AgentPlan], obs: Observations
-) -> int:
-    """Fill ``obs`` by running the kernel; returns the number of events handled."""
-    return int(engine.simulate(*pack(scenario, calls, plans, obs)))
+def simulate_day_fast(
+    scenario: Scenario, calls: CallDraws, seed: int = 0, replication: int = 0
+) -> Observations:
+    """Run one replication of the day on the compiled engine.
+
+    Same arguments and result as `ccsim.models.center.simulate_day`: ``seed`` and
+    ``replication`` select the roster's shrinkage draws. Raises
+    ``NotImplementedError`` for a scenario `supports` refuses.
+    """
+    missing = supports(scenario)
+    if missing is not None:
+        raise NotImplementedError(f"the fast engine does not support {missing}")
+    plans = build_roster(scenario, seed, replication)
+    obs = empty_observations(scenario, calls)
+    run_kernel(pack(scenario, calls, plans, obs))
+    obs.call_type[(obs.outcome == BLOCKED) & obs.via_ivr] = -1  # the IVR never decided
+    obs.check_conservation()
+    return obs

@@ -1,0 +1,726 @@
+"""The compiled engine: one day of the contact center as a numba event loop.
+
+This is `ccsim.models.center` (with `ccsim.models.routing` and
+`ccsim.models.agents`) rewritten over typed arrays, step for step, so that it
+gives the SimPy engine's observations call by call. Exactness rests on doing the
+same floating-point operations in the same order, and on firing events in the
+same order:
+
+- **Event order.** SimPy fires events by (time, priority, event id), the id a
+  global counter taken when the event is scheduled. Here every scheduled event
+  takes a sequence number from one counter and the heap orders by (time, seq),
+  so events at equal times fire in scheduling order, as in SimPy. The only
+  URGENT events in the SimPy model are the processes' initialisations, all
+  created before the run: they run first here too, in the same order (every
+  agent in roster order, then the arrival process).
+- **Times.** A SimPy timeout fires at ``now + delay``, where the model computes
+  ``delay`` (``t - now`` for "wait until t"), so event times are computed by the
+  same two operations, never taken as ``t`` directly.
+- **Callbacks and processes.** Per-call steps are callbacks run when their
+  timeout fires. An agent's day is a process; here a state machine per agent
+  (its phase, `_agent_day`) resumed by an ``EV_AGENT`` event. ``Event.succeed()``
+  (the call ends while a break, absence or log-out waits for it) schedules the
+  resumption as a new event at the current time; so does the agent-free step.
+- The process-termination events SimPy schedules have no callbacks and no effect
+  on the order of the others; they are left out. Stale timers (the patience of
+  an answered call) are kept: they fire and do nothing, and the last event's
+  time is the clock ``close`` sees, as in SimPy.
+
+The arrival process has one pending timeout at a time; it is kept out of the
+heap (its time and sequence number are compared with the heap's top).
+
+Queues are doubly linked lists (the calls of each type in offer order; the idle
+agents of each group in the order they became idle): removing an abandoned call
+or an agent who goes on break unlinks it, which leaves the others in exactly the
+order of the SimPy deques with their lazy deletion.
+
+**Why one long loop.** State lives in a few 2-D arrays, one row per call, agent,
+call type or group, with columns named by the constants below. numba
+reference-counts every array passed to a function (inlined or not) with atomic
+operations that it cannot prune across branches; with helper functions per
+routing step that cost more than the simulation itself. So the per-call steps
+are written once each, as blocks of the event loop in `simulate`, run in a
+fixed order (arrive, offer, take an idle agent, enqueue, agent free, next call,
+answer); an event sets which blocks it needs, and their effects are ordered as
+SimPy's nested calls order them. Timeouts scheduled while an event is handled
+are collected in order and pushed onto the heap (taking their sequence numbers)
+when it is done. Only an agent's day, a few events per agent, is a function.
+
+Everything here is literal integer codes, not imports from the model modules:
+numba freezes globals into its on-disk cache, which is keyed on this file only
+(tests/test_fast_engine.py checks the codes against the model's). For the same
+reason the kernel is one file: a cached function is not recompiled when a
+function it calls changes in another file.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numba import njit
+
+# Outcome codes (ccsim.observations).
+BLOCKED, ANSWERED, ABANDONED = 0, 1, 2
+# Agent selection codes, in AGENT_SELECTIONS order.
+LONGEST_IDLE, PREFERENCE, RANDOM = 0, 1, 2
+# Agent plan steps (ccsim.models.agents).
+BREAK, ABSENCE, LOG_OUT = 0, 1, 2
+
+# Columns of the call arrays: cf (float64) and ci (int64), one row per call.
+CF_OFFERED, CF_WAIT, CF_TALK, CF_WRAP = 0, 1, 2, 3  # observed
+CF_IVR_TIME, CF_PATIENCE, CF_U, CF_HANDLE, CF_WRAP_IN = 4, 5, 6, 7, 8  # drawn
+N_CF = 9
+CI_TYPE, CI_VIA_IVR, CI_IVR_EXIT = 0, 1, 2  # drawn
+CI_OUTCOME, CI_GROUP = 3, 4  # observed
+CI_WAITING, CI_NEXT, CI_PREV, CI_AGENT = 5, 6, 7, 8  # its queue's links; its agent
+N_CI = 9
+
+# Columns of the agent arrays: af (float64) and ai (int64), one row per agent.
+AF_START, AF_END = 0, 1  # the plan
+AF_IDLE_SINCE, AF_FLOOR_SINCE, AF_FREE_AT, AF_STEP_BEGAN = 2, 3, 4, 5
+N_AF = 6
+AI_GROUP, AI_OPEN_END, AI_ABSENT_ALL, AI_STEP_LO, AI_STEP_HI = 0, 1, 2, 3, 4  # the plan
+AI_BUSY, AI_ON_FLOOR, AI_LEAVE, AI_PHASE, AI_STEP = 5, 6, 7, 8, 9
+AI_IDLE, AI_NEXT, AI_PREV = 10, 11, 12  # the group's idle pool, a linked list
+N_AI = 13
+
+# Columns of ti (int64), one row per call type: its queue, then its routing.
+TI_HEAD, TI_TAIL, TI_WAITING = 0, 1, 2
+TI_SELECTION, TI_INIT_LO, TI_INIT_HI, TI_OV_LO, TI_OV_HI = 3, 4, 5, 6, 7
+N_TI = 8
+# Columns of gi (int64), one row per group: its idle pool, reserve and skill list.
+GI_HEAD, GI_TAIL, GI_IDLE, GI_RESERVE, GI_SKILL_LO, GI_SKILL_HI = 0, 1, 2, 3, 4, 5
+N_GI = 6
+# Tables per (group, call type): gk (int64) and gkf (float64), [groups, types, 2].
+GK_LOWER, GK_OWN = 0, 1  # a lower-priority skill (reserve applies); own handle times row
+GKF_AFTER, GKF_FACTOR = 0, 1  # wait before the group may answer; handle time factor
+# Columns of skills (int64), one row per (group, skill) in the group's order.
+SK_TYPE, SK_TYPE_PRIO, SK_SKILL_PRIO = 0, 1, 2
+# Columns of the overflow steps: ovi (int64), a range of glist.
+OV_LO, OV_HI = 0, 1
+# Columns of the plan steps: sf (float64) and si (int64).
+SF_DUE, SF_ARG = 0, 1  # ARG: a break's length, an absence's end
+SI_KIND, SI_PAID = 0, 1
+
+# Event kinds; an event's data is ``payload * N_KINDS + kind``.
+EV_LEAVE_IVR, EV_ABANDON, EV_OVERFLOW, EV_HANG_UP, EV_AGENT_FREE, EV_AGENT = range(6)
+N_KINDS = 8
+# Phases of an agent's day: where its process resumes.
+P_INIT, P_START, P_LOOP, P_DUE, P_LEAVE, P_BREAK, P_ABSENT, P_NEXT, P_DONE = range(9)
+# What `_agent_day` asks of the event loop: take the agent out of its idle pool;
+# make it available (then run its day on).
+WANT_WITHDRAW, WANT_AVAILABLE = 1, 2
+# Timeouts one step of the loop may schedule, besides a type's overflow steps: the
+# patience, a talk, an agent's timer.
+PENDING_SLACK = 4
+
+
+@njit(cache=True)
+def add_time(row, t0, t1, start, interval):
+    """`ccsim.models.roster.add_time`: the same operations in the same order."""
+    n = row.shape[0]
+    end = start + n * interval
+    t0 = max(t0, start)
+    t1 = min(t1, end)
+    if t1 <= t0:
+        return
+    i0 = int((t0 - start) // interval)
+    i1 = min(int((t1 - start) // interval), n - 1)
+    if i0 == i1:
+        row[i0] += t1 - t0
+        return
+    row[i0] += start + (i0 + 1) * interval - t0
+    for i in range(i0 + 1, i1):
+        row[i] += interval
+    row[i1] += t1 - (start + i1 * interval)
+
+
+@njit(cache=True)
+def _agent_day(
+    agent,
+    now,
+    ai,
+    af,
+    sf,
+    si,
+    staffed,
+    on_break,
+    unpaid_break,
+    absent,
+    overtime,
+    start,
+    interval,
+    pend_t,
+    pend_d,
+    n_pend,
+):
+    """Run the agent's process (`ccsim.models.agents.agent_day`) until it waits.
+
+    It resumes at its phase: the start of its shift, a step falling due, the call
+    in progress ending (the step then goes ahead), the end of a break or absence,
+    or just after the loop made it available. Its timeout goes to the pending
+    ones (returns their new count, and flags): ``WANT_WITHDRAW`` asks the loop to take
+    the agent out of its idle pool (``take_off_floor``); ``WANT_AVAILABLE`` to
+    make it available (``center.make_available``), then to call this again.
+    """
+    g = ai[agent, AI_GROUP]
+    p = ai[agent, AI_PHASE]
+    s = ai[agent, AI_STEP]
+    want = 0
+    wait = -1.0  # the timeout it waits for, if any
+    while True:
+        if p == P_INIT:  # the process starts
+            p = P_START
+            if af[agent, AF_START] > now:
+                wait = af[agent, AF_START] - now
+                break
+        elif p == P_START:  # the shift starts
+            if ai[agent, AI_ABSENT_ALL]:
+                add_time(absent[g], af[agent, AF_START], af[agent, AF_END], start, interval)
+                p = P_DONE
+                break
+            want = WANT_AVAILABLE
+            s = ai[agent, AI_STEP_LO] - 1
+            p = P_NEXT
+            break
+        elif p == P_NEXT:  # available: on to the next step
+            s += 1
+            p = P_LOOP
+        elif p == P_LOOP:
+            if s >= ai[agent, AI_STEP_HI]:
+                p = P_DONE
+                break
+            p = P_DUE
+            if sf[s, SF_DUE] > now:
+                wait = sf[s, SF_DUE] - now
+                break
+        elif p == P_DUE:  # the step is due: take_off_floor, after the call in progress
+            p = P_LEAVE
+            if ai[agent, AI_BUSY]:
+                ai[agent, AI_LEAVE] = 1
+                break
+            want |= WANT_WITHDRAW
+        elif p == P_LEAVE:  # off the floor from now
+            if ai[agent, AI_ON_FLOOR]:
+                add_time(staffed[g], af[agent, AF_FLOOR_SINCE], now, start, interval)
+            ai[agent, AI_ON_FLOOR] = 0
+            kind = si[s, SI_KIND]
+            if kind == LOG_OUT:
+                overtime[g] += max(0.0, now - af[agent, AF_END])
+                p = P_DONE
+                break
+            af[agent, AF_STEP_BEGAN] = now
+            if kind == BREAK:
+                p = P_BREAK
+                wait = sf[s, SF_ARG]
+                break
+            p = P_ABSENT
+            if sf[s, SF_ARG] > now:
+                wait = sf[s, SF_ARG] - now
+                break
+        elif p == P_BREAK:  # back from the break
+            began = af[agent, AF_STEP_BEGAN]
+            add_time(on_break[g], began, now, start, interval)
+            if not si[s, SI_PAID]:
+                add_time(unpaid_break[g], began, now, start, interval)
+            want |= WANT_AVAILABLE
+            p = P_NEXT
+            break
+        elif p == P_ABSENT:  # back from the absence
+            add_time(absent[g], af[agent, AF_STEP_BEGAN], now, start, interval)
+            want |= WANT_AVAILABLE
+            p = P_NEXT
+            break
+        else:  # P_DONE
+            break
+    if wait >= 0.0:
+        pend_t[n_pend] = now + wait
+        pend_d[n_pend] = agent * N_KINDS + EV_AGENT
+        n_pend += 1
+    ai[agent, AI_PHASE] = p
+    ai[agent, AI_STEP] = s
+    return n_pend, want
+
+
+@njit(cache=True)
+def simulate(
+    arrival,
+    call_type,
+    via_ivr,
+    ivr_time,
+    ivr_exit,
+    patience,
+    route_u,
+    handle,
+    wrap_up,
+    offered,
+    outcome,
+    wait,
+    talk,
+    wrap,
+    group,
+    scheduled,
+    staffed,
+    on_break,
+    unpaid_break,
+    absent,
+    overtime,
+    ai,
+    af,
+    ti,
+    gi,
+    skills,
+    glist,
+    ov_after,
+    ovi,
+    gk,
+    gkf,
+    own_handle,
+    sf,
+    si,
+    trunks,
+    outages,
+    start,
+    end,
+    interval,
+    heap_capacity,
+):
+    """Run the day (`ccsim.models.center.simulate_day`); returns the events handled.
+
+    The callers, sorted by ``arrival``, come as `CallDraws` columns; their observed
+    columns (``offered`` … ``group``, as in `Observations`) and the agent time
+    (``scheduled`` … ``overtime``) are filled in place. The agents are the rows of
+    ``ai`` / ``af``, in roster order, each at phase ``P_INIT``; ``ti``, ``gi`` and
+    the rest are the routing tables (see `ccsim.models.fast`). ``trunks`` is
+    ``inf`` without a limit; ``outages`` rows are (start, end, trunks).
+
+    ``heap_capacity``: the most timeouts ever pending at once. An agent waits for
+    one at a time; a call has at most its patience, its overflow steps' timers and
+    its talk (or wrap-up) pending; so ``agents + calls * (2 + most overflow steps
+    of a type)`` is enough.
+    """
+    n_calls = arrival.shape[0]
+    n_agents = ai.shape[0]
+    n_steps = max(ov_after.shape[0], 1)
+    # The callers, one row each (a call's numbers side by side in memory).
+    cf = np.empty((n_calls, N_CF), np.float64)
+    ci = np.empty((n_calls, N_CI), np.int64)
+    for c in range(n_calls):
+        cf[c, CF_OFFERED] = np.nan
+        cf[c, CF_WAIT] = np.nan
+        cf[c, CF_TALK] = 0.0
+        cf[c, CF_WRAP] = 0.0
+        cf[c, CF_IVR_TIME] = ivr_time[c]
+        cf[c, CF_PATIENCE] = patience[c]
+        cf[c, CF_U] = route_u[c]
+        cf[c, CF_HANDLE] = handle[c]
+        cf[c, CF_WRAP_IN] = wrap_up[c]
+        ci[c, CI_TYPE] = call_type[c]
+        ci[c, CI_VIA_IVR] = via_ivr[c]
+        ci[c, CI_IVR_EXIT] = ivr_exit[c]
+        ci[c, CI_OUTCOME] = -1
+        ci[c, CI_GROUP] = -1
+        ci[c, CI_WAITING] = 0
+        ci[c, CI_NEXT] = -1
+        ci[c, CI_PREV] = -1
+        ci[c, CI_AGENT] = -1
+    # The event heap: time, sequence number, data.
+    ht = np.empty(heap_capacity, np.float64)
+    hs = np.empty(heap_capacity, np.int64)
+    hd = np.empty(heap_capacity, np.int64)
+    size = 0
+    seq = 0
+    # Timeouts scheduled by the step in progress, in order: (time, data).
+    pend_t = np.empty(PENDING_SLACK + ov_after.shape[0], np.float64)
+    pend_d = np.empty(PENDING_SLACK + ov_after.shape[0], np.int64)
+    n_pend = 0
+    lines = 0  # lines busy (trunks)
+    now = start
+    n_events = 0
+
+    starting = 0  # agents before this one have started their process
+    cont = -1  # an agent whose process goes on at once (it was just made available)
+    arrivals_started = False
+    nxt = 0  # the arrival process's next call
+    arriving = False  # the arrival process runs: call nxt arrives now
+    arr_wait = False  # it is about to wait for call nxt (after this step's timeouts)
+    arr_pending = False  # it waits, for its timeout at (arr_time, arr_seq)
+    arr_time = 0.0
+    arr_seq = 0
+
+    while True:
+        # -- Schedule the timeouts of the step just done, in order (Environment.schedule).
+        for q in range(n_pend):
+            if size >= heap_capacity:
+                raise RuntimeError("event heap full: heap_capacity too small")
+            t = pend_t[q]
+            i = size
+            size += 1
+            while i > 0:  # sift up; every entry's seq is smaller, so ties stay above
+                parent = (i - 1) >> 1
+                if ht[parent] <= t:
+                    break
+                ht[i] = ht[parent]
+                hs[i] = hs[parent]
+                hd[i] = hd[parent]
+                i = parent
+            ht[i] = t
+            hs[i] = seq
+            hd[i] = pend_d[q]
+            seq += 1
+        n_pend = 0
+        if arr_wait:  # ContactCenter.arrivals: yield env.timeout(t - env.now)
+            arr_wait = False
+            arr_time = now + (arrival[nxt] - now)
+            arr_seq = seq
+            seq += 1
+            arr_pending = True
+
+        # -- What happens next: the blocks below that this step needs.
+        agent_run = -1  # an agent whose process runs (agent_day)
+        call = -1  # a call arriving (arrive)
+        offer = -1  # a call offered to the agents (offer)
+        over = -1  # a waiting call reaching an overflow step (overflow)
+        lo = 0  # the step's groups: glist[lo:hi]
+        hi = 0
+        free = -1  # an agent free after a call (agent_free)
+        avail = -1  # an agent made available (make_available)
+        withdraw = -1  # an agent leaving its idle pool (Router.withdraw_agent)
+        unlink = -1  # a call leaving its queue (Router.remove_waiting)
+        if cont >= 0:
+            agent_run = cont
+            cont = -1
+        elif starting < n_agents:  # the processes' initialisation, in order
+            agent_run = starting
+            starting += 1
+        elif not arrivals_started:
+            arrivals_started = True
+            if n_calls > 0:
+                arriving = not arrival[0] > now
+                arr_wait = not arriving
+            continue
+        elif arriving:
+            call = nxt
+        elif size > 0 and (
+            not arr_pending or ht[0] < arr_time or (ht[0] == arr_time and hs[0] < arr_seq)
+        ):
+            # Pop the first event (smallest time, then seq).
+            now = ht[0]
+            data = hd[0]
+            size -= 1
+            if size > 0:  # the last entry sifts down from the top
+                t = ht[size]
+                sq = hs[size]
+                d = hd[size]
+                i = 0
+                while True:
+                    c = 2 * i + 1
+                    if c >= size:
+                        break
+                    if c + 1 < size and (
+                        ht[c + 1] < ht[c] or (ht[c + 1] == ht[c] and hs[c + 1] < hs[c])
+                    ):
+                        c += 1
+                    if ht[c] < t or (ht[c] == t and hs[c] < sq):
+                        ht[i] = ht[c]
+                        hs[i] = hs[c]
+                        hd[i] = hd[c]
+                        i = c
+                    else:
+                        break
+                ht[i] = t
+                hs[i] = sq
+                hd[i] = d
+            n_events += 1
+            kind = data % N_KINDS
+            x = data // N_KINDS
+            if kind == EV_HANG_UP:  # end of talk: the line is free, after-call work starts
+                lines -= 1
+                wrap_time = cf[x, CF_WRAP]
+                if wrap_time > 0.0:
+                    pend_t[n_pend] = now + wrap_time
+                    pend_d[n_pend] = ci[x, CI_AGENT] * N_KINDS + EV_AGENT_FREE
+                    n_pend += 1
+                else:
+                    free = ci[x, CI_AGENT]
+            elif kind == EV_ABANDON:
+                if ci[x, CI_WAITING]:  # else answered before its patience ran out
+                    unlink = x
+                    ci[x, CI_OUTCOME] = ABANDONED
+                    cf[x, CF_WAIT] = now - cf[x, CF_OFFERED]
+                    lines -= 1
+            elif kind == EV_AGENT_FREE:
+                free = x
+            elif kind == EV_AGENT:
+                agent_run = x
+            elif kind == EV_OVERFLOW:
+                c = x // n_steps
+                if ci[c, CI_WAITING]:
+                    over = c
+                    lo = ovi[x % n_steps, OV_LO]
+                    hi = ovi[x % n_steps, OV_HI]
+            elif ci[x, CI_IVR_EXIT] >= 0:  # EV_LEAVE_IVR: self-served or hung up there
+                ci[x, CI_OUTCOME] = ci[x, CI_IVR_EXIT]
+                lines -= 1
+            else:  # EV_LEAVE_IVR, on to the queue
+                offer = x
+        elif arr_pending:  # the arrival process's timeout
+            now = arr_time
+            arr_pending = False
+            n_events += 1
+            call = nxt
+        else:
+            break
+
+        if agent_run >= 0:  # an agent's day goes on
+            n_pend, want = _agent_day(
+                agent_run, now, ai, af, sf, si, staffed, on_break, unpaid_break, absent, overtime,
+                start, interval, pend_t, pend_d, n_pend,
+            )  # fmt: skip
+            if want & WANT_WITHDRAW:
+                withdraw = agent_run
+            if want & WANT_AVAILABLE:
+                avail = agent_run
+                cont = agent_run
+
+        if call >= 0:  # arrive: the trunk check (lines_now), then the IVR or the queue
+            capacity = trunks
+            for o in range(outages.shape[0]):
+                if outages[o, 0] <= now < outages[o, 1]:
+                    capacity = min(capacity, outages[o, 2])
+            if lines >= capacity:
+                ci[call, CI_OUTCOME] = BLOCKED
+            else:
+                lines += 1
+                if ci[call, CI_VIA_IVR]:
+                    pend_t[n_pend] = now + cf[call, CF_IVR_TIME]
+                    pend_d[n_pend] = call * N_KINDS + EV_LEAVE_IVR
+                    n_pend += 1
+                else:
+                    offer = call
+
+        take = -1  # a call looking for an idle agent of glist[lo:hi]
+        answer_call = -1  # answer(answer_call, answer_agent)
+        answer_agent = -1
+        if offer >= 0:
+            cf[offer, CF_OFFERED] = now
+            take = offer
+            lo = ti[ci[offer, CI_TYPE], TI_INIT_LO]
+            hi = ti[ci[offer, CI_TYPE], TI_INIT_HI]
+        elif over >= 0:
+            take = over
+        if take >= 0:  # Router.take_idle_agent
+            k = ci[take, CI_TYPE]
+            selection = ti[k, TI_SELECTION]
+            agent = -1
+            # A group may answer with idle agents, and for a lower-priority skill of its
+            # only with more than its reserve (Router._may_answer).
+            if selection == RANDOM:  # the pool: the groups' idle agents, in order
+                pool = 0
+                for j in range(lo, hi):
+                    g = glist[j]
+                    idle = gi[g, GI_IDLE]
+                    if idle > 0 and (not gk[g, k, GK_LOWER] or idle > gi[g, GI_RESERVE]):
+                        pool += idle
+                if pool > 0:
+                    pick = min(int(cf[take, CF_U] * pool), pool - 1)
+                    for j in range(lo, hi):
+                        g = glist[j]
+                        idle = gi[g, GI_IDLE]
+                        if idle == 0 or (gk[g, k, GK_LOWER] and idle <= gi[g, GI_RESERVE]):
+                            continue
+                        if pick < idle:
+                            agent = gi[g, GI_HEAD]
+                            for _ in range(pick):
+                                agent = ai[agent, AI_NEXT]
+                            break
+                        pick -= idle
+            else:  # longest idle (ties: group order), or the first group with one
+                best_since = 0.0
+                for j in range(lo, hi):
+                    g = glist[j]
+                    idle = gi[g, GI_IDLE]
+                    if idle == 0 or (gk[g, k, GK_LOWER] and idle <= gi[g, GI_RESERVE]):
+                        continue
+                    a = gi[g, GI_HEAD]
+                    if selection == PREFERENCE:
+                        agent = a
+                        break
+                    if agent < 0 or af[a, AF_IDLE_SINCE] < best_since:
+                        agent = a
+                        best_since = af[a, AF_IDLE_SINCE]
+            if agent >= 0:
+                withdraw = agent
+                answer_call = take
+                answer_agent = agent
+                if over >= 0:
+                    unlink = over
+            elif offer >= 0:  # Router.enqueue, then the patience and overflow timers
+                c = offer
+                tail = ti[k, TI_TAIL]
+                ci[c, CI_WAITING] = 1
+                ci[c, CI_NEXT] = -1
+                ci[c, CI_PREV] = tail
+                if tail >= 0:
+                    ci[tail, CI_NEXT] = c
+                else:
+                    ti[k, TI_HEAD] = c
+                ti[k, TI_TAIL] = c
+                ti[k, TI_WAITING] += 1
+                patience = cf[c, CF_PATIENCE]
+                if patience != np.inf:
+                    pend_t[n_pend] = now + patience
+                    pend_d[n_pend] = c * N_KINDS + EV_ABANDON
+                    n_pend += 1
+                for j in range(ti[k, TI_OV_LO], ti[k, TI_OV_HI]):
+                    if ov_after[j] >= patience:
+                        break
+                    pend_t[n_pend] = now + ov_after[j]
+                    pend_d[n_pend] = (c * n_steps + j) * N_KINDS + EV_OVERFLOW
+                    n_pend += 1
+
+        if withdraw >= 0 and ai[withdraw, AI_IDLE]:  # Router.withdraw_agent
+            a = withdraw
+            g = ai[a, AI_GROUP]
+            ai[a, AI_IDLE] = 0
+            prev = ai[a, AI_PREV]
+            after = ai[a, AI_NEXT]
+            if prev >= 0:
+                ai[prev, AI_NEXT] = after
+            else:
+                gi[g, GI_HEAD] = after
+            if after >= 0:
+                ai[after, AI_PREV] = prev
+            else:
+                gi[g, GI_TAIL] = prev
+            gi[g, GI_IDLE] -= 1
+
+        ready = -1  # an agent who takes the next call or becomes idle
+        if free >= 0:  # agent_free
+            ai[free, AI_BUSY] = 0
+            af[free, AF_FREE_AT] = now
+            if ai[free, AI_LEAVE]:  # a break, absence or log-out waits: resume it
+                ai[free, AI_LEAVE] = 0
+                pend_t[n_pend] = now
+                pend_d[n_pend] = free * N_KINDS + EV_AGENT
+                n_pend += 1
+            else:
+                ready = free
+        elif avail >= 0:  # make_available
+            ai[avail, AI_ON_FLOOR] = 1
+            af[avail, AF_FLOOR_SINCE] = now
+            ready = avail
+        if ready >= 0:  # next_call_or_idle
+            g = ai[ready, AI_GROUP]
+            # Router.next_call: among the heads of the group's skills' queues, the best
+            # call-type priority, then skill priority, then the longest wait; a head not
+            # yet eligible for the group (overflow) is skipped.
+            best = -1
+            best_tp = 0
+            best_sp = 0
+            best_offered = 0.0
+            for e in range(gi[g, GI_SKILL_LO], gi[g, GI_SKILL_HI]):
+                t = skills[e, SK_TYPE]
+                if ti[t, TI_WAITING] == 0:
+                    continue
+                if gk[g, t, GK_LOWER] and gi[g, GI_IDLE] + 1 <= gi[g, GI_RESERVE]:
+                    continue
+                head_offered = cf[ti[t, TI_HEAD], CF_OFFERED]
+                if now < head_offered + gkf[g, t, GKF_AFTER]:
+                    continue
+                tp = skills[e, SK_TYPE_PRIO]
+                sp = skills[e, SK_SKILL_PRIO]
+                if (
+                    best < 0
+                    or tp < best_tp
+                    or (
+                        tp == best_tp
+                        and (sp < best_sp or (sp == best_sp and head_offered < best_offered))
+                    )
+                ):
+                    best = t
+                    best_tp = tp
+                    best_sp = sp
+                    best_offered = head_offered
+            if best >= 0:
+                unlink = ti[best, TI_HEAD]
+                answer_call = unlink
+                answer_agent = ready
+            else:  # Router.release_agent: idle from now, at the back of the pool
+                tail = gi[g, GI_TAIL]
+                af[ready, AF_IDLE_SINCE] = now
+                ai[ready, AI_IDLE] = 1
+                ai[ready, AI_NEXT] = -1
+                ai[ready, AI_PREV] = tail
+                if tail >= 0:
+                    ai[tail, AI_NEXT] = ready
+                else:
+                    gi[g, GI_HEAD] = ready
+                gi[g, GI_TAIL] = ready
+                gi[g, GI_IDLE] += 1
+
+        if unlink >= 0:  # Router.remove_waiting
+            c = unlink
+            k = ci[c, CI_TYPE]
+            ci[c, CI_WAITING] = 0
+            prev = ci[c, CI_PREV]
+            after = ci[c, CI_NEXT]
+            if prev >= 0:
+                ci[prev, CI_NEXT] = after
+            else:
+                ti[k, TI_HEAD] = after
+            if after >= 0:
+                ci[after, CI_PREV] = prev
+            else:
+                ti[k, TI_TAIL] = prev
+            ti[k, TI_WAITING] -= 1
+
+        if answer_call >= 0:  # answer: talk (the group's own or factored), then hang up
+            c = answer_call
+            a = answer_agent
+            g = ai[a, AI_GROUP]
+            k = ci[c, CI_TYPE]
+            ci[c, CI_OUTCOME] = ANSWERED
+            cf[c, CF_WAIT] = now - cf[c, CF_OFFERED]
+            ci[c, CI_GROUP] = g
+            if gk[g, k, GK_OWN] >= 0:
+                talk_time = own_handle[gk[g, k, GK_OWN], c]
+            else:
+                talk_time = cf[c, CF_HANDLE] * gkf[g, k, GKF_FACTOR]
+            cf[c, CF_TALK] = talk_time
+            cf[c, CF_WRAP] = cf[c, CF_WRAP_IN]
+            ai[a, AI_BUSY] = 1
+            ci[c, CI_AGENT] = a
+            pend_t[n_pend] = now + talk_time
+            pend_d[n_pend] = c * N_KINDS + EV_HANG_UP
+            n_pend += 1
+
+        if call >= 0:  # the arrival process goes on: the next call now, or a timeout
+            nxt += 1
+            arriving = nxt < n_calls and not arrival[nxt] > now
+            arr_wait = nxt < n_calls and not arriving
+
+    # close(): floor time to the end, the drain's overtime; the callers still
+    # waiting hang up when the center closes.
+    closing = max(now, end)
+    for a in range(n_agents):
+        g = ai[a, AI_GROUP]
+        if ai[a, AI_ON_FLOOR]:
+            add_time(staffed[g], af[a, AF_FLOOR_SINCE], closing, start, interval)
+        if ai[a, AI_OPEN_END] and not ai[a, AI_ABSENT_ALL]:
+            overtime[g] += max(0.0, af[a, AF_FREE_AT] - end)
+    for k in range(ti.shape[0]):
+        c = ti[k, TI_HEAD]
+        while c >= 0:
+            ci[c, CI_OUTCOME] = ABANDONED
+            cf[c, CF_WAIT] = closing - cf[c, CF_OFFERED]
+            c = ci[c, CI_NEXT]
+    for a in range(n_agents):  # roster.scheduled_time
+        add_time(scheduled[ai[a, AI_GROUP]], af[a, AF_START], af[a, AF_END], start, interval)
+    for c in range(n_calls):
+        offered[c] = cf[c, CF_OFFERED]
+        outcome[c] = ci[c, CI_OUTCOME]
+        wait[c] = cf[c, CF_WAIT]
+        talk[c] = cf[c, CF_TALK]
+        wrap[c] = cf[c, CF_WRAP]
+        group[c] = ci[c, CI_GROUP]
+    return n_events

@@ -1,0 +1,566 @@
+"""The compiled engine (`ccsim.models.fast`) against the SimPy engine, call by call.
+
+Same scenario, same pre-drawn callers, same seed: the two engines must give the
+same observations, every array of them (outcome, group and wait are the ones that
+matter most; the rest, talk times, floor time, breaks, overtime, follow). Cases:
+every shipped scenario, the hand-made days of test_routing.py and test_model.py,
+and random small days with whole-second times, where events tie all the time
+(calls arriving together, a patience running out as an agent frees, a break due
+as a call ends), so the order of events at equal times is tested too.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import replace
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from ccsim.calls import CallDraws, draw_calls
+from ccsim.kernels import engine
+from ccsim.models import agents as simpy_agents
+from ccsim.models import fast
+from ccsim.models.center import simulate_day
+from ccsim.models.fast import simulate_day_fast, supports
+from ccsim.observations import (
+    ABANDONED,
+    ANSWERED,
+    BLOCKED,
+    IVR_HANG_UP,
+    SELF_SERVED,
+    Observations,
+)
+from ccsim.scenario import load_scenario, parse_scenario
+from ccsim.scenario.model import (
+    AGENT_SELECTIONS,
+    Absence,
+    AgentGroup,
+    Break,
+    CallType,
+    CrisisEvent,
+    Distribution,
+    Horizon,
+    OverflowStep,
+    Scenario,
+    Shift,
+)
+
+ROOT = Path(__file__).resolve().parent.parent
+#: What the fast engine refuses today (`supports` names the first one found).
+REFUSED = ("retrials", "transfers", "callbacks", "chat", "outbound")
+SHIPPED = sorted(
+    [*(ROOT / "scenarios").glob("**/*.yaml"), *(ROOT / "tests" / "data" / "good").glob("*.yaml")]
+)
+START = 8 * 3600.0
+INF = np.inf
+
+
+def assert_same(a: Observations, b: Observations, label: str = "") -> None:
+    """Every array equal: outcome and group exactly, times to 1e-9 s."""
+    np.testing.assert_array_equal(a.outcome, b.outcome, err_msg=f"{label} outcome")
+    np.testing.assert_array_equal(a.group, b.group, err_msg=f"{label} group")
+    np.testing.assert_allclose(a.wait, b.wait, rtol=0, atol=1e-9, err_msg=f"{label} wait")
+    for f in dataclasses.fields(Observations):
+        x, y = getattr(a, f.name), getattr(b, f.name)
+        assert x.shape == y.shape, f"{label} {f.name}: shapes {x.shape} {y.shape}"
+        if x.dtype.kind == "f":
+            np.testing.assert_allclose(x, y, rtol=0, atol=1e-9, err_msg=f"{label} {f.name}")
+        else:
+            np.testing.assert_array_equal(x, y, err_msg=f"{label} {f.name}")
+
+
+def both(scenario: Scenario, calls: CallDraws, seed: int = 0, replication: int = 0):
+    """Run both engines on the same inputs; check they agree; return SimPy's."""
+    assert supports(scenario) is None, supports(scenario)
+    a = simulate_day(scenario, calls, seed, replication)
+    b = simulate_day_fast(scenario, calls, seed, replication)
+    assert_same(a, b)
+    return a
+
+
+# -- codes shared with the model ----------------------------------------------------
+
+
+def test_kernel_codes_match_the_model():
+    assert (engine.BLOCKED, engine.ANSWERED, engine.ABANDONED) == (BLOCKED, ANSWERED, ABANDONED)
+    order = (engine.LONGEST_IDLE, engine.PREFERENCE, engine.RANDOM)
+    assert [AGENT_SELECTIONS[i] for i in order] == ["longest_idle", "preference", "random"]
+    assert (engine.BREAK, engine.ABSENCE, engine.LOG_OUT) == (
+        simpy_agents.BREAK,
+        simpy_agents.ABSENCE,
+        simpy_agents.LOG_OUT,
+    )
+    assert SELF_SERVED >= 0 and IVR_HANG_UP >= 0  # IVR exits are stored as outcomes
+
+
+# -- shipped scenarios --------------------------------------------------------------
+
+
+@pytest.mark.parametrize("path", SHIPPED, ids=lambda p: str(p.relative_to(ROOT)))
+def test_shipped_scenario_call_by_call(path):
+    scenario = load_scenario(path)
+    missing = supports(scenario)
+    if missing is not None:
+        pytest.skip(f"the fast engine does not support {missing}")
+    for seed, replication in ((1, 0), (2, 3)):
+        calls = draw_calls(scenario, seed, replication)
+        obs = both(scenario, calls, seed, replication)
+        assert obs.n_calls == calls.n_calls
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("path", SHIPPED, ids=lambda p: str(p.relative_to(ROOT)))
+def test_shipped_scenario_many_replications(path):
+    scenario = load_scenario(path)
+    if supports(scenario) is not None:
+        pytest.skip(supports(scenario))
+    for replication in range(8):
+        both(scenario, draw_calls(scenario, 20260, replication), 20260, replication)
+
+
+# -- the hand-made days of test_routing.py and test_model.py ------------------------
+
+
+def base(types=("a", "b"), groups=None, trunks=None):
+    text = (
+        "name: tiny\nhorizon: {start: '08:00', end: '09:00', interval: 30min}\n"
+        + (f"trunks: {trunks}\n" if trunks else "")
+        + "call_types:\n"
+        + "".join(
+            f"  {t}: {{arrivals: {{rate: 1/h}}, handle_time: {{dist: deterministic, value: 1s}}}}\n"
+            for t in types
+        )
+        + "agent_groups:\n"
+        + (groups or "  all: {skills: [" + ", ".join(types) + "], agents: 1}\n")
+    )
+    return parse_scenario(text)
+
+
+def with_groups(sc, *groups, **changes):
+    return replace(sc, agent_groups=tuple(groups), **changes)
+
+
+def with_type(sc, name, **changes):
+    types = tuple(replace(c, **changes) if c.name == name else c for c in sc.call_types)
+    return replace(sc, call_types=types)
+
+
+def calls(rows, route_u=None) -> CallDraws:
+    """rows: (arrival offset s, type, handle, wrap, patience), in arrival order."""
+    a = np.array(rows, dtype=float)
+    c = CallDraws(
+        arrival=START + a[:, 0],
+        call_type=a[:, 1].astype(np.int32),
+        handle=a[:, 2],
+        wrap=a[:, 3],
+        patience=a[:, 4],
+    )
+    if route_u is not None:
+        c.route_u[:] = route_u
+    return c
+
+
+def shift_scenario(*shifts, absences=()):
+    return with_groups(base(("a",)), AgentGroup("g", ("a",), shifts=shifts), absences=absences)
+
+
+def _hand_made_cases():
+    one = base(("a",), "  one: {skills: [a], agents: 1}\n")
+    two_x_y = base(("a",), "  x: {skills: [a], agents: 1}\n  y: {skills: [a], agents: 1}\n")
+    xy = with_groups(base(("a",)), AgentGroup("x", ("a",), 1), AgentGroup("y", ("a",), 1))
+    xyz = with_groups(
+        base(("a",)),
+        AgentGroup("x", ("a",), 1),
+        AgentGroup("y", ("a",), 1),
+        AgentGroup("z", ("a",), 1),
+    )
+    three = [(0, 0, 100, 0, INF), (10, 0, 10, 0, INF), (20, 1, 10, 0, INF)]
+    yield (
+        "priority one skill",
+        with_groups(base(), AgentGroup("g", ("b", "a"), 1, priorities=(1, 2))),
+        calls(three),
+    )
+    yield "vip type", with_type(base(), "b", priority=1), calls(three)
+    yield (
+        "overflow at after",
+        with_type(xy, "a", overflow=(OverflowStep(30.0, ("y",)),)),
+        calls([(0, 0, 100, 0, INF), (10, 0, 10, 0, INF)]),
+    )
+    steps = (OverflowStep(30.0, ("y",)), OverflowStep(90.0, ("z",)))
+    yield (
+        "staged overflow",
+        with_type(xyz, "a", overflow=steps),
+        calls([(0, 0, 500, 0, INF), (1, 0, 500, 0, INF), (5, 0, 10, 0, INF)]),
+    )
+    yield (
+        "overflow group takes only overflowed calls",
+        with_type(xy, "a", overflow=(OverflowStep(60.0, ("y",)),)),
+        calls([(0, 0, 1000, 0, INF), (1, 0, 20, 0, INF), (70, 0, 5, 0, INF)]),
+    )
+    reserve = AgentGroup("g", ("a", "b"), 2, priorities=(1, 2), reserve=1)
+    yield "reserve", with_groups(base(), reserve), calls([(0, 0, 100, 0, INF), (10, 1, 10, 0, INF)])
+    yield (
+        "preference",
+        with_type(xy, "a", agent_selection="preference", preference=("y", "x")),
+        calls([(0, 0, 10, 0, INF), (20, 0, 10, 0, INF)]),
+    )
+    yield (
+        "random selection",
+        with_type(xy, "a", agent_selection="random"),
+        calls([(0, 0, 10, 0, INF), (20, 0, 10, 0, INF)], route_u=[0.9, 0.1]),
+    )
+    slow = AgentGroup("slow", ("a",), 1, handle_time_factor=(("a", 1.5),))
+    yield "handle time factor", with_groups(base(("a",)), slow), calls([(0, 0, 100, 0, INF)])
+    own = AgentGroup("own", ("a",), 1, handle_time=(("a", Distribution("deterministic", (7.0,))),))
+    own_sc = with_groups(base(("a",)), own)
+    yield "own handle time", own_sc, draw_calls(own_sc, seed=1, replication=0)
+    yield (
+        "shift end finishes the call",
+        shift_scenario(Shift(START, START + 600, 1), Shift(START + 900, START + 3600, 1)),
+        calls([(590, 0, 100, 0, INF), (700, 0, 10, 0, INF)]),
+    )
+    yield (
+        "break delayed by a call",
+        shift_scenario(Shift(START, START + 3600, 1, breaks=(Break(START + 300, 60.0),))),
+        calls([(250, 0, 150, 0, INF), (420, 0, 10, 0, INF)]),
+    )
+    unpaid = Break(START + 300, 60.0, paid=False)
+    yield (
+        "unpaid break on time",
+        shift_scenario(Shift(START, START + 3600, 1, breaks=(unpaid,))),
+        calls([(310, 0, 10, 0, INF)]),
+    )
+    window = Break(START + 600, 300.0, window_end=START + 1500)
+    yield (
+        "staggered breaks",
+        shift_scenario(Shift(START, START + 3600, 3, breaks=(window,))),
+        calls([(3000, 0, 1, 0, INF)]),
+    )
+    yield (
+        "absence",
+        shift_scenario(
+            Shift(START, START + 3600, 2), absences=(Absence("g", START + 100, START + 400, 1),)
+        ),
+        calls([(150, 0, 500, 0, INF), (200, 0, 10, 0, INF)]),
+    )
+    yield (
+        "closing hang-up",
+        shift_scenario(Shift(START, START + 600, 1)),
+        calls([(700, 0, 10, 0, INF)]),
+    )
+    yield (
+        "fcfs and abandonment",
+        one,
+        calls([(0, 0, 30, 0, INF), (10, 0, 30, 0, INF), (20, 0, 30, 0, 25), (25, 0, 30, 0, INF)]),
+    )
+    yield (
+        "wrap-up frees the line",
+        base(("a",), "  one: {skills: [a], agents: 2}\n", trunks=1),
+        calls([(0, 0, 10, 50, INF), (5, 0, 10, 0, INF), (12, 0, 10, 0, INF)]),
+    )
+    yield "wrap-up delays", one, calls([(0, 0, 10, 50, INF), (5, 0, 10, 0, INF)])
+    yield (
+        "longest idle",
+        two_x_y,
+        calls([(0, 0, 10, 0, INF), (0, 0, 20, 0, INF), (30, 0, 5, 0, INF)]),
+    )
+    yield (
+        "idle since over group order",
+        two_x_y,
+        calls([(0, 0, 50, 0, INF), (1, 0, 9, 0, INF), (60, 0, 5, 0, INF)]),
+    )
+    yield (
+        "longest wait across skills",
+        base(("a", "b"), "  both: {skills: [a, b], agents: 1}\n"),
+        calls([(0, 0, 100, 0, INF), (10, 1, 10, 0, INF), (20, 0, 10, 0, INF)]),
+    )
+    yield "drain", one, calls([(3598, 0, 600, 0, INF), (3599, 0, 600, 0, INF)])
+    yield "patience ends as the agent frees", one, calls([(0, 0, 30, 0, INF), (10, 0, 5, 0, 20)])
+
+
+HAND_MADE = list(_hand_made_cases())
+
+
+@pytest.mark.parametrize("case", HAND_MADE, ids=[c[0] for c in HAND_MADE])
+def test_hand_made_day_call_by_call(case):
+    _, scenario, draws = case
+    both(scenario, draws)
+
+
+def test_staffing_line_and_pooled_groups_call_by_call():
+    sc = parse_scenario(
+        "name: pool\nhorizon: {start: '08:00', end: '12:00', interval: 30min}\n"
+        "call_types:\n"
+        "  a: {arrivals: {rate: 400/h}, handle_time: {dist: lognormal, mean: 150s, cv: 1}}\n"
+        "  b: {arrivals: {rate: 200/h}, handle_time: {dist: exponential, mean: 200s},"
+        " patience: {dist: exponential, mean: 90s}}\n"
+        "agent_groups:\n  g: {skills: [a, b], agents: 28}\n"
+    )
+    split = with_groups(
+        sc,
+        AgentGroup("g1", ("a", "b"), 10),
+        AgentGroup("g2", ("a", "b"), agents_per_interval=(11, 11, 9, 11, 12, 11, 11, 11)),
+        AgentGroup("g3", ("a", "b"), 7, reserve=2, priorities=(1, 2)),
+    )
+    for scenario in (sc, split):
+        both(scenario, draw_calls(sc, 4, 0))
+
+
+def test_trunk_outage_and_crisis_events_call_by_call():
+    sc = load_scenario(ROOT / "tests" / "data" / "good" / "contact_center.yaml")
+    events = (
+        CrisisEvent("trunk_outage", START + 1800, START + 3600, trunks=5),
+        CrisisEvent("surge", START + 3600, START + 5400, factor=1.8),
+        CrisisEvent("group_outage", START + 600, START + 2400, group="generalists", agents=4),
+        CrisisEvent("absenteeism", START + 7200, START + 9000, group="generalists", fraction=0.2),
+        CrisisEvent("ivr_outage", START + 3000, START + 6000, to="billing"),
+    )
+    sc = replace(sc, trunks=40, events=events, busyness=Distribution("gamma", (100.0, 0.01)))
+    assert supports(sc) is None
+    for replication in range(2):
+        obs = both(sc, draw_calls(sc, 5, replication), 5, replication)
+        assert np.any(obs.outcome == BLOCKED)
+
+
+def test_behaviours_scenario_without_its_unsupported_features_call_by_call():
+    """The every-key behaviours scenario, less redials, callbacks and transfers: its
+    crisis events, busyness and partner group run on the fast engine."""
+    path = ROOT / "tests" / "data" / "behaviours" / "every_key.yaml"
+    if not path.exists():
+        pytest.skip(f"no {path.relative_to(ROOT)}")
+    sc = load_scenario(path)
+    plain = tuple(replace(c, retrial=None, callback=None, transfer=None) for c in sc.call_types)
+    sc = replace(sc, call_types=plain)
+    assert supports(sc) is None
+    for replication in range(2):
+        both(sc, draw_calls(sc, 11, replication), 11, replication)
+
+
+# -- random small days, full of ties -------------------------------------------------
+
+
+def random_day(rng: np.random.Generator) -> tuple[Scenario, CallDraws]:
+    """A small random day: 1-3 call types, 1-3 groups, shifts with breaks, absences,
+    overflow, reservation, every agent selection, IVR exits, trunks, wrap-ups; every
+    time a whole number of seconds, so events often fall at the same instant."""
+    n_types = int(rng.integers(1, 4))
+    n_groups = int(rng.integers(1, 4))
+    types = [f"t{i}" for i in range(n_types)]
+    names = [f"g{i}" for i in range(n_groups)]
+    end = START + 1800.0
+    skills = []
+    for g in range(n_groups):
+        mine = [t for t in types if rng.random() < 0.6] or [types[g % n_types]]
+        skills.append(list(rng.permutation(mine)))
+    for t in types:  # every type has a group
+        if not any(t in s for s in skills):
+            skills[int(rng.integers(n_groups))].append(t)
+    groups = []
+    for g in range(n_groups):
+        prios = tuple(int(p) for p in np.sort(rng.integers(1, 3, len(skills[g]))))
+        kw = {}
+        staffing = rng.random()
+        if staffing < 0.4:
+            kw["agents"] = int(rng.integers(1, 4))
+        elif staffing < 0.6:
+            kw["agents_per_interval"] = tuple(int(x) for x in rng.integers(0, 4, 3))
+        else:
+            shifts = []
+            for _ in range(int(rng.integers(1, 3))):
+                s0 = START + 60.0 * int(rng.integers(0, 15))
+                s1 = min(end, s0 + 60.0 * int(rng.integers(5, 30)))
+                breaks = ()
+                if rng.random() < 0.6 and s1 - s0 > 400:
+                    at = s0 + 10.0 * int(rng.integers(1, (s1 - s0 - 200) // 10))
+                    window = at + 200.0 if rng.random() < 0.5 else None
+                    breaks = (
+                        Break(at, 10.0 * int(rng.integers(1, 10)), window, rng.random() < 0.5),
+                    )
+                shifts.append(Shift(s0, s1, int(rng.integers(1, 4)), breaks))
+            kw["shifts"] = tuple(shifts)
+        factors = tuple((s, 1.5) for s in skills[g] if rng.random() < 0.2)
+        groups.append(
+            AgentGroup(
+                names[g],
+                tuple(skills[g]),
+                priorities=prios,
+                reserve=int(rng.integers(0, 3)) if rng.random() < 0.3 else 0,
+                handle_time_factor=factors,
+                shrinkage=0.3 if rng.random() < 0.2 else 0.0,
+                **kw,
+            )
+        )
+    call_types = []
+    for t in types:
+        skilled = [names[g] for g in range(n_groups) if t in skills[g]]
+        selection = AGENT_SELECTIONS[int(rng.integers(len(AGENT_SELECTIONS)))]
+        preference = tuple(rng.permutation(skilled)) if selection == "preference" else ()
+        overflow = ()
+        if len(skilled) > 1 and rng.random() < 0.6:
+            late = list(rng.permutation(skilled))[: int(rng.integers(1, len(skilled)))]
+            after = 0.0
+            steps = []
+            for name in late:
+                after += 10.0 * int(rng.integers(1, 6))
+                steps.append(OverflowStep(after, (name,)))
+            overflow = tuple(steps)
+        call_types.append(
+            CallType(
+                t,
+                (1.0, 1.0, 1.0),
+                Distribution("deterministic", (60.0,)),
+                priority=int(rng.integers(1, 4)) if rng.random() < 0.5 else 5,
+                agent_selection=selection,
+                preference=preference,
+                overflow=overflow,
+            )
+        )
+    absences = ()
+    if rng.random() < 0.3:
+        g = int(rng.integers(n_groups))
+        a0 = START + 60.0 * int(rng.integers(0, 20))
+        absences = (Absence(names[g], a0, a0 + 60.0 * int(rng.integers(1, 10)), 1),)
+    scenario = Scenario(
+        name="random",
+        horizon=Horizon(START, end, 600.0),
+        call_types=tuple(call_types),
+        agent_groups=tuple(groups),
+        trunks=int(rng.integers(2, 8)) if rng.random() < 0.3 else None,
+        absences=absences,
+    )
+    if rng.random() < 0.2 and scenario.trunks is not None:
+        t0 = START + 60.0 * int(rng.integers(0, 20))
+        outage = CrisisEvent("trunk_outage", t0, t0 + 300.0, trunks=1)
+        scenario = replace(scenario, events=(outage,))
+
+    n = int(rng.integers(10, 80))
+    arrival = START + np.sort(rng.integers(0, 1800, n)).astype(float)
+    call_type = rng.integers(0, n_types, n).astype(np.int32)
+    via_ivr = rng.random(n) < 0.25
+    ivr_exit = np.where(
+        via_ivr & (rng.random(n) < 0.3), rng.choice([SELF_SERVED, IVR_HANG_UP], n), -1
+    )
+    call_type[ivr_exit >= 0] = -1
+    patience = np.where(rng.random(n) < 0.6, rng.integers(1, 200, n).astype(float), INF)
+    draws = CallDraws(
+        arrival=arrival,
+        call_type=call_type,
+        handle=rng.integers(0, 300, n).astype(float),
+        wrap=np.where(rng.random(n) < 0.4, rng.integers(0, 60, n), 0).astype(float),
+        patience=patience,
+        ivr_time=np.where(via_ivr, rng.integers(0, 40, n), 0).astype(float),
+        via_ivr=via_ivr,
+        ivr_exit=ivr_exit.astype(np.int8),
+        route_u=rng.random(n),
+    )
+    for g in range(n_groups):
+        for t in skills[g]:
+            if rng.random() < 0.15:
+                k = types.index(t)
+                own = np.full(n, np.nan)
+                own[call_type == k] = rng.integers(1, 200, int(np.sum(call_type == k)))
+                draws.group_handle[(g, k)] = own
+    return scenario, draws
+
+
+@pytest.mark.parametrize("block", range(4))
+def test_random_tied_days_call_by_call(block):
+    rng = np.random.default_rng(1000 + block)
+    for i in range(60):
+        scenario, draws = random_day(rng)
+        seed = int(rng.integers(1 << 30))
+        a = simulate_day(scenario, draws, seed, i)
+        b = simulate_day_fast(scenario, draws, seed, i)
+        assert_same(a, b, label=f"block {block} day {i}")
+
+
+@pytest.mark.slow
+def test_many_random_tied_days_call_by_call():
+    rng = np.random.default_rng(7)
+    for i in range(5000):
+        scenario, draws = random_day(rng)
+        assert_same(
+            simulate_day(scenario, draws, 3, i),
+            simulate_day_fast(scenario, draws, 3, i),
+            f"day {i}",
+        )
+
+
+def test_no_calls_and_no_agents_at_work():
+    sc = shift_scenario(Shift(START + 600, START + 1200, 2))
+    empty = CallDraws(np.empty(0), np.empty(0, np.int32), np.empty(0), np.empty(0), np.empty(0))
+    obs = both(sc, empty)
+    assert obs.n_calls == 0
+    assert obs.staffed.sum() == pytest.approx(1200.0)
+
+
+# -- supports() ----------------------------------------------------------------------
+
+
+def _with_type_feature(**changes):
+    sc = load_scenario(ROOT / "scenarios" / "reference_80_erlangs.yaml")
+    return with_type(sc, sc.call_types[0].name, **changes)
+
+
+def test_supports_the_base_model():
+    for name in (
+        "scenarios/reference_80_erlangs.yaml",
+        "scenarios/demo_two_types.yaml",
+        "scenarios/theory/erlang_b.yaml",
+        "tests/data/good/bank.yaml",
+        "tests/data/good/contact_center.yaml",
+    ):
+        assert supports(load_scenario(ROOT / name)) is None, name
+    for path in SHIPPED:
+        assert supports(load_scenario(path)) in (None, *REFUSED), path
+
+
+def test_supports_names_the_first_unsupported_feature():
+    from ccsim.scenario.model import Callback, Outbound, Retrial, Transfer
+
+    exp = Distribution("exponential", (60.0,))
+    assert supports(_with_type_feature(retrial=Retrial(0.5, exp))) == "retrials"
+    assert supports(_with_type_feature(callback=Callback(60.0, 0.5))) == "callbacks"
+    assert supports(_with_type_feature(transfer=Transfer(0.1, "calls"))) == "transfers"
+    assert supports(_with_type_feature(channel="chat")) == "chat"
+    both_features = _with_type_feature(retrial=Retrial(0.5, exp), channel="chat")
+    assert supports(both_features) == "retrials"
+    sc = load_scenario(ROOT / "scenarios" / "reference_80_erlangs.yaml")
+    campaign = Outbound("c", 10, START, START + 3600, ("agents",), 0.5, exp)
+    assert supports(replace(sc, outbound=(campaign,))) == "outbound"
+    meteor = CrisisEvent("meteor", START, START + 60)
+    assert supports(replace(sc, events=(meteor,))) == "meteor events"
+    with pytest.raises(NotImplementedError, match="retrials"):
+        simulate_day_fast(
+            _with_type_feature(retrial=Retrial(0.5, exp)),
+            draw_calls(sc, 1, 0),
+        )
+
+
+def test_supports_refuses_a_model_field_it_does_not_know(monkeypatch):
+    """A feature added to the model later is refused while it is in use."""
+    sc = load_scenario(ROOT / "scenarios" / "teaching_single_queue.yaml")
+    known = dict(fast.KNOWN_FIELDS)
+    known["AgentGroup"] = known["AgentGroup"] - {"reserve"}
+    known["Scenario"] = known["Scenario"] - {"trunks"}
+    monkeypatch.setattr(fast, "KNOWN_FIELDS", known)
+    assert supports(sc) is None  # at their defaults: nothing to refuse
+    assert supports(replace(sc, trunks=10)) == "trunks"
+    group = replace(sc.agent_groups[0], reserve=1)
+    assert supports(replace(sc, agent_groups=(group,))) == "reserve"
+
+
+def test_supports_ignores_what_acts_outside_the_engine():
+    sc = load_scenario(ROOT / "scenarios" / "teaching_single_queue.yaml")
+    group = replace(sc.agent_groups[0], price_per_call=2.0, shrinkage=0.1)
+    sc = replace(
+        sc,
+        agent_groups=(group,),
+        busyness=Distribution("gamma", (100.0, 0.01)),
+        engine="fast",
+        events=(CrisisEvent("surge", START, START + 600, factor=2.0),),
+    )
+    assert supports(sc) is None
+    both(sc, draw_calls(sc, 9, 1), 9, 1)

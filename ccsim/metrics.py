@@ -3,10 +3,24 @@
 Everything is computed from `Observations` alone (design.md, section 2), vectorised
 over calls. Conventions:
 
-- A call that reached a queue (answered or abandoned) belongs to the planning
-  interval in which it was *offered* to its queue; a call that never reached one
-  (blocked, self-served in the IVR, hung up in the IVR) to the interval of its
-  arrival. The index is ``floor((t - start) / interval)`` clamped to ``[0, n - 1]``.
+- Rows are *legs*: a caller's first call, its redials, a transferred leg, a callback
+  (and outbound dials). *Live* legs are FIRST, RETRIAL and TRANSFER legs: the call
+  KPIs (offered = answered + abandoned, SL, ASA, …, ``max_queue``) count live legs,
+  each attempt on its own. A leg whose caller accepted a callback
+  (``callback_requested``) is not offered; callback legs and outbound dials are not
+  live calls either.
+- A leg that reached a queue (answered, abandoned, callback requested; a callback
+  leg: from its request) belongs to the planning interval in which it was
+  *offered* to its queue; one that never reached one (blocked, self-served in the
+  IVR, hung up in the IVR) to the interval of its arrival. The index is
+  ``floor((t - start) / interval)`` clamped to ``[0, n - 1]``.
+- Per-caller KPIs (``unique_callers``, ``sl_per_caller``, ``caller_abandon_rate``,
+  ``time_in_system_s``) put a caller where its FIRST leg belongs (interval, call
+  type, warm-up). A caller is *offered* if one of its FIRST / RETRIAL legs was
+  answered or abandoned (all attempts blocked, or a callback requested on the first
+  try: not offered).
+- Callback figures go by the leg's offered time: the offer, the request, and for a
+  callback leg the request it answers.
 - Call KPIs per call type count only the calls of that type; calls the IVR never
   typed (``call_type == -1``) appear in the day and interval figures only.
 - IVR KPIs are attributed by the arrival time (the time the caller entered the
@@ -22,13 +36,19 @@ over calls. Conventions:
   time before it, pro rata within an interval; overtime, a day total, is kept
   whole. ``by_interval`` and ``by_agent_group_interval`` list every interval.
 - "Within T" means ``wait <= T``. A ratio with a zero denominator is NaN.
-- Agent busy time of an answered call is ``[offered + wait, offered + wait + talk +
-  wrap]``, split exactly across intervals and clipped to the horizon (the drain
-  after ``end`` is not counted).
-- Cost: agent cost is each group's paid hours (overtime included) times its
-  ``agent_hour`` (else ``costs.agent_hour``); telecom cost is ``telecom_minute``
-  times the minutes a caller holds a line: every counted arrival not blocked, for
-  ``ivr_time + wait + talk`` (not during after-call work).
+- Agent busy time of a leg an agent worked (answered, or a callback / outbound
+  dial not reached: its ``talk`` is the time spent trying) is ``[offered + wait,
+  offered + wait + talk + wrap]``, split exactly across intervals and clipped to the
+  horizon (the drain after ``end`` is not counted).
+- Cost: agent cost is each in-house group's paid hours (overtime included) times
+  its ``agent_hour`` (else ``costs.agent_hour``); an outsourced group (with
+  ``price_per_call``) costs that price per leg it answered (any kind), and no
+  hourly pay. Telecom cost is ``telecom_minute`` times the minutes a line is held:
+  every counted live leg not blocked, for ``ivr_time + wait + talk`` (not during
+  after-call work); a leg the center dials (callback, outbound) for its talk, if
+  reached. ``cost_per_call`` is cost / (answered + callbacks completed).
+- Events: each ``by_interval`` entry lists (``"events"``) the labels of the
+  scenario's events whose ``[start, end)`` overlaps the interval.
 """
 
 from __future__ import annotations
@@ -43,8 +63,15 @@ from ccsim.observations import (
     ABANDONED,
     ANSWERED,
     BLOCKED,
+    CALLBACK,
+    CALLBACK_REQUESTED,
+    FIRST,
     IVR_HANG_UP,
+    NOT_REACHED,
+    OUTBOUND,
+    RETRIAL,
     SELF_SERVED,
+    TRANSFER,
     Observations,
 )
 from ccsim.units import format_clock
@@ -54,21 +81,27 @@ if TYPE_CHECKING:
 
 __all__ = [
     "AGENT_KPIS",
+    "CALLBACK_KPIS",
+    "OUTBOUND_KPIS",
     "CALL_KPIS",
     "COST_KPIS",
     "GROUP_INTERVAL_KPIS",
     "GROUP_KPIS",
     "HOURS_KPIS",
     "IVR_KPIS",
+    "LIVE_CALL_KPIS",
+    "RETRIAL_KPIS",
     "STAFF_KPIS",
+    "TRANSFER_KPIS",
     "per_replication_table",
     "replication_kpis",
     "summarize",
     "t_interval",
 ]
 
-#: KPIs of calls: in ``summary``, each ``by_interval`` entry and each call type.
-CALL_KPIS: tuple[str, ...] = (
+#: KPIs of live legs (per attempt): in ``summary``, each ``by_interval`` entry and
+#: each call type.
+LIVE_CALL_KPIS: tuple[str, ...] = (
     "offered",
     "answered",
     "abandoned",
@@ -86,6 +119,43 @@ CALL_KPIS: tuple[str, ...] = (
     "wait_p90_s",
     "wait_p95_s",
     "max_queue",
+)
+#: Redials: ``attempts`` (FIRST + RETRIAL legs, blocked included), ``retrials``; and per
+#: caller (each caller once, where its FIRST leg belongs): ``unique_callers``,
+#: ``sl_per_caller`` (callers answered within T on some attempt / callers offered)
+#: and ``caller_abandon_rate`` (callers offered, never answered and without a
+#: callback request / callers offered).
+RETRIAL_KPIS: tuple[str, ...] = (
+    "attempts",
+    "retrials",
+    "unique_callers",
+    "sl_per_caller",
+    "caller_abandon_rate",
+)
+#: Transfers: ``transfers`` (TRANSFER legs, by their own type and offered time) and
+#: ``time_in_system_s``: mean, over callers answered at least once (any leg,
+#: callbacks included), of the end of their last answered talk − their first arrival.
+TRANSFER_KPIS: tuple[str, ...] = ("transfers", "time_in_system_s")
+#: Callbacks, by the time of the offer / request: ``callback_offers`` (legs offered
+#: one), ``callback_accepts`` (callback_requested legs), ``callbacks_completed``
+#: (callback legs answered), ``callbacks_not_reached``, ``callback_delay_s`` (mean
+#: request-to-dial time of the callbacks dialed, reached or not).
+CALLBACK_KPIS: tuple[str, ...] = (
+    "callback_offers",
+    "callback_accepts",
+    "callbacks_completed",
+    "callbacks_not_reached",
+    "callback_delay_s",
+)
+#: KPIs of calls: in ``summary``, each ``by_interval`` entry and each call type (all
+#: zero / NaN when the scenario has no such behaviour).
+CALL_KPIS: tuple[str, ...] = (*LIVE_CALL_KPIS, *RETRIAL_KPIS, *TRANSFER_KPIS, *CALLBACK_KPIS)
+#: Outbound campaigns (summary and per interval, by the time of the dial).
+OUTBOUND_KPIS: tuple[str, ...] = (
+    "outbound_dials",
+    "outbound_connects",
+    "outbound_connect_rate",
+    "outbound_connects_per_hour",
 )
 #: KPIs of the IVR: in ``summary`` and each ``by_interval`` entry (0 / NaN without IVR).
 IVR_KPIS: tuple[str, ...] = (
@@ -116,11 +186,24 @@ AGENT_KPIS: tuple[str, ...] = (
 GROUP_INTERVAL_KPIS: tuple[str, ...] = (*AGENT_KPIS, "occupancy")
 #: Paid and unproductive hours: in ``summary`` and each agent group.
 HOURS_KPIS: tuple[str, ...] = ("on_break_hours", "absent_hours", "overtime_hours", "paid_hours")
-#: Extra KPIs of an agent group: calls it handled (``answered_by_type`` is a dict
-#: ``{call type: count}``) and its cost.
-GROUP_KPIS: tuple[str, ...] = ("answered", "aht_s", "answered_by_type", "cost")
-#: Cost KPIs, in ``summary`` only.
-COST_KPIS: tuple[str, ...] = ("agent_cost", "telecom_cost", "cost", "cost_per_call")
+#: Extra KPIs of an agent group: legs it answered (any kind; ``answered_by_type`` is a
+#: dict ``{call type: count}``), callbacks it dialed (reached or not) and its cost.
+GROUP_KPIS: tuple[str, ...] = (
+    "answered",
+    "aht_s",
+    "answered_by_type",
+    "cost",
+    "callbacks_handled",
+)
+#: Cost KPIs, in ``summary`` only. ``agent_cost``: in-house groups' pay;
+#: ``outsourced_cost``: groups paid per call; ``cost`` adds telecom.
+COST_KPIS: tuple[str, ...] = (
+    "agent_cost",
+    "telecom_cost",
+    "cost",
+    "cost_per_call",
+    "outsourced_cost",
+)
 
 _PERCENTILES = ((50.0, "wait_p50_s"), (90.0, "wait_p90_s"), (95.0, "wait_p95_s"))
 
@@ -337,6 +420,117 @@ def _ivr_kpis(
     }
 
 
+def _outbound_kpis(
+    obs: Observations, key: np.ndarray, k: int, mask: np.ndarray, hours: np.ndarray
+) -> dict[str, np.ndarray]:
+    """Outbound dials per group ``key`` in ``[0, k)`` of the masked legs; ``hours``
+    is the length of each group (interval or day) for the per-hour figure."""
+    dialed = mask & (np.asarray(obs.leg) == OUTBOUND)
+    key = np.asarray(key)[dialed].astype(np.int64)
+    reached = np.asarray(obs.outcome)[dialed] == ANSWERED
+    dials = np.bincount(key, minlength=k).astype(float)
+    connects = np.bincount(key[reached], minlength=k).astype(float)
+    return {
+        "outbound_dials": dials,
+        "outbound_connects": connects,
+        "outbound_connect_rate": _div(connects, dials),
+        "outbound_connects_per_hour": connects / hours,
+    }
+
+
+def _behaviour_kpis(
+    legs: dict[str, np.ndarray], key: np.ndarray, k: int, mask: np.ndarray
+) -> dict[str, np.ndarray]:
+    """`RETRIAL_KPIS`, `TRANSFER_KPIS` and `CALLBACK_KPIS` per group ``key`` in ``[0, k)``
+    of the masked legs. ``legs`` holds per-leg flags (`_leg_flags`); a caller's
+    figures are read on its FIRST leg, so it falls where that leg does."""
+    key = np.asarray(key)[mask].astype(np.int64)
+    f = {name: v[mask] for name, v in legs.items()}
+
+    def count(sel: np.ndarray) -> np.ndarray:
+        return np.bincount(key[sel], minlength=k).astype(float)
+
+    def total(sel: np.ndarray, values: np.ndarray) -> np.ndarray:
+        return np.bincount(key[sel], weights=values[sel], minlength=k)
+
+    first = f["first"]
+    n_offered = count(first & f["caller_offered"])
+    n_served = count(first & f["caller_answered"])
+    dialed = f["callback_dialed"]
+    n_dialed = count(dialed)
+    return {
+        "attempts": count(first | f["retrial"]),
+        "retrials": count(f["retrial"]),
+        "unique_callers": count(first),
+        "sl_per_caller": _div(count(first & f["caller_within"]), n_offered),
+        "caller_abandon_rate": _div(count(first & f["caller_abandoned"]), n_offered),
+        "transfers": count(f["transfer"]),
+        "time_in_system_s": _div(total(first & f["caller_answered"], f["in_system"]), n_served),
+        "callback_offers": count(f["callback_offered"]),
+        "callback_accepts": count(f["callback_requested"]),
+        "callbacks_completed": count(f["callback_reached"]),
+        "callbacks_not_reached": count(f["callback_not_reached"]),
+        "callback_delay_s": _div(total(dialed, f["wait"]), n_dialed),
+    }
+
+
+def _leg_flags(obs: Observations, threshold: float) -> dict[str, np.ndarray]:
+    """Per-leg flags for `_behaviour_kpis`, per-caller ones gathered onto every leg of
+    the caller (by ``caller``, the row of its first leg)."""
+    n = obs.n_calls
+    outcome = np.asarray(obs.outcome)
+    leg = np.asarray(obs.leg)
+    caller = np.asarray(obs.caller, dtype=np.int64)
+    wait = np.asarray(obs.wait, dtype=float)
+    answered = outcome == ANSWERED
+    first, retrial = leg == FIRST, leg == RETRIAL
+    attempt = first | retrial
+    within = np.zeros(n, dtype=bool)
+    np.less_equal(wait, threshold, out=within, where=~np.isnan(wait))
+    live_answered = answered & (attempt | (leg == TRANSFER))
+
+    def per_caller(sel: np.ndarray) -> np.ndarray:  # any leg of the caller in sel
+        return (np.bincount(caller[sel], minlength=n) > 0)[caller]
+
+    offered = per_caller(attempt & (answered | (outcome == ABANDONED)))
+    requested = outcome == CALLBACK_REQUESTED
+    # The end of each caller's last answered talk (legs of callers, not outbound dials).
+    end = np.asarray(obs.offered, dtype=float) + wait + np.asarray(obs.talk, dtype=float)
+    talked = answered & (leg != OUTBOUND)
+    last_end = np.full(n, -np.inf)
+    np.maximum.at(last_end, caller[talked], end[talked])
+    last_end = last_end[caller]
+    callback = leg == CALLBACK
+    dialed = callback & (answered | ((outcome == NOT_REACHED) & (np.asarray(obs.group) >= 0)))
+    return {
+        "first": first,
+        "retrial": retrial,
+        "transfer": leg == TRANSFER,
+        "caller_offered": offered,
+        "caller_within": per_caller(attempt & answered & within),
+        "caller_abandoned": offered & ~per_caller(live_answered) & ~per_caller(requested),
+        "caller_answered": np.isfinite(last_end),
+        "in_system": np.where(
+            np.isfinite(last_end), last_end - np.asarray(obs.arrival, dtype=float), 0.0
+        ),
+        "callback_offered": np.asarray(obs.callback_offered, dtype=bool),
+        "callback_requested": requested,
+        "callback_reached": callback & answered,
+        "callback_not_reached": callback & (outcome == NOT_REACHED),
+        "callback_dialed": dialed,
+        "wait": np.nan_to_num(wait),
+    }
+
+
+def _interval_events(scenario: Scenario, starts: np.ndarray, size: float) -> list[list[str]]:
+    """Per interval, the labels of the scenario's events whose ``[start, end)`` overlaps it."""
+    events = getattr(scenario, "events", ()) or ()
+    return [
+        [str(ev.label or ev.kind) for ev in events if ev.start < s + size and ev.end > s]
+        for s in starts.tolist()
+    ]
+
+
 def _staff_kpis(
     busy: np.ndarray, staffed: np.ndarray, scheduled: np.ndarray, paid: np.ndarray
 ) -> dict[str, np.ndarray]:
@@ -375,9 +569,11 @@ def replication_kpis(obs: Observations, scenario: Scenario) -> dict[str, Any]:
 
     KPI names: ``summary`` has `CALL_KPIS`, `IVR_KPIS`, `STAFF_KPIS`, `HOURS_KPIS`
     and `COST_KPIS`; ``by_interval`` `CALL_KPIS`, `IVR_KPIS`, `STAFF_KPIS` and
-    `AGENT_KPIS` (all groups); ``by_call_type`` `CALL_KPIS`; ``by_agent_group``
-    `STAFF_KPIS`, `HOURS_KPIS` and `GROUP_KPIS`; ``by_agent_group_interval``
-    `GROUP_INTERVAL_KPIS`, one entry per interval.
+    `AGENT_KPIS` (all groups), and ``"events"`` (a list of labels); ``by_call_type``
+    `CALL_KPIS`; ``by_agent_group`` `STAFF_KPIS`, `HOURS_KPIS` and `GROUP_KPIS`;
+    ``by_agent_group_interval`` `GROUP_INTERVAL_KPIS`, one entry per interval.
+    `CALL_KPIS` include the figures of redials, transfers and callbacks
+    (`RETRIAL_KPIS`, `TRANSFER_KPIS`, `CALLBACK_KPIS`).
     """
     h = scenario.horizon
     n = h.n_intervals
@@ -393,7 +589,16 @@ def replication_kpis(obs: Observations, scenario: Scenario) -> dict[str, Any]:
     talk = np.asarray(obs.talk, dtype=float)
     wrap = np.asarray(obs.wrap, dtype=float)
     call_type = np.asarray(obs.call_type, dtype=np.int64)
-    queued = (outcome == ANSWERED) | (outcome == ABANDONED)
+    leg = np.asarray(obs.leg)
+    group_of = np.asarray(obs.group).astype(np.int64)
+    live = (leg == FIRST) | (leg == RETRIAL) | (leg == TRANSFER)
+    # Legs that reached a queue (a callback leg: from its request) go by their offer.
+    queued = (
+        (outcome == ANSWERED)
+        | (outcome == ABANDONED)
+        | (outcome == CALLBACK_REQUESTED)
+        | (outcome == NOT_REACHED)
+    )
     attributed = np.where(queued & ~np.isnan(offered_at), offered_at, arrival)
     interval = _interval_index(attributed, h)
     counted = attributed >= counted_from
@@ -402,15 +607,16 @@ def replication_kpis(obs: Observations, scenario: Scenario) -> dict[str, Any]:
     starts = np.asarray(h.interval_starts(), dtype=float)
     labels = [format_clock(t) for t in starts]
 
-    # Calls.
+    # Calls: live legs, per attempt.
     zero = np.zeros(obs.n_calls, np.int64)
     after_warmup = np.array([counted_from])
-    day = _call_kpis(obs, zero, 1, counted, threshold, definition)
-    per_int = _call_kpis(obs, interval, n, every, threshold, definition)
-    per_type = _call_kpis(obs, call_type, n_types, counted & typed, threshold, definition)
-    day["max_queue"] = _max_queue(offered_at, wait, zero, 1, after_warmup)[0]
-    per_int["max_queue"] = _max_queue(offered_at, wait, zero, 1, starts)[0]
-    off_t = np.where(typed, offered_at, np.nan)  # an untyped call is never in a queue
+    day = _call_kpis(obs, zero, 1, counted & live, threshold, definition)
+    per_int = _call_kpis(obs, interval, n, live, threshold, definition)
+    per_type = _call_kpis(obs, call_type, n_types, counted & typed & live, threshold, definition)
+    off_live = np.where(live, offered_at, np.nan)  # callbacks wait in no live queue
+    day["max_queue"] = _max_queue(off_live, wait, zero, 1, after_warmup)[0]
+    per_int["max_queue"] = _max_queue(off_live, wait, zero, 1, starts)[0]
+    off_t = np.where(typed, off_live, np.nan)  # an untyped call is never in a queue
     per_type["max_queue"] = _max_queue(
         off_t, wait, np.maximum(call_type, 0), n_types, after_warmup
     )[:, 0]
@@ -419,11 +625,19 @@ def replication_kpis(obs: Observations, scenario: Scenario) -> dict[str, Any]:
     day.update(_ivr_kpis(obs, zero, 1, arrival >= counted_from))
     per_int.update(_ivr_kpis(obs, _interval_index(arrival, h), n, every))
 
-    # Agents: busy time by answering group, split over intervals.
-    answered = outcome == ANSWERED
-    begin = (offered_at + wait)[answered]
-    end = begin + (talk + wrap)[answered]
-    group = np.asarray(obs.group)[answered]
+    # Outbound campaigns, by the time of the dial.
+    day_hours = np.array([(h.end - counted_from) / 3600.0])
+    day.update(_outbound_kpis(obs, zero, 1, arrival >= counted_from, day_hours))
+    int_hours = np.full(n, h.interval / 3600.0)
+    per_int.update(_outbound_kpis(obs, _interval_index(arrival, h), n, every, int_hours))
+
+    # Agents: busy time by the group that worked the leg (answered, or a dial not
+    # reached: the time spent trying), split over intervals.
+    answered = (outcome == ANSWERED) & (group_of >= 0)
+    worked = (answered | (outcome == NOT_REACHED)) & (group_of >= 0)
+    begin = (offered_at + wait)[worked]
+    end = begin + (talk + wrap)[worked]
+    group = group_of[worked]
     busy_int = _busy_by_interval(begin, end, group, n_groups, h, h.start)  # (groups, n)
     busy_grp = _busy_by_interval(begin, end, group, n_groups, h, counted_from).sum(axis=1)
     staffed = _agent_seconds(obs.staffed, n_groups, n)
@@ -458,6 +672,12 @@ def replication_kpis(obs: Observations, scenario: Scenario) -> dict[str, Any]:
     per_int.update({name: v.sum(axis=0) for name, v in per_gi.items()})
     per_gi["occupancy"] = _div(busy_int, staffed)
 
+    # Redials, transfers, callbacks (per caller: where its FIRST leg belongs).
+    flags = _leg_flags(obs, threshold)
+    day.update(_behaviour_kpis(flags, zero, 1, counted))
+    per_int.update(_behaviour_kpis(flags, interval, n, every))
+    per_type.update(_behaviour_kpis(flags, call_type, n_types, counted & typed))
+
     per_grp = _staff_kpis(busy_grp, staffed_grp, scheduled_grp, paid_grp)
     paid_hours = (paid_grp + overtime) / 3600.0
     rate = np.array(
@@ -473,34 +693,52 @@ def replication_kpis(obs: Observations, scenario: Scenario) -> dict[str, Any]:
         overtime_hours=overtime / 3600.0,
         paid_hours=paid_hours,
     )
-    handled = answered & counted
-    g_h = np.asarray(obs.group)[handled].astype(np.int64)
+    handled = answered & counted  # legs of any kind
+    g_h = group_of[handled]
     n_handled = np.bincount(g_h, minlength=n_groups).astype(float)
     per_grp["answered"] = n_handled
     per_grp["aht_s"] = _div(
         np.bincount(g_h, weights=(talk + wrap)[handled], minlength=n_groups), n_handled
     )
-    per_grp["cost"] = paid_hours * rate
+    price = np.array(  # per call of an outsourced group; NaN for an in-house one
+        [np.nan if g.price_per_call is None else g.price_per_call for g in scenario.agent_groups],
+        dtype=float,
+    )
+    outsourced = ~np.isnan(price)
+    per_grp["cost"] = np.where(outsourced, np.nan_to_num(price) * n_handled, paid_hours * rate)
+    per_grp["callbacks_handled"] = np.bincount(
+        group_of[worked & counted & (leg == CALLBACK)], minlength=n_groups
+    ).astype(float)
     handled_t = handled & typed
     by_type = np.bincount(
-        np.asarray(obs.group)[handled_t].astype(np.int64) * n_types + call_type[handled_t],
+        group_of[handled_t] * n_types + call_type[handled_t],
         minlength=n_groups * n_types,
     ).reshape(n_groups, n_types)
 
     # The day: hours and cost.
     summary = _column(day, 0)
     summary.update({name: float(per_grp[name].sum()) for name in HOURS_KPIS})
-    line = np.nan_to_num(np.asarray(obs.ivr_time, dtype=float)) + np.nan_to_num(wait) + talk
-    on_line = counted & (outcome != BLOCKED)
-    agent_cost = float(per_grp["cost"].sum())
+    # A live leg holds the caller's line in the IVR, the queue and talk; a leg the
+    # center dials (callback, outbound) only while talking to the customer reached.
+    dialed_out = (leg == CALLBACK) | (leg == OUTBOUND)
+    line = np.where(
+        dialed_out,
+        talk,
+        np.nan_to_num(np.asarray(obs.ivr_time, dtype=float)) + np.nan_to_num(wait) + talk,
+    )
+    on_line = counted & (outcome != BLOCKED) & (~dialed_out | (outcome == ANSWERED))
+    agent_cost = float(per_grp["cost"][~outsourced].sum())
+    outsourced_cost = float(per_grp["cost"][outsourced].sum())
     telecom_cost = float(np.sum(line[on_line]) / 60.0 * scenario.costs.telecom_minute)
-    cost = agent_cost + telecom_cost
+    cost = agent_cost + outsourced_cost + telecom_cost
     summary.update(
         agent_cost=agent_cost,
         telecom_cost=telecom_cost,
         cost=cost,
-        cost_per_call=float(_div(cost, summary["answered"])),
+        cost_per_call=float(_div(cost, summary["answered"] + summary["callbacks_completed"])),
+        outsourced_cost=outsourced_cost,
     )
+    events = _interval_events(scenario, starts, h.interval)
 
     def group_entry(g: int) -> dict[str, Any]:
         row: dict[str, Any] = _column(per_grp, g)
@@ -511,7 +749,9 @@ def replication_kpis(obs: Observations, scenario: Scenario) -> dict[str, Any]:
 
     return {
         "summary": summary,
-        "by_interval": [{"start": labels[i], **_column(per_int, i)} for i in range(n)],
+        "by_interval": [
+            {"start": labels[i], **_column(per_int, i), "events": events[i]} for i in range(n)
+        ],
         "by_call_type": {ct.name: _column(per_type, c) for c, ct in enumerate(scenario.call_types)},
         "by_agent_group": {ag.name: group_entry(g) for g, ag in enumerate(scenario.agent_groups)},
         "by_agent_group_interval": {
@@ -556,7 +796,10 @@ FRACTION_KPIS = frozenset(
         "sl_exclude_short_abandons",
         "sl_short_abandons_as_met",
         "abandon_rate",
+        "sl_per_caller",
+        "caller_abandon_rate",
         "containment_rate",
+        "outbound_connect_rate",
         "occupancy",
         "utilization",
     }
@@ -567,6 +810,8 @@ def _summarize(items: list[Any], key: str | None = None) -> Any:
     first = items[0]
     if isinstance(first, dict):
         return {k: _summarize([it[k] for it in items], k) for k in first}
+    if isinstance(first, list | tuple) and all(isinstance(x, str) for x in first):
+        return list(first)  # labels, such as an interval's "events" (the same in every run)
     if isinstance(first, list | tuple):
         return [_summarize([it[i] for it in items], key) for i in range(len(first))]
     if _is_number(first):
@@ -586,7 +831,7 @@ def summarize(reps: list[dict[str, Any]]) -> dict[str, Any]:
     Nested dicts and lists (``answered_by_type``, ``by_agent_group_interval``) are
     summarized recursively. NaN values (e.g. an interval without calls) are left out
     of their figure; with one valid value ``ci95`` is None, with none the mean is None
-    too. Labels pass through.
+    too. Labels pass through (an interval's ``"start"``, its ``"events"`` list).
     """
     if not reps:
         raise ValueError("summarize needs at least one replication")
@@ -602,7 +847,8 @@ def per_replication_table(
     ``scenario`` if given, else the entry's ``"start"``), ``"call_type"`` or
     ``"agent_group"`` (key the name). A nested dict of numbers is flattened with dotted
     names: ``answered_by_type`` of a group gives ``"answered_by_type.billing"``, ...
-    Replications are numbered from 0. (``by_agent_group_interval`` is not included.)
+    Replications are numbered from 0. (``by_agent_group_interval`` is not included,
+    nor labels such as an interval's ``"events"``.)
     """
     rows: list[dict[str, Any]] = []
 

@@ -49,8 +49,8 @@ class Observations:
     - ``wait``: time in queue until answer or abandonment (``nan`` if never queued);
       for a callback leg, the time from the request to the agent's dial.
     - ``caller``: index of the caller (the row of its first leg); ``leg``: FIRST,
-      RETRIAL, TRANSFER, CALLBACK or OUTBOUND (``call_type`` -1; ``wait`` 0); ``attempt``: 0 for the first call, n for the
-      n-th redial.
+      RETRIAL, TRANSFER, CALLBACK or OUTBOUND (``call_type`` -1, ``wait`` 0);
+      ``attempt``: 0 for the first call, n for the n-th redial.
     - ``callback_offered``: a callback was offered to this leg (accepted or not).
     - ``talk``: handle (talk) time if answered (for a callback not reached: the time
       the agent spent trying), else 0.
@@ -158,9 +158,14 @@ class Observations:
             raise AssertionError(
                 f"conservation violated: {self.n_calls} arrivals but outcomes {counts.tolist()}"
             )
-        served = (self.outcome == ANSWERED) | (self.outcome == NOT_REACHED)
-        if np.any(self.group[served] < 0) or np.any(self.group[~served] >= 0):
+        # Answered legs and dialed callbacks/outbound calls have the agent's group; a
+        # callback still waiting when the center closed is NOT_REACHED with none.
+        answered = self.outcome == ANSWERED
+        tried = self.outcome == NOT_REACHED
+        if np.any(self.group[answered] < 0) or np.any(self.group[~(answered | tried)] >= 0):
             raise AssertionError("conservation violated: answered calls without a group")
+        if np.any(self.group[tried & (self.leg != CALLBACK)] < 0):
+            raise AssertionError("conservation violated: an outbound try without an agent")
         queued = (self.outcome == ANSWERED) | (self.outcome == ABANDONED)
         if np.any(np.isnan(self.wait[queued])) or np.any(self.wait[queued] < 0):
             raise AssertionError("conservation violated: a queued call has no valid wait")

@@ -10,6 +10,7 @@ import numpy as np
 import pytest
 
 from ccsim.calls import CallDraws, draw_calls
+from ccsim.metrics import replication_kpis
 from ccsim.models.center import simulate_day
 from ccsim.models.roster import build_roster
 from ccsim.observations import (
@@ -32,6 +33,7 @@ from ccsim.scenario.model import (
     Distribution,
     Outbound,
     Retrial,
+    Shift,
     Transfer,
 )
 
@@ -343,3 +345,29 @@ def test_high_idle_threshold_never_starves_inbound():
     assert not np.any(b.leg == OUTBOUND)  # never 10 others idle while one dials
     np.testing.assert_array_equal(a.outcome, b.outcome)
     np.testing.assert_allclose(a.wait, b.wait, atol=1e-9)
+
+
+def test_callback_never_dialed_before_closing_is_not_reached():
+    sc = callback_type(base())
+    sc = with_type(sc, "a", handle_time=Distribution("deterministic", (300.0,)))
+    shift = Shift(START, START + 600, 1)
+    sc = replace(sc, agent_groups=(replace(sc.agent_groups[0], agents=0, shifts=(shift,)),))
+    # The only agent is busy past the end of the shift, then leaves: no callback.
+    c = calls([(0, 0, 1000, 0, INF), (10, 0, 40, 0, INF)])
+    c.callback_u[:] = [[0.9, 0.9], [0.1, 0.1]]
+    obs = simulate_day(sc, c)  # conservation is checked inside
+    assert obs.outcome[2] == NOT_REACHED and obs.group[2] == -1
+
+
+def test_outbound_figures_per_interval_and_day():
+    sc = with_campaign(base(agents=2), customers=20, threshold=0, connect=0.5)
+    c = outbound_calls(calls([(3500, 0, 10, 0, INF)]), 20)
+    connect_u = np.tile([0.1, 0.9], 10)  # every other customer is reached
+    c.outbound = [(connect_u, np.full(20, 200.0), np.zeros(20))]
+    obs = simulate_day(sc, c)
+    day = replication_kpis(obs, sc)["summary"]
+    assert day["outbound_dials"] == 20
+    assert day["outbound_connects"] == 10
+    assert day["outbound_connect_rate"] == 0.5
+    assert day["outbound_connects_per_hour"] == pytest.approx(10.0)
+    assert day["offered"] == 1  # outbound legs are not inbound calls

@@ -17,6 +17,7 @@ from ccsim.metrics import (
     GROUP_KPIS,
     HOURS_KPIS,
     IVR_KPIS,
+    OUTBOUND_KPIS,
     STAFF_KPIS,
     per_replication_table,
     replication_kpis,
@@ -503,9 +504,15 @@ def test_kpi_names() -> None:
         "by_agent_group",
         "by_agent_group_interval",
     }
-    assert set(k["summary"]) == set(CALL_KPIS + IVR_KPIS + STAFF_KPIS + HOURS_KPIS + COST_KPIS)
+    assert set(k["summary"]) == set(
+        CALL_KPIS + IVR_KPIS + OUTBOUND_KPIS + STAFF_KPIS + HOURS_KPIS + COST_KPIS
+    )
     for entry in k["by_interval"]:
-        assert set(entry) == {"start"} | set(CALL_KPIS + IVR_KPIS + STAFF_KPIS + AGENT_KPIS)
+        # "events": the labels of the scenario's events in that interval (none here).
+        assert set(entry) == {"start", "events"} | set(
+            CALL_KPIS + IVR_KPIS + OUTBOUND_KPIS + STAFF_KPIS + AGENT_KPIS
+        )
+        assert entry["events"] == []
     assert set(k["by_call_type"]["billing"]) == set(CALL_KPIS)
     assert set(k["by_agent_group"]["generalists"]) == set(STAFF_KPIS + HOURS_KPIS + GROUP_KPIS)
     assert k["by_agent_group"]["generalists"]["answered_by_type"] == {"billing": 3, "tech": 0}
@@ -596,8 +603,8 @@ def test_per_replication_table() -> None:
     sc, reps = _reps()
     rows = per_replication_table(reps)
     n_kpis = (
-        len(CALL_KPIS + IVR_KPIS + STAFF_KPIS + HOURS_KPIS + COST_KPIS)
-        + 2 * len(CALL_KPIS + IVR_KPIS + STAFF_KPIS + AGENT_KPIS)
+        len(CALL_KPIS + IVR_KPIS + OUTBOUND_KPIS + STAFF_KPIS + HOURS_KPIS + COST_KPIS)
+        + 2 * len(CALL_KPIS + IVR_KPIS + OUTBOUND_KPIS + STAFF_KPIS + AGENT_KPIS)
         + 2 * len(CALL_KPIS)
         + len(STAFF_KPIS + HOURS_KPIS + GROUP_KPIS)
         - 1  # answered_by_type is a dict: one row per call type instead

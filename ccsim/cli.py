@@ -66,11 +66,13 @@ def build_parser() -> argparse.ArgumentParser:
 def cmd_run(args: argparse.Namespace) -> int:
     scenario = load_scenario(args.scenario)
     from ccsim.report import (
+        behaviour_table,
         day_table,
         group_table,
         interval_table,
         ivr_table,
         to_json,
+        uses_behaviours,
         write_outputs,
     )
     from ccsim.runner import run
@@ -84,6 +86,9 @@ def cmd_run(args: argparse.Namespace) -> int:
     print()
     if scenario.ivr is not None:
         print(ivr_table(result))
+        print()
+    if uses_behaviours(scenario):
+        print(behaviour_table(result))
         print()
     print(interval_table(result))
     print()

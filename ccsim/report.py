@@ -97,7 +97,8 @@ def interval_table(result: RunResult) -> str:
             f"{_fmt(row[k]['mean'] if k in row else None, kind):>10}"
             for k, _, kind in INTERVAL_COLUMNS
         )
-        lines.append(f"{row['start']:<9}{cells}")
+        events = "  " + "; ".join(row["events"]) if row.get("events") else ""
+        lines.append(f"{row['start']:<9}{cells}{events}")
     return "\n".join(lines)
 
 
@@ -124,6 +125,45 @@ def group_table(result: RunResult) -> str:
             for k, _, kind in GROUP_COLUMNS
         )
         lines.append(f"{g.name:<18}{cells}")
+    return "\n".join(lines)
+
+
+#: Caller behaviours and channels, shown when the scenario uses them: (kpi, label, kind).
+BEHAVIOUR_ROWS: tuple[tuple[str, str, str], ...] = (
+    ("unique_callers", "Unique callers", "count"),
+    ("attempts", "Attempts (calls incl. redials)", "count"),
+    ("retrials", "Redials", "count"),
+    ("sl_per_caller", "Service level per caller", "pct"),
+    ("caller_abandon_rate", "Callers never answered", "pct"),
+    ("callback_offers", "Callbacks offered", "count"),
+    ("callback_accepts", "Callbacks accepted", "count"),
+    ("callbacks_completed", "Callbacks completed", "count"),
+    ("callbacks_not_reached", "Callbacks not reached", "count"),
+    ("callback_delay_s", "Callback delay", "sec"),
+    ("transfers", "Transfers", "count"),
+    ("time_in_system_s", "Time in system per caller", "sec"),
+    ("outbound_dials", "Outbound dials", "count"),
+    ("outbound_connects", "Outbound connects", "count"),
+    ("outbound_connects_per_hour", "Outbound connects per hour", "count"),
+    ("outsourced_cost", "Outsourced cost", "money"),
+)
+
+
+def uses_behaviours(scenario) -> bool:
+    return bool(
+        scenario.outbound
+        or any(c.retrial or c.callback or c.transfer for c in scenario.call_types)
+        or any(g.price_per_call is not None for g in scenario.agent_groups)
+    )
+
+
+def behaviour_table(result: RunResult) -> str:
+    """Redials, callbacks, transfers, outbound and outsourcing over the day."""
+    s = result.summary["summary"]
+    lines = [f"{'Callers and channels':<34}{'mean':>12}   95% CI"]
+    for key, label, kind in BEHAVIOUR_ROWS:
+        if key in s:
+            lines.append(f"{label:<34}{_fmt(s[key]['mean'], kind):>12}   {_fmt_ci(s[key], kind)}")
     return "\n".join(lines)
 
 

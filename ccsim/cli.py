@@ -50,6 +50,11 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--out", type=Path, help="write CSV tables, JSON and the SL chart here")
     run.add_argument("--json", action="store_true", help="print one JSON document on stdout")
     run.add_argument(
+        "--trace",
+        action="store_true",
+        help="also write calls.csv in --out: every call of every replication (large)",
+    )
+    run.add_argument(
         "--engine",
         choices=("auto", "simpy", "fast"),
         help="simulation engine (default: the scenario's engine, else auto: the compiled "
@@ -65,6 +70,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 def cmd_run(args: argparse.Namespace) -> int:
     scenario = load_scenario(args.scenario)
+    if args.trace and not args.out:
+        print("error: --trace writes calls.csv into --out DIR: give --out", file=sys.stderr)
+        return EXIT_BAD_INPUT
     from ccsim.report import (
         behaviour_table,
         day_table,
@@ -74,11 +82,20 @@ def cmd_run(args: argparse.Namespace) -> int:
         to_json,
         uses_behaviours,
         write_outputs,
+        write_trace,
     )
     from ccsim.runner import run
 
-    result = run(scenario, replications=args.reps, seed=args.seed, engine=args.engine)
+    result = run(
+        scenario,
+        replications=args.reps,
+        seed=args.seed,
+        engine=args.engine,
+        keep_observations=args.trace,
+    )
     written = write_outputs(result, args.out) if args.out else []
+    if args.trace:
+        written.append(write_trace(result, args.out / "calls.csv"))
     if args.json:
         print(json.dumps(to_json(result)))
         return 0

@@ -285,3 +285,56 @@ def _summary_rows(w, scope: str, name: str, kpis: dict, prefix: str = "") -> Non
 def intervals(result: RunResult) -> list[dict]:
     """Per-interval summary rows, each led by its start time ("HH:MM")."""
     return result.summary["by_interval"]
+
+
+def write_trace(result: RunResult, path: Path) -> Path:
+    """The call-by-call trace: one row per leg of every kept replication."""
+    from ccsim.observations import OUTCOMES
+
+    legs = ("first", "retrial", "transfer", "callback", "outbound")
+    types = [c.name for c in result.scenario.call_types]
+    groups = [g.name for g in result.scenario.agent_groups]
+    with path.open("w", newline="") as f:
+        w = csv.writer(f)
+        w.writerow(
+            [
+                "replication",
+                "caller",
+                "leg",
+                "attempt",
+                "call_type",
+                "arrival_s",
+                "ivr_s",
+                "offered_s",
+                "outcome",
+                "wait_s",
+                "talk_s",
+                "wrap_s",
+                "group",
+            ]
+        )
+        for r, obs in enumerate(result.observations):
+            for i in range(obs.n_calls):
+                k, g = int(obs.call_type[i]), int(obs.group[i])
+                w.writerow(
+                    [
+                        r,
+                        int(obs.caller[i]),
+                        legs[int(obs.leg[i])],
+                        int(obs.attempt[i]),
+                        types[k] if k >= 0 else "",
+                        f"{obs.arrival[i]:.3f}",
+                        f"{obs.ivr_time[i]:.3f}",
+                        _num(obs.offered[i]),
+                        OUTCOMES[int(obs.outcome[i])],
+                        _num(obs.wait[i]),
+                        f"{obs.talk[i]:.3f}",
+                        f"{obs.wrap[i]:.3f}",
+                        groups[g] if g >= 0 else "",
+                    ]
+                )
+    return path
+
+
+def _num(x: float) -> str:
+    return "" if math.isnan(x) else f"{x:.3f}"

@@ -136,3 +136,16 @@ def test_fast_engine_names_the_feature_it_lacks(tmp_path):
     assert "does not support retrials" in r.stderr
     r = ccsim("run", str(path), "--engine", "auto", "--reps", "1", "--json")
     assert r.returncode == 0 and json.loads(r.stdout)["engine"] == "simpy"
+
+
+def test_trace_writes_every_call_and_needs_out(tmp_path, capsys):
+    path = str(ROOT / "scenarios/teaching_single_queue.yaml")
+    assert main(["run", path, "--reps", "2", "--out", str(tmp_path), "--trace"]) == 0
+    rows = (tmp_path / "calls.csv").read_text().splitlines()
+    doc = json.loads((tmp_path / "result.json").read_text())
+    # Every arrival of both replications, one row each (no blocking, no IVR here).
+    assert len(rows) - 1 == round(2 * doc["summary"]["offered"]["mean"])
+    assert rows[0].startswith("replication,caller,leg")
+    capsys.readouterr()
+    assert main(["run", path, "--trace"]) == 2
+    assert "--trace" in capsys.readouterr().err

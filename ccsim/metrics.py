@@ -305,16 +305,22 @@ def _busy_by_interval(
     n_groups: int,
     horizon: Horizon,
     lo: float,
+    weight: np.ndarray | None = None,
 ) -> np.ndarray:
     """Busy agent-seconds per group and interval, shape ``(n_groups, n_intervals)``.
 
     Each ``[begin, end]`` is clipped to ``[lo, horizon.end]`` and split exactly across
-    the intervals it overlaps (partial first and last, full ones in between).
+    the intervals it overlaps (partial first and last, full ones in between), counted
+    with its ``weight`` (1 by default; a chat counts as 1/max_concurrent of an agent).
     """
     n, size, s0 = horizon.n_intervals, horizon.interval, horizon.start
     b0 = np.clip(begin, lo, horizon.end)
     b1 = np.clip(end, lo, horizon.end)
     keep = b1 > b0
+    if weight is not None:
+        b0, b1 = b0[keep], b1[keep]
+        g = group[keep].astype(np.int64)
+        return _weighted_busy(b0, b1, g, weight[keep], n_groups, horizon)
     b0, b1, g = b0[keep], b1[keep], group[keep].astype(np.int64)
     edges = s0 + size * np.arange(n + 1)
     i0 = np.clip(np.floor((b0 - s0) / size), 0, n - 1).astype(np.int64)
@@ -340,6 +346,17 @@ def _busy_by_interval(
     )
     full = np.cumsum(diff.reshape(n_groups, n + 1), axis=1)[:, :n]
     return busy.reshape(n_groups, n) + full
+
+
+def _weighted_busy(b0, b1, g, w, n_groups: int, horizon: Horizon) -> np.ndarray:
+    """`_busy_by_interval` with a weight per span (spans already clipped)."""
+    out = np.zeros((n_groups, horizon.n_intervals))
+    for weight in np.unique(w):
+        sel = w == weight
+        out += weight * _busy_by_interval(
+            b0[sel], b1[sel], g[sel], n_groups, horizon, horizon.start
+        )
+    return out
 
 
 def _call_kpis(
@@ -638,8 +655,14 @@ def replication_kpis(obs: Observations, scenario: Scenario) -> dict[str, Any]:
     begin = (offered_at + wait)[worked]
     end = begin + (talk + wrap)[worked]
     group = group_of[worked]
-    busy_int = _busy_by_interval(begin, end, group, n_groups, h, h.start)  # (groups, n)
-    busy_grp = _busy_by_interval(begin, end, group, n_groups, h, counted_from).sum(axis=1)
+    # A chat takes one of the agent's chat_max slots: it counts as that share of an
+    # agent, so occupancy is the share of capacity in use (never above 1).
+    chat_type = np.array([c.channel == "chat" for c in scenario.call_types] + [False])
+    chat_max = np.array([g.chat_max for g in scenario.agent_groups], dtype=float)
+    is_chat = chat_type[np.where(call_type >= 0, call_type, -1)][worked]
+    weight = np.where(is_chat, 1.0 / chat_max[group], 1.0) if is_chat.any() else None
+    busy_int = _busy_by_interval(begin, end, group, n_groups, h, h.start, weight)
+    busy_grp = _busy_by_interval(begin, end, group, n_groups, h, counted_from, weight).sum(1)
     staffed = _agent_seconds(obs.staffed, n_groups, n)
     scheduled = _agent_seconds(obs.scheduled, n_groups, n)
     on_break = _agent_seconds(obs.on_break, n_groups, n)
@@ -727,6 +750,7 @@ def replication_kpis(obs: Observations, scenario: Scenario) -> dict[str, Any]:
         np.nan_to_num(np.asarray(obs.ivr_time, dtype=float)) + np.nan_to_num(wait) + talk,
     )
     on_line = counted & (outcome != BLOCKED) & (~dialed_out | (outcome == ANSWERED))
+    on_line &= ~chat_type[np.where(call_type >= 0, call_type, -1)]  # chats use no line
     agent_cost = float(per_grp["cost"][~outsourced].sum())
     outsourced_cost = float(per_grp["cost"][outsourced].sum())
     telecom_cost = float(np.sum(line[on_line]) / 60.0 * scenario.costs.telecom_minute)

@@ -371,3 +371,29 @@ def test_outbound_figures_per_interval_and_day():
     assert day["outbound_connect_rate"] == 0.5
     assert day["outbound_connects_per_hour"] == pytest.approx(10.0)
     assert day["offered"] == 1  # outbound legs are not inbound calls
+
+
+def test_chat_counts_as_a_share_of_an_agent_and_uses_no_line():
+    sc = replace(chat_scenario(2, (1.0, 1.0)), trunks=1)
+    obs = simulate_day(
+        sc, calls([(0, 0, 1800, 0, INF), (0, 0, 1800, 0, INF), (10, 1, 100, 0, INF)])
+    )
+    # Two chats fill the one agent's two slots for the first interval; the voice call
+    # still gets the only line (chats hold none) and waits for the agent.
+    assert obs.outcome.tolist() == [ANSWERED, ANSWERED, ANSWERED]
+    per_int = replication_kpis(obs, sc)["by_interval"]
+    assert per_int[0]["occupancy"] == pytest.approx(1.0)  # 2 chats × 1/2 of an agent
+    assert per_int[0]["busy_agents"] == pytest.approx(1.0)
+
+
+def test_absenteeism_takes_a_share_of_everyone_on_shift_in_the_period():
+    sc = parse_scenario(SCENARIO.format(agents=1))
+    shifts = (Shift(START, START + 4 * 3600, 10), Shift(START + 4 * 3600, START + 8 * 3600, 10))
+    g = replace(sc.agent_groups[0], agents=0, shifts=shifts)
+    flu = CrisisEvent("absenteeism", START + 3 * 3600, START + 6 * 3600, group="g", fraction=0.5)
+    sc = replace(sc, agent_groups=(g,), events=(flu,))
+    away = [p.absences for p in build_roster(sc, 0, 0) if p.absences]
+    # 20 agents overlap the period; half of them (the last listed first: the late
+    # shift) are away for their part of it, 12:00–14:00.
+    assert len(away) == 10
+    assert all(a == [(START + 4 * 3600, START + 6 * 3600)] for a in away)

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 import yaml
 from test_scenario import _leaves
+from test_scenario_channels import BAD_CHANNELS
 
 from ccsim.scenario import Distribution, ScenarioError, load_scenario, parse_scenario
 from ccsim.scenario.load import scenario_from_dict
@@ -377,7 +378,7 @@ def test_ivr_outage_needs_an_existing_call_type():
 
 # --- bad scenarios -----------------------------------------------------------------------
 
-BAD_BEHAVIOURS = [
+BAD_HERE = [
     # file, field path, line, a phrase of the message
     ("retrial_probability_above_one", "call_types.billing.retrial.probability", 8,
      "must be <= 1, got 30 (a probability: 0.3 is 30 %)"),
@@ -419,11 +420,12 @@ BAD_BEHAVIOURS = [
      "unknown agent group 'generalist'; did you mean 'generalists'?"),
     ("absenteeism_fraction_zero", "events[0].absenteeism.fraction", 10, "must be > 0, got 0"),
 ]  # fmt: skip
+#: Every bad file of the behaviour keys; the chat and outbound ones are tested in
+#: test_scenario_channels (test_scenario_model checks that each bad file is tested).
+BAD_BEHAVIOURS = BAD_HERE + BAD_CHANNELS
 
 
-@pytest.mark.parametrize(
-    ("stem", "path", "line", "phrase"), BAD_BEHAVIOURS, ids=[b[0] for b in BAD_BEHAVIOURS]
-)
+@pytest.mark.parametrize(("stem", "path", "line", "phrase"), BAD_HERE, ids=[b[0] for b in BAD_HERE])
 def test_bad_scenario(stem, path, line, phrase):
     with pytest.raises(ScenarioError) as info:
         load_scenario(DATA / "bad" / f"{stem}.yaml")

@@ -108,6 +108,10 @@ class ContactCenter:
 
     def arrive(self, row: int) -> None:
         obs, legs = self.obs, self.legs
+        k = int(legs.call_type[row])
+        if k >= 0 and self.router.is_chat[k]:
+            self.offer(row)  # a chat uses no phone line
+            return
         if self.lines_busy >= self.lines_now():
             obs.outcome[row] = BLOCKED
             if obs.via_ivr[row]:

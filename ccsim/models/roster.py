@@ -110,15 +110,21 @@ def _assign_absences(scenario: Scenario, plans: list[AgentPlan]) -> None:
             away.append((e.group, e.start, e.end, 0, e.fraction))
     for group, start, end, count, fraction in away:
         g = names.index(group)
-        candidates = [
-            p
-            for p in reversed(plans)
-            if p.group == g and not p.absent_all_shift and p.start <= start and p.end >= end
-        ]
-        if fraction is not None:
+        if fraction is None:  # a count: agents on shift over the whole period
+            candidates = [
+                p
+                for p in reversed(plans)
+                if p.group == g and not p.absent_all_shift and p.start <= start and p.end >= end
+            ]
+        else:  # a fraction of everyone on shift during the period, for their overlap
+            candidates = [
+                p
+                for p in reversed(plans)
+                if p.group == g and not p.absent_all_shift and p.start < end and p.end > start
+            ]
             count = int(round(fraction * len(candidates)))
         for p in candidates[:count]:
-            p.absences.append((start, end))
+            p.absences.append((max(start, p.start), min(end, p.end)))
 
 
 def scheduled_time(scenario: Scenario, plans: list[AgentPlan]) -> np.ndarray:

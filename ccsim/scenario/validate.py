@@ -36,6 +36,8 @@ Keys of this version (scenario-format.md has the full example)::
         retrial: {probability: 0.3, delay: 10min}   # optional caller behaviours: see
         callback: {threshold: 2min, accept: 0.6}    #   ccsim.scenario.behaviours
         transfer: {probability: 0.1, to: tech}
+        channel: voice                #   optional: voice (default) or chat (see
+                                      #   ccsim.scenario.channels)
     agent_groups:                     # required, at least one; name -> group
       generalists:
         skills: [billing, tech]       #   call type names (priority 1); or {billing: 1, tech: 2},
@@ -46,9 +48,12 @@ Keys of this version (scenario-format.md has the full example)::
         handle_time: {tech: 1.3}      #   optional: skill -> multiplier, or a distribution
         shrinkage: 0.1                #   optional fraction in [0, 1)
         agent_hour: 28.0              #   optional cost, overrides costs.agent_hour
+        chat: {max_concurrent: 3, factors: [1.0, 1.2, 1.5]}   # optional: chats at once
+                                      #   (the group needs a chat skill)
       partner:
         price_per_call: 4.5           #   optional number >= 0: paid per handled call (an
                                       #   outsourced partner), then no agent_hour
+    outbound: …                       # optional campaigns, see ccsim.scenario.channels
     ivr: …                            # optional, see ccsim.scenario.ivr
     absences: […]                     # optional, see ccsim.scenario.staffing
     events: […]                       # optional crisis events, see ccsim.scenario.events
@@ -70,7 +75,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from ccsim.scenario import behaviours, routing, staffing
+from ccsim.scenario import behaviours, channels, routing, staffing
 from ccsim.scenario.arrivals import arrivals
 from ccsim.scenario.distributions import distribution
 from ccsim.scenario.errors import Loc
@@ -116,6 +121,7 @@ TOP_KEYS = (
     "ivr",
     "call_types",
     "agent_groups",
+    "outbound",
     "absences",
     "events",
     "busyness",
@@ -136,6 +142,7 @@ CALL_TYPE_KEYS = (
     "retrial",
     "callback",
     "transfer",
+    "channel",
 )
 GROUP_KEYS = (
     "skills",
@@ -146,6 +153,7 @@ GROUP_KEYS = (
     "shrinkage",
     "agent_hour",
     "price_per_call",
+    "chat",
 )
 #: How the scenario is simulated: ``auto`` picks the compiled engine when it can.
 ENGINES = ("auto", "simpy", "fast")
@@ -174,8 +182,9 @@ def build_scenario(data: Any, source: str | None = None, base_dir: Path | None =
         for key, value in raw_types
     ]
     behaviours.check_transfer_cycles(call_types, ("call_types",))
+    chat_types = [ct.name for ct in call_types if ct.channel == "chat"]
     groups = [
-        _agent_group(key, value, ("agent_groups", key), type_names, horizon, base_dir)
+        _agent_group(key, value, ("agent_groups", key), type_names, chat_types, horizon, base_dir)
         for key, value in items(data["agent_groups"], ("agent_groups",), "agent group")
     ]
     for call_type in call_types:
@@ -188,6 +197,14 @@ def build_scenario(data: Any, source: str | None = None, base_dir: Path | None =
         _routing(ct, value, ("call_types", ct.name), groups)
         for ct, (_, value) in zip(call_types, raw_types, strict=True)
     ]
+    group_names = [g.name for g in groups]
+    outbound = optional(
+        data,
+        "outbound",
+        (),
+        lambda v, at: channels.outbound(v, at, horizon, group_names, base_dir),
+        (),
+    )
     ivr = optional(
         data, "ivr", None, lambda v, at: read_ivr(v, at, horizon, base_dir, type_names), ()
     )
@@ -219,6 +236,7 @@ def build_scenario(data: Any, source: str | None = None, base_dir: Path | None =
         busyness=busyness,
         events=events,
         engine=engine,
+        outbound=outbound,
     )
 
 
@@ -336,6 +354,7 @@ def _call_type(
         transfer=optional(
             ct, "transfer", None, lambda v, at: behaviours.transfer(v, at, key, type_names), loc
         ),
+        channel=optional(ct, "channel", "voice", channels.channel, loc),
     )
 
 
@@ -348,7 +367,13 @@ def _routing(call_type: CallType, value: dict, loc: Loc, groups: list[AgentGroup
 
 
 def _agent_group(
-    key: str, value: Any, loc: Loc, type_names: list[str], horizon: Horizon, base_dir: Path | None
+    key: str,
+    value: Any,
+    loc: Loc,
+    type_names: list[str],
+    chat_types: list[str],
+    horizon: Horizon,
+    base_dir: Path | None,
 ) -> AgentGroup:
     g = mapping(value, loc)
     check_keys(g, loc, GROUP_KEYS, ("skills",))
@@ -357,6 +382,13 @@ def _agent_group(
     factors, own = (), ()
     if g.get("handle_time") is not None:
         factors, own = _group_handle_time(g["handle_time"], (*loc, "handle_time"), skills, base_dir)
+    chat_max, chat_factors = optional(
+        g,
+        "chat",
+        (1, (1.0,)),
+        lambda v, at: channels.chat(v, at, skills, chat_types),
+        loc,
+    )
     return AgentGroup(
         key,
         skills,
@@ -370,6 +402,8 @@ def _agent_group(
         shrinkage=optional(g, "shrinkage", 0.0, _shrinkage, loc),
         agent_hour=optional(g, "agent_hour", None, lambda v, at: number(v, at, ge=0), loc),
         price_per_call=_price_per_call(g, loc),
+        chat_max=chat_max,
+        chat_factors=chat_factors,
     )
 
 

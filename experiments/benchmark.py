@@ -17,6 +17,10 @@ Implementations, each simulating the same number of days per round:
   ``ccsim.metrics.replication_kpis`` (all KPIs); the time of all three counts.
 - ``ccsim-fast``: ccsim's compiled engine ``ccsim.models.fast.simulate_day_fast``
   with ``ccsim.calls.draw_calls`` and the same KPIs, when that module exists.
+- ``ccsim-fast-kernel``: the engine's own speed: only ``simulate_day_fast`` is
+  timed (roster, packing and the event loop); the same days' callers are drawn
+  before the clock starts and the KPIs computed after it stops. It simulates the
+  very days ccsim-fast does, so it is left out of the agreement and memory tables.
 - ``simpy-idiomatic``: the model as a typical SimPy user writes it (below).
 - ``ciw`` and ``salabim``: the same model in those libraries, if installed
   (``pip install -e ".[bench]"``); missing ones are named and skipped.
@@ -78,6 +82,9 @@ REFERENCE = ROOT / "scenarios" / "reference_80_erlangs.yaml"
 
 PEERS = ("simpy", "ciw", "salabim")
 BASELINE = "simpy-idiomatic"
+#: Rows that only time part of another row's work, on the same days: shown in the
+#: speed table, not in the agreement and memory tables.
+TIMING_ONLY = ("ccsim-fast-kernel",)
 TARGET_CALLS = 100_000  # per implementation per round, by default
 SCALING_DAYS = (1, 3, 10, 30, 100)
 QUICK_SCALING_DAYS = (1, 3)
@@ -197,6 +204,10 @@ class Impl:
     day: Callable[[int], Day] | None  # day(index): simulate day ``index``
     version: str = ""
     missing: str | None = None  # why it is skipped
+    # Untimed work around the timed days: ``prepare(indices)`` before the clock
+    # starts; ``finish(result)`` turns what ``day`` returned into a Day after it stops.
+    prepare: Callable[[range], None] | None = None
+    finish: Callable[[object], Day] | None = None
 
 
 def make_ccsim_simpy(scenario: ccsim.Scenario, model: Model, seed: int) -> Impl:
@@ -225,6 +236,37 @@ def make_ccsim_fast(scenario: ccsim.Scenario, model: Model, seed: int) -> Impl:
         return day_from_kpis(obs.n_calls, replication_kpis(obs, scenario)["summary"])
 
     return Impl(name, what, day, ccsim.__version__)
+
+
+def make_ccsim_fast_kernel(scenario: ccsim.Scenario, model: Model, seed: int) -> Impl:
+    name = "ccsim-fast-kernel"
+    what = "ccsim compiled engine alone: simulate_day_fast (callers drawn before, no KPIs)"
+    try:
+        from ccsim.models.fast import simulate_day_fast
+    except ImportError as exc:
+        return Impl(
+            name, what, None, missing=f"ccsim.models.fast.simulate_day_fast not found ({exc})"
+        )
+    except Exception as exc:  # present but broken: report, do not crash
+        return Impl(name, what, None, missing=f"ccsim.models.fast failed to import: {exc!r}")
+    from ccsim.calls import draw_calls
+
+    drawn: dict[int, object] = {}
+
+    def prepare(indices: range) -> None:
+        drawn.clear()
+        drawn.update((i, draw_calls(scenario, seed, i)) for i in indices)
+
+    def day(index: int):
+        calls = drawn.pop(index, None)
+        if calls is None:  # not prepared (the first day, the memory probe)
+            calls = draw_calls(scenario, seed, index)
+        return simulate_day_fast(scenario, calls, seed, index)
+
+    def finish(obs) -> Day:
+        return day_from_kpis(obs.n_calls, replication_kpis(obs, scenario)["summary"])
+
+    return Impl(name, what, day, ccsim.__version__, prepare=prepare, finish=finish)
 
 
 def make_simpy_idiomatic(scenario: ccsim.Scenario, model: Model, seed: int) -> Impl:
@@ -360,6 +402,7 @@ def build_impls(scenario: ccsim.Scenario, model: Model, seed: int, peers: list[s
     impls = [
         make_ccsim_simpy(scenario, model, seed),
         make_ccsim_fast(scenario, model, seed),
+        make_ccsim_fast_kernel(scenario, model, seed),
     ]
     makers = {"simpy": make_simpy_idiomatic, "ciw": make_ciw, "salabim": make_salabim}
     impls += [makers[p](scenario, model, seed) for p in PEERS if p in peers]
@@ -372,11 +415,16 @@ def build_impls(scenario: ccsim.Scenario, model: Model, seed: int, peers: list[s
 def time_days(impl: Impl, indices: range) -> tuple[float, float, list[Day]]:
     """Wall seconds (``time.perf_counter``) and CPU seconds of this process
     (``time.process_time``) to simulate days ``indices`` one after the other, and
-    their counts. CPU time is far less sensitive to other work on the machine."""
+    their counts. CPU time is far less sensitive to other work on the machine.
+    The implementation's ``prepare`` and ``finish``, if any, run outside the clock."""
+    if impl.prepare is not None:
+        impl.prepare(indices)
     gc.collect()
     w0, c0 = time.perf_counter(), time.process_time()
-    days = [impl.day(i) for i in indices]
-    return time.perf_counter() - w0, time.process_time() - c0, days
+    results = [impl.day(i) for i in indices]
+    wall, cpu = time.perf_counter() - w0, time.process_time() - c0
+    days = results if impl.finish is None else [impl.finish(r) for r in results]
+    return wall, cpu, days
 
 
 @dataclass
@@ -694,7 +742,9 @@ def speed(active: list[Impl], timings: dict[str, Timings], args: argparse.Namesp
         f"round(s) of {args.days} day(s)).\n'x {BASELINE}': median over rounds of the ratio "
         f"to {BASELINE} in the same round. 'calls/CPU-s': per\nsecond of this process's CPU "
         "time (time.process_time), which leaves out time other processes held the CPU.\n"
-        "'first day': the untimed first call (imports, numba compile or cache load)."
+        "'first day': the untimed first call (imports, numba compile or cache load).\n"
+        "ccsim-fast-kernel times simulate_day_fast alone on ccsim-fast's days (callers drawn "
+        "before, KPIs after)."
     )
     rows = []
     for i in active:
@@ -951,8 +1001,9 @@ def main(argv: list[str] | None = None) -> int:
         print(f"round {r + 1}/{args.rounds}: " + " | ".join(parts), flush=True)
 
     speed(active, timings, args)
-    agreement(active, timings, model)
-    memory(active, args)
+    compared = [i for i in active if i.name not in TIMING_ONLY]
+    agreement(compared, timings, model)
+    memory(compared, args)
     scaling(active, args)
     print()
     print(f"load average at end: {load_average()}; total {time.perf_counter() - t_start:.0f} s")

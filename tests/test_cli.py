@@ -127,13 +127,13 @@ def test_fast_engine_names_the_feature_it_lacks(tmp_path):
         "    handle_time: {dist: exponential, mean: 180s}",
         "    handle_time: {dist: exponential, mean: 180s}\n"
         "    patience: {dist: exponential, mean: 60s}\n"
-        "    retrial: {probability: 0.5, delay: {dist: exponential, mean: 5min}}",
+        "    callback: {threshold: 30s, accept: 0.5}",
     )
-    path = tmp_path / "redials.yaml"
+    path = tmp_path / "callbacks.yaml"
     path.write_text(text)
     r = ccsim("run", str(path), "--engine", "fast", "--reps", "1")
     assert r.returncode == 2 and "Traceback" not in r.stderr
-    assert "does not support retrials" in r.stderr
+    assert "does not support callbacks" in r.stderr
     r = ccsim("run", str(path), "--engine", "auto", "--reps", "1", "--json")
     assert r.returncode == 0 and json.loads(r.stdout)["engine"] == "simpy"
 

@@ -24,11 +24,14 @@ from ccsim.models import agents as simpy_agents
 from ccsim.models import fast
 from ccsim.models.center import simulate_day
 from ccsim.models.fast import simulate_day_fast, supports
+from ccsim.models.legs import leg_capacity
 from ccsim.observations import (
     ABANDONED,
     ANSWERED,
     BLOCKED,
+    FIRST,
     IVR_HANG_UP,
+    RETRIAL,
     SELF_SERVED,
     Observations,
 )
@@ -43,16 +46,20 @@ from ccsim.scenario.model import (
     Distribution,
     Horizon,
     OverflowStep,
+    Retrial,
     Scenario,
     Shift,
 )
 
 ROOT = Path(__file__).resolve().parent.parent
 #: What the fast engine refuses today (`supports` names the first one found).
-REFUSED = ("retrials", "transfers", "callbacks", "chat", "outbound")
+REFUSED = ("transfers", "callbacks", "chat", "outbound")
 SHIPPED = sorted(
     [*(ROOT / "scenarios").glob("**/*.yaml"), *(ROOT / "tests" / "data" / "good").glob("*.yaml")]
 )
+#: The shipped scenarios the fast engine runs (the others it refuses by name:
+#: `test_supports_the_shipped_scenarios`).
+FAST_SHIPPED = [p for p in SHIPPED if supports(load_scenario(p)) is None]
 START = 8 * 3600.0
 INF = np.inf
 
@@ -98,12 +105,9 @@ def test_kernel_codes_match_the_model():
 # -- shipped scenarios --------------------------------------------------------------
 
 
-@pytest.mark.parametrize("path", SHIPPED, ids=lambda p: str(p.relative_to(ROOT)))
+@pytest.mark.parametrize("path", FAST_SHIPPED, ids=lambda p: str(p.relative_to(ROOT)))
 def test_shipped_scenario_call_by_call(path):
     scenario = load_scenario(path)
-    missing = supports(scenario)
-    if missing is not None:
-        pytest.skip(f"the fast engine does not support {missing}")
     for seed, replication in ((1, 0), (2, 3)):
         calls = draw_calls(scenario, seed, replication)
         obs = both(scenario, calls, seed, replication)
@@ -111,11 +115,9 @@ def test_shipped_scenario_call_by_call(path):
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("path", SHIPPED, ids=lambda p: str(p.relative_to(ROOT)))
+@pytest.mark.parametrize("path", FAST_SHIPPED, ids=lambda p: str(p.relative_to(ROOT)))
 def test_shipped_scenario_many_replications(path):
     scenario = load_scenario(path)
-    if supports(scenario) is not None:
-        pytest.skip(supports(scenario))
     for replication in range(8):
         both(scenario, draw_calls(scenario, 20260, replication), 20260, replication)
 
@@ -325,26 +327,111 @@ def test_trunk_outage_and_crisis_events_call_by_call():
 
 
 def test_behaviours_scenario_without_its_unsupported_features_call_by_call():
-    """The every-key behaviours scenario, less redials, callbacks and transfers: its
-    crisis events, busyness and partner group run on the fast engine."""
-    path = ROOT / "tests" / "data" / "behaviours" / "every_key.yaml"
-    if not path.exists():
-        pytest.skip(f"no {path.relative_to(ROOT)}")
-    sc = load_scenario(path)
-    plain = tuple(replace(c, retrial=None, callback=None, transfer=None) for c in sc.call_types)
-    sc = replace(sc, call_types=plain)
+    """The every-key behaviours scenario, less callbacks and transfers: its redials
+    (after blocks or not), crisis events, busyness and partner group run on the fast
+    engine; and less redials too."""
+    sc = load_scenario(ROOT / "tests" / "data" / "behaviours" / "every_key.yaml")
+    kept = tuple(replace(c, callback=None, transfer=None) for c in sc.call_types)
+    sc = replace(sc, call_types=kept)
     assert supports(sc) is None
+    assert any(c.retrial is not None for c in sc.call_types)
+    for replication in range(3):
+        calls = draw_calls(sc, 11, replication)
+        obs = both(sc, calls, 11, replication)
+        assert np.sum(obs.leg == RETRIAL) > 0
+        assert obs.n_calls > calls.n_calls
+    plain = replace(sc, call_types=tuple(replace(c, retrial=None) for c in sc.call_types))
     for replication in range(2):
-        both(sc, draw_calls(sc, 11, replication), 11, replication)
+        both(plain, draw_calls(plain, 11, replication), 11, replication)
+
+
+def test_surge_scenario_with_redials_call_by_call():
+    """The storm afternoon, less its callbacks, keeps its redials: a big busy day."""
+    sc = load_scenario(ROOT / "scenarios" / "callbacks_in_surge.yaml")
+    sc = replace(sc, call_types=tuple(replace(c, callback=None) for c in sc.call_types))
+    assert supports(sc) is None
+    obs = both(sc, draw_calls(sc, 3, 1), 3, 1)
+    assert np.sum(obs.leg == RETRIAL) > 0
+
+
+# -- redials (test_behaviours.py's hand-made cases, and more) -------------------------
+
+
+def redial_calls(rows, redials, u=0.0, delay=100.0, patience=INF) -> CallDraws:
+    """`calls` with every caller's redial draws: ``u`` (0: every redial happens), the
+    ``delay`` and the redial's ``patience``."""
+    c = calls(rows)
+    n = len(rows)
+    c.retry_u = np.full((n, redials), u)
+    c.retry_delay = np.full((n, redials), delay)
+    c.retry_patience = np.full((n, redials), patience)
+    return c
+
+
+def _redial_cases():
+    fixed = Distribution("deterministic", (100.0,))
+    one = base(("a", "b"))
+    retry3 = with_type(one, "a", retrial=Retrial(0.5, fixed, max_attempts=3))
+    c = redial_calls([(0, 0, 50, 0, INF), (10, 0, 10, 0, 20)], 2)
+    c.retry_u[1] = [0.2, 0.9]
+    yield "abandoned caller redials after the delay", retry3, c, 3
+    c = redial_calls([(0, 0, 5000, 0, INF), (10, 0, 10, 0, 1)], 2, patience=1.0)
+    yield "redials stop at max attempts", retry3, c, 4
+    c = redial_calls([(0, 0, 5000, 0, INF), (10, 0, 10, 0, 1)], 2)
+    c.retry_u[1] = [0.7, 0.0]
+    yield "no redial after a no", retry3, c, 2
+    two = base(("a", "b"), "  g: {skills: [a, b], agents: 2}\n", trunks=1)
+    blocked = with_type(two, "a", retrial=Retrial(1.0, fixed, 2))
+    c = redial_calls([(0, 0, 50, 0, INF), (10, 0, 10, 0, INF)], 1)
+    yield "blocked caller redials", blocked, c, 3
+    not_after_block = with_type(blocked, "a", retrial=Retrial(1.0, fixed, 2, after_blocked=False))
+    yield "no redial after a block when not after_blocked", not_after_block, c, 2
+    # The redial falls due as the line frees and another call arrives: it takes the
+    # line (scheduled before the arrival), the new call is blocked and redials.
+    c = redial_calls([(0, 0, 100, 0, INF), (0, 0, 10, 0, INF), (100, 0, 10, 0, INF)], 1)
+    yield "redial ties with an arrival and a hang-up", blocked, c, 5
+    ivr = with_type(one, "a", retrial=Retrial(1.0, fixed, 4))
+    c = redial_calls([(0, 0, 300, 0, INF), (5, 0, 10, 0, 30)], 3, delay=50.0, patience=30.0)
+    c.via_ivr[1] = True
+    c.ivr_time[1] = 20.0
+    yield "redial through the IVR", ivr, c, 5
+    own = AgentGroup("own", ("a",), 1, handle_time=(("a", Distribution("deterministic", (7.0,))),))
+    own_sc = with_type(with_groups(base(("a",)), own), "a", retrial=Retrial(1.0, fixed, 3))
+    c = redial_calls([(0, 0, 300, 0, INF), (5, 0, 10, 0, 30)], 2)
+    c.group_handle[(0, 0)] = np.array([300.0, 9.0])
+    yield "own handle time of the redialing caller", own_sc, c, 3
+
+
+REDIALS = list(_redial_cases())
+
+
+@pytest.mark.parametrize("case", REDIALS, ids=[c[0] for c in REDIALS])
+def test_redial_day_call_by_call(case):
+    _, scenario, draws, n_legs = case
+    obs = both(scenario, draws)
+    assert obs.n_calls == n_legs
+    assert np.all(obs.leg[draws.n_calls :] == RETRIAL)
+    assert np.all(obs.leg[: draws.n_calls] == FIRST)
+
+
+def test_redial_rows_are_legs_of_their_caller():
+    _, sc, c, _ = REDIALS[0]
+    obs = both(sc, c)
+    # Caller 1 abandons at 30, redials at 130 and is answered at once.
+    assert obs.caller.tolist() == [0, 1, 1]
+    assert obs.attempt.tolist() == [0, 0, 1]
+    assert obs.outcome.tolist() == [ANSWERED, ABANDONED, ANSWERED]
+    assert obs.arrival[2] - START == 130
 
 
 # -- random small days, full of ties -------------------------------------------------
 
 
-def random_day(rng: np.random.Generator) -> tuple[Scenario, CallDraws]:
+def random_day(rng: np.random.Generator, redials: bool = False) -> tuple[Scenario, CallDraws]:
     """A small random day: 1-3 call types, 1-3 groups, shifts with breaks, absences,
     overflow, reservation, every agent selection, IVR exits, trunks, wrap-ups; every
-    time a whole number of seconds, so events often fall at the same instant."""
+    time a whole number of seconds, so events often fall at the same instant.
+    ``redials``: most types redial (after blocks or not), and trunks are likelier."""
     n_types = int(rng.integers(1, 4))
     n_groups = int(rng.integers(1, 4))
     types = [f"t{i}" for i in range(n_types)]
@@ -394,6 +481,14 @@ def random_day(rng: np.random.Generator) -> tuple[Scenario, CallDraws]:
         )
     call_types = []
     for t in types:
+        retrial = None
+        if redials and rng.random() < 0.8:
+            retrial = Retrial(
+                float(rng.choice([0.3, 0.7, 1.0])),
+                Distribution("deterministic", (60.0,)),
+                int(rng.integers(2, 5)),
+                bool(rng.random() < 0.7),
+            )
         skilled = [names[g] for g in range(n_groups) if t in skills[g]]
         selection = AGENT_SELECTIONS[int(rng.integers(len(AGENT_SELECTIONS)))]
         preference = tuple(rng.permutation(skilled)) if selection == "preference" else ()
@@ -415,6 +510,7 @@ def random_day(rng: np.random.Generator) -> tuple[Scenario, CallDraws]:
                 agent_selection=selection,
                 preference=preference,
                 overflow=overflow,
+                retrial=retrial,
             )
         )
     absences = ()
@@ -427,7 +523,7 @@ def random_day(rng: np.random.Generator) -> tuple[Scenario, CallDraws]:
         horizon=Horizon(START, end, 600.0),
         call_types=tuple(call_types),
         agent_groups=tuple(groups),
-        trunks=int(rng.integers(2, 8)) if rng.random() < 0.3 else None,
+        trunks=int(rng.integers(2, 8)) if rng.random() < (0.6 if redials else 0.3) else None,
         absences=absences,
     )
     if rng.random() < 0.2 and scenario.trunks is not None:
@@ -462,6 +558,13 @@ def random_day(rng: np.random.Generator) -> tuple[Scenario, CallDraws]:
                 own = np.full(n, np.nan)
                 own[call_type == k] = rng.integers(1, 200, int(np.sum(call_type == k)))
                 draws.group_handle[(g, k)] = own
+    if redials:
+        r = max((c.retrial.max_attempts - 1 for c in call_types if c.retrial), default=0)
+        draws.retry_u = rng.random((n, r))
+        draws.retry_delay = rng.integers(0, 300, (n, r)).astype(float)
+        draws.retry_patience = np.where(
+            rng.random((n, r)) < 0.7, rng.integers(1, 200, (n, r)).astype(float), INF
+        )
     return scenario, draws
 
 
@@ -474,6 +577,33 @@ def test_random_tied_days_call_by_call(block):
         a = simulate_day(scenario, draws, seed, i)
         b = simulate_day_fast(scenario, draws, seed, i)
         assert_same(a, b, label=f"block {block} day {i}")
+
+
+@pytest.mark.parametrize("block", range(4))
+def test_random_tied_days_with_redials_call_by_call(block):
+    rng = np.random.default_rng(2000 + block)
+    legs = 0
+    for i in range(60):
+        scenario, draws = random_day(rng, redials=True)
+        seed = int(rng.integers(1 << 30))
+        a = simulate_day(scenario, draws, seed, i)
+        b = simulate_day_fast(scenario, draws, seed, i)
+        assert_same(a, b, label=f"block {block} day {i}")
+        assert b.n_calls <= leg_capacity(scenario, draws)
+        legs += int(np.sum(b.leg == RETRIAL))
+    assert legs > 0
+
+
+@pytest.mark.slow
+def test_many_random_tied_days_with_redials_call_by_call():
+    rng = np.random.default_rng(8)
+    for i in range(5000):
+        scenario, draws = random_day(rng, redials=True)
+        assert_same(
+            simulate_day(scenario, draws, 3, i),
+            simulate_day_fast(scenario, draws, 3, i),
+            f"day {i}",
+        )
 
 
 @pytest.mark.slow
@@ -517,24 +647,25 @@ def test_supports_the_base_model():
         assert supports(load_scenario(path)) in (None, *REFUSED), path
 
 
-def test_supports_names_the_first_unsupported_feature():
+def test_supports_names_the_first_unsupported_feature(monkeypatch):
     from ccsim.scenario.model import Callback, Outbound, Retrial, Transfer
 
     exp = Distribution("exponential", (60.0,))
-    assert supports(_with_type_feature(retrial=Retrial(0.5, exp))) == "retrials"
+    assert supports(_with_type_feature(retrial=Retrial(0.5, exp))) is None
     assert supports(_with_type_feature(callback=Callback(60.0, 0.5))) == "callbacks"
     assert supports(_with_type_feature(transfer=Transfer(0.1, "calls"))) == "transfers"
     assert supports(_with_type_feature(channel="chat")) == "chat"
-    both_features = _with_type_feature(retrial=Retrial(0.5, exp), channel="chat")
-    assert supports(both_features) == "retrials"
+    both_features = _with_type_feature(transfer=Transfer(0.1, "calls"), channel="chat")
+    assert supports(both_features) == "transfers"
+    assert supports(_with_type_feature(retrial=Retrial(0.5, exp), channel="chat")) == "chat"
     sc = load_scenario(ROOT / "scenarios" / "reference_80_erlangs.yaml")
     campaign = Outbound("c", 10, START, START + 3600, ("agents",), 0.5, exp)
     assert supports(replace(sc, outbound=(campaign,))) == "outbound"
     meteor = CrisisEvent("meteor", START, START + 60)
     assert supports(replace(sc, events=(meteor,))) == "meteor events"
-    with pytest.raises(NotImplementedError, match="retrials"):
+    with pytest.raises(NotImplementedError, match="callbacks"):
         simulate_day_fast(
-            _with_type_feature(retrial=Retrial(0.5, exp)),
+            _with_type_feature(callback=Callback(60.0, 0.5)),
             draw_calls(sc, 1, 0),
         )
 

@@ -60,19 +60,23 @@ from numba import njit
 
 # Outcome codes (ccsim.observations).
 BLOCKED, ANSWERED, ABANDONED = 0, 1, 2
+# Leg kinds (ccsim.observations).
+FIRST, RETRIAL = 0, 1
 # Agent selection codes, in AGENT_SELECTIONS order.
 LONGEST_IDLE, PREFERENCE, RANDOM = 0, 1, 2
 # Agent plan steps (ccsim.models.agents).
 BREAK, ABSENCE, LOG_OUT = 0, 1, 2
 
-# Columns of the call arrays: cf (float64) and ci (int64), one row per call.
+# Columns of the call arrays: cf (float64) and ci (int64), one row per leg (a
+# caller's first call, then the redials, in the order they occur).
 CF_OFFERED, CF_WAIT, CF_TALK, CF_WRAP = 0, 1, 2, 3  # observed
 CF_IVR_TIME, CF_PATIENCE, CF_U, CF_HANDLE, CF_WRAP_IN = 4, 5, 6, 7, 8  # drawn
 N_CF = 9
 CI_TYPE, CI_VIA_IVR, CI_IVR_EXIT = 0, 1, 2  # drawn
 CI_OUTCOME, CI_GROUP = 3, 4  # observed
 CI_WAITING, CI_NEXT, CI_PREV, CI_AGENT = 5, 6, 7, 8  # its queue's links; its agent
-N_CI = 9
+CI_CALLER, CI_ATTEMPT = 9, 10  # the leg's caller (its first leg's row) and attempt
+N_CI = 11
 
 # Columns of the agent arrays: af (float64) and ai (int64), one row per agent.
 AF_START, AF_END = 0, 1  # the plan
@@ -102,7 +106,7 @@ SF_DUE, SF_ARG = 0, 1  # ARG: a break's length, an absence's end
 SI_KIND, SI_PAID = 0, 1
 
 # Event kinds; an event's data is ``payload * N_KINDS + kind``.
-EV_LEAVE_IVR, EV_ABANDON, EV_OVERFLOW, EV_HANG_UP, EV_AGENT_FREE, EV_AGENT = range(6)
+EV_LEAVE_IVR, EV_ABANDON, EV_OVERFLOW, EV_HANG_UP, EV_AGENT_FREE, EV_AGENT, EV_REDIAL = range(7)
 N_KINDS = 8
 # Phases of an agent's day: where its process resumes.
 P_INIT, P_START, P_LOOP, P_DUE, P_LEAVE, P_BREAK, P_ABSENT, P_NEXT, P_DONE = range(9)
@@ -252,6 +256,19 @@ def simulate(
     route_u,
     handle,
     wrap_up,
+    retry_prob,
+    retry_blocked,
+    retry_max,
+    retry_u,
+    retry_delay,
+    retry_patience,
+    leg_arrival,
+    leg_type,
+    leg_caller,
+    leg_kind,
+    leg_attempt,
+    leg_via_ivr,
+    leg_ivr_time,
     offered,
     outcome,
     wait,
@@ -283,6 +300,7 @@ def simulate(
     end,
     interval,
     heap_capacity,
+    n_out,
 ):
     """Run the day (`ccsim.models.center.simulate_day`); returns the events handled.
 
@@ -293,17 +311,29 @@ def simulate(
     the rest are the routing tables (see `ccsim.models.fast`). ``trunks`` is
     ``inf`` without a limit; ``outages`` rows are (start, end, trunks).
 
+    Redials (`ContactCenter.maybe_redial`): per call type ``retry_prob``,
+    ``retry_blocked`` (after a block too) and ``retry_max`` (attempts in all, 0
+    without redials); per caller and redial the pre-drawn ``retry_u``,
+    ``retry_delay`` and ``retry_patience``. The observed arrays (``offered`` …
+    ``group``, and the ``leg_*`` columns of `Observations`) have room for every leg
+    that may occur (`ccsim.models.legs.leg_capacity`): rows ``0 .. calls - 1`` are
+    the callers' first calls, each redial takes the next row when it occurs (its
+    ``leg_*`` columns are written then). ``n_out[0]`` gets the number of legs.
+
     ``heap_capacity``: the most timeouts ever pending at once. An agent waits for
-    one at a time; a call has at most its patience, its overflow steps' timers and
-    its talk (or wrap-up) pending; so ``agents + calls * (2 + most overflow steps
-    of a type)`` is enough.
+    one at a time; a leg has at most its patience, its overflow steps' timers and
+    its talk (or wrap-up) pending, or its caller's redial; so ``agents + legs *
+    (2 + most overflow steps of a type)`` is enough.
     """
     n_calls = arrival.shape[0]
+    capacity_legs = offered.shape[0]
+    n_legs = n_calls  # legs so far: the callers' first calls, then each redial
     n_agents = ai.shape[0]
     n_steps = max(ov_after.shape[0], 1)
-    # The callers, one row each (a call's numbers side by side in memory).
-    cf = np.empty((n_calls, N_CF), np.float64)
-    ci = np.empty((n_calls, N_CI), np.int64)
+    # The legs, one row each (a leg's numbers side by side in memory); the callers'
+    # first calls first, a redial's row filled when it occurs.
+    cf = np.empty((capacity_legs, N_CF), np.float64)
+    ci = np.empty((capacity_legs, N_CI), np.int64)
     for c in range(n_calls):
         cf[c, CF_OFFERED] = np.nan
         cf[c, CF_WAIT] = np.nan
@@ -323,6 +353,8 @@ def simulate(
         ci[c, CI_NEXT] = -1
         ci[c, CI_PREV] = -1
         ci[c, CI_AGENT] = -1
+        ci[c, CI_CALLER] = c
+        ci[c, CI_ATTEMPT] = 0
     # The event heap: time, sequence number, data.
     ht = np.empty(heap_capacity, np.float64)
     hs = np.empty(heap_capacity, np.int64)
@@ -378,6 +410,9 @@ def simulate(
         # -- What happens next: the blocks below that this step needs.
         agent_run = -1  # an agent whose process runs (agent_day)
         call = -1  # a call arriving (arrive)
+        by_arrivals = False  # ... brought by the arrival process (else a redial)
+        failed = -1  # a leg just blocked or abandoned: its caller may redial
+        blocked = False
         offer = -1  # a call offered to the agents (offer)
         over = -1  # a waiting call reaching an overflow step (overflow)
         lo = 0  # the step's groups: glist[lo:hi]
@@ -400,6 +435,7 @@ def simulate(
             continue
         elif arriving:
             call = nxt
+            by_arrivals = True
         elif size > 0 and (
             not arr_pending or ht[0] < arr_time or (ht[0] == arr_time and hs[0] < arr_seq)
         ):
@@ -448,10 +484,46 @@ def simulate(
                     ci[x, CI_OUTCOME] = ABANDONED
                     cf[x, CF_WAIT] = now - cf[x, CF_OFFERED]
                     lines -= 1
+                    failed = x
             elif kind == EV_AGENT_FREE:
                 free = x
             elif kind == EV_AGENT:
                 agent_run = x
+            elif kind == EV_REDIAL:  # maybe_redial's redial: a new leg (Legs.add), arriving
+                if n_legs >= capacity_legs:
+                    raise RuntimeError("no room for a redial: leg capacity too small")
+                c = n_legs
+                n_legs += 1
+                caller = ci[x, CI_CALLER]
+                attempt = ci[x, CI_ATTEMPT]
+                cf[c, CF_OFFERED] = np.nan
+                cf[c, CF_WAIT] = np.nan
+                cf[c, CF_TALK] = 0.0
+                cf[c, CF_WRAP] = 0.0
+                cf[c, CF_IVR_TIME] = cf[caller, CF_IVR_TIME]
+                cf[c, CF_PATIENCE] = retry_patience[caller, attempt]
+                cf[c, CF_U] = cf[caller, CF_U]
+                cf[c, CF_HANDLE] = cf[caller, CF_HANDLE]
+                cf[c, CF_WRAP_IN] = cf[caller, CF_WRAP_IN]
+                ci[c, CI_TYPE] = ci[caller, CI_TYPE]
+                ci[c, CI_VIA_IVR] = ci[caller, CI_VIA_IVR]
+                ci[c, CI_IVR_EXIT] = ci[caller, CI_IVR_EXIT]
+                ci[c, CI_OUTCOME] = -1
+                ci[c, CI_GROUP] = -1
+                ci[c, CI_WAITING] = 0
+                ci[c, CI_NEXT] = -1
+                ci[c, CI_PREV] = -1
+                ci[c, CI_AGENT] = -1
+                ci[c, CI_CALLER] = caller
+                ci[c, CI_ATTEMPT] = attempt + 1
+                leg_arrival[c] = now
+                leg_type[c] = ci[caller, CI_TYPE]
+                leg_caller[c] = caller
+                leg_kind[c] = RETRIAL
+                leg_attempt[c] = attempt + 1
+                leg_via_ivr[c] = ci[caller, CI_VIA_IVR]
+                leg_ivr_time[c] = cf[caller, CF_IVR_TIME]
+                call = c
             elif kind == EV_OVERFLOW:
                 c = x // n_steps
                 if ci[c, CI_WAITING]:
@@ -468,6 +540,7 @@ def simulate(
             arr_pending = False
             n_events += 1
             call = nxt
+            by_arrivals = True
         else:
             break
 
@@ -489,6 +562,8 @@ def simulate(
                     capacity = min(capacity, outages[o, 2])
             if lines >= capacity:
                 ci[call, CI_OUTCOME] = BLOCKED
+                failed = call
+                blocked = True
             else:
                 lines += 1
                 if ci[call, CI_VIA_IVR]:
@@ -497,6 +572,16 @@ def simulate(
                     n_pend += 1
                 else:
                     offer = call
+
+        if failed >= 0:  # maybe_redial: the caller calls again after a delay, or not
+            caller = ci[failed, CI_CALLER]
+            k = ci[caller, CI_TYPE]
+            if k >= 0 and retry_max[k] > 0 and (not blocked or retry_blocked[k]):
+                attempt = ci[failed, CI_ATTEMPT]
+                if attempt + 1 < retry_max[k] and retry_u[caller, attempt] < retry_prob[k]:
+                    pend_t[n_pend] = now + retry_delay[caller, attempt]
+                    pend_d[n_pend] = failed * N_KINDS + EV_REDIAL
+                    n_pend += 1
 
         take = -1  # a call looking for an idle agent of glist[lo:hi]
         answer_call = -1  # answer(answer_call, answer_agent)
@@ -682,8 +767,8 @@ def simulate(
             ci[c, CI_OUTCOME] = ANSWERED
             cf[c, CF_WAIT] = now - cf[c, CF_OFFERED]
             ci[c, CI_GROUP] = g
-            if gk[g, k, GK_OWN] >= 0:
-                talk_time = own_handle[gk[g, k, GK_OWN], c]
+            if gk[g, k, GK_OWN] >= 0:  # drawn per caller
+                talk_time = own_handle[gk[g, k, GK_OWN], ci[c, CI_CALLER]]
             else:
                 talk_time = cf[c, CF_HANDLE] * gkf[g, k, GKF_FACTOR]
             cf[c, CF_TALK] = talk_time
@@ -694,7 +779,7 @@ def simulate(
             pend_d[n_pend] = c * N_KINDS + EV_HANG_UP
             n_pend += 1
 
-        if call >= 0:  # the arrival process goes on: the next call now, or a timeout
+        if by_arrivals:  # the arrival process goes on: the next call now, or a timeout
             nxt += 1
             arriving = nxt < n_calls and not arrival[nxt] > now
             arr_wait = nxt < n_calls and not arriving
@@ -716,7 +801,8 @@ def simulate(
             c = ci[c, CI_NEXT]
     for a in range(n_agents):  # roster.scheduled_time
         add_time(scheduled[ai[a, AI_GROUP]], af[a, AF_START], af[a, AF_END], start, interval)
-    for c in range(n_calls):
+    n_out[0] = n_legs
+    for c in range(n_legs):
         offered[c] = cf[c, CF_OFFERED]
         outcome[c] = ci[c, CI_OUTCOME]
         wait[c] = cf[c, CF_WAIT]

@@ -10,7 +10,8 @@ by call. The routing tables are read off a `Router` and the roster is
 short name of the first feature it does not implement (the caller then runs
 SimPy). Features that only change the callers or the roster (busyness, surges,
 IVR outages, group outages, absenteeism, shrinkage) are drawn or built before
-either engine runs, so the engine supports them as a matter of course.
+either engine runs, so the engine supports them as a matter of course. Redials
+are legs of their own, rows after the callers' first calls (`ccsim.models.legs`).
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ import numpy as np
 from ccsim.calls import CallDraws
 from ccsim.kernels import engine as k
 from ccsim.models.agents import ABSENCE, BREAK, LOG_OUT
+from ccsim.models.legs import leg_capacity
 from ccsim.models.roster import AgentPlan, build_roster
 from ccsim.models.routing import Router
 from ccsim.observations import BLOCKED, Observations
@@ -86,6 +88,7 @@ KNOWN_FIELDS: dict[str, frozenset[str]] = {
         }
     ),
     "OverflowStep": frozenset({"after", "groups"}),
+    "Retrial": frozenset({"probability", "delay", "max_attempts", "after_blocked"}),
     "AgentGroup": frozenset(
         {
             "name",
@@ -158,8 +161,6 @@ def _refused(scenario: Scenario) -> Iterator[str]:
     for ct in scenario.call_types:
         if ct.agent_selection not in AGENT_SELECTIONS:
             yield f"agent_selection {ct.agent_selection}"
-        if ct.retrial is not None:
-            yield "retrials"
         if ct.transfer is not None:
             yield "transfers"
         if ct.callback is not None:
@@ -305,6 +306,24 @@ def pack(scenario: Scenario, calls: CallDraws, plans: list[AgentPlan], obs: Obse
     # Fixed dtypes, so that one compiled kernel serves every call.
     for name, dtype in _CALL_DTYPES.items():
         args[name] = np.ascontiguousarray(args[name], dtype=dtype)
+    types = scenario.call_types
+    args |= {
+        "retry_prob": np.array([c.retrial.probability if c.retrial else 0.0 for c in types]),
+        "retry_blocked": np.array(
+            [bool(c.retrial and c.retrial.after_blocked) for c in types], dtype=np.bool_
+        ),
+        "retry_max": np.array(
+            [c.retrial.max_attempts if c.retrial else 0 for c in types], dtype=np.int64
+        ),
+    }
+    for name in ("retry_u", "retry_delay", "retry_patience"):
+        args[name] = np.ascontiguousarray(getattr(calls, name), dtype=np.float64)
+    args |= {
+        f"leg_{name}": getattr(obs, name)
+        for name in ("arrival", "caller", "attempt", "via_ivr", "ivr_time")
+    }
+    args["leg_type"] = obs.call_type
+    args["leg_kind"] = obs.leg
     args |= {
         name: getattr(obs, name)
         for name in (
@@ -331,7 +350,8 @@ def pack(scenario: Scenario, calls: CallDraws, plans: list[AgentPlan], obs: Obse
         "start": float(h.start),
         "end": float(h.end),
         "interval": float(h.interval),
-        "heap_capacity": len(plans) + calls.n_calls * (2 + most_steps) + 16,
+        "heap_capacity": len(plans) + obs.n_calls * (2 + most_steps) + 16,
+        "n_out": np.zeros(1, dtype=np.int64),
     }
     return args
 
@@ -350,18 +370,24 @@ _CALL_DTYPES = {
 
 
 def empty_observations(scenario: Scenario, calls: CallDraws) -> Observations:
-    """`Observations` for the callers, with their drawn columns filled in."""
+    """`Observations` with room for every leg that may occur (`Legs`), the callers'
+    first calls in the first rows, with their drawn columns filled in."""
     h = scenario.horizon
-    obs = Observations.empty(calls.n_calls, len(scenario.agent_groups), h.n_intervals)
-    obs.call_type[:] = calls.call_type
-    obs.arrival[:] = calls.arrival
-    obs.ivr_time[:] = calls.ivr_time
-    obs.via_ivr[:] = calls.via_ivr
+    n = calls.n_calls
+    cap = leg_capacity(scenario, calls)
+    obs = Observations.empty(cap, len(scenario.agent_groups), h.n_intervals)
+    obs.call_type[:n] = calls.call_type
+    obs.arrival[:n] = calls.arrival
+    obs.ivr_time[:n] = calls.ivr_time
+    obs.via_ivr[:n] = calls.via_ivr
+    obs.caller[:] = -1
+    obs.caller[:n] = np.arange(n)
     return obs
 
 
 def run_kernel(args: dict) -> int:
-    """Run the kernel on `pack`'s arguments; returns the number of events handled."""
+    """Run the kernel on `pack`'s arguments; returns the number of events handled
+    (the number of legs is left in ``args["n_out"][0]``)."""
     return int(k.simulate(**args))
 
 
@@ -379,7 +405,9 @@ def simulate_day_fast(
         raise NotImplementedError(f"the fast engine does not support {missing}")
     plans = build_roster(scenario, seed, replication)
     obs = empty_observations(scenario, calls)
-    run_kernel(pack(scenario, calls, plans, obs))
+    args = pack(scenario, calls, plans, obs)
+    run_kernel(args)
+    obs.truncate(int(args["n_out"][0]))  # the legs that did occur (Legs.result)
     obs.call_type[(obs.outcome == BLOCKED) & obs.via_ivr] = -1  # the IVR never decided
     obs.check_conservation()
     return obs

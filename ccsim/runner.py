@@ -14,6 +14,7 @@ from ccsim.calls import draw_calls
 from ccsim.metrics import replication_kpis, summarize
 from ccsim.models.center import simulate_day
 from ccsim.observations import Observations
+from ccsim.parallel import Backend
 from ccsim.scenario.model import Scenario
 from ccsim.streams import new_seed
 
@@ -90,6 +91,7 @@ def run(
     keep_observations: bool = False,
     progress: Callable[[int, int], None] | None = None,
     engine: str | None = None,
+    backend: Backend | None = None,
 ) -> RunResult:
     """Run ``replications`` replications (default: the scenario's) from ``seed``.
 

@@ -205,6 +205,16 @@ COST_KPIS: tuple[str, ...] = (
     "outsourced_cost",
 )
 
+#: Every KPI of the day (``summary``).
+DAY_KPIS: tuple[str, ...] = (
+    *CALL_KPIS,
+    *IVR_KPIS,
+    *OUTBOUND_KPIS,
+    *STAFF_KPIS,
+    *HOURS_KPIS,
+    *COST_KPIS,
+)
+
 _PERCENTILES = ((50.0, "wait_p50_s"), (90.0, "wait_p90_s"), (95.0, "wait_p95_s"))
 
 
@@ -901,3 +911,42 @@ def per_replication_table(
             for name, kpis in rep[f"by_{scope}"].items():
                 add(r, scope, name, kpis)
     return rows
+
+
+def service_level_risk(
+    reps: list[dict[str, Any]], target: float, kpi: str = "service_level"
+) -> dict[str, Any]:
+    """How often the target was met, across replications: for the day and per interval.
+
+    Planners are judged on each interval's attainment, not on its mean. For the day
+    (``"day"``) and each interval (``"by_interval"``, with its ``"start"``):
+    ``p_meet_target`` is the share of replications whose ``kpi`` (a fraction) is at or
+    above ``target``, ``p10`` its 10th percentile (linear interpolation) over
+    replications, and ``n`` the replications in which it was defined (an interval
+    without offered calls has no SL; with none, both figures are None).
+    """
+
+    def risk(values: list[Any]) -> dict[str, Any]:
+        v = np.array([np.nan if x is None else x for x in values], dtype=float)
+        v = v[~np.isnan(v)]
+        if v.size == 0:
+            return {"p_meet_target": None, "p10": None, "n": 0}
+        # A tolerance of 1e-12 so an SL of exactly the target (0.8 as 4/5) counts as met.
+        met = float(np.mean(v >= target - 1e-12))
+        return {"p_meet_target": met, "p10": float(np.percentile(v, 10)), "n": int(v.size)}
+
+    if not reps:
+        raise ValueError("service_level_risk needs at least one replication")
+    n_intervals = len(reps[0]["by_interval"])
+    return {
+        "kpi": kpi,
+        "target": target,
+        "day": risk([rep["summary"][kpi] for rep in reps]),
+        "by_interval": [
+            {
+                "start": reps[0]["by_interval"][i].get("start"),
+                **risk([rep["by_interval"][i][kpi] for rep in reps]),
+            }
+            for i in range(n_intervals)
+        ],
+    }

@@ -1,17 +1,42 @@
 """Where replications run: in this process, on local worker processes, or on Dask.
 
 A `Backend` says where; `map_replications` runs replication indices there and yields
-each replication's result as it finishes. Each replication's random streams come from
-the SeedSequence (``seed``, replication index), never from the worker, so the numbers
-do not depend on the backend or the number of workers.
+each replication's outcome as soon as it finishes. Each replication's random streams
+come from the SeedSequence (``seed``, replication index), never from the worker, and
+its KPIs are computed where it ran by the same code, so the numbers do not depend on
+the backend or the number of workers.
+
+Work travels in chunks of replications: one process-pool task per replication costs
+~1 ms, a Dask task ~10 ms, so chunks are sized to keep that overhead small while
+every worker stays busy. A worker that dies (killed, out of memory) loses only its
+chunk, which runs again: on a rebuilt local pool, or on another Dask worker (Dask
+reschedules it by itself).
 """
 
 from __future__ import annotations
 
+import math
 import os
+import signal
+from collections.abc import Iterator, Sequence
+from concurrent.futures import FIRST_COMPLETED, Executor, Future, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
+from contextlib import contextmanager
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from ccsim.metrics import replication_kpis
+
+if TYPE_CHECKING:
+    from ccsim.observations import Observations
+    from ccsim.scenario.model import Scenario
+
+__all__ = ["BACKENDS", "Backend", "Replication", "cpu_count", "map_replications"]
 
 BACKENDS = ("local", "dask")
+
+#: How often a chunk whose worker died is run again before the run fails.
+RETRIES = 2
 
 
 def cpu_count() -> int:
@@ -40,3 +65,162 @@ class Backend:
             raise ValueError(f"unknown backend {self.kind!r}: use one of {', '.join(BACKENDS)}")
         if self.workers < 1:
             raise ValueError(f"workers must be at least 1, got {self.workers}")
+        if self.scheduler is not None and self.kind != "dask":
+            raise ValueError("a scheduler address needs the dask backend")
+
+    def describe(self) -> str:
+        if self.kind == "dask":
+            where = self.scheduler or f"a local cluster of {self.workers} worker(s)"
+            return f"dask ({where})"
+        return "this process" if self.workers == 1 else f"{self.workers} local processes"
+
+
+@dataclass
+class Replication:
+    """One finished replication: its index, KPIs, number of calls (legs) and, when
+    asked for, its observations."""
+
+    index: int
+    kpis: dict
+    n_calls: int
+    observations: Observations | None = None
+
+
+def run_chunk(
+    scenario: Scenario, seed: int, engine: str, indices: Sequence[int], keep: bool
+) -> list[Replication]:
+    """Simulate and measure the replications ``indices`` (in a worker)."""
+    from ccsim.runner import run_replication
+
+    out = []
+    for r in indices:
+        obs = run_replication(scenario, seed, r, engine)
+        out.append(
+            Replication(r, replication_kpis(obs, scenario), obs.n_calls, obs if keep else None)
+        )
+    return out
+
+
+def _chunks(indices: Sequence[int], workers: int, per_task_overhead: int) -> list[list[int]]:
+    """Split ``indices`` into chunks: about ``per_task_overhead`` chunks per worker,
+    so the last ones finish together and a lost chunk costs little."""
+    n = len(indices)
+    if n == 0:
+        return []
+    size = max(1, math.ceil(n / (workers * per_task_overhead)))
+    return [list(indices[i : i + size]) for i in range(0, n, size)]
+
+
+def _ignore_sigint() -> None:
+    """Workers leave Ctrl-C to the parent, which stops the batch cleanly."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def map_replications(
+    scenario: Scenario,
+    seed: int,
+    engine: str,
+    indices: Sequence[int],
+    backend: Backend | None = None,
+    keep_observations: bool = False,
+) -> Iterator[Replication]:
+    """Run replications ``indices`` of ``scenario`` on ``backend``, yielding each as it
+    finishes (in completion order, not index order)."""
+    backend = backend or Backend()
+    indices = list(indices)
+    if not indices:
+        return
+    if backend.kind == "local" and min(backend.workers, len(indices)) == 1:
+        for r in indices:  # no pool for one worker (or one replication)
+            yield from run_chunk(scenario, seed, engine, [r], keep_observations)
+        return
+    if backend.kind == "local":
+        workers = min(backend.workers, len(indices))
+        chunks = _chunks(indices, workers, per_task_overhead=8)
+        yield from _on_local_pool(scenario, seed, engine, chunks, workers, keep_observations)
+        return
+    with _dask_executor(backend) as (executor, workers):
+        chunks = _chunks(indices, workers, per_task_overhead=4)
+        yield from _collect(executor, scenario, seed, engine, chunks, keep_observations)
+
+
+def _submit(executor: Executor, scenario, seed, engine, chunk, keep) -> Future:
+    return executor.submit(run_chunk, scenario, seed, engine, chunk, keep)
+
+
+def _collect(executor, scenario, seed, engine, chunks, keep) -> Iterator[Replication]:
+    """Submit every chunk and yield results as they come (Dask retries lost chunks)."""
+    pending = {_submit(executor, scenario, seed, engine, c, keep) for c in chunks}
+    try:
+        while pending:
+            done, pending = wait(pending, return_when=FIRST_COMPLETED)
+            for future in done:
+                yield from future.result()
+    finally:
+        for future in pending:
+            future.cancel()
+
+
+def _on_local_pool(scenario, seed, engine, chunks, workers, keep) -> Iterator[Replication]:
+    """Run ``chunks`` on a process pool; if a worker dies the pool is rebuilt and the
+    chunks that had not finished run again (at most `RETRIES` times each)."""
+    tries = {tuple(c): 0 for c in chunks}
+    todo = list(chunks)
+    while todo:
+        pool = ProcessPoolExecutor(max_workers=workers, initializer=_ignore_sigint)
+        futures = {_submit(pool, scenario, seed, engine, c, keep): c for c in todo}
+        todo = []
+        broken = False
+        try:
+            pending = set(futures)
+            while pending:
+                done, pending = wait(pending, return_when=FIRST_COMPLETED)
+                for future in done:
+                    chunk = futures[future]
+                    try:
+                        results = future.result()
+                    except BrokenProcessPool:
+                        broken = True
+                        tries[tuple(chunk)] += 1
+                        if tries[tuple(chunk)] > RETRIES:
+                            raise
+                        todo.append(chunk)
+                        continue
+                    yield from results
+        finally:
+            pool.shutdown(wait=not broken, cancel_futures=True)
+
+
+@contextmanager
+def _dask_executor(backend: Backend):
+    """A `concurrent.futures` executor on the Dask cluster, and its number of workers."""
+    try:
+        import dask
+        from distributed import Client, LocalCluster
+    except ImportError:  # pragma: no cover - depends on the installation
+        raise RuntimeError(
+            'the dask backend needs Dask distributed: pip install "ccsim[dask]"'
+        ) from None
+    # The nanny's default MALLOC_TRIM_THRESHOLD_ slows numpy-heavy tasks: leave glibc's
+    # dynamic default (the key must be removed, not set to another value).
+    environ = dict(dask.config.get("distributed.nanny.pre-spawn-environ", {}))
+    environ.pop("MALLOC_TRIM_THRESHOLD_", None)
+    with dask.config.set({"distributed.nanny.pre-spawn-environ": environ}):
+        if backend.scheduler is not None:
+            client = Client(backend.scheduler)
+            cluster = None
+        else:
+            cluster = LocalCluster(
+                n_workers=backend.workers,
+                threads_per_worker=1,
+                processes=True,
+                dashboard_address=None,
+            )
+            client = Client(cluster)
+        try:
+            workers = max(1, len(client.scheduler_info().get("workers", {})))
+            yield client.get_executor(pure=False, retries=RETRIES), workers
+        finally:
+            client.close()
+            if cluster is not None:
+                cluster.close()

@@ -55,6 +55,8 @@ def _fmt(value: float | None, kind: str) -> str:
         return f"{value:.1f}s"
     if kind == "money":
         return f"{value:,.2f}"
+    if kind == "num4":
+        return f"{value:.4f}"
     return f"{value:,.1f}"
 
 
@@ -85,18 +87,39 @@ def day_table(result: RunResult) -> str:
         if figure is None:
             continue
         lines.append(f"{label:<28}{_fmt(figure['mean'], kind):>12}   {_fmt_ci(figure, kind)}")
+    day = result.risk.get("day") if result.risk else None
+    if day and day["n"] > 1:
+        label = f"P(day SL >= {round(100 * s.service_level.target)}%)"
+        lines.append(
+            f"{label:<28}{_fmt(day['p_meet_target'], 'pct'):>12}   "
+            f"10th percentile {_fmt(day['p10'], 'pct')}"
+        )
+    if result.precision is not None:
+        p = result.precision
+        state = "met" if p["met"] else f"NOT met after {result.replications} replications"
+        lines.append(
+            f"precision: 95% CI half-width of {p['kpi']} {_fmt(p['half_width'], 'num4')} "
+            f"(target {_fmt(p['target_half_width'], 'num4')}: {state})"
+        )
     return "\n".join(lines)
 
 
 def interval_table(result: RunResult) -> str:
-    """Mean KPIs per planning interval, as aligned text."""
+    """Mean KPIs per planning interval, as aligned text; with several replications,
+    also how often the interval met its SL target and its 10th percentile."""
+    risk = result.risk["by_interval"] if result.risk and result.replications > 1 else None
     header = f"{'interval':<9}" + "".join(f"{h:>10}" for _, h, _ in INTERVAL_COLUMNS)
+    if risk:
+        header += f"{'P(SL met)':>10}{'SL p10':>10}"
     lines = [header]
-    for row in intervals(result):
+    for i, row in enumerate(intervals(result)):
         cells = "".join(
             f"{_fmt(row[k]['mean'] if k in row else None, kind):>10}"
             for k, _, kind in INTERVAL_COLUMNS
         )
+        if risk:
+            cells += f"{_fmt(risk[i]['p_meet_target'], 'pct'):>10}"
+            cells += f"{_fmt(risk[i]['p10'], 'pct'):>10}"
         events = "  " + "; ".join(row["events"]) if row.get("events") else ""
         lines.append(f"{row['start']:<9}{cells}{events}")
     return "\n".join(lines)
@@ -200,6 +223,10 @@ def to_json(result: RunResult) -> dict:
         "by_call_type": result.summary["by_call_type"],
         "by_agent_group": result.summary["by_agent_group"],
         "by_agent_group_interval": result.summary["by_agent_group_interval"],
+        "risk": result.risk,
+        "precision": result.precision,
+        "backend": result.backend,
+        "resumed": result.resumed,
     }
 
 
@@ -227,12 +254,14 @@ def write_outputs(result: RunResult, out_dir: Path) -> list[Path]:
     with path.open("w", newline="") as f:
         w = csv.writer(f)
         header = ["start"] + [f"{k}{suffix}" for k in kpis for suffix in ("", "_lo", "_hi")]
-        w.writerow(header + ["events"])
-        for row in rows:
+        w.writerow(header + ["sl_p_meet_target", "sl_p10", "events"])
+        for i, row in enumerate(rows):
             cells = [row["start"]]
             for k in kpis:
                 ci = row[k]["ci95"] or [None, None]
                 cells += [row[k]["mean"], ci[0], ci[1]]
+            risk = result.risk["by_interval"][i] if result.risk else {}
+            cells += [risk.get("p_meet_target"), risk.get("p10")]
             w.writerow(cells + ["; ".join(row.get("events", []))])
     written.append(path)
 

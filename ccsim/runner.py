@@ -6,16 +6,21 @@ tests and experiments all run a scenario the same way.
 
 from __future__ import annotations
 
+import math
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
 
 from ccsim.calls import draw_calls
-from ccsim.metrics import replication_kpis, summarize
+from ccsim.metrics import DAY_KPIS, service_level_risk, summarize, t_interval
 from ccsim.models.center import simulate_day
 from ccsim.observations import Observations
-from ccsim.parallel import Backend
+from ccsim.parallel import Backend, Replication, map_replications
 from ccsim.scenario.model import Scenario
+from ccsim.store import ReplicationStore
 from ccsim.streams import new_seed
 
 
@@ -32,6 +37,14 @@ class RunResult:
     elapsed_s: float = 0.0
     observations: list[Observations] = field(default_factory=list)
     engine: str = "simpy"
+    #: Across replications: how often the SL target was met, day and per interval.
+    risk: dict = field(default_factory=dict)
+    #: Where the replications ran (`Backend.describe`).
+    backend: str = "this process"
+    #: Replications read back from the store (``resume``) rather than run.
+    resumed: int = 0
+    #: The precision target and what was reached, when one was asked for.
+    precision: dict | None = None
 
     @property
     def calls_per_second(self) -> float:
@@ -83,6 +96,48 @@ def run_replication(
     return simulate_day(scenario, calls, seed, replication)
 
 
+@dataclass(frozen=True)
+class Precision:
+    """Run replications until the 95 % CI half-width of a day KPI is at most
+    ``half_width`` (or ``max_replications`` have run).
+
+    Batches are sized from the current estimate (n × (half-width / target)², 10 %
+    more), never from the number of workers, so the replications run, and the
+    numbers, are the same on any backend.
+    """
+
+    half_width: float
+    kpi: str = "service_level"
+    max_replications: int = 1000
+    #: The first batch is at least this many replications: fewer give a poor
+    #: estimate of the spread.
+    min_replications: int = 10
+
+    def __post_init__(self) -> None:
+        if not self.half_width > 0:
+            raise ValueError(f"the precision target must be > 0, got {self.half_width}")
+        if self.max_replications < 2:
+            raise ValueError("a precision target needs a maximum of at least 2 replications")
+        if self.kpi not in DAY_KPIS:
+            raise ValueError(
+                f"no day KPI {self.kpi!r} for a precision target; one of: {', '.join(DAY_KPIS)}"
+            )
+
+
+def _half_width(values: list) -> float | None:
+    mean, ci = t_interval(np.array([np.nan if v is None else v for v in values], dtype=float))
+    return None if ci is None else (ci[1] - ci[0]) / 2
+
+
+def _next_size(n: int, half: float | None, precision: Precision) -> int:
+    """How many replications the next round should bring the total to."""
+    if half is None:
+        wanted = n + max(2, n // 2)
+    else:
+        wanted = math.ceil(1.1 * n * (half / precision.half_width) ** 2)
+    return min(precision.max_replications, max(wanted, n + max(1, n // 10)))
+
+
 def run(
     scenario: Scenario,
     replications: int | None = None,
@@ -92,12 +147,20 @@ def run(
     progress: Callable[[int, int], None] | None = None,
     engine: str | None = None,
     backend: Backend | None = None,
+    out: str | Path | None = None,
+    resume: bool = False,
+    precision: Precision | None = None,
 ) -> RunResult:
     """Run ``replications`` replications (default: the scenario's) from ``seed``.
 
-    The seed defaults to the scenario's, else a fresh one, which the result
-    reports so the run can be repeated exactly. ``progress(done, total)`` is
-    called after each replication. ``engine``: see `choose_engine`.
+    The seed defaults to the scenario's, else a fresh one, which the result reports
+    so the run can be repeated exactly. ``engine``: see `choose_engine`; ``backend``
+    (default: this process) says where replications run, which never changes the
+    numbers. With ``out`` every finished replication is appended to the store
+    there (`ReplicationStore`) as it completes; ``resume`` keeps the ones already
+    stored and runs only the rest. ``precision`` runs more replications, in
+    rounds, until its target is met. ``progress(done, total)`` is called after each
+    replication.
     """
     reps = replications if replications is not None else scenario.replications
     if reps < 1:
@@ -105,27 +168,75 @@ def run(
     if seed is None:
         seed = scenario.seed if scenario.seed is not None else new_seed()
     chosen = choose_engine(scenario, engine)
-    kpis: list[dict] = []
-    kept: list[Observations] = []
-    n_calls = 0
+    if precision is not None:
+        reps = min(max(reps, precision.min_replications), precision.max_replications)
+    store = ReplicationStore(Path(out), scenario, seed) if out is not None else None
     t0 = time.perf_counter()
-    for r in range(reps):
-        obs = run_replication(scenario, seed, r, chosen)
-        n_calls += obs.n_calls
-        kpis.append(replication_kpis(obs, scenario))
-        if keep_observations:
-            kept.append(obs)
-        if progress is not None:
-            progress(r + 1, reps)
+    done: dict[int, Replication] = {}
+    kept: dict[int, Observations] = {}
+    resumed: set[int] = set()
+    try:
+        if store is not None:
+            done.update(store.open(resume))
+        if keep_observations and done:
+            raise ValueError("observations of stored replications are not kept: do not resume")
+        resumed = set(done)
+
+        def execute(n: int) -> None:
+            missing = [r for r in range(n) if r not in done]
+            for rep in map_replications(
+                scenario, seed, chosen, missing, backend, keep_observations
+            ):
+                if store is not None:
+                    store.append(rep)
+                if rep.observations is not None:
+                    kept[rep.index] = rep.observations
+                    rep.observations = None
+                done[rep.index] = rep
+                if progress is not None:
+                    progress(sum(1 for r in done if r < n), n)
+
+        execute(reps)
+        achieved = None
+        rounds: list[int] = []
+        if precision is not None:
+            while True:
+                rounds.append(reps)
+                achieved = _half_width(
+                    [done[r].kpis["summary"][precision.kpi] for r in range(reps)]
+                )
+                if achieved is not None and achieved <= precision.half_width:
+                    break
+                if reps >= precision.max_replications:
+                    break
+                reps = _next_size(reps, achieved, precision)
+                execute(reps)
+    finally:
+        if store is not None:
+            store.close()
     elapsed = time.perf_counter() - t0
+    kpis = [done[r].kpis for r in range(reps)]
     return RunResult(
         scenario=scenario,
         seed=seed,
         replications=reps,
         kpis=kpis,
         summary=summarize(kpis),
-        n_calls=n_calls,
+        n_calls=sum(done[r].n_calls for r in range(reps)),
         elapsed_s=elapsed,
-        observations=kept,
+        observations=[kept[r] for r in range(reps) if r in kept],
         engine=chosen,
+        risk=service_level_risk(kpis, scenario.service_level.target),
+        backend=(backend or Backend()).describe(),
+        resumed=sum(1 for r in range(reps) if r in resumed),
+        precision=None
+        if precision is None
+        else {
+            "kpi": precision.kpi,
+            "target_half_width": precision.half_width,
+            "half_width": achieved,
+            "met": achieved is not None and achieved <= precision.half_width,
+            "max_replications": precision.max_replications,
+            "rounds": rounds,
+        },
     )

@@ -10,7 +10,6 @@ import json
 import math
 from pathlib import Path
 
-from ccsim.metrics import per_replication_table
 from ccsim.runner import RunResult
 
 #: Day KPIs shown in the text table, with their label and kind of value.
@@ -233,19 +232,13 @@ def to_json(result: RunResult) -> dict:
 def write_outputs(result: RunResult, out_dir: Path) -> list[Path]:
     """Write summary, per-interval and per-replication CSVs, the JSON and the SL chart."""
     from ccsim.plots import service_level_chart, staffing_chart  # matplotlib only when asked for
+    from ccsim.tables import replications_frame, summary_frame
 
     out_dir.mkdir(parents=True, exist_ok=True)
     written = []
 
     path = out_dir / "summary.csv"
-    with path.open("w", newline="") as f:
-        w = csv.writer(f)
-        w.writerow(["scope", "name", "kpi", "mean", "ci95_low", "ci95_high"])
-        _summary_rows(w, "day", "", result.summary["summary"])
-        for name, kpis in result.summary["by_call_type"].items():
-            _summary_rows(w, "call_type", name, kpis)
-        for name, kpis in result.summary["by_agent_group"].items():
-            _summary_rows(w, "agent_group", name, kpis)
+    summary_frame(result).to_csv(path, index=False)
     written.append(path)
 
     path = out_dir / "intervals.csv"
@@ -281,11 +274,7 @@ def write_outputs(result: RunResult, out_dir: Path) -> list[Path]:
     written.append(path)
 
     path = out_dir / "replications.csv"
-    table = per_replication_table(result.kpis, result.scenario)
-    with path.open("w", newline="") as f:
-        w = csv.DictWriter(f, fieldnames=list(table[0]) if table else ["replication"])
-        w.writeheader()
-        w.writerows(table)
+    replications_frame(result).to_csv(path, index=False)
     written.append(path)
 
     path = out_dir / "result.json"
@@ -300,15 +289,6 @@ def write_outputs(result: RunResult, out_dir: Path) -> list[Path]:
         chart(result).savefig(path, dpi=120)
         written.append(path)
     return written
-
-
-def _summary_rows(w, scope: str, name: str, kpis: dict, prefix: str = "") -> None:
-    for kpi, fig in kpis.items():
-        if "mean" not in fig:  # a nested figure, e.g. answered_by_type
-            _summary_rows(w, scope, name, fig, prefix=f"{prefix}{kpi}.")
-            continue
-        ci = fig["ci95"] or [None, None]
-        w.writerow([scope, name, f"{prefix}{kpi}", fig["mean"], ci[0], ci[1]])
 
 
 def intervals(result: RunResult) -> list[dict]:

@@ -11,6 +11,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -22,6 +23,9 @@ from ccsim.parallel import Backend, Replication, map_replications
 from ccsim.scenario.model import Scenario
 from ccsim.store import ReplicationStore
 from ccsim.streams import new_seed
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 
 @dataclass
@@ -45,6 +49,34 @@ class RunResult:
     resumed: int = 0
     #: The precision target and what was reached, when one was asked for.
     precision: dict | None = None
+
+    @property
+    def replications_df(self) -> pd.DataFrame:
+        """Every replication's KPIs, tidy (`ccsim.tables.replications_frame`)."""
+        from ccsim.tables import replications_frame
+
+        return replications_frame(self)
+
+    @property
+    def intervals_df(self) -> pd.DataFrame:
+        """Per-interval means and CIs, tidy (`ccsim.tables.intervals_frame`)."""
+        from ccsim.tables import intervals_frame
+
+        return intervals_frame(self)
+
+    @property
+    def summary_df(self) -> pd.DataFrame:
+        """Day, call type and group means and CIs (`ccsim.tables.summary_frame`)."""
+        from ccsim.tables import summary_frame
+
+        return summary_frame(self)
+
+    @property
+    def risk_df(self) -> pd.DataFrame:
+        """SL target attainment per interval (`ccsim.tables.risk_frame`)."""
+        from ccsim.tables import risk_frame
+
+        return risk_frame(self)
 
     @property
     def calls_per_second(self) -> float:

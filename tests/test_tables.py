@@ -1,0 +1,61 @@
+"""The pandas tables of the Python API agree with the nested summary they come from."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from ccsim import load_scenario
+from ccsim.report import write_outputs
+from ccsim.runner import run
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(scope="module")
+def result():
+    return run(load_scenario(ROOT / "scenarios" / "demo_two_types.yaml"), 4, 8)
+
+
+def test_replications_frame_means_are_the_summary_means(result):
+    df = result.replications_df
+    assert set(df["scope"]) == {"day", "interval", "call_type", "agent_group"}
+    assert sorted(df["replication"].unique()) == [0, 1, 2, 3]
+    day = df[(df.scope == "day") & (df.kpi == "service_level")]["value"]
+    assert day.mean() == pytest.approx(result.summary["summary"]["service_level"]["mean"])
+    billing = df[(df.scope == "call_type") & (df.key == "billing") & (df.kpi == "asa_s")]
+    want = result.summary["by_call_type"]["billing"]["asa_s"]["mean"]
+    assert billing["value"].mean() == pytest.approx(want)
+
+
+def test_intervals_frame_has_every_interval_and_kpi(result):
+    df = result.intervals_df
+    n = result.scenario.horizon.n_intervals
+    assert df["start"].nunique() == n
+    sl = df[df.kpi == "service_level"].reset_index(drop=True)
+    for i, entry in enumerate(result.summary["by_interval"]):
+        assert sl.loc[i, "start"] == entry["start"]
+        mean = entry["service_level"]["mean"]
+        assert (mean is None and np.isnan(sl.loc[i, "mean"])) or sl.loc[i, "mean"] == mean
+
+
+def test_summary_frame_is_what_summary_csv_holds(result, tmp_path):
+    write_outputs(result, tmp_path)
+    on_disk = pd.read_csv(tmp_path / "summary.csv", keep_default_na=False, na_values=[""])
+    df = result.summary_df
+    assert list(on_disk.columns) == list(df.columns)
+    assert len(on_disk) == len(df)
+    np.testing.assert_allclose(on_disk["mean"].to_numpy(float), df["mean"].to_numpy(float))
+    assert set(df["scope"]) == {"day", "call_type", "agent_group"}
+    # Nested figures get dotted names.
+    assert df["kpi"].str.startswith("answered_by_type.").any()
+
+
+def test_risk_frame_leads_with_the_day(result):
+    df = result.risk_df
+    assert df.loc[0, "start"] == "day"
+    assert len(df) == result.scenario.horizon.n_intervals + 1
+    assert df["p_meet_target"].dropna().between(0, 1).all()

@@ -53,6 +53,7 @@ over calls. Conventions:
 
 from __future__ import annotations
 
+import functools
 import math
 from typing import TYPE_CHECKING, Any
 
@@ -801,6 +802,12 @@ def replication_kpis(obs: Observations, scenario: Scenario) -> dict[str, Any]:
 # --------------------------------------------------------------------------- over replications
 
 
+@functools.lru_cache(maxsize=256)
+def _t975(dof: int) -> float:
+    """The 97.5 % Student-t quantile (a summary asks for the same few thousands of times)."""
+    return float(stats.t.ppf(0.975, dof))
+
+
 def t_interval(values: np.ndarray) -> tuple[float | None, tuple[float, float] | None]:
     """Mean and 95 % Student-t interval of ``values``, NaNs left out.
 
@@ -813,7 +820,7 @@ def t_interval(values: np.ndarray) -> tuple[float | None, tuple[float, float] | 
     mean = float(v.mean())
     if v.size == 1:
         return mean, None
-    half = float(stats.t.ppf(0.975, v.size - 1) * v.std(ddof=1) / math.sqrt(v.size))
+    half = float(_t975(v.size - 1) * v.std(ddof=1) / math.sqrt(v.size))
     return mean, (mean - half, mean + half)
 
 

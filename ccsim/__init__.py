@@ -13,7 +13,15 @@ from typing import Any
 from ccsim.scenario import Scenario, ScenarioError, load_scenario, parse_scenario
 
 __version__ = "0.1.0"
-__all__ = ["Scenario", "ScenarioError", "load_scenario", "parse_scenario", "run"]
+__all__ = [
+    "Scenario",
+    "ScenarioError",
+    "load_scenario",
+    "parse_scenario",
+    "run",
+    "compare",
+    "sweep",
+]
 
 
 def __getattr__(name: str) -> Any:
@@ -22,4 +30,12 @@ def __getattr__(name: str) -> Any:
         from ccsim.runner import run
 
         return run
+    if name == "compare":
+        from ccsim.comparison import compare
+
+        return compare
+    if name == "sweep":
+        from ccsim.sweeps import sweep
+
+        return sweep
     raise AttributeError(f"module 'ccsim' has no attribute {name!r}")

@@ -36,6 +36,45 @@ def _seed(text: str) -> int:
     return value
 
 
+def _positive_float(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"must be a number, got {text!r}") from None
+    if not value > 0:
+        raise argparse.ArgumentTypeError(f"must be > 0, got {value}")
+    return value
+
+
+def add_batch_arguments(parser: argparse.ArgumentParser) -> None:
+    """Where replications run: ``--workers``, ``--backend``, ``--scheduler`` (every
+    command that runs replications takes them; they never change the numbers)."""
+    parser.add_argument(
+        "--workers",
+        type=_positive_int,
+        help="worker processes (default: all cores; 1 runs in this process)",
+    )
+    parser.add_argument(
+        "--backend",
+        choices=("local", "dask"),
+        default="local",
+        help="local processes (default) or a Dask cluster (pip install 'ccsim[dask]')",
+    )
+    parser.add_argument(
+        "--scheduler",
+        metavar="ADDRESS",
+        help="an existing Dask scheduler, e.g. tcp://10.0.0.5:8786 (implies --backend dask)",
+    )
+
+
+def backend_from_args(args: argparse.Namespace):
+    """The `Backend` the batch arguments describe."""
+    from ccsim.parallel import Backend, cpu_count
+
+    kind = "dask" if args.scheduler else args.backend
+    return Backend(kind=kind, workers=args.workers or cpu_count(), scheduler=args.scheduler)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="ccsim",
@@ -43,8 +82,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
+    from ccsim.overrides import add_override_arguments
+
     run = sub.add_parser("run", help="simulate a scenario and report its KPIs")
     run.add_argument("scenario", type=Path, help="scenario YAML file")
+    add_override_arguments(run)
     run.add_argument("--reps", type=_positive_int, help="replications (default: the scenario's)")
     run.add_argument("--seed", type=_seed, help="root random seed (default: the scenario's)")
     run.add_argument("--out", type=Path, help="write CSV tables, JSON and the SL chart here")
@@ -60,7 +102,67 @@ def build_parser() -> argparse.ArgumentParser:
         help="simulation engine (default: the scenario's engine, else auto: the compiled "
         "engine when it supports the scenario, SimPy otherwise)",
     )
+    add_batch_arguments(run)
+    run.add_argument(
+        "--resume",
+        action="store_true",
+        help="continue the batch stored in --out: run only the replications not yet done",
+    )
+    run.add_argument(
+        "--precision",
+        type=_positive_float,
+        metavar="HALF_WIDTH",
+        help="run replications until the 95%% CI half-width of --precision-kpi is at most "
+        "this (e.g. 0.005 for ±0.5 points of SL)",
+    )
+    run.add_argument(
+        "--precision-kpi",
+        default="service_level",
+        metavar="KPI",
+        help="the day KPI --precision is about (default: service_level)",
+    )
+    run.add_argument(
+        "--max-reps",
+        type=_positive_int,
+        default=1000,
+        help="with --precision, stop at this many replications (default 1000)",
+    )
     run.set_defaults(func=cmd_run)
+
+    cmp = sub.add_parser(
+        "compare",
+        help="compare two scenarios on common random numbers: differences with paired CIs",
+        description="Run BASE and ALT with the same seed and replications (common random "
+        "numbers) and report every KPI's difference ALT - BASE with its paired 95%% CI. "
+        "ALT is a second file, or BASE changed by --set / --scale-arrivals (applied to "
+        "ALT when both are given).",
+    )
+    cmp.add_argument("base", type=Path, help="the base scenario YAML file")
+    cmp.add_argument("alt", type=Path, nargs="?", help="the alternative (default: BASE)")
+    add_override_arguments(cmp)
+    cmp.add_argument("--reps", type=_positive_int, help="replications (default: BASE's)")
+    cmp.add_argument("--seed", type=_seed, help="root random seed, shared (default: BASE's)")
+    cmp.add_argument("--engine", choices=("auto", "simpy", "fast"), help="simulation engine")
+    add_batch_arguments(cmp)
+    cmp.add_argument("--out", type=Path, help="write comparison.csv, .json and the SL chart")
+    cmp.add_argument("--json", action="store_true", help="print one JSON document on stdout")
+    cmp.set_defaults(func=cmd_compare)
+
+    swp = sub.add_parser(
+        "sweep",
+        help="run a scenario over a grid of what-if values, on common random numbers",
+        description="Run every point of the grid in SWEEP.yaml (docs/sweeps.md) with the "
+        "same seed and replications, and report a KPI per point with its 95%% CI.",
+    )
+    swp.add_argument("sweep", type=Path, help="sweep YAML file")
+    swp.add_argument("--reps", type=_positive_int, help="replications per point")
+    swp.add_argument("--seed", type=_seed, help="root random seed, the same for every point")
+    swp.add_argument("--kpi", help="the day KPI to show (default: the sweep's, service_level)")
+    swp.add_argument("--engine", choices=("auto", "simpy", "fast"), help="simulation engine")
+    add_batch_arguments(swp)
+    swp.add_argument("--out", type=Path, help="write sweep.csv, sweep.parquet and the chart")
+    swp.add_argument("--json", action="store_true", help="print one JSON document on stdout")
+    swp.set_defaults(func=cmd_sweep)
 
     val = sub.add_parser("validate", help="check a scenario file and say what is wrong")
     val.add_argument("scenario", type=Path, nargs="+")
@@ -69,10 +171,13 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def cmd_run(args: argparse.Namespace) -> int:
-    scenario = load_scenario(args.scenario)
+    from ccsim.overrides import scenario_from_args
+
+    scenario = scenario_from_args(args)
     if args.trace and not args.out:
         print("error: --trace writes calls.csv into --out DIR: give --out", file=sys.stderr)
         return EXIT_BAD_INPUT
+    from ccsim.progress import ProgressBar
     from ccsim.report import (
         behaviour_table,
         day_table,
@@ -84,15 +189,45 @@ def cmd_run(args: argparse.Namespace) -> int:
         write_outputs,
         write_trace,
     )
-    from ccsim.runner import run
+    from ccsim.runner import Precision, run
 
-    result = run(
-        scenario,
-        replications=args.reps,
-        seed=args.seed,
-        engine=args.engine,
-        keep_observations=args.trace,
-    )
+    if args.resume and not args.out:
+        print("error: --resume continues the batch kept in --out DIR: give --out", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    if args.resume and args.trace:
+        print("error: --trace needs every replication run now: not with --resume", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    precision = None
+    if args.precision is not None:
+        try:
+            precision = Precision(args.precision, args.precision_kpi, args.max_reps)
+        except ValueError as err:
+            print(f"error: --precision-kpi: {err}", file=sys.stderr)
+            return EXIT_BAD_INPUT
+    bar = ProgressBar(quiet=args.json)
+    try:
+        result = run(
+            scenario,
+            replications=args.reps,
+            seed=args.seed,
+            engine=args.engine,
+            keep_observations=args.trace,
+            backend=backend_from_args(args),
+            out=args.out,
+            resume=args.resume,
+            precision=precision,
+            progress=bar,
+        )
+    except KeyboardInterrupt:
+        bar.close()
+        if args.out:
+            print(
+                f"interrupted: the finished replications are kept in {args.out}; "
+                "run the same command with --resume to continue",
+                file=sys.stderr,
+            )
+        raise
+    bar.close()
     written = write_outputs(result, args.out) if args.out else []
     if args.trace:
         written.append(write_trace(result, args.out / "calls.csv"))
@@ -113,8 +248,74 @@ def cmd_run(args: argparse.Namespace) -> int:
     print()
     print(
         f"{result.n_calls:,} calls in {result.elapsed_s:.2f} s "
-        f"({result.calls_per_second:,.0f} calls/s, {result.engine} engine)"
+        f"({result.calls_per_second:,.0f} calls/s, {result.engine} engine, {result.backend})"
     )
+    if result.resumed:
+        print(f"{result.resumed} replication(s) read back from {args.out}, the rest run now")
+    for path in written:
+        print(f"wrote {path}")
+    return 0
+
+
+def cmd_compare(args: argparse.Namespace) -> int:
+    import dataclasses
+
+    from ccsim.overrides import scenario_from_args
+
+    if args.alt is None and not (args.set or args.scale_arrivals):
+        print(
+            "error: compare needs an alternative: ALT.yaml, or --set PATH=VALUE / "
+            "--scale-arrivals to change BASE",
+            file=sys.stderr,
+        )
+        return EXIT_BAD_INPUT
+    base = load_scenario(args.base)
+    alt = scenario_from_args(args, args.alt or args.base)
+    changes = [f"--set {t}" for t in args.set]
+    changes += [f"--scale-arrivals {t}" for t in args.scale_arrivals]
+    if changes:  # name the alternative by what changed
+        alt = dataclasses.replace(alt, name=f"{alt.name} ({', '.join(changes)})")
+    from ccsim.comparison import compare, day_table, interval_table, to_json, write_outputs
+
+    result = compare(
+        base, alt, args.reps, args.seed, engine=args.engine, backend=backend_from_args(args)
+    )
+    written = write_outputs(result, args.out) if args.out else []
+    if args.json:
+        print(json.dumps(to_json(result)))
+        return 0
+    print(day_table(result))
+    print()
+    print(interval_table(result))
+    for path in written:
+        print(f"wrote {path}")
+    return 0
+
+
+def cmd_sweep(args: argparse.Namespace) -> int:
+    from ccsim.progress import ProgressBar
+    from ccsim.sweeps import format_table, sweep, to_json, write_outputs
+
+    bar = ProgressBar(quiet=args.json)
+    try:
+        result = sweep(
+            args.sweep,
+            replications=args.reps,
+            seed=args.seed,
+            engine=args.engine,
+            backend=backend_from_args(args),
+            kpi=args.kpi,
+            progress=bar,
+        )
+    finally:
+        bar.close()
+    written, notes = write_outputs(result, args.out) if args.out else ([], [])
+    if args.json:
+        print(json.dumps(to_json(result)))
+        return 0
+    print(format_table(result))
+    for note in notes:
+        print(note)
     for path in written:
         print(f"wrote {path}")
     return 0
@@ -139,8 +340,9 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_BAD_INPUT
     except ValueError as err:
         from ccsim.runner import EngineError
+        from ccsim.store import StoreError
 
-        if not isinstance(err, EngineError):
+        if not isinstance(err, EngineError | StoreError):
             raise
         print(f"error: {err}", file=sys.stderr)
         return EXIT_BAD_INPUT

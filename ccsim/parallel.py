@@ -31,7 +31,7 @@ if TYPE_CHECKING:
     from ccsim.observations import Observations
     from ccsim.scenario.model import Scenario
 
-__all__ = ["BACKENDS", "Backend", "Replication", "cpu_count", "map_replications"]
+__all__ = ["BACKENDS", "Backend", "Replication", "close_pools", "cpu_count", "map_replications"]
 
 BACKENDS = ("local", "dask")
 
@@ -161,16 +161,41 @@ def _collect(executor, scenario, seed, engine, chunks, keep) -> Iterator[Replica
             future.cancel()
 
 
+#: Worker pools kept between runs (a sweep or a comparison runs many): by size.
+_POOLS: dict[int, ProcessPoolExecutor] = {}
+
+
+def _pool(workers: int) -> ProcessPoolExecutor:
+    """A pool of ``workers`` processes, reused by later runs in this process."""
+    pool = _POOLS.get(workers)
+    if pool is None:
+        pool = ProcessPoolExecutor(max_workers=workers, initializer=_ignore_sigint)
+        _POOLS[workers] = pool
+    return pool
+
+
+def _discard_pool(workers: int, wait: bool) -> None:
+    pool = _POOLS.pop(workers, None)
+    if pool is not None:
+        pool.shutdown(wait=wait, cancel_futures=True)
+
+
+def close_pools() -> None:
+    """Stop the worker pools kept between runs (they also stop when Python exits)."""
+    for workers in list(_POOLS):
+        _discard_pool(workers, wait=True)
+
+
 def _on_local_pool(scenario, seed, engine, chunks, workers, keep) -> Iterator[Replication]:
     """Run ``chunks`` on a process pool; if a worker dies the pool is rebuilt and the
     chunks that had not finished run again (at most `RETRIES` times each)."""
     tries = {tuple(c): 0 for c in chunks}
     todo = list(chunks)
     while todo:
-        pool = ProcessPoolExecutor(max_workers=workers, initializer=_ignore_sigint)
+        pool = _pool(workers)
         futures = {_submit(pool, scenario, seed, engine, c, keep): c for c in todo}
         todo = []
-        broken = False
+        finished = False
         try:
             pending = set(futures)
             while pending:
@@ -180,15 +205,16 @@ def _on_local_pool(scenario, seed, engine, chunks, workers, keep) -> Iterator[Re
                     try:
                         results = future.result()
                     except BrokenProcessPool:
-                        broken = True
                         tries[tuple(chunk)] += 1
                         if tries[tuple(chunk)] > RETRIES:
                             raise
                         todo.append(chunk)
                         continue
                     yield from results
+            finished = not todo
         finally:
-            pool.shutdown(wait=not broken, cancel_futures=True)
+            if not finished:  # broken, interrupted or failed: never reuse this pool
+                _discard_pool(workers, wait=False)
 
 
 @contextmanager

@@ -45,7 +45,9 @@ INTERVAL_COLUMNS: tuple[tuple[str, str, str], ...] = (
 )
 
 
-def _fmt(value: float | None, kind: str) -> str:
+def format_value(value: float | None, kind: str) -> str:
+    """A KPI as the tables show it: ``kind`` pct (a fraction as 82.3%), sec, money,
+    num4 (four decimals) or count; a missing value as a dash."""
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return "—"
     if kind == "pct":
@@ -59,11 +61,12 @@ def _fmt(value: float | None, kind: str) -> str:
     return f"{value:,.1f}"
 
 
-def _fmt_ci(figure: dict, kind: str) -> str:
+def format_ci(figure: dict, kind: str) -> str:
+    """A figure's 95 % CI as ``[low, high]`` (empty without one)."""
     ci = figure.get("ci95")
     if not ci:
         return ""
-    return f"[{_fmt(ci[0], kind)}, {_fmt(ci[1], kind)}]"
+    return f"[{format_value(ci[0], kind)}, {format_value(ci[1], kind)}]"
 
 
 def sl_label(result: RunResult) -> str:
@@ -85,20 +88,22 @@ def day_table(result: RunResult) -> str:
         figure = summary.get(key)
         if figure is None:
             continue
-        lines.append(f"{label:<28}{_fmt(figure['mean'], kind):>12}   {_fmt_ci(figure, kind)}")
+        lines.append(
+            f"{label:<28}{format_value(figure['mean'], kind):>12}   {format_ci(figure, kind)}"
+        )
     day = result.risk.get("day") if result.risk else None
     if day and day["n"] > 1:
         label = f"P(day SL >= {round(100 * s.service_level.target)}%)"
         lines.append(
-            f"{label:<28}{_fmt(day['p_meet_target'], 'pct'):>12}   "
-            f"10th percentile {_fmt(day['p10'], 'pct')}"
+            f"{label:<28}{format_value(day['p_meet_target'], 'pct'):>12}   "
+            f"10th percentile {format_value(day['p10'], 'pct')}"
         )
     if result.precision is not None:
         p = result.precision
         state = "met" if p["met"] else f"NOT met after {result.replications} replications"
         lines.append(
-            f"precision: 95% CI half-width of {p['kpi']} {_fmt(p['half_width'], 'num4')} "
-            f"(target {_fmt(p['target_half_width'], 'num4')}: {state})"
+            f"precision: 95% CI half-width of {p['kpi']} {format_value(p['half_width'], 'num4')} "
+            f"(target {format_value(p['target_half_width'], 'num4')}: {state})"
         )
     return "\n".join(lines)
 
@@ -113,12 +118,12 @@ def interval_table(result: RunResult) -> str:
     lines = [header]
     for i, row in enumerate(intervals(result)):
         cells = "".join(
-            f"{_fmt(row[k]['mean'] if k in row else None, kind):>10}"
+            f"{format_value(row[k]['mean'] if k in row else None, kind):>10}"
             for k, _, kind in INTERVAL_COLUMNS
         )
         if risk:
-            cells += f"{_fmt(risk[i]['p_meet_target'], 'pct'):>10}"
-            cells += f"{_fmt(risk[i]['p10'], 'pct'):>10}"
+            cells += f"{format_value(risk[i]['p_meet_target'], 'pct'):>10}"
+            cells += f"{format_value(risk[i]['p10'], 'pct'):>10}"
         events = "  " + "; ".join(row["events"]) if row.get("events") else ""
         lines.append(f"{row['start']:<9}{cells}{events}")
     return "\n".join(lines)
@@ -143,7 +148,7 @@ def group_table(result: RunResult) -> str:
     for g in result.scenario.agent_groups:
         row = result.summary["by_agent_group"][g.name]
         cells = "".join(
-            f"{_fmt(row[k]['mean'] if k in row else None, kind):>12}"
+            f"{format_value(row[k]['mean'] if k in row else None, kind):>12}"
             for k, _, kind in GROUP_COLUMNS
         )
         lines.append(f"{g.name:<18}{cells}")
@@ -185,7 +190,9 @@ def behaviour_table(result: RunResult) -> str:
     lines = [f"{'Callers and channels':<34}{'mean':>12}   95% CI"]
     for key, label, kind in BEHAVIOUR_ROWS:
         if key in s:
-            lines.append(f"{label:<34}{_fmt(s[key]['mean'], kind):>12}   {_fmt_ci(s[key], kind)}")
+            lines.append(
+                f"{label:<34}{format_value(s[key]['mean'], kind):>12}   {format_ci(s[key], kind)}"
+            )
     return "\n".join(lines)
 
 
@@ -201,7 +208,9 @@ def ivr_table(result: RunResult) -> str:
     )
     lines = [f"{'IVR':<28}{'mean':>12}   95% CI"]
     for key, label, kind in rows:
-        lines.append(f"{label:<28}{_fmt(s[key]['mean'], kind):>12}   {_fmt_ci(s[key], kind)}")
+        lines.append(
+            f"{label:<28}{format_value(s[key]['mean'], kind):>12}   {format_ci(s[key], kind)}"
+        )
     return "\n".join(lines)
 
 

@@ -49,6 +49,14 @@ def test_compiled_engine_on_workers_matches_simpy_alone(bank, bank_alone):
     assert fingerprint(result) == fingerprint(bank_alone)
 
 
+def test_a_pool_serves_later_runs(bank, bank_alone):
+    first = run(bank, 9, 11, engine="simpy", backend=Backend(workers=2))
+    pool = par._POOLS[2]
+    second = run(bank, 9, 11, engine="simpy", backend=Backend(workers=2))
+    assert par._POOLS[2] is pool
+    assert fingerprint(first) == fingerprint(second) == fingerprint(bank_alone)
+
+
 def test_every_replication_once_in_any_order(bank):
     got = [r.index for r in map_replications(bank, 3, "fast", [5, 0, 7, 2], Backend(workers=2))]
     assert sorted(got) == [0, 2, 5, 7]
@@ -83,11 +91,19 @@ def _patch_run_chunk(monkeypatch, fn) -> None:
     """Replace run_chunk in this process and in the workers forked from it (tasks
     name the function as ccsim.parallel.run_chunk, which resolves to ``fn`` there)."""
     fn.__module__, fn.__qualname__ = "ccsim.parallel", "run_chunk"
+    par.close_pools()  # workers forked before the patch would not see it
     monkeypatch.setattr(par, "run_chunk", fn)
 
 
+@pytest.fixture
+def own_pools():
+    """Pools forked during the test (with a patched run_chunk) end with it."""
+    yield
+    par.close_pools()
+
+
 def test_a_crashed_worker_is_replaced_and_its_replications_rerun(
-    bank, bank_alone, monkeypatch, tmp_path
+    bank, bank_alone, monkeypatch, tmp_path, own_pools
 ):
     marker = tmp_path / "crashed"
     _MARKER[:] = [str(marker)]
@@ -97,7 +113,7 @@ def test_a_crashed_worker_is_replaced_and_its_replications_rerun(
     assert fingerprint(result) == fingerprint(bank_alone)
 
 
-def test_a_worker_that_always_crashes_fails_the_run(bank, monkeypatch):
+def test_a_worker_that_always_crashes_fails_the_run(bank, monkeypatch, own_pools):
     _patch_run_chunk(monkeypatch, _always_crash)
     with pytest.raises(Exception, match="(?i)process|pool|terminated"):
         run(bank, 4, 11, engine="simpy", backend=Backend(workers=2))

@@ -21,13 +21,27 @@ from ccsim.scenario.yamltree import LineMap, load_yaml
 def load_scenario(path: str | Path) -> Scenario:
     """Read and validate a scenario file; CSV files it names are relative to its folder."""
     path = Path(path)
+    data, lines = read_yaml_file(path)
+    try:
+        return build_scenario(data, source=str(path), base_dir=path.parent)
+    except ScenarioError as err:
+        raise locate(err, str(path), lines) from None
+
+
+def read_yaml_file(path: str | Path, what: str = "scenario") -> tuple[Any, LineMap]:
+    """The YAML data of a ``what`` file (scenario, sweep, …) and the line of each key;
+    a missing, unreadable or malformed file is a `ScenarioError` naming it."""
+    path = Path(path)
     try:
         text = path.read_text(encoding="utf-8-sig")
     except FileNotFoundError:
-        raise ScenarioError("no such scenario file", file=str(path)) from None
+        raise ScenarioError(f"no such {what} file", file=str(path)) from None
     except (OSError, UnicodeDecodeError) as exc:
-        raise ScenarioError(f"cannot read the scenario file: {exc}", file=str(path)) from None
-    return parse_scenario(text, source=str(path), base_dir=path.parent)
+        raise ScenarioError(f"cannot read the {what} file: {exc}", file=str(path)) from None
+    try:
+        return load_yaml(text)
+    except ScenarioError as err:
+        raise locate(err, str(path), LineMap()) from None
 
 
 def parse_scenario(text: str, source: str = "<string>", base_dir: Path | None = None) -> Scenario:
@@ -41,7 +55,7 @@ def parse_scenario(text: str, source: str = "<string>", base_dir: Path | None = 
         data, lines = load_yaml(text)
         return build_scenario(data, source=source, base_dir=base_dir)
     except ScenarioError as err:
-        raise _locate(err, source, lines) from None
+        raise locate(err, source, lines) from None
 
 
 def scenario_from_dict(
@@ -51,11 +65,12 @@ def scenario_from_dict(
     try:
         return build_scenario(data, source=source, base_dir=base_dir)
     except ScenarioError as err:
-        raise _locate(err, source, LineMap()) from None
+        raise locate(err, source, LineMap()) from None
 
 
-def _locate(err: ScenarioError, source: str, lines: LineMap) -> ScenarioError:
-    """Add the scenario's name and the field's line (a CSV file's errors have theirs)."""
+def locate(err: ScenarioError, source: str, lines: LineMap) -> ScenarioError:
+    """Name ``source`` as the file of ``err`` and add the field's line from ``lines``,
+    unless it has them (a CSV file's errors have theirs)."""
     if err.file is None:
         err.file = source
         if err.line is None:

@@ -1,0 +1,331 @@
+"""Paired what-if comparison of two scenarios with common random numbers.
+
+Both scenarios run with the same seed and the same number of replications. ccsim draws
+every call's randomness per (seed, replication, purpose) (`ccsim.streams`), so
+replication r of the base and of the alternative sees the same callers: the same
+arrivals, handle times and patience. Their difference in replication r is then due to
+the change alone, and the 95 % interval of the mean difference is computed from the
+per-replication differences (a paired t interval). Because the two runs are positively
+correlated, that interval is much narrower than the unpaired (Welch) interval one would
+get from two independent runs; both are reported, with the ratio of their widths.
+
+Every numeric KPI of `ccsim.metrics.per_replication_table` is compared, by scope
+(``day``, ``interval``, ``call_type``, ``agent_group``), key and KPI.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import warnings
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+from ccsim.metrics import per_replication_table, t_interval
+from ccsim.report import DAY_ROWS, format_value
+from ccsim.runner import RunResult, run
+from ccsim.scenario import ScenarioError
+from ccsim.streams import new_seed
+
+if TYPE_CHECKING:
+    from ccsim.parallel import Backend
+    from ccsim.scenario.model import Scenario
+
+__all__ = [
+    "COLUMNS",
+    "ComparisonResult",
+    "compare",
+    "compare_runs",
+    "day_table",
+    "interval_table",
+    "to_json",
+    "welch_interval",
+    "write_outputs",
+]
+
+#: Columns of `ComparisonResult.table`.
+COLUMNS: tuple[str, ...] = (
+    "scope",
+    "key",
+    "kpi",
+    "base",
+    "alt",
+    "diff",
+    "ci_low",
+    "ci_high",
+    "unpaired_low",
+    "unpaired_high",
+    "width_ratio",
+    "n",
+)
+_FIGURES = COLUMNS[3:]
+
+
+@dataclass
+class ComparisonResult:
+    """Two runs on common random numbers, and their KPI differences.
+
+    ``table`` is tidy, one row per (scope, key, KPI), with the columns of `COLUMNS`:
+    ``base`` and ``alt`` are the means over the replications where the KPI is defined;
+    ``diff`` is the mean of the per-replication differences alt − base over the ``n``
+    replications where both are defined, ``ci_low``/``ci_high`` its paired 95 % t
+    interval, ``unpaired_low``/``unpaired_high`` the Welch 95 % interval of the
+    difference of the two means (as if the runs were independent), and
+    ``width_ratio`` the paired width over the unpaired width (NaN when both are 0).
+    """
+
+    base: RunResult
+    alt: RunResult
+    table: pd.DataFrame
+
+    @property
+    def day(self) -> pd.DataFrame:
+        """The day's KPIs, indexed by KPI: ``result.day.loc["service_level", "diff"]``."""
+        day = self.table[self.table["scope"] == "day"]
+        return day.drop(columns=["scope", "key"]).set_index("kpi")
+
+    @property
+    def intervals(self) -> pd.DataFrame:
+        """Per interval × KPI, indexed by (interval start ``"HH:MM"``, KPI), in time order:
+        ``result.intervals.xs("service_level", level="kpi")``."""
+        rows = self.table[self.table["scope"] == "interval"]
+        rows = rows.drop(columns="scope").rename(columns={"key": "interval"})
+        return rows.set_index(["interval", "kpi"])
+
+
+def compare(
+    base: Scenario,
+    alt: Scenario,
+    replications: int | None = None,
+    seed: int | None = None,
+    *,
+    engine: str | None = None,
+    backend: Backend | None = None,
+) -> ComparisonResult:
+    """Run ``base`` and ``alt`` on common random numbers and compare every KPI.
+
+    ``replications`` defaults to the base scenario's; ``seed`` to the base's, else the
+    alternative's, else a fresh one: both runs always get the same value, which is what
+    pairs them. ``engine`` and ``backend`` are passed to `ccsim.runner.run`. The two
+    scenarios must share their horizon (start, end, interval, warm-up), else there is
+    no interval-by-interval pairing: a `ScenarioError` says so.
+    """
+    if base.horizon != alt.horizon:
+        raise ScenarioError(
+            "the two scenarios have different horizons (start, end, interval or warm-up): "
+            f"{_horizon_text(base)} vs {_horizon_text(alt)}; they cannot be compared "
+            "interval by interval",
+            path="horizon",
+        )
+    reps = replications if replications is not None else base.replications
+    if seed is None:
+        seed = next((s.seed for s in (base, alt) if s.seed is not None), None)
+        seed = new_seed() if seed is None else seed
+    runs = [run(s, reps, seed, engine=engine, backend=backend) for s in (base, alt)]
+    return ComparisonResult(base=runs[0], alt=runs[1], table=compare_runs(*runs))
+
+
+def compare_runs(base: RunResult, alt: RunResult) -> pd.DataFrame:
+    """The comparison table (`ComparisonResult.table`) of two runs, replication by
+    replication: meaningful as a paired comparison when they share seed and replications."""
+    if (base.seed, base.replications) != (alt.seed, alt.replications):
+        raise ValueError(
+            "a paired comparison needs runs with the same seed and replications, got "
+            f"seed {base.seed} / {alt.seed}, replications {base.replications} / "
+            f"{alt.replications}"
+        )
+    b, a = _values(base), _values(alt)
+    rows = list({**b, **a})  # base's order, then what only the alternative has
+    missing = np.full(base.replications, np.nan)
+    b_values = np.array([b.get(w, missing) for w in rows]).reshape(len(rows), -1)
+    a_values = np.array([a.get(w, missing) for w in rows]).reshape(len(rows), -1)
+    diffs = a_values - b_values  # NaN unless both are numbers: the pairs
+    paired = [t_interval(d) for d in diffs]
+    b_mean, a_mean, unpaired_low, unpaired_high = welch_interval(b_values, a_values)
+    table = pd.DataFrame(rows, columns=["scope", "key", "kpi"])
+    table["base"], table["alt"] = b_mean, a_mean
+    table["diff"] = [math.nan if m is None else m for m, _ in paired]
+    table["ci_low"] = [math.nan if ci is None else ci[0] for _, ci in paired]
+    table["ci_high"] = [math.nan if ci is None else ci[1] for _, ci in paired]
+    table["unpaired_low"], table["unpaired_high"] = unpaired_low, unpaired_high
+    # NaN where the unpaired width is 0 (a KPI constant in both runs) or undefined.
+    unpaired_width = np.nan_to_num(unpaired_high - unpaired_low)
+    table["width_ratio"] = np.divide(
+        table["ci_high"] - table["ci_low"],
+        unpaired_width,
+        out=np.full(len(rows), np.nan),
+        where=unpaired_width > 0,
+    )
+    table["n"] = np.count_nonzero(~np.isnan(diffs), axis=1)
+    return table
+
+
+def _values(result: RunResult) -> dict[tuple[str, str, str], np.ndarray]:
+    """Per (scope, key, KPI), the KPI's value in each replication (NaN where undefined)."""
+    out: dict[tuple[str, str, str], np.ndarray] = {}
+    for row in per_replication_table(result.kpis, result.scenario):
+        where = (row["scope"], row["key"], row["kpi"])
+        values = out.setdefault(where, np.full(result.replications, np.nan))
+        values[row["replication"]] = np.nan if row["value"] is None else row["value"]
+    return out
+
+
+def welch_interval(
+    base: np.ndarray, alt: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Row by row, the means of ``base`` and ``alt`` and the 95 % Welch interval of
+    mean(alt) − mean(base), NaNs left out: the interval two independent runs would give.
+
+    Returns ``(base_mean, alt_mean, low, high)``; the interval is NaN where a side has
+    fewer than two values, and a single point where both sides are constant.
+    """
+    base, alt = np.atleast_2d(base), np.atleast_2d(alt)
+    nb = np.count_nonzero(~np.isnan(base), axis=1)
+    na = np.count_nonzero(~np.isnan(alt), axis=1)
+    with np.errstate(all="ignore"), warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # all-NaN rows: NaN, as meant
+        mb, ma = np.nanmean(base, axis=1), np.nanmean(alt, axis=1)
+        vb = np.nanvar(base, axis=1, ddof=1) / nb
+        va = np.nanvar(alt, axis=1, ddof=1) / na
+        se2 = va + vb
+        df = se2**2 / (va**2 / (na - 1) + vb**2 / (nb - 1))  # Welch–Satterthwaite
+        half = stats.t.ppf(0.975, df) * np.sqrt(se2)
+    half = np.where(se2 == 0, 0.0, half)
+    half = np.where((na < 2) | (nb < 2), np.nan, half)
+    return mb, ma, ma - mb - half, ma - mb + half
+
+
+def _horizon_text(s: Scenario) -> str:
+    from ccsim.units import format_clock, format_duration
+
+    h = s.horizon
+    text = f"{format_clock(h.start)}–{format_clock(h.end)} by {format_duration(h.interval)}"
+    return text + (f", warm-up {format_duration(h.warmup)}" if h.warmup else "")
+
+
+# --------------------------------------------------------------------------- output
+
+
+def _figure(row: pd.Series) -> dict[str, Any]:
+    """One table row as JSON: NaN becomes null."""
+    f = {k: None if pd.isna(row[k]) else float(row[k]) for k in _FIGURES if k != "n"}
+    return {
+        "base": f["base"],
+        "alt": f["alt"],
+        "diff": f["diff"],
+        "ci95": None if f["ci_low"] is None else [f["ci_low"], f["ci_high"]],
+        "unpaired_ci95": (
+            None if f["unpaired_low"] is None else [f["unpaired_low"], f["unpaired_high"]]
+        ),
+        "width_ratio": f["width_ratio"],
+        "n": int(row["n"]),
+    }
+
+
+def to_json(result: ComparisonResult) -> dict[str, Any]:
+    """The ``ccsim compare --json`` document: the runs, then every KPI's figures by scope,
+    laid out like ``ccsim run --json`` (``summary``, ``by_interval``, ...)."""
+    doc: dict[str, Any] = {
+        "base": result.base.scenario.name,
+        "alt": result.alt.scenario.name,
+        "replications": result.base.replications,
+        "seed": result.base.seed,
+        "engine": {"base": result.base.engine, "alt": result.alt.engine},
+        "summary": {},
+        "by_interval": [],
+        "by_call_type": {},
+        "by_agent_group": {},
+    }
+    intervals: dict[str, dict[str, Any]] = {}
+    for _, row in result.table.iterrows():
+        scope, key, kpi = row["scope"], row["key"], row["kpi"]
+        if scope == "day":
+            entry = doc["summary"]
+        elif scope == "interval":
+            entry = intervals.setdefault(key, {"start": key})
+        else:
+            entry = doc[f"by_{scope}"].setdefault(key, {})
+        entry[kpi] = _figure(row)
+    doc["by_interval"] = list(intervals.values())
+    return doc
+
+
+def _fmt_diff(value: float, kind: str) -> str:
+    """A signed difference: fractions in percentage points."""
+    if math.isnan(value):
+        return "—"
+    if kind == "pct":
+        return f"{100 * value:+.1f} pp"
+    return ("+" if value >= 0 else "-") + format_value(abs(value), kind)
+
+
+def _diff_cell(row: pd.Series, kind: str) -> str:
+    ci = ""
+    if not math.isnan(row["ci_low"]):
+        ci = f" [{_fmt_diff(row['ci_low'], kind)}, {_fmt_diff(row['ci_high'], kind)}]"
+    return _fmt_diff(row["diff"], kind) + ci
+
+
+def _ratio_cell(ratio: float) -> str:
+    return "—" if math.isnan(ratio) else f"{ratio:.2f}×"
+
+
+def day_table(result: ComparisonResult) -> str:
+    """The day's KPIs: base, alternative, difference with its paired 95 % interval, and
+    how wide that interval is next to the unpaired one."""
+    b, a = result.base, result.alt
+    lines = [
+        f"base: {b.scenario.name}",
+        f"alt:  {a.scenario.name}",
+        f"{b.replications} paired replication(s), seed {b.seed} (common random numbers)",
+        "",
+        f"{'KPI':<28}{'base':>12}{'alt':>12}   {'difference [95% CI]':<34}CI width vs unpaired",
+    ]
+    day = result.day
+    for kpi, label, kind in DAY_ROWS:
+        if kpi not in day.index:
+            continue
+        row = day.loc[kpi]
+        base, alt = format_value(row["base"], kind), format_value(row["alt"], kind)
+        lines.append(
+            f"{label:<28}{base:>12}{alt:>12}   "
+            f"{_diff_cell(row, kind):<34}{_ratio_cell(row['width_ratio'])}"
+        )
+    return "\n".join(lines)
+
+
+def interval_table(result: ComparisonResult, kpi: str = "service_level") -> str:
+    """One KPI (a fraction, by default the service level) per interval: base,
+    alternative, difference with its paired 95 % interval, and the width ratio."""
+    lines = [
+        f"{'interval':<9}{'base':>9}{'alt':>9}   {'difference [95% CI]':<34}CI width vs unpaired"
+    ]
+    for start, row in result.intervals.xs(kpi, level="kpi").iterrows():
+        base, alt = format_value(row["base"], "pct"), format_value(row["alt"], "pct")
+        lines.append(
+            f"{start:<9}{base:>9}{alt:>9}   "
+            f"{_diff_cell(row, 'pct'):<34}{_ratio_cell(row['width_ratio'])}"
+        )
+    return "\n".join(lines)
+
+
+def write_outputs(result: ComparisonResult, out_dir: Path) -> list[Path]:
+    """Write ``comparison.csv`` (the tidy table), ``comparison.json`` (the ``--json``
+    document) and ``comparison_sl.png`` (SL difference per interval)."""
+    from ccsim.plots import sl_difference_chart  # matplotlib only when asked for
+
+    out_dir.mkdir(parents=True, exist_ok=True)
+    paths = [out_dir / n for n in ("comparison.csv", "comparison.json", "comparison_sl.png")]
+    result.table.to_csv(paths[0], index=False)
+    paths[1].write_text(json.dumps(to_json(result), indent=1))
+    title = (
+        f"Service level, alt − base, per interval ({result.base.replications} paired "
+        f"replications)\nbase: {result.base.scenario.name}\nalt: {result.alt.scenario.name}"
+    )
+    sl_difference_chart(result.table, title=title).savefig(paths[2], dpi=120)
+    return paths

@@ -1,0 +1,515 @@
+"""Parameter sweeps: one scenario over a grid of what-if overrides, on common random numbers.
+
+A sweep file (docs/sweeps.md has the full reference)::
+
+    scenario: ../scenarios/reference_80_erlangs.yaml   # relative to the sweep file
+    replications: 20        # optional (default: the scenario's)
+    seed: 7                 # optional (default: the scenario's, else a fresh one)
+    grid:                   # every combination of these values is one point
+      agent_groups.agents.agents: {from: 80, to: 95, step: 1}
+      call_types.calls.patience.mean: [2min, 3min]
+      scale_arrivals: [0.9, 1.0, 1.1]               # or scale_arrivals.TYPE
+    plot: {kpi: service_level, x: agent_groups.agents.agents}   # optional
+
+A grid key is a field path as ``--set`` takes it (`ccsim.overrides`); each point is
+the scenario with those overrides, validated like the file itself. Every point runs
+with the same seed and replications, so the points share their callers' random
+numbers (common random numbers): the difference between two points is the effect of
+the parameters, with far less noise than independent runs would have.
+
+The result is a tidy table: one row per point × scope (the day, each call type, each
+agent group) × KPI, with the parameter columns, ``mean``, ``ci_low``, ``ci_high``
+(95 % over replications) and ``replications``.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import itertools
+import json
+import math
+import time
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import yaml
+
+from ccsim.metrics import DAY_KPIS, FRACTION_KPIS
+from ccsim.overrides import SCALE_KEY, Override, ScenarioSource, parse_path, scale
+from ccsim.scenario.errors import Loc, ScenarioError
+from ccsim.scenario.fields import (
+    check_keys,
+    choice,
+    fail,
+    items,
+    mapping,
+    name,
+    number,
+    optional,
+    reference,
+    whole,
+)
+from ccsim.scenario.load import locate, read_yaml_file
+from ccsim.scenario.model import Scenario
+from ccsim.scenario.validate import ENGINES
+from ccsim.scenario.yamltree import LineMap
+from ccsim.units import describe
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from ccsim.parallel import Backend
+    from ccsim.runner import RunResult
+
+SWEEP_KEYS = ("scenario", "description", "replications", "seed", "engine", "grid", "plot")
+RANGE_KEYS = ("from", "to", "step")
+PLOT_KEYS = ("kpi", "x")
+#: Scenario keys a grid may not change: the sweep sets them for every point.
+NOT_SWEPT = {
+    "seed": "every point runs with the sweep's seed (common random numbers): give seed: N",
+    "replications": "every point runs the sweep's replications: give replications: N",
+    "name": "the name does not change the numbers",
+    "description": "the description does not change the numbers",
+}
+#: At most this many points (a range with a tiny step is more likely a slip).
+MAX_POINTS = 10_000
+#: KPIs the service-level target applies to (the chart draws it).
+SL_KPIS = ("service_level", *(k for k in DAY_KPIS if k.startswith("sl_")))
+#: The table's columns besides the parameters.
+COLUMNS = ("point", "scope", "name", "kpi", "mean", "ci_low", "ci_high", "replications", "seed")
+
+
+@dataclass(frozen=True)
+class SweepSpec:
+    """A validated sweep: the scenario file, the grid (key -> its values, ranges
+    expanded) and the run settings. ``source`` and ``lines`` locate messages."""
+
+    scenario: Path
+    grid: Mapping[str, tuple[Any, ...]]
+    replications: int | None = None
+    seed: int | None = None
+    engine: str | None = None
+    kpi: str = "service_level"
+    x: str | None = None
+    description: str | None = None
+    source: str | None = None
+    lines: LineMap = field(default_factory=LineMap, repr=False, compare=False)
+
+    @property
+    def n_points(self) -> int:
+        return math.prod(len(values) for values in self.grid.values())
+
+
+@dataclass
+class SweepResult:
+    """What a sweep produced: the tidy ``table`` and how it was run."""
+
+    spec: SweepSpec
+    table: pd.DataFrame
+    parameters: tuple[str, ...]
+    scenario_name: str
+    seed: int
+    replications: int
+    kpi: str
+    x: str
+    target: float  # the scenario's service-level target, for the chart
+    elapsed_s: float = 0.0
+
+    def kpi_table(self, kpi: str | None = None, scope: str = "day", name: str = "") -> pd.DataFrame:
+        """One row per point: the parameters, ``mean``, ``ci_low``, ``ci_high`` of ``kpi``
+        (default: the sweep's) for the day, or a call type / agent group ``name``."""
+        kpi = kpi or self.kpi
+        t = self.table
+        rows = t[(t["scope"] == scope) & (t["name"] == name) & (t["kpi"] == kpi)]
+        return rows[["point", *self.parameters, "mean", "ci_low", "ci_high"]].reset_index(drop=True)
+
+
+# --------------------------------------------------------------------------- the sweep file
+
+
+def load_sweep(path: str | Path) -> SweepSpec:
+    """Read and validate a sweep file; its ``scenario`` is relative to its folder."""
+    path = Path(path)
+    data, lines = read_yaml_file(path, "sweep")
+    try:
+        return sweep_from_dict(data, str(path), path.parent, lines)
+    except ScenarioError as err:
+        raise locate(err, str(path), lines) from None
+
+
+def sweep_from_dict(
+    data: Any,
+    source: str | None = None,
+    base_dir: Path | None = None,
+    lines: LineMap | None = None,
+) -> SweepSpec:
+    """Validate sweep data (as the YAML gives it); ``scenario`` is relative to ``base_dir``."""
+    if not isinstance(data, dict):
+        fail((), f"a sweep must be a mapping with scenario and grid, got {describe(data)}")
+    check_keys(data, (), SWEEP_KEYS, ("scenario", "grid"))
+    scenario = Path(name(data["scenario"], ("scenario",), "the scenario file"))
+    if base_dir is not None and not scenario.is_absolute():
+        scenario = base_dir / scenario
+    if not scenario.is_file():
+        fail(("scenario",), f"no such scenario file: {scenario}")
+    if data.get("description") is not None and not isinstance(data["description"], str):
+        fail(("description",), f"must be text, got {describe(data['description'])}")
+    grid = _grid(data["grid"], ("grid",))
+    kpi, x = "service_level", None
+    if data.get("plot") is not None:
+        plot = mapping(data["plot"], ("plot",))
+        check_keys(plot, ("plot",), PLOT_KEYS)
+        at = ("plot",)
+        kpi = optional(plot, "kpi", kpi, lambda v, at: reference(v, at, DAY_KPIS, "KPI"), at)
+        x = optional(plot, "x", None, lambda v, at: reference(v, at, grid, "grid key"), at)
+    return SweepSpec(
+        scenario=scenario,
+        grid=grid,
+        replications=optional(data, "replications", None, lambda v, at: whole(v, at, ge=1), ()),
+        seed=optional(data, "seed", None, lambda v, at: whole(v, at, ge=0), ()),
+        engine=optional(data, "engine", None, lambda v, at: choice(v, at, ENGINES), ()),
+        kpi=kpi,
+        x=x,
+        description=data.get("description"),
+        source=source,
+        lines=lines or LineMap(),
+    )
+
+
+def _grid(value: Any, loc: Loc) -> dict[str, tuple[Any, ...]]:
+    """Each key's values: a list, or a range ``{from, to, step}`` of plain numbers."""
+    grid: dict[str, tuple[Any, ...]] = {}
+    for key, values in items(value, loc, "grid key"):
+        at = (*loc, key)
+        _check_key(key, at)
+        if isinstance(values, dict):
+            grid[key] = _range(values, at)
+        elif isinstance(values, list) and values:
+            for i, v in enumerate(values):
+                if key.split(".")[0] == SCALE_KEY:
+                    number(v, (*at, i), gt=0)
+                if values.index(v) < i:
+                    fail((*at, i), f"repeats the value {describe(v)} (item {values.index(v)})")
+            grid[key] = tuple(values)
+        else:
+            fail(
+                at,
+                "must be a non-empty list of values, or a range {from: 80, to: 95, step: 1};"
+                f" got {describe(values)}",
+            )
+    n = math.prod(len(v) for v in grid.values())
+    if n > MAX_POINTS:
+        fail(loc, f"has {n:,} points (every combination of its values): at most {MAX_POINTS:,}")
+    return grid
+
+
+def _check_key(key: str, loc: Loc) -> None:
+    head = key.split(".")[0]
+    if head in NOT_SWEPT:
+        fail(loc, f"{head} cannot be swept: {NOT_SWEPT[head]}")
+    if head == SCALE_KEY:
+        if key not in (SCALE_KEY,) and not key[len(SCALE_KEY) + 1 :].strip():
+            fail(loc, "scale_arrivals (all call types) or scale_arrivals.TYPE (one)")
+        return
+    try:
+        parse_path(key)
+    except ScenarioError as err:
+        fail(loc, err.message)
+
+
+def _range(value: dict, loc: Loc) -> tuple[float, ...]:
+    """``{from: 80, to: 95, step: 1}``: from, from + step, … up to ``to`` included.
+
+    Whole numbers stay whole (an agent count); other values are rounded to 12
+    significant digits so 0.1 steps land on 0.3, not 0.30000000000000004.
+    """
+    check_keys(value, loc, RANGE_KEYS, RANGE_KEYS)
+    start, stop = (number(value[k], (*loc, k)) for k in ("from", "to"))
+    step = number(value["step"], (*loc, "step"), gt=0)
+    if stop < start:
+        fail((*loc, "to"), f"must be >= from ({describe(value['from'])}), got {value['to']!r}")
+    n = math.floor((stop - start) / step + 1e-9) + 1
+    if n > MAX_POINTS:
+        fail(loc, f"gives {n:,} values: at most {MAX_POINTS:,}")
+    if all(isinstance(value[k], int) for k in RANGE_KEYS):
+        return tuple(value["from"] + i * value["step"] for i in range(n))
+    return tuple(float(f"{start + i * step:.12g}") for i in range(n))
+
+
+# --------------------------------------------------------------------------- running
+
+
+def sweep(
+    spec: SweepSpec | str | Path | Mapping[str, Any],
+    *,
+    replications: int | None = None,
+    seed: int | None = None,
+    engine: str | None = None,
+    backend: Backend | None = None,
+    kpi: str | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> SweepResult:
+    """Run every point of a sweep (a file, its data, or a `SweepSpec`) with one seed.
+
+    ``replications``, ``seed`` and ``engine`` override the sweep's (then the
+    scenario's); ``backend`` says where replications run (`ccsim.parallel.Backend`).
+    ``kpi`` (default: the sweep's plot KPI) is the one `SweepResult.kpi_table`, the
+    CLI's table and the chart show; the table holds every KPI. Every point is
+    validated before the first runs. ``progress(done, total)`` counts replications
+    over the whole sweep.
+    """
+    from ccsim.runner import run
+    from ccsim.streams import new_seed
+
+    if isinstance(spec, str | Path):
+        spec = load_sweep(spec)
+    elif not isinstance(spec, SweepSpec):
+        spec = sweep_from_dict(spec, "<sweep>", Path.cwd())
+    kpi = reference(kpi, ("kpi",), DAY_KPIS, "KPI") if kpi is not None else spec.kpi
+    source = ScenarioSource.read(spec.scenario)
+    base = source.build()
+    points = _points(spec, source, base)
+    reps = replications or spec.replications or base.replications
+    seed = next((s for s in (seed, spec.seed, base.seed) if s is not None), None)
+    if seed is None:
+        seed = new_seed()  # one for every point, reported so the sweep can be repeated
+    total = len(points) * reps
+    rows: list[dict[str, Any]] = []
+    t0 = time.perf_counter()
+    for i, (values, scenario) in enumerate(points):
+        tick = None if progress is None else _offset(progress, i * reps, total)
+        result = run(
+            scenario, reps, seed, engine=engine or spec.engine, backend=backend, progress=tick
+        )
+        rows.extend(_rows(i, values, result))
+    return SweepResult(
+        spec=spec,
+        table=_table(rows, list(spec.grid)),
+        parameters=tuple(spec.grid),
+        scenario_name=base.name,
+        seed=seed,
+        replications=reps,
+        kpi=kpi,
+        x=spec.x or _default_x(spec.grid),
+        target=base.service_level.target,
+        elapsed_s=time.perf_counter() - t0,
+    )
+
+
+def grid_points(spec: SweepSpec) -> list[dict[str, Any]]:
+    """The points of the grid, in order (the last key varies fastest)."""
+    keys = list(spec.grid)
+    return [dict(zip(keys, combo, strict=True)) for combo in itertools.product(*spec.grid.values())]
+
+
+def _points(
+    spec: SweepSpec, source: ScenarioSource, base: Scenario
+) -> list[tuple[dict[str, Any], Scenario]]:
+    """Every point's scenario. Each grid value is first checked alone, so a bad one is
+    reported at its line in the sweep file."""
+    for key, values in spec.grid.items():
+        for i, value in enumerate(values):
+            try:
+                _scenario(source, base, {key: value})
+            except ScenarioError as err:
+                loc = ("grid", key, i) if (("grid", key, i) in spec.lines.lines) else ("grid", key)
+                line = spec.lines.line_of(loc)
+                raise ScenarioError(
+                    f"with {describe(value)}: {err}", path=loc, file=spec.source, line=line
+                ) from None
+    points = []
+    for values in grid_points(spec):
+        try:
+            points.append((values, _scenario(source, base, values)))
+        except ScenarioError as err:
+            label = ", ".join(f"{k}={_cell(v)}" for k, v in values.items())
+            raise ScenarioError(
+                f"the point {label}: {err}",
+                path=("grid",),
+                file=spec.source,
+                line=spec.lines.line_of(("grid",)),
+            ) from None
+    return points
+
+
+def _scenario(source: ScenarioSource, base: Scenario, values: Mapping[str, Any]) -> Scenario:
+    """The base scenario with a point's values: field overrides, then arrival scaling."""
+    overrides, factors = [], {}
+    for key, value in values.items():
+        if key == SCALE_KEY:
+            factors[None] = value
+        elif key.startswith(SCALE_KEY + "."):
+            factors[key[len(SCALE_KEY) + 1 :]] = value
+        else:
+            overrides.append(Override(parse_path(key), value))
+    scenario = source.build(overrides) if overrides else base
+    return scale(scenario, factors) if factors else scenario
+
+
+def _offset(progress: Callable[[int, int], None], done: int, total: int):
+    return lambda d, _n: progress(done + d, total)
+
+
+def _default_x(grid: Mapping[str, Sequence[Any]]) -> str:
+    """The first key with several numeric values, else the first key."""
+    numeric = [
+        k
+        for k, vs in grid.items()
+        if len(vs) > 1 and all(isinstance(v, int | float) and not isinstance(v, bool) for v in vs)
+    ]
+    return (numeric or list(grid))[0]
+
+
+# --------------------------------------------------------------------------- the table
+
+
+def _rows(point: int, values: Mapping[str, Any], result: RunResult) -> Iterator[dict[str, Any]]:
+    summary = result.summary
+    scopes = [("day", "", summary["summary"])]
+    scopes += [("call_type", n, k) for n, k in summary["by_call_type"].items()]
+    scopes += [("agent_group", n, k) for n, k in summary["by_agent_group"].items()]
+    params = {k: _cell(v) for k, v in values.items()}
+    for scope, scope_name, kpis in scopes:
+        for kpi, figure in _figures(kpis):
+            low, high = figure["ci95"] or (None, None)
+            yield {
+                "point": point,
+                **params,
+                "scope": scope,
+                "name": scope_name,
+                "kpi": kpi,
+                "mean": figure["mean"],
+                "ci_low": low,
+                "ci_high": high,
+                "replications": result.replications,
+                "seed": result.seed,
+            }
+
+
+def _figures(kpis: Mapping[str, Any], prefix: str = "") -> Iterator[tuple[str, dict]]:
+    """``(kpi, {"mean", "ci95"})`` of a summary, nested ones (``answered_by_type``)
+    with dotted names."""
+    for kpi, figure in kpis.items():
+        if isinstance(figure, dict) and "mean" in figure:
+            yield prefix + kpi, figure
+        elif isinstance(figure, dict):
+            yield from _figures(figure, f"{prefix}{kpi}.")
+
+
+def _cell(value: Any) -> Any:
+    """A parameter value as a table cell: numbers and text as they are, else YAML flow."""
+    if isinstance(value, int | float | str | bool):
+        return value
+    return yaml.safe_dump(value, default_flow_style=True, width=math.inf).strip()
+
+
+def _table(rows: list[dict[str, Any]], parameters: list[str]) -> pd.DataFrame:
+    import pandas as pd
+
+    table = pd.DataFrame(rows, columns=[COLUMNS[0], *parameters, *COLUMNS[1:]])
+    for p in parameters:  # Parquet needs one type per column: mixed values become text
+        kinds = {type(v) for v in table[p]}
+        if len(kinds) > 1 and not kinds <= {int, float}:
+            table[p] = table[p].map(str)
+    for c in ("mean", "ci_low", "ci_high"):
+        table[c] = table[c].astype(float)
+    return table
+
+
+# --------------------------------------------------------------------------- output
+
+
+def format_table(result: SweepResult) -> str:
+    """The sweep's KPI per point, mean and 95 % CI, as aligned text."""
+    from ccsim.report import format_ci, format_value
+
+    kind = _kind(result.kpi)
+    t = result.kpi_table()
+    params = list(result.parameters)
+    cells = [[str(v) for v in t[p]] for p in params]
+    widths = [max(len(p), *(len(c) for c in col)) for p, col in zip(params, cells, strict=True)]
+    lines = [
+        f"{result.scenario_name} — {len(t)} point(s) × {result.replications} replication(s),"
+        f" seed {result.seed} (common random numbers)",
+        "",
+        "  ".join(f"{p:>{w}}" for p, w in zip(params, widths, strict=True))
+        + f"  {result.kpi:>14}   95% CI",
+    ]
+    for i, row in enumerate(t.itertuples(index=False)):
+        mean, low, high = (getattr(row, c) for c in ("mean", "ci_low", "ci_high"))
+        ci = format_ci({"ci95": None if math.isnan(low) else [low, high]}, kind)
+        lines.append(
+            "  ".join(f"{col[i]:>{w}}" for col, w in zip(cells, widths, strict=True))
+            + f"  {format_value(mean, kind):>14}   {ci}"
+        )
+    return "\n".join(lines)
+
+
+def _kind(kpi: str) -> str:
+    """How the tables show ``kpi``: as in the day table, else by its name."""
+    from ccsim.report import DAY_ROWS
+
+    kinds = {key: kind for key, _, kind in DAY_ROWS}
+    if kpi in kinds:
+        return kinds[kpi]
+    if kpi in FRACTION_KPIS:
+        return "pct"
+    if kpi.endswith("_s"):
+        return "sec"
+    return "money" if "cost" in kpi else "count"
+
+
+def to_json(result: SweepResult) -> dict[str, Any]:
+    """The sweep as one JSON document: settings, the chosen KPI per point, the table."""
+    return {
+        "sweep": result.spec.source,
+        "scenario": str(result.spec.scenario),
+        "seed": result.seed,
+        "replications": result.replications,
+        "parameters": list(result.parameters),
+        "kpi": result.kpi,
+        "points": json.loads(result.kpi_table().to_json(orient="records")),
+        "table": json.loads(result.table.to_json(orient="records")),
+    }
+
+
+def write_outputs(result: SweepResult, out_dir: Path) -> tuple[list[Path], list[str]]:
+    """Write ``sweep.csv``, ``sweep.parquet`` and ``sweep_<kpi>.png`` in ``out_dir``.
+
+    Returns the files written and notes on what was skipped (Parquet without pyarrow).
+    """
+    from ccsim.plots import sweep_chart
+
+    out_dir.mkdir(parents=True, exist_ok=True)
+    written, notes = [out_dir / "sweep.csv"], []
+    result.table.to_csv(written[0], index=False)
+    if importlib.util.find_spec("pyarrow") is not None:
+        written.append(out_dir / "sweep.parquet")
+        result.table.to_parquet(written[-1], index=False)
+    else:
+        notes.append("sweep.parquet skipped: pyarrow is not installed (pip install pyarrow)")
+    figure = sweep_chart(
+        result.table,
+        result.kpi,
+        result.x,
+        result.parameters,
+        target=result.target if result.kpi in SL_KPIS else None,
+        title=f"{result.scenario_name}: {result.kpi} over {result.x}",
+    )
+    written.append(out_dir / f"sweep_{result.kpi}.png")
+    figure.savefig(written[-1], dpi=120)
+    return written, notes
+
+
+__all__ = [
+    "SweepResult",
+    "SweepSpec",
+    "grid_points",
+    "load_sweep",
+    "sweep",
+    "sweep_from_dict",
+    "to_json",
+    "write_outputs",
+]

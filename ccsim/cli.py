@@ -167,6 +167,10 @@ def build_parser() -> argparse.ArgumentParser:
     val = sub.add_parser("validate", help="check a scenario file and say what is wrong")
     val.add_argument("scenario", type=Path, nargs="+")
     val.set_defaults(func=cmd_validate)
+
+    from ccsim.commands import add_commands
+
+    add_commands(sub)
     return parser
 
 

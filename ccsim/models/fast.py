@@ -24,7 +24,7 @@ import numpy as np
 from ccsim.calls import CallDraws
 from ccsim.kernels import engine as k
 from ccsim.models.agents import ABSENCE, BREAK, LOG_OUT
-from ccsim.models.legs import leg_capacity
+from ccsim.models.legs import empty_observations
 from ccsim.models.roster import AgentPlan, build_roster
 from ccsim.models.routing import Router
 from ccsim.observations import BLOCKED, Observations
@@ -367,22 +367,6 @@ _CALL_DTYPES = {
     "handle": np.float64,
     "wrap_up": np.float64,
 }
-
-
-def empty_observations(scenario: Scenario, calls: CallDraws) -> Observations:
-    """`Observations` with room for every leg that may occur (`Legs`), the callers'
-    first calls in the first rows, with their drawn columns filled in."""
-    h = scenario.horizon
-    n = calls.n_calls
-    cap = leg_capacity(scenario, calls)
-    obs = Observations.empty(cap, len(scenario.agent_groups), h.n_intervals)
-    obs.call_type[:n] = calls.call_type
-    obs.arrival[:n] = calls.arrival
-    obs.ivr_time[:n] = calls.ivr_time
-    obs.via_ivr[:n] = calls.via_ivr
-    obs.caller[:] = -1
-    obs.caller[:n] = np.arange(n)
-    return obs
 
 
 def run_kernel(args: dict) -> int:

@@ -35,15 +35,8 @@ class Legs:
 
     def __init__(self, scenario: Scenario, calls: CallDraws) -> None:
         n = calls.n_calls
-        cap = leg_capacity(scenario, calls)
-        self.obs = Observations.empty(cap, len(scenario.agent_groups), scenario.horizon.n_intervals)
-        obs = self.obs
-        obs.call_type[:n] = calls.call_type
-        obs.arrival[:n] = calls.arrival
-        obs.ivr_time[:n] = calls.ivr_time
-        obs.via_ivr[:n] = calls.via_ivr
-        obs.caller[:] = -1
-        obs.caller[:n] = np.arange(n)
+        self.obs = obs = empty_observations(scenario, calls)
+        cap = obs.outcome.shape[0]
         self.call_type = np.full(cap, -1, dtype=np.int64)  # the type it queues for
         self.call_type[:n] = calls.call_type
         self.handle = np.zeros(cap)
@@ -97,4 +90,29 @@ class Legs:
         return self.obs
 
 
-__all__ = ["CALLBACK", "FIRST", "OUTBOUND", "Legs", "RETRIAL", "TRANSFER", "leg_capacity"]
+__all__ = [
+    "CALLBACK",
+    "FIRST",
+    "OUTBOUND",
+    "Legs",
+    "RETRIAL",
+    "TRANSFER",
+    "empty_observations",
+    "leg_capacity",
+]
+
+
+def empty_observations(scenario: Scenario, calls: CallDraws) -> Observations:
+    """`Observations` with room for every leg that may occur (`Legs`), the callers'
+    first calls in the first rows, with their drawn columns filled in."""
+    h = scenario.horizon
+    n = calls.n_calls
+    cap = leg_capacity(scenario, calls)
+    obs = Observations.empty(cap, len(scenario.agent_groups), h.n_intervals)
+    obs.call_type[:n] = calls.call_type
+    obs.arrival[:n] = calls.arrival
+    obs.ivr_time[:n] = calls.ivr_time
+    obs.via_ivr[:n] = calls.via_ivr
+    obs.caller[:] = -1
+    obs.caller[:n] = np.arange(n)
+    return obs

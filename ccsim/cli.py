@@ -127,6 +127,18 @@ def build_parser() -> argparse.ArgumentParser:
         default=1000,
         help="with --precision, stop at this many replications (default 1000)",
     )
+    run.add_argument(
+        "--lang",
+        choices=("en", "zh"),
+        help="language of the tables and charts (default: the scenario's lang, else en)",
+    )
+    run.add_argument(
+        "--required",
+        type=Path,
+        metavar="FILE.csv",
+        help="agents required per interval (ccsim staff's staffing.csv): adds required and "
+        "over/under staffing to the interval outputs and the staffing chart",
+    )
     run.set_defaults(func=cmd_run)
 
     cmp = sub.add_parser(
@@ -178,6 +190,11 @@ def cmd_run(args: argparse.Namespace) -> int:
     from ccsim.overrides import scenario_from_args
 
     scenario = scenario_from_args(args)
+    required = None
+    if getattr(args, "required", None):
+        from ccsim.staffing import read_requirement
+
+        required = read_requirement(args.required, scenario)
     if args.trace and not args.out:
         print("error: --trace writes calls.csv into --out DIR: give --out", file=sys.stderr)
         return EXIT_BAD_INPUT
@@ -232,23 +249,27 @@ def cmd_run(args: argparse.Namespace) -> int:
             )
         raise
     bar.close()
-    written = write_outputs(result, args.out) if args.out else []
+    if required is not None:
+        from ccsim.staffing import with_required
+
+        result = with_required(result, required)
+    written = write_outputs(result, args.out, args.lang) if args.out else []
     if args.trace:
         written.append(write_trace(result, args.out / "calls.csv"))
     if args.json:
         print(json.dumps(to_json(result)))
         return 0
-    print(day_table(result))
+    print(day_table(result, args.lang))
     print()
     if scenario.ivr is not None:
-        print(ivr_table(result))
+        print(ivr_table(result, args.lang))
         print()
     if uses_behaviours(scenario):
-        print(behaviour_table(result))
+        print(behaviour_table(result, args.lang))
         print()
-    print(interval_table(result))
+    print(interval_table(result, args.lang))
     print()
-    print(group_table(result))
+    print(group_table(result, args.lang))
     print()
     print(
         f"{result.n_calls:,} calls in {result.elapsed_s:.2f} s "

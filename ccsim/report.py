@@ -8,8 +8,10 @@ from __future__ import annotations
 import csv
 import json
 import math
+import unicodedata
 from pathlib import Path
 
+from ccsim.i18n import check_lang, kpi_label, tr
 from ccsim.runner import RunResult
 
 #: Day KPIs shown in the text table, with their label and kind of value.
@@ -74,47 +76,91 @@ def sl_label(result: RunResult) -> str:
     return f"{round(100 * sl.target)}/{sl.threshold:g}s ({sl.definition})"
 
 
-def day_table(result: RunResult) -> str:
-    """The day's KPIs with their 95 % confidence intervals, as aligned text."""
+def table_lang(result: RunResult, lang: str | None = None) -> str:
+    """The language of the tables: ``lang``, else the scenario's ``lang:`` (English)."""
+    return check_lang(lang or getattr(result.scenario, "lang", "en"))
+
+
+def _width(text: str) -> int:
+    """Columns ``text`` takes in a terminal: Chinese characters take two."""
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+
+def _left(text: str, width: int) -> str:
+    return text + " " * max(width - _width(text), 0)
+
+
+def _right(text: str, width: int) -> str:
+    return " " * max(width - _width(text), 0) + text
+
+
+def day_table(result: RunResult, lang: str | None = None) -> str:
+    """The day's KPIs with their 95 % confidence intervals, as aligned text, in
+    ``lang`` (en, zh; default the scenario's)."""
+    lang = table_lang(result, lang)
     s = result.scenario
+    heading = tr(
+        "table.heading",
+        lang,
+        scenario=s.name,
+        n=result.replications,
+        seed=result.seed,
+        sl=sl_label(result),
+    )
     lines = [
-        f"{s.name} — {result.replications} replication(s), seed {result.seed}, "
-        f"SL target {sl_label(result)}",
+        heading,
         "",
-        f"{'KPI':<28}{'mean':>12}   95% CI",
+        f"{_left(tr('table.kpi', lang), 28)}{_right(tr('table.mean', lang), 12)}   "
+        f"{tr('table.ci95', lang)}",
     ]
     summary = result.summary["summary"]
-    for key, label, kind in DAY_ROWS:
+    for key, _, kind in DAY_ROWS:
         figure = summary.get(key)
         if figure is None:
             continue
         lines.append(
-            f"{label:<28}{format_value(figure['mean'], kind):>12}   {format_ci(figure, kind)}"
+            f"{_left(kpi_label(key, lang), 28)}{format_value(figure['mean'], kind):>12}   "
+            f"{format_ci(figure, kind)}"
         )
     day = result.risk.get("day") if result.risk else None
     if day and day["n"] > 1:
-        label = f"P(day SL >= {round(100 * s.service_level.target)}%)"
-        lines.append(
-            f"{label:<28}{format_value(day['p_meet_target'], 'pct'):>12}   "
-            f"10th percentile {format_value(day['p10'], 'pct')}"
-        )
+        label = tr("table.p_day_sl", lang, target=round(100 * s.service_level.target))
+        p10 = tr("table.p10", lang, value=format_value(day["p10"], "pct"))
+        lines.append(f"{_left(label, 28)}{format_value(day['p_meet_target'], 'pct'):>12}   {p10}")
     if result.precision is not None:
         p = result.precision
-        state = "met" if p["met"] else f"NOT met after {result.replications} replications"
+        state = (
+            tr("table.precision_met", lang)
+            if p["met"]
+            else tr("table.precision_not_met", lang, n=result.replications)
+        )
         lines.append(
-            f"precision: 95% CI half-width of {p['kpi']} {format_value(p['half_width'], 'num4')} "
-            f"(target {format_value(p['target_half_width'], 'num4')}: {state})"
+            tr(
+                "table.precision",
+                lang,
+                kpi=p["kpi"],
+                half=format_value(p["half_width"], "num4"),
+                target=format_value(p["target_half_width"], "num4"),
+                state=state,
+            )
         )
     return "\n".join(lines)
 
 
-def interval_table(result: RunResult) -> str:
+def interval_table(result: RunResult, lang: str | None = None) -> str:
     """Mean KPIs per planning interval, as aligned text; with several replications,
     also how often the interval met its SL target and its 10th percentile."""
+    lang = table_lang(result, lang)
     risk = result.risk["by_interval"] if result.risk and result.replications > 1 else None
-    header = f"{'interval':<9}" + "".join(f"{h:>10}" for _, h, _ in INTERVAL_COLUMNS)
+    header = _left(tr("col.interval", lang), 9) + "".join(
+        _right(tr(f"col.{k}", lang), 10) for k, _, _ in INTERVAL_COLUMNS
+    )
     if risk:
-        header += f"{'P(SL met)':>10}{'SL p10':>10}"
+        header += _right(tr("col.p_meet_target", lang), 10) + _right(tr("col.sl_p10", lang), 10)
+    # required agents and over/under staffing, when `ccsim run --required` added them
+    first = intervals(result)[0] if intervals(result) else {}
+    extra = [k for k in ("required", "over_under") if k in first]
+    header += "".join(_right(kpi_label(k, lang), 11) for k in extra)
     lines = [header]
     for i, row in enumerate(intervals(result)):
         cells = "".join(
@@ -124,6 +170,7 @@ def interval_table(result: RunResult) -> str:
         if risk:
             cells += f"{format_value(risk[i]['p_meet_target'], 'pct'):>10}"
             cells += f"{format_value(risk[i]['p10'], 'pct'):>10}"
+        cells += "".join(f"{format_value(row[k]['mean'], 'count'):>11}" for k in extra)
         events = "  " + "; ".join(row["events"]) if row.get("events") else ""
         lines.append(f"{row['start']:<9}{cells}{events}")
     return "\n".join(lines)
@@ -142,16 +189,20 @@ GROUP_COLUMNS: tuple[tuple[str, str, str], ...] = (
 )
 
 
-def group_table(result: RunResult) -> str:
+def group_table(result: RunResult, lang: str | None = None) -> str:
     """Per agent group: hours, calls handled, occupancy, overtime and cost."""
-    lines = [f"{'agent group':<18}" + "".join(f"{h:>12}" for _, h, _ in GROUP_COLUMNS)]
+    lang = table_lang(result, lang)
+    lines = [
+        _left(tr("col.agent_group", lang), 18)
+        + "".join(_right(tr(f"col.{k}", lang), 12) for k, _, _ in GROUP_COLUMNS)
+    ]
     for g in result.scenario.agent_groups:
         row = result.summary["by_agent_group"][g.name]
         cells = "".join(
             f"{format_value(row[k]['mean'] if k in row else None, kind):>12}"
             for k, _, kind in GROUP_COLUMNS
         )
-        lines.append(f"{g.name:<18}{cells}")
+        lines.append(f"{_left(g.name, 18)}{cells}")
     return "\n".join(lines)
 
 
@@ -184,34 +235,41 @@ def uses_behaviours(scenario) -> bool:
     )
 
 
-def behaviour_table(result: RunResult) -> str:
-    """Redials, callbacks, transfers, outbound and outsourcing over the day."""
+def _kpi_rows(result: RunResult, title: str, rows, width: int, lang: str) -> str:
+    """A title line and one line per KPI of ``rows`` (key, _, kind) in the summary."""
     s = result.summary["summary"]
-    lines = [f"{'Callers and channels':<34}{'mean':>12}   95% CI"]
-    for key, label, kind in BEHAVIOUR_ROWS:
+    lines = [
+        f"{_left(title, width)}{_right(tr('table.mean', lang), 12)}   {tr('table.ci95', lang)}"
+    ]
+    for key, _, kind in rows:
         if key in s:
             lines.append(
-                f"{label:<34}{format_value(s[key]['mean'], kind):>12}   {format_ci(s[key], kind)}"
+                f"{_left(kpi_label(key, lang), width)}{format_value(s[key]['mean'], kind):>12}   "
+                f"{format_ci(s[key], kind)}"
             )
     return "\n".join(lines)
 
 
-def ivr_table(result: RunResult) -> str:
+def behaviour_table(result: RunResult, lang: str | None = None) -> str:
+    """Redials, callbacks, transfers, outbound and outsourcing over the day."""
+    lang = table_lang(result, lang)
+    return _kpi_rows(result, tr("table.callers_channels", lang), BEHAVIOUR_ROWS, 34, lang)
+
+
+#: The IVR's rows: (kpi, label, kind).
+IVR_ROWS: tuple[tuple[str, str, str], ...] = (
+    ("ivr_arrivals", "IVR arrivals", "count"),
+    ("self_served", "Self-served", "count"),
+    ("containment_rate", "Containment rate", "pct"),
+    ("ivr_hang_ups", "Hung up in the IVR", "count"),
+    ("ivr_time_s", "Mean time in the IVR", "sec"),
+)
+
+
+def ivr_table(result: RunResult, lang: str | None = None) -> str:
     """The IVR's day: arrivals, containment (self-service), hang-ups, time in the IVR."""
-    s = result.summary["summary"]
-    rows = (
-        ("ivr_arrivals", "IVR arrivals", "count"),
-        ("self_served", "Self-served", "count"),
-        ("containment_rate", "Containment rate", "pct"),
-        ("ivr_hang_ups", "Hung up in the IVR", "count"),
-        ("ivr_time_s", "Mean time in the IVR", "sec"),
-    )
-    lines = [f"{'IVR':<28}{'mean':>12}   95% CI"]
-    for key, label, kind in rows:
-        lines.append(
-            f"{label:<28}{format_value(s[key]['mean'], kind):>12}   {format_ci(s[key], kind)}"
-        )
-    return "\n".join(lines)
+    lang = table_lang(result, lang)
+    return _kpi_rows(result, tr("table.ivr", lang), IVR_ROWS, 28, lang)
 
 
 def to_json(result: RunResult) -> dict:
@@ -238,9 +296,16 @@ def to_json(result: RunResult) -> dict:
     }
 
 
-def write_outputs(result: RunResult, out_dir: Path) -> list[Path]:
-    """Write summary, per-interval and per-replication CSVs, the JSON and the SL chart."""
-    from ccsim.plots import service_level_chart, staffing_chart  # matplotlib only when asked for
+def write_outputs(result: RunResult, out_dir: Path, lang: str | None = None) -> list[Path]:
+    """Write summary, per-interval and per-replication CSVs, the JSON and the charts
+    of service level, volumes and staffing (labels in ``lang``, default the scenario's)."""
+    from ccsim.plots import (  # matplotlib only when asked for
+        save_figure,
+        service_level_chart,
+        staffing_chart,
+        volumes_chart,
+    )
+    from ccsim.staffing import required_line
     from ccsim.tables import replications_frame, summary_frame
 
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -290,13 +355,19 @@ def write_outputs(result: RunResult, out_dir: Path) -> list[Path]:
     path.write_text(json.dumps(to_json(result), indent=1))
     written.append(path)
 
+    from ccsim.results import SCENARIO_FILE, write_scenario  # what `load_results` reads back
+
+    written.append(write_scenario(result.scenario, out_dir / SCENARIO_FILE))
+
+    lang = table_lang(result, lang)
     for name, chart in (
         ("service_level.png", service_level_chart),
+        ("volumes.png", volumes_chart),
         ("staffing.png", staffing_chart),
     ):
-        path = out_dir / name
-        chart(result).savefig(path, dpi=120)
-        written.append(path)
+        # the required agents of `ccsim run --required` (None without) on the staffing chart
+        more = {"required": required_line(result)} if chart is staffing_chart else {}
+        written.append(save_figure(chart(result, lang, **more), out_dir / name))
     return written
 
 

@@ -5,7 +5,8 @@ The same forms serve a call type's own arrivals and the IVR's: exactly one of
 - ``rate``: a constant Poisson rate (``120/h``, ``2/min``, ``0.5/s``; a bare number
   is calls per hour);
 - ``volumes``: one number of calls per planning interval;
-- ``file``: a forecast CSV (see `ccsim.scenario.csvdata`), which may also give AHT.
+- ``file``: a forecast CSV or .xlsx (see `ccsim.scenario.csvdata`), which may also give
+  AHT; ``type``, beside it, names the rows to take from a file with a type column.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from typing import Any
 
 from ccsim.scenario import csvdata
 from ccsim.scenario.errors import Loc
-from ccsim.scenario.fields import check_keys, fail, mapping, number, rate
+from ccsim.scenario.fields import check_keys, fail, mapping, name, number, rate
 from ccsim.scenario.model import Horizon
 from ccsim.units import describe
 
@@ -27,18 +28,21 @@ def arrivals(
 ) -> tuple[tuple[float, ...], tuple[float | None, ...] | None]:
     """Calls per second in each planning interval, and the forecast AHT if a file gives it."""
     a = mapping(value, loc)
-    check_keys(a, loc, ARRIVAL_KINDS)
-    given = list(a)
+    check_keys(a, loc, (*ARRIVAL_KINDS, "type"))
+    given = [key for key in a if key != "type"]
     if len(given) != 1:
         where = (*loc, given[1]) if given else loc
         fail(
             where, f"give exactly one of rate, volumes or file, got {' and '.join(given) or 'none'}"
         )
+    if "type" in a and "file" not in a:
+        fail((*loc, "type"), "goes with file: it names the rows of a forecast file's type column")
     n = horizon.n_intervals
     if "rate" in a:
         return (rate(a["rate"], (*loc, "rate")),) * n, None
     if "file" in a:
-        return csvdata.read_forecast(a["file"], (*loc, "file"), base_dir, horizon)
+        kind = name(a["type"], (*loc, "type"), "a call type") if "type" in a else None
+        return csvdata.read_forecast(a["file"], (*loc, "file"), base_dir, horizon, kind)
     volumes, at = a["volumes"], (*loc, "volumes")
     if not isinstance(volumes, list):
         fail(at, f"must be a list of calls per planning interval, got {describe(volumes)}")

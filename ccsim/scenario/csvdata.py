@@ -11,16 +11,25 @@ A forecast has a header row and one row per planning interval::
     08:30,55,
 
 Header names (any case; spaces read as underscores): the interval start is
-``start``, ``interval`` or ``interval_start`` ("HH:MM"); the volume is ``volume``,
-``calls`` or ``offered`` (calls in that interval); ``aht`` (a duration, blank
-allowed) is optional. Every interval of the horizon appears exactly once.
-Commas or semicolons separate the values.
+``start``, ``interval`` or ``interval_start`` ("HH:MM", or a date and time such as
+"2026-12-01 08:00"); the volume is ``volume``, ``calls`` or ``offered`` (calls in
+that interval); ``aht`` (a duration, blank allowed) is optional. Every interval of
+the horizon appears exactly once. Commas or semicolons separate the values.
+
+The shapes WFM tools export are read too: an Excel workbook (``.xlsx``, its first
+sheet, read with openpyxl); a ``type`` (``call_type``, ``queue``) column holding
+several call types, of which the rows of one are taken; rows 15, 30 or 60 minutes
+apart when the planning interval differs — finer rows are summed into each planning
+interval (AHT volume-weighted), a coarser row's volume is split evenly over the
+planning intervals it spans (the same constant rate) and its AHT applies to each.
 """
 
 from __future__ import annotations
 
 import csv
+import datetime
 import math
+import re
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -35,36 +44,76 @@ FORECAST_COLUMNS: dict[str, tuple[str, ...]] = {
     "start": ("start", "interval", "interval_start"),
     "volume": ("volume", "calls", "offered"),
     "aht": ("aht",),
+    "type": ("type", "call_type", "queue"),
 }
+
+#: A date and time in an interval-start cell: "2026-12-01 08:00", "2026-12-01T08:00:00".
+_DATETIME = re.compile(r"\s*(\d{4}-\d{2}-\d{2})[ T](\d{1,2}:\d{2}(?::\d{2})?)\s*")
 
 
 def read_forecast(
-    file: Any, loc: Loc, base_dir: Path | None, horizon: Horizon
+    file: Any, loc: Loc, base_dir: Path | None, horizon: Horizon, call_type: str | None = None
 ) -> tuple[tuple[float, ...], tuple[float | None, ...] | None]:
-    """Calls per second for each planning interval, and the AHT column if there is one."""
+    """Calls per second for each planning interval, and the AHT column if there is one.
+
+    ``call_type``: the rows to take from a file with a type column (by default the
+    call type whose arrivals name the file, read from ``loc``).
+    """
     path = _resolve(file, loc, base_dir)
-    rows = _rows(path, loc)
+    rows = read_table(path, loc)
     header_line, header = rows[0]
     col = _forecast_columns(header, path, loc, header_line)
-    volumes = [0.0] * horizon.n_intervals
-    ahts: list[float | None] = [None] * horizon.n_intervals
-    seen: dict[int, int] = {}  # interval -> line
+    wanted = _wanted_type(col, call_type, loc, path, header_line)
+    parsed: list[tuple[int, float, float, float | None]] = []  # line, start, volume, aht
+    seen: dict[float, int] = {}  # start -> line
+    types: dict[str, None] = {}
+    first_day: tuple[str, int] | None = None  # the date of datetime starts, and its line
     for line, cells in rows[1:]:
         try:
-            i, volume, aht = _forecast_row(cells, header, col, horizon)
-            if i in seen:
-                start = format_clock(horizon.interval_starts()[i])
-                raise ValueError(f"interval {start} appears twice (first on line {seen[i]})")
+            if len(cells) != len(header):
+                expected = f"expected {len(header)} values ({', '.join(header)})"
+                raise ValueError(f"{expected}, got {len(cells)}")
+            if wanted is not None:
+                types[cells[col["type"]].strip()] = None
+                if cells[col["type"]].strip() != wanted:
+                    continue
+            t, day, volume, aht = _forecast_row(cells, col)
+            if day is not None and first_day is None:
+                first_day = (day, line)
+            elif day is not None and first_day is not None and day != first_day[0]:
+                message = f"a forecast file holds one day: this row is on {day}"
+                raise ValueError(f"{message}, line {first_day[1]} on {first_day[0]}")
+            if t in seen:
+                raise ValueError(f"{format_clock(t)} appears twice (first on line {seen[t]})")
         except ValueError as exc:
             raise ScenarioError(str(exc), path=loc, file=str(path), line=line) from None
-        seen[i], volumes[i], ahts[i] = line, volume, aht
-    missing = [format_clock(t) for i, t in enumerate(horizon.interval_starts()) if i not in seen]
-    if missing:
-        shown = ", ".join(missing[:4]) + (", …" if len(missing) > 4 else "")
-        message = f"no row for interval {shown}: each planning interval needs one row"
-        raise ScenarioError(f"{message} ({describe_intervals(horizon)})", path=loc, file=str(path))
+        seen[t] = line
+        parsed.append((line, t, volume, aht))
+    if wanted is not None and not parsed:
+        message = f"no rows of type {wanted!r};{did_you_mean(wanted, types)} types in the file"
+        raise ScenarioError(f"{message}: {', '.join(types) or 'none'}", path=loc, file=str(path))
+    volumes, ahts = _on_planning_intervals(parsed, horizon, path, loc)
     rates = tuple(v / horizon.interval for v in volumes)
     return rates, (tuple(ahts) if "aht" in col else None)
+
+
+def read_table(path: Path, loc: Loc = ()) -> list[tuple[int, list[str]]]:
+    """(line, cells as text) of each non-blank row of a CSV or .xlsx file; the first is the
+    header. Never empty; a file that cannot be read is a ScenarioError at ``loc``."""
+    return _xlsx_rows(path, loc) if path.suffix.lower() == ".xlsx" else _rows(path, loc)
+
+
+def interval_start(text: str) -> tuple[float, str | None]:
+    """Seconds since midnight and the ISO date (None for a bare clock time) of a cell such
+    as "08:30" or "2026-12-01 08:30"; ValueError says what is allowed."""
+    m = _DATETIME.fullmatch(text)
+    if not m:
+        return parse_clock(text.strip()), None
+    try:
+        datetime.date.fromisoformat(m[1])
+    except ValueError:
+        raise ValueError(f"has no such date: {m[1]!r}") from None
+    return parse_clock(m[2]), m[1]
 
 
 def describe_intervals(horizon: Horizon) -> str:
@@ -76,21 +125,138 @@ def describe_intervals(horizon: Horizon) -> str:
 
 
 def _forecast_row(
-    cells: list[str], header: list[str], col: dict[str, int], horizon: Horizon
-) -> tuple[int, float, float | None]:
-    """(interval index, volume, aht or None) of one row, or ValueError saying what is wrong."""
-    if len(cells) != len(header):
-        raise ValueError(f"expected {len(header)} values ({', '.join(header)}), got {len(cells)}")
-    t = _cell(parse_clock, cells[col["start"]], "interval start")
-    i = round((t - horizon.start) / horizon.interval)
-    if not (0 <= i < horizon.n_intervals and horizon.start + i * horizon.interval == t):
-        message = f"{format_clock(t)} is not the start of a planning interval"
-        raise ValueError(f"{message} ({describe_intervals(horizon)})")
+    cells: list[str], col: dict[str, int]
+) -> tuple[float, str | None, float, float | None]:
+    """(start, its date or None, volume, aht or None) of one row, or ValueError saying what
+    is wrong."""
+    t, day = _cell(interval_start, cells[col["start"]], "interval start")
     volume = _cell(_volume, cells[col["volume"]], "volume")
     aht = None
     if "aht" in col and cells[col["aht"]].strip():
         aht = _cell(_aht, cells[col["aht"]], "aht")
-    return i, volume, aht
+    return t, day, volume, aht
+
+
+def _on_planning_intervals(
+    parsed: list[tuple[int, float, float, float | None]], horizon: Horizon, path: Path, loc: Loc
+) -> tuple[list[float], list[float | None]]:
+    """Volumes and AHTs per planning interval from rows ``step`` seconds apart.
+
+    ``step`` is the least gap between row starts (the planning interval if there is one
+    row). Finer rows are summed into their planning interval, the AHT weighted by volume
+    (a plain mean if no calls); a coarser row's volume is split evenly over the planning
+    intervals it spans. Every row of the horizon on the file's grid appears exactly once.
+    """
+    h, n = horizon.interval, horizon.n_intervals
+    starts = sorted(t for _, t, _, _ in parsed)
+    step = min((b - a for a, b in zip(starts, starts[1:], strict=False)), default=h)
+    if not (step == h or (step < h and h % step == 0) or (step > h and step % h == 0)):
+        message = (
+            f"rows are {format_duration(step)} apart: the file's interval must divide the"
+            f" planning interval or be a multiple of it (15min, 30min or 60min rows)"
+        )
+        raise ScenarioError(f"{message} ({describe_intervals(horizon)})", path=loc, file=str(path))
+    what = "a planning interval" if step == h else f"one of the file's {format_duration(step)} rows"
+    n_rows = (horizon.end - horizon.start) / step
+    if n_rows != int(n_rows):
+        message = f"the horizon is not a whole number of the file's {format_duration(step)} rows"
+        raise ScenarioError(f"{message} ({describe_intervals(horizon)})", path=loc, file=str(path))
+    volumes = [0.0] * n
+    weighted = [[0.0, 0.0, 0.0, 0] for _ in range(n)]  # sum v*aht, sum v, sum aht, n aht
+    blank: dict[int, int] = {}  # interval -> a line whose aht is blank
+    for line, t, volume, aht in parsed:
+        m = (t - horizon.start) / step
+        if not (0 <= m < n_rows and m == int(m)):
+            message = f"{format_clock(t)} is not the start of {what}"
+            raise ScenarioError(
+                f"{message} ({describe_intervals(horizon)})", path=loc, file=str(path), line=line
+            )
+        first = int((t - horizon.start) // h)
+        spanned = range(first, first + max(1, round(step / h)))
+        for i in spanned:
+            volumes[i] += volume / len(spanned)
+            if aht is None:
+                blank[i] = line
+            else:
+                w = weighted[i]
+                w[0], w[1], w[2], w[3] = w[0] + volume * aht, w[1] + volume, w[2] + aht, w[3] + 1
+    seen = {t for _, t, _, _ in parsed}
+    grid = [horizon.start + m * step for m in range(int(n_rows))]
+    missing = [format_clock(t) for t in grid if t not in seen]
+    if missing:
+        shown = ", ".join(missing[:4]) + (", …" if len(missing) > 4 else "")
+        needs = (
+            "each planning interval needs one row"
+            if step == h
+            else (f"the file's rows are {format_duration(step)} apart: each needs one row")
+        )
+        message = f"no row for interval {shown}: {needs}"
+        raise ScenarioError(f"{message} ({describe_intervals(horizon)})", path=loc, file=str(path))
+    ahts: list[float | None] = []
+    for i, (vaht, v, total, count) in enumerate(weighted):
+        if count and i in blank:
+            message = "aht is blank here but given in another row of the same planning interval"
+            raise ScenarioError(message, path=loc, file=str(path), line=blank[i])
+        ahts.append(None if not count else vaht / v if v > 0 else total / count)
+    return volumes, ahts
+
+
+def _wanted_type(
+    col: dict[str, int], call_type: str | None, loc: Loc, path: Path, line: int
+) -> str | None:
+    """The type whose rows to take from a file with a type column (None without one)."""
+    if "type" not in col:
+        return None
+    if call_type is None and len(loc) >= 2 and loc[0] == "call_types":
+        call_type = str(loc[1])
+    if call_type is None:
+        message = "the file has a type column: name the type to take with type: NAME"
+        raise ScenarioError(message, path=loc, file=str(path), line=line)
+    return call_type
+
+
+def _xlsx_rows(path: Path, loc: Loc) -> list[tuple[int, list[str]]]:
+    """(row number, cells as text) of each non-blank row of the workbook's first sheet."""
+    try:
+        import openpyxl
+    except ImportError:
+        fail(loc, f"cannot read {path}: Excel files need openpyxl (pip install openpyxl)")
+    try:
+        book = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many kinds for a damaged file
+        fail(loc, f"cannot read {path} as an Excel workbook: {exc}")
+    try:
+        sheet = book.worksheets[0]
+        rows = [
+            (number, [_excel_text(v) for v in values])
+            for number, values in enumerate(sheet.iter_rows(values_only=True), start=1)
+            if any(v is not None and str(v).strip() for v in values)
+        ]
+    finally:
+        book.close()
+    if not rows:
+        raise ScenarioError(
+            "the first sheet is empty; expected a header row of column names",
+            path=loc,
+            file=str(path),
+        )
+    width = len(rows[0][1])  # read-only sheets pad rows to the widest: trim to the header
+    while width and not rows[0][1][width - 1].strip():
+        width -= 1
+    return [(number, cells[:width]) for number, cells in rows]
+
+
+def _excel_text(value: Any) -> str:
+    """A cell as the text a CSV would hold: times "HH:MM:SS", datetimes ISO, numbers plain."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime.datetime):
+        return value.isoformat(sep=" ", timespec="seconds")
+    if isinstance(value, datetime.time):
+        return value.isoformat(timespec="seconds")
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
 
 
 def read_column(
@@ -163,7 +329,10 @@ def _numbered(reader: Any) -> Iterator[tuple[int, list[str]]]:
 
 def _forecast_columns(header: list[str], path: Path, loc: Loc, line: int) -> dict[str, int]:
     roles = {alias: role for role, aliases in FORECAST_COLUMNS.items() for alias in aliases}
-    allowed = "start (or interval, interval_start), volume (or calls, offered), aht"
+    allowed = (
+        "start (or interval, interval_start), volume (or calls, offered), aht,"
+        " type (or call_type, queue)"
+    )
     col: dict[str, int] = {}
     for i, raw in enumerate(header):
         key = raw.strip().lower().replace(" ", "_")

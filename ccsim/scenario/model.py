@@ -398,6 +398,7 @@ class Scenario:
     events: tuple[CrisisEvent, ...] = ()
     engine: str = "auto"  # auto | simpy | fast
     outbound: tuple[Outbound, ...] = ()
+    lang: str = "en"  # en | zh: the language of tables and charts (ccsim.i18n)
 
     def call_type_index(self, name: str) -> int:
         return [c.name for c in self.call_types].index(name)

@@ -75,6 +75,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+from ccsim.i18n import LANGS
 from ccsim.scenario import behaviours, channels, routing, staffing
 from ccsim.scenario.arrivals import arrivals
 from ccsim.scenario.distributions import distribution
@@ -127,6 +128,7 @@ TOP_KEYS = (
     "busyness",
     "costs",
     "engine",
+    "lang",
 )
 REQUIRED = ("name", "horizon", "call_types", "agent_groups")
 INTERVALS = (900.0, 1800.0, 3600.0)
@@ -172,6 +174,7 @@ def build_scenario(data: Any, source: str | None = None, base_dir: Path | None =
     seed = optional(data, "seed", None, lambda v, at: whole(v, at, ge=0), ())
     replications = optional(data, "replications", 1, lambda v, at: whole(v, at, ge=1), ())
     engine = optional(data, "engine", "auto", lambda v, at: choice(v, at, ENGINES), ())
+    lang = optional(data, "lang", "en", lambda v, at: choice(v, at, LANGS), ())
     horizon = _horizon(data["horizon"], ("horizon",))
     service_level = _service_level(data.get("service_level"), ("service_level",))
     trunks = optional(data, "trunks", None, lambda v, at: whole(v, at, ge=1), ())
@@ -237,6 +240,7 @@ def build_scenario(data: Any, source: str | None = None, base_dir: Path | None =
         events=events,
         engine=engine,
         outbound=outbound,
+        lang=lang,
     )
 
 

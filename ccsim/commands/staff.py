@@ -1,0 +1,273 @@
+"""`ccsim staff`: the fewest agents per interval that meet the SL target, Erlang
+corrected by simulation (docs/staffing.md)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import sys
+from pathlib import Path
+
+from ccsim.cli import _positive_int, _seed, add_batch_arguments, backend_from_args
+from ccsim.overrides import add_override_arguments
+
+#: Replications per simulation when neither --reps nor the scenario asks for more.
+MIN_REPLICATIONS = 50
+
+
+def _target(text: str) -> tuple[float, float]:
+    from ccsim.staffing import parse_target
+
+    try:
+        return parse_target(text)
+    except ValueError as err:
+        raise argparse.ArgumentTypeError(str(err)) from None
+
+
+def _fraction(text: str) -> float:
+    try:
+        value = float(text.rstrip("%")) / (100.0 if text.endswith("%") else 1.0)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"must be a fraction such as 0.05, got {text!r}") from None
+    if not 0.0 < value < 1.0 and not (value == 1.0):
+        raise argparse.ArgumentTypeError(f"must be in (0, 1], got {text!r}")
+    return value
+
+
+def add_command(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser(
+        "staff",
+        help="the fewest agents per interval meeting the SL target: Erlang, corrected by "
+        "simulation",
+        description="Find, per planning interval (and agent group), the fewest agents such "
+        "that the interval meets the service-level target: start from Erlang C / A per "
+        "interval, then simulate the day on common random numbers, add agents where an "
+        "interval misses and remove them where it still meets the target, until nothing "
+        "changes. Prints the Erlang answer beside the simulated one.",
+    )
+    p.add_argument("scenario", type=Path, help="scenario YAML file")
+    p.add_argument(
+        "--target",
+        type=_target,
+        metavar="SL/SECONDS",
+        help="the service-level target, e.g. 80/20 (default: the scenario's)",
+    )
+    p.add_argument(
+        "--max-abandon",
+        type=_fraction,
+        metavar="FRACTION",
+        help="also keep each interval's abandon rate at most this, e.g. 0.05",
+    )
+    p.add_argument(
+        "--confidence",
+        type=_fraction,
+        metavar="P",
+        help="meet the target in at least this share of replications (default: in "
+        "expectation, the mean over replications)",
+    )
+    add_override_arguments(p)
+    p.add_argument(
+        "--reps",
+        type=_positive_int,
+        help=f"replications per simulation (default: the scenario's, at least {MIN_REPLICATIONS})",
+    )
+    p.add_argument("--seed", type=_seed, help="root random seed, the same for every simulation")
+    p.add_argument(
+        "--max-iterations",
+        type=_positive_int,
+        default=50,
+        help="stop the search after this many steps (default 50)",
+    )
+    p.add_argument("--engine", choices=("auto", "simpy", "fast"), help="simulation engine")
+    add_batch_arguments(p)
+    p.add_argument(
+        "--out",
+        type=Path,
+        help="write staffing.csv, staffing.json, staffing.png and staffed.yaml here",
+    )
+    p.add_argument("--json", action="store_true", help="print one JSON document on stdout")
+    p.set_defaults(func=cmd_staff)
+
+
+def cmd_staff(args: argparse.Namespace) -> int:
+    from ccsim.overrides import scenario_from_args
+    from ccsim.staffing import StaffingGoal, find_staffing
+
+    scenario = scenario_from_args(args)
+    level, threshold = args.target if args.target else (None, None)
+    try:
+        goal = StaffingGoal.of(
+            scenario,
+            target=level,
+            threshold=threshold,
+            max_abandon=args.max_abandon,
+            confidence=args.confidence,
+        )
+    except ValueError as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 2
+    reps = args.reps or max(scenario.replications, MIN_REPLICATIONS)
+    if args.out:
+        _staffed_doc(args, scenario, {})  # a file that cannot be written fails before the search
+
+    def say(message: str) -> None:
+        if not args.json:
+            print(message, file=sys.stderr)
+
+    found = find_staffing(
+        scenario,
+        goal,
+        replications=reps,
+        seed=args.seed,
+        engine=args.engine,
+        backend=backend_from_args(args),
+        max_iterations=args.max_iterations,
+        progress=say,
+    )
+    written = _write(found, args) if args.out else []
+    if args.json:
+        print(json.dumps(to_json(found)))
+        return 0
+    print(staffing_text(found))
+    for path in written:
+        print(f"wrote {path}")
+    return 0
+
+
+def _staffed_doc(args: argparse.Namespace, scenario, lines: dict) -> dict:
+    """staffed.yaml's data: the scenario file with the --set overrides and ``lines``."""
+    from ccsim.overrides import ScenarioSource, _apply, overrides_from
+    from ccsim.staffing import staffed_document
+
+    source = ScenarioSource.read(args.scenario)
+    data = source.data
+    for override in overrides_from(args.set or []):
+        _apply(data, override)
+    return staffed_document(
+        data,
+        scenario,
+        lines,
+        base_dir=source.base_dir,
+        out_dir=args.out,
+        scaled=bool(args.scale_arrivals),
+    )
+
+
+def _write(found, args: argparse.Namespace) -> list[Path]:
+    from ccsim.plots import required_staffing_chart, save_figure
+    from ccsim.staffing import write_staffed
+
+    out: Path = args.out
+    out.mkdir(parents=True, exist_ok=True)
+    written = []
+    path = out / "staffing.csv"
+    found.table.to_csv(path, index=False)
+    written.append(path)
+    path = out / "staffing.json"
+    path.write_text(json.dumps(to_json(found), indent=1))
+    written.append(path)
+    written.append(save_figure(required_staffing_chart(found), out / "staffing.png"))
+    lines = {
+        g: part["required_agents"].tolist() for g, part in found.table.groupby("group", sort=False)
+    }
+    note = (
+        f"{found.scenario.name}: staffing found by `ccsim staff` ({found.goal.describe()};\n"
+        f"{found.replications} replications, seed {found.seed}). Run it with "
+        f"`ccsim run {out / 'staffed.yaml'}`."
+    )
+    written.append(
+        write_staffed(out / "staffed.yaml", _staffed_doc(args, found.scenario, lines), note)
+    )
+    return written
+
+
+def _clean(x):
+    if isinstance(x, float) and math.isnan(x):
+        return None
+    if hasattr(x, "item"):
+        return _clean(x.item())
+    return x
+
+
+def to_json(found) -> dict:
+    """The `--json` document of `ccsim staff` (docs/staffing.md)."""
+    g = found.goal
+    rows = []
+    for rec in found.table.to_dict("records"):
+        row = {k: _clean(v) for k, v in rec.items()}
+        for prefix in ("", "erlang_"):
+            for kpi in ("service_level", "abandon_rate"):
+                key = prefix + kpi
+                lo, hi = row.pop(f"{key}_lo"), row.pop(f"{key}_hi")
+                row[key] = {"mean": row[key], "ci95": None if lo is None else [lo, hi]}
+        rows.append(row)
+    hours = found.scenario.horizon.interval / 3600.0
+    return {
+        "scenario": found.scenario.name,
+        "goal": {
+            "threshold_s": g.threshold,
+            "target": g.target,
+            "definition": g.definition,
+            "max_abandon": g.max_abandon,
+            "confidence": g.confidence,
+        },
+        "replications": found.replications,
+        "seed": found.seed,
+        "check_seed": found.check_seed,
+        "converged": found.converged,
+        "feasible": found.feasible,
+        "iterations": found.iterations,
+        "simulations": found.simulations,
+        "notes": found.notes,
+        "agent_hours": {
+            "erlang": float(found.table["erlang_agents"].sum() * hours),
+            "required": float(found.table["required_agents"].sum() * hours),
+        },
+        "by_interval": rows,
+    }
+
+
+def staffing_text(found) -> str:
+    """The staffing table as aligned text, with the notes and the totals."""
+    from ccsim.report import format_value
+
+    t = found.table
+    several = t["group"].nunique() > 1
+    head = (
+        f"{found.scenario.name}: staffing for {found.goal.describe()}\n"
+        f"{found.replications} replications, seed {found.seed} (check on fresh numbers: "
+        f"seed {found.check_seed}); {found.simulations} "
+        f"simulations in {found.iterations} step(s)"
+        f"{'' if found.converged else ' (NOT converged)'}\n"
+    )
+    cols = (
+        f"{'group':<14}" * several
+        + f"{'interval':<9}{'load':>7}{'Erlang':>7}{'sim':>6}{'diff':>6}"
+        + f"{'SL':>8}  {'95% CI':<16}{'aband.':>7}{'P(met)':>8}{'check SL':>10}{'Erlang SL':>11}"
+    )
+    lines = [head, cols]
+    for r in t.itertuples():
+        lo, hi = (format_value(v, "pct") for v in (r.service_level_lo, r.service_level_hi))
+        ci = f"[{lo}, {hi}]" if not math.isnan(r.service_level_lo) else ""
+        miss = "" if r.target_met else " !"
+        erl_miss = "" if r.erlang_target_met else " misses"
+        lines.append(
+            f"{r.group:<14}" * several
+            + f"{r.start:<9}{r.offered_load:>7.1f}{r.erlang_agents:>7d}{r.required_agents:>6d}"
+            + f"{r.difference:>+6d}{format_value(r.service_level, 'pct'):>8}{miss}  {ci:<16}"
+            + f"{format_value(r.abandon_rate, 'pct'):>7}{format_value(r.p_target_met, 'pct'):>8}"
+            + f"{format_value(getattr(r, 'check_service_level', None), 'pct'):>10}"
+            + f"{format_value(r.erlang_service_level, 'pct'):>11}{erl_miss}"
+        )
+    hours = found.scenario.horizon.interval / 3600.0
+    lines.append("")
+    lines.append(
+        f"agent hours: Erlang {t['erlang_agents'].sum() * hours:,.1f}, "
+        f"simulated {t['required_agents'].sum() * hours:,.1f}; the Erlang staffing misses "
+        f"the goal in {int((~t.drop_duplicates('start')['erlang_target_met']).sum())} "
+        f"interval(s), the simulated one in "
+        f"{int((~t.drop_duplicates('start')['target_met']).sum())}"
+    )
+    lines += [f"note: {n}" for n in found.notes]
+    return "\n".join(lines)

@@ -1,0 +1,426 @@
+"""English and Chinese words for what people read: KPI names, table headers, chart
+titles and axis labels, units.
+
+One catalogue, `MESSAGES`, maps a key to its text in every language of `LANGS`; a
+test checks that no key lacks a language, so nothing silently falls back to
+English. The Chinese follows the glossary of design.md (服务水平, 平均应答速度,
+放弃率, 占用率, 座席员, 话务量, 班次 …).
+
+Chinese labels need a font with Chinese glyphs; matplotlib's own (DejaVu Sans) has
+none and would draw empty boxes. `use_font` finds one and makes matplotlib use it:
+``CCSIM_CJK_FONT`` (a font file), else the Noto Sans CJK SC that the `mplfonts`
+package ships (a dependency of ccsim), else a Chinese font installed on the system.
+Without any, it warns (`ChineseFontMissing`) and says how to get one.
+
+Nothing here imports matplotlib until `use_font` / `cjk_font` is called.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import importlib.util
+import os
+import warnings
+from collections.abc import Iterator
+from functools import lru_cache
+from pathlib import Path
+
+__all__ = [
+    "LANGS",
+    "MESSAGES",
+    "ChineseFontMissing",
+    "check_lang",
+    "cjk_font",
+    "font_families",
+    "kpi_label",
+    "tr",
+    "use_font",
+]
+
+#: The languages of every message: English and (simplified) Chinese.
+LANGS: tuple[str, ...] = ("en", "zh")
+
+#: Environment variable naming a font file with Chinese glyphs (``.otf``, ``.ttf``,
+#: ``.ttc``), used before any other.
+FONT_ENV = "CCSIM_CJK_FONT"
+
+#: Chinese fonts looked for among the system's fonts when no font file is given and
+#: mplfonts is not installed (Linux, macOS, Windows names).
+SYSTEM_CJK_FAMILIES: tuple[str, ...] = (
+    "Noto Sans CJK SC",
+    "Noto Sans SC",
+    "Source Han Sans SC",
+    "Source Han Sans CN",
+    "WenQuanYi Micro Hei",
+    "WenQuanYi Zen Hei",
+    "Droid Sans Fallback",
+    "PingFang SC",
+    "Heiti SC",
+    "Microsoft YaHei",
+    "SimHei",
+    "Noto Sans CJK JP",
+    "AR PL UMing CN",
+)
+
+#: key -> {lang: text}. Keys: ``kpi.*`` KPI names (as the tables show them),
+#: ``col.*`` short column headers, ``table.*`` table titles and words, ``chart.*``
+#: chart titles, axis labels and legend entries, ``unit.*`` units. ``{name}``
+#: placeholders are filled by `tr`'s keyword arguments.
+MESSAGES: dict[str, dict[str, str]] = {
+    # --- KPIs: calls ---------------------------------------------------------------
+    "kpi.offered": {"en": "Offered calls", "zh": "呼入量"},
+    "kpi.answered": {"en": "Answered", "zh": "接通量"},
+    "kpi.abandoned": {"en": "Abandoned", "zh": "放弃量"},
+    "kpi.blocked": {"en": "Blocked (all trunks busy)", "zh": "阻塞量（中继全忙）"},
+    "kpi.service_level": {"en": "Service level", "zh": "服务水平"},
+    "kpi.sl_offered": {"en": "Service level (of offered)", "zh": "服务水平（按呼入量）"},
+    "kpi.sl_answered": {"en": "Service level (of answered)", "zh": "服务水平（按接通量）"},
+    "kpi.sl_exclude_short_abandons": {
+        "en": "Service level (short abandons excluded)",
+        "zh": "服务水平（不计短时放弃）",
+    },
+    "kpi.sl_short_abandons_as_met": {
+        "en": "Service level (short abandons as met)",
+        "zh": "服务水平（短时放弃计为达标）",
+    },
+    "kpi.asa_s": {"en": "ASA", "zh": "平均应答速度"},
+    "kpi.abandon_time_s": {"en": "Average abandon time", "zh": "平均放弃时长"},
+    "kpi.abandon_rate": {"en": "Abandon rate", "zh": "放弃率"},
+    "kpi.aht_s": {"en": "AHT (talk + wrap-up)", "zh": "平均处理时长（通话 + 话后处理）"},
+    "kpi.wait_p50_s": {"en": "Wait, median", "zh": "等待时长中位数"},
+    "kpi.wait_p90_s": {"en": "Wait, 90th percentile", "zh": "等待时长第 90 百分位"},
+    "kpi.wait_p95_s": {"en": "Wait, 95th percentile", "zh": "等待时长第 95 百分位"},
+    "kpi.max_queue": {"en": "Max queue length", "zh": "最大排队长度"},
+    # redials, transfers, callbacks
+    "kpi.attempts": {"en": "Attempts (calls incl. redials)", "zh": "呼叫次数（含重拨）"},
+    "kpi.retrials": {"en": "Redials", "zh": "重拨次数"},
+    "kpi.unique_callers": {"en": "Unique callers", "zh": "来电客户数"},
+    "kpi.sl_per_caller": {"en": "Service level per caller", "zh": "按客户计的服务水平"},
+    "kpi.caller_abandon_rate": {"en": "Callers never answered", "zh": "始终未接通的客户比例"},
+    "kpi.transfers": {"en": "Transfers", "zh": "转接次数"},
+    "kpi.time_in_system_s": {"en": "Time in system per caller", "zh": "客户平均在系统时长"},
+    "kpi.callback_offers": {"en": "Callbacks offered", "zh": "提供回拨次数"},
+    "kpi.callback_accepts": {"en": "Callbacks accepted", "zh": "接受回拨次数"},
+    "kpi.callbacks_completed": {"en": "Callbacks completed", "zh": "完成回拨次数"},
+    "kpi.callbacks_not_reached": {"en": "Callbacks not reached", "zh": "回拨未联系上"},
+    "kpi.callback_delay_s": {"en": "Callback delay", "zh": "平均回拨等待时长"},
+    "kpi.callbacks_handled": {"en": "Callbacks handled", "zh": "处理回拨次数"},
+    # outbound
+    "kpi.outbound_dials": {"en": "Outbound dials", "zh": "外呼拨打次数"},
+    "kpi.outbound_connects": {"en": "Outbound connects", "zh": "外呼接通次数"},
+    "kpi.outbound_connect_rate": {"en": "Outbound connect rate", "zh": "外呼接通率"},
+    "kpi.outbound_connects_per_hour": {
+        "en": "Outbound connects per hour",
+        "zh": "每小时外呼接通次数",
+    },
+    # IVR
+    "kpi.ivr_arrivals": {"en": "IVR arrivals", "zh": "IVR 进线量"},
+    "kpi.self_served": {"en": "Self-served", "zh": "自助服务量"},
+    "kpi.ivr_hang_ups": {"en": "Hung up in the IVR", "zh": "IVR 中挂机"},
+    "kpi.containment_rate": {"en": "Containment rate", "zh": "IVR 自助解决率"},
+    "kpi.ivr_time_s": {"en": "Mean time in the IVR", "zh": "IVR 平均停留时长"},
+    # agents
+    "kpi.occupancy": {"en": "Occupancy", "zh": "占用率"},
+    "kpi.utilization": {"en": "Utilization", "zh": "利用率"},
+    "kpi.staffed_hours": {"en": "Staffed hours", "zh": "在岗时长"},
+    "kpi.scheduled_hours": {"en": "Scheduled hours", "zh": "排班时长"},
+    "kpi.busy_hours": {"en": "Busy hours", "zh": "忙碌时长"},
+    "kpi.scheduled_agents": {"en": "Scheduled agents", "zh": "排班座席员"},
+    "kpi.on_break_agents": {"en": "Agents on break", "zh": "休息中座席员"},
+    "kpi.absent_agents": {"en": "Absent agents", "zh": "缺勤座席员"},
+    "kpi.available_agents": {"en": "Available agents", "zh": "可用座席员"},
+    "kpi.busy_agents": {"en": "Busy agents", "zh": "忙碌座席员"},
+    "kpi.on_break_hours": {"en": "Break hours", "zh": "休息时长"},
+    "kpi.absent_hours": {"en": "Absent hours", "zh": "缺勤时长"},
+    "kpi.overtime_hours": {"en": "Overtime hours", "zh": "加班时长"},
+    "kpi.paid_hours": {"en": "Paid hours", "zh": "计薪时长"},
+    "kpi.answered_by_type": {"en": "Answered by call type", "zh": "按呼叫类型的接通量"},
+    # staffing requirement (ccsim.staffing, `ccsim run --required`)
+    "kpi.required": {"en": "required", "zh": "需求人数"},
+    "kpi.over_under": {"en": "over/under", "zh": "富余/缺口"},
+    # cost
+    "kpi.agent_cost": {"en": "Agent cost", "zh": "座席员成本"},
+    "kpi.telecom_cost": {"en": "Telecom cost", "zh": "通信费用"},
+    "kpi.cost": {"en": "Cost", "zh": "成本"},
+    "kpi.cost_per_call": {"en": "Cost per answered call", "zh": "每通接通电话成本"},
+    "kpi.outsourced_cost": {"en": "Outsourced cost", "zh": "外包成本"},
+    # --- short column headers of the interval and group tables ---------------------
+    "col.interval": {"en": "interval", "zh": "时段"},
+    "col.offered": {"en": "offered", "zh": "呼入"},
+    "col.answered": {"en": "answered", "zh": "接通"},
+    "col.abandoned": {"en": "abandoned", "zh": "放弃"},
+    "col.service_level": {"en": "SL", "zh": "服务水平"},
+    "col.asa_s": {"en": "ASA s", "zh": "应答秒"},
+    "col.abandon_rate": {"en": "aband.", "zh": "放弃率"},
+    "col.occupancy": {"en": "occ.", "zh": "占用率"},
+    "col.max_queue": {"en": "max q", "zh": "最长队列"},
+    "col.available_agents": {"en": "avail.", "zh": "可用座席"},
+    "col.p_meet_target": {"en": "P(SL met)", "zh": "达标概率"},
+    "col.sl_p10": {"en": "SL p10", "zh": "SL p10"},
+    "col.agent_group": {"en": "agent group", "zh": "座席组"},
+    "col.scheduled_hours": {"en": "sched. h", "zh": "排班小时"},
+    "col.aht_s": {"en": "AHT", "zh": "处理时长"},
+    "col.utilization": {"en": "utiliz.", "zh": "利用率"},
+    "col.on_break_hours": {"en": "break h", "zh": "休息小时"},
+    "col.overtime_hours": {"en": "overtime h", "zh": "加班小时"},
+    "col.cost": {"en": "cost", "zh": "成本"},
+    # --- table titles and words ----------------------------------------------------
+    "table.kpi": {"en": "KPI", "zh": "指标"},
+    "table.mean": {"en": "mean", "zh": "均值"},
+    "table.ci95": {"en": "95% CI", "zh": "95% 置信区间"},
+    "table.heading": {
+        "en": "{scenario} — {n} replication(s), seed {seed}, SL target {sl}",
+        "zh": "{scenario} — {n} 次重复仿真，随机种子 {seed}，服务水平目标 {sl}",
+    },
+    "table.p_day_sl": {"en": "P(day SL >= {target}%)", "zh": "全天服务水平 ≥ {target}% 的概率"},
+    "table.p10": {"en": "10th percentile {value}", "zh": "第 10 百分位 {value}"},
+    "table.callers_channels": {"en": "Callers and channels", "zh": "客户与渠道"},
+    "table.ivr": {"en": "IVR", "zh": "自动语音应答 (IVR)"},
+    "table.precision": {
+        "en": "precision: 95% CI half-width of {kpi} {half} (target {target}: {state})",
+        "zh": "精度：{kpi} 的 95% 置信区间半宽 {half}（目标 {target}：{state}）",
+    },
+    "table.precision_met": {"en": "met", "zh": "已达到"},
+    "table.precision_not_met": {
+        "en": "NOT met after {n} replications",
+        "zh": "{n} 次重复后仍未达到",
+    },
+    # --- charts --------------------------------------------------------------------
+    "chart.interval_start": {"en": "interval start", "zh": "时段开始"},
+    "chart.sl_title": {
+        "en": "{scenario}: service level {sl} per interval",
+        "zh": "{scenario}：各时段服务水平 {sl}",
+    },
+    "chart.replications": {"en": "{n} replications", "zh": "{n} 次重复仿真"},
+    "chart.one_replication": {"en": "1 replication, no CI", "zh": "1 次仿真，无置信区间"},
+    "chart.sl_mean": {"en": "service level (mean)", "zh": "服务水平（均值）"},
+    "chart.ci95": {"en": "95% CI", "zh": "95% 置信区间"},
+    "chart.target": {"en": "target {target}", "zh": "目标 {target}"},
+    "chart.below_target": {"en": "below target", "zh": "低于目标"},
+    "chart.no_calls": {"en": "no calls offered", "zh": "无呼入"},
+    "chart.volumes_title": {
+        "en": "{scenario}: offered, answered and abandoned calls per interval",
+        "zh": "{scenario}：各时段呼入、接通与放弃量",
+    },
+    "chart.calls_per_interval": {"en": "calls per interval", "zh": "每时段呼叫量（通）"},
+    "chart.offered": {"en": "offered", "zh": "呼入"},
+    "chart.answered": {"en": "answered", "zh": "接通"},
+    "chart.abandoned": {"en": "abandoned", "zh": "放弃"},
+    "chart.staffing_title": {
+        "en": "{scenario}: staffing per interval against the offered load",
+        "zh": "{scenario}：各时段人员配置与话务量",
+    },
+    "chart.agents": {"en": "agents (mean over the interval)", "zh": "座席员人数（时段平均）"},
+    "chart.busy": {"en": "busy", "zh": "忙碌"},
+    "chart.idle": {"en": "idle on the floor", "zh": "在岗空闲"},
+    "chart.away": {"en": "on break / absent", "zh": "休息 / 缺勤"},
+    "chart.scheduled": {"en": "scheduled", "zh": "排班人数"},
+    "chart.available": {"en": "available", "zh": "可用人数"},
+    "chart.required": {"en": "required", "zh": "需求人数"},
+    "chart.load": {"en": "offered load (Erlangs)", "zh": "话务量（爱尔兰）"},
+    "chart.asa_title": {
+        "en": "{scenario}: ASA and abandon rate per interval",
+        "zh": "{scenario}：各时段平均应答速度与放弃率",
+    },
+    "chart.asa_axis": {"en": "ASA (seconds)", "zh": "平均应答速度（秒）"},
+    "chart.abandon_axis": {"en": "abandon rate", "zh": "放弃率"},
+    "chart.occupancy_title": {
+        "en": "{scenario}: occupancy per agent group and interval",
+        "zh": "{scenario}：各座席组各时段占用率",
+    },
+    "chart.agent_group": {"en": "agent group", "zh": "座席组"},
+    "chart.no_agents": {"en": "no agents", "zh": "无座席员"},
+    "chart.waits_title": {
+        "en": "{scenario}: distribution of waiting times",
+        "zh": "{scenario}：等待时长分布",
+    },
+    "chart.waits_title_pct": {
+        "en": "{scenario}: waiting-time percentiles per replication",
+        "zh": "{scenario}：各次仿真的等待时长百分位",
+    },
+    "chart.wait_axis": {"en": "waiting time (seconds)", "zh": "等待时长（秒）"},
+    "chart.share_within": {"en": "share of calls waiting at most", "zh": "等待不超过该时长的比例"},
+    "chart.answered_calls": {"en": "answered calls", "zh": "接通的呼叫"},
+    "chart.mean_of_reps": {"en": "mean of the replications", "zh": "各次仿真的均值"},
+    "chart.abandoned_calls": {"en": "abandoned calls", "zh": "放弃的呼叫"},
+    "chart.all_calls": {"en": "all offered calls", "zh": "全部呼入"},
+    "chart.threshold": {"en": "SL threshold {t}", "zh": "服务水平阈值 {t}"},
+    "chart.percentile": {"en": "percentile of answered calls", "zh": "接通呼叫的百分位"},
+    "chart.waits_note": {
+        "en": "dots: replications; the full distribution needs calls.csv (ccsim run --trace)",
+        "zh": "圆点：各次仿真；完整分布需要 calls.csv（ccsim run --trace）",
+    },
+    "chart.no_waits": {"en": "no waiting times recorded", "zh": "没有等待时长记录"},
+    "chart.fan_title": {
+        "en": "{scenario}: service level per interval across {n} replications",
+        "zh": "{scenario}：{n} 次重复仿真中各时段服务水平的分布",
+    },
+    "chart.median": {"en": "median", "zh": "中位数"},
+    "chart.band": {"en": "{lo}–{hi}th percentile", "zh": "第 {lo}–{hi} 百分位"},
+    "chart.compare_title": {
+        "en": "{kpi}: alternative − base per interval",
+        "zh": "{kpi}：方案 − 基准（各时段）",
+    },
+    "chart.compare_names": {
+        "en": "base: {base}\nalternative: {alt}",
+        "zh": "基准：{base}\n方案：{alt}",
+    },
+    "chart.difference": {"en": "difference (alternative − base)", "zh": "差值（方案 − 基准）"},
+    "chart.paired_ci": {"en": "paired 95% CI", "zh": "配对 95% 置信区间"},
+    "chart.no_difference": {"en": "no difference", "zh": "无差异"},
+    "chart.diff_axis": {"en": "{kpi} difference", "zh": "{kpi}差值"},
+    "chart.diff_axis_pp": {
+        "en": "{kpi} difference (percentage points)",
+        "zh": "{kpi}差值（百分点）",
+    },
+    "chart.sweep_axis": {"en": "{kpi} (mean, 95% CI band)", "zh": "{kpi}（均值，95% 置信带）"},
+    "chart.sweep_title": {"en": "{kpi} over {x}", "zh": "{kpi}随 {x} 的变化"},
+    # --- the queue animation (ccsim animate) ---------------------------------------
+    "anim.waiting": {"en": "Callers waiting", "zh": "排队等待的来电"},
+    "anim.waiting_bar": {"en": "callers waiting", "zh": "排队来电"},
+    "anim.waiting_so_far": {"en": "Callers waiting, so far", "zh": "排队来电（至今）"},
+    "anim.agents": {"en": "Agents", "zh": "座席员"},
+    "anim.busy": {"en": "busy", "zh": "通话中"},
+    "anim.idle": {"en": "idle", "zh": "空闲"},
+    "anim.on_break": {"en": "on break", "zh": "休息"},
+    "anim.absent": {"en": "absent", "zh": "缺勤"},
+    "anim.off_shift": {"en": "off shift", "zh": "未上班"},
+    "anim.service_level": {"en": "Service level so far", "zh": "累计服务水平"},
+    "anim.target": {"en": "target", "zh": "目标"},
+    "anim.calls": {"en": "calls", "zh": "通"},
+    "anim.abandoned": {"en": "Abandoned so far", "zh": "累计放弃"},
+    "anim.waited": {"en": "waited", "zh": "等待"},
+    "anim.seed": {"en": "seed", "zh": "随机种子"},
+    "anim.replication": {"en": "replication", "zh": "重复仿真"},
+    "anim.video_second": {"en": "1 s of video", "zh": "视频 1 秒"},
+    "anim.compare_title": {"en": "Same callers, two staffings", "zh": "相同来电，两种排班"},
+    # --- units ---------------------------------------------------------------------
+    "unit.s": {"en": "s", "zh": "秒"},
+    "unit.min": {"en": "min", "zh": "分钟"},
+    "unit.h": {"en": "h", "zh": "小时"},
+    "unit.calls": {"en": "calls", "zh": "通"},
+    "unit.agents": {"en": "agents", "zh": "名座席员"},
+    "unit.erlangs": {"en": "Erlangs", "zh": "爱尔兰"},
+    "unit.pp": {"en": "pp", "zh": "个百分点"},
+    # --- domain words --------------------------------------------------------------
+    "word.agent": {"en": "agent", "zh": "座席员"},
+    "word.shift": {"en": "shift", "zh": "班次"},
+    "word.schedule": {"en": "schedule", "zh": "排班"},
+    "word.traffic": {"en": "call volume", "zh": "话务量"},
+    "word.forecast": {"en": "forecast of call volume", "zh": "话务量预测"},
+    "word.shrinkage": {"en": "shrinkage", "zh": "缩减率"},
+    "word.wrap_up": {"en": "after-call work", "zh": "话后处理"},
+    "word.ivr": {"en": "IVR", "zh": "自动语音应答 (IVR)"},
+    "word.acd": {"en": "ACD", "zh": "自动呼叫分配 (ACD)"},
+    "word.skill_routing": {"en": "skill-based routing", "zh": "技能路由"},
+    "word.call_type": {"en": "call type", "zh": "呼叫类型"},
+    "word.agent_group": {"en": "agent group", "zh": "座席组"},
+    "word.interval": {"en": "interval", "zh": "时段"},
+    "word.day": {"en": "day", "zh": "全天"},
+    "word.replication": {"en": "replication", "zh": "重复仿真"},
+    "word.seed": {"en": "seed", "zh": "随机种子"},
+    "word.surge": {"en": "surge", "zh": "话务高峰"},
+    "word.outage": {"en": "outage", "zh": "系统故障"},
+    "word.contact_center": {"en": "contact center", "zh": "呼叫中心"},
+}
+
+
+class ChineseFontMissing(UserWarning):
+    """No font with Chinese glyphs was found: Chinese labels would be empty boxes."""
+
+
+def check_lang(lang: str | None) -> str:
+    """``lang`` if it is one of `LANGS` (``None`` is English), else `ValueError`."""
+    if lang is None:
+        return "en"
+    if lang not in LANGS:
+        raise ValueError(f"unknown language {lang!r}; allowed: {', '.join(LANGS)}")
+    return lang
+
+
+def tr(key: str, lang: str = "en", **fields: object) -> str:
+    """The text of ``key`` in ``lang``, with ``{name}`` placeholders filled from
+    ``fields``. An unknown key is a `KeyError` (every key has every language)."""
+    text = MESSAGES[key][check_lang(lang)]
+    return text.format(**fields) if fields else text
+
+
+def kpi_label(kpi: str, lang: str = "en") -> str:
+    """The name of a KPI (``"service_level"`` -> Service level / 服务水平); a KPI
+    without an entry keeps its identifier, with spaces for underscores."""
+    entry = MESSAGES.get(f"kpi.{kpi}")
+    return entry[check_lang(lang)] if entry else kpi.replace("_", " ")
+
+
+# --------------------------------------------------------------------------- fonts
+
+
+def _mplfonts_file() -> Path | None:
+    """Noto Sans CJK SC as shipped in the mplfonts wheel (found without importing it)."""
+    spec = importlib.util.find_spec("mplfonts")
+    if spec is None or not spec.submodule_search_locations:
+        return None
+    for folder in spec.submodule_search_locations:
+        path = Path(folder) / "fonts" / "NotoSansCJKsc-Regular.otf"
+        if path.is_file():
+            return path
+    return None
+
+
+@lru_cache(maxsize=4)
+def _find_cjk_font(env_path: str | None) -> str | None:
+    from matplotlib import font_manager
+
+    candidates = [Path(env_path)] if env_path else []
+    shipped = _mplfonts_file()
+    if shipped is not None:
+        candidates.append(shipped)
+    for path in candidates:
+        if path.is_file():
+            font_manager.fontManager.addfont(str(path))
+            return font_manager.FontProperties(fname=str(path)).get_name()
+    installed = {f.name for f in font_manager.fontManager.ttflist}
+    return next((family for family in SYSTEM_CJK_FAMILIES if family in installed), None)
+
+
+def cjk_font() -> str | None:
+    """The family name of a font with Chinese glyphs, registered with matplotlib, or
+    ``None``: the file in ``CCSIM_CJK_FONT``, else mplfonts' Noto Sans CJK SC, else
+    the first of `SYSTEM_CJK_FAMILIES` installed."""
+    return _find_cjk_font(os.environ.get(FONT_ENV) or None)
+
+
+MISSING_FONT_MESSAGE = (
+    "no font with Chinese glyphs found, Chinese labels will show as empty boxes: "
+    "install mplfonts (pip install mplfonts, it ships Noto Sans CJK SC) or a system "
+    "font such as Noto Sans CJK (Debian: apt-get install fonts-noto-cjk), or set "
+    f"{FONT_ENV}=/path/to/a/chinese/font.otf"
+)
+
+
+def font_families(lang: str = "en") -> list[str]:
+    """matplotlib's ``font.family`` for ``lang``: in Chinese the Chinese font first
+    (DejaVu Sans behind it for the few symbols it lacks); in English DejaVu Sans
+    first, the Chinese font behind it so Chinese names (a group called 热线) still
+    render. Warns `ChineseFontMissing` for Chinese without a font."""
+    font = cjk_font()
+    if font is None:
+        if check_lang(lang) == "zh":
+            warnings.warn(MISSING_FONT_MESSAGE, ChineseFontMissing, stacklevel=3)
+        return ["DejaVu Sans"]
+    return [font, "DejaVu Sans"] if check_lang(lang) == "zh" else ["DejaVu Sans", font]
+
+
+@contextlib.contextmanager
+def use_font(lang: str = "en") -> Iterator[None]:
+    """Within the block, matplotlib draws text in `font_families` (``lang``).
+
+    Fonts are fixed when a text is created, and tick labels are created when a
+    figure is first drawn: build the figure *and* draw it (``savefig`` or
+    ``fig.draw_without_rendering()``) inside the block. ccsim's chart functions
+    do this themselves.
+    """
+    from matplotlib import rc_context
+
+    with rc_context({"font.family": font_families(lang), "axes.unicode_minus": False}):
+        yield

@@ -16,7 +16,7 @@ from ccsim.scenario import ScenarioError, load_scenario
 EXIT_BAD_INPUT = 2
 
 
-def _positive_int(text: str) -> int:
+def positive_int(text: str) -> int:
     try:
         value = int(text)
     except ValueError:
@@ -26,7 +26,7 @@ def _positive_int(text: str) -> int:
     return value
 
 
-def _seed(text: str) -> int:
+def nonnegative_int(text: str) -> int:
     try:
         value = int(text)
     except ValueError:
@@ -36,7 +36,7 @@ def _seed(text: str) -> int:
     return value
 
 
-def _positive_float(text: str) -> float:
+def positive_float(text: str) -> float:
     try:
         value = float(text)
     except ValueError:
@@ -51,7 +51,7 @@ def add_batch_arguments(parser: argparse.ArgumentParser) -> None:
     command that runs replications takes them; they never change the numbers)."""
     parser.add_argument(
         "--workers",
-        type=_positive_int,
+        type=positive_int,
         help="worker processes (default: all cores; 1 runs in this process)",
     )
     parser.add_argument(
@@ -87,8 +87,10 @@ def build_parser() -> argparse.ArgumentParser:
     run = sub.add_parser("run", help="simulate a scenario and report its KPIs")
     run.add_argument("scenario", type=Path, help="scenario YAML file")
     add_override_arguments(run)
-    run.add_argument("--reps", type=_positive_int, help="replications (default: the scenario's)")
-    run.add_argument("--seed", type=_seed, help="root random seed (default: the scenario's)")
+    run.add_argument("--reps", type=positive_int, help="replications (default: the scenario's)")
+    run.add_argument(
+        "--seed", type=nonnegative_int, help="root random seed (default: the scenario's)"
+    )
     run.add_argument("--out", type=Path, help="write CSV tables, JSON and the SL chart here")
     run.add_argument("--json", action="store_true", help="print one JSON document on stdout")
     run.add_argument(
@@ -110,7 +112,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     run.add_argument(
         "--precision",
-        type=_positive_float,
+        type=positive_float,
         metavar="HALF_WIDTH",
         help="run replications until the 95%% CI half-width of --precision-kpi is at most "
         "this (e.g. 0.005 for ±0.5 points of SL)",
@@ -123,7 +125,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     run.add_argument(
         "--max-reps",
-        type=_positive_int,
+        type=positive_int,
         default=1000,
         help="with --precision, stop at this many replications (default 1000)",
     )
@@ -152,8 +154,10 @@ def build_parser() -> argparse.ArgumentParser:
     cmp.add_argument("base", type=Path, help="the base scenario YAML file")
     cmp.add_argument("alt", type=Path, nargs="?", help="the alternative (default: BASE)")
     add_override_arguments(cmp)
-    cmp.add_argument("--reps", type=_positive_int, help="replications (default: BASE's)")
-    cmp.add_argument("--seed", type=_seed, help="root random seed, shared (default: BASE's)")
+    cmp.add_argument("--reps", type=positive_int, help="replications (default: BASE's)")
+    cmp.add_argument(
+        "--seed", type=nonnegative_int, help="root random seed, shared (default: BASE's)"
+    )
     cmp.add_argument("--engine", choices=("auto", "simpy", "fast"), help="simulation engine")
     add_batch_arguments(cmp)
     cmp.add_argument("--out", type=Path, help="write comparison.csv, .json and the SL chart")
@@ -167,8 +171,10 @@ def build_parser() -> argparse.ArgumentParser:
         "same seed and replications, and report a KPI per point with its 95%% CI.",
     )
     swp.add_argument("sweep", type=Path, help="sweep YAML file")
-    swp.add_argument("--reps", type=_positive_int, help="replications per point")
-    swp.add_argument("--seed", type=_seed, help="root random seed, the same for every point")
+    swp.add_argument("--reps", type=positive_int, help="replications per point")
+    swp.add_argument(
+        "--seed", type=nonnegative_int, help="root random seed, the same for every point"
+    )
     swp.add_argument("--kpi", help="the day KPI to show (default: the sweep's, service_level)")
     swp.add_argument("--engine", choices=("auto", "simpy", "fast"), help="simulation engine")
     add_batch_arguments(swp)

@@ -145,7 +145,7 @@ class ScenarioSource:
         changed: list[tuple[Loc, Override]] = []
         for override in overrides:
             try:
-                changed.append((_apply(data, override), override))
+                changed.append((apply_override(data, override), override))
             except ScenarioError as err:
                 raise _explain(err, self.source, self.lines, [override.origin]) from None
         try:
@@ -272,7 +272,7 @@ def parse_scale_arguments(texts: Sequence[str]) -> dict[str | None, float]:
 # --------------------------------------------------------------------------- applying
 
 
-def _apply(data: Any, override: Override) -> Loc:
+def apply_override(data: Any, override: Override) -> Loc:
     """Set the field in ``data`` (in place); return the location of the topmost field
     it created or replaced (what the file's lines no longer describe)."""
     node, here, created = data, (), None

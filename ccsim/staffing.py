@@ -68,10 +68,12 @@ __all__ = [
     "group_loads",
     "parse_target",
     "read_requirement",
+    "staffed_document",
     "required_line",
     "required_staff",
     "type_rates",
     "with_required",
+    "write_staffed",
 ]
 
 #: Columns of the requirement table that `ccsim.scheduling` (and `--required`) read.

@@ -7,7 +7,7 @@ import dataclasses
 import sys
 from pathlib import Path
 
-from ccsim.cli import EXIT_BAD_INPUT, _positive_float, _seed
+from ccsim.cli import EXIT_BAD_INPUT, nonnegative_int, positive_float
 
 
 def add_command(sub: argparse._SubParsersAction) -> None:
@@ -39,15 +39,19 @@ def add_command(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--to", dest="end", metavar="HH:MM", help="window end (default: the day's)")
     p.add_argument(
         "--speed",
-        type=_positive_float,
+        type=positive_float,
         default=600.0,
         help="simulated seconds per second of video (default 600: 1 s shows 10 min)",
     )
     p.add_argument(
-        "--fps", type=_positive_float, default=10.0, help="frames per second (default 10)"
+        "--fps", type=positive_float, default=10.0, help="frames per second (default 10)"
     )
-    p.add_argument("--replication", type=_seed, default=0, help="which replication (default 0)")
-    p.add_argument("--seed", type=_seed, help="root random seed (default: the scenario's)")
+    p.add_argument(
+        "--replication", type=nonnegative_int, default=0, help="which replication (default 0)"
+    )
+    p.add_argument(
+        "--seed", type=nonnegative_int, help="root random seed (default: the scenario's)"
+    )
     p.add_argument("--lang", choices=("en", "zh"), help="labels in English or Chinese")
     p.add_argument("--width", type=int, default=800, help="video width in pixels (default 800)")
     p.set_defaults(func=cmd_animate)

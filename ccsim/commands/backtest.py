@@ -8,17 +8,7 @@ import json
 import sys
 from pathlib import Path
 
-from ccsim.cli import EXIT_BAD_INPUT, _positive_int, _seed
-
-
-def _day(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"must be a whole number >= 0, got {text!r}") from None
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"must be >= 0, got {text!r}")
-    return value
+from ccsim.cli import EXIT_BAD_INPUT, nonnegative_int, positive_int
 
 
 def add_command(sub: argparse._SubParsersAction) -> None:
@@ -33,10 +23,12 @@ def add_command(sub: argparse._SubParsersAction) -> None:
     )
     p.add_argument("log", type=Path, help="call log CSV")
     p.add_argument("scenario", type=Path, help="scenario YAML file")
-    p.add_argument("--reps", type=_positive_int, help="replications (default: the scenario's)")
-    p.add_argument("--seed", type=_seed, help="root random seed")
+    p.add_argument("--reps", type=positive_int, help="replications (default: the scenario's)")
+    p.add_argument("--seed", type=nonnegative_int, help="root random seed")
     p.add_argument(
-        "--day", type=_day, help="which day of a several-day log (0 = the first; required then)"
+        "--day",
+        type=nonnegative_int,
+        help="which day of a several-day log (0 = the first; required then)",
     )
     p.add_argument("--columns", metavar="FIELD=COLUMN,…", help="as for `ccsim calibrate`")
     p.add_argument("--time-format", default="auto", help="as for `ccsim calibrate`")

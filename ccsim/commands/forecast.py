@@ -10,6 +10,8 @@ import math
 import sys
 from pathlib import Path
 
+from ccsim.cli import nonnegative_int
+
 METHODS = ("seasonal_average", "holt_winters")  # ccsim.forecast.METHODS, without importing it
 
 
@@ -20,16 +22,6 @@ def _day(text: str) -> datetime.date:
         raise argparse.ArgumentTypeError(
             f"must be a date such as 2026-12-01, got {text!r}"
         ) from None
-
-
-def _count(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        value = -1
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"must be a whole number >= 0, got {text!r}")
-    return value
 
 
 def add_command(sub: argparse._SubParsersAction) -> None:
@@ -61,13 +53,13 @@ def add_command(sub: argparse._SubParsersAction) -> None:
     )
     p.add_argument(
         "--weeks",
-        type=_count,
+        type=nonnegative_int,
         default=4,
         help="seasonal_average: weeks of the same weekday to average (default 4)",
     )
     p.add_argument(
         "--holdout",
-        type=_count,
+        type=nonnegative_int,
         default=14,
         help="past days to hold back and score (default 14; 0: none)",
     )

@@ -13,7 +13,13 @@ import argparse
 import sys
 from pathlib import Path
 
-from ccsim.cli import EXIT_BAD_INPUT, _positive_int, _seed, add_batch_arguments, backend_from_args
+from ccsim.cli import (
+    EXIT_BAD_INPUT,
+    add_batch_arguments,
+    backend_from_args,
+    nonnegative_int,
+    positive_int,
+)
 from ccsim.i18n import LANGS
 from ccsim.overrides import add_override_arguments
 
@@ -50,8 +56,10 @@ def add_command(sub: argparse._SubParsersAction) -> None:
         help="the report's language (default: the scenario's lang, else en)",
     )
     add_override_arguments(p)
-    p.add_argument("--reps", type=_positive_int, help="replications (default: the scenario's)")
-    p.add_argument("--seed", type=_seed, help="root random seed (default: the scenario's)")
+    p.add_argument("--reps", type=positive_int, help="replications (default: the scenario's)")
+    p.add_argument(
+        "--seed", type=nonnegative_int, help="root random seed (default: the scenario's)"
+    )
     p.add_argument("--engine", choices=("auto", "simpy", "fast"), help="simulation engine")
     add_batch_arguments(p)
     p.add_argument(

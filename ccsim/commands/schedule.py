@@ -8,7 +8,13 @@ import json
 import sys
 from pathlib import Path
 
-from ccsim.cli import _positive_float, _positive_int, _seed, add_batch_arguments, backend_from_args
+from ccsim.cli import (
+    add_batch_arguments,
+    backend_from_args,
+    nonnegative_int,
+    positive_float,
+    positive_int,
+)
 
 
 def add_command(sub: argparse._SubParsersAction) -> None:
@@ -44,17 +50,19 @@ def add_command(sub: argparse._SubParsersAction) -> None:
         "shrinkage and absences (default: scheduled agents, as ccsim staff finds them)",
     )
     p.add_argument("--group", help="the agent group to schedule (default: the templates' group)")
-    p.add_argument("--reps", type=_positive_int, help="replications (default: the scenario's)")
-    p.add_argument("--seed", type=_seed, help="root random seed (default: the scenario's)")
+    p.add_argument("--reps", type=positive_int, help="replications (default: the scenario's)")
+    p.add_argument(
+        "--seed", type=nonnegative_int, help="root random seed (default: the scenario's)"
+    )
     p.add_argument(
         "--rounds",
-        type=_positive_int,
+        type=positive_int,
         default=3,
         help="solve-and-simulate rounds at most (default 3; 1: no repair)",
     )
     p.add_argument(
         "--time-limit",
-        type=_positive_float,
+        type=positive_float,
         default=60.0,
         metavar="SECONDS",
         help="the solver's time limit per round (default 60)",

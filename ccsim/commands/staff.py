@@ -9,7 +9,7 @@ import math
 import sys
 from pathlib import Path
 
-from ccsim.cli import _positive_int, _seed, add_batch_arguments, backend_from_args
+from ccsim.cli import add_batch_arguments, backend_from_args, nonnegative_int, positive_int
 from ccsim.overrides import add_override_arguments
 
 #: Replications per simulation when neither --reps nor the scenario asks for more.
@@ -30,7 +30,7 @@ def _fraction(text: str) -> float:
         value = float(text.rstrip("%")) / (100.0 if text.endswith("%") else 1.0)
     except ValueError:
         raise argparse.ArgumentTypeError(f"must be a fraction such as 0.05, got {text!r}") from None
-    if not 0.0 < value < 1.0 and not (value == 1.0):
+    if not 0.0 < value <= 1.0:
         raise argparse.ArgumentTypeError(f"must be in (0, 1], got {text!r}")
     return value
 
@@ -69,13 +69,15 @@ def add_command(sub: argparse._SubParsersAction) -> None:
     add_override_arguments(p)
     p.add_argument(
         "--reps",
-        type=_positive_int,
+        type=positive_int,
         help=f"replications per simulation (default: the scenario's, at least {MIN_REPLICATIONS})",
     )
-    p.add_argument("--seed", type=_seed, help="root random seed, the same for every simulation")
+    p.add_argument(
+        "--seed", type=nonnegative_int, help="root random seed, the same for every simulation"
+    )
     p.add_argument(
         "--max-iterations",
-        type=_positive_int,
+        type=positive_int,
         default=50,
         help="stop the search after this many steps (default 50)",
     )
@@ -137,13 +139,13 @@ def cmd_staff(args: argparse.Namespace) -> int:
 
 def _staffed_doc(args: argparse.Namespace, scenario, lines: dict) -> dict:
     """staffed.yaml's data: the scenario file with the --set overrides and ``lines``."""
-    from ccsim.overrides import ScenarioSource, _apply, overrides_from
+    from ccsim.overrides import ScenarioSource, apply_override, overrides_from
     from ccsim.staffing import staffed_document
 
     source = ScenarioSource.read(args.scenario)
     data = source.data
     for override in overrides_from(args.set or []):
-        _apply(data, override)
+        apply_override(data, override)
     return staffed_document(
         data,
         scenario,

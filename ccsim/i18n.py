@@ -156,7 +156,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     "col.max_queue": {"en": "max q", "zh": "最长队列"},
     "col.available_agents": {"en": "avail.", "zh": "可用座席"},
     "col.p_meet_target": {"en": "P(SL met)", "zh": "达标概率"},
-    "col.sl_p10": {"en": "SL p10", "zh": "SL p10"},
+    "col.sl_p10": {"en": "SL p10", "zh": "SL 10分位"},
     "col.agent_group": {"en": "agent group", "zh": "座席组"},
     "col.scheduled_hours": {"en": "sched. h", "zh": "排班小时"},
     "col.aht_s": {"en": "AHT", "zh": "处理时长"},

@@ -28,12 +28,11 @@ def test_every_key_has_every_language_and_the_same_placeholders():
 
 
 def test_chinese_entries_are_chinese():
-    # a zh entry copied from English by mistake has no Chinese character; the few
-    # that are symbols or abbreviations on purpose are listed
+    # a zh entry copied from English by mistake has no Chinese character
     same = {k for k, t in MESSAGES.items() if t["zh"] == t["en"]}
-    assert same <= {"col.sl_p10"}
+    assert same == set()
     untranslated = [k for k, t in MESSAGES.items() if not _CJK.search(t["zh"])]
-    assert untranslated == ["col.sl_p10"]
+    assert untranslated == []
 
 
 def test_every_kpi_of_the_metrics_has_a_label_in_both_languages():

@@ -171,6 +171,7 @@ def build_parser() -> argparse.ArgumentParser:
         "same seed and replications, and report a KPI per point with its 95%% CI.",
     )
     swp.add_argument("sweep", type=Path, help="sweep YAML file")
+    add_override_arguments(swp)  # on the base scenario, before each point's values
     swp.add_argument("--reps", type=positive_int, help="replications per point")
     swp.add_argument(
         "--seed", type=nonnegative_int, help="root random seed, the same for every point"
@@ -324,6 +325,7 @@ def cmd_compare(args: argparse.Namespace) -> int:
 
 
 def cmd_sweep(args: argparse.Namespace) -> int:
+    from ccsim.overrides import parse_scale_arguments
     from ccsim.progress import ProgressBar
     from ccsim.sweeps import format_table, sweep, to_json, write_outputs
 
@@ -337,6 +339,8 @@ def cmd_sweep(args: argparse.Namespace) -> int:
             backend=backend_from_args(args),
             kpi=args.kpi,
             progress=bar,
+            overrides=args.set,
+            scale_arrivals=parse_scale_arguments(args.scale_arrivals),
         )
     finally:
         bar.close()

@@ -37,7 +37,14 @@ from typing import TYPE_CHECKING, Any
 import yaml
 
 from ccsim.metrics import DAY_KPIS, FRACTION_KPIS
-from ccsim.overrides import SCALE_KEY, Override, ScenarioSource, parse_path, scale
+from ccsim.overrides import (
+    SCALE_KEY,
+    Override,
+    ScenarioSource,
+    overrides_from,
+    parse_path,
+    scale,
+)
 from ccsim.scenario.errors import Loc, ScenarioError
 from ccsim.scenario.fields import (
     check_keys,
@@ -250,6 +257,8 @@ def sweep(
     backend: Backend | None = None,
     kpi: str | None = None,
     progress: Callable[[int, int], None] | None = None,
+    overrides: Sequence[str] | Mapping[str, Any] = (),
+    scale_arrivals: Mapping[str | None, float] | None = None,
 ) -> SweepResult:
     """Run every point of a sweep (a file, its data, or a `SweepSpec`) with one seed.
 
@@ -258,7 +267,8 @@ def sweep(
     ``kpi`` (default: the sweep's plot KPI) is the one `SweepResult.kpi_table`, the
     CLI's table and the chart show; the table holds every KPI. Every point is
     validated before the first runs. ``progress(done, total)`` counts replications
-    over the whole sweep.
+    over the whole sweep. ``overrides`` (``--set`` texts or a path -> value mapping)
+    and ``scale_arrivals`` change the base scenario before the grid's values apply.
     """
     from ccsim.runner import run
     from ccsim.streams import new_seed
@@ -269,8 +279,9 @@ def sweep(
         spec = sweep_from_dict(spec, "<sweep>", Path.cwd())
     kpi = reference(kpi, ("kpi",), DAY_KPIS, "KPI") if kpi is not None else spec.kpi
     source = ScenarioSource.read(spec.scenario)
-    base = source.build()
-    points = _points(spec, source, base)
+    changes = _BaseChanges(overrides_from(overrides, "--set"), dict(scale_arrivals or {}))
+    base = changes.apply(source)
+    points = _points(spec, source, changes)
     reps = replications or spec.replications or base.replications
     seed = next((s for s in (seed, spec.seed, base.seed) if s is not None), None)
     if seed is None:
@@ -304,8 +315,28 @@ def grid_points(spec: SweepSpec) -> list[dict[str, Any]]:
     return [dict(zip(keys, combo, strict=True)) for combo in itertools.product(*spec.grid.values())]
 
 
+@dataclass(frozen=True)
+class _BaseChanges:
+    """What the caller changes in the base scenario (``--set``, ``--scale-arrivals``),
+    applied before a grid point's own values."""
+
+    overrides: list[Override]
+    factors: dict[str | None, float]
+
+    def apply(
+        self,
+        source: ScenarioSource,
+        overrides: Sequence[Override] = (),
+        factors: Mapping[str | None, float] | None = None,
+    ) -> Scenario:
+        scenario = source.build([*self.overrides, *overrides])
+        for f in (self.factors, factors):
+            scenario = scale(scenario, f) if f else scenario
+        return scenario
+
+
 def _points(
-    spec: SweepSpec, source: ScenarioSource, base: Scenario
+    spec: SweepSpec, source: ScenarioSource, base: _BaseChanges
 ) -> list[tuple[dict[str, Any], Scenario]]:
     """Every point's scenario. Each grid value is first checked alone, so a bad one is
     reported at its line in the sweep file."""
@@ -334,7 +365,7 @@ def _points(
     return points
 
 
-def _scenario(source: ScenarioSource, base: Scenario, values: Mapping[str, Any]) -> Scenario:
+def _scenario(source: ScenarioSource, base: _BaseChanges, values: Mapping[str, Any]) -> Scenario:
     """The base scenario with a point's values: field overrides, then arrival scaling."""
     overrides, factors = [], {}
     for key, value in values.items():
@@ -344,8 +375,7 @@ def _scenario(source: ScenarioSource, base: Scenario, values: Mapping[str, Any])
             factors[key[len(SCALE_KEY) + 1 :]] = value
         else:
             overrides.append(Override(parse_path(key), value))
-    scenario = source.build(overrides) if overrides else base
-    return scale(scenario, factors) if factors else scenario
+    return base.apply(source, overrides, factors)
 
 
 def _offset(progress: Callable[[int, int], None], done: int, total: int):

@@ -228,6 +228,34 @@ def test_python_api_takes_sweep_data(tmp_path):
     assert asa.iloc[0] > asa.iloc[1]
 
 
+def test_base_overrides_apply_before_each_points_values():
+    """``--set`` / ``--scale-arrivals`` change the base; a point's values then apply on
+    top (its scaling multiplies the base's)."""
+    data = {
+        "scenario": str(TEACHING),
+        "grid": {"agent_groups.team.agents": [13, 14], "scale_arrivals": [1.1]},
+    }
+    base = {"call_types.enquiries.handle_time.mean": "200s"}
+    out = ccsim.sweep(data, replications=2, seed=SEED, overrides=base, scale_arrivals={None: 0.9})
+    scenario = load_with_overrides(
+        TEACHING,
+        {**base, "agent_groups.team.agents": 14},
+        scale_arrivals={None: 0.9 * 1.1},
+    )
+    plain = ccsim.run(scenario, 2, SEED).summary["summary"]
+    t = out.table
+    day = t[(t["agent_groups.team.agents"] == 14) & (t["scope"] == "day")].set_index("kpi")
+    for kpi in ("offered", "service_level", "aht_s"):
+        assert day.loc[kpi, "mean"] == pytest.approx(plain[kpi]["mean"], rel=1e-12)
+
+
+def test_cli_set_on_the_sweep_base_gives_the_files_error(tmp_path, capsys):
+    path = sweep_file(tmp_path, "grid:\n  agent_groups.team.agents: [13, 14]\n")
+    assert main(["sweep", str(path), "--set", "call_types.enquiries.patience.mean=-1min"]) == 2
+    err = capsys.readouterr().err
+    assert "patience.mean" in err and "--set" in err
+
+
 # --------------------------------------------------------------------------- files and CLI
 
 

@@ -162,6 +162,9 @@ def build_parser() -> argparse.ArgumentParser:
     add_batch_arguments(cmp)
     cmp.add_argument("--out", type=Path, help="write comparison.csv, .json and the SL chart")
     cmp.add_argument("--json", action="store_true", help="print one JSON document on stdout")
+    cmp.add_argument(
+        "--lang", choices=("en", "zh"), help="language of the chart (default: BASE's lang)"
+    )
     cmp.set_defaults(func=cmd_compare)
 
     swp = sub.add_parser(
@@ -312,7 +315,9 @@ def cmd_compare(args: argparse.Namespace) -> int:
     result = compare(
         base, alt, args.reps, args.seed, engine=args.engine, backend=backend_from_args(args)
     )
-    written = write_outputs(result, args.out) if args.out else []
+    written = (
+        write_outputs(result, args.out, args.lang or result.base.scenario.lang) if args.out else []
+    )
     if args.json:
         print(json.dumps(to_json(result)))
         return 0

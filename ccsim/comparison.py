@@ -314,18 +314,17 @@ def interval_table(result: ComparisonResult, kpi: str = "service_level") -> str:
     return "\n".join(lines)
 
 
-def write_outputs(result: ComparisonResult, out_dir: Path) -> list[Path]:
+def write_outputs(result: ComparisonResult, out_dir: Path, lang: str = "en") -> list[Path]:
     """Write ``comparison.csv`` (the tidy table), ``comparison.json`` (the ``--json``
-    document) and ``comparison_sl.png`` (SL difference per interval)."""
+    document) and ``comparison_sl.png`` (SL difference per interval, labels in
+    ``lang``)."""
     from ccsim.plots import sl_difference_chart  # matplotlib only when asked for
 
     out_dir.mkdir(parents=True, exist_ok=True)
     paths = [out_dir / n for n in ("comparison.csv", "comparison.json", "comparison_sl.png")]
     result.table.to_csv(paths[0], index=False)
     paths[1].write_text(json.dumps(to_json(result), indent=1))
-    title = (
-        f"Service level, alt − base, per interval ({result.base.replications} paired "
-        f"replications)\nbase: {result.base.scenario.name}\nalt: {result.alt.scenario.name}"
-    )
-    sl_difference_chart(result.table, title=title).savefig(paths[2], dpi=120)
+    names = (result.base.scenario.name, result.alt.scenario.name)
+    chart = sl_difference_chart(result.table, lang=lang, names=names)
+    chart.savefig(paths[2], dpi=120, bbox_inches="tight")
     return paths

@@ -32,9 +32,14 @@ from pathlib import Path
 
 import numpy as np
 
-from ccsim.scenario.csvdata import interval_start, read_table
+from ccsim.scenario.csvdata import (
+    column_roles,
+    interval_start,
+    parse_cell,
+    parse_volume,
+    read_table,
+)
 from ccsim.scenario.errors import ScenarioError
-from ccsim.scenario.fields import did_you_mean
 from ccsim.units import format_clock, format_duration
 
 METHODS = ("seasonal_average", "holt_winters")
@@ -132,7 +137,7 @@ def read_history(path: Path) -> dict[str, History]:
                 expected = f"expected {len(header)} values ({', '.join(header)})"
                 raise ValueError(f"{expected}, got {len(cells)}")
             day, t = _when(cells, col)
-            volume = _volume(cells[col["volume"]])
+            volume = parse_cell(parse_volume, cells[col["volume"]], "volume")
             kind = cells[col["type"]].strip() if "type" in col else ""
             if (kind, day, t) in lines:
                 first = lines[kind, day, t]
@@ -326,30 +331,12 @@ def _when(cells: list[str], col: dict[str, int]) -> tuple[datetime.date, float]:
     return datetime.date.fromisoformat(day), t
 
 
-def _volume(text: str) -> float:
-    try:
-        v = float(text)
-    except ValueError:
-        v = math.nan
-    if not (math.isfinite(v) and v >= 0):
-        raise ValueError(f"volume must be a non-negative number of calls, got {text.strip()!r}")
-    return v
-
-
 def _history_columns(header: list[str], path: Path, line: int) -> dict[str, int]:
-    roles = {alias: role for role, aliases in HISTORY_COLUMNS.items() for alias in aliases}
     allowed = (
         "datetime (or timestamp), or date (or day) and start (or interval, interval_start,"
         " time); volume (or calls, offered); type (or call_type, queue)"
     )
-    col: dict[str, int] = {}
-    for i, raw in enumerate(header):
-        key = raw.strip().lower().replace(" ", "_")
-        if key not in roles:
-            hint = did_you_mean(key, roles)
-            message = f"unknown column {raw.strip()!r};{hint} allowed columns: {allowed}"
-            raise ScenarioError(message, file=str(path), line=line)
-        col[roles[key]] = i
+    col = column_roles(header, HISTORY_COLUMNS, allowed, file=path, line=line, unique=False)
     if "datetime" in col and "start" in col:
         col.pop("start")  # "datetime,interval,…": the datetime says both
     if "volume" not in col or not ({"datetime", "start"} & set(col)):

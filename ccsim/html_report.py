@@ -24,7 +24,7 @@ from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ccsim.i18n import LANGS, check_lang, cjk_font, kpi_label, tr
+from ccsim.i18n import LANGS, MESSAGES, check_lang, cjk_font, kpi_label, tr
 from ccsim.report import (
     BEHAVIOUR_ROWS,
     DAY_ROWS,
@@ -62,199 +62,6 @@ SECTIONS: tuple[str, ...] = (
     "charts",
     "comparison",
 )
-
-# --------------------------------------------------------------------------- words
-
-#: The report's own words, English and Chinese; shared words and KPI names come from
-#: `ccsim.i18n`.
-_TEXT: dict[str, tuple[str, str]] = {
-    "title": ("Contact-center simulation report", "呼叫中心仿真报告"),
-    "contents": ("Contents", "目录"),
-    "sec.summary": ("Scenario", "场景概要"),
-    "sec.assumptions": ("Assumptions", "假设与方法"),
-    "sec.kpis": ("Day KPIs", "全天关键指标"),
-    "sec.risk": ("Service-level risk", "服务水平风险"),
-    "sec.intervals": ("Per interval", "分时段指标"),
-    "sec.call-types": ("Per call type", "按呼叫类型"),
-    "sec.agent-groups": ("Per agent group", "按座席组"),
-    "sec.cost": ("Cost", "成本"),
-    "sec.charts": ("Charts", "图表"),
-    "sec.comparison": ("Comparison", "方案对比"),
-    "name": ("Name", "名称"),
-    "description": ("Description", "说明"),
-    "source": ("Scenario file", "场景文件"),
-    "horizon": ("Horizon", "时间范围"),
-    "horizon.value": (
-        "{start}–{end}, {n} intervals of {size}",
-        "{start}–{end}，{n} 个时段，每段 {size}",
-    ),
-    "trunks": ("Trunks (lines)", "中继线路"),
-    "unlimited": ("unlimited", "不限"),
-    "ivr.yes": ("yes: {n} menu nodes, entry “{entry}”", "有：{n} 个菜单节点，入口“{entry}”"),
-    "no": ("no", "无"),
-    "none": ("none", "无"),
-    "events": ("Crisis events", "危机事件"),
-    "outbound": ("Outbound campaigns", "呼出活动"),
-    "outbound.value": ("{customers} customers, {start}–{end}", "{customers} 位客户，{start}–{end}"),
-    "costs.inputs": ("Cost inputs", "成本参数"),
-    "costs.value": (
-        "{hour} per agent hour, {minute} per telecom minute",
-        "每座席小时 {hour}，每通信分钟 {minute}",
-    ),
-    "call_types": ("Call types", "呼叫类型"),
-    "agent_groups": ("Agent groups and staffing", "座席组与排班"),
-    "ct.channel": ("channel", "渠道"),
-    "channel.voice": ("voice", "语音"),
-    "channel.chat": ("chat", "在线聊天"),
-    "ct.priority": ("priority", "优先级"),
-    "ct.volume": ("forecast calls", "预测呼叫量"),
-    "ct.via_ivr": ("via IVR", "经 IVR"),
-    "ct.handle": ("handle time (mean)", "通话时长（均值）"),
-    "ct.wrap": ("wrap-up (mean)", "话后处理（均值）"),
-    "ct.patience": ("patience (mean)", "耐心时长（均值）"),
-    "ct.overflow": ("overflow", "溢出"),
-    "ct.no_abandon": ("no abandonment", "不放弃"),
-    "ag.skills": ("skills (priority)", "技能（优先级）"),
-    "ag.staffing": ("staffing", "排班"),
-    "ag.cost": ("cost", "成本"),
-    "ag.all_day": ("{n} agents all day", "全天 {n} 名座席员"),
-    "ag.line": (
-        "staffing line, {low}–{high} agents per interval",
-        "排班线，每时段 {low}–{high} 名座席员",
-    ),
-    "ag.shifts": (
-        "{n} shift(s), {agents} agents: {list}",
-        "{n} 个班次，共 {agents} 名座席员：{list}",
-    ),
-    "ag.shrinkage": ("shrinkage {p}", "缩减率 {p}"),
-    "ag.reserve": ("keeps {n} in reserve", "预留 {n} 名"),
-    "ag.chat": ("up to {n} chats at once", "最多同时 {n} 个会话"),
-    "ag.per_hour": ("{v} per hour", "每小时 {v}"),
-    "ag.per_call": ("{v} per call (outsourced)", "每通 {v}（外包）"),
-    "sl.def": ("Service level", "服务水平"),
-    "sl.value": (
-        "SL({t}) ≥ {target} — definition “{definition}”: {text}",
-        "SL({t}) ≥ {target}——定义“{definition}”：{text}",
-    ),
-    "sl.offered": (
-        "answered within T / offered (abandoned calls count against)",
-        "T 秒内接通量 / 呼入量（放弃的呼叫计为未达标）",
-    ),
-    "sl.answered": ("answered within T / answered", "T 秒内接通量 / 接通量"),
-    "sl.exclude_short_abandons": (
-        "answered within T / (offered − abandoned within T)",
-        "T 秒内接通量 / （呼入量 − T 秒内放弃量）",
-    ),
-    "sl.short_abandons_as_met": (
-        "(answered within T + abandoned within T) / offered",
-        "（T 秒内接通量 + T 秒内放弃量）/ 呼入量",
-    ),
-    "sl.within": ("“Within T” is wait ≤ T.", "“T 秒内”指等待时长 ≤ T。"),
-    "attribution": ("Interval attribution", "时段归属"),
-    "attribution.text": (
-        "A call belongs to the planning interval in which it was offered to the queue "
-        "(the WFM convention); a call that never reached a queue (blocked, self-served, "
-        "hung up in the IVR) to the interval of its arrival. IVR figures go by the "
-        "interval of arrival. Busy time is split exactly across the intervals it spans. "
-        "Agent time after the end of the horizon (the drain) is not counted in occupancy.",
-        "呼叫归入其进入队列（呼入）时所在的计划时段（劳动力管理惯例）；未进入队列的呼叫"
-        "（被阻塞、自助服务完成、在 IVR 中挂机）归入其到达时所在的时段。IVR 指标按到达时段统计。"
-        "座席忙碌时间按其跨越的时段精确拆分。时间范围结束后的收尾时间不计入占用率。",
-    ),
-    "warmup": ("Warm-up", "预热期"),
-    "warmup.value": (
-        "{w}: calls offered before {t} (and agent time before it) are left out of the "
-        "day's, call types' and groups' figures",
-        "{w}：{t} 之前呼入的呼叫（及此前的座席时间）不计入全天、呼叫类型和座席组指标",
-    ),
-    "replications": ("Replications", "重复次数"),
-    "replications.value": (
-        "{n} independent simulated days; every figure is the mean over them with a 95 % "
-        "Student-t confidence interval (t quantile with n − 1 degrees of freedom × "
-        "sample standard deviation / √n)",
-        "{n} 个独立的仿真日；每个数值为其均值，附 95 % Student-t 置信区间"
-        "（自由度 n − 1 的 t 分位数 × 样本标准差 / √n）",
-    ),
-    "replications.one": (
-        "1 simulated day: no confidence intervals (they need at least 2 replications)",
-        "1 个仿真日：无置信区间（至少需要 2 次重复）",
-    ),
-    "seed": ("Seed", "随机种子"),
-    "seed.value": (
-        "{seed} (the same seed gives the same numbers)",
-        "{seed}（相同种子得到相同结果）",
-    ),
-    "engine": ("Engine", "仿真引擎"),
-    "version": ("ccsim version", "ccsim 版本"),
-    "no_ci": (
-        "One replication: no confidence intervals (they need at least 2).",
-        "单次重复：无置信区间（至少需要 2 次重复）。",
-    ),
-    "risk.intro": (
-        "How often the service-level target {target} was met across the {n} replications: "
-        "planners are judged on each interval's attainment, not on its mean.",
-        "在 {n} 次重复中服务水平目标 {target} 的达成频率：计划人员按每个时段的达成情况"
-        "而非均值接受考核。",
-    ),
-    "risk.day": ("P(day SL ≥ target)", "全天服务水平达标概率"),
-    "risk.day_p10": ("Day SL, 10th percentile", "全天服务水平第 10 百分位"),
-    "risk.counts": (
-        "{met} of {n} intervals met the target in at least 90 % of the replications; "
-        "{risky} in fewer than half of them:",
-        "{n} 个时段中有 {met} 个在至少 90 % 的重复中达标；{risky} 个在不到一半的重复中达标：",
-    ),
-    "risk.none_risky": (
-        "No interval met the target in fewer than half of them.",
-        "没有时段的达标概率低于一半。",
-    ),
-    "risk.one": (
-        "Risk needs at least 2 replications; this run has 1. Run more (--reps) to see how "
-        "often the target is met.",
-        "风险分析至少需要 2 次重复，本次只有 1 次。请增加重复次数（--reps）。",
-    ),
-    "events.col": ("events", "事件"),
-    "miss.note": (
-        "Values in red: mean service level below the target, or the target met in fewer "
-        "than half of the replications.",
-        "红色数值：平均服务水平低于目标，或在不到一半的重复中达标。",
-    ),
-    "cost.none": (
-        "The scenario gives no costs (costs: agent_hour, telecom_minute): every cost is 0.",
-        "场景未给出成本参数（costs: agent_hour, telecom_minute）：所有成本为 0。",
-    ),
-    "cost.share": ("share of agent cost", "占座席成本比例"),
-    "cost.paid_hours": ("paid hours", "计薪工时"),
-    "charts.none": ("No chart could be drawn.", "无法绘制图表。"),
-    "charts.failed": (
-        "Chart “{name}” could not be drawn: {error}",
-        "图表“{name}”绘制失败：{error}",
-    ),
-    "cmp.intro": (
-        "Base “{base}” against alternative “{alt}”: {n} paired replication(s), seed {seed} "
-        "(common random numbers). The difference is alt − base with its paired 95 % CI.",
-        "基准方案“{base}”与备选方案“{alt}”：{n} 次配对重复，种子 {seed}（公共随机数）。"
-        "差值为备选 − 基准，附配对 95 % 置信区间。",
-    ),
-    "cmp.base": ("base", "基准"),
-    "cmp.alt": ("alt", "备选"),
-    "cmp.diff": ("difference [95% CI]", "差值 [95% 置信区间]"),
-    "generated": ("Generated by ccsim {version} on {date}.", "由 ccsim {version} 于 {date} 生成。"),
-    "run.line": (
-        "{reps} replication(s), seed {seed}, SL target {sl}",
-        "{reps} 次重复，种子 {seed}，服务水平目标 {sl}",
-    ),
-}
-
-
-def _t(key: str, lang: str, **values: Any) -> str:
-    """The text ``key`` in ``lang`` with ``values`` filled in: the report's own words
-    (`_TEXT`), else the shared catalogue's (`ccsim.i18n.tr`)."""
-    if key not in _TEXT:
-        return tr(key, lang, **values)
-    en, zh = _TEXT[key]
-    text = zh if lang == "zh" else en
-    return text.format(**values) if values else text
-
 
 # --------------------------------------------------------------------------- HTML pieces
 
@@ -294,7 +101,7 @@ def _section(
     ``keep`` keeps it on one page."""
     classes = " ".join(c for c, on in (("break", page_break), ("keep", keep)) if on)
     cls = f' class="{classes}"' if classes else ""
-    return f'<section id="{sid}"{cls}>\n<h2>{_e(_t("sec." + sid, lang))}</h2>\n{body}\n</section>\n'
+    return f'<section id="{sid}"{cls}>\n<h2>{_e(tr("sec." + sid, lang))}</h2>\n{body}\n</section>\n'
 
 
 def _mark(text: str, miss: bool) -> _Html:
@@ -325,16 +132,16 @@ def _call_type_row(c: CallType, s: Scenario, lang: str) -> list[Any]:
     )
     forecast = f"{volume:,.0f}" if volume else ""
     if via_ivr:
-        forecast = f"{forecast} + {_t('ct.via_ivr', lang)}" if forecast else _t("ct.via_ivr", lang)
+        forecast = f"{forecast} + {tr('ct.via_ivr', lang)}" if forecast else tr("ct.via_ivr", lang)
     overflow = "; ".join(f"{format_duration(o.after)}: {', '.join(o.groups)}" for o in c.overflow)
     return [
         c.name,
-        _t(f"channel.{c.channel}", lang) if f"channel.{c.channel}" in _TEXT else c.channel,
+        tr(f"channel.{c.channel}", lang) if f"channel.{c.channel}" in MESSAGES else c.channel,
         c.priority,
         forecast or "0",
         f"{format_value(c.handle_time.mean, 'sec')} ({c.handle_time.kind})",
         format_value(c.wrap_up.mean, "sec") if c.wrap_up else "—",
-        format_value(c.patience.mean, "sec") if c.patience else _t("ct.no_abandon", lang),
+        format_value(c.patience.mean, "sec") if c.patience else tr("ct.no_abandon", lang),
         overflow or "—",
     ]
 
@@ -344,7 +151,7 @@ def _staffing_text(g: AgentGroup, lang: str) -> str:
         shifts = ", ".join(
             f"{format_clock(sh.start)}–{format_clock(sh.end)} ×{sh.agents}" for sh in g.shifts
         )
-        text = _t(
+        text = tr(
             "ag.shifts",
             lang,
             n=len(g.shifts),
@@ -352,41 +159,41 @@ def _staffing_text(g: AgentGroup, lang: str) -> str:
             list=shifts,
         )
     elif g.agents_per_interval is not None:
-        text = _t("ag.line", lang, low=min(g.agents_per_interval), high=max(g.agents_per_interval))
+        text = tr("ag.line", lang, low=min(g.agents_per_interval), high=max(g.agents_per_interval))
     else:
-        text = _t("ag.all_day", lang, n=g.agents)
+        text = tr("ag.all_day", lang, n=g.agents)
     extra = []
     if g.shrinkage:
-        extra.append(_t("ag.shrinkage", lang, p=_pct(g.shrinkage)))
+        extra.append(tr("ag.shrinkage", lang, p=_pct(g.shrinkage)))
     if g.reserve:
-        extra.append(_t("ag.reserve", lang, n=g.reserve))
+        extra.append(tr("ag.reserve", lang, n=g.reserve))
     if g.chat_max > 1:
-        extra.append(_t("ag.chat", lang, n=g.chat_max))
+        extra.append(tr("ag.chat", lang, n=g.chat_max))
     return "; ".join([text, *extra])
 
 
 def _group_row(g: AgentGroup, s: Scenario, lang: str) -> list[Any]:
     skills = ", ".join(f"{k} ({g.priority_of(k)})" for k in g.skills)
     if g.price_per_call is not None:
-        cost = _t("ag.per_call", lang, v=format_value(g.price_per_call, "money"))
+        cost = tr("ag.per_call", lang, v=format_value(g.price_per_call, "money"))
     else:
         hour = g.agent_hour if g.agent_hour is not None else s.costs.agent_hour
-        cost = _t("ag.per_hour", lang, v=format_value(hour, "money"))
+        cost = tr("ag.per_hour", lang, v=format_value(hour, "money"))
     return [g.name, skills, _staffing_text(g, lang), cost]
 
 
 def _summary_section(result: RunResult, lang: str) -> str:
     s = result.scenario
     h = s.horizon
-    pairs: list[tuple[Any, Any]] = [(_t("name", lang), s.name)]
+    pairs: list[tuple[Any, Any]] = [(tr("name", lang), s.name)]
     if s.description:
-        pairs.append((_t("description", lang), s.description.strip()))
+        pairs.append((tr("description", lang), s.description.strip()))
     if s.source:
-        pairs.append((_t("source", lang), Path(s.source).name))
+        pairs.append((tr("source", lang), Path(s.source).name))
     pairs += [
         (
-            _t("horizon", lang),
-            _t(
+            tr("horizon", lang),
+            tr(
                 "horizon.value",
                 lang,
                 start=format_clock(h.start),
@@ -395,14 +202,14 @@ def _summary_section(result: RunResult, lang: str) -> str:
                 size=format_duration(h.interval),
             ),
         ),
-        (_t("trunks", lang), s.trunks if s.trunks is not None else _t("unlimited", lang)),
+        (tr("trunks", lang), s.trunks if s.trunks is not None else tr("unlimited", lang)),
         (
-            _t("word.ivr", lang),
-            _t("ivr.yes", lang, n=len(s.ivr.nodes), entry=s.ivr.entry) if s.ivr else _t("no", lang),
+            tr("word.ivr", lang),
+            tr("ivr.yes", lang, n=len(s.ivr.nodes), entry=s.ivr.entry) if s.ivr else tr("no", lang),
         ),
         (
-            _t("costs.inputs", lang),
-            _t(
+            tr("costs.inputs", lang),
+            tr(
                 "costs.value",
                 lang,
                 hour=format_value(s.costs.agent_hour, "money"),
@@ -415,11 +222,11 @@ def _summary_section(result: RunResult, lang: str) -> str:
             f"{ev.label or ev.kind} ({format_clock(ev.start)}–{format_clock(ev.end)})"
             for ev in s.events
         )
-        pairs.append((_t("events", lang), events))
+        pairs.append((tr("events", lang), events))
     if s.outbound:
         campaigns = "; ".join(
             f"{o.name}: "
-            + _t(
+            + tr(
                 "outbound.value",
                 lang,
                 customers=o.customers,
@@ -428,31 +235,31 @@ def _summary_section(result: RunResult, lang: str) -> str:
             )
             for o in s.outbound
         )
-        pairs.append((_t("outbound", lang), campaigns))
+        pairs.append((tr("outbound", lang), campaigns))
     types = _table(
         [
-            _t("name", lang),
-            _t("ct.channel", lang),
-            _t("ct.priority", lang),
-            _t("ct.volume", lang),
-            _t("ct.handle", lang),
-            _t("ct.wrap", lang),
-            _t("ct.patience", lang),
-            _t("ct.overflow", lang),
+            tr("name", lang),
+            tr("ct.channel", lang),
+            tr("ct.priority", lang),
+            tr("ct.volume", lang),
+            tr("ct.handle", lang),
+            tr("ct.wrap", lang),
+            tr("ct.patience", lang),
+            tr("ct.overflow", lang),
         ],
         [_call_type_row(c, s, lang) for c in s.call_types],
         cls="text",
     )
     groups = _table(
-        [_t("name", lang), _t("ag.skills", lang), _t("ag.staffing", lang), _t("ag.cost", lang)],
+        [tr("name", lang), tr("ag.skills", lang), tr("ag.staffing", lang), tr("ag.cost", lang)],
         [_group_row(g, s, lang) for g in s.agent_groups],
         cls="text",
     )
     return _section(
         "summary",
         lang,
-        f"{_kv(pairs)}\n<h3>{_e(_t('call_types', lang))}</h3>\n{types}\n"
-        f"<h3>{_e(_t('agent_groups', lang))}</h3>\n{groups}",
+        f"{_kv(pairs)}\n<h3>{_e(tr('call_types', lang))}</h3>\n{types}\n"
+        f"<h3>{_e(tr('agent_groups', lang))}</h3>\n{groups}",
     )
 
 
@@ -462,32 +269,32 @@ def _assumptions_section(result: RunResult, lang: str) -> str:
     s = result.scenario
     sl = s.service_level
     h = s.horizon
-    sl_text = _t(
+    sl_text = tr(
         "sl.value",
         lang,
         t=f"{sl.threshold:g}s",
         target=_pct(sl.target),
         definition=sl.definition,
-        text=_t(f"sl.{sl.definition}", lang),
+        text=tr(f"sl.{sl.definition}", lang),
     )
     warmup = (
-        _t("warmup.value", lang, w=format_duration(h.warmup), t=format_clock(h.start + h.warmup))
+        tr("warmup.value", lang, w=format_duration(h.warmup), t=format_clock(h.start + h.warmup))
         if h.warmup
-        else _t("none", lang)
+        else tr("none", lang)
     )
     reps = (
-        _t("replications.value", lang, n=result.replications)
+        tr("replications.value", lang, n=result.replications)
         if result.replications > 1
-        else _t("replications.one", lang)
+        else tr("replications.one", lang)
     )
     pairs = [
-        (_t("sl.def", lang), f"{sl_text} {_t('sl.within', lang)}"),
-        (_t("attribution", lang), _t("attribution.text", lang)),
-        (_t("warmup", lang), warmup),
-        (_t("replications", lang), reps),
-        (_t("seed", lang), _t("seed.value", lang, seed=result.seed)),
-        (_t("engine", lang), f"{result.engine} ({result.backend})"),
-        (_t("version", lang), ccsim.__version__),
+        (tr("sl.def", lang), f"{sl_text} {tr('sl.within', lang)}"),
+        (tr("attribution", lang), tr("attribution.text", lang)),
+        (tr("warmup", lang), warmup),
+        (tr("replications", lang), reps),
+        (tr("seed", lang), tr("seed.value", lang, seed=result.seed)),
+        (tr("engine", lang), f"{result.engine} ({result.backend})"),
+        (tr("version", lang), ccsim.__version__),
     ]
     return _section("assumptions", lang, _kv(pairs), keep=True)
 
@@ -497,8 +304,8 @@ def _figure_table(result: RunResult, rows: Iterable[tuple[str, str]], lang: str)
     with one replication no CI column, a note instead."""
     figures = result.summary["summary"]
     several = result.replications > 1
-    headers = [_t("table.kpi", lang), _t("table.mean", lang)]
-    headers += [_t("table.ci95", lang)] if several else []
+    headers = [tr("table.kpi", lang), tr("table.mean", lang)]
+    headers += [tr("table.ci95", lang)] if several else []
     table = _table(
         headers,
         [
@@ -509,7 +316,7 @@ def _figure_table(result: RunResult, rows: Iterable[tuple[str, str]], lang: str)
         ],
         cls="kpis",
     )
-    return table if several else _Html(f'{table}\n<p class="note">{_e(_t("no_ci", lang))}</p>')
+    return table if several else _Html(f'{table}\n<p class="note">{_e(tr("no_ci", lang))}</p>')
 
 
 def _kpi_section(result: RunResult, lang: str) -> str:
@@ -519,7 +326,7 @@ def _kpi_section(result: RunResult, lang: str) -> str:
     if uses_behaviours(result.scenario):
         rows += [(k, kind) for k, _, kind in BEHAVIOUR_ROWS]
     table = _figure_table(result, rows, lang)
-    line = _t(
+    line = tr(
         "run.line",
         lang,
         reps=result.replications,
@@ -536,22 +343,22 @@ def _has_risk(result: RunResult) -> bool:
 
 def _risk_section(result: RunResult, lang: str) -> str:
     if not _has_risk(result):
-        return _section("risk", lang, f"<p>{_e(_t('risk.one', lang))}</p>")
+        return _section("risk", lang, f"<p>{_e(tr('risk.one', lang))}</p>")
     risk = result.risk
     target = _pct(risk["target"])
     day = risk["day"]
-    intro = _t("risk.intro", lang, target=target, n=result.replications)
+    intro = tr("risk.intro", lang, target=target, n=result.replications)
     pairs = [
-        (_t("risk.day", lang), format_value(day["p_meet_target"], "pct")),
-        (_t("risk.day_p10", lang), format_value(day["p10"], "pct")),
+        (tr("risk.day", lang), format_value(day["p_meet_target"], "pct")),
+        (tr("risk.day_p10", lang), format_value(day["p10"], "pct")),
     ]
     defined = [r for r in risk["by_interval"] if r["p_meet_target"] is not None]
     risky = [r for r in defined if r["p_meet_target"] < 0.5]
     met = sum(1 for r in defined if r["p_meet_target"] >= 0.9)
-    counts = _t("risk.counts", lang, met=met, n=len(defined), risky=len(risky))
+    counts = tr("risk.counts", lang, met=met, n=len(defined), risky=len(risky))
     if risky:
         detail = _table(
-            [_t("col.interval", lang), _t("col.p_meet_target", lang), _t("col.sl_p10", lang)],
+            [tr("col.interval", lang), tr("col.p_meet_target", lang), tr("col.sl_p10", lang)],
             [
                 [r["start"], format_value(r["p_meet_target"], "pct"), format_value(r["p10"], "pct")]
                 for r in risky
@@ -559,7 +366,7 @@ def _risk_section(result: RunResult, lang: str) -> str:
             cls="narrow",
         )
     else:
-        detail = _Html(f"<p>{_e(_t('risk.none_risky', lang))}</p>")
+        detail = _Html(f"<p>{_e(tr('risk.none_risky', lang))}</p>")
     return _section(
         "risk", lang, f"<p>{_e(intro)}</p>\n{_kv(pairs)}\n<p>{_e(counts)}</p>\n{detail}"
     )
@@ -583,16 +390,16 @@ def _interval_section(result: RunResult, lang: str) -> str:
     target = result.scenario.service_level.target
     risk = result.risk["by_interval"] if _has_risk(result) else None
     several = result.replications > 1
-    headers = [_t("col.interval", lang)]
+    headers = [tr("col.interval", lang)]
     for k, _ in _INTERVAL_COLUMNS:
         headers.append(kpi_label(k, lang))
         if k == "service_level" and several:
-            headers.append(f"SL {_t('table.ci95', lang)}")
+            headers.append(f"SL {tr('table.ci95', lang)}")
     if risk:
-        headers += [_t("col.p_meet_target", lang), _t("col.sl_p10", lang)]
+        headers += [tr("col.p_meet_target", lang), tr("col.sl_p10", lang)]
     has_events = any(row.get("events") for row in result.summary["by_interval"])
     if has_events:
-        headers.append(_t("events.col", lang))
+        headers.append(tr("events.col", lang))
     rows = []
     for i, row in enumerate(result.summary["by_interval"]):
         cells: list[Any] = [row["start"]]
@@ -612,7 +419,7 @@ def _interval_section(result: RunResult, lang: str) -> str:
         if has_events:
             cells.append("; ".join(row.get("events", [])))
         rows.append(cells)
-    note = f'<p class="note">{_e(_t("miss.note", lang))}</p>'
+    note = f'<p class="note">{_e(tr("miss.note", lang))}</p>'
     return _section(
         "intervals", lang, f"{note}\n{_table(headers, rows, cls='wide')}", page_break=True
     )
@@ -652,11 +459,11 @@ def _by_name_table(
     several: bool = False,
 ) -> _Html:
     """One row per name, the mean of each column; the CI of ``ci_kpi`` in its own column."""
-    headers = [_t("name", lang)]
+    headers = [tr("name", lang)]
     for k, _ in columns:
         headers.append(kpi_label(k, lang))
         if k == ci_kpi and several:
-            headers.append(_t("table.ci95", lang))
+            headers.append(tr("table.ci95", lang))
     rows = []
     for name in names:
         row = figures.get(name, {})
@@ -718,7 +525,7 @@ def _cost_section(result: RunResult, lang: str) -> str:
         and not any(g.agent_hour or g.price_per_call for g in s.agent_groups)
     )
     if no_cost:
-        parts.insert(0, f"<p>{_e(_t('cost.none', lang))}</p>")
+        parts.insert(0, f"<p>{_e(tr('cost.none', lang))}</p>")
     agent_cost = _mean(summary.get("agent_cost")) or 0.0
     groups = result.summary["by_agent_group"]
     share_rows = []
@@ -736,10 +543,10 @@ def _cost_section(result: RunResult, lang: str) -> str:
     parts.append(
         _table(
             [
-                _t("name", lang),
-                _t("cost.paid_hours", lang),
+                tr("name", lang),
+                tr("cost.paid_hours", lang),
                 kpi_label("cost", lang),
-                _t("cost.share", lang),
+                tr("cost.share", lang),
             ],
             share_rows,
             cls="narrow",
@@ -819,12 +626,12 @@ def _chart_section(result: RunResult, lang: str, calls: pd.DataFrame | None) -> 
         except Exception as err:  # one chart's bug must not lose the whole report
             warnings.warn(f"chart {name} could not be drawn: {err!r}", stacklevel=2)
             parts.append(
-                f'<p class="note">{_e(_t("charts.failed", lang, name=name, error=err))}</p>'
+                f'<p class="note">{_e(tr("charts.failed", lang, name=name, error=err))}</p>'
             )
             continue
         parts.append(_figure_html(fig, name))
     if not parts:
-        parts.append(f"<p>{_e(_t('charts.none', lang))}</p>")
+        parts.append(f"<p>{_e(tr('charts.none', lang))}</p>")
     return _section("charts", lang, "".join(parts), page_break=True)
 
 
@@ -832,7 +639,7 @@ def _comparison_section(comparison: ComparisonResult, lang: str) -> str:
     from ccsim.comparison import _diff_cell
 
     b, a = comparison.base, comparison.alt
-    intro = _t(
+    intro = tr(
         "cmp.intro",
         lang,
         base=b.scenario.name,
@@ -852,7 +659,7 @@ def _comparison_section(comparison: ComparisonResult, lang: str) -> str:
         if k in day.index
     ]
     table = _table(
-        [_t("table.kpi", lang), _t("cmp.base", lang), _t("cmp.alt", lang), _t("cmp.diff", lang)],
+        [tr("table.kpi", lang), tr("cmp.base", lang), tr("cmp.alt", lang), tr("cmp.diff", lang)],
         rows,
         cls="kpis",
     )
@@ -948,9 +755,9 @@ def render_report(
     if comparison is not None:
         sections.append(_comparison_section(comparison, lang))
         ids.append("comparison")
-    toc = "".join(f'<li><a href="#{sid}">{_e(_t("sec." + sid, lang))}</a></li>' for sid in ids)
-    title = f"{_t('title', lang)}: {result.scenario.name}"
-    generated = _t(
+    toc = "".join(f'<li><a href="#{sid}">{_e(tr("sec." + sid, lang))}</a></li>' for sid in ids)
+    title = f"{tr('title', lang)}: {result.scenario.name}"
+    generated = tr(
         "generated",
         lang,
         version=ccsim.__version__,
@@ -958,7 +765,7 @@ def render_report(
     )
     html_lang = "zh-CN" if lang == "zh" else "en"
     body = (
-        f"<header>\n<h1>{_e(_t('title', lang))}</h1>\n"
+        f"<header>\n<h1>{_e(tr('title', lang))}</h1>\n"
         f'<p class="sub">{_e(result.scenario.name)}</p>\n'
         f"<nav><ol>{toc}</ol></nav>\n</header>\n"
         + "".join(sections)

@@ -324,6 +324,186 @@ MESSAGES: dict[str, dict[str, str]] = {
     "word.contact_center": {"en": "contact center", "zh": "呼叫中心"},
 }
 
+#: The HTML report's own words (`ccsim.html_report`), as (English, Chinese).
+_REPORT: dict[str, tuple[str, str]] = {
+    "title": ("Contact-center simulation report", "呼叫中心仿真报告"),
+    "contents": ("Contents", "目录"),
+    "sec.summary": ("Scenario", "场景概要"),
+    "sec.assumptions": ("Assumptions", "假设与方法"),
+    "sec.kpis": ("Day KPIs", "全天关键指标"),
+    "sec.risk": ("Service-level risk", "服务水平风险"),
+    "sec.intervals": ("Per interval", "分时段指标"),
+    "sec.call-types": ("Per call type", "按呼叫类型"),
+    "sec.agent-groups": ("Per agent group", "按座席组"),
+    "sec.cost": ("Cost", "成本"),
+    "sec.charts": ("Charts", "图表"),
+    "sec.comparison": ("Comparison", "方案对比"),
+    "name": ("Name", "名称"),
+    "description": ("Description", "说明"),
+    "source": ("Scenario file", "场景文件"),
+    "horizon": ("Horizon", "时间范围"),
+    "horizon.value": (
+        "{start}–{end}, {n} intervals of {size}",
+        "{start}–{end}，{n} 个时段，每段 {size}",
+    ),
+    "trunks": ("Trunks (lines)", "中继线路"),
+    "unlimited": ("unlimited", "不限"),
+    "ivr.yes": ("yes: {n} menu nodes, entry “{entry}”", "有：{n} 个菜单节点，入口“{entry}”"),
+    "no": ("no", "无"),
+    "none": ("none", "无"),
+    "events": ("Crisis events", "危机事件"),
+    "outbound": ("Outbound campaigns", "呼出活动"),
+    "outbound.value": ("{customers} customers, {start}–{end}", "{customers} 位客户，{start}–{end}"),
+    "costs.inputs": ("Cost inputs", "成本参数"),
+    "costs.value": (
+        "{hour} per agent hour, {minute} per telecom minute",
+        "每座席小时 {hour}，每通信分钟 {minute}",
+    ),
+    "call_types": ("Call types", "呼叫类型"),
+    "agent_groups": ("Agent groups and staffing", "座席组与排班"),
+    "ct.channel": ("channel", "渠道"),
+    "channel.voice": ("voice", "语音"),
+    "channel.chat": ("chat", "在线聊天"),
+    "ct.priority": ("priority", "优先级"),
+    "ct.volume": ("forecast calls", "预测呼叫量"),
+    "ct.via_ivr": ("via IVR", "经 IVR"),
+    "ct.handle": ("handle time (mean)", "通话时长（均值）"),
+    "ct.wrap": ("wrap-up (mean)", "话后处理（均值）"),
+    "ct.patience": ("patience (mean)", "耐心时长（均值）"),
+    "ct.overflow": ("overflow", "溢出"),
+    "ct.no_abandon": ("no abandonment", "不放弃"),
+    "ag.skills": ("skills (priority)", "技能（优先级）"),
+    "ag.staffing": ("staffing", "排班"),
+    "ag.cost": ("cost", "成本"),
+    "ag.all_day": ("{n} agents all day", "全天 {n} 名座席员"),
+    "ag.line": (
+        "staffing line, {low}–{high} agents per interval",
+        "排班线，每时段 {low}–{high} 名座席员",
+    ),
+    "ag.shifts": (
+        "{n} shift(s), {agents} agents: {list}",
+        "{n} 个班次，共 {agents} 名座席员：{list}",
+    ),
+    "ag.shrinkage": ("shrinkage {p}", "缩减率 {p}"),
+    "ag.reserve": ("keeps {n} in reserve", "预留 {n} 名"),
+    "ag.chat": ("up to {n} chats at once", "最多同时 {n} 个会话"),
+    "ag.per_hour": ("{v} per hour", "每小时 {v}"),
+    "ag.per_call": ("{v} per call (outsourced)", "每通 {v}（外包）"),
+    "sl.def": ("Service level", "服务水平"),
+    "sl.value": (
+        "SL({t}) ≥ {target} — definition “{definition}”: {text}",
+        "SL({t}) ≥ {target}——定义“{definition}”：{text}",
+    ),
+    "sl.offered": (
+        "answered within T / offered (abandoned calls count against)",
+        "T 秒内接通量 / 呼入量（放弃的呼叫计为未达标）",
+    ),
+    "sl.answered": ("answered within T / answered", "T 秒内接通量 / 接通量"),
+    "sl.exclude_short_abandons": (
+        "answered within T / (offered − abandoned within T)",
+        "T 秒内接通量 / （呼入量 − T 秒内放弃量）",
+    ),
+    "sl.short_abandons_as_met": (
+        "(answered within T + abandoned within T) / offered",
+        "（T 秒内接通量 + T 秒内放弃量）/ 呼入量",
+    ),
+    "sl.within": ("“Within T” is wait ≤ T.", "“T 秒内”指等待时长 ≤ T。"),
+    "attribution": ("Interval attribution", "时段归属"),
+    "attribution.text": (
+        "A call belongs to the planning interval in which it was offered to the queue "
+        "(the WFM convention); a call that never reached a queue (blocked, self-served, "
+        "hung up in the IVR) to the interval of its arrival. IVR figures go by the "
+        "interval of arrival. Busy time is split exactly across the intervals it spans. "
+        "Agent time after the end of the horizon (the drain) is not counted in occupancy.",
+        "呼叫归入其进入队列（呼入）时所在的计划时段（劳动力管理惯例）；未进入队列的呼叫"
+        "（被阻塞、自助服务完成、在 IVR 中挂机）归入其到达时所在的时段。IVR 指标按到达时段统计。"
+        "座席忙碌时间按其跨越的时段精确拆分。时间范围结束后的收尾时间不计入占用率。",
+    ),
+    "warmup": ("Warm-up", "预热期"),
+    "warmup.value": (
+        "{w}: calls offered before {t} (and agent time before it) are left out of the "
+        "day's, call types' and groups' figures",
+        "{w}：{t} 之前呼入的呼叫（及此前的座席时间）不计入全天、呼叫类型和座席组指标",
+    ),
+    "replications": ("Replications", "重复次数"),
+    "replications.value": (
+        "{n} independent simulated days; every figure is the mean over them with a 95 % "
+        "Student-t confidence interval (t quantile with n − 1 degrees of freedom × "
+        "sample standard deviation / √n)",
+        "{n} 个独立的仿真日；每个数值为其均值，附 95 % Student-t 置信区间"
+        "（自由度 n − 1 的 t 分位数 × 样本标准差 / √n）",
+    ),
+    "replications.one": (
+        "1 simulated day: no confidence intervals (they need at least 2 replications)",
+        "1 个仿真日：无置信区间（至少需要 2 次重复）",
+    ),
+    "seed": ("Seed", "随机种子"),
+    "seed.value": (
+        "{seed} (the same seed gives the same numbers)",
+        "{seed}（相同种子得到相同结果）",
+    ),
+    "engine": ("Engine", "仿真引擎"),
+    "version": ("ccsim version", "ccsim 版本"),
+    "no_ci": (
+        "One replication: no confidence intervals (they need at least 2).",
+        "单次重复：无置信区间（至少需要 2 次重复）。",
+    ),
+    "risk.intro": (
+        "How often the service-level target {target} was met across the {n} replications: "
+        "planners are judged on each interval's attainment, not on its mean.",
+        "在 {n} 次重复中服务水平目标 {target} 的达成频率：计划人员按每个时段的达成情况"
+        "而非均值接受考核。",
+    ),
+    "risk.day": ("P(day SL ≥ target)", "全天服务水平达标概率"),
+    "risk.day_p10": ("Day SL, 10th percentile", "全天服务水平第 10 百分位"),
+    "risk.counts": (
+        "{met} of {n} intervals met the target in at least 90 % of the replications; "
+        "{risky} in fewer than half of them:",
+        "{n} 个时段中有 {met} 个在至少 90 % 的重复中达标；{risky} 个在不到一半的重复中达标：",
+    ),
+    "risk.none_risky": (
+        "No interval met the target in fewer than half of them.",
+        "没有时段的达标概率低于一半。",
+    ),
+    "risk.one": (
+        "Risk needs at least 2 replications; this run has 1. Run more (--reps) to see how "
+        "often the target is met.",
+        "风险分析至少需要 2 次重复，本次只有 1 次。请增加重复次数（--reps）。",
+    ),
+    "events.col": ("events", "事件"),
+    "miss.note": (
+        "Values in red: mean service level below the target, or the target met in fewer "
+        "than half of the replications.",
+        "红色数值：平均服务水平低于目标，或在不到一半的重复中达标。",
+    ),
+    "cost.none": (
+        "The scenario gives no costs (costs: agent_hour, telecom_minute): every cost is 0.",
+        "场景未给出成本参数（costs: agent_hour, telecom_minute）：所有成本为 0。",
+    ),
+    "cost.share": ("share of agent cost", "占座席成本比例"),
+    "cost.paid_hours": ("paid hours", "计薪工时"),
+    "charts.none": ("No chart could be drawn.", "无法绘制图表。"),
+    "charts.failed": (
+        "Chart “{name}” could not be drawn: {error}",
+        "图表“{name}”绘制失败：{error}",
+    ),
+    "cmp.intro": (
+        "Base “{base}” against alternative “{alt}”: {n} paired replication(s), seed {seed} "
+        "(common random numbers). The difference is alt − base with its paired 95 % CI.",
+        "基准方案“{base}”与备选方案“{alt}”：{n} 次配对重复，种子 {seed}（公共随机数）。"
+        "差值为备选 − 基准，附配对 95 % 置信区间。",
+    ),
+    "cmp.base": ("base", "基准"),
+    "cmp.alt": ("alt", "备选"),
+    "cmp.diff": ("difference [95% CI]", "差值 [95% 置信区间]"),
+    "generated": ("Generated by ccsim {version} on {date}.", "由 ccsim {version} 于 {date} 生成。"),
+    "run.line": (
+        "{reps} replication(s), seed {seed}, SL target {sl}",
+        "{reps} 次重复，种子 {seed}，服务水平目标 {sl}",
+    ),
+}
+MESSAGES.update({key: {"en": en, "zh": zh} for key, (en, zh) in _REPORT.items()})
+
 
 class ChineseFontMissing(UserWarning):
     """No font with Chinese glyphs was found: Chinese labels would be empty boxes."""

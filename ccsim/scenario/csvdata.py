@@ -129,11 +129,11 @@ def _forecast_row(
 ) -> tuple[float, str | None, float, float | None]:
     """(start, its date or None, volume, aht or None) of one row, or ValueError saying what
     is wrong."""
-    t, day = _cell(interval_start, cells[col["start"]], "interval start")
-    volume = _cell(_volume, cells[col["volume"]], "volume")
+    t, day = parse_cell(interval_start, cells[col["start"]], "interval start")
+    volume = parse_cell(parse_volume, cells[col["volume"]], "volume")
     aht = None
     if "aht" in col and cells[col["aht"]].strip():
-        aht = _cell(_aht, cells[col["aht"]], "aht")
+        aht = parse_cell(_aht, cells[col["aht"]], "aht")
     return t, day, volume, aht
 
 
@@ -285,7 +285,7 @@ def read_column(
         text = cells[index] if index < len(cells) else ""
         if text.strip():
             try:
-                values.append(_cell(_factor if unitless else _sample, text, header[index]))
+                values.append(parse_cell(_factor if unitless else _sample, text, header[index]))
             except ValueError as exc:
                 where = (*loc, "file")
                 raise ScenarioError(str(exc), path=where, file=str(path), line=line) from None
@@ -327,23 +327,40 @@ def _numbered(reader: Any) -> Iterator[tuple[int, list[str]]]:
         start = reader.line_num + 1
 
 
-def _forecast_columns(header: list[str], path: Path, loc: Loc, line: int) -> dict[str, int]:
-    roles = {alias: role for role, aliases in FORECAST_COLUMNS.items() for alias in aliases}
-    allowed = (
-        "start (or interval, interval_start), volume (or calls, offered), aht,"
-        " type (or call_type, queue)"
-    )
+def column_roles(
+    header: list[str],
+    aliases: dict[str, tuple[str, ...]],
+    allowed: str,
+    *,
+    file: Path,
+    line: int,
+    loc: Loc = (),
+    unique: bool = True,
+) -> dict[str, int]:
+    """The column index of each role a header names, by ``aliases`` (role -> names, in
+    any case, spaces as underscores); an unknown name is an error saying what is
+    ``allowed``, and with ``unique`` so is a role named twice (else the last wins)."""
+    roles = {alias: role for role, names in aliases.items() for alias in names}
     col: dict[str, int] = {}
     for i, raw in enumerate(header):
         key = raw.strip().lower().replace(" ", "_")
         if key not in roles:
             hint = did_you_mean(key, roles)
             message = f"unknown column {raw.strip()!r};{hint} allowed columns: {allowed}"
-            raise ScenarioError(message, path=loc, file=str(path), line=line)
-        if roles[key] in col:
+            raise ScenarioError(message, path=loc, file=str(file), line=line)
+        if unique and roles[key] in col:
             message = f"two columns give the {roles[key]}: {header[col[roles[key]]]!r} and {raw!r}"
-            raise ScenarioError(message, path=loc, file=str(path), line=line)
+            raise ScenarioError(message, path=loc, file=str(file), line=line)
         col[roles[key]] = i
+    return col
+
+
+def _forecast_columns(header: list[str], path: Path, loc: Loc, line: int) -> dict[str, int]:
+    allowed = (
+        "start (or interval, interval_start), volume (or calls, offered), aht,"
+        " type (or call_type, queue)"
+    )
+    col = column_roles(header, FORECAST_COLUMNS, allowed, file=path, line=line, loc=loc)
     for role in ("start", "volume"):
         if role not in col:
             first, *others = FORECAST_COLUMNS[role]
@@ -352,7 +369,7 @@ def _forecast_columns(header: list[str], path: Path, loc: Loc, line: int) -> dic
     return col
 
 
-def _cell(parse: Callable[[str], float], text: str, column: str) -> float:
+def parse_cell(parse: Callable[[str], float], text: str, column: str) -> float:
     """``parse(text)``, its ValueError message prefixed by the column's name."""
     try:
         return parse(text)
@@ -360,7 +377,8 @@ def _cell(parse: Callable[[str], float], text: str, column: str) -> float:
         raise ValueError(f"{column} {exc}") from None
 
 
-def _volume(text: str) -> float:
+def parse_volume(text: str) -> float:
+    """A number of calls: finite and >= 0 (a ValueError saying so otherwise)."""
     try:
         v = float(text)
     except ValueError:

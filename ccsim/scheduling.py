@@ -45,7 +45,6 @@ from ccsim.units import format_clock, format_duration
 
 if TYPE_CHECKING:
     import pandas as pd
-    from matplotlib.figure import Figure
 
     from ccsim.parallel import Backend
     from ccsim.runner import RunResult
@@ -946,74 +945,12 @@ def to_json(plan: SchedulePlan) -> dict[str, Any]:
     }
 
 
-def coverage_chart(plan: SchedulePlan) -> Figure:
-    """Required vs scheduled agents per interval (over- and under-coverage shaded),
-    above the simulated service level of the schedule with its 95 % CI and target."""
-    from ccsim.charts.style import (
-        BLUE,
-        GREEN,
-        GREY,
-        RED,
-        band,
-        chart_context,
-        finish,
-        interval_axis,
-        new_figure,
-        percent_axis,
-        steps,
-        title_and_legend,
-    )
-
-    table = plan.coverage_df()
-    x = np.arange(len(table))
-    required, planned, scheduled = (
-        table[c].to_numpy(float) for c in ("required", "planned", "scheduled")
-    )
-    simulated = "service_level" in table
-    with chart_context("en"):
-        fig = new_figure(11, 6.5 if simulated else 4.6)
-        axes = (
-            fig.subplots(2, 1, sharex=True, height_ratios=[3, 2]) if simulated else [fig.subplots()]
-        )
-        ax = axes[0]
-        ax.bar(x, scheduled, width=0.8, color=BLUE, alpha=0.35, label="scheduled (on the floor)")
-        over, under = np.maximum(scheduled, planned), np.minimum(scheduled, planned)
-        band(ax, planned, over, GREEN, 0.35, label="over")
-        band(ax, under, planned, RED, 0.45, label="under")
-        ax.plot(*steps(required), color="black", lw=2, label="required")
-        if (planned != required).any():
-            ax.plot(
-                *steps(planned),
-                color=GREY,
-                lw=1.2,
-                ls="--",
-                label="planned (shrinkage, absences, repairs)",
-            )
-        ax.set_ylim(0, max(1.0, float(np.max([required, planned, scheduled]))) * 1.1)
-        ax.set_ylabel("agents")
-        if simulated:
-            sl_ax, target = axes[1], plan.scenario.service_level.target
-            sl = table["service_level"].to_numpy(float)
-            band(sl_ax, table["sl_ci_low"].to_numpy(float), table["sl_ci_high"].to_numpy(float),
-                 BLUE, 0.2, label="95% CI")  # fmt: skip
-            sl_ax.plot(*steps(sl), color=BLUE, lw=2, label="simulated service level")
-            sl_ax.axhline(target, color=RED, ls="--", lw=1.4, label=f"target {target:.0%}")
-            below = sl < target
-            sl_ax.scatter(x[below], sl[below], color=RED, s=16, zorder=3, label="below target")
-            sl_ax.set_ylim(0, 1.03)
-            percent_axis(sl_ax)
-            sl_ax.set_ylabel("service level")
-        interval_axis(axes[-1], list(table["start"]), plan.scenario.horizon.interval, "en")
-        title = f"{plan.scenario.name}: group {plan.group}, required vs scheduled agents"
-        title_and_legend(fig, title, list(axes))
-        return finish(fig)
-
-
 def write_outputs(plan: SchedulePlan, out_dir: Path) -> list[Path]:
     """Write ``shifts.csv``, ``coverage.csv``, ``schedule.json`` and ``coverage.png``
     in ``out_dir`` (``scheduled.yaml`` is written by `plan_schedule`)."""
     import json
 
+    from ccsim.charts.planning import coverage_chart
     from ccsim.charts.style import save_figure
 
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -1039,7 +976,6 @@ __all__ = [
     "ShiftProblem",
     "baseline_schedule",
     "choose_group",
-    "coverage_chart",
     "erlang_requirement",
     "interval_requirement",
     "REQUIREMENTS",

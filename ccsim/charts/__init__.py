@@ -21,10 +21,13 @@ from ccsim.charts.montecarlo import (
     sweep_chart,
 )
 from ccsim.charts.occupancy import occupancy_chart, occupancy_matrix
+from ccsim.charts.planning import coverage_chart, required_staffing_chart
 from ccsim.charts.style import FORMATS, STYLE_FILE, chart_context, save_figure
 from ccsim.charts.waits import call_waits, waiting_time_chart
 
 __all__ = [
+    "coverage_chart",
+    "required_staffing_chart",
     "CHART_FILES",
     "FORMATS",
     "KINDS",

@@ -47,8 +47,15 @@ def positive_float(text: str) -> float:
 
 
 def add_batch_arguments(parser: argparse.ArgumentParser) -> None:
-    """Where replications run: ``--workers``, ``--backend``, ``--scheduler`` (every
-    command that runs replications takes them; they never change the numbers)."""
+    """How and where replications run: ``--engine``, ``--workers``, ``--backend``,
+    ``--scheduler`` (every command that runs replications takes them; they never
+    change the numbers)."""
+    parser.add_argument(
+        "--engine",
+        choices=("auto", "simpy", "fast"),
+        help="simulation engine (default: the scenario's engine, else auto: the compiled "
+        "engine when it supports the scenario, SimPy otherwise)",
+    )
     parser.add_argument(
         "--workers",
         type=positive_int,
@@ -97,12 +104,6 @@ def build_parser() -> argparse.ArgumentParser:
         "--trace",
         action="store_true",
         help="also write calls.csv in --out: every call of every replication (large)",
-    )
-    run.add_argument(
-        "--engine",
-        choices=("auto", "simpy", "fast"),
-        help="simulation engine (default: the scenario's engine, else auto: the compiled "
-        "engine when it supports the scenario, SimPy otherwise)",
     )
     add_batch_arguments(run)
     run.add_argument(
@@ -158,7 +159,6 @@ def build_parser() -> argparse.ArgumentParser:
     cmp.add_argument(
         "--seed", type=nonnegative_int, help="root random seed, shared (default: BASE's)"
     )
-    cmp.add_argument("--engine", choices=("auto", "simpy", "fast"), help="simulation engine")
     add_batch_arguments(cmp)
     cmp.add_argument("--out", type=Path, help="write comparison.csv, .json and the SL chart")
     cmp.add_argument("--json", action="store_true", help="print one JSON document on stdout")
@@ -180,7 +180,6 @@ def build_parser() -> argparse.ArgumentParser:
         "--seed", type=nonnegative_int, help="root random seed, the same for every point"
     )
     swp.add_argument("--kpi", help="the day KPI to show (default: the sweep's, service_level)")
-    swp.add_argument("--engine", choices=("auto", "simpy", "fast"), help="simulation engine")
     add_batch_arguments(swp)
     swp.add_argument("--out", type=Path, help="write sweep.csv, sweep.parquet and the chart")
     swp.add_argument("--json", action="store_true", help="print one JSON document on stdout")

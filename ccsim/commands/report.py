@@ -60,7 +60,6 @@ def add_command(sub: argparse._SubParsersAction) -> None:
     p.add_argument(
         "--seed", type=nonnegative_int, help="root random seed (default: the scenario's)"
     )
-    p.add_argument("--engine", choices=("auto", "simpy", "fast"), help="simulation engine")
     add_batch_arguments(p)
     p.add_argument(
         "--compare",

@@ -74,7 +74,6 @@ def add_command(sub: argparse._SubParsersAction) -> None:
         metavar="FRACTION",
         help="stop once the cost is proven within this relative gap (default 0.01; 0: optimal)",
     )
-    p.add_argument("--engine", choices=("auto", "simpy", "fast"), help="simulation engine")
     add_batch_arguments(p)
     p.add_argument(
         "--out",

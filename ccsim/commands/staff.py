@@ -81,7 +81,6 @@ def add_command(sub: argparse._SubParsersAction) -> None:
         default=50,
         help="stop the search after this many steps (default 50)",
     )
-    p.add_argument("--engine", choices=("auto", "simpy", "fast"), help="simulation engine")
     add_batch_arguments(p)
     p.add_argument(
         "--out",

@@ -128,6 +128,7 @@ def load_results(folder: str | Path, scenario: Scenario | None = None) -> Any:
         backend=doc.get("backend", "?"),
         resumed=doc.get("resumed", 0),
         precision=doc.get("precision"),
+        ratio_of_totals=doc.get("ratio_of_totals") or {},
     )
 
 

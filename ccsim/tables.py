@@ -16,7 +16,13 @@ from ccsim.metrics import per_replication_table
 if TYPE_CHECKING:
     from ccsim.runner import RunResult
 
-__all__ = ["intervals_frame", "replications_frame", "risk_frame", "summary_frame"]
+__all__ = [
+    "intervals_frame",
+    "ratio_of_totals_frame",
+    "replications_frame",
+    "risk_frame",
+    "summary_frame",
+]
 
 SUMMARY_COLUMNS = ["scope", "name", "kpi", "mean", "ci95_low", "ci95_high"]
 
@@ -70,3 +76,36 @@ def risk_frame(result: RunResult) -> pd.DataFrame:
     risk = result.risk
     rows = [{"start": "day", **risk["day"]}] + list(risk["by_interval"])
     return pd.DataFrame(rows, columns=["start", "p_meet_target", "p10", "n"])
+
+
+RATIO_COLUMNS = ["scope", "name", "interval", "kpi", "estimator", "mean", "ci_low", "ci_high"]
+
+
+def _ratio_scopes(doc: dict[str, Any]) -> list[tuple[str, str, str, dict[str, Any]]]:
+    """``(scope, name, interval, figures)`` of every entry of a summary-shaped dict."""
+    out = [("day", "", "", doc.get("summary", {}))]
+    out += [("interval", "", e.get("start", ""), e) for e in doc.get("by_interval", [])]
+    out += [("call_type", n, "", e) for n, e in doc.get("by_call_type", {}).items()]
+    out += [("agent_group", n, "", e) for n, e in doc.get("by_agent_group", {}).items()]
+    for n, rows in doc.get("by_agent_group_interval", {}).items():
+        out += [("agent_group_interval", n, e.get("start", ""), e) for e in rows]
+    return out
+
+
+def ratio_of_totals_frame(result: RunResult) -> pd.DataFrame:
+    """Each rate two ways, side by side: ``estimator`` ``ratio_of_totals`` (the ratio
+    of expected totals over replications, `ccsim.batch.ratios`) and
+    ``mean_of_daily_ratios`` (the summary's figure). Columns ``scope`` (day, interval,
+    call_type, agent_group, agent_group_interval), ``name``, ``interval`` (its start),
+    ``kpi``, ``estimator``, ``mean``, ``ci_low``, ``ci_high``."""
+    rot = _ratio_scopes(result.ratio_of_totals or {})
+    daily = _ratio_scopes(result.summary)
+    rows = []
+    for (scope, name, start, totals), (_, _, _, means) in zip(rot, daily, strict=False):
+        for kpi, fig in totals.items():
+            if not isinstance(fig, dict):
+                continue
+            for estimator, f in (("ratio_of_totals", fig), ("mean_of_daily_ratios", means[kpi])):
+                low, high = f["ci95"] or (None, None)
+                rows.append((scope, name, start, kpi, estimator, f["mean"], low, high))
+    return pd.DataFrame(rows, columns=RATIO_COLUMNS)

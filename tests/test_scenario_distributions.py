@@ -230,6 +230,28 @@ def test_ivr_callers_take_the_period_of_their_offer_not_of_their_ivr_arrival():
     np.testing.assert_array_equal(calls.patience, np.where(offer < 36000, 100.0, 200.0))
 
 
+def test_redials_and_transfers_take_the_period_of_the_first_offer():
+    periods = (
+        '{by_period: [{from: "08:00", to: "10:00", value: 100s},'
+        ' {from: "10:00", to: "12:00", value: 200s}]}'
+    )
+    text = SCENARIO.replace("HANDLE", periods).replace("PATIENCE", periods)
+    text = text.replace(
+        "agent_groups:",
+        "    retrial: {probability: 0.5, delay: 5min, max_attempts: 3}\n"
+        "    transfer: {probability: 0.2, to: other}\n"
+        "  other:\n    arrivals: {rate: 60/h}\n    handle_time: " + periods + "\n    patience: " + periods + "\n"
+        "agent_groups:",
+    )
+    sc = parse_scenario(text.replace("[billing]", "[billing, other]"), source="s.yaml")
+    calls = draw_calls(sc, seed=1, replication=0)
+    mine = calls.call_type == 0  # billing's callers redial and transfer
+    first = np.where(calls.arrival[mine] < 36000, 100.0, 200.0)
+    np.testing.assert_array_equal(calls.retry_patience[mine], np.column_stack([first, first]))
+    np.testing.assert_array_equal(calls.transfer_handle[mine], first)
+    np.testing.assert_array_equal(calls.transfer_patience[mine], first)
+
+
 def test_mixture_patience_uses_the_types_patience_stream():
     """A mixture is drawn like any distribution: from stream ("patience", k), in the
     type's arrival order, so the callers' other attributes do not move."""

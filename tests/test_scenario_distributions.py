@@ -240,7 +240,11 @@ def test_redials_and_transfers_take_the_period_of_the_first_offer():
         "agent_groups:",
         "    retrial: {probability: 0.5, delay: 5min, max_attempts: 3}\n"
         "    transfer: {probability: 0.2, to: other}\n"
-        "  other:\n    arrivals: {rate: 60/h}\n    handle_time: " + periods + "\n    patience: " + periods + "\n"
+        "  other:\n    arrivals: {rate: 60/h}\n    handle_time: "
+        + periods
+        + "\n    patience: "
+        + periods
+        + "\n"
         "agent_groups:",
     )
     sc = parse_scenario(text.replace("[billing]", "[billing, other]"), source="s.yaml")
@@ -263,6 +267,15 @@ def test_mixture_patience_uses_the_types_patience_stream():
 
     want = sample(stream(9, 3, "patience", 0), mixed.call_types[0].patience, b.n_calls)
     np.testing.assert_array_equal(b.patience, want)
+
+
+def test_mixtures_and_periods_survive_the_results_folders_scenario_json(tmp_path):
+    from ccsim.results import read_scenario, write_scenario
+
+    nested = "{dist: mixture, components: [{weight: 0.5, dist: empirical, values: [1s, 2s]}," \
+        " {weight: 0.5, dist: gamma, mean: 1min, cv: 2}]}"  # fmt: skip
+    sc = scenario(handle=nested, patience=PERIODS)
+    assert read_scenario(write_scenario(sc, tmp_path / "scenario.json")) == sc
 
 
 def test_staffing_reads_the_mean_of_each_intervals_period():

@@ -187,7 +187,7 @@ def test_hyperexponential_handle_time_mean_and_occupancy(engine):
     """M/H2/10: Erlang C is not exact for it, but two things are: every call is
     answered, so talk times average E[S] = 210 s, and by Little's law the agents are
     busy lam E[S] / n = 0.875 of the time. A handle time drawn from one component
-    only would be off by ≥ 90 s and 0.3."""
+    only would move the mean talk time by ≥ 90 s and occupancy by ≥ 0.12."""
     sc = parse_scenario(HYPER, source="<hyper>")
     mean = sc.call_types[0].handle_time.mean
     assert mean == pytest.approx(0.7 * 120 + 0.3 * 420)

@@ -359,7 +359,11 @@ def _ratio_tables(result: RunResult, lang: str) -> str:
             for k, kind in RATIO_ROWS
             if k in totals
         ]
-        head = [tr("table.kpi", lang), tr("table.mean", lang), tr("table.ci95", lang)]
+        head = [
+            tr("table.kpi", lang),
+            tr("table.ratio_of_totals_col", lang),
+            tr("table.ci95", lang),
+        ]
         out += f"\n<p>{_e(tr('table.ratio_of_totals', lang))}</p>\n"
         out += _table([*head, tr("table.mean_of_daily_ratios", lang)], rows, cls="kpis")
     theory = theory_reference(result.scenario)
@@ -369,7 +373,7 @@ def _ratio_tables(result: RunResult, lang: str) -> str:
             for k, kind in RATIO_ROWS[:4]
         ]
         out += f"\n<p>{_e(tr('table.theory', lang, model=theory.model))}</p>\n"
-        out += _table([tr("table.kpi", lang), tr("table.mean", lang)], rows, cls="kpis")
+        out += _table([tr("table.kpi", lang), tr("table.exact", lang)], rows, cls="kpis")
     return out
 
 

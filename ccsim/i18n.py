@@ -514,6 +514,8 @@ MESSAGES.update(
             "zh": "总量之比（各次重复总量的期望之比；上表均值为每日比率的均值）",
         },
         "table.mean_of_daily_ratios": {"en": "mean of daily ratios", "zh": "每日比率均值"},
+        "table.ratio_of_totals_col": {"en": "ratio of totals", "zh": "总量之比"},
+        "table.exact": {"en": "exact", "zh": "精确值"},
         "table.theory": {
             "en": "{model}, exact steady state (queueing theory)",
             "zh": "{model}，精确稳态值（排队论）",

@@ -327,7 +327,8 @@ def to_json(result: RunResult) -> dict:
         "by_agent_group": result.summary["by_agent_group"],
         "by_agent_group_interval": result.summary["by_agent_group_interval"],
         # The rates as ratios of expected totals (ccsim.batch.ratios); the figures
-        # above are means of daily ratios.
+        # above are means of daily ratios, as "rate_estimator" says.
+        "rate_estimator": "mean_of_daily_ratios",
         "ratio_of_totals": result.ratio_of_totals,
         "theory": _theory_json(result),
         "risk": result.risk,

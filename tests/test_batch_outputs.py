@@ -38,6 +38,7 @@ def test_json_names_both_estimators_and_the_theory(run_dir: Path) -> None:
     doc = json.loads((run_dir / "result.json").read_text())
     assert 0 < doc["summary"]["p_wait"]["mean"] < 1
     assert "p_wait" in doc["by_interval"][3] and "p_wait" in doc["by_call_type"]["calls"]
+    assert doc["rate_estimator"] == "mean_of_daily_ratios"
     rot = doc["ratio_of_totals"]
     for kpi in (
         "service_level",

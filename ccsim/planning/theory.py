@@ -50,6 +50,8 @@ def _is_mm_n(scenario: Scenario) -> bool:
         and ct.transfer is None
         and ct.channel == "voice"
         and ct.aht is None
+        and not ct.handle_time_by_period
+        and not ct.patience_by_period
         and len(set(ct.rates)) == 1
         and ct.rates[0] > 0
     )

@@ -485,6 +485,7 @@ _GROUP_COLUMNS: tuple[tuple[str, str], ...] = (
     ("answered", "count"),
     ("aht_s", "sec"),
     ("occupancy", "pct"),
+    ("p_wait", "pct"),
     ("utilization", "pct"),
     ("on_break_hours", "count"),
     ("overtime_hours", "count"),

@@ -124,7 +124,6 @@ def day_table(result: RunResult, lang: str | None = None) -> str:
             f"{_left(kpi_label(key, lang), 28)}{format_value(figure['mean'], kind):>12}   "
             f"{format_ci(figure, kind)}"
         )
-    lines += _ratio_lines(result, lang)
     day = result.risk.get("day") if result.risk else None
     if day and day["n"] > 1:
         label = tr("table.p_day_sl", lang, target=round(100 * s.service_level.target))
@@ -147,6 +146,7 @@ def day_table(result: RunResult, lang: str | None = None) -> str:
                 state=state,
             )
         )
+    lines += _ratio_lines(result, lang)
     return "\n".join(lines)
 
 
@@ -219,6 +219,7 @@ GROUP_COLUMNS: tuple[tuple[str, str, str], ...] = (
     ("answered", "answered", "count"),
     ("aht_s", "AHT", "sec"),
     ("occupancy", "occupancy", "pct"),
+    ("p_wait", "P(wait)", "pct"),
     ("utilization", "utiliz.", "pct"),
     ("on_break_hours", "break h", "count"),
     ("overtime_hours", "overtime h", "count"),

@@ -20,6 +20,7 @@ DIST_KINDS: tuple[str, ...] = (
     "weibull",
     "uniform",
     "empirical",
+    "survival",
 )
 
 #: Service-level definitions (design.md, "KPIs").
@@ -38,7 +39,9 @@ class Distribution:
     ``params`` by kind: exponential ``(mean,)``; deterministic ``(value,)``;
     lognormal ``(mu, sigma)`` of the underlying normal; gamma ``(shape, scale)``;
     weibull ``(shape, scale)``; uniform ``(low, high)``; empirical ``()`` with the
-    sample in ``values`` (drawn uniformly with replacement).
+    sample in ``values`` (drawn uniformly with replacement); survival ``(tail_mean,)``
+    with the knots in ``values``: the m times, then the m survival levels S(t) (see
+    `survival_knots`).
     """
 
     kind: str
@@ -62,6 +65,8 @@ class Distribution:
             return p[1] * math.gamma(1 + 1 / p[0])
         if self.kind == "uniform":
             return (p[0] + p[1]) / 2
+        if self.kind == "survival":
+            return survival_moment(self, 1)
         return sum(self.values) / len(self.values)
 
     @property
@@ -80,8 +85,39 @@ class Distribution:
             return lam**2 * (math.gamma(1 + 2 / k) - math.gamma(1 + 1 / k) ** 2)
         if self.kind == "uniform":
             return (p[1] - p[0]) ** 2 / 12
+        if self.kind == "survival":
+            return survival_moment(self, 2) - survival_moment(self, 1) ** 2
         m = self.mean
         return sum((v - m) ** 2 for v in self.values) / len(self.values)
+
+
+def survival_knots(dist: Distribution) -> tuple[tuple[float, ...], tuple[float, ...]]:
+    """A survival distribution's knot times and its survival levels S at them."""
+    m = len(dist.values) // 2
+    return dist.values[:m], dist.values[m:]
+
+
+def survival_moment(dist: Distribution, j: int) -> float:
+    """E[T^j] of a survival distribution, exactly: j ∫ t^(j-1) S(t) dt with S = 1
+    before the first knot, linear between knots, and past the last knot S_last times
+    an exponential tail of mean ``tail_mean`` (whose part is S_last E[(t_last + X)^j],
+    X exponential)."""
+    times, surv = survival_knots(dist)
+    tail = dist.params[0]
+    total = times[0] ** j  # S = 1 on [0, t0): j ∫ t^(j-1) dt
+    for a, b, sa, sb in zip(times, times[1:], surv, surv[1:], strict=False):
+        if b <= a:
+            continue
+        k = (sb - sa) / (b - a)
+        c = sa - k * a
+        total += c * (b**j - a**j) + k * j * (b ** (j + 1) - a ** (j + 1)) / (j + 1)
+    last, s_last = times[-1], surv[-1]
+    total += (
+        s_last
+        * sum(math.comb(j, i) * last ** (j - i) * math.factorial(i) * tail**i for i in range(j + 1))
+        - s_last * last**j
+    )
+    return total
 
 
 @dataclass(frozen=True)

@@ -37,6 +37,10 @@ ROLES = (
     "agent",
     "priority",
 )
+#: Roles that hold durations instead of times: the IVR time (from the arrival), the
+#: wait (from the queue entry) and the handle time (from the answer; a list of
+#: columns is summed, e.g. talk and wrap-up).
+DURATION_ROLES = ("ivr_duration", "wait", "handle")
 #: The roles that hold times.
 TIME_ROLES = (
     "arrival",
@@ -96,6 +100,8 @@ class LogFormat:
 
     source: str = "<default>"
     columns: dict[str, str] = field(default_factory=dict)  # role -> header
+    durations: dict[str, tuple[str, ...]] = field(default_factory=dict)  # role -> headers
+    day_column: str | None = None  # whole-number day indexes (0 = the first day)
     delimiter: str = "auto"
     encoding: str = "utf-8-sig"
     date_column: str | None = None
@@ -145,6 +151,7 @@ def build_log_format(data: Any, source: str = "<dict>") -> LogFormat:
         "delimiter",
         "encoding",
         "date",
+        "day",
         "time_format",
         "missing",
         "outcome",
@@ -155,11 +162,13 @@ def build_log_format(data: Any, source: str = "<dict>") -> LogFormat:
         "bad_rows",
     )
     check_keys(data, (), allowed, required=("columns",))
-    columns = _columns(data["columns"], ("columns",))
+    columns, durations = _columns(data["columns"], ("columns",))
     date_column, date_formats = _date(data.get("date"), ("date",))
     out = LogFormat(
         source=source,
         columns=columns,
+        durations=durations,
+        day_column=None if data.get("day") is None else _text(data["day"], ("day",)),
         delimiter=choice(data.get("delimiter", "auto"), ("delimiter",), DELIMITERS),
         encoding=_text(data.get("encoding", "utf-8-sig"), ("encoding",)),
         date_column=date_column,
@@ -189,14 +198,32 @@ def _check_roles(fmt: LogFormat) -> None:
             "needs an answer or an abandon column, or an outcome column (outcome:) with a "
             "queue exit time (columns.exit), to tell answered calls from abandoned ones",
         )
-    if fmt.outcome is not None and "exit" not in cols and "answer" not in cols:
+    if fmt.date_column and fmt.day_column:
+        fail(("day",), "give a date column (date:) or a day-index column (day:), not both")
+    if (
+        fmt.outcome is not None
+        and not ({"exit", "answer"} & set(cols))
+        and "wait" not in fmt.durations
+    ):
         fail(("columns", "exit"), "is missing; an outcome column needs the queue exit time")
 
 
-def _columns(value: Any, loc: tuple) -> dict[str, str]:
+def _columns(value: Any, loc: tuple) -> tuple[dict[str, str], dict[str, tuple[str, ...]]]:
     mapping(value, loc)
-    check_keys(value, loc, ROLES)
-    return {role: _text(header, (*loc, role)) for role, header in value.items() if header}
+    check_keys(value, loc, (*ROLES, *DURATION_ROLES))
+    times = {
+        role: _text(header, (*loc, role))
+        for role, header in value.items()
+        if header and role in ROLES
+    }
+    durations = {
+        role: _texts(header, (*loc, role))
+        for role, header in value.items()
+        if header and role in DURATION_ROLES
+    }
+    if "wait" in durations and "queue" not in times:
+        fail((*loc, "wait"), "a wait column needs the queue entry time (columns.queue)")
+    return times, durations
 
 
 def _text(value: Any, loc: tuple) -> str:

@@ -49,6 +49,8 @@ ORDER = (
     ("answer", "end"),
 )
 _EPOCH = dt.datetime(1970, 1, 1)
+#: The date of day index 0 of a day-index column (``day: replication``): a Monday.
+DAY_ZERO = dt.date(2000, 1, 3)
 
 
 class BadRow(Exception):
@@ -154,6 +156,11 @@ def _columns(header: list[str], fmt: LogFormat, source: str, delimiter: str) -> 
         wanted["date"] = fmt.date_column
     if fmt.outcome:
         wanted["outcome"] = fmt.outcome.column
+    if fmt.day_column:
+        wanted["day"] = fmt.day_column
+    for role, headers in fmt.durations.items():
+        for i, h in enumerate(headers):
+            wanted[f"{role}{i}"] = h
     for i, (column, _) in enumerate(fmt.ignore):
         wanted[f"ignore{i}"] = column
     for role in fmt.optional:
@@ -315,7 +322,15 @@ def _outcome(cell, fmt: LogFormat, rows: _Rows) -> str | None:
 
 
 def _row_date(cell, fmt: LogFormat, parser: _Times, rows: _Rows):
-    """The row's calendar date (None without a date column); False: day not used."""
+    """The row's calendar date (None without a date column); False: day not used.
+    A day-index column counts days from 2000-01-03 (a Monday)."""
+    if fmt.day_column:
+        text = cell("day")
+        if not text.isdigit():
+            raise BadRow(
+                fmt.day_column, f"{text!r} is not a day index (0, 1, 2, …)", "bad day index"
+            )
+        return DAY_ZERO + dt.timedelta(days=int(text))
     if not fmt.date_column:
         return None
     text = cell("date")
@@ -359,11 +374,40 @@ def _row_times(cell, fmt: LogFormat, parser: _Times, day, kind: str, rows: _Rows
         t[role] = value
     if math.isnan(t["arrival"]):
         raise BadRow(fmt.columns["arrival"], "the arrival time is missing", "no arrival time")
+    _durations(cell, fmt, t)
     _midnight(t, day is not None or parser.plain_tod)
     _resolve_outcome(t, kind, fmt, rows)
-    _skew(t, fmt, rows, "end" in parser.present)
+    _skew(t, fmt, rows, "end" in parser.present or "handle" in fmt.durations)
     out = [t[name] for name in TIME_FIELDS]
     return out + [t.get("_date", math.nan)]
+
+
+def _durations(cell, fmt: LogFormat, t: dict[str, float]) -> None:
+    """Times from duration columns: IVR end = arrival + IVR time (0: no IVR), queue
+    exit = queue + wait, end = answer (or exit) + the handle columns' sum."""
+    values = {}
+    for role, headers in fmt.durations.items():
+        total = 0.0
+        for i, h in enumerate(headers):
+            text = cell(f"{role}{i}")
+            if text in fmt.missing:
+                continue
+            try:
+                x = float(text)
+            except ValueError:
+                raise BadRow(
+                    h, f"{text!r} is not a duration in seconds", "not a duration"
+                ) from None
+            if not math.isfinite(x) or x < 0:
+                raise BadRow(h, f"{text!r}: a duration is a number >= 0", "not a duration")
+            total += x
+        values[role] = total
+    if values.get("ivr_duration", 0.0) > 0 and math.isnan(t["ivr_start"]):
+        t["ivr_start"], t["ivr_end"] = t["arrival"], t["arrival"] + values["ivr_duration"]
+    if "wait" in values and not math.isnan(t["queue"]) and math.isnan(t["exit"]):
+        t["exit"] = t["queue"] + values["wait"]
+    if "handle" in values:
+        t["_handle"] = values["handle"]
 
 
 def _midnight(t: dict[str, float], times_of_day: bool) -> None:
@@ -398,7 +442,10 @@ def _resolve_outcome(t: dict[str, float], kind: str, fmt: LogFormat, rows: _Rows
             )
     elif kind == "never":
         t["answer"] = t["abandon"] = math.nan
-    if not math.isnan(t["answer"]) and not math.isnan(start) and not math.isnan(t["end"]):
+    handle = t.pop("_handle", math.nan)
+    if not math.isnan(t["answer"]) and not math.isnan(handle):
+        t["end"] = t["answer"] + handle
+    elif not math.isnan(t["answer"]) and not math.isnan(start) and not math.isnan(t["end"]):
         if t["end"] < start:
             raise BadRow(
                 _col(fmt, "end"), "service ends before it starts", "service end before start"
@@ -501,7 +548,7 @@ def _build(rows: _Rows, parser: _Times, col, fmt: LogFormat, source: str) -> Cal
         first = None
     else:
         first = int(np.nanmin(day_of))
-        if fmt.date_column:  # times of day on their date
+        if fmt.date_column or fmt.day_column:  # times of day on their date
             secs = secs + ((day_of - first) * 86400.0)[:, None]
         else:  # datetimes since 1970: since midnight of the first date
             secs = secs - (first - _EPOCH.date().toordinal()) * 86400.0
@@ -525,8 +572,10 @@ def _build(rows: _Rows, parser: _Times, col, fmt: LogFormat, source: str) -> Cal
         has.add("answer")
     if fmt.outcome is not None or "abandon" in col:
         has.add("abandon")
-    if "service_start" in col and "end" in col:
+    if "handle" in fmt.durations:
         has.add("end")
+    if "ivr_duration" in fmt.durations:
+        has.update(("ivr_start", "ivr_end"))
     return CallLog(
         source=source,
         **arrays,

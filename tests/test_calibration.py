@@ -235,7 +235,7 @@ def test_patience_without_censoring_is_the_sample():
 
 
 def test_staffing_from_agent_sessions():
-    cal = calibrate(read_call_log(DATA / "agents.csv"))
+    cal = calibrate(read_call_log(DATA / "agents.csv"), staffing="sessions")
     st = cal.report["staffing"]
     assert st["starts"] == ["08:00", "08:30", "09:00"]
     # ann 08:00–08:50 (gaps 2 and 16 min: one session); bob 08:05–08:20 and
@@ -247,10 +247,17 @@ def test_staffing_from_agent_sessions():
     assert "sessions" in st["inferred_from"] or "session" in st["inferred_from"]
 
 
-def test_without_agent_ids_staffing_is_a_stated_lower_bound(weibull_case):
+def test_without_agent_ids_staffing_is_busy_while_waiting(weibull_case):
+    """No agent ids needed: the 9 agents of the simulated center are the agents busy
+    while callers wait, in every interval where callers waited."""
     cal = calibrate(weibull_case[2])
-    assert "LOWER BOUND" in cal.report["staffing"]["inferred_from"]
-    assert any("lower bound" in note for note in cal.notes)
+    st = cal.report["staffing"]
+    assert "busy while waiting" in st["inferred_from"]
+    waited = np.array(st["days_with_wait"]) > 0
+    assert waited.sum() >= 6
+    assert np.array(st["agents"])[waited].tolist() == [9] * int(waited.sum())
+    sessions = calibrate(weibull_case[2], staffing="sessions")
+    assert any("no agent ids" in note for note in sessions.notes)
 
 
 def test_ivr_round_trip(tmp_path):
@@ -270,7 +277,7 @@ agent_groups:
   agents: {skills: [billing], agents: 12}
 """
     _, _, log = simulate_log(tmp_path, text, reps=3)
-    cal = calibrate(log)
+    cal = calibrate(log, ivr_mix="day")
     scenario_from_dict(cal.scenario)
     node = cal.scenario["ivr"]["nodes"]["menu"]
     n = cal.report["ivr"]["calls"]
@@ -280,6 +287,14 @@ agent_groups:
     assert abs(float(node["duration"]["mean"].rstrip("s")) - 40) < 4 * 40 * 0.5 / math.sqrt(n)
     assert "arrivals" not in cal.scenario["call_types"]["billing"]  # all came via the IVR
     assert sum(cal.scenario["ivr"]["arrivals"]["volumes"]) == pytest.approx(n / 3, abs=0.05)
+    # by interval (the default): the IVR keeps the callers who never queued, the call
+    # type gets the callers who queued, per interval of their queue entry
+    by = calibrate(log)
+    assert by.scenario["ivr"]["nodes"]["menu"]["branches"] == {"self_service": 1.0}
+    queued = sum(by.scenario["call_types"]["billing"]["arrivals"]["volumes"])
+    served = sum(by.scenario["ivr"]["arrivals"]["volumes"])
+    assert queued + served == pytest.approx(n / 3, abs=0.05)
+    assert served / (queued + served) == pytest.approx(share, abs=1e-4)  # volumes: 3 digits
 
 
 # --------------------------------------------------------------------------- the log reader

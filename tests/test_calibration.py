@@ -376,8 +376,17 @@ def test_calibrate_then_run_then_backtest_cli(weibull_case, tmp_path, capsys):
     assert code == 0
     doc = json.loads(capsys.readouterr().out)
     assert len(doc["by_interval"]) == 8 and "in_range" in doc["day"]["service_level"]
-    assert main(["backtest", log.source, str(out), "--reps", "2", "--columns", COLUMNS]) == 2
-    assert "choose one with --day" in capsys.readouterr().err
+    # without --day: every day of the log against the band, and a report of it
+    folder = tmp_path / "bt"
+    argv = ["backtest", log.source, str(out), "--reps", "4", "--columns", COLUMNS]
+    assert main([*argv, "--out", str(folder)]) == 0
+    assert "back-test over 10 day(s)" in capsys.readouterr().out
+    doc = json.loads((folder / "backtest.json").read_text())
+    assert len(doc["days"]) == 10 and doc["pairs"] == 40
+    assert (folder / "backtest.png").stat().st_size > 10_000
+    assert main(["report", str(folder)]) == 0
+    page = (folder / "report.html").read_text()
+    assert "day × KPI pairs inside" in page and "data:image/svg+xml" in page
 
 
 def test_a_queued_call_without_a_type_is_a_bad_row(tmp_path):

@@ -1,0 +1,1 @@
+"""What ccsim writes for people to read: tables, text, HTML, charts."""

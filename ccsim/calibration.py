@@ -488,8 +488,9 @@ def calibrate(
 
 
 class _Grid:
-    """The planning intervals of the day a log covers, and each call's interval: of
-    its arrival, and of the moment it was offered to a queue (its arrival if never)."""
+    """The planning intervals of the day a log's arrivals cover, and each call's
+    interval: of its arrival, and of the moment it was offered to a queue (its
+    arrival if never)."""
 
     def __init__(self, log: CallLog, interval: float) -> None:
         self.interval = interval
@@ -497,9 +498,10 @@ class _Grid:
         offered = np.where(log.queued, log.queue, log.arrival)
         self.tod = _tod(log.arrival)
         self.offered_tod = _tod(offered)
-        both = np.concatenate([self.tod, self.offered_tod])
-        self.start = math.floor(both.min() / interval) * interval
-        self.end = min(math.floor(both.max() / interval) * interval + interval, 86400.0)
+        # The day of the arrivals; a call offered after its end (it was still in the
+        # IVR) counts in the last interval, as the simulation's arrivals would.
+        self.start = math.floor(self.tod.min() / interval) * interval
+        self.end = min(math.floor(self.tod.max() / interval) * interval + interval, 86400.0)
         self.starts = np.arange(self.start, self.end - 1e-9, interval)
         self.n = self.starts.size
         self.idx = self._index(self.tod)

@@ -296,7 +296,8 @@ def _one_row(row, line, col, fmt: LogFormat, parser: _Times, rows: _Rows) -> Non
     rows.times.append(times)
     rows.dates.append(day)
     rows.types.append(name)
-    rows.agents.append(cell("agent"))
+    agent = cell("agent")
+    rows.agents.append("" if agent in fmt.missing else agent)
 
 
 #: Joins a call type and a priority seen in the log: ``retail.p2``.
@@ -424,6 +425,9 @@ def _resolve_outcome(t: dict[str, float], kind: str, fmt: LogFormat, rows: _Rows
     onto the queue's clock (handle = end − service start, answered at the exit)."""
     exit_ = t.pop("exit")
     start = t.pop("service_start")
+    no_queue = all(math.isnan(t[r]) for r in ("queue", "answer", "abandon")) and math.isnan(exit_)
+    if kind in ("answered", "abandoned") and no_queue and math.isnan(start):
+        kind = "never"  # e.g. HANG for a caller who hung up in the IVR: never queued
     if kind == "answered":
         t["answer"] = exit_ if not math.isnan(exit_) else t["answer"]
         t["abandon"] = math.nan

@@ -245,8 +245,11 @@ class _Times:
         if self.tz is False:
             self.tz = stamp.tzinfo
         if (stamp.tzinfo is None) != (self.tz is None):
-            has = "has" if stamp.tzinfo is not None else "has no"
-            raise _ZoneError(f"{has} a time zone, unlike the first datetime of the log")
+            has = "has a" if stamp.tzinfo is not None else "has no"
+            raise _ZoneError(
+                f"{has} time zone, unlike the first datetime of the log (mixed time zones: "
+                "write every time with its offset, or none)"
+            )
         if stamp.tzinfo is not None:
             stamp = stamp.astimezone(self.tz).replace(tzinfo=None)
         return stamp

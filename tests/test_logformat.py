@@ -189,3 +189,32 @@ def test_cli_prints_one_line_not_a_traceback(tmp_path, capsys):
     err = capsys.readouterr().err
     assert code != 0 and "Traceback" not in err and err.count("\n") == 1
     assert "no call rows left: 5 row(s) read; 5 bad: date not in the format" in err
+
+
+BANK_HEADER = (
+    "vru+line\tcall_id\tcustomer_id\tpriority\ttype\tdate\tvru_entry\tvru_exit\tvru_time\t"
+    "q_start\tq_exit\tq_time\toutcome\tser_start\tser_exit\tser_time\tserver\n"
+)
+BANK_ROWS = [  # made-up calls in the layout of the public 1999 bank log (Mon 1 March 1999)
+    "AA0201\t1\t0\t0\tPS\t990301\t7:10:00\t7:10:09\t9\t0:00:00\t0:00:00\t0\tAGENT\t7:10:08\t7:12:08\t120\tRINA",
+    "AA0201\t2\t55\t2\tPS\t990301\t8:00:00\t8:00:06\t6\t8:00:06\t8:01:06\t60\tAGENT\t8:01:05\t8:03:05\t120\tRINA",
+    "AA0201\t3\t56\t1\tPS\t990301\t8:05:00\t8:05:06\t6\t8:05:06\t8:05:40\t34\tHANG\t0:00:00\t0:00:00\t0\tNO_SERVER",
+    "AA0201\t4\t0\t0\tPS\t990301\t8:07:00\t8:07:07\t7\t0:00:00\t0:00:00\t0\tHANG\t0:00:00\t0:00:00\t0\tNO_SERVER",
+    "AA0201\t5\t57\t2\tPS\t990301\t8:09:00\t8:09:06\t6\t8:09:06\t8:09:30\t24\tPHANTOM\t8:09:05\t8:09:40\t35\tNO_SERVER",
+    "AA0201\t6\t58\t2\tPS\t990301\t8:11:00\t8:11:06\t6\t8:11:06\t8:11:19\t13\tAGENT\t0:00:00\t0:00:00\t0\tRINA",
+    "AA0201\t7\t0\t0\tNW\t990305\t9:00:00\t9:00:09\t9\t0:00:00\t0:00:00\t0\tAGENT\t9:00:09\t9:02:00\t111\tRINA",
+]
+
+
+def test_the_public_bank_log_layout(tmp_path):
+    f = tmp_path / "bank.txt"
+    f.write_text(BANK_HEADER + "\n".join(BANK_ROWS) + "\n")
+    log = read_call_log(f, fmt=load_log_format("anonymous-bank"))
+    assert log.n_calls == 4 and log.dates == {0: "1999-03-01"}
+    assert log.dropped == {"outcome PHANTOM (outcome.ignore)": 1, "fri not in days.weekdays": 1}
+    assert log.bad == {"answered without an end time": 1}
+    # answered straight from the VRU, service clock a second early: no negative wait
+    assert log.wait[0] == 0 and log.handle[0] == 120 and log.queue[0] == 7 * 3600 + 10 * 60 + 9
+    assert log.wait[1] == 60 and log.abandoned.tolist() == [False, False, True, False]
+    assert not log.queued[3]  # HANG in the VRU: never queued
+    assert log.types == ["PS.p0", "PS.p2", "PS.p1"] and log.agents == ["RINA"]

@@ -382,6 +382,9 @@ def _row_times(cell, fmt: LogFormat, parser: _Times, day, kind: str, rows: _Rows
     _midnight(t, day is not None or parser.plain_tod)
     _resolve_outcome(t, kind, fmt, rows)
     _skew(t, fmt, rows, "end" in parser.present or "handle" in fmt.durations)
+    service = t.pop("_service", math.nan)
+    if not math.isnan(service) and not math.isnan(t["answer"]):  # after a clamped answer
+        t["end"] = t["answer"] + service
     out = [t[name] for name in TIME_FIELDS]
     return out + [t.get("_date", math.nan)]
 
@@ -449,9 +452,14 @@ def _resolve_outcome(t: dict[str, float], kind: str, fmt: LogFormat, rows: _Rows
             )
     elif kind == "never":
         t["answer"] = t["abandon"] = math.nan
+    if math.isnan(t["queue"]) and not (math.isnan(t["answer"]) and math.isnan(t["abandon"])):
+        # reached an agent or hung up without a queue-entry time: queued from the end
+        # of the IVR, else from the arrival (so a skewed answer is clamped, not negative)
+        t["queue"] = t["arrival"] if math.isnan(t["ivr_end"]) else t["ivr_end"]
     handle = t.pop("_handle", math.nan)
     if not math.isnan(t["answer"]) and not math.isnan(handle):
         t["end"] = t["answer"] + handle
+        t["_service"] = handle
     elif not math.isnan(t["answer"]) and not math.isnan(start) and not math.isnan(t["end"]):
         if t["end"] < start:
             raise BadRow(
@@ -461,7 +469,8 @@ def _resolve_outcome(t: dict[str, float], kind: str, fmt: LogFormat, rows: _Rows
             rows.fixed[
                 "service start differs from the queue exit (two clocks): answered at the exit"
             ] += 1
-        t["end"] = t["answer"] + (t["end"] - start)
+        t["_service"] = t["end"] - start
+        t["end"] = t["answer"] + t["_service"]
 
 
 def _col(fmt: LogFormat, role: str) -> str:

@@ -339,7 +339,9 @@ def test_reader_errors(tmp_path):
     with pytest.raises(ScenarioError, match="no column 'arrival'.*--columns arrival=COLUMN"):
         read_call_log(f)
     f.write_text("arrival,answer,end\n100,90,200\n")
-    with pytest.raises(ScenarioError, match=r"log.csv:2: column 'answer'.*before the (queue|arrival)"):
+    with pytest.raises(
+        ScenarioError, match=r"log.csv:2: column 'answer'.*before the (queue|arrival)"
+    ):
         read_call_log(f, time_format="seconds")
     f.write_text("arrival,answer,end\n02/03/2026 08:00,02/03/2026 08:01,\n")
     with pytest.raises(ScenarioError, match="needs its end-of-service time"):

@@ -798,16 +798,18 @@ def _mix_lines(mix: dict | None) -> list[str]:
     if not mix:
         return []
     lines = ["\nby hour (shares pooled toward the day where an hour has few calls):"]
-    head = "  hour   queued" + ("  IVR  self-serv" if "ivr_calls" in mix else "")
+    ivr = "ivr_calls" in mix
     types = list(mix["call_type_mix"])
-    lines.append(head + "".join(f"  {t[:10]:>10}" for t in types) + "  (mix; mean handle)")
+    head = "  hour    queued" + ("   IVR  self-served" if ivr else "")
+    head += "".join(f"  {t[:12]:>12} share  AHT s" for t in types)
+    lines.append(head)
     for i, h in enumerate(mix["hours"]):
         row = f"  {h}  {mix['queued_calls'][i]:>6}"
-        if "ivr_calls" in mix:
-            row += f"  {mix['ivr_calls'][i]:>4}  {_fmt(mix['self_service_share'][i]):>9}"
+        if ivr:
+            row += f"  {mix['ivr_calls'][i]:>5}  {_fmt(mix['self_service_share'][i]):>11}"
         for t in types:
-            hm = mix["handle_mean_s"][t][i]
-            row += f"  {_fmt(mix['call_type_mix'][t][i]):>4};{_fmt(hm):>5}"
+            share, aht = mix["call_type_mix"][t][i], mix["handle_mean_s"][t][i]
+            row += f"  {_fmt(share):>18}  {_fmt(aht):>5}"
         lines.append(row)
     return lines
 

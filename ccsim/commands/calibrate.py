@@ -171,6 +171,13 @@ def cmd_calibrate(args: argparse.Namespace) -> int:
         return EXIT_BAD_INPUT
     if log.skipped:
         print(log.describe_skipped(), file=sys.stderr)
+    if args.interval not in (900.0, 1800.0, 3600.0):
+        print(
+            f"error: --interval: a scenario plans in 15min, 30min or 60min intervals, got "
+            f"{args.interval / 60:g}min (a log is read at any resolution)",
+            file=sys.stderr,
+        )
+        return EXIT_BAD_INPUT
     line = read_staffing_file(args.staffing) if args.staffing else None
     try:
         cal = calibrate(

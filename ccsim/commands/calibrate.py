@@ -113,7 +113,14 @@ def read_log_from_args(args: argparse.Namespace):
     """The call log the command's arguments describe (``--format`` or ``--columns``)."""
     from ccsim.calllog import parse_columns, read_call_log
     from ccsim.data.logformat import load_log_format
+    from ccsim.scenario.errors import ScenarioError
 
+    if args.format and (args.columns or args.time_format != "auto"):
+        raise ScenarioError(
+            "give the columns and time format in the log format file, or with --columns / "
+            "--time-format, not both",
+            file=str(args.format),
+        )
     fmt = load_log_format(args.format) if args.format else None
     columns = parse_columns(args.columns)  # ValueError: the caller's message
     log = read_call_log(args.log, columns, args.time_format, args.skip_bad_rows, fmt)

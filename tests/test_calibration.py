@@ -398,3 +398,23 @@ def test_a_queued_call_without_a_type_is_a_bad_row(tmp_path):
         read_call_log(f)
     log = read_call_log(f, skip_bad_rows=True)
     assert log.skipped == 1 and log.call_type.tolist() == [-1]
+
+
+def test_calibrate_cli_options(weibull_case, tmp_path, capsys):
+    _, _, log = weibull_case
+    staff = tmp_path / "staff.csv"
+    staff.write_text(
+        "interval,agents\n" + "".join(f"{8 + i // 2:02d}:{i % 2 * 30:02d},9\n" for i in range(8))
+    )
+    out = tmp_path / "cal.yaml"
+    argv = ["calibrate", log.source, "-o", str(out), "--columns", COLUMNS, "--patience", "survival"]
+    assert main([*argv, "--staffing", str(staff)]) == 0
+    text = capsys.readouterr().out
+    assert "chosen survival" in text and "the staffing file given" in text
+    scenario = parse_scenario(out.read_text())
+    assert scenario.call_types[0].patience.kind == "survival"
+    staff.write_text("interval,agents\n08:00,nine\n")
+    assert main([*argv, "--staffing", str(staff)]) == 2
+    assert "staff.csv:2: column 'agents': 'nine' is not a whole number" in capsys.readouterr().err
+    assert main([*argv, "--interval", "6min"]) == 2
+    assert "15min, 30min or 60min" in capsys.readouterr().err

@@ -128,3 +128,27 @@ def test_engines_agree_on_survival_patience():
                 math.isnan(value) and math.isnan(b["summary"][key])
             )
     assert sample(np.random.default_rng(1), sc.call_types[0].patience, 5).min() >= 0
+
+
+def test_priorities_that_change_service_stay_call_types():
+    """Priority 2 callers wait ~5 s, priority 0 ~60 s: kept apart, p2 served first;
+    a base type whose classes wait alike is merged."""
+    from dataclasses import replace
+
+    from ccsim.data.priorities import split_by_priority
+
+    rng = np.random.default_rng(2)
+    n = 400
+    kind = np.repeat([0, 1, 2, 3], n // 4)  # x.p0, x.p2, y.p0, y.p1
+    wait = np.where(kind == 1, rng.exponential(5, n), rng.exponential(60, n))
+    t = np.arange(n) * 60.0
+    log = make_log(t, t, t + wait, [np.nan] * n, t + wait + 100)
+    log = replace(log, call_type=kind, types=["x.p0", "x.p2", "y.p0", "y.p1"])
+    notes: list[str] = []
+    out, report = split_by_priority(log, notes)
+    assert out.types == ["x.p0", "x.p2", "y"]
+    assert report["priority"] == {"x.p2": 1, "x.p0": 2}
+    assert report["classes"]["y"]["kept"] is False
+    cal = calibrate(log)
+    assert cal.scenario["call_types"]["x.p2"]["priority"] == 1
+    assert "priority" not in cal.scenario["call_types"]["y"]

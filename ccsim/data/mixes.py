@@ -70,7 +70,7 @@ def handle_varies(log: CallLog, tod: np.ndarray, k: int) -> float | None:
     hour = (tod // 3600).astype(int)
     groups = [log.handle[served & (hour == h)] for h in np.unique(hour[served])]
     groups = [g for g in groups if g.size >= 5]
-    if len(groups) < 2:
+    if len(groups) < 2 or np.ptp(np.concatenate(groups)) == 0:  # too few, or all equal
         return None
     return float(stats.kruskal(*groups).pvalue)
 

@@ -581,14 +581,51 @@ def _handle(log, grid, k: int, type_name: str, notes: list[str]) -> tuple[dict, 
         "sample_cv": _round(float(np.std(handle[served]) / max(np.mean(handle[served]), 1e-9))),
         "fits": [f.to_dict() for f in fits],
     }
-    p = handle_varies(log, grid.tod, k)
+    p = handle_varies(log, grid.offered_tod, k)
     rep["by_hour_p_value"] = None if p is None else _round(p)
-    if p is not None and p < 0.001:
-        notes.append(
-            f"{type_name}: handle time differs by hour (Kruskal–Wallis p = {p:.2g}; per-hour "
-            "means in time_of_day.handle_mean_s); the scenario has one distribution for the day"
-        )
-    return fits[0].scenario(), rep
+    spec = fits[0].scenario()
+    if p is not None and p < BY_HOUR_P:
+        by_hour = _handle_by_hour(handle, served, grid, spec)
+        if by_hour is not None:
+            spec, rep["by_hour"] = by_hour
+            notes.append(
+                f"{type_name}: handle time differs by hour (Kruskal–Wallis p = {p:.2g}, hourly "
+                f"means {BY_HOUR_SHIFT:.0%} or more from the day's): written by_period, per hour"
+            )
+    return spec, rep
+
+
+#: Handle time is written per hour when it differs by hour this clearly …
+BY_HOUR_P = 1e-3
+#: … and some hour's mean is this far from the day's (a relative difference).
+BY_HOUR_SHIFT = 0.1
+#: Fewest calls an hour needs for its own fit; thinner hours take the day's.
+BY_HOUR_MIN = 50
+
+
+def _handle_by_hour(handle, served, grid: _Grid, day_spec: dict) -> tuple[dict, list] | None:
+    """``{by_period: […]}`` with one period per hour of the horizon (a call in the hour
+    it was offered, as by_period reads it): the hour's own best fit where it has
+    `BY_HOUR_MIN` calls, else the day's distribution. None when no hour's mean is
+    `BY_HOUR_SHIFT` from the day's."""
+    hour = np.floor(grid.offered_tod / 3600.0)
+    day_mean = float(np.mean(handle[served]))
+    inner = [h * 3600.0 for h in range(25) if grid.start < h * 3600.0 < grid.end]
+    edges = [grid.start, *inner, grid.end]  # whole hours, cut by the horizon's ends
+    periods, rows, shifted = [], [], False
+    for a, b in zip(edges, edges[1:], strict=False):
+        mine = served & (hour == math.floor(a / 3600.0))
+        n = int(mine.sum())
+        spec = dict(day_spec)
+        if n >= BY_HOUR_MIN:
+            spec = fit_durations(handle[mine])[0].scenario()
+            shifted |= abs(float(np.mean(handle[mine])) / day_mean - 1) >= BY_HOUR_SHIFT
+        end = "24:00" if b >= 86400 else format_clock(b)
+        periods.append({"from": format_clock(a), "to": end, **spec})
+        rows.append({"from": format_clock(a), "n": n, "own_fit": n >= BY_HOUR_MIN})
+    if not shifted or len(periods) < 2:
+        return None
+    return {"by_period": periods}, rows
 
 
 def _busyness(log: CallLog, report: dict, notes: list[str]) -> dict[str, Any] | None:

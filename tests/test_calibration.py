@@ -418,3 +418,32 @@ def test_calibrate_cli_options(weibull_case, tmp_path, capsys):
     assert "staff.csv:2: column 'agents': 'nine' is not a whole number" in capsys.readouterr().err
     assert main([*argv, "--interval", "6min"]) == 2
     assert "15min, 30min or 60min" in capsys.readouterr().err
+
+
+def test_handle_time_that_varies_by_hour_is_written_by_period(tmp_path):
+    """Handle time 120 s before 10:00 and 300 s after (lognormal, cv 0.8): one period per
+    hour, each hour's mean within 4 standard errors (mean·cv/√n) of its truth."""
+    from ccsim.data.logformat import load_log_format
+
+    text = """
+name: by period
+horizon: {start: "08:00", end: "12:00", interval: 30min}
+call_types:
+  calls:
+    arrivals: {volumes: [60, 60, 60, 60, 60, 60, 60, 60]}
+    handle_time:
+      by_period:
+        - {from: "08:00", to: "10:00", dist: lognormal, mean: 120s, cv: 0.8}
+        - {from: "10:00", to: "12:00", dist: lognormal, mean: 300s, cv: 0.8}
+agent_groups:
+  agents: {skills: [calls], agents: [6, 6, 6, 6, 13, 13, 13, 13]}
+"""
+    result = run(parse_scenario(text), replications=8, seed=3, keep_observations=True)
+    trace = write_trace(result, tmp_path / "calls.csv")
+    cal = calibrate(read_call_log(trace, fmt=load_log_format("ccsim-trace")))
+    periods = cal.scenario["call_types"]["calls"]["handle_time"]["by_period"]
+    assert [p["from"] for p in periods] == ["08:00", "09:00", "10:00", "11:00"]
+    rows = cal.report["call_types"]["calls"]["handle_time"]["by_hour"]
+    for p, row, truth in zip(periods, rows, (120, 120, 300, 300), strict=True):
+        assert abs(float(p["mean"].rstrip("s")) - truth) < 4 * truth * 0.8 / math.sqrt(row["n"])
+    scenario_from_dict(cal.scenario)

@@ -218,3 +218,17 @@ def test_the_public_bank_log_layout(tmp_path):
     assert log.wait[1] == 60 and log.abandoned.tolist() == [False, False, True, False]
     assert not log.queued[3]  # HANG in the VRU: never queued
     assert log.types == ["PS.p0", "PS.p2", "PS.p1"] and log.agents == ["RINA"]
+
+
+def test_unclosed_quote_in_a_short_file_is_not_swallowed(tmp_path):
+    rows = [GOOD[0], '02/03/2026,"8:00:00,8:00:10', GOOD[1], GOOD[3]]
+    text = bad(tmp_path, rows, r"log.csv:3: a quoted field runs from here over 3 lines")
+    assert "1 row(s) read before it" in text
+
+
+def test_days_need_dates(tmp_path):
+    (tmp_path / "f.yaml").write_text("columns: {arrival: a, answer: b}\ndays: {weekdays: [mon]}\n")
+    f = tmp_path / "log.csv"
+    f.write_text("a,b\n08:00,08:01\n")
+    with pytest.raises(ScenarioError, match="f.yaml: days: selects calendar days"):
+        read_call_log(f, fmt=load_log_format(tmp_path / "f.yaml"))

@@ -94,8 +94,18 @@ def read_log(path: str | Path, fmt: LogFormat) -> CallLog:
     if not fmt.date_column and fmt.days != DaySelection():
         parser.select_days = True
     try:
+        start = 2
         for row in reader:
+            if any("\n" in cell or "\r" in cell for cell in row):
+                raise ScenarioError(
+                    f"a quoted field runs from here over {reader.line_num - start + 1} lines "
+                    f"(to line {reader.line_num}); {rows.read} row(s) read before it — an "
+                    'unclosed quote (") makes the rest of the file one field',
+                    file=source,
+                    line=start,
+                )
             _one_row(row, reader.line_num, col, fmt, parser, rows)
+            start = reader.line_num + 1
     except csv.Error as exc:
         raise ScenarioError(
             f"the CSV cannot be read past here ({exc}); {rows.read} row(s) read before it — "
@@ -103,6 +113,12 @@ def read_log(path: str | Path, fmt: LogFormat) -> CallLog:
             file=source,
             line=reader.line_num,
         ) from None
+    if parser.select_days and not parser.dated:
+        raise ScenarioError(
+            "days: selects calendar days, but the log's times have no dates (name the date "
+            "column with date: {column: …, format: …})",
+            file=fmt.source,
+        )
     _check_bad(rows, fmt, source)
     _check_stacked(rows, parser, source)
     if not rows.times:

@@ -29,7 +29,9 @@ from ccsim.scenario import Scenario
 BACKTEST_KPIS = ("service_level", "asa_s", "abandon_rate", "answered", "offered")
 
 
-def observations_from_log(log: CallLog, scenario: Scenario, day: int | None = None) -> Observations:
+def observations_from_log(
+    log: CallLog, scenario: Scenario, day: int | None = None, staffing: list[int] | None = None
+) -> Observations:
     """One day of the log as a replication's `Observations` (times of day in seconds).
 
     ``day`` (0 = the log's first) is needed when the log holds several days. Call
@@ -79,6 +81,9 @@ def observations_from_log(log: CallLog, scenario: Scenario, day: int | None = No
     obs.talk = np.where(answered, np.nan_to_num(log.handle[sel]), 0.0)
     obs.group = np.where(answered, 0, -1).astype(np.int32)
     obs.via_ivr = log.via_ivr[sel]
+    if staffing is not None:  # agents on the floor known: occupancy can be measured
+        obs.staffed[0, :] = np.asarray(staffing, dtype=float) * scenario.horizon.interval
+        obs.scheduled[0, :] = obs.staffed[0, :]
     ivr = log.ivr_end[sel] - log.ivr_start[sel]
     obs.ivr_time = np.where(np.isnan(ivr), 0.0, ivr)
     return obs
@@ -135,8 +140,12 @@ def backtest_days(
     replications: int | None = None,
     seed: int | None = None,
     days: list[int] | None = None,
+    staffing: list[int] | None = None,
 ) -> dict[str, Any]:
     """Every (selected) day of the log against one simulation of the scenario.
+
+    ``staffing`` (agents per interval, e.g. from a staffing file): the real
+    occupancy is measured (busy / staffed) and judged too; without it, it is not.
 
     Each real day is one draw of the day-to-day variation, like a replication: it
     is judged against the replications' 2.5–97.5 % range, per day and per interval.
@@ -152,20 +161,30 @@ def backtest_days(
     missing = sorted(set(chosen) - set(log.days.tolist()))
     if missing:
         raise ValueError(f"the log has no calls on day(s) {missing} (days: {log.days.tolist()})")
-    measured = [replication_kpis(observations_from_log(log, scenario, d), scenario) for d in chosen]
+    if staffing is not None and len(staffing) != scenario.horizon.n_intervals:
+        raise ValueError(
+            f"the staffing file has {len(staffing)} interval(s), the scenario "
+            f"{scenario.horizon.n_intervals}"
+        )
+    kpis = BACKTEST_KPIS + (("occupancy",) if staffing is not None else ())
+    judged = VERDICT_KPIS + (("occupancy",) if staffing is not None else ())
+    measured = [
+        replication_kpis(observations_from_log(log, scenario, d, staffing), scenario)
+        for d in chosen
+    ]
     result = run(scenario, replications=replications, seed=seed)
     sims = result.kpis
     dates = log.dates or {}
     out_days = []
     for d, m in zip(chosen, measured, strict=True):
         row = {"day": d, "date": dates.get(d)}
-        for k in BACKTEST_KPIS:
+        for k in kpis:
             row[k] = _row(m["summary"][k], [r["summary"][k] for r in sims])
         out_days.append(row)
     by_interval = []
     for i, srow in enumerate(sims[0]["by_interval"]):
         row = {"start": srow["start"]}
-        for k in BACKTEST_KPIS:
+        for k in kpis:
             sim = _row(None, [r["by_interval"][i][k] for r in sims])
             values = [_clean(m["by_interval"][i][k]) for m in measured]
             inside = [
@@ -184,11 +203,11 @@ def backtest_days(
             }
         by_interval.append(row)
     verdict = {}
-    for k in BACKTEST_KPIS:
-        judged = [r[k]["in_range"] for r in out_days if r[k]["in_range"] is not None]
-        verdict[k] = {"days_in_range": int(sum(judged)), "days": len(judged)}
-    pairs = sum(verdict[k]["days"] for k in VERDICT_KPIS)
-    inside = sum(verdict[k]["days_in_range"] for k in VERDICT_KPIS)
+    for k in kpis:
+        flags = [r[k]["in_range"] for r in out_days if r[k]["in_range"] is not None]
+        verdict[k] = {"days_in_range": int(sum(flags)), "days": len(flags)}
+    pairs = sum(verdict[k]["days"] for k in judged)
+    inside = sum(verdict[k]["days_in_range"] for k in judged)
     return {
         "seed": result.seed,
         "replications": result.replications,
@@ -202,7 +221,11 @@ def backtest_days(
         "verdict": verdict,
         "pairs": pairs,
         "pairs_in_range": inside,
-        "occupancy": "not measured: a call log does not say how many agents were logged in",
+        "kpis": list(judged),
+        "occupancy": "measured against the staffing file"
+        if staffing is not None
+        else "not measured: a call log does not say how many agents were logged in "
+        "(give --staffing FILE to measure it)",
     }
 
 
@@ -211,36 +234,44 @@ def format_backtest_days(bt: dict[str, Any]) -> str:
     and the intervals where real days fall outside the range most often."""
     from ccsim.report import format_value
 
-    kinds = {"service_level": "pct", "asa_s": "sec", "abandon_rate": "pct", "answered": "count"}
+    kinds = {
+        "service_level": "pct",
+        "asa_s": "sec",
+        "abandon_rate": "pct",
+        "answered": "count",
+        "occupancy": "pct",
+    }
     titles = {
         "service_level": "SL",
         "asa_s": "ASA",
         "abandon_rate": "Abandon",
         "answered": "Answered",
+        "occupancy": "Occupancy",
     }
     n_days = len(bt["days"])
+    judged = tuple(bt.get("kpis", VERDICT_KPIS))
     lines = [
         f"back-test over {n_days} day(s): each real day against the 95 % range of "
         f"{bt['replications']} replications (seed {bt['seed']}); * = outside",
         "",
-        f"{'day':<12}" + "".join(f"{titles[k]:>12}" for k in VERDICT_KPIS),
+        f"{'day':<12}" + "".join(f"{titles[k]:>12}" for k in judged),
     ]
     for d in bt["days"]:
         cells = []
-        for k in VERDICT_KPIS:
+        for k in judged:
             r = d[k]
             flag = "*" if r["in_range"] is False else " "
             cells.append(f"{format_value(r['measured'], kinds[k])}{flag}")
         lines.append(f"{d['date'] or d['day']!s:<12}" + "".join(f"{c:>12}" for c in cells))
     if bt["days"]:  # the range is the simulation's: the same for every day
-        ranges = [bt["days"][0][k]["range95"] for k in VERDICT_KPIS]
+        ranges = [bt["days"][0][k]["range95"] for k in judged]
         cells = [
             "—" if r is None else "–".join(format_value(x, kinds[k]) for x in r)
-            for k, r in zip(VERDICT_KPIS, ranges, strict=True)
+            for k, r in zip(judged, ranges, strict=True)
         ]
         lines.append(f"{'range 95 %':<12}" + "".join(f"{c:>12}" for c in cells))
     lines.append("")
-    for k in VERDICT_KPIS:
+    for k in judged:
         v = bt["verdict"][k]
         lines.append(
             f"{titles[k]}: the real day inside the range on {v['days_in_range']} of "
@@ -252,7 +283,7 @@ def format_backtest_days(bt: dict[str, Any]) -> str:
     )
     worst = []
     for row in bt["by_interval"]:
-        for k in VERDICT_KPIS:
+        for k in judged:
             c = row[k]
             if c["days"] and c["in_range_days"] / c["days"] < 0.8:
                 worst.append(f"{row['start']} {titles[k]} {c['in_range_days']}/{c['days']}")

@@ -138,13 +138,19 @@ def test_fit_report_says_what_it_did(month):
 def test_backtest_coverage_on_a_month_of_20_days(tmp_path):
     """The calibrated scenario reproduces the month it came from: each real day is
     one draw, so it lies in the replications' 95 % range with probability ≈ 0.95
-    (less where the calibration is off): >= 90 % of the 80 day × KPI pairs."""
+    (less where the calibration is off): >= 90 % of the 80 day × KPI pairs. With the
+    staffing known, occupancy too: >= 16 of 20 days (a binomial(20, 0.95) falls
+    below that with probability 0.016)."""
     _, _, log = messy_case(tmp_path, days=20, seed=23)
     cal = calibrate(log)
     scenario = scenario_from_dict(cal.scenario)
     bt = backtest_days(log, scenario, replications=100, seed=3)
     assert bt["pairs"] == 80
     assert bt["pairs_in_range"] / bt["pairs"] >= 0.9, bt["verdict"]
+    # with the agents on the floor known, occupancy is measured and judged too
+    bt = backtest_days(log, scenario, replications=100, seed=3, staffing=AGENTS)
+    assert bt["kpis"][-1] == "occupancy" and bt["pairs"] == 100
+    assert bt["verdict"]["occupancy"]["days_in_range"] >= 16
 
 
 def parse_yaml(text: str):

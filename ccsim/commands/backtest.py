@@ -10,7 +10,7 @@ import sys
 from pathlib import Path
 
 from ccsim.cli import EXIT_BAD_INPUT, nonnegative_int, positive_int
-from ccsim.commands.calibrate import add_format_argument, read_log_from_args
+from ccsim.commands.calibrate import add_format_argument, read_log_from_args, read_staffing_file
 
 #: What `ccsim backtest --out DIR` writes, and `ccsim report DIR` reads.
 BACKTEST_FILE = "backtest.json"
@@ -43,6 +43,13 @@ def add_command(sub: argparse._SubParsersAction) -> None:
         "--skip-bad-rows", action="store_true", help="skip unreadable rows (and say how many)"
     )
     p.add_argument(
+        "--staffing",
+        type=Path,
+        metavar="CSV",
+        help="the agents on the floor per interval (columns interval, agents): the real "
+        "occupancy is then measured and judged too",
+    )
+    p.add_argument(
         "--chart", type=Path, metavar="FILE.png", help="draw real vs simulated curves here"
     )
     p.add_argument(
@@ -72,7 +79,8 @@ def cmd_backtest(args: argparse.Namespace) -> int:
             bt = backtest(log, scenario, args.reps, args.seed, args.day)
             print(json.dumps(bt) if args.json else format_backtest(bt))
             return 0
-        bt = backtest_days(log, scenario, args.reps, args.seed)
+        staffing = read_staffing_file(args.staffing) if args.staffing else None
+        bt = backtest_days(log, scenario, args.reps, args.seed, staffing=staffing)
     except ValueError as err:
         print(f"error: {args.log}: {err}", file=sys.stderr)
         return EXIT_BAD_INPUT

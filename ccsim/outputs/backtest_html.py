@@ -17,8 +17,15 @@ _TITLES = {
     "asa_s": "ASA",
     "abandon_rate": "Abandon rate",
     "answered": "Answered",
+    "occupancy": "Occupancy",
 }
-_KINDS = {"service_level": "pct", "asa_s": "sec", "abandon_rate": "pct", "answered": "count"}
+_KINDS = {
+    "service_level": "pct",
+    "asa_s": "sec",
+    "abandon_rate": "pct",
+    "answered": "count",
+    "occupancy": "pct",
+}
 _CSS = """
 body{font-family:sans-serif;max-width:60em;margin:2em auto;color:#222}
 table{border-collapse:collapse;margin:1em 0}td,th{padding:.2em .6em;border-bottom:1px solid #ddd;
@@ -33,6 +40,7 @@ def backtest_html(bt: dict[str, Any]) -> str:
     from ccsim.report import format_value
 
     e = html.escape
+    judged = tuple(bt.get("kpis", VERDICT_KPIS))
     share = bt["pairs_in_range"] / bt["pairs"] if bt["pairs"] else 0.0
     parts = [
         f"<!doctype html><html><head><meta charset='utf-8'><title>Back-test</title>"
@@ -44,24 +52,24 @@ def backtest_html(bt: dict[str, Any]) -> str:
         f"{bt['pairs']} day × KPI pairs inside ({share:.0%})</b>.</p>",
         "<table><tr><th>KPI</th><th>days inside</th></tr>",
     ]
-    for k in VERDICT_KPIS:
+    for k in judged:
         v = bt["verdict"][k]
         parts.append(f"<tr><td>{_TITLES[k]}</td><td>{v['days_in_range']} of {v['days']}</td></tr>")
     parts.append("</table>")
     parts.append(_svg(backtest_chart(bt)))
     parts.append("<h2>Days</h2><table><tr><th>day</th>")
-    parts += [f"<th>{_TITLES[k]}</th>" for k in VERDICT_KPIS]
+    parts += [f"<th>{_TITLES[k]}</th>" for k in judged]
     parts.append("</tr>")
     for d in bt["days"]:
         cells = []
-        for k in VERDICT_KPIS:
+        for k in judged:
             r = d[k]
             cls = " class='out'" if r["in_range"] is False else ""
             cells.append(f"<td{cls}>{e(format_value(r['measured'], _KINDS[k]))}</td>")
         parts.append(f"<tr><td>{e(str(d['date'] or d['day']))}</td>{''.join(cells)}</tr>")
     if bt["days"]:
         parts.append("<tr><td>simulated 95 % range</td>")
-        for k in VERDICT_KPIS:
+        for k in judged:
             r = bt["days"][0][k]["range95"]
             text = "—" if r is None else "–".join(format_value(x, _KINDS[k]) for x in r)
             parts.append(f"<td>{e(text)}</td>")
@@ -69,11 +77,11 @@ def backtest_html(bt: dict[str, Any]) -> str:
     parts.append(
         "</table><h2>Intervals: real days inside the range</h2><table><tr><th>interval</th>"
     )
-    parts += [f"<th>{_TITLES[k]}</th>" for k in VERDICT_KPIS]
+    parts += [f"<th>{_TITLES[k]}</th>" for k in judged]
     parts.append("</tr>")
     for row in bt["by_interval"]:
         cells = []
-        for k in VERDICT_KPIS:
+        for k in judged:
             c = row[k]
             low = c["days"] and c["in_range_days"] / c["days"] < 0.8
             cls = " class='out'" if low else ""

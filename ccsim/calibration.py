@@ -675,7 +675,10 @@ def _staffing(log, grid, report, notes, method, override, session_gap) -> list[i
             "busy while waiting: while callers wait, a work-conserving center has no idle "
             "agent, so the agents busy then are on the floor — per day and interval the mean "
             f"busy over the seconds someone waited (>= {MIN_WAIT_S:g} s of waiting), median "
-            "over days, rounded; intervals where nobody waited: the peak busy (a lower bound)"
+            "over days, rounded; intervals where nobody waited: the peak busy (a lower bound). "
+            "Exact for one pool of agents serving every queue; low when after-call work is "
+            "not in the logged service times or agents serve only some queues; within ±1 "
+            "agent on simulated logs (docs/calibration.md)"
         )
         if method == "sessions":
             notes.append("no agent ids: sessions cannot be formed; busy-while-waiting used")

@@ -51,7 +51,8 @@ __all__ = [
 #: Columns of `ComparisonResult.table`.
 COLUMNS: tuple[str, ...] = (
     "scope",
-    "key",
+    "name",
+    "interval",
     "kpi",
     "base",
     "alt",
@@ -63,14 +64,15 @@ COLUMNS: tuple[str, ...] = (
     "width_ratio",
     "n",
 )
-_FIGURES = COLUMNS[3:]
+_FIGURES = COLUMNS[4:]
 
 
 @dataclass
 class ComparisonResult:
     """Two runs on common random numbers, and their KPI differences.
 
-    ``table`` is tidy, one row per (scope, key, KPI), with the columns of `COLUMNS`:
+    ``table`` is tidy, one row per (scope, name or interval, KPI), with the columns
+    of `COLUMNS` (``name``: the call type or group; ``interval``: its start "HH:MM"):
     ``base`` and ``alt`` are the means over the replications where the KPI is defined;
     ``diff`` is the mean of the per-replication differences alt − base over the ``n``
     replications where both are defined, ``ci_low``/``ci_high`` its paired 95 % t
@@ -87,15 +89,24 @@ class ComparisonResult:
     def day(self) -> pd.DataFrame:
         """The day's KPIs, indexed by KPI: ``result.day.loc["service_level", "diff"]``."""
         day = self.table[self.table["scope"] == "day"]
-        return day.drop(columns=["scope", "key"]).set_index("kpi")
+        return day.drop(columns=["scope", "name", "interval"]).set_index("kpi")
 
     @property
     def intervals(self) -> pd.DataFrame:
         """Per interval × KPI, indexed by (interval start ``"HH:MM"``, KPI), in time order:
         ``result.intervals.xs("service_level", level="kpi")``."""
         rows = self.table[self.table["scope"] == "interval"]
-        rows = rows.drop(columns="scope").rename(columns={"key": "interval"})
-        return rows.set_index(["interval", "kpi"])
+        return rows.drop(columns=["scope", "name"]).set_index(["interval", "kpi"])
+
+    def __repr__(self) -> str:
+        from ccsim.outputs.notebook import comparison_repr
+
+        return comparison_repr(self)
+
+    def _repr_html_(self) -> str:
+        from ccsim.outputs.notebook import comparison_html
+
+        return comparison_html(self)
 
 
 def compare(
@@ -147,7 +158,10 @@ def compare_runs(base: RunResult, alt: RunResult) -> pd.DataFrame:
     diffs = a_values - b_values  # NaN unless both are numbers: the pairs
     paired = [t_interval(d) for d in diffs]
     b_mean, a_mean, unpaired_low, unpaired_high = welch_interval(b_values, a_values)
-    table = pd.DataFrame(rows, columns=["scope", "key", "kpi"])
+    table = pd.DataFrame(rows, columns=["scope", "name", "kpi"])
+    is_interval = table["scope"] == "interval"  # the key of an interval is its start
+    table.insert(2, "interval", table["name"].where(is_interval, ""))
+    table["name"] = table["name"].where(~is_interval, "")
     table["base"], table["alt"] = b_mean, a_mean
     table["diff"] = [math.nan if m is None else m for m, _ in paired]
     table["ci_low"] = [math.nan if ci is None else ci[0] for _, ci in paired]
@@ -243,7 +257,8 @@ def to_json(result: ComparisonResult) -> dict[str, Any]:
     }
     intervals: dict[str, dict[str, Any]] = {}
     for _, row in result.table.iterrows():
-        scope, key, kpi = row["scope"], row["key"], row["kpi"]
+        scope, kpi = row["scope"], row["kpi"]
+        key = row["interval"] if scope == "interval" else row["name"]
         if scope == "day":
             entry = doc["summary"]
         elif scope == "interval":

@@ -72,6 +72,14 @@ class RunResult:
         return summary_frame(self)
 
     @property
+    def calls_df(self) -> pd.DataFrame:
+        """Every call of every replication, with the columns of ``--trace``
+        (`ccsim.tables.calls_frame`); needs ``run(..., keep_calls=True)``."""
+        from ccsim.tables import calls_frame
+
+        return calls_frame(self)
+
+    @property
     def risk_df(self) -> pd.DataFrame:
         """SL target attainment per interval (`ccsim.tables.risk_frame`)."""
         from ccsim.tables import risk_frame
@@ -81,6 +89,16 @@ class RunResult:
     @property
     def calls_per_second(self) -> float:
         return self.n_calls / self.elapsed_s if self.elapsed_s > 0 else float("nan")
+
+    def __repr__(self) -> str:
+        from ccsim.outputs.notebook import run_repr
+
+        return run_repr(self)
+
+    def _repr_html_(self) -> str:
+        from ccsim.outputs.notebook import run_html
+
+        return run_html(self)
 
 
 ENGINES = ("auto", "simpy", "fast")
@@ -182,18 +200,66 @@ def run(
     out: str | Path | None = None,
     resume: bool = False,
     precision: Precision | None = None,
+    keep_calls: bool = False,
 ) -> RunResult:
-    """Run ``replications`` replications (default: the scenario's) from ``seed``.
+    """Run replications of a scenario and summarize their KPIs with 95 % CIs.
 
-    The seed defaults to the scenario's, else a fresh one, which the result reports
-    so the run can be repeated exactly. ``engine``: see `choose_engine`; ``backend``
-    (default: this process) says where replications run, which never changes the
-    numbers. With ``out`` every finished replication is appended to the store
-    there (`ReplicationStore`) as it completes; ``resume`` keeps the ones already
-    stored and runs only the rest. ``precision`` runs more replications, in
-    rounds, until its target is met. ``progress(done, total)`` is called after each
-    replication.
-    """
+    Replication r draws its callers from the random streams of (``seed``, r) alone,
+    so the numbers are the same on any engine, backend and number of workers.
+
+    Parameters
+    ----------
+    scenario : Scenario
+        What to simulate (`ccsim.load_scenario`, `Scenario.with_changes`).
+    replications : int, optional
+        How many simulated days; default: the scenario's ``replications``.
+    seed : int, optional
+        The root seed; default: the scenario's, else a fresh one (reported in
+        ``RunResult.seed`` so the run can be repeated exactly).
+    keep_observations : bool
+        Keep every replication's raw `Observations` (``RunResult.observations``).
+    progress : callable, optional
+        ``progress(done, total)``, called after each replication.
+    engine : {"auto", "simpy", "fast"}, optional
+        The simulation engine (`choose_engine`); default: the scenario's.
+    backend : Backend, optional
+        Where replications run; default ``Backend()``: in this process (see
+        `ccsim.Backend` for why, and ``Backend.local()`` for all cores).
+    out : str or pathlib.Path, optional
+        A folder where every finished replication is stored as it completes
+        (`ccsim.store.ReplicationStore`).
+    resume : bool
+        With ``out``: keep the replications already stored and run only the rest.
+    precision : Precision, optional
+        Run more replications, in rounds, until the CI half-width target is met.
+    keep_calls : bool
+        Keep every call, for the per-call table ``RunResult.calls_df``.
+
+    Returns
+    -------
+    RunResult
+        Per-replication KPIs, their summary, and the tables built from them
+        (``summary_df``, ``intervals_df``, ``replications_df``, ``risk_df``,
+        ``calls_df``).
+
+    Raises
+    ------
+    ValueError
+        Fewer than 1 replication; an engine that cannot run the scenario
+        (`EngineError`); a store of another run in ``out`` (`ccsim.store.StoreError`).
+
+    Examples
+    --------
+    >>> import ccsim
+    >>> s = ccsim.load_scenario("scenarios/teaching_single_queue.yaml")
+    >>> r = ccsim.run(s, replications=20, seed=7)
+    >>> sl = r.summary["summary"]["service_level"]
+    >>> sl["ci95"][0] < sl["mean"] < sl["ci95"][1]
+    True
+    >>> r.summary_df.query("scope == 'day' and kpi == 'service_level'")["mean"].item() == sl["mean"]
+    True
+    """  # noqa: E501
+    keep_observations = keep_observations or keep_calls
     reps = replications if replications is not None else scenario.replications
     if reps < 1:
         raise ValueError(f"replications must be at least 1, got {reps}")

@@ -46,7 +46,8 @@ def interval_matrix(table: pd.DataFrame, kpi: str, starts: Sequence[str]) -> np.
     rows = table[(table["scope"] == "interval") & (table["kpi"] == kpi)]
     if rows.empty:
         return np.full((len(starts), 0), np.nan)
-    wide = rows.pivot_table(index="key", columns="replication", values="value", dropna=False)
+    where = "interval" if "interval" in rows.columns else "key"  # older CSVs: key
+    wide = rows.pivot_table(index=where, columns="replication", values="value", dropna=False)
     wide = wide.reindex([str(s) for s in starts])
     return wide.to_numpy(float)
 
@@ -120,7 +121,7 @@ def comparison_chart(
     table = getattr(comparison, "table", comparison)
     names = names or _names(comparison)
     rows = table[(table["scope"] == "interval") & (table["kpi"] == kpi)]
-    starts = [str(s) for s in rows["key"]]
+    starts = [str(s) for s in rows["interval" if "interval" in rows.columns else "key"]]
     diff, lo, hi = (rows[c].to_numpy(float) for c in ("diff", "ci_low", "ci_high"))
     label = kpi_label(kpi, lang)
     fraction = kpi in FRACTION_KPIS

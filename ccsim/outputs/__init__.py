@@ -1,0 +1,1 @@
+"""What ccsim shows and writes: tables, text, files, charts and notebook displays."""

@@ -218,7 +218,7 @@ def read_call_log(
         agents: dict[str, int] = {}
         kinds: list[int] = []
         who: list[int] = []
-        skipped, reasons = 0, []
+        skipped, reasons = 0, list[str]()
         for line, row in enumerate(reader, start=2):
             if not any(cell.strip() for cell in row):
                 continue

@@ -240,12 +240,12 @@ def scale(scenario: Scenario, factors: Mapping[str | None, float], origin: str =
     call_types = []
     for ct in scenario.call_types:
         if ct.name in checked and not any(ct.rates):
-            err = ScenarioError(
+            missing = ScenarioError(
                 f"call type {ct.name!r} has no arrivals of its own to scale (its callers come"
                 " through the IVR: scale all arrivals to scale the IVR's)",
                 path=(SCALE_KEY, ct.name),
             )
-            raise _explain(err, where, LineMap(), [origin])
+            raise _explain(missing, where, LineMap(), [origin])
         factor = every * checked.get(ct.name, 1.0)
         call_types.append(replace(ct, rates=tuple(r * factor for r in ct.rates)))
     ivr = scenario.ivr
@@ -314,7 +314,9 @@ def parse_scale_arguments(texts: Sequence[str]) -> dict[str | None, float]:
 def apply_override(data: Any, override: Override) -> Loc:
     """Set the field in ``data`` (in place); return the location of the topmost field
     it created or replaced (what the file's lines no longer describe)."""
-    node, here, created = data, (), None
+    node: Any = data
+    here: Loc = ()
+    created: Loc | None = None
     if not isinstance(data, dict):
         raise ScenarioError("the scenario is not a mapping: nothing to override")
     for i, part in enumerate(override.loc):

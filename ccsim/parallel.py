@@ -63,7 +63,8 @@ class Backend:
         The Dask cluster to use: its scheduler's address (``"tcp://10.0.0.5:8786"``),
         a ``Client`` you already have (it is used as it is and left open), or a
         ``Cluster`` object (``LocalCluster``, a Kubernetes or SLURM cluster; left
-        running). Given alone, it implies ``kind="dask"``.
+        running). A ``Client`` or ``Cluster`` implies ``kind="dask"``; an address
+        needs it said (``Backend("dask", scheduler=...)`` or `Backend.dask`).
 
     Raises
     ------
@@ -86,7 +87,7 @@ class Backend:
     Backend(kind='local', workers=1, scheduler=None)
     >>> Backend.local(workers=2).describe()
     '2 local processes'
-    >>> Backend(scheduler="tcp://10.0.0.5:8786").describe()
+    >>> Backend.dask("tcp://10.0.0.5:8786").describe()
     'dask (tcp://10.0.0.5:8786)'
     """
 

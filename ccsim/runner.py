@@ -30,7 +30,49 @@ if TYPE_CHECKING:
 
 @dataclass
 class RunResult:
-    """What a run produced: per-replication KPIs and their summary over replications."""
+    """What a run produced: per-replication KPIs and their summary over replications.
+
+    Returned by `ccsim.run`; not built by hand. In a notebook it shows a small
+    table of the day's KPIs with their 95 % CIs.
+
+    Parameters
+    ----------
+    scenario : Scenario
+        The scenario that ran.
+    seed : int
+        The root seed: ``run(scenario, replications, seed)`` repeats the numbers.
+    replications : int
+        How many replications ran.
+    kpis : list of dict
+        Each replication's KPIs (day ``summary``, ``by_interval``, ``by_call_type``,
+        ``by_agent_group``), in replication order.
+    summary : dict
+        Mean and 95 % CI of every KPI over the replications, laid out like ``kpis``
+        (``{"mean": x, "ci95": [low, high]}``): the ``--json`` document's figures.
+    n_calls : int
+        Calls (legs) simulated over all replications.
+    elapsed_s : float
+        Wall time of the run.
+    observations : list of Observations
+        Raw per-call data, with ``keep_observations`` or ``keep_calls``.
+    engine : str
+        The engine that ran (``simpy`` or ``fast``).
+    risk : dict
+        How often the SL target was met, for the day and per interval.
+    backend : str
+        Where the replications ran (`Backend.describe`).
+    resumed : int
+        Replications read back from the store rather than run.
+    precision : dict or None
+        The precision target and what was reached, when one was asked for.
+
+    Examples
+    --------
+    >>> import ccsim
+    >>> r = ccsim.run(ccsim.load_scenario("scenarios/teaching_single_queue.yaml"), 4, seed=2)
+    >>> repr(r)[:52]
+    "RunResult('Teaching example, one queue (M/M/14)', 4 "
+    """
 
     scenario: Scenario
     seed: int
@@ -154,6 +196,30 @@ class Precision:
     Batches are sized from the current estimate (n × (half-width / target)², 10 %
     more), never from the number of workers, so the replications run, and the
     numbers, are the same on any backend.
+
+    Parameters
+    ----------
+    half_width : float
+        The target 95 % CI half-width, in the KPI's unit (0.01: ±1 point of SL).
+    kpi : str
+        A day KPI (`ccsim.metrics.DAY_KPIS`), by default the service level.
+    max_replications : int
+        Stop here even if the target is not met (``RunResult.precision["met"]``).
+    min_replications : int
+        The first round runs at least this many.
+
+    Raises
+    ------
+    ValueError
+        A target not > 0, a maximum below 2, or an unknown KPI.
+
+    Examples
+    --------
+    >>> import ccsim
+    >>> s = ccsim.load_scenario("scenarios/teaching_single_queue.yaml")
+    >>> r = ccsim.run(s, seed=1, precision=ccsim.Precision(half_width=0.05))
+    >>> r.precision["met"], r.precision["half_width"] <= 0.05
+    (True, True)
     """
 
     half_width: float

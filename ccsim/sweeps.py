@@ -111,7 +111,35 @@ class SweepSpec:
 
 @dataclass
 class SweepResult:
-    """What a sweep produced: the tidy ``table`` and how it was run."""
+    """What a sweep produced: the tidy tables and how it was run.
+
+    Returned by `ccsim.sweep`. In a notebook it shows the sweep's KPI per point
+    with its 95 % CI.
+
+    Parameters
+    ----------
+    spec : SweepSpec
+        The sweep that ran.
+    table : pandas.DataFrame
+        One row per point × scope × KPI: ``point``, the parameters, ``scope``,
+        ``name``, ``kpi``, ``mean``, ``ci_low``, ``ci_high``, ``replications``, ``seed``.
+    parameters : tuple of str
+        The grid's keys (the parameter columns).
+    scenario_name : str
+    seed : int
+        The seed every point ran with.
+    replications : int
+        Replications per point.
+    kpi : str
+        The KPI `kpi_table` shows by default.
+    x : str
+        The parameter on the chart's x axis.
+    target : float
+        The scenario's service-level target.
+    elapsed_s : float
+    replications_df : pandas.DataFrame
+        Every replication's KPIs at every point (see `paired_difference`).
+    """
 
     spec: SweepSpec
     table: pd.DataFrame
@@ -129,8 +157,21 @@ class SweepResult:
     replications_df: pd.DataFrame | None = field(default=None, repr=False)
 
     def kpi_table(self, kpi: str | None = None, scope: str = "day", name: str = "") -> pd.DataFrame:
-        """One row per point: the parameters, ``mean``, ``ci_low``, ``ci_high`` of ``kpi``
-        (default: the sweep's) for the day, or a call type / agent group ``name``."""
+        """One KPI per point, mean and 95 % CI.
+
+        Parameters
+        ----------
+        kpi : str, optional
+            Default: the sweep's KPI.
+        scope : {"day", "call_type", "agent_group"}
+        name : str
+            The call type or agent group, for those scopes.
+
+        Returns
+        -------
+        pandas.DataFrame
+            One row per point: ``point``, the parameters, ``mean``, ``ci_low``, ``ci_high``.
+        """
         kpi = kpi or self.kpi
         t = self.table
         rows = t[(t["scope"] == scope) & (t["name"] == name) & (t["kpi"] == kpi)]
@@ -504,12 +545,12 @@ def _points(
                 raise ScenarioError(
                     f"with {describe(value)}: {err}", path=loc, file=spec.source, line=line
                 ) from None
-    points = []
-    for values in grid_points(spec):
+    points: list[tuple[dict[str, Any], Scenario]] = []
+    for point in grid_points(spec):
         try:
-            points.append((values, _scenario(source, base, values)))
+            points.append((point, _scenario(source, base, point)))
         except ScenarioError as err:
-            label = ", ".join(f"{k}={_cell(v)}" for k, v in values.items())
+            label = ", ".join(f"{k}={_cell(v)}" for k, v in point.items())
             raise ScenarioError(
                 f"the point {label}: {err}",
                 path=("grid",),
@@ -521,7 +562,8 @@ def _points(
 
 def _scenario(source: ScenarioSource, base: _BaseChanges, values: Mapping[str, Any]) -> Scenario:
     """The base scenario with a point's values: field overrides, then arrival scaling."""
-    overrides, factors = [], {}
+    overrides: list[Override] = []
+    factors: dict[str | None, float] = {}
     for key, value in values.items():
         if key == SCALE_KEY:
             factors[None] = value

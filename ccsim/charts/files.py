@@ -130,7 +130,7 @@ def _run_charts(
         result = load_results(folder)
     except ResultsError as err:
         raise PlotError(str(err)) from None
-    lang = lang or getattr(result.scenario, "lang", "en")
+    lang = lang or str(getattr(result.scenario, "lang", "en"))
     replications = None
     if ("fan" in kinds or "waits" in kinds) and not result.kpis:
         path = folder / REPLICATIONS_FILE

@@ -118,7 +118,7 @@ def comparison_chart(
     KPIs are shown in percentage points. ``names``: (base, alternative) scenario
     names for the title (default: the comparison's scenarios; none for a bare
     table); ``title`` replaces the whole title."""
-    table = getattr(comparison, "table", comparison)
+    table: pd.DataFrame = getattr(comparison, "table", comparison)
     names = names or _names(comparison)
     rows = table[(table["scope"] == "interval") & (table["kpi"] == kpi)]
     starts = [str(s) for s in rows["interval" if "interval" in rows.columns else "key"]]
@@ -193,7 +193,7 @@ def sweep_chart(
         if not numeric:
             ax.set_xticks(range(len(values)), [str(v) for v in values], rotation=30, ha="right")
         elif all(isinstance(v, int | np.integer) for v in values):
-            ax.xaxis.get_major_locator().set_params(integer=True)  # agents: whole numbers
+            ax.xaxis.get_major_locator().set_params(integer=True)  # type: ignore[call-arg]
         if kpi in FRACTION_KPIS:
             percent_axis(ax)
         ax.grid(True, axis="x")

@@ -80,8 +80,35 @@ def read_yaml_file(path: str | Path, what: str = "scenario") -> tuple[Any, LineM
 def parse_scenario(text: str, source: str = "<string>", base_dir: Path | None = None) -> Scenario:
     """Validate scenario YAML text.
 
-    ``source`` names it in messages; CSV paths are relative to ``base_dir`` (else
-    to the current folder).
+    Parameters
+    ----------
+    text : str
+        The scenario, as YAML.
+    source : str
+        Its name in messages.
+    base_dir : pathlib.Path, optional
+        Where CSV files it names are read from (default: the current folder).
+
+    Returns
+    -------
+    Scenario
+
+    Raises
+    ------
+    ScenarioError
+        The text is not YAML or not a valid scenario (line and field named).
+
+    Examples
+    --------
+    >>> import ccsim
+    >>> s = ccsim.parse_scenario('''
+    ... name: tiny
+    ... horizon: {start: "09:00", end: "10:00", interval: 30min}
+    ... call_types: {calls: {arrivals: {rate: 60/h}, handle_time: {dist: exponential, mean: 3min}}}
+    ... agent_groups: {team: {skills: [calls], agents: 4}}
+    ... ''')
+    >>> s.with_changes({"agent_groups.team.agents": 5}).agent_groups[0].agents
+    5
     """
     lines = LineMap()
     try:
@@ -95,7 +122,41 @@ def parse_scenario(text: str, source: str = "<string>", base_dir: Path | None = 
 def scenario_from_dict(
     data: dict[str, Any], source: str = "<dict>", base_dir: Path | None = None
 ) -> Scenario:
-    """Validate scenario data already in Python form (messages then have no line numbers)."""
+    """Validate scenario data already in Python form.
+
+    Parameters
+    ----------
+    data : dict
+        The scenario as YAML would give it (a copy is kept for `Scenario.with_changes`).
+    source : str
+        Its name in messages (which have no line numbers).
+    base_dir : pathlib.Path, optional
+        Where CSV files it names are read from.
+
+    Returns
+    -------
+    Scenario
+
+    Raises
+    ------
+    ScenarioError
+        The data is not a valid scenario.
+
+    Examples
+    --------
+    >>> from ccsim import scenario_from_dict
+    >>> data = {
+    ...     "name": "tiny",
+    ...     "horizon": {"start": "09:00", "end": "10:00", "interval": "30min"},
+    ...     "call_types": {"calls": {"arrivals": {"rate": "60/h"},
+    ...                              "handle_time": {"dist": "exponential", "mean": "3min"}}},
+    ...     "agent_groups": {"team": {"skills": ["calls"], "agents": -4}},
+    ... }
+    >>> scenario_from_dict(data)
+    Traceback (most recent call last):
+    ...
+    ccsim.scenario.errors.ScenarioError: <dict>: agent_groups.team.agents: must be >= 0, got -4
+    """
     try:
         scenario = build_scenario(data, source=source, base_dir=base_dir)
     except ScenarioError as err:

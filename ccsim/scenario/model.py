@@ -385,6 +385,31 @@ class Scenario:
     or `ccsim.scenario.scenario_from_dict` (Python data); change one in code with
     `with_changes` and `scale_arrivals`, which validate the result like the file.
 
+    Parameters
+    ----------
+    name : str
+    horizon : Horizon
+        The simulated day and its planning intervals (clock times in seconds).
+    call_types : tuple of CallType
+        Arrival rates (calls per second, one per interval), handle time, patience
+        and routing of each queue.
+    agent_groups : tuple of AgentGroup
+        Skills and staffing of each group.
+    service_level : ServiceLevel
+        Threshold, target and definition of the service level.
+    seed : int or None
+        The default root seed.
+    replications : int
+        The default number of replications.
+    trunks, costs, ivr, absences, busyness, events, outbound
+        The optional parts of the format (docs/scenario-format.md).
+    source : str or None
+        The file it was loaded from, for messages.
+    description : str or None
+    engine : {"auto", "simpy", "fast"}
+    lang : {"en", "zh"}
+        The language of tables and charts.
+
     Notes
     -----
     ``dataclasses.replace(scenario, ...)`` is **not validated**: it builds a scenario
@@ -462,7 +487,7 @@ class Scenario:
         >>> s.with_changes({"agent_groups.tema.agents": 12})
         Traceback (most recent call last):
         ...
-        ccsim.scenario.errors.ScenarioError: scenarios/teaching_single_queue.yaml:26: agent_groups.tema: no agent group 'tema'; did you mean 'team'? (from with_changes agent_groups.tema.agents)
+        ccsim.scenario.errors.ScenarioError: scenarios/teaching_single_queue.yaml:24: agent_groups.tema: unknown agent group 'tema'; did you mean 'team'? agent groups: team (from with_changes agent_groups.tema.agents)
         """  # noqa: E501
         from ccsim.overrides import change_scenario
 
@@ -496,7 +521,9 @@ class Scenario:
         """
         from ccsim.overrides import scale
 
-        factors = factor if isinstance(factor, Mapping) else {None: factor}
+        factors: Mapping[str | None, float] = (
+            factor if isinstance(factor, Mapping) else {None: factor}
+        )
         return scale(self, factors, "scale_arrivals")
 
     def __getstate__(self) -> dict[str, Any]:

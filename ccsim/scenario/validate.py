@@ -383,7 +383,8 @@ def _agent_group(
     check_keys(g, loc, GROUP_KEYS, ("skills",))
     skills, priorities = routing.skills(g["skills"], (*loc, "skills"), type_names)
     agents, line, shifts = staffing.staffing(g, loc, horizon)
-    factors, own = (), ()
+    factors: tuple[tuple[str, float], ...] = ()
+    own: tuple[tuple[str, Distribution], ...] = ()
     if g.get("handle_time") is not None:
         factors, own = _group_handle_time(g["handle_time"], (*loc, "handle_time"), skills, base_dir)
     chat_max, chat_factors = optional(

@@ -49,16 +49,18 @@ def _ci(ci: Sequence[float] | None, kind: str) -> str:
     return f"[{_value(ci[0], kind)}, {_value(ci[1], kind)}]"
 
 
+def _align(cell: str) -> str:
+    """Numbers (and intervals of them) right-aligned, text left-aligned."""
+    return "right" if cell[:1].isdigit() or cell[:1] in "+-−[—" else "left"
+
+
 def _table(header: Sequence[str], rows: Iterable[Sequence[str]], caption: str = "") -> str:
     """An HTML table, every cell escaped; numbers right-aligned."""
     cap = f"<caption style='text-align:left'>{html.escape(caption)}</caption>" if caption else ""
     head = "".join(f"<th>{html.escape(h)}</th>" for h in header)
     body = "".join(
         "<tr>"
-        + "".join(
-            f"<td style='text-align:{'left' if i == 0 else 'right'}'>{html.escape(c)}</td>"
-            for i, c in enumerate(row)
-        )
+        + "".join(f"<td style='text-align:{_align(c)}'>{html.escape(c)}</td>" for c in row)
         + "</tr>"
         for row in rows
     )
@@ -240,13 +242,14 @@ def sweep_html(result: SweepResult) -> str:
 
     kind = _kind(result.kpi)
     table = result.kpi_table()
+    values = [table[p].tolist() for p in result.parameters]  # column by column: ints stay
     rows = [
         (
-            *(str(row[p]) for p in result.parameters),
-            _value(row["mean"], kind),
-            _ci((row["ci_low"], row["ci_high"]), kind),
+            *(str(column[i]) for column in values),
+            _value(table["mean"].iloc[i], kind),
+            _ci((table["ci_low"].iloc[i], table["ci_high"].iloc[i]), kind),
         )
-        for _, row in table.iterrows()
+        for i in range(len(table))
     ]
     caption = (
         f"{result.scenario_name}: {result.kpi}, {_plural(result.replications, 'replication')}"

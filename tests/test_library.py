@@ -187,6 +187,11 @@ def test_top_level_names(scenario):
     assert not math.isnan(ccsim.run(scenario, 2, 1).summary["summary"]["offered"]["mean"])
 
 
+def test_package_declares_its_types():
+    # PEP 561: the marker ships in the wheel (hatch packages every file of ccsim/).
+    assert (ROOT / "ccsim" / "py.typed").is_file()
+
+
 def test_cli_version(capsys):
     with pytest.raises(SystemExit) as stop:
         main(["--version"])

@@ -340,6 +340,7 @@ def _call_type(
     if ct.get("arrivals") is not None:
         rates, aht = arrivals(ct["arrivals"], (*loc, "arrivals"), horizon, base_dir)
     handle_time, handle_periods = _per_period(ct, "handle_time", loc, horizon, base_dir)
+    assert handle_time is not None  # a required key: check_keys made sure it is there
     if handle_periods and aht is not None and any(a is not None for a in aht):
         fail(
             (*loc, "handle_time", "by_period"),

@@ -64,3 +64,17 @@ def test_a_new_page_lands_in_its_section(tmp_path):
     assert section["How-to guides"].count("compare.md") == 1  # already named: not repeated
     assert {"new-guide.md", "classroom.zh.md"} <= set(section["How-to guides"])
     assert {"architecture.md", "background/queues.md"} <= set(section["Background"])
+
+
+def test_links_to_repository_files_become_paths():
+    hook = _hook()
+    page = DOCS / "guide.md"
+    text = (
+        "See [the bank](../scenarios/bank_multiskill.yaml), [compare](compare.md), "
+        "[gone](../scenarios/missing.yaml) and [web](https://example.org/x)."
+    )
+    out = hook.repository_links(text, page, DOCS)
+    assert "the bank (`scenarios/bank_multiskill.yaml`)" in out
+    assert "[compare](compare.md)" in out  # a page of the site: a link still
+    assert "[gone](../scenarios/missing.yaml)" in out  # broken: the build reports it
+    assert "[web](https://example.org/x)" in out

@@ -4,10 +4,16 @@ A page added by a later change (a new guide, a translation such as
 ``classroom.zh.md``) lands in the nav without editing ``mkdocs.yml``: top-level pages
 go to "How-to guides", pages in a folder to the section that folder belongs to, and
 ``architecture.md`` to "Background". Pages already named stay where they are.
+
+A link from a page to a file of the repository outside docs/ (``../scenarios/bank.yaml``,
+useful when the Markdown is read on the forge) has no target on the site: it is shown
+as the file's path instead, so the strict build stays strict about links that are
+really broken.
 """
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -60,3 +66,29 @@ def on_config(config: Any) -> Any:
         else:
             entry[section].extend(pages)
     return config
+
+
+_LINK = re.compile(r"\[([^\]]+)\]\(([^)\s#]+)(#[^)\s]*)?\)")
+
+
+def repository_links(markdown: str, page: Path, docs_dir: Path) -> str:
+    """Links to existing repository files outside ``docs_dir`` as ``text (`path`)``."""
+    root = docs_dir.resolve().parent
+
+    def replace(match: re.Match) -> str:
+        target = match.group(2)
+        if "://" in target or target.startswith(("/", "mailto:")):
+            return match.group(0)
+        path = (page.parent / target).resolve()
+        if path.is_relative_to(docs_dir.resolve()) or not path.is_relative_to(root):
+            return match.group(0)
+        if not path.exists():
+            return match.group(0)  # broken: let the strict build say so
+        return f"{match.group(1)} (`{path.relative_to(root).as_posix()}`)"
+
+    return _LINK.sub(replace, markdown)
+
+
+def on_page_markdown(markdown: str, page: Any, config: Any, files: Any) -> str:
+    docs_dir = Path(config["docs_dir"])
+    return repository_links(markdown, docs_dir / page.file.src_path, docs_dir)

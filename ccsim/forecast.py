@@ -327,10 +327,10 @@ def _when(cells: list[str], col: dict[str, int]) -> tuple[datetime.date, float]:
     if "date" in col:
         text = cells[col["date"]].strip()
         try:
-            day = datetime.date.fromisoformat(text.split(" ")[0])
+            date = datetime.date.fromisoformat(text.split(" ")[0])
         except ValueError:
             raise ValueError(f"date must be a date such as 2026-11-02, got {text!r}") from None
-        return day, t
+        return date, t
     if day is None:
         raise ValueError(
             f"{column} must be a date and time such as 2026-11-02 08:30 (or add a date"

@@ -1,1 +1,2 @@
-"""What ccsim writes for people to read: tables, text, HTML, charts."""
+"""What ccsim shows and writes for people to read: tables, text, files, HTML, charts
+and notebook displays."""

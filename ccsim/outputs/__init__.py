@@ -1,1 +1,2 @@
-"""What ccsim shows and writes: tables, text, files, charts and notebook displays."""
+"""What ccsim shows and writes for people to read: tables, text, files, HTML, charts
+and notebook displays."""

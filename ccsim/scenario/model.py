@@ -22,6 +22,7 @@ DIST_KINDS: tuple[str, ...] = (
     "weibull",
     "uniform",
     "empirical",
+    "survival",
     "mixture",
 )
 
@@ -41,7 +42,9 @@ class Distribution:
     ``params`` by kind: exponential ``(mean,)``; deterministic ``(value,)``;
     lognormal ``(mu, sigma)`` of the underlying normal; gamma ``(shape, scale)``;
     weibull ``(shape, scale)``; uniform ``(low, high)``; empirical ``()`` with the
-    sample in ``values`` (drawn uniformly with replacement); mixture ``()`` with
+    sample in ``values`` (drawn uniformly with replacement); survival ``(tail_mean,)``
+    with the knots in ``values``: the m times, then the m survival levels S(t) (see
+    `survival_knots`); mixture ``()`` with
     ``components``, (weight, distribution) pairs whose weights sum to 1 and none of
     which is itself a mixture (the loader flattens nested ones).
     """
@@ -68,6 +71,8 @@ class Distribution:
             return p[1] * math.gamma(1 + 1 / p[0])
         if self.kind == "uniform":
             return (p[0] + p[1]) / 2
+        if self.kind == "survival":
+            return survival_moment(self, 1)
         if self.kind == "mixture":
             return sum(w * d.mean for w, d in self.components)
         return sum(self.values) / len(self.values)
@@ -88,11 +93,42 @@ class Distribution:
             return lam**2 * (math.gamma(1 + 2 / k) - math.gamma(1 + 1 / k) ** 2)
         if self.kind == "uniform":
             return (p[1] - p[0]) ** 2 / 12
+        if self.kind == "survival":
+            return survival_moment(self, 2) - survival_moment(self, 1) ** 2
         if self.kind == "mixture":  # E[Var | component] + Var[E | component]
             second = sum(w * (d.variance + d.mean**2) for w, d in self.components)
             return max(second - self.mean**2, 0.0)
         m = self.mean
         return sum((v - m) ** 2 for v in self.values) / len(self.values)
+
+
+def survival_knots(dist: Distribution) -> tuple[tuple[float, ...], tuple[float, ...]]:
+    """A survival distribution's knot times and its survival levels S at them."""
+    m = len(dist.values) // 2
+    return dist.values[:m], dist.values[m:]
+
+
+def survival_moment(dist: Distribution, j: int) -> float:
+    """E[T^j] of a survival distribution, exactly: j ∫ t^(j-1) S(t) dt with S = 1
+    before the first knot, linear between knots, and past the last knot S_last times
+    an exponential tail of mean ``tail_mean`` (whose part is S_last E[(t_last + X)^j],
+    X exponential)."""
+    times, surv = survival_knots(dist)
+    tail = dist.params[0]
+    total = times[0] ** j  # S = 1 on [0, t0): j ∫ t^(j-1) dt
+    for a, b, sa, sb in zip(times, times[1:], surv, surv[1:], strict=False):
+        if b <= a:
+            continue
+        k = (sb - sa) / (b - a)
+        c = sa - k * a
+        total += c * (b**j - a**j) + k * j * (b ** (j + 1) - a ** (j + 1)) / (j + 1)
+    last, s_last = times[-1], surv[-1]
+    total += (
+        s_last
+        * sum(math.comb(j, i) * last ** (j - i) * math.factorial(i) * tail**i for i in range(j + 1))
+        - s_last * last**j
+    )
+    return total
 
 
 @dataclass(frozen=True)

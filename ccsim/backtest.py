@@ -176,6 +176,7 @@ def backtest_days(
     sims = result.kpis
     dates = log.dates or {}
     out_days = []
+    row: dict[str, Any]
     for d, m in zip(chosen, measured, strict=True):
         row = {"day": d, "date": dates.get(d)}
         for k in kpis:
@@ -207,7 +208,7 @@ def backtest_days(
         flags = [r[k]["in_range"] for r in out_days if r[k]["in_range"] is not None]
         verdict[k] = {"days_in_range": int(sum(flags)), "days": len(flags)}
     pairs = sum(verdict[k]["days"] for k in judged)
-    inside = sum(verdict[k]["days_in_range"] for k in judged)
+    inside_days = sum(verdict[k]["days_in_range"] for k in judged)
     return {
         "seed": result.seed,
         "replications": result.replications,
@@ -220,7 +221,7 @@ def backtest_days(
         "by_interval": by_interval,
         "verdict": verdict,
         "pairs": pairs,
-        "pairs_in_range": inside,
+        "pairs_in_range": inside_days,
         "kpis": list(judged),
         "occupancy": "measured against the staffing file"
         if staffing is not None

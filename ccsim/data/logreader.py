@@ -152,10 +152,10 @@ def _delimiter(text: str, fmt: LogFormat, source: str) -> str:
     first = text.lstrip("\ufeff").splitlines()[0]
     counts = {d: first.count(d) for d in DELIMITERS[1:]}
     if fmt.delimiter == "auto":
-        best = max(counts, key=counts.get)
+        best = max(counts, key=lambda d: counts[d])
         return best if counts[best] else ","
     if counts[fmt.delimiter] == 0 and any(counts.values()):
-        other = max(counts, key=counts.get)
+        other = max(counts, key=lambda d: counts[d])
         raise ScenarioError(
             f"the header {first[:60]!r} has no {fmt.delimiter!r} but {counts[other]} "
             f"{other!r}: the file seems to be separated by {other!r} (delimiter: in the format)",
@@ -267,6 +267,7 @@ class _Times:
                 "write every time with its offset, or none)"
             )
         if stamp.tzinfo is not None:
+            assert isinstance(self.tz, dt.tzinfo)  # the first stamp's, checked equal above
             stamp = stamp.astimezone(self.tz).replace(tzinfo=None)
         return stamp
 

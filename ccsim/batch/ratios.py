@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 import numpy as np
@@ -146,21 +147,21 @@ def ratio_of_totals(reps: list[dict[str, Any]], definition: str = "offered") -> 
     return {
         "summary": scope(lambda r: r["summary"]),
         "by_interval": [
-            {"start": entry.get("start"), **scope(lambda r, i=i: r["by_interval"][i])}
+            {"start": entry.get("start"), **scope(_getter("by_interval", i))}
             for i, entry in enumerate(first["by_interval"])
         ],
         "by_call_type": {
-            name: scope(lambda r, n=name: r["by_call_type"][n]) for name in first["by_call_type"]
+            name: scope(_getter("by_call_type", name)) for name in first["by_call_type"]
         },
         "by_agent_group": {
-            name: scope(lambda r, n=name: r["by_agent_group"][n], _occupancy_only())
+            name: scope(_getter("by_agent_group", name), _occupancy_only())
             for name in first["by_agent_group"]
         },
         "by_agent_group_interval": {
             name: [
                 {
                     "start": entry.get("start"),
-                    **scope(lambda r, n=name, i=i: _group_interval(r, n, i), _GROUP_INTERVAL),
+                    **scope(partial(_group_interval, name=name, i=i), _GROUP_INTERVAL),
                 }
                 for i, entry in enumerate(rows)
             ]
@@ -175,3 +176,8 @@ def _group_interval(rep: dict[str, Any], name: str, i: int) -> Entry:
 
 def _occupancy_only() -> dict:
     return {"occupancy": RATIO_KPIS["occupancy"]}
+
+
+def _getter(section: str, key: int | str) -> Callable[[dict], Entry]:
+    """``rep[section][key]``, as a function of one replication's KPI document."""
+    return lambda rep: rep[section][key]

@@ -205,6 +205,10 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def cmd_run(args: argparse.Namespace) -> int:
+    from ccsim.commands._week import is_week_file, run_week_command
+
+    if is_week_file(args.scenario):
+        return run_week_command(args)
     from ccsim.overrides import scenario_from_args
 
     scenario = scenario_from_args(args)

@@ -1,0 +1,65 @@
+"""``ccsim run`` on a week scenario (``horizon.days``): a per-day table or ``--json``.
+
+Not a command of its own (the leading underscore keeps it out of the command list):
+``ccsim run`` hands a week file here.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+#: ``ccsim run`` options that do not apply to a week yet, and why they are refused.
+_NOT_FOR_WEEKS = (
+    ("set", "--set"),
+    ("scale_arrivals", "--scale-arrivals"),
+    ("trace", "--trace"),
+    ("resume", "--resume"),
+    ("precision", "--precision"),
+    ("required", "--required"),
+)
+
+
+def is_week_file(path: Path) -> bool:
+    """Whether ``path`` is a readable scenario whose horizon names days."""
+    from ccsim.scenario.errors import ScenarioError
+    from ccsim.scenario.load import read_yaml_file
+    from ccsim.scenario.week import is_week
+
+    try:
+        data, _ = read_yaml_file(path)
+    except ScenarioError:
+        return False  # the one-day loader reports it
+    return is_week(data)
+
+
+def run_week_command(args: argparse.Namespace) -> int:
+    """Run the week of ``args.scenario`` and print its per-day table or JSON."""
+    from ccsim.batch.week import run_week
+    from ccsim.cli import EXIT_BAD_INPUT, backend_from_args
+    from ccsim.outputs.week import day_rows_table, week_json
+    from ccsim.scenario.week import load_week
+
+    for attr, flag in _NOT_FOR_WEEKS:
+        if getattr(args, attr, None):
+            print(f"error: {flag} does not apply to a week scenario yet", file=sys.stderr)
+            return EXIT_BAD_INPUT
+    week = load_week(args.scenario)
+    result = run_week(
+        week, args.reps, args.seed, engine=args.engine, backend=backend_from_args(args)
+    )
+    document = week_json(result)
+    if args.out:
+        args.out.mkdir(parents=True, exist_ok=True)
+        (args.out / "week.json").write_text(json.dumps(document), encoding="utf-8")
+    if args.json:
+        print(json.dumps(document))
+        return 0
+    print(day_rows_table(result))
+    print()
+    print(f"{result.n_calls:,} calls in {result.elapsed_s:.2f} s")
+    if args.out:
+        print(f"wrote {args.out / 'week.json'}")
+    return 0

@@ -1,0 +1,183 @@
+"""A week: a scenario whose horizon names its days (ccsim.scenario.week).
+
+The central property (issue 18): a week of seven identical days gives, day by
+day, exactly the statistics of seven separate one-day runs of the day's own file
+with the seeds ``day_seed(S, d)`` — each day draws from its own streams. Daily
+totals and day factors scale the profile (checked against the Poisson mean), a
+short day clips its shifts (checked by hand), and the week's rates are ratios of
+the days' totals (a hand-worked case).
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+import ccsim
+from ccsim.batch.week import combine_days, day_seed, run_week
+from ccsim.outputs.week import by_day, day_rows_table, week_json
+from ccsim.scenario import ScenarioError
+from ccsim.scenario.week import week_from_dict
+from ccsim.scenario.yamltree import load_yaml
+
+ROOT = Path(__file__).resolve().parents[1]
+DAY_FILE = ROOT / "scenarios" / "teaching_single_queue.yaml"
+WEEK_DAYS = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+
+
+def _week_data(**horizon_extra) -> dict:
+    data, _ = load_yaml(DAY_FILE.read_text())
+    data["horizon"]["days"] = WEEK_DAYS
+    data["horizon"].update(horizon_extra)
+    return data
+
+
+def test_day_seeds_first_is_the_root_and_all_differ():
+    seeds = [day_seed(42, d) for d in range(7)]
+    assert seeds[0] == 42
+    assert len(set(seeds)) == 7
+    assert all(0 <= s < 2**63 for s in seeds)
+    assert day_seed(42, 3) == day_seed(42, 3)
+
+
+def test_seven_identical_days_are_seven_one_day_runs():
+    """Day d of the week == the one-day file run alone with seed day_seed(S, d)."""
+    week = week_from_dict(_week_data())
+    seed, reps = 5, 3
+    result = run_week(week, reps, seed, engine="simpy")
+    day = ccsim.load_scenario(DAY_FILE)
+    entries = by_day(result)
+    for d, (wday, run) in enumerate(result.days):
+        alone = ccsim.run(day, reps, seed=day_seed(seed, d), engine="simpy")
+        assert json.dumps(run.kpis) == json.dumps(alone.kpis), wday.label  # NaN-safe
+        assert entries[d]["offered"] == alone.summary["summary"]["offered"]
+        assert entries[d]["service_level"] == alone.summary["summary"]["service_level"]
+    # the days are not copies of one another: each has its own streams
+    offered = [run.kpis[0]["summary"]["offered"] for _, run in result.days]
+    assert len(set(offered)) > 1
+
+
+def test_week_rates_are_ratios_of_the_days_totals():
+    """Hand-worked: 100 offered at SL 0.9 and 300 at SL 0.5 make 240/400 = 0.6."""
+    days = [
+        {"offered": 100, "answered": 95, "abandoned": 5, "sl_offered": 0.9, "asa_s": 10.0},
+        {"offered": 300, "answered": 250, "abandoned": 50, "sl_offered": 0.5, "asa_s": 40.0},
+    ]
+    week = combine_days(days, "offered")
+    assert week["offered"] == 400 and week["answered"] == 345
+    assert week["service_level"] == pytest.approx(0.6)
+    assert week["abandon_rate"] == pytest.approx(55 / 400)
+    assert week["asa_s"] == pytest.approx((95 * 10 + 250 * 40) / 345)
+
+
+def test_daily_totals_scale_the_profile_to_the_days_calls():
+    data = _week_data()
+    data["call_types"]["enquiries"]["arrivals"]["daily_totals"] = {"mon": 1200, "sat": 0}
+    data["call_types"]["enquiries"]["arrivals"]["daily_totals"]["2026-12-08"] = 5
+    week = week_from_dict(data)
+    h = week.base.horizon
+    calls = [sum(d.scenario.call_types[0].rates) * h.interval for d in week.days]
+    assert calls[0] == pytest.approx(1200)
+    assert calls[1] == pytest.approx(800)  # tue: 200/h over 4 h, as written
+    assert calls[5] == 0
+    # simulated: Monday's offered is Poisson(1200): within 4 sd of 1200 per replication
+    result = run_week(week, 2, 9, engine="simpy")
+    mon = result.days[0][1]
+    for rep in mon.kpis:
+        assert abs(rep["summary"]["offered"] - 1200) < 4 * math.sqrt(1200)
+
+
+def test_dates_name_days_and_a_date_entry_beats_its_weekday():
+    data = _week_data()
+    data["horizon"]["days"] = ["2026-12-11", "2026-12-12", "2026-12-14"]  # Fri, Sat, Mon
+    data["horizon"]["open"] = {"sat": "closed", "2026-12-11": {"start": "09:00", "end": "11:00"}}
+    data["call_types"]["enquiries"]["arrivals"]["day_factors"] = {"fri": 0.5}
+    week = week_from_dict(data)
+    fri, sat, mon = week.days
+    assert [d.weekday for d in week.days] == ["fri", "sat", "mon"]
+    assert mon.offset == 3 * 86400  # the Sunday between them is not in the week
+    assert sat.scenario is None
+    assert (fri.scenario.horizon.start, fri.scenario.horizon.end) == (9 * 3600, 11 * 3600)
+    # two hours of 200/h at factor 0.5: 200 calls
+    assert sum(fri.scenario.call_types[0].rates) * 1800 == pytest.approx(200)
+
+
+def test_a_short_day_cuts_shifts_and_breaks_at_closing():
+    week = ccsim.scenario.week.load_week(ROOT / "scenarios" / "week_service_line.yaml")
+    fri = {d.label: d for d in week.days}["fri"].scenario
+    assert fri.horizon.end == 17 * 3600
+    shifts = [(s.start / 3600, s.end / 3600, s.agents) for s in fri.agent_groups[0].shifts]
+    assert shifts == [(7.0, 15.5, 22), (10.0, 17.0, 14), (13.0, 17.0, 12)]
+    # the late shift's break window 16:00-18:00 is cut to 16:00-17:00 and still fits
+    late = fri.agent_groups[0].shifts[2]
+    assert len(late.breaks) == 1 and late.breaks[0].window_end == 17 * 3600
+    # Friday's profile: the first 20 half hours of the day, scaled to 2,400 calls
+    assert sum(fri.call_types[0].rates) * 1800 == pytest.approx(2400)
+    assert len(fri.call_types[0].rates) == 20
+
+
+def test_week_json_has_by_day_and_week_labels(tmp_path):
+    data = _week_data(open={"wed": "closed"})
+    data["horizon"]["days"] = ["mon", "tue", "wed"]
+    result = run_week(week_from_dict(data), 2, 3, engine="simpy")
+    doc = json.loads(json.dumps(week_json(result)))
+    assert [e["day"] for e in doc["by_day"]] == ["mon", "tue", "wed"]
+    assert [e["open"] for e in doc["by_day"]] == [True, True, False]
+    assert "service_level" in doc["by_day"][0] and "service_level" not in doc["by_day"][2]
+    starts = [row["start"] for row in doc["by_interval"]]
+    assert starts[0] == "09:00" and starts[8] == "09:00+1" and len(starts) == 16
+    offered = [e["offered"]["mean"] for e in doc["by_day"][:2]]
+    assert doc["summary"]["offered"]["mean"] == pytest.approx(sum(offered))
+    text = day_rows_table(result)
+    assert "closed" in text and text.splitlines()[-1].startswith("week")
+
+
+def test_cli_runs_a_week_and_prints_json(capsys):
+    from ccsim.cli import main
+
+    path = ROOT / "scenarios" / "week_service_line.yaml"
+    code = main(["run", str(path), "--reps", "2", "--workers", "1", "--engine", "simpy", "--json"])
+    assert code == 0
+    doc = json.loads(capsys.readouterr().out)
+    assert [e["day"] for e in doc["by_day"]] == WEEK_DAYS
+    fri = doc["by_day"][4]
+    assert fri["open"] and not doc["by_day"][5]["open"]
+    assert np.isclose(fri["offered"]["mean"], 2400, atol=4 * math.sqrt(2400))
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        ({"days": ["mon", "funday"]}, "horizon.days[1]: must be a weekday (mon … sun) or a date"),
+        ({"days": ["mon", "2026-12-08"]}, "not a mix"),
+        ({"days": ["mon", "mon"]}, "mon is listed twice"),
+        ({"days": []}, "must be a non-empty list of days"),
+        ({"open": {"mon": {"start": "08:00", "end": "10:00"}}}, "must lie within the day"),
+        ({"open": {"mon": {"start": "10:00", "end": "09:30"}}}, "must be after start"),
+        ({"open": {"someday": "closed"}}, "horizon.open.someday"),
+    ],
+)
+def test_bad_week_inputs_get_clear_errors(change, message):
+    data = _week_data()
+    data["horizon"].update(change)
+    with pytest.raises(ScenarioError, match=re.escape(message)):
+        week_from_dict(data)
+
+
+def test_daily_totals_and_factors_together_are_refused():
+    data = _week_data()
+    data["call_types"]["enquiries"]["arrivals"].update(
+        daily_totals={"mon": 100}, day_factors={"tue": 2}
+    )
+    with pytest.raises(ScenarioError, match="daily_totals or day_factors, not both"):
+        week_from_dict(data)
+
+
+def test_a_one_day_command_names_the_week(tmp_path):
+    with pytest.raises(ScenarioError, match="horizon.days: a week"):
+        ccsim.load_scenario(ROOT / "scenarios" / "week_service_line.yaml")

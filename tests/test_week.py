@@ -181,3 +181,37 @@ def test_daily_totals_and_factors_together_are_refused():
 def test_a_one_day_command_names_the_week(tmp_path):
     with pytest.raises(ScenarioError, match="horizon.days: a week"):
         ccsim.load_scenario(ROOT / "scenarios" / "week_service_line.yaml")
+
+
+def _dated_forecast(tmp_path: Path) -> Path:
+    """Three days of 30-minute volumes; the third day is open 09:00-11:00 only."""
+    lines = ["start,volume,aht"]
+    for day, scale, n in (("2026-12-07", 1, 8), ("2026-12-08", 2, 8), ("2026-12-09", 3, 4)):
+        for i in range(n):
+            h, m = divmod(9 * 60 + 30 * i, 60)
+            lines.append(f"{day} {h:02d}:{m:02d},{10 * scale + i},{170 + i}s")
+    path = tmp_path / "week.csv"
+    path.write_text("\n".join(lines) + "\n")
+    return path
+
+
+def test_a_dated_forecast_file_gives_each_day_its_rows(tmp_path):
+    _dated_forecast(tmp_path)
+    data = _week_data(open={"2026-12-09": {"start": "09:00", "end": "11:00"}})
+    data["horizon"]["days"] = ["2026-12-07", "2026-12-08", "2026-12-09"]
+    data["call_types"]["enquiries"]["arrivals"] = {"file": "week.csv"}
+    week = week_from_dict(data, base_dir=tmp_path)
+    calls = [sum(d.scenario.call_types[0].rates) * 1800 for d in week.days]
+    assert calls == pytest.approx([sum(range(10, 18)), sum(range(20, 28)), sum(range(30, 34))])
+    assert week.days[2].scenario.call_types[0].aht == (170.0, 171.0, 172.0, 173.0)
+
+
+def test_a_one_day_scenario_takes_a_date_from_a_forecast_file(tmp_path):
+    _dated_forecast(tmp_path)
+    data, _ = load_yaml(DAY_FILE.read_text())
+    data["call_types"]["enquiries"]["arrivals"] = {"file": "week.csv", "date": "2026-12-08"}
+    s = ccsim.scenario_from_dict(data, base_dir=tmp_path)
+    assert sum(s.call_types[0].rates) * 1800 == pytest.approx(sum(range(20, 28)))
+    data["call_types"]["enquiries"]["arrivals"]["date"] = "2026-12-25"
+    with pytest.raises(ScenarioError, match="no rows on 2026-12-25"):
+        ccsim.scenario_from_dict(data, base_dir=tmp_path)

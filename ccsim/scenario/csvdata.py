@@ -52,12 +52,19 @@ _DATETIME = re.compile(r"\s*(\d{4}-\d{2}-\d{2})[ T](\d{1,2}:\d{2}(?::\d{2})?)\s*
 
 
 def read_forecast(
-    file: Any, loc: Loc, base_dir: Path | None, horizon: Horizon, call_type: str | None = None
+    file: Any,
+    loc: Loc,
+    base_dir: Path | None,
+    horizon: Horizon,
+    call_type: str | None = None,
+    date: str | None = None,
 ) -> tuple[tuple[float, ...], tuple[float | None, ...] | None]:
     """Calls per second for each planning interval, and the AHT column if there is one.
 
     ``call_type``: the rows to take from a file with a type column (by default the
-    call type whose arrivals name the file, read from ``loc``).
+    call type whose arrivals name the file, read from ``loc``). ``date``
+    (``"2026-12-07"``): the day to take from a file of several days, whose interval
+    starts carry dates (a file without dates is a profile for any day: all its rows).
     """
     path = _resolve(file, loc, base_dir)
     rows = read_table(path, loc)
@@ -78,6 +85,8 @@ def read_forecast(
                 if cells[col["type"]].strip() != wanted:
                     continue
             t, day, volume, aht = _forecast_row(cells, col)
+            if date is not None and day is not None and day != date:
+                continue
             if day is not None and first_day is None:
                 first_day = (day, line)
             elif day is not None and first_day is not None and day != first_day[0]:
@@ -92,6 +101,8 @@ def read_forecast(
     if wanted is not None and not parsed:
         message = f"no rows of type {wanted!r};{did_you_mean(wanted, types)} types in the file"
         raise ScenarioError(f"{message}: {', '.join(types) or 'none'}", path=loc, file=str(path))
+    if date is not None and not parsed and len(rows) > 1:
+        raise ScenarioError(f"no rows on {date}", path=loc, file=str(path))
     volumes, ahts = _on_planning_intervals(parsed, horizon, path, loc)
     rates = tuple(v / horizon.interval for v in volumes)
     return rates, (tuple(ahts) if "aht" in col else None)

@@ -112,9 +112,10 @@ def week_from_dict(
     if not is_week(data):
         fail(("horizon",), "a week needs days: a list of weekdays or dates")
     base_data, spec = _split(data)
+    days = _days(spec["days"])
+    dated = _dated_forecasts(base_data, days[0][2])
     base = build_scenario(base_data, source=source, base_dir=base_dir)
     base = attach(base, Origin(base_data, lines or LineMap(), source, base_dir))
-    days = _days(spec["days"])
     if base.horizon.end > DAY:
         fail(("horizon", "end"), "a day of a week must close by 24:00 (the next day opens then)")
     hours = _keyed(spec["open"], ("horizon", "open"), _hours)
@@ -128,7 +129,10 @@ def week_from_dict(
         scenario = None
         if span is not None:
             day_factors = {ct: _day_factor(f, weekday, date) for ct, f in factors.items()}
-            scenario = _day_scenario(base, base_data, span, day_factors, label, source, base_dir)
+            rows = {ct: date.isoformat() for ct in dated} if date is not None else {}
+            scenario = _day_scenario(
+                base, base_data, span, (day_factors, rows), label, source, base_dir
+            )
         out.append(Day(label, weekday, date, offset, scenario))
     return Week(name=base.name, base=base, days=tuple(out))
 
@@ -144,6 +148,21 @@ def _split(data: dict) -> tuple[dict, dict]:
         if isinstance(arr, dict) and any(k in arr for k in _DAY_KEYS):
             spec["arrivals"][ct] = {k: arr.pop(k) for k in _DAY_KEYS if k in arr}
     return base, spec
+
+
+def _dated_forecasts(base_data: dict, first: datetime.date | None) -> list[str]:
+    """Call types whose arrivals are a forecast file, in a week named by dates: each
+    day takes its own date's rows of the file (``arrivals.date``), the base day the
+    first day's."""
+    if first is None:
+        return []
+    out = []
+    for ct, body in (base_data.get("call_types") or {}).items():
+        arr = body.get("arrivals") if isinstance(body, dict) else None
+        if isinstance(arr, dict) and "file" in arr and "date" not in arr:
+            arr["date"] = first.isoformat()
+            out.append(ct)
+    return out
 
 
 def _days(raw: Any) -> list[tuple[str, str, datetime.date | None]]:
@@ -227,7 +246,7 @@ def _day_scenario(
     base: Scenario,
     base_data: dict,
     span: tuple[float, float],
-    factors: dict[str, tuple[str, float | None]],
+    rules: tuple[dict[str, tuple[str, float | None]], dict[str, str]],
     label: str,
     source: str,
     base_dir: Path | None,
@@ -237,11 +256,12 @@ def _day_scenario(
     A day like the base day (its hours, no scaling) is the base scenario itself, so
     its numbers are the single day's to the last bit."""
     h = base.horizon
+    factors, dated = rules
     same_hours = span == (h.start, h.end)
     scaled = {ct: f for ct, f in factors.items() if f[1] is not None and f != ("day_factors", 1)}
-    if same_hours and not scaled:
+    if same_hours and not scaled and not dated:
         return base
-    data = day_data(base, base_data, span, scaled)
+    data = day_data(base, base_data, span, scaled, dated)
     try:
         return attach(
             build_scenario(data, source=source, base_dir=base_dir),

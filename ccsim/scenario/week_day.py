@@ -21,10 +21,17 @@ Span = tuple[float, float]
 
 
 def day_data(
-    base: Scenario, base_data: dict, span: Span, scaled: dict[str, tuple[str, float]]
+    base: Scenario,
+    base_data: dict,
+    span: Span,
+    scaled: dict[str, tuple[str, float]],
+    dated: dict[str, str] | None = None,
 ) -> dict:
     """Scenario data of a day open ``span`` whose call types ``scaled`` have a
-    ``("daily_totals", calls)`` or ``("day_factors", factor)`` that day."""
+    ``("daily_totals", calls)`` or ``("day_factors", factor)`` that day, and whose
+    call types ``dated`` take the rows of that date from their forecast file (which
+    then gives the day's open intervals)."""
+    dated = dated or {}
     h = base.horizon
     first, n = _slice(base, span)
     data = copy.deepcopy(base_data)
@@ -36,6 +43,14 @@ def day_data(
         fail(("horizon", "open"), "days with their own hours cannot have an IVR yet")
     for ct in base.call_types:
         body = data["call_types"][ct.name]
+        if ct.name in dated:
+            if ct.name in scaled:
+                fail(
+                    ("call_types", ct.name, "arrivals", scaled[ct.name][0]),
+                    "a dated forecast file gives each day's calls: no scaling beside it",
+                )
+            body["arrivals"]["date"] = dated[ct.name]
+            continue
         if "arrivals" not in body or (same_hours and ct.name not in scaled):
             continue
         volumes = [r * h.interval for r in ct.rates[first : first + n]]

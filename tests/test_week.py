@@ -65,14 +65,31 @@ def test_seven_identical_days_are_seven_one_day_runs():
 def test_week_rates_are_ratios_of_the_days_totals():
     """Hand-worked: 100 offered at SL 0.9 and 300 at SL 0.5 make 240/400 = 0.6."""
     days = [
-        {"offered": 100, "answered": 95, "abandoned": 5, "sl_offered": 0.9, "asa_s": 10.0},
-        {"offered": 300, "answered": 250, "abandoned": 50, "sl_offered": 0.5, "asa_s": 40.0},
+        {
+            "offered": 100,
+            "answered": 95,
+            "abandoned": 5,
+            "sl_offered": 0.9,
+            "asa_s": 10.0,
+            "max_queue": 7,
+            "wait_p90_s": 12.0,
+        },
+        {
+            "offered": 300,
+            "answered": 250,
+            "abandoned": 50,
+            "sl_offered": 0.5,
+            "asa_s": 40.0,
+            "max_queue": 3,
+            "wait_p90_s": 30.0,
+        },
     ]
     week = combine_days(days, "offered")
     assert week["offered"] == 400 and week["answered"] == 345
     assert week["service_level"] == pytest.approx(0.6)
     assert week["abandon_rate"] == pytest.approx(55 / 400)
     assert week["asa_s"] == pytest.approx((95 * 10 + 250 * 40) / 345)
+    assert week["max_queue"] == 7 and "wait_p90_s" not in week
 
 
 def test_daily_totals_scale_the_profile_to_the_days_calls():

@@ -16,10 +16,10 @@ the three-element keys of the streams). Hence:
   address the seeds).
 
 The week's figures of replication ``r`` combine its days: counts, hours and costs
-add up; rates are ratios of the days' totals (SL = Σ answered in T / Σ offered, as
-`ccsim.batch.ratios` defines each); ``aht_s`` is weighted by answered calls. Wait
-percentiles and other figures that do not combine from daily figures are left out
-of the week (they are in ``by_day``).
+add up (``max_queue`` is the largest day's); rates are ratios of the days' totals
+(SL = Σ answered in T / Σ offered, as `ccsim.batch.ratios` defines each);
+``aht_s`` is weighted by answered calls. Wait percentiles and other figures that
+do not combine from daily figures are left out of the week (they are in ``by_day``).
 """
 
 from __future__ import annotations
@@ -40,6 +40,8 @@ from ccsim.scenario.week import Day, Week
 __all__ = ["WeekResult", "combine_days", "day_seed", "run_week"]
 
 _NOT_ADDITIVE_ENDINGS = ("_s", "_rate", "_per_hour", "_per_call")
+#: Figures whose week is the largest of its days.
+_LARGEST = frozenset({"max_queue"})
 
 
 def day_seed(seed: int, day: int) -> int:
@@ -131,8 +133,9 @@ def _by_name(reps: list[dict], section: str, definition: str) -> dict:
 def combine_days(entries: list[dict[str, Any]], definition: str = "offered") -> dict[str, Any]:
     """One replication's week from its days' KPI entries (a day, call type or group).
 
-    Counts, hours and costs add up; the rates of `RATIO_KPIS` are the ratio of the
-    days' summed numerators and denominators; ``aht_s`` is weighted by answered calls;
+    Counts, hours and costs add up (``max_queue``: the largest day's); the rates of
+    `RATIO_KPIS` are the ratio of the days' summed numerators and denominators;
+    ``aht_s`` is weighted by answered calls;
     ``service_level`` follows the scenario's ``definition``. NaN where a denominator
     is 0; other figures (wait percentiles, …) are not combined and left out."""
     out: dict[str, Any] = {}
@@ -140,7 +143,9 @@ def combine_days(entries: list[dict[str, Any]], definition: str = "offered") -> 
     for kpi, value in first.items():
         if not _is_number(value) or kpi in RATIO_KPIS or kpi in FRACTION_KPIS:
             continue
-        if kpi in DAY_KPIS and not kpi.endswith(_NOT_ADDITIVE_ENDINGS) or kpi == "answered":
+        if kpi in _LARGEST:
+            out[kpi] = float(max(_num(e.get(kpi)) for e in entries))
+        elif kpi in DAY_KPIS and not kpi.endswith(_NOT_ADDITIVE_ENDINGS) or kpi == "answered":
             out[kpi] = float(sum(_num(e.get(kpi)) for e in entries))
     for kpi, (num, den, needs) in RATIO_KPIS.items():
         if all(k in first for k in needs):

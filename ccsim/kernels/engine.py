@@ -78,13 +78,17 @@ CI_WAITING, CI_NEXT, CI_PREV, CI_AGENT = 5, 6, 7, 8  # its queue's links; its ag
 CI_CALLER, CI_ATTEMPT = 9, 10  # the leg's caller (its first leg's row) and attempt
 N_CI = 11
 
-# Columns of the agent arrays: af (float64) and ai (int64), one row per agent.
-AF_START, AF_END = 0, 1  # the plan
-AF_IDLE_SINCE, AF_FLOOR_SINCE, AF_FREE_AT, AF_STEP_BEGAN = 2, 3, 4, 5
+# Columns of the agent arrays: af (float64) and ai (int64), one row per agent and
+# roster plan (row p: plan p, and agent p). Plan columns are read at the plan's row,
+# agent columns at the agent's: under the by-count staffing cut agents trade plans
+# (``holder[p]`` is plan p's agent, see `relieve_ghost`).
+AF_START, AF_END, AF_STEP_BEGAN = 0, 1, 5  # the plan
+AF_IDLE_SINCE, AF_FLOOR_SINCE, AF_FREE_AT = 2, 3, 4  # the agent
 N_AF = 6
 AI_GROUP, AI_OPEN_END, AI_ABSENT_ALL, AI_STEP_LO, AI_STEP_HI = 0, 1, 2, 3, 4  # the plan
-AI_BUSY, AI_ON_FLOOR, AI_LEAVE, AI_PHASE, AI_STEP = 5, 6, 7, 8, 9
-AI_IDLE, AI_NEXT, AI_PREV = 10, 11, 12  # the group's idle pool, a linked list
+AI_PHASE, AI_STEP = 8, 9  # the plan's process
+AI_BUSY, AI_ON_FLOOR, AI_LEAVE = 5, 6, 7  # the agent
+AI_IDLE, AI_NEXT, AI_PREV = 10, 11, 12  # the agent in its group's idle pool, a linked list
 N_AI = 13
 
 # Columns of ti (int64), one row per call type: its queue, then its routing.
@@ -93,7 +97,8 @@ TI_SELECTION, TI_INIT_LO, TI_INIT_HI, TI_OV_LO, TI_OV_HI = 3, 4, 5, 6, 7
 N_TI = 8
 # Columns of gi (int64), one row per group: its idle pool, reserve and skill list.
 GI_HEAD, GI_TAIL, GI_IDLE, GI_RESERVE, GI_SKILL_LO, GI_SKILL_HI = 0, 1, 2, 3, 4, 5
-N_GI = 6
+GI_BY_COUNT = 6  # its staffing cut is by count
+N_GI = 7
 # Tables per (group, call type): gk (int64) and gkf (float64), [groups, types, 2].
 GK_LOWER, GK_OWN = 0, 1  # a lower-priority skill (reserve applies); own handle times row
 GKF_AFTER, GKF_FACTOR = 0, 1  # wait before the group may answer; handle time factor
@@ -138,9 +143,97 @@ def add_time(row, t0, t1, start, interval):
     row[i1] += t1 - (start + i1 * interval)
 
 
+# -- The staffing cut by count (`AgentGroup.staffing_cut`), for both engines -----
+#
+# Written once here and called by the event loop below and by the SimPy model
+# (`ccsim.models.center`). State, one structure of small arrays (`new_cut_state`):
+# ``holder[p]`` the agent who holds roster plan p, ``plan_of[a]`` the plan agent a
+# holds; ``ghost[a]`` > 0 (the order it became one) for a busy agent whose plan
+# logged out under ``by_count`` and who leaves when its call ends; ``n_ghosts[g]``
+# per group; ``counter[0]`` the last order given. Agents of a group trade plans, so
+# the count falls exactly as the plans say while identities are free: at a log-out
+# an idle agent leaves in a busy one's place, and an agent who becomes free while
+# the group has a ghost leaves in the ghost's place (the ghost stays, on the plan
+# the free agent held). So no call starts while the busy agents are at or above
+# the headcount, and each agent finishing a call above it leaves.
+
+
+def new_cut_state(n_agents: int, n_groups: int):
+    """(holder, plan_of, ghost, n_ghosts, counter): every agent on its own plan."""
+    return (
+        np.arange(n_agents, dtype=np.int64),
+        np.arange(n_agents, dtype=np.int64),
+        np.zeros(n_agents, dtype=np.int64),
+        np.zeros(n_groups, dtype=np.int64),
+        np.zeros(1, dtype=np.int64),
+    )
+
+
+@njit(cache=True)
+def trade_plans(holder, plan_of, a, b):
+    """Agents a and b (of one group) swap their plans."""
+    pa = plan_of[a]
+    pb = plan_of[b]
+    holder[pa] = b
+    holder[pb] = a
+    plan_of[a] = pb
+    plan_of[b] = pa
+
+
+@njit(cache=True)
+def cut_leaver(holder, plan_of, p, busy, idle_agent):
+    """Plan p logs out under ``by_count``: the agent who leaves now. Its own agent
+    if free; else ``idle_agent`` (the group's agent idle the longest, -1 if none),
+    who takes plan p while the busy one goes on with the idle one's plan; -1 when
+    nobody idle can leave (the busy agent then becomes a ghost)."""
+    a = holder[p]
+    if not busy:
+        return a
+    if idle_agent < 0:
+        return -1
+    trade_plans(holder, plan_of, a, idle_agent)
+    return idle_agent
+
+
+@njit(cache=True)
+def become_ghost(ghost, n_ghosts, counter, agent, g):
+    """The busy agent leaves when its call ends (unless an agent relieves it)."""
+    counter[0] += 1
+    ghost[agent] = counter[0]
+    n_ghosts[g] += 1
+
+
+@njit(cache=True)
+def ghost_leaves(ghost, n_ghosts, agent, g):
+    """The ghost's call ended: it leaves now, no longer a ghost. False if not one."""
+    if ghost[agent] == 0:
+        return False
+    ghost[agent] = 0
+    n_ghosts[g] -= 1
+    return True
+
+
+@njit(cache=True)
+def relieve_ghost(holder, plan_of, ghost, n_ghosts, agent_group, agent):
+    """Agent becomes free: if its group has ghosts, it takes the oldest one's plan
+    and leaves in its place (the ghost keeps working, on the agent's plan). Returns
+    that ghost, or -1 if none (the plan now logging out is ``plan_of[agent]``)."""
+    g = agent_group[agent]
+    if n_ghosts[g] == 0:
+        return -1
+    oldest = -1
+    for a in range(ghost.shape[0]):
+        if ghost[a] > 0 and agent_group[a] == g and (oldest < 0 or ghost[a] < ghost[oldest]):
+            oldest = a
+    ghost[oldest] = 0
+    n_ghosts[g] -= 1
+    trade_plans(holder, plan_of, agent, oldest)
+    return oldest
+
+
 @njit(cache=True)
 def _agent_day(
-    agent,
+    p,
     now,
     ai,
     af,
@@ -156,92 +249,109 @@ def _agent_day(
     pend_t,
     pend_d,
     n_pend,
+    gi,
+    cut_holder,
+    cut_plan_of,
+    cut_ghost,
+    cut_n_ghosts,
+    cut_counter,
 ):
-    """Run the agent's process (`ccsim.models.agents.agent_day`) until it waits.
+    """Run plan p's process (`ccsim.models.agents.agent_day`) until it waits.
 
     It resumes at its phase: the start of its shift, a step falling due, the call
     in progress ending (the step then goes ahead), the end of a break or absence,
     or just after the loop made it available. Its timeout goes to the pending
     ones (returns their new count, and flags): ``WANT_WITHDRAW`` asks the loop to take
     the agent out of its idle pool (``take_off_floor``); ``WANT_AVAILABLE`` to
-    make it available (``center.make_available``), then to call this again.
+    make it available (``center.make_available``), then to call this again; both act
+    on ``cut_holder[p]``, the agent who holds the plan then.
     """
-    g = ai[agent, AI_GROUP]
-    p = ai[agent, AI_PHASE]
-    s = ai[agent, AI_STEP]
+    g = ai[p, AI_GROUP]
+    phase = ai[p, AI_PHASE]
+    s = ai[p, AI_STEP]
     want = 0
     wait = -1.0  # the timeout it waits for, if any
     while True:
-        if p == P_INIT:  # the process starts
-            p = P_START
-            if af[agent, AF_START] > now:
-                wait = af[agent, AF_START] - now
+        if phase == P_INIT:  # the process starts
+            phase = P_START
+            if af[p, AF_START] > now:
+                wait = af[p, AF_START] - now
                 break
-        elif p == P_START:  # the shift starts
-            if ai[agent, AI_ABSENT_ALL]:
-                add_time(absent[g], af[agent, AF_START], af[agent, AF_END], start, interval)
-                p = P_DONE
+        elif phase == P_START:  # the shift starts
+            if ai[p, AI_ABSENT_ALL]:
+                add_time(absent[g], af[p, AF_START], af[p, AF_END], start, interval)
+                phase = P_DONE
                 break
             want = WANT_AVAILABLE
-            s = ai[agent, AI_STEP_LO] - 1
-            p = P_NEXT
+            s = ai[p, AI_STEP_LO] - 1
+            phase = P_NEXT
             break
-        elif p == P_NEXT:  # available: on to the next step
+        elif phase == P_NEXT:  # available: on to the next step
             s += 1
-            p = P_LOOP
-        elif p == P_LOOP:
-            if s >= ai[agent, AI_STEP_HI]:
-                p = P_DONE
+            phase = P_LOOP
+        elif phase == P_LOOP:
+            if s >= ai[p, AI_STEP_HI]:
+                phase = P_DONE
                 break
-            p = P_DUE
+            phase = P_DUE
             if sf[s, SF_DUE] > now:
                 wait = sf[s, SF_DUE] - now
                 break
-        elif p == P_DUE:  # the step is due: take_off_floor, after the call in progress
-            p = P_LEAVE
+        elif phase == P_DUE:  # the step is due: take_off_floor, after the call in progress
+            phase = P_LEAVE
+            agent = cut_holder[p]
+            by_count = gi[g, GI_BY_COUNT] and si[s, SI_KIND] == LOG_OUT
+            if by_count and ai[agent, AI_BUSY]:  # an idle agent leaves in its place
+                idle = gi[g, GI_HEAD] if gi[g, GI_IDLE] > 0 else -1
+                agent = cut_leaver(cut_holder, cut_plan_of, p, True, idle)
+                if agent < 0:
+                    agent = cut_holder[p]
             if ai[agent, AI_BUSY]:
                 ai[agent, AI_LEAVE] = 1
+                if by_count:
+                    become_ghost(cut_ghost, cut_n_ghosts, cut_counter, agent, g)
                 break
             want |= WANT_WITHDRAW
-        elif p == P_LEAVE:  # off the floor from now
+        elif phase == P_LEAVE:  # off the floor from now
+            agent = cut_holder[p]
             if ai[agent, AI_ON_FLOOR]:
                 add_time(staffed[g], af[agent, AF_FLOOR_SINCE], now, start, interval)
             ai[agent, AI_ON_FLOOR] = 0
             kind = si[s, SI_KIND]
             if kind == LOG_OUT:
-                overtime[g] += max(0.0, now - af[agent, AF_END])
-                p = P_DONE
+                overtime[g] += max(0.0, now - af[p, AF_END])
+                phase = P_DONE
                 break
-            af[agent, AF_STEP_BEGAN] = now
+            af[p, AF_STEP_BEGAN] = now
             if kind == BREAK:
-                p = P_BREAK
+                phase = P_BREAK
                 wait = sf[s, SF_ARG]
                 break
-            p = P_ABSENT
+            phase = P_ABSENT
             if sf[s, SF_ARG] > now:
                 wait = sf[s, SF_ARG] - now
                 break
-        elif p == P_BREAK:  # back from the break
-            began = af[agent, AF_STEP_BEGAN]
+        elif phase == P_BREAK:  # back from the break
+            began = af[p, AF_STEP_BEGAN]
             add_time(on_break[g], began, now, start, interval)
             if not si[s, SI_PAID]:
                 add_time(unpaid_break[g], began, now, start, interval)
             want |= WANT_AVAILABLE
-            p = P_NEXT
+            phase = P_NEXT
             break
-        elif p == P_ABSENT:  # back from the absence
-            add_time(absent[g], af[agent, AF_STEP_BEGAN], now, start, interval)
+        elif phase == P_ABSENT:  # back from the absence
+            add_time(absent[g], af[p, AF_STEP_BEGAN], now, start, interval)
             want |= WANT_AVAILABLE
-            p = P_NEXT
+            phase = P_NEXT
             break
         else:  # P_DONE
             break
     if wait >= 0.0:
         pend_t[n_pend] = now + wait
-        pend_d[n_pend] = agent * N_KINDS + EV_AGENT
+        pend_d[n_pend] = p * N_KINDS + EV_AGENT
         n_pend += 1
-    ai[agent, AI_PHASE] = p
-    ai[agent, AI_STEP] = s
+    ai[p, AI_PHASE] = phase
+    ai[p, AI_STEP] = s
     return n_pend, want
 
 
@@ -365,6 +475,12 @@ def simulate(
     pend_t = np.empty(PENDING_SLACK + ov_after.shape[0], np.float64)
     pend_d = np.empty(PENDING_SLACK + ov_after.shape[0], np.int64)
     n_pend = 0
+    # The staffing cut's state (`new_cut_state`).
+    cut_holder = np.arange(n_agents)
+    cut_plan_of = np.arange(n_agents)
+    cut_ghost = np.zeros(n_agents, np.int64)
+    cut_n_ghosts = np.zeros(gi.shape[0], np.int64)
+    cut_counter = np.zeros(1, np.int64)
     lines = 0  # lines busy (trunks)
     now = start
     n_events = 0
@@ -544,15 +660,16 @@ def simulate(
         else:
             break
 
-        if agent_run >= 0:  # an agent's day goes on
+        if agent_run >= 0:  # a plan's day goes on (agent_run: the plan)
             n_pend, want = _agent_day(
                 agent_run, now, ai, af, sf, si, staffed, on_break, unpaid_break, absent, overtime,
                 start, interval, pend_t, pend_d, n_pend,
+                gi, cut_holder, cut_plan_of, cut_ghost, cut_n_ghosts, cut_counter,
             )  # fmt: skip
             if want & WANT_WITHDRAW:
-                withdraw = agent_run
+                withdraw = cut_holder[agent_run]
             if want & WANT_AVAILABLE:
-                avail = agent_run
+                avail = cut_holder[agent_run]
                 cont = agent_run
 
         if call >= 0:  # arrive: the trunk check (lines_now), then the IVR or the queue
@@ -685,8 +802,9 @@ def simulate(
             af[free, AF_FREE_AT] = now
             if ai[free, AI_LEAVE]:  # a break, absence or log-out waits: resume it
                 ai[free, AI_LEAVE] = 0
+                ghost_leaves(cut_ghost, cut_n_ghosts, free, ai[free, AI_GROUP])
                 pend_t[n_pend] = now
-                pend_d[n_pend] = free * N_KINDS + EV_AGENT
+                pend_d[n_pend] = cut_plan_of[free] * N_KINDS + EV_AGENT
                 n_pend += 1
             else:
                 ready = free
@@ -694,6 +812,17 @@ def simulate(
             ai[avail, AI_ON_FLOOR] = 1
             af[avail, AF_FLOOR_SINCE] = now
             ready = avail
+        if ready >= 0 and cut_n_ghosts[ai[ready, AI_GROUP]] > 0:
+            # By count, a ghost waits to leave: the ready agent leaves in its place.
+            stayer = relieve_ghost(
+                cut_holder, cut_plan_of, cut_ghost, cut_n_ghosts, ai[:, AI_GROUP], ready
+            )
+            if stayer >= 0:
+                ai[stayer, AI_LEAVE] = 0
+                pend_t[n_pend] = now
+                pend_d[n_pend] = cut_plan_of[ready] * N_KINDS + EV_AGENT
+                n_pend += 1
+                ready = -1
         if ready >= 0:  # next_call_or_idle
             g = ai[ready, AI_GROUP]
             # Router.next_call: among the heads of the group's skills' queues, the best
@@ -791,8 +920,8 @@ def simulate(
         g = ai[a, AI_GROUP]
         if ai[a, AI_ON_FLOOR]:
             add_time(staffed[g], af[a, AF_FLOOR_SINCE], closing, start, interval)
-        if ai[a, AI_OPEN_END] and not ai[a, AI_ABSENT_ALL]:
-            overtime[g] += max(0.0, af[a, AF_FREE_AT] - end)
+        if ai[a, AI_OPEN_END] and not ai[a, AI_ABSENT_ALL]:  # plan a
+            overtime[g] += max(0.0, af[cut_holder[a], AF_FREE_AT] - end)
     for k in range(ti.shape[0]):
         c = ti[k, TI_HEAD]
         while c >= 0:

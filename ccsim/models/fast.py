@@ -105,6 +105,7 @@ KNOWN_FIELDS: dict[str, frozenset[str]] = {
             "price_per_call",  # a cost
             "chat_max",  # used only by chat types, refused
             "chat_factors",
+            "staffing_cut",
         }
     ),
     "Shift": frozenset({"start", "end", "agents", "breaks"}),
@@ -221,6 +222,7 @@ def _routing(scenario: Scenario, agent_group: list[int]) -> dict[str, np.ndarray
     gi = np.zeros((n_groups, k.N_GI), dtype=np.int64)
     gi[:, k.GI_HEAD] = gi[:, k.GI_TAIL] = -1
     gi[:, k.GI_RESERVE] = r.reserve
+    gi[:, k.GI_BY_COUNT] = [g.staffing_cut == "by_count" for g in scenario.agent_groups]
     gi[:, k.GI_SKILL_LO] = skill_off[:-1]
     gi[:, k.GI_SKILL_HI] = skill_off[1:]
 

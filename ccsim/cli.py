@@ -219,7 +219,7 @@ def cmd_run(args: argparse.Namespace) -> int:
         write_outputs,
         write_trace,
     )
-    from ccsim.runner import Precision, run
+    from ccsim.runner import Precision, fallback_notice, run
 
     if args.resume and not args.out:
         print("error: --resume continues the batch kept in --out DIR: give --out", file=sys.stderr)
@@ -234,6 +234,9 @@ def cmd_run(args: argparse.Namespace) -> int:
         except ValueError as err:
             print(f"error: --precision-kpi: {err}", file=sys.stderr)
             return EXIT_BAD_INPUT
+    notice = fallback_notice(scenario, args.engine)
+    if notice:
+        print(notice, file=sys.stderr)
     bar = ProgressBar(quiet=args.json)
     try:
         result = run(

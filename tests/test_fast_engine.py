@@ -33,6 +33,7 @@ from ccsim.observations import (
     IVR_HANG_UP,
     RETRIAL,
     SELF_SERVED,
+    TRANSFER,
     Observations,
 )
 from ccsim.scenario import load_scenario, parse_scenario
@@ -49,11 +50,12 @@ from ccsim.scenario.model import (
     Retrial,
     Scenario,
     Shift,
+    Transfer,
 )
 
 ROOT = Path(__file__).resolve().parent.parent
 #: What the fast engine refuses today (`supports` names the first one found).
-REFUSED = ("transfers", "callbacks", "chat", "outbound")
+REFUSED = ("callbacks", "chat", "outbound")
 SHIPPED = sorted(
     [*(ROOT / "scenarios").glob("**/*.yaml"), *(ROOT / "tests" / "data" / "good").glob("*.yaml")]
 )
@@ -111,7 +113,7 @@ def test_shipped_scenario_call_by_call(path):
     for seed, replication in ((1, 0), (2, 3)):
         calls = draw_calls(scenario, seed, replication)
         obs = both(scenario, calls, seed, replication)
-        assert obs.n_calls == calls.n_calls
+        assert np.sum(obs.leg == FIRST) == calls.n_calls  # then redials and transfers
 
 
 @pytest.mark.slow
@@ -327,11 +329,12 @@ def test_trunk_outage_and_crisis_events_call_by_call():
 
 
 def test_behaviours_scenario_without_its_unsupported_features_call_by_call():
-    """The every-key behaviours scenario, less callbacks and transfers: its redials
-    (after blocks or not), crisis events, busyness and partner group run on the fast
+    """The every-key behaviours scenario, less callbacks: its redials (after blocks or
+    not), transfers, crisis events, busyness and partner group run on the fast
     engine; and less redials too."""
     sc = load_scenario(ROOT / "tests" / "data" / "behaviours" / "every_key.yaml")
-    kept = tuple(replace(c, callback=None, transfer=None) for c in sc.call_types)
+    assert any(c.transfer is not None for c in sc.call_types)
+    kept = tuple(replace(c, callback=None) for c in sc.call_types)
     sc = replace(sc, call_types=kept)
     assert supports(sc) is None
     assert any(c.retrial is not None for c in sc.call_types)
@@ -339,6 +342,7 @@ def test_behaviours_scenario_without_its_unsupported_features_call_by_call():
         calls = draw_calls(sc, 11, replication)
         obs = both(sc, calls, 11, replication)
         assert np.sum(obs.leg == RETRIAL) > 0
+        assert np.sum(obs.leg == TRANSFER) > 0
         assert obs.n_calls > calls.n_calls
     plain = replace(sc, call_types=tuple(replace(c, retrial=None) for c in sc.call_types))
     for replication in range(2):
@@ -427,11 +431,14 @@ def test_redial_rows_are_legs_of_their_caller():
 # -- random small days, full of ties -------------------------------------------------
 
 
-def random_day(rng: np.random.Generator, redials: bool = False) -> tuple[Scenario, CallDraws]:
+def random_day(
+    rng: np.random.Generator, redials: bool = False, transfers: bool = False
+) -> tuple[Scenario, CallDraws]:
     """A small random day: 1-3 call types, 1-3 groups, shifts with breaks, absences,
     overflow, reservation, every agent selection, IVR exits, trunks, wrap-ups; every
     time a whole number of seconds, so events often fall at the same instant.
-    ``redials``: most types redial (after blocks or not), and trunks are likelier."""
+    ``redials``: most types redial (after blocks or not), and trunks are likelier.
+    ``transfers``: most types transfer a share of their calls to a random type."""
     n_types = int(rng.integers(1, 4))
     n_groups = int(rng.integers(1, 4))
     types = [f"t{i}" for i in range(n_types)]
@@ -565,6 +572,20 @@ def random_day(rng: np.random.Generator, redials: bool = False) -> tuple[Scenari
         draws.retry_patience = np.where(
             rng.random((n, r)) < 0.7, rng.integers(1, 200, (n, r)).astype(float), INF
         )
+    if transfers:
+        with_transfer = []
+        for c in scenario.call_types:
+            if rng.random() < 0.7:
+                to = types[int(rng.integers(n_types))]
+                c = replace(c, transfer=Transfer(float(rng.choice([0.3, 0.7, 1.0])), to))
+            with_transfer.append(c)
+        scenario = replace(scenario, call_types=tuple(with_transfer))
+        draws.transfer_u = rng.random(n)
+        draws.transfer_handle = rng.integers(0, 300, n).astype(float)
+        draws.transfer_wrap = np.where(rng.random(n) < 0.4, rng.integers(0, 60, n), 0).astype(float)
+        draws.transfer_patience = np.where(
+            rng.random(n) < 0.6, rng.integers(1, 200, n).astype(float), INF
+        )
     return scenario, draws
 
 
@@ -592,6 +613,33 @@ def test_random_tied_days_with_redials_call_by_call(block):
         assert b.n_calls <= leg_capacity(scenario, draws)
         legs += int(np.sum(b.leg == RETRIAL))
     assert legs > 0
+
+
+@pytest.mark.parametrize("block", range(4))
+def test_random_tied_days_with_transfers_call_by_call(block):
+    rng = np.random.default_rng(3000 + block)
+    legs = 0
+    for i in range(60):
+        scenario, draws = random_day(rng, redials=block % 2 == 1, transfers=True)
+        seed = int(rng.integers(1 << 30))
+        a = simulate_day(scenario, draws, seed, i)
+        b = simulate_day_fast(scenario, draws, seed, i)
+        assert_same(a, b, label=f"block {block} day {i}")
+        assert b.n_calls <= leg_capacity(scenario, draws)
+        legs += int(np.sum(b.leg == TRANSFER))
+    assert legs > 0
+
+
+@pytest.mark.slow
+def test_many_random_tied_days_with_transfers_call_by_call():
+    rng = np.random.default_rng(9)
+    for i in range(3000):
+        scenario, draws = random_day(rng, redials=i % 2 == 1, transfers=True)
+        assert_same(
+            simulate_day(scenario, draws, 3, i),
+            simulate_day_fast(scenario, draws, 3, i),
+            f"day {i}",
+        )
 
 
 @pytest.mark.slow
@@ -653,10 +701,10 @@ def test_supports_names_the_first_unsupported_feature(monkeypatch):
     exp = Distribution("exponential", (60.0,))
     assert supports(_with_type_feature(retrial=Retrial(0.5, exp))) is None
     assert supports(_with_type_feature(callback=Callback(60.0, 0.5))) == "callbacks"
-    assert supports(_with_type_feature(transfer=Transfer(0.1, "calls"))) == "transfers"
+    assert supports(_with_type_feature(transfer=Transfer(0.1, "calls"))) is None
     assert supports(_with_type_feature(channel="chat")) == "chat"
-    both_features = _with_type_feature(transfer=Transfer(0.1, "calls"), channel="chat")
-    assert supports(both_features) == "transfers"
+    both_features = _with_type_feature(callback=Callback(60.0, 0.5), channel="chat")
+    assert supports(both_features) == "callbacks"
     assert supports(_with_type_feature(retrial=Retrial(0.5, exp), channel="chat")) == "chat"
     sc = load_scenario(ROOT / "scenarios" / "reference_80_erlangs.yaml")
     campaign = Outbound("c", 10, START, START + 3600, ("agents",), 0.5, exp)

@@ -61,7 +61,7 @@ from numba import njit
 # Outcome codes (ccsim.observations).
 BLOCKED, ANSWERED, ABANDONED = 0, 1, 2
 # Leg kinds (ccsim.observations).
-FIRST, RETRIAL = 0, 1
+FIRST, RETRIAL, TRANSFER = 0, 1, 2
 # Agent selection codes, in AGENT_SELECTIONS order.
 LONGEST_IDLE, PREFERENCE, RANDOM = 0, 1, 2
 # Agent plan steps (ccsim.models.agents).
@@ -232,6 +232,32 @@ def relieve_ghost(holder, plan_of, ghost, n_ghosts, agent_group, agent):
 
 
 @njit(cache=True)
+def _new_leg(cf, ci, c, caller, k, patience):
+    """Row c: a new leg of ``caller`` for call type k (`ccsim.models.legs.Legs.add`):
+    the first call's handle and wrap-up times and routing number, nothing observed."""
+    cf[c, CF_OFFERED] = np.nan
+    cf[c, CF_WAIT] = np.nan
+    cf[c, CF_TALK] = 0.0
+    cf[c, CF_WRAP] = 0.0
+    cf[c, CF_IVR_TIME] = 0.0
+    cf[c, CF_PATIENCE] = patience
+    cf[c, CF_U] = cf[caller, CF_U]
+    cf[c, CF_HANDLE] = cf[caller, CF_HANDLE]
+    cf[c, CF_WRAP_IN] = cf[caller, CF_WRAP_IN]
+    ci[c, CI_TYPE] = k
+    ci[c, CI_VIA_IVR] = 0
+    ci[c, CI_IVR_EXIT] = -1
+    ci[c, CI_OUTCOME] = -1
+    ci[c, CI_GROUP] = -1
+    ci[c, CI_WAITING] = 0
+    ci[c, CI_NEXT] = -1
+    ci[c, CI_PREV] = -1
+    ci[c, CI_AGENT] = -1
+    ci[c, CI_CALLER] = caller
+    ci[c, CI_ATTEMPT] = 0
+
+
+@njit(cache=True)
 def _agent_day(
     p,
     now,
@@ -372,6 +398,12 @@ def simulate(
     retry_u,
     retry_delay,
     retry_patience,
+    transfer_to,
+    transfer_prob,
+    transfer_u,
+    transfer_handle,
+    transfer_wrap,
+    transfer_patience,
     leg_arrival,
     leg_type,
     leg_caller,
@@ -487,6 +519,7 @@ def simulate(
 
     starting = 0  # agents before this one have started their process
     cont = -1  # an agent whose process goes on at once (it was just made available)
+    after_transfer = -1  # a transferred leg whose agent's after-call work comes next
     arrivals_started = False
     nxt = 0  # the arrival process's next call
     arriving = False  # the arrival process runs: call nxt arrives now
@@ -537,9 +570,13 @@ def simulate(
         avail = -1  # an agent made available (make_available)
         withdraw = -1  # an agent leaving its idle pool (Router.withdraw_agent)
         unlink = -1  # a call leaving its queue (Router.remove_waiting)
+        transferred = -1  # a leg just transferred (hang_up)
         if cont >= 0:
             agent_run = cont
             cont = -1
+        elif after_transfer >= 0:  # hang_up goes on after offering the transferred leg
+            free = ci[after_transfer, CI_AGENT]
+            after_transfer = -1
         elif starting < n_agents:  # the processes' initialisation, in order
             agent_run = starting
             starting += 1
@@ -585,15 +622,36 @@ def simulate(
             n_events += 1
             kind = data % N_KINDS
             x = data // N_KINDS
-            if kind == EV_HANG_UP:  # end of talk: the line is free, after-call work starts
-                lines -= 1
-                wrap_time = cf[x, CF_WRAP]
-                if wrap_time > 0.0:
-                    pend_t[n_pend] = now + wrap_time
-                    pend_d[n_pend] = ci[x, CI_AGENT] * N_KINDS + EV_AGENT_FREE
-                    n_pend += 1
+            if kind == EV_HANG_UP:  # end of talk: maybe a transfer; after-call work starts
+                k = ci[x, CI_TYPE]
+                caller = ci[x, CI_CALLER]
+                if (
+                    transfer_to[k] >= 0
+                    and leg_kind[x] <= RETRIAL
+                    and transfer_u[caller] < transfer_prob[k]
+                ):  # maybe_transfer: a new leg on the same line, offered now (Legs.add)
+                    if n_legs >= capacity_legs:
+                        raise RuntimeError("no room for a transfer: leg capacity too small")
+                    c = n_legs
+                    n_legs += 1
+                    _new_leg(cf, ci, c, caller, transfer_to[k], transfer_patience[caller])
+                    cf[c, CF_HANDLE] = transfer_handle[caller]
+                    cf[c, CF_WRAP_IN] = transfer_wrap[caller]
+                    leg_arrival[c] = now
+                    leg_type[c] = transfer_to[k]
+                    leg_caller[c] = caller
+                    leg_kind[c] = TRANSFER
+                    offer = c
+                    transferred = x  # its agent's after-call work, once the leg is offered
                 else:
-                    free = ci[x, CI_AGENT]
+                    lines -= 1
+                    wrap_time = cf[x, CF_WRAP]
+                    if wrap_time > 0.0:
+                        pend_t[n_pend] = now + wrap_time
+                        pend_d[n_pend] = ci[x, CI_AGENT] * N_KINDS + EV_AGENT_FREE
+                        n_pend += 1
+                    else:
+                        free = ci[x, CI_AGENT]
             elif kind == EV_ABANDON:
                 if ci[x, CI_WAITING]:  # else answered before its patience ran out
                     unlink = x
@@ -612,25 +670,10 @@ def simulate(
                 n_legs += 1
                 caller = ci[x, CI_CALLER]
                 attempt = ci[x, CI_ATTEMPT]
-                cf[c, CF_OFFERED] = np.nan
-                cf[c, CF_WAIT] = np.nan
-                cf[c, CF_TALK] = 0.0
-                cf[c, CF_WRAP] = 0.0
-                cf[c, CF_IVR_TIME] = cf[caller, CF_IVR_TIME]
-                cf[c, CF_PATIENCE] = retry_patience[caller, attempt]
-                cf[c, CF_U] = cf[caller, CF_U]
-                cf[c, CF_HANDLE] = cf[caller, CF_HANDLE]
-                cf[c, CF_WRAP_IN] = cf[caller, CF_WRAP_IN]
-                ci[c, CI_TYPE] = ci[caller, CI_TYPE]
+                _new_leg(cf, ci, c, caller, ci[caller, CI_TYPE], retry_patience[caller, attempt])
+                cf[c, CF_IVR_TIME] = cf[caller, CF_IVR_TIME]  # it comes back the same way
                 ci[c, CI_VIA_IVR] = ci[caller, CI_VIA_IVR]
                 ci[c, CI_IVR_EXIT] = ci[caller, CI_IVR_EXIT]
-                ci[c, CI_OUTCOME] = -1
-                ci[c, CI_GROUP] = -1
-                ci[c, CI_WAITING] = 0
-                ci[c, CI_NEXT] = -1
-                ci[c, CI_PREV] = -1
-                ci[c, CI_AGENT] = -1
-                ci[c, CI_CALLER] = caller
                 ci[c, CI_ATTEMPT] = attempt + 1
                 leg_arrival[c] = now
                 leg_type[c] = ci[caller, CI_TYPE]
@@ -693,7 +736,8 @@ def simulate(
         if failed >= 0:  # maybe_redial: the caller calls again after a delay, or not
             caller = ci[failed, CI_CALLER]
             k = ci[caller, CI_TYPE]
-            if k >= 0 and retry_max[k] > 0 and (not blocked or retry_blocked[k]):
+            live = leg_kind[failed] <= RETRIAL
+            if live and k >= 0 and retry_max[k] > 0 and (not blocked or retry_blocked[k]):
                 attempt = ci[failed, CI_ATTEMPT]
                 if attempt + 1 < retry_max[k] and retry_u[caller, attempt] < retry_prob[k]:
                     pend_t[n_pend] = now + retry_delay[caller, attempt]
@@ -896,7 +940,7 @@ def simulate(
             ci[c, CI_OUTCOME] = ANSWERED
             cf[c, CF_WAIT] = now - cf[c, CF_OFFERED]
             ci[c, CI_GROUP] = g
-            if gk[g, k, GK_OWN] >= 0:  # drawn per caller
+            if gk[g, k, GK_OWN] >= 0 and leg_kind[c] != TRANSFER:  # drawn per caller
                 talk_time = own_handle[gk[g, k, GK_OWN], ci[c, CI_CALLER]]
             else:
                 talk_time = cf[c, CF_HANDLE] * gkf[g, k, GKF_FACTOR]
@@ -907,6 +951,15 @@ def simulate(
             pend_t[n_pend] = now + talk_time
             pend_d[n_pend] = c * N_KINDS + EV_HANG_UP
             n_pend += 1
+
+        if transferred >= 0:  # hang_up's after-call work, after the transferred leg's offer
+            wrap_time = cf[transferred, CF_WRAP]
+            if wrap_time > 0.0:
+                pend_t[n_pend] = now + wrap_time
+                pend_d[n_pend] = ci[transferred, CI_AGENT] * N_KINDS + EV_AGENT_FREE
+                n_pend += 1
+            else:  # agent_free, as a step of its own (this one may have answered a call)
+                after_transfer = transferred
 
         if by_arrivals:  # the arrival process goes on: the next call now, or a timeout
             nxt += 1

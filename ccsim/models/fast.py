@@ -162,8 +162,6 @@ def _refused(scenario: Scenario) -> Iterator[str]:
     for ct in scenario.call_types:
         if ct.agent_selection not in AGENT_SELECTIONS:
             yield f"agent_selection {ct.agent_selection}"
-        if ct.transfer is not None:
-            yield "transfers"
         if ct.callback is not None:
             yield "callbacks"
         if ct.channel != "voice":
@@ -319,6 +317,15 @@ def pack(scenario: Scenario, calls: CallDraws, plans: list[AgentPlan], obs: Obse
         ),
     }
     for name in ("retry_u", "retry_delay", "retry_patience"):
+        args[name] = np.ascontiguousarray(getattr(calls, name), dtype=np.float64)
+    names = [c.name for c in types]
+    args |= {
+        "transfer_to": np.array(
+            [names.index(c.transfer.to) if c.transfer else -1 for c in types], dtype=np.int64
+        ),
+        "transfer_prob": np.array([c.transfer.probability if c.transfer else 0.0 for c in types]),
+    }
+    for name in ("transfer_u", "transfer_handle", "transfer_wrap", "transfer_patience"):
         args[name] = np.ascontiguousarray(getattr(calls, name), dtype=np.float64)
     args |= {
         f"leg_{name}": getattr(obs, name)

@@ -31,6 +31,7 @@ from ccsim.observations import (
     BLOCKED,
     FIRST,
     IVR_HANG_UP,
+    OUTBOUND,
     RETRIAL,
     SELF_SERVED,
     TRANSFER,
@@ -46,6 +47,7 @@ from ccsim.scenario.model import (
     CrisisEvent,
     Distribution,
     Horizon,
+    Outbound,
     OverflowStep,
     Retrial,
     Scenario,
@@ -55,7 +57,7 @@ from ccsim.scenario.model import (
 
 ROOT = Path(__file__).resolve().parent.parent
 #: What the fast engine refuses today (`supports` names the first one found).
-REFUSED = ("callbacks", "chat", "outbound")
+REFUSED = ("callbacks", "chat")
 SHIPPED = sorted(
     [*(ROOT / "scenarios").glob("**/*.yaml"), *(ROOT / "tests" / "data" / "good").glob("*.yaml")]
 )
@@ -432,13 +434,14 @@ def test_redial_rows_are_legs_of_their_caller():
 
 
 def random_day(
-    rng: np.random.Generator, redials: bool = False, transfers: bool = False
+    rng: np.random.Generator, redials: bool = False, transfers: bool = False, outbound=False
 ) -> tuple[Scenario, CallDraws]:
     """A small random day: 1-3 call types, 1-3 groups, shifts with breaks, absences,
     overflow, reservation, every agent selection, IVR exits, trunks, wrap-ups; every
     time a whole number of seconds, so events often fall at the same instant.
     ``redials``: most types redial (after blocks or not), and trunks are likelier.
-    ``transfers``: most types transfer a share of their calls to a random type."""
+    ``transfers``: most types transfer a share of their calls to a random type.
+    ``outbound``: one or two campaigns dial from random groups in random windows."""
     n_types = int(rng.integers(1, 4))
     n_groups = int(rng.integers(1, 4))
     types = [f"t{i}" for i in range(n_types)]
@@ -586,6 +589,33 @@ def random_day(
         draws.transfer_patience = np.where(
             rng.random(n) < 0.6, rng.integers(1, 200, n).astype(float), INF
         )
+    if outbound:
+        campaigns = []
+        for c in range(int(rng.integers(1, 3))):
+            t0 = START + 60.0 * int(rng.integers(0, 20))
+            customers = int(rng.integers(1, 25))
+            mine = tuple(g.name for g in scenario.agent_groups if rng.random() < 0.6)
+            campaigns.append(
+                Outbound(
+                    f"c{c}",
+                    customers,
+                    t0,
+                    min(end, t0 + 60.0 * int(rng.integers(1, 30))),
+                    mine or (scenario.agent_groups[0].name,),
+                    float(rng.choice([0.3, 0.7])),
+                    Distribution("deterministic", (60.0,)),
+                    attempt_time=float(rng.integers(0, 60)),
+                    idle_threshold=int(rng.integers(0, 3)),
+                )
+            )
+            draws.outbound.append(
+                (
+                    rng.random(customers),
+                    rng.integers(0, 300, customers).astype(float),
+                    np.where(rng.random(customers) < 0.4, rng.integers(0, 60, customers), 0),
+                )
+            )
+        scenario = replace(scenario, outbound=tuple(campaigns))
     return scenario, draws
 
 
@@ -628,6 +658,34 @@ def test_random_tied_days_with_transfers_call_by_call(block):
         assert b.n_calls <= leg_capacity(scenario, draws)
         legs += int(np.sum(b.leg == TRANSFER))
     assert legs > 0
+
+
+@pytest.mark.parametrize("block", range(4))
+def test_random_tied_days_with_outbound_call_by_call(block):
+    rng = np.random.default_rng(4000 + block)
+    dials = 0
+    for i in range(60):
+        scenario, draws = random_day(
+            rng, redials=block % 2 == 1, transfers=block >= 2, outbound=True
+        )
+        seed = int(rng.integers(1 << 30))
+        a = simulate_day(scenario, draws, seed, i)
+        b = simulate_day_fast(scenario, draws, seed, i)
+        assert_same(a, b, label=f"block {block} day {i}")
+        dials += int(np.sum(b.leg == OUTBOUND))
+    assert dials > 0
+
+
+@pytest.mark.slow
+def test_many_random_tied_days_with_outbound_call_by_call():
+    rng = np.random.default_rng(10)
+    for i in range(3000):
+        scenario, draws = random_day(rng, redials=i % 2 == 1, transfers=i % 3 == 0, outbound=True)
+        assert_same(
+            simulate_day(scenario, draws, 3, i),
+            simulate_day_fast(scenario, draws, 3, i),
+            f"day {i}",
+        )
 
 
 @pytest.mark.slow
@@ -696,7 +754,7 @@ def test_supports_the_base_model():
 
 
 def test_supports_names_the_first_unsupported_feature(monkeypatch):
-    from ccsim.scenario.model import Callback, Outbound, Retrial, Transfer
+    from ccsim.scenario.model import Callback, Retrial, Transfer
 
     exp = Distribution("exponential", (60.0,))
     assert supports(_with_type_feature(retrial=Retrial(0.5, exp))) is None
@@ -708,7 +766,7 @@ def test_supports_names_the_first_unsupported_feature(monkeypatch):
     assert supports(_with_type_feature(retrial=Retrial(0.5, exp), channel="chat")) == "chat"
     sc = load_scenario(ROOT / "scenarios" / "reference_80_erlangs.yaml")
     campaign = Outbound("c", 10, START, START + 3600, ("agents",), 0.5, exp)
-    assert supports(replace(sc, outbound=(campaign,))) == "outbound"
+    assert supports(replace(sc, outbound=(campaign,))) is None
     meteor = CrisisEvent("meteor", START, START + 60)
     assert supports(replace(sc, events=(meteor,))) == "meteor events"
     with pytest.raises(NotImplementedError, match="callbacks"):

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import pytest
+
 from ccsim.calls import draw_calls
 from ccsim.observations import OUTBOUND
 from ccsim.runner import run_replication
 from ccsim.scenario import parse_scenario
 
 
-def test_a_campaign_dials_when_no_inbound_call_arrives():
+@pytest.mark.parametrize("engine", ["simpy", "fast"])
+def test_a_campaign_dials_when_no_inbound_call_arrives(engine):
     sc = parse_scenario(
         "name: quiet\nhorizon: {start: '10:00', end: '11:00', interval: 30min}\n"
         "call_types:\n  sales: {arrivals: {volumes: [0, 0]},"
@@ -20,5 +23,5 @@ def test_a_campaign_dials_when_no_inbound_call_arrives():
     )
     calls = draw_calls(sc, 3, 0)
     assert calls.n_calls == 0 and len(calls.outbound) == 1
-    obs = run_replication(sc, 3, 0, "simpy")
+    obs = run_replication(sc, 3, 0, engine)
     assert int((obs.leg == OUTBOUND).sum()) == 5  # every customer dialed

@@ -60,8 +60,9 @@ from numba import njit
 
 # Outcome codes (ccsim.observations).
 BLOCKED, ANSWERED, ABANDONED = 0, 1, 2
+NOT_REACHED = 6
 # Leg kinds (ccsim.observations).
-FIRST, RETRIAL, TRANSFER = 0, 1, 2
+FIRST, RETRIAL, TRANSFER, OUTBOUND = 0, 1, 2, 4
 # Agent selection codes, in AGENT_SELECTIONS order.
 LONGEST_IDLE, PREFERENCE, RANDOM = 0, 1, 2
 # Agent plan steps (ccsim.models.agents).
@@ -104,6 +105,11 @@ GK_LOWER, GK_OWN = 0, 1  # a lower-priority skill (reserve applies); own handle 
 GKF_AFTER, GKF_FACTOR = 0, 1  # wait before the group may answer; handle time factor
 # Columns of skills (int64), one row per (group, skill) in the group's order.
 SK_TYPE, SK_TYPE_PRIO, SK_SKILL_PRIO = 0, 1, 2
+# Outbound campaigns: camp_f (float64) and camp_i (int64), one row per campaign; its
+# groups cgroups[cg_off[c]:cg_off[c + 1]]; a group's campaigns gcamp[gc_off[g]:...];
+# its customers' draws out_connect, out_talk, out_wrap from out_off[c].
+CAMP_START, CAMP_END, CAMP_CONNECT, CAMP_ATTEMPT = 0, 1, 2, 3
+CAMP_CUSTOMERS, CAMP_THRESHOLD = 0, 1
 # Columns of the overflow steps: ovi (int64), a range of glist.
 OV_LO, OV_HI = 0, 1
 # Columns of the plan steps: sf (float64) and si (int64).
@@ -112,6 +118,7 @@ SI_KIND, SI_PAID = 0, 1
 
 # Event kinds; an event's data is ``payload * N_KINDS + kind``.
 EV_LEAVE_IVR, EV_ABANDON, EV_OVERFLOW, EV_HANG_UP, EV_AGENT_FREE, EV_AGENT, EV_REDIAL = range(7)
+EV_CAMPAIGN = 7  # an outbound campaign opens
 N_KINDS = 8
 # Phases of an agent's day: where its process resumes.
 P_INIT, P_START, P_LOOP, P_DUE, P_LEAVE, P_BREAK, P_ABSENT, P_NEXT, P_DONE = range(9)
@@ -229,6 +236,56 @@ def relieve_ghost(holder, plan_of, ghost, n_ghosts, agent_group, agent):
     n_ghosts[g] -= 1
     trade_plans(holder, plan_of, agent, oldest)
     return oldest
+
+
+@njit(cache=True)
+def _campaign_for(g, now, gcamp, gc_off, camp_f, camp_i, dialed):
+    """`ContactCenter.campaign_for`: the group's first campaign open now with
+    customers left to dial, or -1."""
+    for j in range(gc_off[g], gc_off[g + 1]):
+        c = gcamp[j]
+        open_now = camp_f[c, CAMP_START] <= now < camp_f[c, CAMP_END]
+        if open_now and dialed[c] < camp_i[c, CAMP_CUSTOMERS]:
+            return c
+    return -1
+
+
+@njit(cache=True)
+def _may_dial(g, now, gi, gcamp, gc_off, camp_f, camp_i, dialed):
+    """`ContactCenter.try_outbound`'s test: a campaign of the group is open and at
+    least its threshold of the group's agents stay idle."""
+    c = _campaign_for(g, now, gcamp, gc_off, camp_f, camp_i, dialed)
+    return c >= 0 and gi[g, GI_IDLE] >= camp_i[c, CAMP_THRESHOLD]
+
+
+@njit(cache=True)
+def _dial(
+    c, agent, camp, now, dialed, camp_f, out_connect, out_talk, out_wrap, out_off, cf, ci, ai,
+    leg_arrival, leg_type, leg_caller, leg_kind, pend_t, pend_d, n_pend,
+):  # fmt: skip
+    """`ContactCenter.dial`: leg c is the agent's dial of the campaign's next customer
+    (reached: a talk and wrap-up; else the attempt); the agent is free after it."""
+    i = out_off[camp] + dialed[camp]
+    dialed[camp] += 1
+    leg_arrival[c] = now
+    leg_caller[c] = c
+    leg_kind[c] = OUTBOUND
+    leg_type[c] = -1
+    cf[c, CF_OFFERED] = now
+    cf[c, CF_WAIT] = 0.0
+    ci[c, CI_GROUP] = ai[agent, AI_GROUP]
+    if out_connect[i] < camp_f[camp, CAMP_CONNECT]:
+        ci[c, CI_OUTCOME] = ANSWERED
+        cf[c, CF_TALK] = out_talk[i]
+        cf[c, CF_WRAP] = out_wrap[i]
+    else:
+        ci[c, CI_OUTCOME] = NOT_REACHED
+        cf[c, CF_TALK] = camp_f[camp, CAMP_ATTEMPT]
+        cf[c, CF_WRAP] = 0.0
+    ai[agent, AI_BUSY] = 1
+    pend_t[n_pend] = now + (cf[c, CF_TALK] + cf[c, CF_WRAP])
+    pend_d[n_pend] = agent * N_KINDS + EV_AGENT_FREE
+    return n_pend + 1
 
 
 @njit(cache=True)
@@ -442,6 +499,16 @@ def simulate(
     end,
     interval,
     heap_capacity,
+    camp_f,
+    camp_i,
+    cgroups,
+    cg_off,
+    gcamp,
+    gc_off,
+    out_connect,
+    out_talk,
+    out_wrap,
+    out_off,
     n_out,
 ):
     """Run the day (`ccsim.models.center.simulate_day`); returns the events handled.
@@ -520,6 +587,11 @@ def simulate(
     starting = 0  # agents before this one have started their process
     cont = -1  # an agent whose process goes on at once (it was just made available)
     after_transfer = -1  # a transferred leg whose agent's after-call work comes next
+    n_camp = camp_f.shape[0]
+    dialed = np.zeros(n_camp, np.int64)  # customers dialed so far, per campaign
+    camp_starting = 0  # campaigns before this one have started their process
+    camp_open = -1  # a campaign opening: idle agents of its groups dial, one a step
+    camp_j = 0  # ... now at its group cgroups[camp_j]
     arrivals_started = False
     nxt = 0  # the arrival process's next call
     arriving = False  # the arrival process runs: call nxt arrives now
@@ -571,12 +643,28 @@ def simulate(
         withdraw = -1  # an agent leaving its idle pool (Router.withdraw_agent)
         unlink = -1  # a call leaving its queue (Router.remove_waiting)
         transferred = -1  # a leg just transferred (hang_up)
+        dial_agent = -1  # an agent who dials a customer of campaign dial_camp (dial)
+        dial_camp = -1
         if cont >= 0:
             agent_run = cont
             cont = -1
         elif after_transfer >= 0:  # hang_up goes on after offering the transferred leg
             free = ci[after_transfer, CI_AGENT]
             after_transfer = -1
+        elif camp_open >= 0:  # campaign_opens: the next idle agent above the threshold dials
+            c = camp_open
+            while camp_j < cg_off[c + 1]:
+                g = cgroups[camp_j]
+                cc = _campaign_for(g, now, gcamp, gc_off, camp_f, camp_i, dialed)
+                if gi[g, GI_IDLE] > camp_i[c, CAMP_THRESHOLD] and cc >= 0 and gi[g, GI_IDLE] > 0:
+                    dial_agent = gi[g, GI_HEAD]
+                    dial_camp = cc
+                    withdraw = dial_agent
+                    break
+                camp_j += 1
+            if dial_agent < 0:
+                camp_open = -1
+                continue
         elif starting < n_agents:  # the processes' initialisation, in order
             agent_run = starting
             starting += 1
@@ -589,6 +677,17 @@ def simulate(
         elif arriving:
             call = nxt
             by_arrivals = True
+        elif camp_starting < n_camp:  # a campaign's process starts: it waits, or opens now
+            c = camp_starting
+            camp_starting += 1
+            if camp_f[c, CAMP_START] > now:
+                pend_t[n_pend] = now + (camp_f[c, CAMP_START] - now)
+                pend_d[n_pend] = c * N_KINDS + EV_CAMPAIGN
+                n_pend += 1
+            else:
+                camp_open = c
+                camp_j = cg_off[c]
+            continue
         elif size > 0 and (
             not arr_pending or ht[0] < arr_time or (ht[0] == arr_time and hs[0] < arr_seq)
         ):
@@ -663,6 +762,10 @@ def simulate(
                 free = x
             elif kind == EV_AGENT:
                 agent_run = x
+            elif kind == EV_CAMPAIGN:
+                camp_open = x
+                camp_j = cg_off[x]
+                continue
             elif kind == EV_REDIAL:  # maybe_redial's redial: a new leg (Legs.add), arriving
                 if n_legs >= capacity_legs:
                     raise RuntimeError("no room for a redial: leg capacity too small")
@@ -903,6 +1006,11 @@ def simulate(
                 unlink = ti[best, TI_HEAD]
                 answer_call = unlink
                 answer_agent = ready
+            elif gc_off[g + 1] > gc_off[g] and _may_dial(
+                g, now, gi, gcamp, gc_off, camp_f, camp_i, dialed
+            ):  # try_outbound: no call to take, so it dials
+                dial_agent = ready
+                dial_camp = _campaign_for(g, now, gcamp, gc_off, camp_f, camp_i, dialed)
             else:  # Router.release_agent: idle from now, at the back of the pool
                 tail = gi[g, GI_TAIL]
                 af[ready, AF_IDLE_SINCE] = now
@@ -915,6 +1023,17 @@ def simulate(
                     gi[g, GI_HEAD] = ready
                 gi[g, GI_TAIL] = ready
                 gi[g, GI_IDLE] += 1
+
+        if dial_agent >= 0:  # dial: the campaign's next customer, on a leg of its own
+            if n_legs >= capacity_legs:
+                raise RuntimeError("no room for a dial: leg capacity too small")
+            c = n_legs
+            n_legs += 1
+            n_pend = _dial(
+                c, dial_agent, dial_camp, now, dialed, camp_f, out_connect, out_talk, out_wrap,
+                out_off, cf, ci, ai, leg_arrival, leg_type, leg_caller, leg_kind, pend_t, pend_d,
+                n_pend,
+            )  # fmt: skip
 
         if unlink >= 0:  # Router.remove_waiting
             c = unlink

@@ -166,8 +166,6 @@ def _refused(scenario: Scenario) -> Iterator[str]:
             yield "callbacks"
         if ct.channel != "voice":
             yield "chat"
-    if scenario.outbound:
-        yield "outbound"
     for event in scenario.events:
         if event.kind not in SUPPORTED_EVENTS:
             yield f"{event.kind} events"
@@ -286,6 +284,35 @@ def _handle_overrides(scenario: Scenario, calls: CallDraws, gk, gkf) -> np.ndarr
     return np.array(own, dtype=np.float64).reshape(len(own), calls.n_calls)
 
 
+def _campaigns(scenario: Scenario, calls: CallDraws) -> dict[str, np.ndarray]:
+    """The outbound campaigns as arrays (`ContactCenter.campaign_for`, `dial`)."""
+    groups = [g.name for g in scenario.agent_groups]
+    campaigns = scenario.outbound
+    camp_f = np.array(
+        [(c.start, c.end, c.connect, c.attempt_time) for c in campaigns], dtype=np.float64
+    ).reshape(-1, 4)
+    camp_i = np.array(
+        [(c.customers, c.idle_threshold) for c in campaigns], dtype=np.int64
+    ).reshape(-1, 2)
+    cgroups = [[groups.index(name) for name in c.groups] for c in campaigns]
+    gcamp = [[c for c, names in enumerate(cgroups) if g in names] for g in range(len(groups))]
+    draws = calls.outbound
+    flat = {
+        name: np.concatenate([np.asarray(d[i], dtype=np.float64) for d in draws] or [np.zeros(0)])
+        for i, name in enumerate(("out_connect", "out_talk", "out_wrap"))
+    }
+    return {
+        "camp_f": camp_f,
+        "camp_i": camp_i,
+        "cgroups": np.array([g for gs in cgroups for g in gs], dtype=np.int64),
+        "cg_off": _offsets(cgroups),
+        "gcamp": np.array([c for cs in gcamp for c in cs], dtype=np.int64),
+        "gc_off": _offsets(gcamp),
+        **flat,
+        "out_off": _offsets([d[0] for d in draws]),
+    }
+
+
 def pack(scenario: Scenario, calls: CallDraws, plans: list[AgentPlan], obs: Observations):
     """The kernel's arguments (`ccsim.kernels.engine.simulate`), by name; the kernel
     fills ``obs`` in place."""
@@ -353,6 +380,7 @@ def pack(scenario: Scenario, calls: CallDraws, plans: list[AgentPlan], obs: Obse
     args |= _roster(scenario, plans)
     args |= _routing(scenario, [p.group for p in plans])
     args["own_handle"] = _handle_overrides(scenario, calls, args["gk"], args["gkf"])
+    args |= _campaigns(scenario, calls)
     args |= {
         "trunks": np.inf if scenario.trunks is None else float(scenario.trunks),
         "outages": np.array(outages, dtype=np.float64).reshape(-1, 3),

@@ -19,7 +19,7 @@ def run_cli(capsys, path: str, *extra: str) -> str:
 
 
 def test_a_fallback_is_one_line_naming_the_feature(capsys):
-    path = "scenarios/callbacks_in_surge.yaml"
+    path = "scenarios/chat_voice_support.yaml"
     missing = supports(load_scenario(ROOT / path))
     assert missing is not None  # the day the compiled engine runs it, pick another
     notes = [line for line in run_cli(capsys, path).splitlines() if line.startswith("note:")]
@@ -29,7 +29,7 @@ def test_a_fallback_is_one_line_naming_the_feature(capsys):
 
 def test_no_notice_when_the_compiled_engine_runs_it_or_simpy_is_asked_for(capsys):
     assert "note:" not in run_cli(capsys, "scenarios/teaching_single_queue.yaml")
-    assert "note:" not in run_cli(capsys, "scenarios/callbacks_in_surge.yaml", "--engine", "simpy")
-    sc = load_scenario(ROOT / "scenarios/callbacks_in_surge.yaml")
+    assert "note:" not in run_cli(capsys, "scenarios/chat_voice_support.yaml", "--engine", "simpy")
+    sc = load_scenario(ROOT / "scenarios/chat_voice_support.yaml")
     assert fallback_notice(sc, "simpy") is None
     assert fallback_notice(sc) is not None

@@ -29,6 +29,7 @@ from ccsim.observations import (
     ABANDONED,
     ANSWERED,
     BLOCKED,
+    CALLBACK,
     FIRST,
     IVR_HANG_UP,
     OUTBOUND,
@@ -43,6 +44,7 @@ from ccsim.scenario.model import (
     Absence,
     AgentGroup,
     Break,
+    Callback,
     CallType,
     CrisisEvent,
     Distribution,
@@ -57,7 +59,7 @@ from ccsim.scenario.model import (
 
 ROOT = Path(__file__).resolve().parent.parent
 #: What the fast engine refuses today (`supports` names the first one found).
-REFUSED = ("callbacks", "chat")
+REFUSED = ("chat",)
 SHIPPED = sorted(
     [*(ROOT / "scenarios").glob("**/*.yaml"), *(ROOT / "tests" / "data" / "good").glob("*.yaml")]
 )
@@ -434,14 +436,20 @@ def test_redial_rows_are_legs_of_their_caller():
 
 
 def random_day(
-    rng: np.random.Generator, redials: bool = False, transfers: bool = False, outbound=False
+    rng: np.random.Generator,
+    redials: bool = False,
+    transfers: bool = False,
+    outbound: bool = False,
+    callbacks: bool = False,
 ) -> tuple[Scenario, CallDraws]:
     """A small random day: 1-3 call types, 1-3 groups, shifts with breaks, absences,
     overflow, reservation, every agent selection, IVR exits, trunks, wrap-ups; every
     time a whole number of seconds, so events often fall at the same instant.
     ``redials``: most types redial (after blocks or not), and trunks are likelier.
     ``transfers``: most types transfer a share of their calls to a random type.
-    ``outbound``: one or two campaigns dial from random groups in random windows."""
+    ``outbound``: one or two campaigns dial from random groups in random windows.
+    ``callbacks``: most types offer callbacks (either predictor, with or without a
+    deadline)."""
     n_types = int(rng.integers(1, 4))
     n_groups = int(rng.integers(1, 4))
     types = [f"t{i}" for i in range(n_types)]
@@ -616,6 +624,22 @@ def random_day(
                 )
             )
         scenario = replace(scenario, outbound=tuple(campaigns))
+    if callbacks:
+        offering = []
+        for c in scenario.call_types:
+            if rng.random() < 0.7:
+                cb = Callback(
+                    float(rng.integers(0, 120)),
+                    float(rng.choice([0.5, 1.0])),
+                    float(rng.choice([0.6, 1.0])),
+                    str(rng.choice(["queue_length", "last_wait"])),
+                    float(rng.integers(30, 300)) if rng.random() < 0.5 else None,
+                    float(rng.integers(0, 60)),
+                )
+                c = replace(c, callback=cb)
+            offering.append(c)
+        scenario = replace(scenario, call_types=tuple(offering))
+        draws.callback_u = rng.random((n, 2))
     return scenario, draws
 
 
@@ -674,6 +698,36 @@ def test_random_tied_days_with_outbound_call_by_call(block):
         assert_same(a, b, label=f"block {block} day {i}")
         dials += int(np.sum(b.leg == OUTBOUND))
     assert dials > 0
+
+
+@pytest.mark.parametrize("block", range(4))
+def test_random_tied_days_with_callbacks_call_by_call(block):
+    rng = np.random.default_rng(5000 + block)
+    made = 0
+    for i in range(60):
+        scenario, draws = random_day(
+            rng, redials=block % 2 == 1, transfers=block >= 2, outbound=block == 3, callbacks=True
+        )
+        seed = int(rng.integers(1 << 30))
+        a = simulate_day(scenario, draws, seed, i)
+        b = simulate_day_fast(scenario, draws, seed, i)
+        assert_same(a, b, label=f"block {block} day {i}")
+        made += int(np.sum(b.leg == CALLBACK))
+    assert made > 0
+
+
+@pytest.mark.slow
+def test_many_random_tied_days_with_callbacks_call_by_call():
+    rng = np.random.default_rng(11)
+    for i in range(3000):
+        scenario, draws = random_day(
+            rng, redials=i % 2 == 1, transfers=i % 3 == 0, outbound=i % 4 == 0, callbacks=True
+        )
+        assert_same(
+            simulate_day(scenario, draws, 3, i),
+            simulate_day_fast(scenario, draws, 3, i),
+            f"day {i}",
+        )
 
 
 @pytest.mark.slow
@@ -754,24 +808,24 @@ def test_supports_the_base_model():
 
 
 def test_supports_names_the_first_unsupported_feature(monkeypatch):
-    from ccsim.scenario.model import Callback, Retrial, Transfer
+    from ccsim.scenario.model import Retrial, Transfer
 
     exp = Distribution("exponential", (60.0,))
     assert supports(_with_type_feature(retrial=Retrial(0.5, exp))) is None
-    assert supports(_with_type_feature(callback=Callback(60.0, 0.5))) == "callbacks"
+    assert supports(_with_type_feature(callback=Callback(60.0, 0.5))) is None
     assert supports(_with_type_feature(transfer=Transfer(0.1, "calls"))) is None
     assert supports(_with_type_feature(channel="chat")) == "chat"
     both_features = _with_type_feature(callback=Callback(60.0, 0.5), channel="chat")
-    assert supports(both_features) == "callbacks"
+    assert supports(both_features) == "chat"
     assert supports(_with_type_feature(retrial=Retrial(0.5, exp), channel="chat")) == "chat"
     sc = load_scenario(ROOT / "scenarios" / "reference_80_erlangs.yaml")
     campaign = Outbound("c", 10, START, START + 3600, ("agents",), 0.5, exp)
     assert supports(replace(sc, outbound=(campaign,))) is None
     meteor = CrisisEvent("meteor", START, START + 60)
     assert supports(replace(sc, events=(meteor,))) == "meteor events"
-    with pytest.raises(NotImplementedError, match="callbacks"):
+    with pytest.raises(NotImplementedError, match="chat"):
         simulate_day_fast(
-            _with_type_feature(callback=Callback(60.0, 0.5)),
+            _with_type_feature(channel="chat"),
             draw_calls(sc, 1, 0),
         )
 

@@ -60,9 +60,9 @@ from numba import njit
 
 # Outcome codes (ccsim.observations).
 BLOCKED, ANSWERED, ABANDONED = 0, 1, 2
-NOT_REACHED = 6
+CALLBACK_REQUESTED, NOT_REACHED = 5, 6
 # Leg kinds (ccsim.observations).
-FIRST, RETRIAL, TRANSFER, OUTBOUND = 0, 1, 2, 4
+FIRST, RETRIAL, TRANSFER, CALLBACK, OUTBOUND = 0, 1, 2, 3, 4
 # Agent selection codes, in AGENT_SELECTIONS order.
 LONGEST_IDLE, PREFERENCE, RANDOM = 0, 1, 2
 # Agent plan steps (ccsim.models.agents).
@@ -95,11 +95,13 @@ N_AI = 13
 # Columns of ti (int64), one row per call type: its queue, then its routing.
 TI_HEAD, TI_TAIL, TI_WAITING = 0, 1, 2
 TI_SELECTION, TI_INIT_LO, TI_INIT_HI, TI_OV_LO, TI_OV_HI = 3, 4, 5, 6, 7
-N_TI = 8
+TI_CB_HEAD, TI_CB_TAIL = 8, 9  # its callbacks waiting to be made (linked by CI_NEXT)
+N_TI = 10
 # Columns of gi (int64), one row per group: its idle pool, reserve and skill list.
 GI_HEAD, GI_TAIL, GI_IDLE, GI_RESERVE, GI_SKILL_LO, GI_SKILL_HI = 0, 1, 2, 3, 4, 5
 GI_BY_COUNT = 6  # its staffing cut is by count
-N_GI = 7
+GI_ON_FLOOR = 7  # agents on the floor (logged in, not away)
+N_GI = 8
 # Tables per (group, call type): gk (int64) and gkf (float64), [groups, types, 2].
 GK_LOWER, GK_OWN = 0, 1  # a lower-priority skill (reserve applies); own handle times row
 GKF_AFTER, GKF_FACTOR = 0, 1  # wait before the group may answer; handle time factor
@@ -110,6 +112,9 @@ SK_TYPE, SK_TYPE_PRIO, SK_SKILL_PRIO = 0, 1, 2
 # its customers' draws out_connect, out_talk, out_wrap from out_off[c].
 CAMP_START, CAMP_END, CAMP_CONNECT, CAMP_ATTEMPT = 0, 1, 2, 3
 CAMP_CUSTOMERS, CAMP_THRESHOLD = 0, 1
+# Callbacks per call type: cbf (float64), cbi (int64); none: CB_ON 0.
+CBF_THRESHOLD, CBF_ACCEPT, CBF_REACH, CBF_DEADLINE, CBF_ATTEMPT, CBF_MEAN_HANDLE = range(6)
+CBI_ON, CBI_LAST_WAIT = 0, 1  # offered at all; predictor: the last wait (else the queue)
 # Columns of the overflow steps: ovi (int64), a range of glist.
 OV_LO, OV_HI = 0, 1
 # Columns of the plan steps: sf (float64) and si (int64).
@@ -289,6 +294,67 @@ def _dial(
 
 
 @njit(cache=True)
+def _callback_accepted(
+    row, k, ci, ti, gi, glist, cbf, cbi, last_wait, callback_u, callback_offered
+):  # fmt: skip
+    """`ContactCenter.offer_callback`'s decision: the predicted wait (`predicted_wait`)
+    is over the threshold, the offer is recorded, and the caller accepts."""
+    if cbi[k, CBI_LAST_WAIT]:
+        predicted = last_wait[k]
+    else:
+        agents = 0
+        for j in range(ti[k, TI_INIT_LO], ti[k, TI_INIT_HI]):
+            agents += gi[glist[j], GI_ON_FLOOR]
+        predicted = (ti[k, TI_WAITING] + 1) * cbf[k, CBF_MEAN_HANDLE] / max(1, agents)
+    if predicted <= cbf[k, CBF_THRESHOLD]:
+        return False
+    callback_offered[row] = True
+    return callback_u[ci[row, CI_CALLER], 0] < cbf[k, CBF_ACCEPT]
+
+
+@njit(cache=True)
+def _push_callback(c, k, ci, ti, n_cb):
+    """Router.request_callback: at the back of the type's callbacks."""
+    tail = ti[k, TI_CB_TAIL]
+    ci[c, CI_NEXT] = -1
+    if tail >= 0:
+        ci[tail, CI_NEXT] = c
+    else:
+        ti[k, TI_CB_HEAD] = c
+    ti[k, TI_CB_TAIL] = c
+    n_cb[0] += 1
+
+
+@njit(cache=True)
+def _next_callback(g, now, overdue, ti, gi, gk, gkf, skills, cf, ci, cbf, n_cb):
+    """Router._next_callback: pop the oldest callback of the group's skills it answers
+    from the start (reserve permitting; only overdue ones if asked), or -1."""
+    best_time = np.inf
+    best = -1
+    for e in range(gi[g, GI_SKILL_LO], gi[g, GI_SKILL_HI]):
+        t = skills[e, SK_TYPE]
+        head = ti[t, TI_CB_HEAD]
+        if head < 0 or gkf[g, t, GKF_AFTER] != 0.0:
+            continue
+        if gk[g, t, GK_LOWER] and gi[g, GI_IDLE] + 1 <= gi[g, GI_RESERVE]:
+            continue
+        requested = cf[head, CF_OFFERED]
+        if overdue and now < requested + cbf[t, CBF_DEADLINE]:
+            continue
+        if requested < best_time:
+            best_time = requested
+            best = t
+    if best < 0:
+        return -1
+    c = ti[best, TI_CB_HEAD]
+    ti[best, TI_CB_HEAD] = ci[c, CI_NEXT]
+    if ci[c, CI_NEXT] < 0:
+        ti[best, TI_CB_TAIL] = -1
+    n_cb[0] -= 1
+    return c
+
+
+@njit(cache=True)
 def _new_leg(cf, ci, c, caller, k, patience):
     """Row c: a new leg of ``caller`` for call type k (`ccsim.models.legs.Legs.add`):
     the first call's handle and wrap-up times and routing number, nothing observed."""
@@ -400,6 +466,7 @@ def _agent_day(
             if ai[agent, AI_ON_FLOOR]:
                 add_time(staffed[g], af[agent, AF_FLOOR_SINCE], now, start, interval)
             ai[agent, AI_ON_FLOOR] = 0
+            gi[g, GI_ON_FLOOR] -= 1
             kind = si[s, SI_KIND]
             if kind == LOG_OUT:
                 overtime[g] += max(0.0, now - af[p, AF_END])
@@ -499,6 +566,10 @@ def simulate(
     end,
     interval,
     heap_capacity,
+    cbf,
+    cbi,
+    callback_u,
+    callback_offered,
     camp_f,
     camp_i,
     cgroups,
@@ -587,6 +658,8 @@ def simulate(
     starting = 0  # agents before this one have started their process
     cont = -1  # an agent whose process goes on at once (it was just made available)
     after_transfer = -1  # a transferred leg whose agent's after-call work comes next
+    last_wait = np.zeros(ti.shape[0])  # per type: the wait of its last answered leg
+    n_cb = np.zeros(1, np.int64)  # callbacks waiting to be made, all types
     n_camp = camp_f.shape[0]
     dialed = np.zeros(n_camp, np.int64)  # customers dialed so far, per campaign
     camp_starting = 0  # campaigns before this one have started their process
@@ -643,6 +716,7 @@ def simulate(
         withdraw = -1  # an agent leaving its idle pool (Router.withdraw_agent)
         unlink = -1  # a call leaving its queue (Router.remove_waiting)
         transferred = -1  # a leg just transferred (hang_up)
+        cb_agent = -1  # the agent who makes a callback
         dial_agent = -1  # an agent who dials a customer of campaign dial_camp (dial)
         dial_camp = -1
         if cont >= 0:
@@ -743,7 +817,8 @@ def simulate(
                     offer = c
                     transferred = x  # its agent's after-call work, once the leg is offered
                 else:
-                    lines -= 1
+                    if leg_kind[x] != CALLBACK:  # a callback leg holds no line
+                        lines -= 1
                     wrap_time = cf[x, CF_WRAP]
                     if wrap_time > 0.0:
                         pend_t[n_pend] = now + wrap_time
@@ -903,6 +978,39 @@ def simulate(
                 answer_agent = agent
                 if over >= 0:
                     unlink = over
+            elif (
+                offer >= 0
+                and cbi[k, CBI_ON]
+                and leg_kind[offer] <= RETRIAL
+                and _callback_accepted(
+                    offer,
+                    k,
+                    ci,
+                    ti,
+                    gi,
+                    glist,
+                    cbf,
+                    cbi,
+                    last_wait,
+                    callback_u,
+                    callback_offered,
+                )
+            ):  # offer_callback: the caller hangs up; a callback leg waits its turn
+                ci[offer, CI_OUTCOME] = CALLBACK_REQUESTED
+                cf[offer, CF_WAIT] = 0.0
+                lines -= 1
+                if n_legs >= capacity_legs:
+                    raise RuntimeError("no room for a callback: leg capacity too small")
+                c = n_legs
+                n_legs += 1
+                caller = ci[offer, CI_CALLER]
+                _new_leg(cf, ci, c, caller, k, np.inf)
+                cf[c, CF_OFFERED] = now
+                leg_arrival[c] = now
+                leg_type[c] = k
+                leg_caller[c] = caller
+                leg_kind[c] = CALLBACK
+                _push_callback(c, k, ci, ti, n_cb)
             elif offer >= 0:  # Router.enqueue, then the patience and overflow timers
                 c = offer
                 tail = ti[k, TI_TAIL]
@@ -957,6 +1065,7 @@ def simulate(
                 ready = free
         elif avail >= 0:  # make_available
             ai[avail, AI_ON_FLOOR] = 1
+            gi[ai[avail, AI_GROUP], GI_ON_FLOOR] += 1
             af[avail, AF_FLOOR_SINCE] = now
             ready = avail
         if ready >= 0 and cut_n_ghosts[ai[ready, AI_GROUP]] > 0:
@@ -969,6 +1078,14 @@ def simulate(
                 pend_t[n_pend] = now
                 pend_d[n_pend] = cut_plan_of[ready] * N_KINDS + EV_AGENT
                 n_pend += 1
+                ready = -1
+        callback = -1  # a callback the ready agent makes (dial_callback)
+        if ready >= 0 and n_cb[0] > 0:  # Router.next_work: an overdue callback first
+            callback = _next_callback(
+                ai[ready, AI_GROUP], now, True, ti, gi, gk, gkf, skills, cf, ci, cbf, n_cb
+            )
+            if callback >= 0:
+                cb_agent = ready
                 ready = -1
         if ready >= 0:  # next_call_or_idle
             g = ai[ready, AI_GROUP]
@@ -1002,10 +1119,15 @@ def simulate(
                     best_tp = tp
                     best_sp = sp
                     best_offered = head_offered
+            if best < 0 and n_cb[0] > 0:  # no live call: a callback
+                callback = _next_callback(g, now, False, ti, gi, gk, gkf, skills, cf, ci, cbf, n_cb)
+                cb_agent = ready
             if best >= 0:
                 unlink = ti[best, TI_HEAD]
                 answer_call = unlink
                 answer_agent = ready
+            elif callback >= 0:
+                pass
             elif gc_off[g + 1] > gc_off[g] and _may_dial(
                 g, now, gi, gcamp, gc_off, camp_f, camp_i, dialed
             ):  # try_outbound: no call to take, so it dials
@@ -1023,6 +1145,23 @@ def simulate(
                     gi[g, GI_HEAD] = ready
                 gi[g, GI_TAIL] = ready
                 gi[g, GI_IDLE] += 1
+
+        if callback >= 0:  # dial_callback: reached, a call like any; else the attempt
+            c = callback
+            k = ci[c, CI_TYPE]
+            if callback_u[ci[c, CI_CALLER], 1] < cbf[k, CBF_REACH]:
+                answer_call = c
+                answer_agent = cb_agent
+            else:
+                ci[c, CI_OUTCOME] = NOT_REACHED
+                cf[c, CF_WAIT] = now - cf[c, CF_OFFERED]
+                ci[c, CI_GROUP] = ai[cb_agent, AI_GROUP]
+                cf[c, CF_TALK] = cbf[k, CBF_ATTEMPT]
+                cf[c, CF_WRAP] = 0.0
+                ai[cb_agent, AI_BUSY] = 1
+                pend_t[n_pend] = now + cbf[k, CBF_ATTEMPT]
+                pend_d[n_pend] = cb_agent * N_KINDS + EV_AGENT_FREE
+                n_pend += 1
 
         if dial_agent >= 0:  # dial: the campaign's next customer, on a leg of its own
             if n_legs >= capacity_legs:
@@ -1065,6 +1204,8 @@ def simulate(
                 talk_time = cf[c, CF_HANDLE] * gkf[g, k, GKF_FACTOR]
             cf[c, CF_TALK] = talk_time
             cf[c, CF_WRAP] = cf[c, CF_WRAP_IN]
+            if leg_kind[c] != TRANSFER:
+                last_wait[k] = cf[c, CF_WAIT]
             ai[a, AI_BUSY] = 1
             ci[c, CI_AGENT] = a
             pend_t[n_pend] = now + talk_time
@@ -1099,6 +1240,13 @@ def simulate(
         while c >= 0:
             ci[c, CI_OUTCOME] = ABANDONED
             cf[c, CF_WAIT] = closing - cf[c, CF_OFFERED]
+            c = ci[c, CI_NEXT]
+    for k in range(ti.shape[0]):  # callbacks never made: not reached
+        c = ti[k, TI_CB_HEAD]
+        while c >= 0:
+            ci[c, CI_OUTCOME] = NOT_REACHED
+            cf[c, CF_WAIT] = closing - cf[c, CF_OFFERED]
+            ci[c, CI_GROUP] = -1
             c = ci[c, CI_NEXT]
     for a in range(n_agents):  # roster.scheduled_time
         add_time(scheduled[ai[a, AI_GROUP]], af[a, AF_START], af[a, AF_END], start, interval)

@@ -162,8 +162,6 @@ def _refused(scenario: Scenario) -> Iterator[str]:
     for ct in scenario.call_types:
         if ct.agent_selection not in AGENT_SELECTIONS:
             yield f"agent_selection {ct.agent_selection}"
-        if ct.callback is not None:
-            yield "callbacks"
         if ct.channel != "voice":
             yield "chat"
     for event in scenario.events:
@@ -209,6 +207,7 @@ def _routing(scenario: Scenario, agent_group: list[int]) -> dict[str, np.ndarray
 
     ti = np.zeros((n_types, k.N_TI), dtype=np.int64)
     ti[:, k.TI_HEAD] = ti[:, k.TI_TAIL] = -1
+    ti[:, k.TI_CB_HEAD] = ti[:, k.TI_CB_TAIL] = -1
     ti[:, k.TI_SELECTION] = [AGENT_SELECTIONS.index(s) for s in r.selection]
     ti[:, k.TI_INIT_LO] = goff[:n_types]
     ti[:, k.TI_INIT_HI] = goff[1 : n_types + 1]
@@ -284,6 +283,32 @@ def _handle_overrides(scenario: Scenario, calls: CallDraws, gk, gkf) -> np.ndarr
     return np.array(own, dtype=np.float64).reshape(len(own), calls.n_calls)
 
 
+def _callbacks(scenario: Scenario, calls: CallDraws, obs: Observations) -> dict[str, np.ndarray]:
+    """Each call type's callback offer (`ContactCenter.offer_callback`) as arrays."""
+    types = scenario.call_types
+    cbf = np.zeros((len(types), 6))
+    cbi = np.zeros((len(types), 2), dtype=np.int64)
+    for t, ct in enumerate(types):
+        cb = ct.callback
+        if cb is None:
+            continue
+        cbf[t] = (
+            cb.threshold,
+            cb.accept,
+            cb.reach,
+            np.inf if not cb.deadline else cb.deadline,
+            cb.attempt_time,
+            ct.handle_time.mean,
+        )
+        cbi[t] = (1, cb.predictor == "last_wait")
+    return {
+        "cbf": cbf,
+        "cbi": cbi,
+        "callback_u": np.ascontiguousarray(calls.callback_u, dtype=np.float64),
+        "callback_offered": obs.callback_offered,
+    }
+
+
 def _campaigns(scenario: Scenario, calls: CallDraws) -> dict[str, np.ndarray]:
     """The outbound campaigns as arrays (`ContactCenter.campaign_for`, `dial`)."""
     groups = [g.name for g in scenario.agent_groups]
@@ -291,9 +316,9 @@ def _campaigns(scenario: Scenario, calls: CallDraws) -> dict[str, np.ndarray]:
     camp_f = np.array(
         [(c.start, c.end, c.connect, c.attempt_time) for c in campaigns], dtype=np.float64
     ).reshape(-1, 4)
-    camp_i = np.array(
-        [(c.customers, c.idle_threshold) for c in campaigns], dtype=np.int64
-    ).reshape(-1, 2)
+    camp_i = np.array([(c.customers, c.idle_threshold) for c in campaigns], dtype=np.int64).reshape(
+        -1, 2
+    )
     cgroups = [[groups.index(name) for name in c.groups] for c in campaigns]
     gcamp = [[c for c, names in enumerate(cgroups) if g in names] for g in range(len(groups))]
     draws = calls.outbound
@@ -381,6 +406,7 @@ def pack(scenario: Scenario, calls: CallDraws, plans: list[AgentPlan], obs: Obse
     args |= _routing(scenario, [p.group for p in plans])
     args["own_handle"] = _handle_overrides(scenario, calls, args["gk"], args["gkf"])
     args |= _campaigns(scenario, calls)
+    args |= _callbacks(scenario, calls, obs)
     args |= {
         "trunks": np.inf if scenario.trunks is None else float(scenario.trunks),
         "outages": np.array(outages, dtype=np.float64).reshape(-1, 3),

@@ -59,7 +59,7 @@ from ccsim.scenario.model import (
 
 ROOT = Path(__file__).resolve().parent.parent
 #: What the fast engine refuses today (`supports` names the first one found).
-REFUSED = ("chat",)
+REFUSED = ("chat transfers",)
 SHIPPED = sorted(
     [*(ROOT / "scenarios").glob("**/*.yaml"), *(ROOT / "tests" / "data" / "good").glob("*.yaml")]
 )
@@ -441,6 +441,7 @@ def random_day(
     transfers: bool = False,
     outbound: bool = False,
     callbacks: bool = False,
+    chat: bool = False,
 ) -> tuple[Scenario, CallDraws]:
     """A small random day: 1-3 call types, 1-3 groups, shifts with breaks, absences,
     overflow, reservation, every agent selection, IVR exits, trunks, wrap-ups; every
@@ -449,7 +450,7 @@ def random_day(
     ``transfers``: most types transfer a share of their calls to a random type.
     ``outbound``: one or two campaigns dial from random groups in random windows.
     ``callbacks``: most types offer callbacks (either predictor, with or without a
-    deadline)."""
+    deadline). ``chat``: some types are chats, and groups take up to three at once."""
     n_types = int(rng.integers(1, 4))
     n_groups = int(rng.integers(1, 4))
     types = [f"t{i}" for i in range(n_types)]
@@ -640,6 +641,16 @@ def random_day(
             offering.append(c)
         scenario = replace(scenario, call_types=tuple(offering))
         draws.callback_u = rng.random((n, 2))
+    if chat:
+        channels = tuple(
+            replace(c, channel="chat") if rng.random() < 0.5 else c for c in scenario.call_types
+        )
+        groups = []
+        for g in scenario.agent_groups:
+            most = int(rng.integers(1, 4))
+            factors = (1.0, *(float(f) for f in rng.choice([1.0, 1.25, 1.5], most - 1)))
+            groups.append(replace(g, chat_max=most, chat_factors=factors))
+        scenario = replace(scenario, call_types=channels, agent_groups=tuple(groups))
     return scenario, draws
 
 
@@ -722,6 +733,33 @@ def test_many_random_tied_days_with_callbacks_call_by_call():
     for i in range(3000):
         scenario, draws = random_day(
             rng, redials=i % 2 == 1, transfers=i % 3 == 0, outbound=i % 4 == 0, callbacks=True
+        )
+        assert_same(
+            simulate_day(scenario, draws, 3, i),
+            simulate_day_fast(scenario, draws, 3, i),
+            f"day {i}",
+        )
+
+
+@pytest.mark.parametrize("block", range(4))
+def test_random_tied_days_with_chat_call_by_call(block):
+    rng = np.random.default_rng(6000 + block)
+    for i in range(60):
+        scenario, draws = random_day(
+            rng, redials=block % 2 == 1, outbound=block == 2, callbacks=block == 3, chat=True
+        )
+        seed = int(rng.integers(1 << 30))
+        a = simulate_day(scenario, draws, seed, i)
+        b = simulate_day_fast(scenario, draws, seed, i)
+        assert_same(a, b, label=f"block {block} day {i}")
+
+
+@pytest.mark.slow
+def test_many_random_tied_days_with_chat_call_by_call():
+    rng = np.random.default_rng(12)
+    for i in range(3000):
+        scenario, draws = random_day(
+            rng, redials=i % 2 == 1, outbound=i % 3 == 0, callbacks=i % 4 == 0, chat=True
         )
         assert_same(
             simulate_day(scenario, draws, 3, i),
@@ -814,20 +852,16 @@ def test_supports_names_the_first_unsupported_feature(monkeypatch):
     assert supports(_with_type_feature(retrial=Retrial(0.5, exp))) is None
     assert supports(_with_type_feature(callback=Callback(60.0, 0.5))) is None
     assert supports(_with_type_feature(transfer=Transfer(0.1, "calls"))) is None
-    assert supports(_with_type_feature(channel="chat")) == "chat"
-    both_features = _with_type_feature(callback=Callback(60.0, 0.5), channel="chat")
-    assert supports(both_features) == "chat"
-    assert supports(_with_type_feature(retrial=Retrial(0.5, exp), channel="chat")) == "chat"
+    assert supports(_with_type_feature(channel="chat")) is None
+    chat_transfer = _with_type_feature(transfer=Transfer(0.1, "calls"), channel="chat")
+    assert supports(chat_transfer) == "chat transfers"
     sc = load_scenario(ROOT / "scenarios" / "reference_80_erlangs.yaml")
     campaign = Outbound("c", 10, START, START + 3600, ("agents",), 0.5, exp)
     assert supports(replace(sc, outbound=(campaign,))) is None
     meteor = CrisisEvent("meteor", START, START + 60)
     assert supports(replace(sc, events=(meteor,))) == "meteor events"
-    with pytest.raises(NotImplementedError, match="chat"):
-        simulate_day_fast(
-            _with_type_feature(channel="chat"),
-            draw_calls(sc, 1, 0),
-        )
+    with pytest.raises(NotImplementedError, match="chat transfers"):
+        simulate_day_fast(chat_transfer, draw_calls(sc, 1, 0))
 
 
 def test_supports_refuses_a_model_field_it_does_not_know(monkeypatch):

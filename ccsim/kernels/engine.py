@@ -90,18 +90,21 @@ AI_GROUP, AI_OPEN_END, AI_ABSENT_ALL, AI_STEP_LO, AI_STEP_HI = 0, 1, 2, 3, 4  # 
 AI_PHASE, AI_STEP = 8, 9  # the plan's process
 AI_BUSY, AI_ON_FLOOR, AI_LEAVE = 5, 6, 7  # the agent
 AI_IDLE, AI_NEXT, AI_PREV = 10, 11, 12  # the agent in its group's idle pool, a linked list
-N_AI = 13
+AI_CHATS, AI_PARTIAL = 13, 14  # chats in progress; in chats with a free slot
+N_AI = 15
 
 # Columns of ti (int64), one row per call type: its queue, then its routing.
 TI_HEAD, TI_TAIL, TI_WAITING = 0, 1, 2
 TI_SELECTION, TI_INIT_LO, TI_INIT_HI, TI_OV_LO, TI_OV_HI = 3, 4, 5, 6, 7
 TI_CB_HEAD, TI_CB_TAIL = 8, 9  # its callbacks waiting to be made (linked by CI_NEXT)
-N_TI = 10
+TI_CHAT = 10  # a chat: no phone line; agents take several at once
+N_TI = 11
 # Columns of gi (int64), one row per group: its idle pool, reserve and skill list.
 GI_HEAD, GI_TAIL, GI_IDLE, GI_RESERVE, GI_SKILL_LO, GI_SKILL_HI = 0, 1, 2, 3, 4, 5
 GI_BY_COUNT = 6  # its staffing cut is by count
 GI_ON_FLOOR = 7  # agents on the floor (logged in, not away)
-N_GI = 8
+GI_CHAT_MAX = 8  # chats an agent handles at once
+N_GI = 9
 # Tables per (group, call type): gk (int64) and gkf (float64), [groups, types, 2].
 GK_LOWER, GK_OWN = 0, 1  # a lower-priority skill (reserve applies); own handle times row
 GKF_AFTER, GKF_FACTOR = 0, 1  # wait before the group may answer; handle time factor
@@ -355,6 +358,31 @@ def _next_callback(g, now, overdue, ti, gi, gk, gkf, skills, cf, ci, cbf, n_cb):
 
 
 @njit(cache=True)
+def _update_partial(a, ai, gi):
+    """`ContactCenter._update_partial`: the agent has a free chat slot to offer."""
+    chats = ai[a, AI_CHATS]
+    free_slot = 0 < chats < gi[ai[a, AI_GROUP], GI_CHAT_MAX] and not ai[a, AI_LEAVE]
+    ai[a, AI_PARTIAL] = 1 if free_slot else 0
+
+
+@njit(cache=True)
+def _partial_agent(lo, hi, glist, ai):
+    """`Router.take_partial_agent`: the agent of glist[lo:hi] in chats with a free
+    slot and the fewest chats (ties: the lower number), or -1."""
+    best = -1
+    for a in range(ai.shape[0]):
+        if not ai[a, AI_PARTIAL]:
+            continue
+        mine = False
+        for j in range(lo, hi):
+            if glist[j] == ai[a, AI_GROUP]:
+                mine = True
+        if mine and (best < 0 or ai[a, AI_CHATS] < ai[best, AI_CHATS]):
+            best = a
+    return best
+
+
+@njit(cache=True)
 def _new_leg(cf, ci, c, caller, k, patience):
     """Row c: a new leg of ``caller`` for call type k (`ccsim.models.legs.Legs.add`):
     the first call's handle and wrap-up times and routing number, nothing observed."""
@@ -457,6 +485,7 @@ def _agent_day(
                     agent = cut_holder[p]
             if ai[agent, AI_BUSY]:
                 ai[agent, AI_LEAVE] = 1
+                ai[agent, AI_PARTIAL] = 0  # no new chats while leaving
                 if by_count:
                     become_ghost(cut_ghost, cut_n_ghosts, cut_counter, agent, g)
                 break
@@ -566,6 +595,7 @@ def simulate(
     end,
     interval,
     heap_capacity,
+    chat_factors,
     cbf,
     cbi,
     callback_u,
@@ -817,7 +847,7 @@ def simulate(
                     offer = c
                     transferred = x  # its agent's after-call work, once the leg is offered
                 else:
-                    if leg_kind[x] != CALLBACK:  # a callback leg holds no line
+                    if leg_kind[x] != CALLBACK and not ti[k, TI_CHAT]:  # holds a line
                         lines -= 1
                     wrap_time = cf[x, CF_WRAP]
                     if wrap_time > 0.0:
@@ -831,7 +861,8 @@ def simulate(
                     unlink = x
                     ci[x, CI_OUTCOME] = ABANDONED
                     cf[x, CF_WAIT] = now - cf[x, CF_OFFERED]
-                    lines -= 1
+                    if not ti[ci[x, CI_TYPE], TI_CHAT]:
+                        lines -= 1
                     failed = x
             elif kind == EV_AGENT_FREE:
                 free = x
@@ -893,6 +924,9 @@ def simulate(
                 avail = cut_holder[agent_run]
                 cont = agent_run
 
+        if call >= 0 and ci[call, CI_TYPE] >= 0 and ti[ci[call, CI_TYPE], TI_CHAT]:
+            offer = call  # a chat uses no phone line
+            call = -1
         if call >= 0:  # arrive: the trunk check (lines_now), then the IVR or the queue
             capacity = trunks
             for o in range(outages.shape[0]):
@@ -972,6 +1006,8 @@ def simulate(
                     if agent < 0 or af[a, AF_IDLE_SINCE] < best_since:
                         agent = a
                         best_since = af[a, AF_IDLE_SINCE]
+            if agent < 0 and ti[k, TI_CHAT]:  # agent_for: an agent in chats, a slot free
+                agent = _partial_agent(lo, hi, glist, ai)
             if agent >= 0:
                 withdraw = agent
                 answer_call = take
@@ -998,7 +1034,8 @@ def simulate(
             ):  # offer_callback: the caller hangs up; a callback leg waits its turn
                 ci[offer, CI_OUTCOME] = CALLBACK_REQUESTED
                 cf[offer, CF_WAIT] = 0.0
-                lines -= 1
+                if not ti[k, TI_CHAT]:
+                    lines -= 1
                 if n_legs >= capacity_legs:
                     raise RuntimeError("no room for a callback: leg capacity too small")
                 c = n_legs
@@ -1052,6 +1089,18 @@ def simulate(
             gi[g, GI_IDLE] -= 1
 
         ready = -1  # an agent who takes the next call or becomes idle
+        chat_next = False  # ready has chats still in progress: it takes only a chat
+        if free >= 0 and ai[free, AI_CHATS] > 0:  # chat_done
+            ai[free, AI_CHATS] -= 1
+            if ai[free, AI_CHATS] > 0:
+                if ai[free, AI_LEAVE]:
+                    _update_partial(free, ai, gi)
+                else:
+                    ready = free
+                    chat_next = True
+                free = -1
+            else:
+                _update_partial(free, ai, gi)
         if free >= 0:  # agent_free
             ai[free, AI_BUSY] = 0
             af[free, AF_FREE_AT] = now
@@ -1068,19 +1117,20 @@ def simulate(
             gi[ai[avail, AI_GROUP], GI_ON_FLOOR] += 1
             af[avail, AF_FLOOR_SINCE] = now
             ready = avail
-        if ready >= 0 and cut_n_ghosts[ai[ready, AI_GROUP]] > 0:
+        if ready >= 0 and not chat_next and cut_n_ghosts[ai[ready, AI_GROUP]] > 0:
             # By count, a ghost waits to leave: the ready agent leaves in its place.
             stayer = relieve_ghost(
                 cut_holder, cut_plan_of, cut_ghost, cut_n_ghosts, ai[:, AI_GROUP], ready
             )
             if stayer >= 0:
                 ai[stayer, AI_LEAVE] = 0
+                _update_partial(stayer, ai, gi)  # back to taking chats
                 pend_t[n_pend] = now
                 pend_d[n_pend] = cut_plan_of[ready] * N_KINDS + EV_AGENT
                 n_pend += 1
                 ready = -1
         callback = -1  # a callback the ready agent makes (dial_callback)
-        if ready >= 0 and n_cb[0] > 0:  # Router.next_work: an overdue callback first
+        if ready >= 0 and not chat_next and n_cb[0] > 0:  # next_work: overdue callbacks first
             callback = _next_callback(
                 ai[ready, AI_GROUP], now, True, ti, gi, gk, gkf, skills, cf, ci, cbf, n_cb
             )
@@ -1098,7 +1148,7 @@ def simulate(
             best_offered = 0.0
             for e in range(gi[g, GI_SKILL_LO], gi[g, GI_SKILL_HI]):
                 t = skills[e, SK_TYPE]
-                if ti[t, TI_WAITING] == 0:
+                if ti[t, TI_WAITING] == 0 or (chat_next and not ti[t, TI_CHAT]):
                     continue
                 if gk[g, t, GK_LOWER] and gi[g, GI_IDLE] + 1 <= gi[g, GI_RESERVE]:
                     continue
@@ -1119,14 +1169,16 @@ def simulate(
                     best_tp = tp
                     best_sp = sp
                     best_offered = head_offered
-            if best < 0 and n_cb[0] > 0:  # no live call: a callback
+            if best < 0 and chat_next:  # no chat to take: it stays in its chats
+                _update_partial(ready, ai, gi)
+            elif best < 0 and n_cb[0] > 0:  # no live call: a callback
                 callback = _next_callback(g, now, False, ti, gi, gk, gkf, skills, cf, ci, cbf, n_cb)
                 cb_agent = ready
             if best >= 0:
                 unlink = ti[best, TI_HEAD]
                 answer_call = unlink
                 answer_agent = ready
-            elif callback >= 0:
+            elif callback >= 0 or chat_next:
                 pass
             elif gc_off[g + 1] > gc_off[g] and _may_dial(
                 g, now, gi, gcamp, gc_off, camp_f, camp_i, dialed
@@ -1202,6 +1254,10 @@ def simulate(
                 talk_time = own_handle[gk[g, k, GK_OWN], ci[c, CI_CALLER]]
             else:
                 talk_time = cf[c, CF_HANDLE] * gkf[g, k, GKF_FACTOR]
+            if ti[k, TI_CHAT]:  # the agent's j-th chat at once takes its factor
+                ai[a, AI_CHATS] += 1
+                talk_time *= chat_factors[g, ai[a, AI_CHATS] - 1]
+                _update_partial(a, ai, gi)
             cf[c, CF_TALK] = talk_time
             cf[c, CF_WRAP] = cf[c, CF_WRAP_IN]
             if leg_kind[c] != TRANSFER:

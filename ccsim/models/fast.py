@@ -10,8 +10,11 @@ by call. The routing tables are read off a `Router` and the roster is
 short name of the first feature it does not implement (the caller then runs
 SimPy). Features that only change the callers or the roster (busyness, surges,
 IVR outages, group outages, absenteeism, shrinkage) are drawn or built before
-either engine runs, so the engine supports them as a matter of course. Redials
-are legs of their own, rows after the callers' first calls (`ccsim.models.legs`).
+either engine runs, so the engine supports them as a matter of course. Redials,
+transfers, callbacks and outbound dials are legs of their own, rows after the
+callers' first calls (`ccsim.models.legs`). Chats (concurrency, chat factors) and
+outbound blending run too; a chat type that transfers (or a transfer to one) is the
+one feature refused.
 """
 
 from __future__ import annotations
@@ -162,8 +165,10 @@ def _refused(scenario: Scenario) -> Iterator[str]:
     for ct in scenario.call_types:
         if ct.agent_selection not in AGENT_SELECTIONS:
             yield f"agent_selection {ct.agent_selection}"
-        if ct.channel != "voice":
-            yield "chat"
+    chats = {c.name for c in scenario.call_types if c.channel == "chat"}
+    for ct in scenario.call_types:
+        if ct.transfer is not None and (ct.name in chats or ct.transfer.to in chats):
+            yield "chat transfers"
     for event in scenario.events:
         if event.kind not in SUPPORTED_EVENTS:
             yield f"{event.kind} events"
@@ -208,6 +213,7 @@ def _routing(scenario: Scenario, agent_group: list[int]) -> dict[str, np.ndarray
     ti = np.zeros((n_types, k.N_TI), dtype=np.int64)
     ti[:, k.TI_HEAD] = ti[:, k.TI_TAIL] = -1
     ti[:, k.TI_CB_HEAD] = ti[:, k.TI_CB_TAIL] = -1
+    ti[:, k.TI_CHAT] = [c.channel == "chat" for c in scenario.call_types]
     ti[:, k.TI_SELECTION] = [AGENT_SELECTIONS.index(s) for s in r.selection]
     ti[:, k.TI_INIT_LO] = goff[:n_types]
     ti[:, k.TI_INIT_HI] = goff[1 : n_types + 1]
@@ -218,6 +224,7 @@ def _routing(scenario: Scenario, agent_group: list[int]) -> dict[str, np.ndarray
     gi[:, k.GI_HEAD] = gi[:, k.GI_TAIL] = -1
     gi[:, k.GI_RESERVE] = r.reserve
     gi[:, k.GI_BY_COUNT] = [g.staffing_cut == "by_count" for g in scenario.agent_groups]
+    gi[:, k.GI_CHAT_MAX] = [g.chat_max for g in scenario.agent_groups]
     gi[:, k.GI_SKILL_LO] = skill_off[:-1]
     gi[:, k.GI_SKILL_HI] = skill_off[1:]
 
@@ -407,6 +414,11 @@ def pack(scenario: Scenario, calls: CallDraws, plans: list[AgentPlan], obs: Obse
     args["own_handle"] = _handle_overrides(scenario, calls, args["gk"], args["gkf"])
     args |= _campaigns(scenario, calls)
     args |= _callbacks(scenario, calls, obs)
+    most = max((g.chat_max for g in scenario.agent_groups), default=1)
+    chat_factors = np.ones((len(scenario.agent_groups), most))
+    for g, group in enumerate(scenario.agent_groups):
+        chat_factors[g, : len(group.chat_factors)] = group.chat_factors
+    args["chat_factors"] = chat_factors
     args |= {
         "trunks": np.inf if scenario.trunks is None else float(scenario.trunks),
         "outages": np.array(outages, dtype=np.float64).reshape(-1, 3),

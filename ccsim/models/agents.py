@@ -13,7 +13,7 @@ plans, so the process looks its agent up at every step.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from ccsim.models.roster import AgentPlan, add_time
 
@@ -36,7 +36,9 @@ def agent_day(center: ContactCenter, p: int, plan: AgentPlan):
         return
     center.make_available(center.holder[p])
 
-    steps = [(t, BREAK, (length, paid)) for t, length, paid in plan.breaks]
+    steps: list[tuple[float, int, Any]] = [
+        (t, BREAK, (length, paid)) for t, length, paid in plan.breaks
+    ]
     steps += [(t0, ABSENCE, t1) for t0, t1 in plan.absences]
     if not plan.open_end:
         steps.append((plan.end, LOG_OUT, None))

@@ -44,7 +44,10 @@ fixed order (arrive, offer, take an idle agent, enqueue, agent free, next call,
 answer); an event sets which blocks it needs, and their effects are ordered as
 SimPy's nested calls order them. Timeouts scheduled while an event is handled
 are collected in order and pushed onto the heap (taking their sequence numbers)
-when it is done. Only an agent's day, a few events per agent, is a function.
+when it is done. Only steps off the hot path are functions: an agent's day (a
+few events per agent), and the rarer steps of transfers, callbacks, chat,
+outbound dials and the staffing cut by count. The by-count rule is written once,
+here, and the SimPy model calls the same compiled functions (`relieve_ghost`).
 
 Everything here is literal integer codes, not imports from the model modules:
 numba freezes globals into its on-disk cache, which is keyed on this file only

@@ -20,6 +20,7 @@ one feature refused.
 from __future__ import annotations
 
 import dataclasses
+import inspect
 from collections.abc import Iterator
 from typing import Any
 
@@ -349,6 +350,27 @@ def _campaigns(scenario: Scenario, calls: CallDraws) -> dict[str, np.ndarray]:
     }
 
 
+def _kernel_parameters() -> frozenset[str]:
+    kernel = getattr(k.simulate, "py_func", k.simulate)  # also without JIT
+    return frozenset(inspect.signature(kernel).parameters)
+
+
+def _observed(obs: Observations) -> dict[str, np.ndarray]:
+    """The `Observations` arrays the kernel fills, by its parameter names: a field's
+    own name (``offered``, ``staffed``, ...; not the callers' draws that share a
+    name, such as ``arrival``) or ``leg_<name>`` for the columns of a
+    leg it writes when the leg occurs (``leg_type`` and ``leg_kind`` for
+    ``call_type`` and ``leg``). Read off the dataclass, never listed by hand."""
+    wanted = _kernel_parameters() - set(_CALL_DTYPES)  # the callers' draws, by name
+    aliases = {"call_type": "leg_type", "leg": "leg_kind"}
+    out = {}
+    for f in dataclasses.fields(Observations):
+        for name in (f.name, f"leg_{f.name}", aliases.get(f.name)):
+            if name in wanted:
+                out[name] = getattr(obs, f.name)
+    return out
+
+
 def pack(scenario: Scenario, calls: CallDraws, plans: list[AgentPlan], obs: Observations):
     """The kernel's arguments (`ccsim.kernels.engine.simulate`), by name; the kernel
     fills ``obs`` in place."""
@@ -390,29 +412,7 @@ def pack(scenario: Scenario, calls: CallDraws, plans: list[AgentPlan], obs: Obse
     }
     for name in ("transfer_u", "transfer_handle", "transfer_wrap", "transfer_patience"):
         args[name] = np.ascontiguousarray(getattr(calls, name), dtype=np.float64)
-    args |= {
-        f"leg_{name}": getattr(obs, name)
-        for name in ("arrival", "caller", "attempt", "via_ivr", "ivr_time")
-    }
-    args["leg_type"] = obs.call_type
-    args["leg_kind"] = obs.leg
-    args |= {
-        name: getattr(obs, name)
-        for name in (
-            "offered",
-            "outcome",
-            "wait",
-            "talk",
-            "wrap",
-            "group",
-            "scheduled",
-            "staffed",
-            "on_break",
-            "unpaid_break",
-            "absent",
-            "overtime",
-        )
-    }
+    args |= _observed(obs)
     args |= _roster(scenario, plans)
     args |= _routing(scenario, [p.group for p in plans])
     args["own_handle"] = _handle_overrides(scenario, calls, args["gk"], args["gkf"])

@@ -730,7 +730,7 @@ def test_random_tied_days_with_callbacks_call_by_call(block):
 @pytest.mark.slow
 def test_many_random_tied_days_with_callbacks_call_by_call():
     rng = np.random.default_rng(11)
-    for i in range(3000):
+    for i in range(1000):
         scenario, draws = random_day(
             rng, redials=i % 2 == 1, transfers=i % 3 == 0, outbound=i % 4 == 0, callbacks=True
         )
@@ -757,7 +757,7 @@ def test_random_tied_days_with_chat_call_by_call(block):
 @pytest.mark.slow
 def test_many_random_tied_days_with_chat_call_by_call():
     rng = np.random.default_rng(12)
-    for i in range(3000):
+    for i in range(1000):
         scenario, draws = random_day(
             rng, redials=i % 2 == 1, outbound=i % 3 == 0, callbacks=i % 4 == 0, chat=True
         )
@@ -771,7 +771,7 @@ def test_many_random_tied_days_with_chat_call_by_call():
 @pytest.mark.slow
 def test_many_random_tied_days_with_outbound_call_by_call():
     rng = np.random.default_rng(10)
-    for i in range(3000):
+    for i in range(1000):
         scenario, draws = random_day(rng, redials=i % 2 == 1, transfers=i % 3 == 0, outbound=True)
         assert_same(
             simulate_day(scenario, draws, 3, i),
@@ -783,7 +783,7 @@ def test_many_random_tied_days_with_outbound_call_by_call():
 @pytest.mark.slow
 def test_many_random_tied_days_with_transfers_call_by_call():
     rng = np.random.default_rng(9)
-    for i in range(3000):
+    for i in range(1000):
         scenario, draws = random_day(rng, redials=i % 2 == 1, transfers=True)
         assert_same(
             simulate_day(scenario, draws, 3, i),

@@ -504,6 +504,64 @@ _REPORT: dict[str, tuple[str, str]] = {
 }
 MESSAGES.update({key: {"en": en, "zh": zh} for key, (en, zh) in _REPORT.items()})
 
+#: The classroom playground's words (`ccsim playground`, its web page), as (English,
+#: Chinese); keys ``play.*``.
+_PLAYGROUND: dict[str, tuple[str, str]] = {
+    "title": ("ccsim classroom playground", "ccsim 课堂演练：排队现场"),
+    "lesson": ("Lesson", "课程"),
+    "play": ("Play", "播放"),
+    "pause": ("Pause", "暂停"),
+    "restart": ("Restart", "重新开始"),
+    "speed": ("Speed", "速度"),
+    "speed_value": ("{n} min per second", "每秒 {n} 分钟"),
+    "clock": ("Time of day", "时刻"),
+    "setting_a": ("Setting A", "方案 A"),
+    "setting_b": ("Setting B", "方案 B"),
+    "copy": ("Copy A to B", "复制 A 到 B"),
+    "calls_per_hour": ("Calls per hour", "每小时呼入量"),
+    "aht_s": ("Average handle time", "平均处理时长"),
+    "agents": ("Agents: {group}", "座席员：{group}"),
+    "patience_s": ("Callers' patience", "来电者平均耐心"),
+    "never": ("never hang up", "从不挂断"),
+    "self_service": ("IVR self-service share", "自助服务比例"),
+    "pooled": ("Pool the teams into one", "合并为一个座席组"),
+    "yes": ("yes", "是"),
+    "no": ("no", "否"),
+    "so_far": ("so far today", "当天截至此刻"),
+    "whole_day": ("whole day", "全天"),
+    "average": ("{n} days", "{n} 天"),
+    "average_help": (
+        "the mean of {n} simulated days, ± the half-width of its 95 % interval",
+        "{n} 个仿真日的均值，± 为 95 % 置信区间的半宽",
+    ),
+    "updated": ("updated in {s} s", "{s} 秒完成更新"),
+    "computing": ("computing...", "计算中..."),
+    "same_callers": (
+        "Both settings meet the same callers (same seed {seed}): what differs is what "
+        "the setting changes.",
+        "两个方案面对完全相同的来电（同一随机种子 {seed}）：差别只来自方案本身的改动。",
+    ),
+    "waiting": ("Waiting", "排队"),
+    "abandoned": ("Abandoned", "放弃"),
+    "agents_title": ("Agents", "座席员"),
+    "busy": ("busy", "通话中"),
+    "idle": ("idle", "空闲"),
+    "on_break": ("on break", "休息"),
+    "away": ("away", "不在岗"),
+    "sl": ("SL", "服务水平"),
+    "asa": ("ASA", "平均应答速度"),
+    "abandon": ("Abandon", "放弃率"),
+    "occupancy": ("Occupancy", "占用率"),
+    "unit_s": ("s", "秒"),
+    "unit_min": ("min", "分钟"),
+    "unit_per_hour": ("per hour", "通/小时"),
+    "unit_agents": ("agents", "名"),
+    "language": ("中文", "English"),
+    "error": ("The server could not play this setting: {error}", "服务器无法运行该方案：{error}"),
+    "engine": ("engine: {engine}, seed {seed}", "引擎：{engine}，随机种子 {seed}"),
+}
+MESSAGES.update({f"play.{key}": {"en": en, "zh": zh} for key, (en, zh) in _PLAYGROUND.items()})
+
 
 class ChineseFontMissing(UserWarning):
     """No font with Chinese glyphs was found: Chinese labels would be empty boxes."""

@@ -158,11 +158,13 @@ def _fit(rows: list[dict[str, Any]]) -> dict[str, Any]:
     }
 
 
-def format_backtest(bt: dict[str, Any]) -> str:
+def format_backtest(bt: dict[str, Any], lang: str | None = None) -> str:
     """The comparison as a text table: per interval, measured vs simulated (and its
-    replications' 95 % range; ``*`` marks a measured value outside it)."""
-    from ccsim.report import format_value
+    replications' 95 % range; ``*`` marks a measured value outside it); in ``lang``."""
+    from ccsim.i18n import MESSAGES, check_lang, kpi_label, tr
+    from ccsim.report import _left, _right, format_value
 
+    lang = check_lang(lang)
     kinds = {
         "service_level": "pct",
         "asa_s": "sec",
@@ -177,6 +179,8 @@ def format_backtest(bt: dict[str, Any]) -> str:
         "answered": "Answered",
         "offered": "Offered",
     }
+    if lang != "en":
+        titles = {k: kpi_label(k, lang) for k in titles}
 
     def cell(row: dict[str, Any], k: str) -> str:
         if row["measured"] is None and row["simulated"] is None:
@@ -187,18 +191,23 @@ def format_backtest(bt: dict[str, Any]) -> str:
         return f"{m}{flag}/{s}"
 
     sl = bt["service_level"]
+    definition = sl["definition"]
+    if lang != "en":
+        definition = MESSAGES.get(f"field.{definition}", {}).get(lang, definition)
     lines = [
-        f"back-test: measured / simulated mean over {bt['replications']} "
-        f"replications (seed {bt['seed']}); SL at {sl['threshold_s']:g}s ({sl['definition']}); "
-        "* = measured outside the replications' 95 % range",
+        tr("bt.head", lang, n=bt["replications"], seed=bt["seed"],
+           threshold=f"{sl['threshold_s']:g}", definition=definition),
         "",
-        f"{'interval':<9}" + "".join(f"{titles[k]:>20}" for k in BACKTEST_KPIS),
-    ]
+        _left(tr("word.interval", lang), 9) + "".join(_right(titles[k], 20) for k in BACKTEST_KPIS),
+    ]  # fmt: skip
     for row in bt["by_interval"]:
         lines.append(
             f"{row['start']:<9}" + "".join(f"{cell(row[k], k):>20}" for k in BACKTEST_KPIS)
         )
-    lines.append(f"{'day':<9}" + "".join(f"{cell(bt['day'][k], k):>20}" for k in BACKTEST_KPIS))
+    lines.append(
+        _left(tr("bt.day", lang), 9)
+        + "".join(f"{cell(bt['day'][k], k):>20}" for k in BACKTEST_KPIS)
+    )
     lines.append("")
     for k in BACKTEST_KPIS:
         f = bt["fit"][k]
@@ -206,8 +215,7 @@ def format_backtest(bt: dict[str, Any]) -> str:
             continue
         mape = f", MAPE {f['mape']:.1%}" if f["mape"] is not None else ""
         lines.append(
-            f"{titles[k]}: measured within the 95 % range in {f['in_range_share']:.0%} of "
-            f"{f['intervals']} intervals; mean absolute error "
-            f"{format_value(f['mae'], kinds[k])}{mape}"
-        )
+            tr("bt.fit", lang, kpi=titles[k], share=f"{f['in_range_share']:.0%}",
+               n=f["intervals"], mae=format_value(f["mae"], kinds[k]), mape=mape)
+        )  # fmt: skip
     return "\n".join(lines)

@@ -36,6 +36,7 @@ def add_command(sub: argparse._SubParsersAction) -> None:
         "--skip-bad-rows", action="store_true", help="skip unreadable rows (and say how many)"
     )
     p.add_argument("--json", action="store_true", help="print one JSON document on stdout")
+    p.add_argument("--lang", choices=("en", "zh"), help="language of the table (default: en)")
     p.set_defaults(func=cmd_backtest)
 
 
@@ -58,5 +59,5 @@ def cmd_backtest(args: argparse.Namespace) -> int:
     except ValueError as err:
         print(f"error: {args.log}: {err}", file=sys.stderr)
         return EXIT_BAD_INPUT
-    print(json.dumps(bt) if args.json else format_backtest(bt))
+    print(json.dumps(bt) if args.json else format_backtest(bt, args.lang))
     return 0

@@ -79,8 +79,9 @@ def test_run_and_validate(capsys, tmp_path):
 
 
 def test_compare(capsys):
-    out = run_zh(capsys, "compare", str(ZH / "one_agent_less.yaml"),
-                 "--set", "agent_groups.座席组.agents=11", "--reps", "3", "--workers", "1")  # fmt: skip
+    one_less = "agent_groups.座席组.agents=11"
+    out = run_zh(capsys, "compare", str(ZH / "one_agent_less.yaml"), "--set", one_less,
+                 "--reps", "3", "--workers", "1")  # fmt: skip
     assert "座席组：座席员人数 = 11" in out and "个百分点" in out
     assert_chinese(out)
 

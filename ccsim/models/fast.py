@@ -78,6 +78,8 @@ KNOWN_FIELDS: dict[str, frozenset[str]] = {
             "wrap_up",
             "patience",
             "aht",
+            "handle_time_by_period",  # drawn in ccsim.calls, before any engine runs
+            "patience_by_period",
             "priority",
             "agent_selection",
             "preference",

@@ -20,6 +20,7 @@ DIST_KINDS: tuple[str, ...] = (
     "weibull",
     "uniform",
     "empirical",
+    "mixture",
 )
 
 #: Service-level definitions (design.md, "KPIs").
@@ -38,12 +39,15 @@ class Distribution:
     ``params`` by kind: exponential ``(mean,)``; deterministic ``(value,)``;
     lognormal ``(mu, sigma)`` of the underlying normal; gamma ``(shape, scale)``;
     weibull ``(shape, scale)``; uniform ``(low, high)``; empirical ``()`` with the
-    sample in ``values`` (drawn uniformly with replacement).
+    sample in ``values`` (drawn uniformly with replacement); mixture ``()`` with
+    ``components``, (weight, distribution) pairs whose weights sum to 1 and none of
+    which is itself a mixture (the loader flattens nested ones).
     """
 
     kind: str
     params: tuple[float, ...] = ()
     values: tuple[float, ...] = ()
+    components: tuple[tuple[float, Distribution], ...] = ()
 
     @property
     def code(self) -> int:
@@ -62,6 +66,8 @@ class Distribution:
             return p[1] * math.gamma(1 + 1 / p[0])
         if self.kind == "uniform":
             return (p[0] + p[1]) / 2
+        if self.kind == "mixture":
+            return sum(w * d.mean for w, d in self.components)
         return sum(self.values) / len(self.values)
 
     @property
@@ -80,8 +86,25 @@ class Distribution:
             return lam**2 * (math.gamma(1 + 2 / k) - math.gamma(1 + 1 / k) ** 2)
         if self.kind == "uniform":
             return (p[1] - p[0]) ** 2 / 12
+        if self.kind == "mixture":  # E[Var | component] + Var[E | component]
+            second = sum(w * (d.variance + d.mean**2) for w, d in self.components)
+            return max(second - self.mean**2, 0.0)
         m = self.mean
         return sum((v - m) ** 2 for v in self.values) / len(self.values)
+
+
+@dataclass(frozen=True)
+class Period:
+    """A distribution that applies from ``start`` to ``end`` (seconds since midnight).
+
+    A call type's ``patience_by_period`` / ``handle_time_by_period`` is a tuple of
+    these, in time order, each starting where the previous one ends, covering the
+    horizon. A call takes the period of the time it is offered to the queue.
+    """
+
+    start: float
+    end: float
+    dist: Distribution
 
 
 @dataclass(frozen=True)
@@ -195,6 +218,12 @@ class CallType:
     #: handle time is the ``handle_time`` draw rescaled to its interval's AHT,
     #: so the shape (cv) stays that of the distribution.
     aht: tuple[float | None, ...] | None = None
+    #: Per-period handle time and patience (see `Period`); empty when the whole day
+    #: has one. When given, ``handle_time`` / ``patience`` above is the day's
+    #: distribution, each period weighted by its share of the horizon (its mean is
+    #: what reports and the callback predictor show); the draws use the periods.
+    handle_time_by_period: tuple[Period, ...] = ()
+    patience_by_period: tuple[Period, ...] = ()
     priority: int = 5
     agent_selection: str = "longest_idle"
     preference: tuple[str, ...] = ()  # group names, most preferred first

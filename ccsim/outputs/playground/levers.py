@@ -134,7 +134,14 @@ def apply_levers(scenario: Scenario, values: Mapping[str, Any]) -> Scenario:
         out = _scale_arrivals(out, target / calls_per_hour(scenario))
     if "aht_s" in values:
         factor = _number(values, "aht_s", low=1) / mean_handle_time(scenario)
-        types = [replace(ct, handle_time=scaled(ct.handle_time, factor)) for ct in out.call_types]
+        types = [
+            replace(
+                ct,
+                handle_time=scaled(ct.handle_time, factor),
+                handle_time_by_period=_scaled_periods(ct.handle_time_by_period, factor),
+            )
+            for ct in out.call_types
+        ]
         out = replace(out, call_types=tuple(types))
     if "patience_s" in values:
         out = _with_patience(out, _number(values, "patience_s", low=1))
@@ -158,7 +165,14 @@ def scaled(dist: Distribution, factor: float) -> Distribution:
         return replace(dist, params=(p[0], p[1] * factor))
     if dist.kind == "uniform":
         return replace(dist, params=(p[0] * factor, p[1] * factor))
+    if dist.kind == "mixture":
+        return replace(dist, components=tuple((w, scaled(d, factor)) for w, d in dist.components))
     return replace(dist, values=tuple(v * factor for v in dist.values))
+
+
+def _scaled_periods(periods: tuple, factor: float) -> tuple:
+    """Per-period distributions (`Period`) each rescaled by ``factor``."""
+    return tuple(replace(p, dist=scaled(p.dist, factor)) for p in periods)
 
 
 def pooled(scenario: Scenario) -> Scenario:
@@ -184,13 +198,16 @@ def _scale_arrivals(scenario: Scenario, factor: float) -> Scenario:
 def _with_patience(scenario: Scenario, patience: float) -> Scenario:
     types = []
     for ct in scenario.call_types:
+        periods = ()
         if patience >= NEVER_HANG_UP_S:
             new = None
         elif ct.patience is None:
             new = Distribution(PATIENCE_KIND, (patience,))
         else:
-            new = scaled(ct.patience, patience / ct.patience.mean)
-        types.append(replace(ct, patience=new))
+            factor = patience / ct.patience.mean
+            new = scaled(ct.patience, factor)
+            periods = _scaled_periods(ct.patience_by_period, factor)
+        types.append(replace(ct, patience=new, patience_by_period=periods))
     return replace(scenario, call_types=tuple(types))
 
 

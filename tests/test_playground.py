@@ -84,8 +84,8 @@ def test_calls_and_handle_time_sliders():
     assert math.sqrt(scaled(logn, 0.5).variance) / scaled(logn, 0.5).mean == pytest.approx(
         math.sqrt(logn.variance) / logn.mean
     )
-    mix = Distribution("mixture", components=((0.7, Distribution("exponential", (60.0,))),
-                                              (0.3, Distribution("deterministic", (600.0,)))))  # fmt: skip
+    short, long_ = Distribution("exponential", (60.0,)), Distribution("deterministic", (600.0,))
+    mix = Distribution("mixture", components=((0.7, short), (0.3, long_)))
     for d in (Distribution("gamma", (2.0, 90.0)), Distribution("uniform", (60.0, 300.0)), mix):
         assert scaled(d, 1.5).mean == pytest.approx(1.5 * d.mean)
 

@@ -559,6 +559,17 @@ _PLAYGROUND: dict[str, tuple[str, str]] = {
     "language": ("中文", "English 英文"),
     "error": ("The server could not play this setting: {error}", "服务器无法运行该方案：{error}"),
     "engine": ("engine: {engine}, seed {seed}", "引擎：{engine}，随机种子 {seed}"),
+    "serving": (
+        "ccsim playground: {n} lesson(s), open {url}  (Ctrl+C stops it)",
+        "ccsim 课堂演练：{n} 堂课，请打开 {url}（按 Ctrl+C 停止）",
+    ),
+    "open_network": (
+        "warning: listening on {host}: anyone on this network can open the page and run "
+        "simulations on this computer; use it only on a network you trust",
+        "警告：正在 {host} 上监听：同一网络中的任何人都能打开此页面并在本机运行仿真；"
+        "只在可信的网络中使用",
+    ),
+    "stopped": ("stopped", "已停止"),
 }
 MESSAGES.update({f"play.{key}": {"en": en, "zh": zh} for key, (en, zh) in _PLAYGROUND.items()})
 

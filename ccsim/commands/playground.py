@@ -46,6 +46,7 @@ def add_command(sub: argparse._SubParsersAction) -> None:
 
 
 def cmd_playground(args: argparse.Namespace) -> int:
+    from ccsim.i18n import tr
     from ccsim.outputs.playground.lessons import find_lessons
     from ccsim.outputs.playground.server import Playground, serve
 
@@ -61,13 +62,9 @@ def cmd_playground(args: argparse.Namespace) -> int:
     port = server.server_address[1]
     shown = "127.0.0.1" if args.host in ("0.0.0.0", "::") else args.host
     url = f"http://{shown}:{port}/" + ("?lang=zh" if args.lang == "zh" else "")
-    print(f"ccsim playground: {len(lessons)} lesson(s), open {url}  (Ctrl+C stops it)")
+    print(tr("play.serving", args.lang, n=len(lessons), url=url))
     if args.host not in LOCAL_HOSTS:
-        print(
-            f"warning: listening on {args.host}: anyone on this network can open the page "
-            "and run simulations on this computer; use it only on a network you trust",
-            file=sys.stderr,
-        )
+        print(tr("play.open_network", args.lang, host=args.host), file=sys.stderr)
     if args.open:
         import webbrowser
 
@@ -75,7 +72,7 @@ def cmd_playground(args: argparse.Namespace) -> int:
     try:
         server.serve_forever()
     except KeyboardInterrupt:
-        print("stopped")
+        print(tr("play.stopped", args.lang))
     finally:
         server.server_close()
     return 0

@@ -562,69 +562,87 @@ def _ivr(log: CallLog, volumes: list[float], report: dict, notes: list[str]) -> 
 # --------------------------------------------------------------------------- report
 
 
-def format_report(cal: Calibration) -> str:
-    """The fit report as text: per call type the handle-time and patience fits."""
+def format_report(cal: Calibration, lang: str | None = None) -> str:
+    """The fit report as text: per call type the handle-time and patience fits; in
+    ``lang`` (en, zh)."""
+    from ccsim.i18n import check_lang, tr
+    from ccsim.outputs.notes import translate_note
+
+    lang = check_lang(lang)
     r = cal.report
+    skipped = tr("cal.skipped", lang, n=r["skipped_rows"]) if r["skipped_rows"] else ""
     lines = [
-        f"calibrated from {r['source']}: {r['calls']} calls over {r['days']} day(s), "
-        f"{r['horizon'][0]}–{r['horizon'][1]} in {r['interval_s'] / 60:g}-min intervals"
-        + (f"; {r['skipped_rows']} bad row(s) skipped" if r["skipped_rows"] else "")
-    ]
+        tr("cal.head", lang, source=r["source"], calls=r["calls"], days=r["days"],
+           start=r["horizon"][0], end=r["horizon"][1], minutes=f"{r['interval_s'] / 60:g}")
+        + skipped
+    ]  # fmt: skip
     for type_name, rep in r["call_types"].items():
         ht = rep["handle_time"]
-        lines.append(f"\n{type_name}: {rep['offered_per_day']:g} offered per day")
+        lines.append(tr("cal.type", lang, name=type_name, n=f"{rep['offered_per_day']:g}"))
         lines.append(
-            f"  handle time: n={ht['n']}, sample mean {ht['sample_mean_s']:g}s cv "
-            f"{ht['sample_cv']:g}; chosen {ht['chosen']} (lowest AIC)"
-        )
-        lines += _fit_lines(ht["fits"])
+            tr("cal.handle_time", lang, n=ht["n"], mean=f"{ht['sample_mean_s']:g}",
+               cv=f"{ht['sample_cv']:g}", chosen=_dist_word(ht["chosen"], lang))
+        )  # fmt: skip
+        lines += _fit_lines(ht["fits"], lang)
         pat = rep["patience"]
         if pat is None:
-            lines.append("  patience: no abandoned calls — none written (nobody abandons)")
+            lines.append(tr("cal.no_patience", lang))
             continue
         km = pat["kaplan_meier"]
         lines.append(
-            f"  patience: {pat['abandoned']} abandoned (exact), {pat['answered_censored']} "
-            f"answered (censored: patience > wait); chosen {pat['chosen']} (lowest AIC)"
-        )
-        lines += _fit_lines(pat["fits"])
+            tr("cal.patience", lang, abandoned=pat["abandoned"], answered=pat["answered_censored"],
+               chosen=_dist_word(pat["chosen"], lang))
+        )  # fmt: skip
+        lines += _fit_lines(pat["fits"], lang)
+        survival = ", ".join(f"S({k})={v:g}" for k, v in km["survival"].items())
         lines.append(
-            f"    Kaplan–Meier: median {_fmt(km['median_s'])}s, restricted mean "
-            f"{km['restricted_mean_s']:g}s up to {km['up_to_s']:g}s; "
-            + ", ".join(f"S({k})={v:g}" for k, v in km["survival"].items())
-        )
-        lines.append(
-            f"    naive mean wait of abandoned calls: {pat['naive_mean_s']:g}s "
-            "(biased low: it ignores the callers who were answered before giving up)"
-        )
+            tr("cal.km", lang, median=_fmt(km["median_s"]), mean=f"{km['restricted_mean_s']:g}",
+               up_to=f"{km['up_to_s']:g}", survival=survival)
+        )  # fmt: skip
+        lines.append(tr("cal.naive", lang, mean=f"{pat['naive_mean_s']:g}"))
     if "ivr" in r:
         ivr = r["ivr"]
-        lines.append(
-            f"\nIVR: {ivr['calls']} calls, self-service share {ivr['self_service_share']:g}"
-        )
+        lines.append(tr("cal.ivr", lang, n=ivr["calls"], share=f"{ivr['self_service_share']:g}"))
         if "duration" in ivr:
-            lines += _fit_lines(ivr["duration"]["fits"])
+            lines += _fit_lines(ivr["duration"]["fits"], lang)
     st = r["staffing"]
-    lines.append(f"\nstaffing: {st['inferred_from']}")
+    lines.append(tr("cal.staffing", lang, how=translate_note(st["inferred_from"], lang)))
     lines.append(
         "  " + " ".join(f"{s}:{a}" for s, a in zip(st["starts"], st["agents"], strict=True))
     )
     for note in r["notes"]:
-        lines.append(f"note: {note}")
+        lines.append(tr("staff.note", lang, note=translate_note(note, lang)))
     return "\n".join(lines)
 
 
-def _fit_lines(fits: list[dict]) -> list[str]:
+def _dist_word(dist: str, lang: str) -> str:
+    from ccsim.i18n import MESSAGES
+
+    return dist if lang == "en" else MESSAGES.get(f"field.{dist}", {}).get(lang, dist)
+
+
+def _fit_lines(fits: list[dict], lang: str = "en") -> list[str]:
+    from ccsim.i18n import tr
+    from ccsim.report import _left
+
     out = []
     for f in fits:
         se = f" ± {f['mean_se_s']:g}" if f.get("mean_se_s") is not None else ""
         ks = f", KS {f['ks']:.3f}" if f.get("ks") is not None else ""
-        params = ", ".join(f"{k} {v:g}" for k, v in f["params"].items())
+        params = ", ".join(f"{_param_word(k, lang)} {v:g}" for k, v in f["params"].items())
+        dist = _dist_word(f["dist"], lang)
         out.append(
-            f"    {f['dist']:<11} mean {f['mean_s']:g}s{se} cv {f['cv']:g} ({params}); "
-            f"AIC {f['aic']:.1f}{ks}"
-        )
+            "    " + tr("cal.fit", lang, dist=_left(dist, 11 if lang == "en" else 13),
+                        mean=f"{f['mean_s']:g}", se=se, cv=f"{f['cv']:g}", params=params,
+                        aic=f"{f['aic']:.1f}", ks=ks)
+        )  # fmt: skip
     return out
+
+
+def _param_word(name: str, lang: str) -> str:
+    from ccsim.i18n import MESSAGES
+
+    return name if lang == "en" else MESSAGES.get(f"cal.param_{name}", {}).get(lang, name)
 
 
 def _fmt(x: float | None) -> str:

@@ -67,6 +67,7 @@ def add_command(sub: argparse._SubParsersAction) -> None:
         help="skip rows that cannot be read (and say how many), instead of stopping",
     )
     p.add_argument("--out", type=Path, help="also write the fit report as JSON here")
+    p.add_argument("--lang", choices=("en", "zh"), help="language of the report (default: en)")
     p.set_defaults(func=cmd_calibrate)
 
 
@@ -95,10 +96,13 @@ def cmd_calibrate(args: argparse.Namespace) -> int:
         cal.scenario,
         f"calibrated by `ccsim calibrate {args.log}`; fit report: `ccsim calibrate --out`",
     )
-    print(format_report(cal))
-    print(f"\nwrote {args.output}")
+    from ccsim.cli import print_written
+
+    print(format_report(cal, args.lang))
+    print()
+    print_written([args.output], args.lang)
     if args.out:
         args.out.parent.mkdir(parents=True, exist_ok=True)
         args.out.write_text(json.dumps(cal.report, indent=2))
-        print(f"wrote {args.out}")
+        print_written([args.out], args.lang)
     return 0

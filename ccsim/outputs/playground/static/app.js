@@ -140,6 +140,7 @@ async function play(side) {
     const data = await getJSON("/api/play", request(side));
     if (seq !== s.seq) return;   // a newer setting is on its way
     s.data = data;
+    s.version = (s.version || 0) + 1;
     if (state.t === null || state.t < data.times[0] || state.t > data.times.at(-1)) {
       state.t = data.times[0];
     }
@@ -258,6 +259,9 @@ function draw() {
   state.sides.forEach((s, side) => {
     if (!s.data) return;
     const i = frameIndex(s.data);
+    const key = `${i} ${s.version} ${state.lang}`;
+    if (s.drawn === key) return;   // the same frame of the same day: nothing to redraw
+    s.drawn = key;
     drawKpis(side, s.data, i);
     drawFloor(side, s.data, i);
   });

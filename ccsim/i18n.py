@@ -781,62 +781,6 @@ _COMMAND_TEXT: dict[str, tuple[str, str]] = {
     "fc.col_day": ("day", "日期"),
     "fc.col_actual": ("actual", "实际"),
     "fc.col_forecast": ("forecast", "预测"),
-    "bt.head": (
-        "back-test: measured / simulated mean over {n} replications (seed {seed}); SL at "
-        "{threshold}s ({definition}); * = measured outside the replications' 95 % range",
-        "回测：实测值 / {n} 次重复仿真的均值（随机种子 {seed}）；服务水平阈值 {threshold}s"
-        "（{definition}）；* 表示实测值落在重复仿真的 95 % 范围之外",
-    ),
-    "bt.day": ("day", "全天"),
-    "bt.fit": (
-        "{kpi}: measured within the 95 % range in {share} of {n} intervals; mean absolute "
-        "error {mae}{mape}",
-        "{kpi}：{n} 个时段中 {share} 的实测值落在 95 % 范围内；平均绝对误差 {mae}{mape}",
-    ),
-    "cal.head": (
-        "calibrated from {source}: {calls} calls over {days} day(s), {start}–{end} in "
-        "{minutes}-min intervals",
-        "由 {source} 校准：{days} 天共 {calls} 通来电，{start}–{end}，每 {minutes} 分钟一个时段",
-    ),
-    "cal.skipped": ("; {n} bad row(s) skipped", "；跳过 {n} 行无法读取的数据"),
-    "cal.type": ("\n{name}: {n} offered per day", "\n{name}：每天呼入 {n} 通"),
-    "cal.handle_time": (
-        "  handle time: n={n}, sample mean {mean}s cv {cv}; chosen {chosen} (lowest AIC)",
-        "  处理时长：样本数 {n}，样本均值 {mean}s，变异系数 {cv}；选用{chosen}（AIC 最小）",
-    ),
-    "cal.no_patience": (
-        "  patience: no abandoned calls — none written (nobody abandons)",
-        "  耐心时长：没有放弃的来电，不写入（无人放弃）",
-    ),
-    "cal.patience": (
-        "  patience: {abandoned} abandoned (exact), {answered} answered (censored: patience > "
-        "wait); chosen {chosen} (lowest AIC)",
-        "  耐心时长：{abandoned} 通放弃（精确值），{answered} 通接通（删失：耐心 > 等待）；"
-        "选用{chosen}（AIC 最小）",
-    ),
-    "cal.km": (
-        "    Kaplan–Meier: median {median}s, restricted mean {mean}s up to {up_to}s; {survival}",
-        "    Kaplan–Meier 估计：中位数 {median}s，截至 {up_to}s 的受限均值 {mean}s；{survival}",
-    ),
-    "cal.naive": (
-        "    naive mean wait of abandoned calls: {mean}s (biased low: it ignores the callers "
-        "who were answered before giving up)",
-        "    放弃来电的朴素平均等待：{mean}s（偏低：忽略了在放弃前就被接通的来电者）",
-    ),
-    "cal.ivr": (
-        "\nIVR: {n} calls, self-service share {share}",
-        "\n自动语音应答 (IVR)：{n} 通，自助服务比例 {share}",
-    ),
-    "cal.staffing": ("\nstaffing: {how}", "\n人员配置：{how}"),
-    "cal.fit": (
-        "{dist} mean {mean}s{se} cv {cv} ({params}); AIC {aic}{ks}",
-        "{dist} 均值 {mean}s{se}，变异系数 {cv}（{params}）；AIC {aic}{ks}",
-    ),
-    "cal.param_shape": ("shape", "形状"),
-    "cal.param_scale": ("scale", "尺度"),
-    "cal.param_mu": ("mu", "μ 参数"),
-    "cal.param_sigma": ("sigma", "σ 参数"),
-    "cal.param_mean": ("mean", "均值"),
     "sweep.heading": (
         "{name} — {points} point(s) × {n} replication(s), seed {seed} (common random numbers)",
         "{name} — {points} 个方案 × {n} 次重复仿真，随机种子 {seed}（公共随机数）",
@@ -930,32 +874,6 @@ _NOTES: dict[str, tuple[str, str]] = {
         "基于仿真的人员需求（ccsim staff：{n} 次重复仿真，随机种子 {seed}，未收敛）",
     ),
     "erlang_source": ("Erlang C / A per interval", "逐时段 Erlang C / A"),
-    "cal_no_patience": (
-        "{name}: no abandoned calls, so no patience (nobody abandons)",
-        "{name}：没有放弃的来电，因此不设耐心时长（无人放弃）",
-    ),
-    "cal_busy_only": (
-        "no agent column: the staffing line is the busy agents, a lower bound",
-        "没有座席员列：人员配置取忙碌座席员人数，是下限",
-    ),
-    "cal_skipped": ("{n} bad row(s) skipped", "跳过 {n} 行无法读取的数据"),
-    "cal_no_ivr_end": (
-        "IVR: no IVR end times, so an IVR time of 0",
-        "自动语音应答：没有 IVR 结束时间，IVR 时长记为 0",
-    ),
-    "cal_sessions": (
-        "agents logged in: an agent's calls less than {gap} min apart form one session from "
-        "the first answer to the last end; agent-seconds of sessions per interval / interval "
-        "length, rounded up (at least the busy agents)",
-        "登录座席员：同一座席员相隔不到 {gap} 分钟的来电算作一次在线时段（从首次接听到最后结束）；"
-        "每时段在线座席秒数 / 时段长度，向上取整（至少为忙碌座席员人数）",
-    ),
-    "cal_busy_how": (
-        "no agent ids: busy agents only (agent-seconds of service per interval / interval "
-        "length, rounded up) — a LOWER BOUND; edit the staffing line before planning",
-        "没有座席员编号：只有忙碌座席员（每时段服务座席秒数 / 时段长度，向上取整）——是下限；"
-        "做计划前请修改人员配置",
-    ),
     "given": ("given", "给定"),
     "from_file": ("from {path}", "来自 {path}"),
 }

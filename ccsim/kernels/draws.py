@@ -27,9 +27,9 @@ __all__ = ["poisson_arrivals", "sample", "sample_by_period"]
 # DIST_KINDS.index(...): numba freezes globals into its on-disk cache, which is keyed on
 # this file only. tests/test_draws.py checks they match DIST_KINDS.
 EXPONENTIAL, DETERMINISTIC, LOGNORMAL, GAMMA, WEIBULL, UNIFORM, EMPIRICAL = range(7)
-# 7 is kept for the kind that comes before "mixture" in DIST_KINDS. A mixture is not
-# dispatched by _sample: `sample` hands it to _sample_mixture, whose components are
-# the kinds above.
+SURVIVAL = 7
+# A mixture is not dispatched by _sample: `sample` hands it to _sample_mixture, whose
+# components are the kinds above.
 MIXTURE = 8
 
 
@@ -62,9 +62,37 @@ def _sample(rng, code, p0, p1, values, n):
         m = values.shape[0]
         for i in range(n):
             out[i] = values[rng.integers(0, m)]
+    elif code == SURVIVAL:  # p0 = tail mean; values = m knot times, then m levels S
+        m = values.shape[0] // 2
+        for i in range(n):
+            out[i] = _survival_inverse(values, m, p0, 1.0 - rng.random())
     else:
         raise ValueError("unknown distribution code")
     return out
+
+
+@njit(cache=True)
+def _survival_inverse(values, m, tail_mean, u):
+    """The t with S(t) = u (u in (0, 1]): inverse transform of a survival curve with
+    knots ``values[:m]`` (times) and ``values[m:]`` (levels), S = 1 before the first
+    knot, linear between knots, exponential of mean ``tail_mean`` past the last."""
+    if u >= values[m]:  # at or above the first level: the first knot (an atom if S0 < 1)
+        return values[0]
+    last = values[2 * m - 1]
+    if u <= last:
+        if last <= 0.0:
+            return values[m - 1]
+        return values[m - 1] + tail_mean * np.log(last / u)
+    lo, hi = 0, m - 1  # S[lo] > u >= S[hi]: bisect to neighbouring knots
+    while hi - lo > 1:
+        mid = (lo + hi) // 2
+        if values[m + mid] > u:
+            lo = mid
+        else:
+            hi = mid
+    s0, s1 = values[m + lo], values[m + hi]
+    t0, t1 = values[lo], values[hi]
+    return t0 + (s0 - u) / (s0 - s1) * (t1 - t0)
 
 
 @njit(cache=True)
@@ -107,6 +135,8 @@ def sample(rng: np.random.Generator, dist: Distribution, n: int) -> np.ndarray:
     values = np.ascontiguousarray(dist.values, dtype=np.float64)
     if dist.kind == "empirical" and values.shape[0] == 0:
         raise ValueError("an empirical distribution needs at least one value")
+    if dist.kind == "survival" and (values.shape[0] < 2 or values.shape[0] % 2):
+        raise ValueError("a survival distribution needs knot times and as many levels")
     return _sample(rng, dist.code, params[0], params[1], values, n)
 
 

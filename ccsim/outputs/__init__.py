@@ -1,1 +1,2 @@
-"""What people read and see: tables, text, workbooks, HTML, charts, the web playground."""
+"""What ccsim shows and writes for people to read: tables, text, files, HTML, charts,
+notebook displays and the classroom web playground."""

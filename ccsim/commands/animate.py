@@ -92,7 +92,7 @@ def cmd_animate(args: argparse.Namespace) -> int:
         alt_path = args.scenario if args.compare is True else Path(args.compare)
         alt = scenario_from_args(args, alt_path)
     lang = args.lang or getattr(scenario, "lang", None) or "en"
-    if args.compare is not None:
+    if alt is not None:
         if changes:
             from ccsim.outputs.changes import changes_title
 

@@ -32,19 +32,19 @@ def parameter_label(path: str, lang: str = "en") -> str:
     agents`` / ``team：座席员人数``; ``scale_arrivals`` -> arrivals × / 来电量倍数."""
     lang = check_lang(lang)
     if path == SCALE_KEY or path.startswith(SCALE_KEY + "."):
-        name = path.partition(".")[2]
+        scaled = path.partition(".")[2]
         text = tr("field.scale_arrivals", lang)
-        return _of(name, text, lang) if name else text
+        return _of(scaled, text, lang) if scaled else text
     try:
         parts = [str(p) for p in parse_path(path)]
     except Exception:  # not a path: keep it as it is
         return path
+    name: str | None = None
+    rest = parts
     if parts[0] in NAMED_SECTIONS and len(parts) >= 3:
         name, rest = parts[1], parts[2:]
     elif parts[0] == "ivr" and len(parts) >= 4 and parts[1] == "nodes":
         name, rest = tr("field.ivr_node", lang, name=parts[2]), parts[3:]
-    else:
-        name, rest = None, parts
     words = [_field(p, lang) for p in rest if not p.isdigit()]
     text = (" " if lang == "en" else "").join(_dedupe(words)) or _field(parts[-1], lang)
     return _of(name, text, lang) if name else text

@@ -37,15 +37,14 @@ def play_day(scenario: Scenario, seed: int, step: float = 30.0, days: int = 10) 
     day's figures) and ``average`` (``days`` days: mean and 95 % interval)."""
     engine = choose_engine(scenario, "auto")
     times = frame_times(scenario.horizon, speed=step, fps=1.0)
-    per_day = []
-    floor = None
-    for rep in range(days):
+    obs = run_replication(scenario, seed, 0, engine=engine)
+    plans = build_roster(scenario, seed, 0)
+    floor = floor_timeline(scenario, obs, plans, times, seed=seed, replication=0)
+    so_far = _figures_so_far(scenario, obs, floor)
+    per_day = [replication_kpis(obs, scenario)["summary"]]
+    for rep in range(1, days):
         obs = run_replication(scenario, seed, rep, engine=engine)
         per_day.append(replication_kpis(obs, scenario)["summary"])
-        if rep == 0:
-            plans = build_roster(scenario, seed, rep)
-            floor = floor_timeline(scenario, obs, plans, times, seed=seed, replication=rep)
-            so_far = _figures_so_far(scenario, obs, floor)
     return {
         "scenario": scenario.name,
         "engine": engine,

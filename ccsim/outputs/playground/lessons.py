@@ -38,7 +38,7 @@ class Lesson:
 
     path: Path
     path_zh: Path | None = None
-    _loaded: dict[str, Scenario] = field(default_factory=dict, repr=False)
+    _loaded: dict[Path, Scenario] = field(default_factory=dict, repr=False)
 
     @property
     def key(self) -> str:

@@ -90,7 +90,7 @@ def self_service_node(scenario: Scenario) -> str | None:
 
 def self_service_share(scenario: Scenario) -> float:
     node = self_service_node(scenario)
-    if node is None:
+    if node is None or scenario.ivr is None:
         return 0.0
     return dict(scenario.ivr.node(node).branches)[IVR_SELF_SERVICE]
 
@@ -231,15 +231,17 @@ def _with_agents(scenario: Scenario, agents: Any) -> Scenario:
 def _with_self_service(scenario: Scenario, share: float) -> Scenario:
     """The self-service branch gets ``share``; the node's other branches share the
     rest in their old proportions."""
-    name = self_service_node(scenario)
-    node = scenario.ivr.node(name)
+    name, ivr = self_service_node(scenario), scenario.ivr
+    if name is None or ivr is None:
+        return scenario
+    node = ivr.node(name)
     others = [(t, p) for t, p in node.branches if t != IVR_SELF_SERVICE]
     rest = sum(p for _t, p in others)
     branches = [(t, (1 - share) * p / rest) for t, p in others] + [(IVR_SELF_SERVICE, share)]
     nodes = tuple(
-        replace(n, branches=tuple(branches)) if n.name == name else n for n in scenario.ivr.nodes
+        replace(n, branches=tuple(branches)) if n.name == name else n for n in ivr.nodes
     )
-    return replace(scenario, ivr=replace(scenario.ivr, nodes=nodes))
+    return replace(scenario, ivr=replace(ivr, nodes=nodes))
 
 
 def _number(values: Mapping[str, Any], key: str, low: float, high: float = math.inf) -> float:

@@ -238,9 +238,7 @@ def _with_self_service(scenario: Scenario, share: float) -> Scenario:
     others = [(t, p) for t, p in node.branches if t != IVR_SELF_SERVICE]
     rest = sum(p for _t, p in others)
     branches = [(t, (1 - share) * p / rest) for t, p in others] + [(IVR_SELF_SERVICE, share)]
-    nodes = tuple(
-        replace(n, branches=tuple(branches)) if n.name == name else n for n in ivr.nodes
-    )
+    nodes = tuple(replace(n, branches=tuple(branches)) if n.name == name else n for n in ivr.nodes)
     return replace(scenario, ivr=replace(ivr, nodes=nodes))
 
 

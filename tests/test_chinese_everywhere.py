@@ -25,7 +25,7 @@ ZH = ROOT / "scenarios" / "classroom" / "zh"
 ALLOWED = {
     "s", "min", "h", "KB", "SL", "ASA", "AHT", "IVR", "ACD", "CI", "KPI", "MAPE", "WMAPE",
     "Erlang", "C", "A", "B", "SimPy", "Dask", "HiGHS", "scipy", "optimize", "milp", "ccsim",
-    "staff", "pyarrow", "pip", "install",
+    "staff", "pyarrow", "pip", "install", "P",  # P(…): a probability
 }  # fmt: skip
 
 #: Words that are the user's own: from the files the commands read.

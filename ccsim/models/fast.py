@@ -71,6 +71,7 @@ KNOWN_FIELDS: dict[str, frozenset[str]] = {
             "events",
             "engine",
             "outbound",
+            "lang",  # the language of outputs: nothing to simulate
         }
     ),
     "Horizon": frozenset({"start", "end", "interval", "warmup"}),

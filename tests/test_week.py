@@ -17,6 +17,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+import yaml
 
 import ccsim
 from ccsim.batch.week import combine_days, day_seed, run_week
@@ -232,3 +233,33 @@ def test_a_one_day_scenario_takes_a_date_from_a_forecast_file(tmp_path):
     data["call_types"]["enquiries"]["arrivals"]["date"] = "2026-12-25"
     with pytest.raises(ScenarioError, match="no rows on 2026-12-25"):
         ccsim.scenario_from_dict(data, base_dir=tmp_path)
+
+
+def test_closing_a_day_leaves_the_other_days_numbers(tmp_path):
+    """Days are addressed by position: closing Wednesday does not move Thursday."""
+    full = run_week(week_from_dict(_week_data()), 2, 8, engine="simpy")
+    closed = run_week(week_from_dict(_week_data(open={"wed": "closed"})), 2, 8, engine="simpy")
+    assert closed.days[2][1] is None
+    for d in (0, 1, 3, 6):
+        assert json.dumps(full.days[d][1].kpis) == json.dumps(closed.days[d][1].kpis)
+
+
+def test_out_writes_the_week_json_and_a_wide_by_day_table(tmp_path, capsys):
+    import csv
+
+    from ccsim.cli import main
+
+    path = tmp_path / "week.yaml"
+    data = _week_data(open={"tue": "closed"})
+    data["horizon"]["days"] = ["mon", "tue"]
+    path.write_text(yaml.safe_dump(data))
+    args = ["run", str(path), "--reps", "2", "--workers", "1", "--engine", "simpy"]
+    assert main([*args, "--out", str(tmp_path / "out")]) == 0
+    rows = list(csv.DictReader((tmp_path / "out" / "by_day.csv").open()))
+    assert [r["day"] for r in rows] == ["mon", "tue"]
+    assert float(rows[0]["service_level_ci_low"]) <= float(rows[0]["service_level"])
+    assert rows[1]["open"] == "False" and rows[1]["service_level"] == ""
+    doc = json.loads((tmp_path / "out" / "week.json").read_text())
+    assert doc["by_day"][0]["offered"]["mean"] == float(rows[0]["offered"])
+    assert "mon" in capsys.readouterr().out
+    assert main([*args, "--set", "seed=3"]) == 2

@@ -39,7 +39,7 @@ def run_week_command(args: argparse.Namespace) -> int:
     """Run the week of ``args.scenario`` and print its per-day table or JSON."""
     from ccsim.batch.week import run_week
     from ccsim.cli import EXIT_BAD_INPUT, backend_from_args
-    from ccsim.outputs.week import day_rows_table, week_json
+    from ccsim.outputs.week import by_day_rows, day_rows_table, week_json
     from ccsim.scenario.week import load_week
 
     for attr, flag in _NOT_FOR_WEEKS:
@@ -54,6 +54,7 @@ def run_week_command(args: argparse.Namespace) -> int:
     if args.out:
         args.out.mkdir(parents=True, exist_ok=True)
         (args.out / "week.json").write_text(json.dumps(document), encoding="utf-8")
+        _write_csv(by_day_rows(result), args.out / "by_day.csv")
     if args.json:
         print(json.dumps(document))
         return 0
@@ -61,5 +62,15 @@ def run_week_command(args: argparse.Namespace) -> int:
     print()
     print(f"{result.n_calls:,} calls in {result.elapsed_s:.2f} s")
     if args.out:
-        print(f"wrote {args.out / 'week.json'}")
+        print(f"wrote {args.out / 'week.json'} and {args.out / 'by_day.csv'}")
     return 0
+
+
+def _write_csv(rows: list[dict], path: Path) -> None:
+    """The rows as CSV, the first row's keys as the header."""
+    import csv
+
+    with path.open("w", newline="", encoding="utf-8") as f:
+        writer = csv.DictWriter(f, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)

@@ -16,7 +16,7 @@ from typing import Any
 from ccsim.batch.week import WeekResult, day_seed
 from ccsim.units import format_clock, parse_clock
 
-__all__ = ["by_day", "day_rows_table", "week_json", "week_intervals"]
+__all__ = ["by_day", "by_day_rows", "day_rows_table", "week_json", "week_intervals"]
 
 #: The per-day table's columns: (KPI, heading, kind).
 _COLUMNS = (
@@ -122,3 +122,20 @@ def _format(x: float | None, kind: str) -> str:
     if kind == "secs":
         return f"{x:.1f}"
     return f"{x:,.1f}"
+
+
+def by_day_rows(result: WeekResult) -> list[dict[str, Any]]:
+    """``by_day`` as a wide table: ``day``, ``date``, ``open``, then ``<kpi>``,
+    ``<kpi>_ci_low``, ``<kpi>_ci_high`` of each summary figure (empty when closed)."""
+    entries = by_day(result)
+    kpis = [k for e in entries for k, v in e.items() if isinstance(v, dict)]
+    kpis = list(dict.fromkeys(kpis))
+    rows = []
+    for e in entries:
+        row: dict[str, Any] = {"day": e["day"], "date": e["date"], "open": e["open"]}
+        for k in kpis:
+            figure = e.get(k) or {}
+            ci = figure.get("ci95") or (None, None)
+            row[k], row[f"{k}_ci_low"], row[f"{k}_ci_high"] = figure.get("mean"), *ci
+        rows.append(row)
+    return rows

@@ -178,12 +178,21 @@ def test_cli_runs_a_week_and_prints_json(capsys):
         ({"open": {"mon": {"start": "08:00", "end": "10:00"}}}, "must lie within the day"),
         ({"open": {"mon": {"start": "10:00", "end": "09:30"}}}, "must be after start"),
         ({"open": {"someday": "closed"}}, "horizon.open.someday"),
+        ({"days": ["2026-12-08", "2026-12-07"]}, "dates must follow one another in order"),
+        ({"end": "02:00"}, "a day of a week must close by 24:00"),
     ],
 )
 def test_bad_week_inputs_get_clear_errors(change, message):
     data = _week_data()
     data["horizon"].update(change)
     with pytest.raises(ScenarioError, match=re.escape(message)):
+        week_from_dict(data)
+
+
+def test_a_closed_day_with_calls_is_refused():
+    data = _week_data(open={"sun": "closed"})
+    data["call_types"]["enquiries"]["arrivals"]["daily_totals"] = {"sun": 300}
+    with pytest.raises(ScenarioError, match="sun is closed .* but has 300 calls"):
         week_from_dict(data)
 
 
@@ -263,3 +272,14 @@ def test_out_writes_the_week_json_and_a_wide_by_day_table(tmp_path, capsys):
     assert doc["by_day"][0]["offered"]["mean"] == float(rows[0]["offered"])
     assert "mon" in capsys.readouterr().out
     assert main([*args, "--set", "seed=3"]) == 2
+
+
+def test_the_shipped_weeks_days_run_on_the_compiled_engine():
+    from ccsim.models.fast import supports
+    from ccsim.scenario.week import is_week_file, load_week
+
+    weeks = [p for p in (ROOT / "scenarios").glob("week_*.yaml")]
+    assert weeks and all(is_week_file(p) for p in weeks)
+    for path in weeks:
+        for day in load_week(path).open_days:
+            assert supports(day.scenario) is None, (path, day.label)

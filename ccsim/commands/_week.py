@@ -11,6 +11,10 @@ import json
 import sys
 from pathlib import Path
 
+from ccsim.scenario.week import is_week_file
+
+__all__ = ["is_week_file", "run_week_command"]
+
 #: ``ccsim run`` options that do not apply to a week yet, and why they are refused.
 _NOT_FOR_WEEKS = (
     ("set", "--set"),
@@ -20,19 +24,6 @@ _NOT_FOR_WEEKS = (
     ("precision", "--precision"),
     ("required", "--required"),
 )
-
-
-def is_week_file(path: Path) -> bool:
-    """Whether ``path`` is a readable scenario whose horizon names days."""
-    from ccsim.scenario.errors import ScenarioError
-    from ccsim.scenario.load import read_yaml_file
-    from ccsim.scenario.week import is_week
-
-    try:
-        data, _ = read_yaml_file(path)
-    except ScenarioError:
-        return False  # the one-day loader reports it
-    return is_week(data)
 
 
 def run_week_command(args: argparse.Namespace) -> int:

@@ -45,7 +45,7 @@ from ccsim.scenario.week_day import day_data
 from ccsim.scenario.yamltree import LineMap
 from ccsim.units import DAY, describe, format_clock
 
-__all__ = ["WEEKDAYS", "Day", "Week", "is_week", "load_week", "week_from_dict"]
+__all__ = ["WEEKDAYS", "Day", "Week", "is_week", "is_week_file", "load_week", "week_from_dict"]
 
 #: Weekday names as a planner writes them, Monday first (``date.weekday()`` order).
 WEEKDAYS: tuple[str, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
@@ -94,6 +94,16 @@ def is_week(data: Any) -> bool:
     )
 
 
+def is_week_file(path: str | Path) -> bool:
+    """Whether ``path`` is a readable YAML file whose horizon names days (a missing
+    or malformed file is not: the one-day loader then says what is wrong)."""
+    try:
+        data, _ = read_yaml_file(path)
+    except ScenarioError:
+        return False
+    return is_week(data)
+
+
 def load_week(path: str | Path) -> Week:
     """Read and validate a week scenario file (`Week`); errors name file, line and field."""
     path = Path(path)
@@ -127,7 +137,9 @@ def week_from_dict(
         offset = DAY * ((date - days[0][2]).days if date is not None else i)
         span = _pick(hours, weekday, date, (base.horizon.start, base.horizon.end))
         scenario = None
-        if span is not None:
+        if span is None:
+            _check_closed(factors, label, weekday, date)
+        else:
             day_factors = {ct: _day_factor(f, weekday, date) for ct, f in factors.items()}
             rows = {ct: date.isoformat() for ct in dated} if date is not None else {}
             scenario = _day_scenario(
@@ -135,6 +147,14 @@ def week_from_dict(
             )
         out.append(Day(label, weekday, date, offset, scenario))
     return Week(name=base.name, base=base, days=tuple(out))
+
+
+def _check_closed(factors: dict, label: str, weekday: str, date: datetime.date | None) -> None:
+    """A closed day takes no calls: a daily total above 0 for it is a mistake."""
+    for f in factors.values():
+        calls = _pick(f["table"], weekday, date, None)
+        if f["kind"] == "daily_totals" and calls:
+            fail(f["loc"], f"{label} is closed (horizon.open) but has {calls:g} calls")
 
 
 def _split(data: dict) -> tuple[dict, dict]:

@@ -283,3 +283,19 @@ def test_the_shipped_weeks_days_run_on_the_compiled_engine():
     for path in weeks:
         for day in load_week(path).open_days:
             assert supports(day.scenario) is None, (path, day.label)
+
+
+def test_busyness_per_day_spreads_only_its_day():
+    """Wednesday's busyness (cv 0.3) makes its offered calls vary far beyond Poisson;
+    Monday, without one, stays Poisson (sd sqrt(800) = 28)."""
+    data = _week_data()
+    data["horizon"]["days"] = ["mon", "wed"]
+    data["busyness"] = {"wed": {"dist": "gamma", "mean": 1, "cv": 0.3}}
+    week = week_from_dict(data)
+    assert week.days[0].scenario.busyness is None
+    assert week.days[1].scenario.busyness is not None
+    result = run_week(week, 20, 2, engine="simpy")
+    sd = [np.std([k["summary"]["offered"] for k in run.kpis], ddof=1) for _, run in result.days]
+    # Poisson: the sample sd of 20 draws is below 2 × 28 with overwhelming probability;
+    # with busyness the sd is about 0.3 × 800 = 240, above 100 with probability > 0.999.
+    assert sd[0] < 56 and sd[1] > 100

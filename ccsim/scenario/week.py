@@ -25,6 +25,8 @@ one-day "week" is the day itself. Days are independent: the center opens empty
 each morning; callers still waiting when a day closes hang up (abandoned, as at the
 end of any day). Keys for ``open``, ``daily_totals`` and ``day_factors`` are weekday
 names (``mon`` … ``sun``) or dates; a date's entry wins over its weekday's.
+``busyness`` may be keyed by days too (``{mon: {dist: gamma, mean: 1, cv: 0.15}}``):
+each day its own spread, a day not listed without one.
 """
 
 from __future__ import annotations
@@ -130,6 +132,7 @@ def week_from_dict(
         fail(("horizon", "end"), "a day of a week must close by 24:00 (the next day opens then)")
     hours = _keyed(spec["open"], ("horizon", "open"), _hours)
     factors = {ct: _factors(raw, ct) for ct, raw in spec["arrivals"].items()}
+    busyness = _keyed(spec["busyness"], ("busyness",), lambda v, at: v)
     out = []
     for i, (label, weekday, date) in enumerate(days):
         if i and date is not None and days[i - 1][2] is not None and date <= days[i - 1][2]:
@@ -142,8 +145,9 @@ def week_from_dict(
         else:
             day_factors = {ct: _day_factor(f, weekday, date) for ct, f in factors.items()}
             rows = {ct: date.isoformat() for ct in dated} if date is not None else {}
+            busy = _pick(busyness, weekday, date, None)
             scenario = _day_scenario(
-                base, base_data, span, (day_factors, rows), label, source, base_dir
+                base, base_data, span, (day_factors, rows, busy), label, source, base_dir
             )
         out.append(Day(label, weekday, date, offset, scenario))
     return Week(name=base.name, base=base, days=tuple(out))
@@ -167,7 +171,20 @@ def _split(data: dict) -> tuple[dict, dict]:
         arr = body.get("arrivals") if isinstance(body, dict) else None
         if isinstance(arr, dict) and any(k in arr for k in _DAY_KEYS):
             spec["arrivals"][ct] = {k: arr.pop(k) for k in _DAY_KEYS if k in arr}
+    spec["busyness"] = base.pop("busyness") if _by_day(base.get("busyness")) else None
     return base, spec
+
+
+def _by_day(value: Any) -> bool:
+    """Whether ``value`` is a mapping keyed by days (a per-day busyness)."""
+    if not isinstance(value, dict) or not value:
+        return False
+    try:
+        for key in value:
+            _day_name(key, ())
+    except ScenarioError:
+        return False
+    return True
 
 
 def _dated_forecasts(base_data: dict, first: datetime.date | None) -> list[str]:
@@ -266,7 +283,7 @@ def _day_scenario(
     base: Scenario,
     base_data: dict,
     span: tuple[float, float],
-    rules: tuple[dict[str, tuple[str, float | None]], dict[str, str]],
+    rules: tuple[dict[str, tuple[str, float | None]], dict[str, str], Any],
     label: str,
     source: str,
     base_dir: Path | None,
@@ -276,12 +293,14 @@ def _day_scenario(
     A day like the base day (its hours, no scaling) is the base scenario itself, so
     its numbers are the single day's to the last bit."""
     h = base.horizon
-    factors, dated = rules
+    factors, dated, busy = rules
     same_hours = span == (h.start, h.end)
     scaled = {ct: f for ct, f in factors.items() if f[1] is not None and f != ("day_factors", 1)}
-    if same_hours and not scaled and not dated:
+    if same_hours and not scaled and not dated and busy is None:
         return base
     data = day_data(base, base_data, span, scaled, dated)
+    if busy is not None:
+        data["busyness"] = busy
     try:
         return attach(
             build_scenario(data, source=source, base_dir=base_dir),

@@ -22,9 +22,10 @@ profiles, the staffing) and says how the days differ::
 Each day becomes an ordinary one-day `Scenario` (its own open hours, volumes and
 clipped shifts), so the engines run days exactly as they run a single day, and a
 one-day "week" is the day itself. Days are independent: the center opens empty
-each morning; callers still waiting when a day closes hang up (abandoned, as at the
-end of any day). Keys for ``open``, ``daily_totals`` and ``day_factors`` are weekday
-names (``mon`` … ``sun``) or dates; a date's entry wins over its weekday's.
+each morning, and a day closes as any day does (agents on duty at closing answer
+the callers still waiting, as overtime: the drain). Keys for ``open``,
+``daily_totals`` and ``day_factors`` are weekday names (``mon`` … ``sun``) or dates;
+a date's entry wins over its weekday's.
 ``busyness`` may be keyed by days too (``{mon: {dist: gamma, mean: 1, cv: 0.15}}``):
 each day its own spread, a day not listed without one.
 """

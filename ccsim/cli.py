@@ -391,6 +391,11 @@ def cmd_validate(args: argparse.Namespace) -> int:
     from ccsim.i18n import tr
 
     for path in args.scenario:
+        from ccsim.commands._week import describe_week, is_week_file
+
+        if is_week_file(path):
+            print(describe_week(path))
+            continue
         s = load_scenario(path)
         print(
             tr(

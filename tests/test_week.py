@@ -299,3 +299,16 @@ def test_busyness_per_day_spreads_only_its_day():
     # Poisson: the sample sd of 20 draws is below 2 × 28 with overwhelming probability;
     # with busyness the sd is about 0.3 × 800 = 240, above 100 with probability > 0.999.
     assert sd[0] < 56 and sd[1] > 100
+
+
+def test_validate_checks_every_day_of_a_week(capsys, tmp_path):
+    from ccsim.cli import main
+
+    assert main(["validate", str(ROOT / "scenarios" / "week_service_line.yaml")]) == 0
+    assert "valid week scenario" in capsys.readouterr().out
+    data = _week_data(open={"mon": {"start": "08:00", "end": "10:00"}})
+    path = tmp_path / "bad_week.yaml"
+    path.write_text(yaml.safe_dump(data))
+    assert main(["validate", str(path)]) == 2
+    err = capsys.readouterr().err
+    assert "bad_week.yaml" in err and "must lie within the day" in err and "Traceback" not in err

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from ccsim.scenario.week import is_week_file
 
-__all__ = ["is_week_file", "run_week_command"]
+__all__ = ["describe_week", "is_week_file", "run_week_command"]
 
 #: ``ccsim run`` options that do not apply to a week yet, and why they are refused.
 _NOT_FOR_WEEKS = (
@@ -24,6 +24,15 @@ _NOT_FOR_WEEKS = (
     ("precision", "--precision"),
     ("required", "--required"),
 )
+
+
+def describe_week(path: Path) -> str:
+    """``ccsim validate``'s line for a week file (every day validated)."""
+    from ccsim.scenario.week import load_week
+
+    week = load_week(path)
+    days = ", ".join(d.label if d.is_open else f"{d.label} (closed)" for d in week.days)
+    return f"{path}: valid week scenario {week.name!r}: {days}"
 
 
 def run_week_command(args: argparse.Namespace) -> int:

@@ -271,6 +271,12 @@ def test_out_writes_the_week_json_and_a_wide_by_day_table(tmp_path, capsys):
     doc = json.loads((tmp_path / "out" / "week.json").read_text())
     assert doc["by_day"][0]["offered"]["mean"] == float(rows[0]["offered"])
     assert "mon" in capsys.readouterr().out
+    intervals = list(csv.DictReader((tmp_path / "out" / "intervals.csv").open()))
+    assert {r["name"] for r in intervals} == {"mon"}
+    sl = [r for r in intervals if r["kpi"] == "service_level"]
+    assert [r["interval"] for r in sl] == [
+        f"{h:02d}:{m:02d}" for h in range(9, 13) for m in (0, 30)
+    ]
     assert main([*args, "--set", "seed=3"]) == 2
 
 

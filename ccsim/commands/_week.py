@@ -39,7 +39,7 @@ def run_week_command(args: argparse.Namespace) -> int:
     """Run the week of ``args.scenario`` and print its per-day table or JSON."""
     from ccsim.batch.week import run_week
     from ccsim.cli import EXIT_BAD_INPUT, backend_from_args
-    from ccsim.outputs.week import by_day_rows, day_rows_table, week_json
+    from ccsim.outputs.week import by_day_rows, day_rows_table, interval_rows, week_json
     from ccsim.scenario.week import load_week
 
     for attr, flag in _NOT_FOR_WEEKS:
@@ -55,6 +55,7 @@ def run_week_command(args: argparse.Namespace) -> int:
         args.out.mkdir(parents=True, exist_ok=True)
         (args.out / "week.json").write_text(json.dumps(document), encoding="utf-8")
         _write_csv(by_day_rows(result), args.out / "by_day.csv")
+        _write_csv(interval_rows(result), args.out / "intervals.csv")
     if args.json:
         print(json.dumps(document))
         return 0
@@ -62,7 +63,8 @@ def run_week_command(args: argparse.Namespace) -> int:
     print()
     print(f"{result.n_calls:,} calls in {result.elapsed_s:.2f} s")
     if args.out:
-        print(f"wrote {args.out / 'week.json'} and {args.out / 'by_day.csv'}")
+        for name in ("week.json", "by_day.csv", "intervals.csv"):
+            print(f"wrote {args.out / name}")
     return 0
 
 

@@ -16,7 +16,14 @@ from typing import Any
 from ccsim.batch.week import WeekResult, day_seed
 from ccsim.units import format_clock, parse_clock
 
-__all__ = ["by_day", "by_day_rows", "day_rows_table", "week_json", "week_intervals"]
+__all__ = [
+    "by_day",
+    "by_day_rows",
+    "day_rows_table",
+    "interval_rows",
+    "week_json",
+    "week_intervals",
+]
 
 #: The per-day table's columns: (KPI, heading, kind).
 _COLUMNS = (
@@ -138,4 +145,33 @@ def by_day_rows(result: WeekResult) -> list[dict[str, Any]]:
             ci = figure.get("ci95") or (None, None)
             row[k], row[f"{k}_ci_low"], row[f"{k}_ci_high"] = figure.get("mean"), *ci
         rows.append(row)
+    return rows
+
+
+def interval_rows(result: WeekResult) -> list[dict[str, Any]]:
+    """Every open day's intervals as a long table: ``scope`` (``interval``), ``name``
+    (the day), ``interval`` (its start, ``"HH:MM"``), ``kpi``, ``mean``, ``ci_low``,
+    ``ci_high``."""
+    from ccsim.report import intervals
+
+    rows = []
+    for day, run in result.days:
+        if run is None:
+            continue
+        for entry in intervals(run):
+            for kpi, figure in entry.items():
+                if not isinstance(figure, dict) or "mean" not in figure:
+                    continue
+                low, high = figure.get("ci95") or (None, None)
+                rows.append(
+                    {
+                        "scope": "interval",
+                        "name": day.label,
+                        "interval": entry["start"],
+                        "kpi": kpi,
+                        "mean": figure["mean"],
+                        "ci_low": low,
+                        "ci_high": high,
+                    }
+                )
     return rows

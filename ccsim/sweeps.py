@@ -52,12 +52,12 @@ from ccsim.scenario.fields import (
     fail,
     items,
     mapping,
-    name,
     number,
     optional,
     reference,
     whole,
 )
+from ccsim.scenario.files import resolve_reference
 from ccsim.scenario.load import locate, read_yaml_file
 from ccsim.scenario.model import Scenario
 from ccsim.scenario.validate import ENGINES
@@ -156,11 +156,7 @@ def sweep_from_dict(
     if not isinstance(data, dict):
         fail((), f"a sweep must be a mapping with scenario and grid, got {describe(data)}")
     check_keys(data, (), SWEEP_KEYS, ("scenario", "grid"))
-    scenario = Path(name(data["scenario"], ("scenario",), "the scenario file"))
-    if base_dir is not None and not scenario.is_absolute():
-        scenario = base_dir / scenario
-    if not scenario.is_file():
-        fail(("scenario",), f"no such scenario file: {scenario}")
+    scenario = resolve_reference(data["scenario"], ("scenario",), base_dir, "scenario file")
     if data.get("description") is not None and not isinstance(data["description"], str):
         fail(("description",), f"must be text, got {describe(data['description'])}")
     grid = _grid(data["grid"], ("grid",))

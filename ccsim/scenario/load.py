@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from ccsim.scenario.errors import ScenarioError
+from ccsim.scenario.files import read_text
 from ccsim.scenario.model import Scenario
 from ccsim.scenario.validate import build_scenario
 from ccsim.scenario.yamltree import LineMap, load_yaml
@@ -32,12 +33,7 @@ def read_yaml_file(path: str | Path, what: str = "scenario") -> tuple[Any, LineM
     """The YAML data of a ``what`` file (scenario, sweep, …) and the line of each key;
     a missing, unreadable or malformed file is a `ScenarioError` naming it."""
     path = Path(path)
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except FileNotFoundError:
-        raise ScenarioError(f"no such {what} file", file=str(path)) from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ScenarioError(f"cannot read the {what} file: {exc}", file=str(path)) from None
+    text = read_text(path, what)  # a regular file, bounded in size, UTF-8
     try:
         return load_yaml(text)
     except ScenarioError as err:

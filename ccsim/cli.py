@@ -7,10 +7,10 @@ commands, so `ccsim --help` and `ccsim validate` answer at once.
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from pathlib import Path
 
+from ccsim.outputs.jsondoc import dumps
 from ccsim.scenario import load_scenario
 
 EXIT_BAD_INPUT = 2
@@ -267,7 +267,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     if args.trace:
         written.append(write_trace(result, args.out / "calls.csv"))
     if args.json:
-        print(json.dumps(to_json(result)))
+        print(dumps(to_json(result)))
         return 0
     print(day_table(result, args.lang))
     print()
@@ -319,7 +319,7 @@ def cmd_compare(args: argparse.Namespace) -> int:
         write_outputs(result, args.out, args.lang or result.base.scenario.lang) if args.out else []
     )
     if args.json:
-        print(json.dumps(to_json(result)))
+        print(dumps(to_json(result)))
         return 0
     print(day_table(result))
     print()
@@ -351,7 +351,7 @@ def cmd_sweep(args: argparse.Namespace) -> int:
         bar.close()
     written, notes = write_outputs(result, args.out) if args.out else ([], [])
     if args.json:
-        print(json.dumps(to_json(result)))
+        print(dumps(to_json(result)))
         return 0
     print(format_table(result))
     for note in notes:

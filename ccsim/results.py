@@ -20,6 +20,7 @@ import typing
 from pathlib import Path
 from typing import Any
 
+from ccsim.outputs.atomic import write_text
 from ccsim.scenario.model import Scenario
 
 __all__ = [
@@ -41,7 +42,7 @@ class ResultsError(ValueError):
 
 def write_scenario(scenario: Scenario, path: Path) -> Path:
     """Write ``scenario`` (validated, overrides included) as JSON."""
-    path.write_text(json.dumps(dataclasses.asdict(scenario), indent=1), encoding="utf-8")
+    write_text(path, json.dumps(dataclasses.asdict(scenario), indent=1))
     return path
 
 

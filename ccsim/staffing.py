@@ -50,6 +50,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from ccsim.analytic import erlang_a, erlang_c_agents
+from ccsim.outputs.atomic import write_text
 from ccsim.scenario.errors import ScenarioError
 from ccsim.scenario.model import IVR_HANG_UP, IVR_SELF_SERVICE, Scenario
 from ccsim.units import format_clock
@@ -830,8 +831,9 @@ def write_staffed(path: Path, doc: dict, note: str) -> Path:
 
     path.parent.mkdir(parents=True, exist_ok=True)
     comment = "".join(f"# {line}\n" for line in note.splitlines())
-    path.write_text(
-        comment + yaml.safe_dump(doc, sort_keys=False, allow_unicode=True, default_flow_style=None)
+    write_text(
+        path,
+        comment + yaml.safe_dump(doc, sort_keys=False, allow_unicode=True, default_flow_style=None),
     )
     return path
 

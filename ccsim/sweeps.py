@@ -37,6 +37,7 @@ from typing import TYPE_CHECKING, Any
 import yaml
 
 from ccsim.metrics import DAY_KPIS, FRACTION_KPIS
+from ccsim.outputs.atomic import atomic_path
 from ccsim.overrides import (
     SCALE_KEY,
     Override,
@@ -510,10 +511,12 @@ def write_outputs(result: SweepResult, out_dir: Path) -> tuple[list[Path], list[
 
     out_dir.mkdir(parents=True, exist_ok=True)
     written, notes = [out_dir / "sweep.csv"], []
-    result.table.to_csv(written[0], index=False)
+    with atomic_path(written[0]) as tmp:
+        result.table.to_csv(tmp, index=False)
     if importlib.util.find_spec("pyarrow") is not None:
         written.append(out_dir / "sweep.parquet")
-        result.table.to_parquet(written[-1], index=False)
+        with atomic_path(written[-1]) as tmp:
+            result.table.to_parquet(tmp, index=False)
     else:
         notes.append("sweep.parquet skipped: pyarrow is not installed (pip install pyarrow)")
     figure = sweep_chart(
@@ -525,7 +528,8 @@ def write_outputs(result: SweepResult, out_dir: Path) -> tuple[list[Path], list[
         title=f"{result.scenario_name}: {result.kpi} over {result.x}",
     )
     written.append(out_dir / f"sweep_{result.kpi}.png")
-    figure.savefig(written[-1], dpi=120)
+    with atomic_path(written[-1]) as tmp:
+        figure.savefig(tmp, dpi=120)
     return written, notes
 
 

@@ -4,11 +4,11 @@ call log, per interval and for the day (docs/calibration.md)."""
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from pathlib import Path
 
 from ccsim.cli import EXIT_BAD_INPUT, nonnegative_int, positive_int
+from ccsim.outputs.jsondoc import dumps
 
 
 def add_command(sub: argparse._SubParsersAction) -> None:
@@ -58,5 +58,5 @@ def cmd_backtest(args: argparse.Namespace) -> int:
     except ValueError as err:
         print(f"error: {args.log}: {err}", file=sys.stderr)
         return EXIT_BAD_INPUT
-    print(json.dumps(bt) if args.json else format_backtest(bt))
+    print(dumps(bt) if args.json else format_backtest(bt))
     return 0

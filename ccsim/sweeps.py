@@ -157,7 +157,9 @@ def sweep_from_dict(
     if not isinstance(data, dict):
         fail((), f"a sweep must be a mapping with scenario and grid, got {describe(data)}")
     check_keys(data, (), SWEEP_KEYS, ("scenario", "grid"))
-    scenario = resolve_reference(data["scenario"], ("scenario",), base_dir, "scenario file")
+    scenario = resolve_reference(
+        data["scenario"], ("scenario",), base_dir, "scenario file", anywhere=True
+    )
     if data.get("description") is not None and not isinstance(data["description"], str):
         fail(("description",), f"must be text, got {describe(data['description'])}")
     grid = _grid(data["grid"], ("grid",))

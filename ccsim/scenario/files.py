@@ -6,7 +6,9 @@ empirical sample, a sweep's scenario) are bounded:
 
 - they stay inside the scenario's folder: no absolute path, no ``..``, no symbolic
   link out of it. ``ccsim --allow-any-file`` (or `allow_any_file`) lifts this for
-  those who keep shared data elsewhere;
+  those who keep shared data elsewhere. (A sweep file names its scenario anywhere,
+  as in ``scenario: ../scenarios/bank.yaml``: it is read as a scenario, whose
+  messages quote no file contents);
 - only regular files are read (not a FIFO, which would block, nor ``/dev/zero``,
   which never ends), and at most `LIMITS.max_file_bytes` of them;
 - an error about a file outside the folder never quotes its contents (the caller
@@ -40,12 +42,16 @@ def allow_any_file(allow: bool = True) -> None:
     _POLICY["anywhere"] = bool(allow)
 
 
-def resolve_reference(file: Any, loc: Loc, base_dir: Path | None, what: str = "file") -> Path:
+def resolve_reference(
+    file: Any, loc: Loc, base_dir: Path | None, what: str = "file", *, anywhere: bool = False
+) -> Path:
     """The path a scenario field names (relative to ``base_dir``), checked: inside the
-    scenario's folder unless `allow_any_file`, and an existing regular file."""
+    scenario's folder unless `allow_any_file` (or ``anywhere``: a sweep names its
+    scenario, often ``../scenarios/…``), and an existing regular file."""
     text = name(file, loc, "a file name")
     path = Path(text)
-    if not _POLICY["anywhere"] and (path.is_absolute() or ".." in path.parts):
+    anywhere = anywhere or _POLICY["anywhere"]
+    if not anywhere and (path.is_absolute() or ".." in path.parts):
         fail(
             loc,
             f"{what} {text!r} must be inside the scenario's folder (a relative path "
@@ -53,12 +59,12 @@ def resolve_reference(file: Any, loc: Loc, base_dir: Path | None, what: str = "f
         )
     if base_dir is not None and not path.is_absolute():
         path = base_dir / path
-    if not _POLICY["anywhere"] and base_dir is not None and not _inside(path, base_dir):
+    if not anywhere and base_dir is not None and not _inside(path, base_dir):
         fail(loc, f"{what} {text!r} leads outside the scenario's folder (a symbolic link)")
     try:
         mode = path.stat().st_mode
     except OSError:
-        fail(loc, f"{what} not found: {path}")
+        fail(loc, f"{what} not found: {path}" if what == "file" else f"no such {what}: {path}")
     if not stat.S_ISREG(mode):
         fail(loc, f"{what} {path} is not a regular file")
     return path

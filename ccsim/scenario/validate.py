@@ -171,7 +171,9 @@ BUSYNESS_TOLERANCE = 1e-6
 def build_scenario(data: Any, source: str | None = None, base_dir: Path | None = None) -> Scenario:
     """Check ``data`` and convert it to canonical units; `ScenarioError` at the first problem."""
     if not isinstance(data, dict):
-        fail((), f"a scenario must be a mapping with {', '.join(REQUIRED)}, got {describe(data)}")
+        # the file's text is not quoted: it may be a file that is no scenario at all
+        got = "text" if isinstance(data, str) else describe(data)
+        fail((), f"a scenario must be a mapping with {', '.join(REQUIRED)}, got {got}")
     check_keys(data, (), TOP_KEYS, REQUIRED)
     scenario_name = name(data["name"], ("name",))
     if data.get("description") is not None and not isinstance(data["description"], str):

@@ -394,6 +394,7 @@ def apply_global_flags(flags: dict) -> None:
     if "max_calls" in flags:
         n = int(flags["max_calls"])
         set_limits(max_calls=n, max_total_calls=max(n * 1000, 2 * 10**9), max_agents=n)
+        set_limits(max_shift_agents=max(n // 20, 10_000))
     if "max_memory" in flags:
         set_limits(max_memory=int(flags["max_memory"] * 1024**3))
 

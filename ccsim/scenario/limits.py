@@ -51,6 +51,8 @@ class Limits:
     max_total_calls: int = 2_000_000_000
     #: Agents on duty at once, over all groups.
     max_agents: int = 200_000
+    #: A shift template's ``min`` / ``max`` agents (the schedule lays out each one).
+    max_shift_agents: int = 10_000
     #: The estimated memory of a run (one replication's calls, all replications' KPIs).
     max_memory: int = 2 * 1024**3
     #: Bytes of a scenario, sweep, template or forecast file.

@@ -352,3 +352,41 @@ def test_workers_die_with_their_parent():
     while any(_alive(p) for p in workers) and time.monotonic() < deadline:
         time.sleep(0.1)
     assert not any(_alive(p) for p in workers)
+
+
+def _small_files_only() -> None:  # in the child: files above 20 KB cannot be written
+    import resource
+
+    signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+    resource.setrlimit(resource.RLIMIT_FSIZE, (20_000, 20_000))
+
+
+def test_a_file_system_that_refuses_a_file_leaves_no_half_file(tmp_path):
+    out = tmp_path / "out"
+    r = subprocess.run(
+        [sys.executable, "-m", "ccsim", "run", str(CORPUS / "base.yaml"), "--reps", "2"]
+        + ["--engine", "simpy", "--workers", "1", "--out", str(out)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        preexec_fn=_small_files_only,
+    )
+    assert r.returncode == EXIT_ENVIRONMENT, r.stderr
+    assert r.stderr.startswith("error: ") and "file too large" in r.stderr
+    assert "Traceback" not in r.stderr
+    names = {p.name for p in out.iterdir()}
+    assert not any(".tmp" in n for n in names)  # no temporary left behind
+    for name in names & {"summary.csv", "intervals.csv", "result.json"}:
+        text = (out / name).read_text()
+        if name.endswith(".json"):
+            json.loads(text)  # whole, or not there at all
+        else:
+            assert text.endswith("\n")
+
+
+@pytest.mark.parametrize("target", [".", "/"])
+def test_an_output_file_named_as_a_folder_is_one_line(target):
+    with pytest.raises(IsADirectoryError) as info, atomic_path(Path(target)):
+        pass
+    assert classify(info.value) == (EXIT_BAD_INPUT, f"{target}: is a folder: give a file's name")

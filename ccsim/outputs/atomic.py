@@ -12,6 +12,7 @@ is removed when the write fails.
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 from collections.abc import Iterator
 from pathlib import Path
@@ -25,13 +26,17 @@ def atomic_path(path: str | Path) -> Iterator[Path]:
     """A temporary path to write instead of ``path`` (same folder, same suffix, so
     writers that go by the suffix still do); renamed onto ``path`` on success."""
     path = Path(path)
+    if not path.name or path.is_dir():
+        raise IsADirectoryError(errno.EISDIR, "is a folder: give a file's name", str(path))
     tmp = path.with_name(f".{path.stem}.{os.getpid()}.tmp{path.suffix}")
     try:
         yield tmp
         os.replace(tmp, path)
-    except BaseException:
+    except BaseException as exc:
         with contextlib.suppress(OSError):
             tmp.unlink()
+        if isinstance(exc, OSError) and exc.filename in (str(tmp), tmp):
+            exc.filename, exc.filename2 = str(path), None  # the user's file, not ours
         raise
 
 

@@ -390,3 +390,12 @@ def test_an_output_file_named_as_a_folder_is_one_line(target):
     with pytest.raises(IsADirectoryError) as info, atomic_path(Path(target)):
         pass
     assert classify(info.value) == (EXIT_BAD_INPUT, f"{target}: is a folder: give a file's name")
+
+
+def test_a_table_too_large_is_refused_before_it_is_parsed(tmp_path, capsys):
+    (tmp_path / "forecast.csv").write_text("start,volume\n" + "09:00,5\n" * 1_400_000)
+    text = (CORPUS / "base.yaml").read_text().replace("{rate: 200/h}", "{file: forecast.csv}")
+    (tmp_path / "s.yaml").write_text(text)
+    code, _, err = _cli(capsys, "validate", tmp_path / "s.yaml")
+    assert code == EXIT_BAD_INPUT
+    assert "the file is too large (10.7 MB; at most 10 MB are read)" in err

@@ -76,10 +76,13 @@ def quotable(path: Path, base_dir: Path | None = None) -> bool:
     return _inside(path, base_dir if base_dir is not None else Path.cwd())
 
 
-def read_bytes(path: Path, what: str = "file", loc: Loc | None = None) -> bytes:
-    """The bytes of the regular file ``path``, at most `LIMITS.max_file_bytes` of them;
-    a `ScenarioError` naming the file otherwise (at ``loc`` when given)."""
-    limit = LIMITS.max_file_bytes
+def read_bytes(
+    path: Path, what: str = "file", loc: Loc | None = None, limit: int | None = None
+) -> bytes:
+    """The bytes of the regular file ``path``, at most ``limit`` (default
+    `LIMITS.max_file_bytes`) of them; a `ScenarioError` naming the file otherwise (at
+    ``loc`` when given)."""
+    limit = LIMITS.max_file_bytes if limit is None else limit
     try:
         fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
     except FileNotFoundError:
@@ -103,9 +106,11 @@ def read_bytes(path: Path, what: str = "file", loc: Loc | None = None) -> bytes:
     return data
 
 
-def read_text(path: Path, what: str = "file", loc: Loc | None = None) -> str:
+def read_text(
+    path: Path, what: str = "file", loc: Loc | None = None, limit: int | None = None
+) -> str:
     """The UTF-8 text (a byte-order mark allowed) of a bounded regular file."""
-    data = read_bytes(path, what, loc)
+    data = read_bytes(path, what, loc, limit)
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:

@@ -55,8 +55,10 @@ class Limits:
     max_shift_agents: int = 10_000
     #: The estimated memory of a run (one replication's calls, all replications' KPIs).
     max_memory: int = 2 * 1024**3
-    #: Bytes of a scenario, sweep, template or forecast file.
-    max_file_bytes: int = 20 * 1024**2
+    #: Bytes of a scenario, sweep or shift-template file (YAML is parsed slowly).
+    max_yaml_bytes: int = 2 * 1024**2
+    #: Bytes of a table: a forecast, history or sample (CSV or .xlsx).
+    max_file_bytes: int = 10 * 1024**2
     #: Nesting of YAML mappings and lists (a scenario needs about 8).
     max_depth: int = 50
     #: YAML nodes (keys, values, list items) in one document.

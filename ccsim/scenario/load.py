@@ -15,6 +15,7 @@ from typing import Any
 
 from ccsim.scenario.errors import ScenarioError
 from ccsim.scenario.files import read_text
+from ccsim.scenario.limits import LIMITS
 from ccsim.scenario.model import Scenario
 from ccsim.scenario.origin import Origin, attach
 from ccsim.scenario.validate import build_scenario
@@ -66,7 +67,7 @@ def read_yaml_file(path: str | Path, what: str = "scenario") -> tuple[Any, LineM
     """The YAML data of a ``what`` file (scenario, sweep, …) and the line of each key;
     a missing, unreadable or malformed file is a `ScenarioError` naming it."""
     path = Path(path)
-    text = read_text(path, what)  # a regular file, bounded in size, UTF-8
+    text = read_text(path, what, limit=LIMITS.max_yaml_bytes)  # a bounded regular file
     try:
         return load_yaml(text)
     except ScenarioError as err:

@@ -175,9 +175,9 @@ def draw_calls(scenario: Scenario, seed: int, replication: int) -> CallDraws:
     cols = [np.concatenate(c) for c in zip(*parts, strict=True)] if parts else None
     if cols is None or cols[0].size == 0:
         empty = np.empty(0)
-        none = CallDraws(empty, np.empty(0, np.int32), empty.copy(), empty.copy(), empty.copy())
-        _outbound(scenario, seed, replication, none)  # a campaign dials without inbound calls
-        return none
+        calls = CallDraws(empty, np.empty(0, np.int32), empty.copy(), empty.copy(), empty.copy())
+        _outbound(scenario, seed, replication, calls)  # a campaign dials on a quiet day too
+        return calls
     order = np.argsort(cols[0], kind="stable")
     arrival, call_type, handle, wrap, patience, ivr_time, via_ivr, ivr_exit = (
         c[order] for c in cols
@@ -207,7 +207,7 @@ def draw_calls(scenario: Scenario, seed: int, replication: int) -> CallDraws:
 
 
 def _outbound(scenario: Scenario, seed: int, replication: int, calls: CallDraws) -> None:
-    """Each campaign's customers: connect uniforms, talk times and wrap-ups."""
+    """Per outbound campaign, each customer's connect uniform, talk and wrap-up."""
     for c, campaign in enumerate(scenario.outbound):
         n = campaign.customers
         connect = stream(seed, replication, "outbound", c).random(n)

@@ -10,7 +10,7 @@ import math
 import unicodedata
 from pathlib import Path
 
-from ccsim.i18n import check_lang, kpi_label, tr
+from ccsim.i18n import MESSAGES, check_lang, kpi_label, tr
 from ccsim.outputs.atomic import atomic_open, atomic_path, write_text
 from ccsim.outputs.jsondoc import dumps
 from ccsim.runner import RunResult
@@ -22,6 +22,7 @@ DAY_ROWS: tuple[tuple[str, str, str], ...] = (
     ("abandoned", "Abandoned", "count"),
     ("blocked", "Blocked (all trunks busy)", "count"),
     ("service_level", "Service level", "pct"),
+    ("p_wait", "Waited (P(wait > 0))", "pct"),
     ("asa_s", "ASA", "sec"),
     ("abandon_rate", "Abandon rate", "pct"),
     ("abandon_time_s", "Average abandon time", "sec"),
@@ -40,6 +41,7 @@ INTERVAL_COLUMNS: tuple[tuple[str, str, str], ...] = (
     ("answered", "answered", "count"),
     ("abandoned", "abandoned", "count"),
     ("service_level", "SL", "pct"),
+    ("p_wait", "P(wait)", "pct"),
     ("asa_s", "ASA s", "sec"),
     ("abandon_rate", "aband.", "pct"),
     ("occupancy", "occ.", "pct"),
@@ -72,8 +74,12 @@ def format_ci(figure: dict, kind: str) -> str:
     return f"[{format_value(ci[0], kind)}, {format_value(ci[1], kind)}]"
 
 
-def sl_label(result: RunResult) -> str:
+def sl_label(result: RunResult, lang: str = "en") -> str:
+    """The SL goal as ``80/20s (offered)``; in Chinese the definition in words."""
     sl = result.scenario.service_level
+    if lang == "zh":
+        definition = MESSAGES.get(f"field.{sl.definition}", {}).get(lang, sl.definition)
+        return f"{round(100 * sl.target)}/{sl.threshold:g}s（{definition}）"
     return f"{round(100 * sl.target)}/{sl.threshold:g}s ({sl.definition})"
 
 
@@ -95,6 +101,29 @@ def _right(text: str, width: int) -> str:
     return " " * max(width - _width(text), 0) + text
 
 
+def run_footer(result: RunResult, lang: str | None = None) -> str:
+    """The last line of ``ccsim run``: calls, time, speed, engine and where it ran."""
+    lang = table_lang(result, lang)
+    backend = result.backend
+    if lang == "zh":
+        words = backend.split(" ", 1)
+        if backend == "this process":
+            backend = "本进程"
+        elif words[0].isdigit() and backend.endswith("local processes"):
+            backend = f"{words[0]} 个本地进程"
+    engine_key = f"cli.engine_{result.engine}"
+    engine = tr(engine_key, lang) if engine_key in MESSAGES else result.engine
+    return tr(
+        "cli.run_footer",
+        lang,
+        calls=result.n_calls,
+        seconds=result.elapsed_s,
+        rate=result.calls_per_second,
+        engine=engine,
+        backend=backend,
+    )
+
+
 def day_table(result: RunResult, lang: str | None = None) -> str:
     """The day's KPIs with their 95 % confidence intervals, as aligned text, in
     ``lang`` (en, zh; default the scenario's)."""
@@ -106,7 +135,7 @@ def day_table(result: RunResult, lang: str | None = None) -> str:
         scenario=s.name,
         n=result.replications,
         seed=result.seed,
-        sl=sl_label(result),
+        sl=sl_label(result, lang),
     )
     lines = [
         heading,
@@ -145,7 +174,42 @@ def day_table(result: RunResult, lang: str | None = None) -> str:
                 state=state,
             )
         )
+    lines += _ratio_lines(result, lang)
     return "\n".join(lines)
+
+
+#: Rates shown as ratios of totals under the day table (kpi, kind).
+RATIO_ROWS: tuple[tuple[str, str], ...] = (
+    ("service_level", "pct"),
+    ("p_wait", "pct"),
+    ("abandon_rate", "pct"),
+    ("asa_s", "sec"),
+    ("occupancy", "pct"),
+)
+
+
+def _ratio_lines(result: RunResult, lang: str) -> list[str]:
+    """The day's rates as ratios of expected totals (with several replications), and
+    the exact Erlang C / A figures when the scenario is that textbook queue."""
+    from ccsim.planning.theory import theory_reference
+
+    lines: list[str] = []
+    totals = (result.ratio_of_totals or {}).get("summary", {})
+    if result.replications > 1 and totals:
+        lines += ["", tr("table.ratio_of_totals", lang)]
+        for key, kind in RATIO_ROWS:
+            if (figure := totals.get(key)) is not None:
+                lines.append(
+                    f"{_left(kpi_label(key, lang), 28)}{format_value(figure['mean'], kind):>12}"
+                    f"   {format_ci(figure, kind)}"
+                )
+    theory = theory_reference(result.scenario)
+    if theory is not None:
+        lines += ["", tr("table.theory", lang, model=theory.model)]
+        for key, kind in RATIO_ROWS[:4]:
+            value = format_value(getattr(theory, key), kind)
+            lines.append(f"{_left(kpi_label(key, lang), 28)}{value:>12}")
+    return lines
 
 
 def interval_table(result: RunResult, lang: str | None = None) -> str:
@@ -183,6 +247,7 @@ GROUP_COLUMNS: tuple[tuple[str, str, str], ...] = (
     ("answered", "answered", "count"),
     ("aht_s", "AHT", "sec"),
     ("occupancy", "occupancy", "pct"),
+    ("p_wait", "P(wait)", "pct"),
     ("utilization", "utiliz.", "pct"),
     ("on_break_hours", "break h", "count"),
     ("overtime_hours", "overtime h", "count"),
@@ -290,6 +355,11 @@ def to_json(result: RunResult) -> dict:
         "by_call_type": result.summary["by_call_type"],
         "by_agent_group": result.summary["by_agent_group"],
         "by_agent_group_interval": result.summary["by_agent_group_interval"],
+        # The rates as ratios of expected totals (ccsim.batch.ratios); the figures
+        # above are means of daily ratios, as "rate_estimator" says.
+        "rate_estimator": "mean_of_daily_ratios",
+        "ratio_of_totals": result.ratio_of_totals,
+        "theory": _theory_json(result),
         "risk": result.risk,
         "precision": result.precision,
         "backend": result.backend,
@@ -297,17 +367,22 @@ def to_json(result: RunResult) -> dict:
     }
 
 
-def write_outputs(result: RunResult, out_dir: Path, lang: str | None = None) -> list[Path]:
-    """Write summary, per-interval and per-replication CSVs, the JSON and the charts
-    of service level, volumes and staffing (labels in ``lang``, default the scenario's)."""
-    from ccsim.plots import (  # matplotlib only when asked for
-        save_figure,
-        service_level_chart,
-        staffing_chart,
-        volumes_chart,
-    )
-    from ccsim.staffing import required_line
-    from ccsim.tables import replications_frame, summary_frame
+def _theory_json(result: RunResult) -> dict | None:
+    """The exact steady-state Erlang C / A figures, when the scenario is that queue."""
+    from ccsim.planning.theory import theory_reference
+
+    theory = theory_reference(result.scenario)
+    return None if theory is None else theory.as_dict()
+
+
+def write_outputs(
+    result: RunResult, out_dir: Path, lang: str | None = None, charts: bool = True
+) -> list[Path]:
+    """Write summary, per-interval and per-replication CSVs, the rates as ratios of
+    totals, the JSON and (unless ``charts`` is False: batch work, ``--no-charts``) the
+    charts of service level, volumes and staffing (labels in ``lang``, default the
+    scenario's)."""
+    from ccsim.tables import ratio_of_totals_frame, replications_frame, summary_frame
 
     out_dir.mkdir(parents=True, exist_ok=True)
     written = []
@@ -354,6 +429,12 @@ def write_outputs(result: RunResult, out_dir: Path, lang: str | None = None) -> 
         replications_frame(result).to_csv(tmp, index=False)
     written.append(path)
 
+    if result.ratio_of_totals:
+        path = out_dir / "ratio_of_totals.csv"
+        with atomic_path(path) as tmp:
+            ratio_of_totals_frame(result).to_csv(tmp, index=False)
+        written.append(path)
+
     path = out_dir / "result.json"
     write_text(path, dumps(to_json(result), indent=1))
     written.append(path)
@@ -361,6 +442,16 @@ def write_outputs(result: RunResult, out_dir: Path, lang: str | None = None) -> 
     from ccsim.results import SCENARIO_FILE, write_scenario  # what `load_results` reads back
 
     written.append(write_scenario(result.scenario, out_dir / SCENARIO_FILE))
+
+    if not charts:
+        return written
+    from ccsim.plots import (  # matplotlib only when asked for
+        save_figure,
+        service_level_chart,
+        staffing_chart,
+        volumes_chart,
+    )
+    from ccsim.staffing import required_line
 
     lang = table_lang(result, lang)
     for name, chart in (

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from ccsim.batch.ratios import ratio_of_totals
 from ccsim.calls import draw_calls
 from ccsim.metrics import DAY_KPIS, service_level_risk, summarize, t_interval
 from ccsim.models.center import simulate_day
@@ -92,6 +93,9 @@ class RunResult:
     resumed: int = 0
     #: The precision target and what was reached, when one was asked for.
     precision: dict | None = None
+    #: Ratio-of-totals estimates of the rates (`ccsim.batch.ratios.ratio_of_totals`),
+    #: beside the summary's means of daily ratios.
+    ratio_of_totals: dict = field(default_factory=dict)
 
     @property
     def replications_df(self) -> pd.DataFrame:
@@ -174,6 +178,22 @@ def choose_engine(scenario: Scenario, engine: str | None = None) -> str:
             "run it with --engine simpy or auto"
         )
     return "simpy"
+
+
+def fallback_notice(scenario: Scenario, engine: str | None = None) -> str | None:
+    """One line telling the user that ``auto`` runs ``scenario`` on the slower SimPy
+    engine, and why (the first feature the compiled engine lacks); None otherwise."""
+    if (engine or scenario.engine) != "auto":
+        return None
+    from ccsim.models.fast import supports
+
+    missing = supports(scenario)
+    if missing is None:
+        return None
+    return (
+        f"note: the compiled engine does not support {missing} yet; "
+        f"{scenario.name!r} runs on the SimPy engine (slower)"
+    )
 
 
 def run_replication(
@@ -393,6 +413,7 @@ def run(
         observations=[kept[r] for r in range(reps) if r in kept],
         engine=chosen,
         risk=service_level_risk(kpis, scenario.service_level.target),
+        ratio_of_totals=ratio_of_totals(kpis, scenario.service_level.definition),
         backend=(backend or Backend()).describe(),
         resumed=sum(1 for r in range(reps) if r in resumed),
         precision=None

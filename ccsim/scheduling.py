@@ -947,9 +947,10 @@ def to_json(plan: SchedulePlan) -> dict[str, Any]:
     }
 
 
-def write_outputs(plan: SchedulePlan, out_dir: Path) -> list[Path]:
+def write_outputs(plan: SchedulePlan, out_dir: Path, lang: str | None = None) -> list[Path]:
     """Write ``shifts.csv``, ``coverage.csv``, ``schedule.json`` and ``coverage.png``
-    in ``out_dir`` (``scheduled.yaml`` is written by `plan_schedule`)."""
+    (labels in ``lang``) in ``out_dir`` (``scheduled.yaml`` is written by
+    `plan_schedule`)."""
 
     from ccsim.charts.planning import coverage_chart
     from ccsim.charts.style import save_figure
@@ -960,7 +961,7 @@ def write_outputs(plan: SchedulePlan, out_dir: Path) -> list[Path]:
         with atomic_path(path) as tmp:
             frame.to_csv(tmp, index=False)
     write_text(written[2], dumps(to_json(plan), indent=1))
-    written.append(save_figure(coverage_chart(plan), out_dir / "coverage.png"))
+    written.append(save_figure(coverage_chart(plan, lang or "en"), out_dir / "coverage.png"))
     return written
 
 

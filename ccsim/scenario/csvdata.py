@@ -72,11 +72,11 @@ def read_forecast(
     """
     path = _resolve(file, loc, base_dir)
     with _unquoted_outside(path, base_dir):
-        return _read_forecast(path, loc, horizon, call_type)
+        return _read_forecast(path, loc, horizon, call_type, date)
 
 
 def _read_forecast(
-    path: Path, loc: Loc, horizon: Horizon, call_type: str | None
+    path: Path, loc: Loc, horizon: Horizon, call_type: str | None, date: str | None = None
 ) -> tuple[tuple[float, ...], tuple[float | None, ...] | None]:
     rows = read_table(path, loc)
     header_line, header = rows[0]

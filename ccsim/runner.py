@@ -182,6 +182,7 @@ def run(
     out: str | Path | None = None,
     resume: bool = False,
     precision: Precision | None = None,
+    notify: Callable[[str], None] | None = None,
 ) -> RunResult:
     """Run ``replications`` replications (default: the scenario's) from ``seed``.
 
@@ -192,7 +193,9 @@ def run(
     there (`ReplicationStore`) as it completes; ``resume`` keeps the ones already
     stored and runs only the rest. ``precision`` runs more replications, in
     rounds, until its target is met. ``progress(done, total)`` is called after each
-    replication.
+    replication. With ``notify`` (a function taking one line of text, such as the
+    CLI's print to stderr) a run that would compile the fast engine says so first,
+    and a small ``auto`` run avoids the compilation (`ccsim.batch.first_run`).
     """
     reps = replications if replications is not None else scenario.replications
     if reps < 1:
@@ -202,6 +205,10 @@ def run(
     chosen = choose_engine(scenario, engine)
     if precision is not None:
         reps = min(max(reps, precision.min_replications), precision.max_replications)
+    if notify is not None:
+        from ccsim.batch.first_run import engine_for_run
+
+        chosen = engine_for_run(scenario, chosen, engine, reps, notify)
     store = ReplicationStore(Path(out), scenario, seed) if out is not None else None
     t0 = time.perf_counter()
     done: dict[int, Replication] = {}

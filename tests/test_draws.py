@@ -159,17 +159,6 @@ def test_sample_edge_cases():
         sample(rng, Distribution("empirical", ()), 3)
 
 
-def test_mixture_compiled_equals_python_path():
-    """The mixture kernel run as plain Python (numpy's own generator methods) gives
-    the compiled numbers bit for bit and leaves the generator in the same state."""
-    compiled, python = np.random.default_rng(11), np.random.default_rng(11)
-    mix = DISTS["mixture"]
-    got = sample(compiled, mix, 5_000)
-    want = draws._sample_mixture.py_func(python, *draws._mixture_arrays(mix), 5_000)
-    np.testing.assert_array_equal(got, want)
-    assert compiled.bit_generator.state == python.bit_generator.state
-
-
 def test_mixture_atom_share_and_nested_components_refused():
     x = sample(np.random.default_rng(3), DISTS["mixture"], N)
     # the atom at zero: a binomial share, weight 0.1

@@ -1,14 +1,17 @@
-"""Batched random draws, compiled with numba.
+"""Batched random draws, at numpy's speed.
 
-The kernels never create or seed a generator: they take a ``numpy.random.Generator``
-(from `ccsim.streams`) as an argument and call its methods, which numba compiles to
-the same algorithms numpy uses. A kernel therefore gives bit for bit the numbers the
-generator's own methods would (``rng.exponential(mean, n)``, ``rng.gamma(shape,
-scale, n)``, ``rng.choice(values, n)``, ...) and leaves the generator advanced the
-same way, so results do not depend on whether a draw ran compiled or not.
+The functions never create or seed a generator: they take a ``numpy.random.Generator``
+(from `ccsim.streams`) and call its own vectorised methods, one call per batch
+(``rng.exponential(mean, n)``, ``rng.standard_gamma(shape, n) * scale``,
+``rng.choice(values, n)``, ...). A batch of ``n`` draws is therefore bit for bit the
+``n`` numbers the generator gives one at a time, and leaves it advanced the same
+way, so every named stream (common random numbers) gives what it always gave.
 
-Public functions are the thin Python wrappers `sample` and `poisson_arrivals`; they
-check their inputs and pass plain scalars and arrays to the kernels.
+No compiled code: drawing callers costs no compilation, and an engine that does not
+need numba (SimPy) never imports it.
+
+Public functions are `sample`, `sample_by_period` and `poisson_arrivals`; they
+check their inputs.
 """
 
 from __future__ import annotations
@@ -17,15 +20,13 @@ import operator
 from collections.abc import Sequence
 
 import numpy as np
-from numba import njit
 
 from ccsim.scenario.model import Distribution, Period
 
 __all__ = ["poisson_arrivals", "sample", "sample_by_period"]
 
-# Kind codes, in DIST_KINDS order (the kernel dispatches on the integer). Literals, not
-# DIST_KINDS.index(...): numba freezes globals into its on-disk cache, which is keyed on
-# this file only. tests/test_draws.py checks they match DIST_KINDS.
+# Kind codes, in DIST_KINDS order (`Distribution.code`). tests/test_draws.py checks
+# they match DIST_KINDS.
 EXPONENTIAL, DETERMINISTIC, LOGNORMAL, GAMMA, WEIBULL, UNIFORM, EMPIRICAL = range(7)
 # 7 is kept for the kind that comes before "mixture" in DIST_KINDS. A mixture is not
 # dispatched by _sample: `sample` hands it to _sample_mixture, whose components are
@@ -33,66 +34,47 @@ EXPONENTIAL, DETERMINISTIC, LOGNORMAL, GAMMA, WEIBULL, UNIFORM, EMPIRICAL = rang
 MIXTURE = 8
 
 
-@njit(cache=True)
-def _sample(rng, code, p0, p1, values, n):
+def _sample(rng: np.random.Generator, code: int, p0: float, p1: float, values, n: int):
     """``n`` draws of distribution ``code`` with canonical parameters ``(p0, p1)``.
 
-    One loop per kind, so the kind test is not repeated per draw. ``values`` is the
-    empirical sample (unused, and may be empty, for the other kinds).
+    ``values`` is the empirical sample (unused, and may be empty, for the other kinds).
     """
-    out = np.empty(n, dtype=np.float64)
     if code == EXPONENTIAL:  # p0 = mean
-        for i in range(n):
-            out[i] = rng.exponential(p0)
-    elif code == DETERMINISTIC:  # p0 = value; consumes no random numbers
-        out[:] = p0
-    elif code == LOGNORMAL:  # p0, p1 = mu, sigma of the underlying normal
-        for i in range(n):
-            out[i] = rng.lognormal(p0, p1)
-    elif code == GAMMA:  # p0, p1 = shape, scale (numpy's gamma() is exactly this)
-        for i in range(n):
-            out[i] = rng.standard_gamma(p0) * p1
-    elif code == WEIBULL:  # p0, p1 = shape k, scale lambda
-        for i in range(n):
-            out[i] = p1 * rng.weibull(p0)
-    elif code == UNIFORM:  # p0, p1 = low, high
-        for i in range(n):
-            out[i] = rng.uniform(p0, p1)
-    elif code == EMPIRICAL:  # uniform with replacement, as rng.choice(values, n)
-        m = values.shape[0]
-        for i in range(n):
-            out[i] = values[rng.integers(0, m)]
-    else:
-        raise ValueError("unknown distribution code")
-    return out
+        return rng.exponential(p0, n)
+    if code == DETERMINISTIC:  # p0 = value; consumes no random numbers
+        return np.full(n, p0, dtype=np.float64)
+    if code == LOGNORMAL:  # p0, p1 = mu, sigma of the underlying normal
+        return rng.lognormal(p0, p1, n)
+    if code == GAMMA:  # p0, p1 = shape, scale
+        return rng.standard_gamma(p0, n) * p1
+    if code == WEIBULL:  # p0, p1 = shape k, scale lambda
+        return p1 * rng.weibull(p0, n)
+    if code == UNIFORM:  # p0, p1 = low, high
+        return rng.uniform(p0, p1, n)
+    if code == EMPIRICAL:  # uniform with replacement, as rng.choice(values, n)
+        return values[rng.integers(0, values.shape[0], n)]
+    raise ValueError("unknown distribution code")
 
 
-@njit(cache=True)
 def _sample_mixture(rng, cum, codes, p0, p1, values, first, last, n):
     """``n`` draws of a mixture: component ``c`` (kind ``codes[c]``, parameters
     ``p0[c], p1[c]``, empirical sample ``values[first[c]:last[c]]``) with
     probability ``cum[c] - cum[c - 1]``.
 
-    First ``n`` uniforms pick the components (as ``rng.random(n)`` would), then each
-    component's draws are made in one batch, components in order, and put back in
-    the calls' order: component c's k-th call gets its k-th draw.
+    First ``n`` uniforms pick the components (``rng.random(n)``: component c is the
+    first with ``u < cum[c]``, the last if none), then each component's draws are made
+    in one batch, components in order, and put back in the calls' order: component
+    c's k-th call gets its k-th draw.
     """
     m = cum.shape[0]
-    pick = np.empty(n, dtype=np.int64)
-    for i in range(n):
-        u = rng.random()
-        c = 0
-        while c < m - 1 and u >= cum[c]:
-            c += 1
-        pick[i] = c
+    pick = np.searchsorted(cum[: m - 1], rng.random(n), side="right")
     out = np.empty(n, dtype=np.float64)
     for c in range(m):
         where = np.flatnonzero(pick == c)
         if where.shape[0] == 0:
             continue
-        drawn = _sample(rng, codes[c], p0[c], p1[c], values[first[c] : last[c]], where.shape[0])
-        for j in range(where.shape[0]):
-            out[where[j]] = drawn[j]
+        sub = values[first[c] : last[c]]
+        out[where] = _sample(rng, int(codes[c]), p0[c], p1[c], sub, where.shape[0])
     return out
 
 
@@ -157,8 +139,9 @@ def sample_by_period(
     return out
 
 
-@njit(cache=True)
-def _poisson_arrivals(rng, rates, start, interval):
+def _poisson_arrivals(
+    rng: np.random.Generator, rates: np.ndarray, start: float, interval: float
+) -> np.ndarray:
     """Arrival times of a Poisson process with rate ``rates[i]`` on interval ``i``.
 
     Exact, not thinned: given N ~ Poisson(rate * interval) arrivals in an interval,
@@ -166,31 +149,21 @@ def _poisson_arrivals(rng, rates, start, interval):
     the other (count, then its times), so a change to a later interval's rate leaves
     the earlier intervals' arrivals unchanged.
     """
-    expected = 0.0
-    for i in range(rates.shape[0]):
-        expected += rates[i] * interval
-    out = np.empty(int(expected + 10.0 * np.sqrt(expected)) + 16, dtype=np.float64)
-    total = 0
+    parts = []
     for i in range(rates.shape[0]):
         mean = rates[i] * interval
         if mean <= 0.0:
             continue  # no calls, and no random numbers consumed
         k = rng.poisson(mean)
-        if total + k > out.shape[0]:  # rare: grow the buffer
-            bigger = np.empty(2 * (total + k), dtype=np.float64)
-            bigger[:total] = out[:total]
-            out = bigger
-        u = np.empty(k, dtype=np.float64)
-        for j in range(k):
-            u[j] = rng.random()
+        u = rng.random(k)
         u.sort()
         a = start + i * interval
         b = start + (i + 1) * interval
         last = np.nextafter(b, a)  # a + u * interval may round up to b itself
-        for j in range(k):
-            out[total + j] = min(a + u[j] * interval, last)
-        total += k
-    return out[:total].copy()
+        parts.append(np.minimum(a + u * interval, last))
+    if not parts:
+        return np.empty(0, dtype=np.float64)
+    return np.concatenate(parts)
 
 
 def poisson_arrivals(

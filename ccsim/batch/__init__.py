@@ -1,0 +1,1 @@
+"""Running many replications: batching, engine choice for a batch, first-run policy."""

@@ -245,8 +245,11 @@ def _group_percentiles(values: np.ndarray, key: np.ndarray, k: int, qs: list[flo
     out = np.full((len(qs), k), np.nan)
     if values.size == 0:
         return out
-    order = np.lexsort((values, key))
-    v, sk = values[order], key[order]
+    if k == 1:  # one group (the day, a single call type): a plain sort is the same order
+        v, sk = np.sort(values), key
+    else:
+        order = np.lexsort((values, key))
+        v, sk = values[order], key[order]
     first = np.searchsorted(sk, np.arange(k), side="left")
     count = np.bincount(sk, minlength=k)
     has = count > 0

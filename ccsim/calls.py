@@ -10,6 +10,7 @@ seed sees exactly the same callers: their differences are the scenario's, not no
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 
@@ -188,7 +189,7 @@ def draw_calls(scenario: Scenario, seed: int, replication: int) -> CallDraws:
         ivr_time=ivr_time,
         via_ivr=via_ivr,
         ivr_exit=ivr_exit,
-        route_u=stream(seed, replication, "routing", 0).random(arrival.shape[0]),
+        route_u=np.asarray(stream(seed, replication, "routing", 0).random(arrival.shape[0])),
     )
     for g, group in enumerate(scenario.agent_groups):
         for skill, dist in group.handle_time:
@@ -313,9 +314,10 @@ def _behaviours(scenario: Scenario, seed: int, replication: int, calls: CallDraw
 
 def _ivr_callers(
     scenario: Scenario, seed: int, replication: int, busy: float
-) -> list[tuple[np.ndarray, ...]]:
+) -> list[tuple[Any, ...]]:
     """IVR arrivals, their path through the menu tree, and the attributes of those
     routed to a call type (one part per call type, plus one for those who leave)."""
+    assert scenario.ivr is not None, "only called for a scenario with an IVR"
     arrival = arrival_times(scenario, seed, replication, scenario.ivr.rates, IVR_ARRIVALS, busy)
     ivr_time, target = ivr_paths(
         scenario,
@@ -384,6 +386,7 @@ def ivr_paths(
     order given), each round's durations and branch choices drawn in batches.
     """
     ivr = scenario.ivr
+    assert ivr is not None, "only called for a scenario with an IVR"
     names = [node.name for node in ivr.nodes]
     types = [c.name for c in scenario.call_types]
     node_of = np.full(n, names.index(ivr.entry), dtype=np.int64)

@@ -526,7 +526,7 @@ def _cost_section(result: RunResult, lang: str) -> str:
         and not any(g.agent_hour or g.price_per_call for g in s.agent_groups)
     )
     if no_cost:
-        parts.insert(0, f"<p>{_e(tr('cost.none', lang))}</p>")
+        parts.insert(0, _Html(f"<p>{_e(tr('cost.none', lang))}</p>"))
     agent_cost = _mean(summary.get("agent_cost")) or 0.0
     groups = result.summary["by_agent_group"]
     share_rows = []

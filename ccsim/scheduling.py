@@ -740,7 +740,7 @@ class SchedulePlan:
                 "scheduled": int(self.available[i]),
                 "over_under": int(self.available[i] - self.planned[i]),
             }
-            if rows is not None:
+            if rows is not None and self.result is not None:
                 sl = rows[i]["service_level"]
                 ci = sl["ci95"] or [None, None]
                 row |= {

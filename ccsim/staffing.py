@@ -176,6 +176,7 @@ def _ivr_reach(scenario: Scenario) -> np.ndarray:
     """P(an IVR caller reaches each call type's queue), from the menu tree (an
     absorbing Markov chain: nodes transient, call types and exits absorbing)."""
     ivr = scenario.ivr
+    assert ivr is not None, "only called for a scenario with an IVR"
     nodes = [n.name for n in ivr.nodes]
     types = [c.name for c in scenario.call_types]
     q = np.zeros((len(nodes), len(nodes)))
@@ -344,7 +345,8 @@ def _figure(row: dict, key: str) -> tuple[float, float, float]:
     fig = row.get(key) or {}
     mean = fig.get("mean")
     ci = fig.get("ci95") or [None, None]
-    return tuple(np.nan if v is None else float(v) for v in (mean, ci[0], ci[1]))
+    low, high = ci[0], ci[1]
+    return tuple(np.nan if v is None else float(v) for v in (mean, low, high))  # type: ignore[return-value]
 
 
 def assess(result: RunResult, goal: StaffingGoal) -> Assessment:

@@ -38,6 +38,8 @@ DISTS = {
     "weibull": Distribution("weibull", (1.5, 200.0)),
     "uniform": Distribution("uniform", (30.0, 90.0)),
     "empirical": Distribution("empirical", (), (10.0, 20.0, 20.0, 45.0, 300.0)),
+    # knots (0, 1), (20, 0.7), (60, 0.6), (120, 0.3); exponential tail of mean 100 s
+    "survival": Distribution("survival", (100.0,), (0.0, 20.0, 60.0, 120.0, 1.0, 0.7, 0.6, 0.3)),
     # an atom at zero, a long exponential and an empirical: every kind of component
     "mixture": Distribution(
         "mixture",
@@ -66,9 +68,29 @@ def raw_moment(d: Distribution, j: int) -> float:
     if d.kind == "uniform":
         a, b = p
         return (b ** (j + 1) - a ** (j + 1)) / ((j + 1) * (b - a))
+    if d.kind == "survival":  # numerically: E[T^j] = j ∫ t^(j-1) S(t) dt
+        from scipy import integrate
+
+        edges = (0.0, *d.values[: len(d.values) // 2], np.inf)  # piece by piece
+        f = lambda t: j * t ** (j - 1) * survival_curve(d, t)  # noqa: E731
+        return sum(
+            integrate.quad(f, a, b, epsabs=0, epsrel=1e-13)[0]
+            for a, b in zip(edges, edges[1:], strict=False)
+        )
     if d.kind == "mixture":  # the law of total expectation
         return sum(w * raw_moment(c, j) for w, c in d.components)
     return float(np.mean(np.asarray(d.values) ** j))
+
+
+def survival_curve(d: Distribution, t: float) -> float:
+    """S(t) of a survival distribution, written out from its definition (the oracle)."""
+    m = len(d.values) // 2
+    times, surv = d.values[:m], d.values[m:]
+    if t < times[0]:
+        return 1.0
+    if t >= times[-1]:
+        return surv[-1] * math.exp(-(t - times[-1]) / d.params[0])
+    return float(np.interp(t, times, surv))
 
 
 def fourth_central_moment(d: Distribution) -> float:
@@ -85,6 +107,7 @@ def test_kind_codes_match_dist_kinds():
         draws.WEIBULL,
         draws.UNIFORM,
         draws.EMPIRICAL,
+        draws.SURVIVAL,
     )
     assert [DIST_KINDS[c] for c in codes] == list(DIST_KINDS[: len(codes)])
     # The mixture is dispatched by kind, not by _sample's code; its code 8 leaves 7

@@ -113,7 +113,7 @@ def plot_results(
                 "ccsim compare --out"
             )
         fig = comparison_chart(
-            pd.read_csv(folder / COMPARISON_FILE, dtype={"key": str}),
+            pd.read_csv(folder / COMPARISON_FILE, dtype={"key": str, "interval": str}),
             lang=lang or "en",
             names=_comparison_names(folder),
         )
@@ -130,7 +130,7 @@ def _run_charts(
         result = load_results(folder)
     except ResultsError as err:
         raise PlotError(str(err)) from None
-    lang = lang or getattr(result.scenario, "lang", "en")
+    lang = lang or str(getattr(result.scenario, "lang", "en"))
     replications = None
     if ("fan" in kinds or "waits" in kinds) and not result.kpis:
         path = folder / REPLICATIONS_FILE
@@ -139,7 +139,7 @@ def _run_charts(
                 f"{folder} has no {REPLICATIONS_FILE}: the fan and waits charts need every "
                 "replication's KPIs (ccsim run --out writes them)"
             )
-        replications = pd.read_csv(path, dtype={"key": str})
+        replications = pd.read_csv(path, dtype={"key": str, "interval": str})
     if "fan" in kinds and result.replications < 2:
         plotted.notes.append(
             "fan: one replication, so no spread to show (run with --reps 20 or more)"

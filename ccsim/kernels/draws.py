@@ -16,6 +16,7 @@ check their inputs.
 
 from __future__ import annotations
 
+import math
 import operator
 from collections.abc import Sequence
 
@@ -28,9 +29,9 @@ __all__ = ["poisson_arrivals", "sample", "sample_by_period"]
 # Kind codes, in DIST_KINDS order (`Distribution.code`). tests/test_draws.py checks
 # they match DIST_KINDS.
 EXPONENTIAL, DETERMINISTIC, LOGNORMAL, GAMMA, WEIBULL, UNIFORM, EMPIRICAL = range(7)
-# 7 is kept for the kind that comes before "mixture" in DIST_KINDS. A mixture is not
-# dispatched by _sample: `sample` hands it to _sample_mixture, whose components are
-# the kinds above.
+SURVIVAL = 7
+# A mixture is not dispatched by _sample: `sample` hands it to _sample_mixture, whose
+# components are the kinds above.
 MIXTURE = 8
 
 
@@ -53,7 +54,41 @@ def _sample(rng: np.random.Generator, code: int, p0: float, p1: float, values, n
         return rng.uniform(p0, p1, n)
     if code == EMPIRICAL:  # uniform with replacement, as rng.choice(values, n)
         return values[rng.integers(0, values.shape[0], n)]
+    if code == SURVIVAL:  # p0 = tail mean; values = m knot times, then m levels S
+        return _survival_inverse(values, values.shape[0] // 2, p0, 1.0 - rng.random(n))
     raise ValueError("unknown distribution code")
+
+
+def _survival_inverse(values: np.ndarray, m: int, tail_mean: float, u: np.ndarray):
+    """The t with S(t) = u, for each u in (0, 1]: inverse transform of a survival curve
+    with knots ``values[:m]`` (times) and ``values[m:]`` (levels), S = 1 before the
+    first knot, linear between knots, exponential of mean ``tail_mean`` past the last.
+
+    At or above the first level: the first knot (an atom if S0 < 1). Between knots:
+    the neighbouring knots with S[lo] > u >= S[hi] (S does not increase, so ``hi`` is
+    the number of levels above u). The tail's logarithm is libm's (``math.log``),
+    one call per draw there, as the compiled kernel this replaces computed it.
+    """
+    times, levels = values[:m], values[m:]
+    out = np.empty(u.shape[0], dtype=np.float64)
+    top = u >= levels[0]
+    out[top] = times[0]
+    last = levels[m - 1]
+    tail = ~top & (u <= last)
+    if last <= 0.0:
+        out[tail] = times[m - 1]
+    else:
+        where = np.flatnonzero(tail)
+        logs = np.array([math.log(last / x) for x in u[where].tolist()], dtype=np.float64)
+        out[where] = times[m - 1] + tail_mean * logs
+    inside = ~top & ~tail
+    x = u[inside]
+    hi = np.searchsorted(-levels, -x, side="left")
+    lo = hi - 1
+    s0, s1 = levels[lo], levels[hi]
+    t0, t1 = times[lo], times[hi]
+    out[inside] = t0 + (s0 - x) / (s0 - s1) * (t1 - t0)
+    return out
 
 
 def _sample_mixture(rng, cum, codes, p0, p1, values, first, last, n):
@@ -89,6 +124,8 @@ def sample(rng: np.random.Generator, dist: Distribution, n: int) -> np.ndarray:
     values = np.ascontiguousarray(dist.values, dtype=np.float64)
     if dist.kind == "empirical" and values.shape[0] == 0:
         raise ValueError("an empirical distribution needs at least one value")
+    if dist.kind == "survival" and (values.shape[0] < 2 or values.shape[0] % 2):
+        raise ValueError("a survival distribution needs knot times and as many levels")
     return _sample(rng, dist.code, params[0], params[1], values, n)
 
 

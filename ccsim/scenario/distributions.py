@@ -38,6 +38,7 @@ FORMS: dict[str, tuple[tuple[str, ...], ...]] = {
     "weibull": (("shape", "scale"), ("mean", "cv")),
     "uniform": (("low", "high"),),
     "empirical": (("values",), ("file",), ("file", "column")),
+    "survival": (("times", "survival", "tail_mean"), ("times", "survival")),
     "mixture": (("components",),),
 }
 #: How far a mixture's weights may sum from 1.
@@ -89,6 +90,8 @@ def distribution(
     p = {key: _param(key, value[key], (*loc, key), unitless) for key in form}
     if kind == "empirical":
         return _empirical(value, loc, p, base_dir, unitless)
+    if kind == "survival":
+        return _survival(value, loc, p, unitless)
     if kind == "uniform" and p["high"] <= p["low"]:
         fail((*loc, "high"), f"must be greater than low, got {describe(value['high'])}")
     if "cv" not in p:
@@ -130,7 +133,7 @@ def _size(raw: Any, loc: Loc, unitless: bool, **bounds: float) -> float:
 
 
 def _param(key: str, raw: Any, loc: Loc, unitless: bool) -> Any:
-    if key in ("mean", "value", "scale"):
+    if key in ("mean", "value", "scale", "tail_mean"):
         return _size(raw, loc, unitless, gt=0)
     if key in ("low", "high"):
         return _size(raw, loc, unitless, ge=0)
@@ -161,6 +164,40 @@ def _empirical(
     if not any(values):
         fail(where, "must have a positive mean (all values are 0)")
     return Distribution("empirical", (), values)
+
+
+def _survival(spec: dict, loc: Loc, p: dict, unitless: bool) -> Distribution:
+    """A survival curve: knot times (increasing) and S at them (non-increasing, in
+    [0, 1]); S = 1 before the first knot, linear between knots, an exponential tail
+    of mean ``tail_mean`` past the last. Without ``tail_mean`` the tail keeps the
+    curve's average hazard: tail_mean = t_last / −ln S_last."""
+    times_raw, surv_raw = spec["times"], spec["survival"]
+    for key, raw in (("times", times_raw), ("survival", surv_raw)):
+        if not isinstance(raw, list) or not raw:
+            fail((*loc, key), f"must be a non-empty list, got {describe(raw)}")
+    if len(times_raw) != len(surv_raw):
+        fail(
+            (*loc, "survival"),
+            f"must have one level per time: {len(times_raw)} times, {len(surv_raw)} levels",
+        )
+    times = [_size(v, (*loc, "times", i), unitless, ge=0) for i, v in enumerate(times_raw)]
+    surv = [number(v, (*loc, "survival", i), ge=0, le=1) for i, v in enumerate(surv_raw)]
+    for i in range(1, len(times)):
+        if times[i] <= times[i - 1]:
+            fail((*loc, "times", i), f"must be increasing, got {describe(times_raw[i])}")
+        if surv[i] > surv[i - 1]:
+            fail(
+                (*loc, "survival", i),
+                f"must not increase (a survival curve only falls), got {surv_raw[i]} "
+                f"after {surv_raw[i - 1]}",
+            )
+    tail = p.get("tail_mean")
+    if tail is None:
+        last = surv[-1]
+        if last >= 1.0:
+            fail(loc, "the curve never falls below 1: give tail_mean (the mean past the last time)")
+        tail = times[-1] / -math.log(last) if last > 0 and times[-1] > 0 else 1.0
+    return Distribution("survival", (tail,), tuple(times) + tuple(surv))
 
 
 def _mixture(raw: Any, loc: Loc, base_dir: Path | None, unitless: bool) -> Distribution:

@@ -340,6 +340,7 @@ def _call_type(
     if ct.get("arrivals") is not None:
         rates, aht = arrivals(ct["arrivals"], (*loc, "arrivals"), horizon, base_dir)
     handle_time, handle_periods = _per_period(ct, "handle_time", loc, horizon, base_dir)
+    assert handle_time is not None  # a required key: check_keys made sure it is there
     if handle_periods and aht is not None and any(a is not None for a in aht):
         fail(
             (*loc, "handle_time", "by_period"),
@@ -406,7 +407,8 @@ def _agent_group(
     check_keys(g, loc, GROUP_KEYS, ("skills",))
     skills, priorities = routing.skills(g["skills"], (*loc, "skills"), type_names)
     agents, line, shifts = staffing.staffing(g, loc, horizon)
-    factors, own = (), ()
+    factors: tuple[tuple[str, float], ...] = ()
+    own: tuple[tuple[str, Distribution], ...] = ()
     if g.get("handle_time") is not None:
         factors, own = _group_handle_time(g["handle_time"], (*loc, "handle_time"), skills, base_dir)
     chat_max, chat_factors = optional(

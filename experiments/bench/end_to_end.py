@@ -150,6 +150,9 @@ def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     p.add_argument("--reps", type=int, default=2000, help="reference model replications")
     p.add_argument("--day-reps", type=int, default=1000, help="bank / blended replications")
+    p.add_argument(
+        "--blended-reps", type=int, help="blended replications if not --day-reps (it runs SimPy)"
+    )
     p.add_argument("--simpy-days", type=int, default=10, help="idiomatic SimPy days, twice")
     p.add_argument("--memory-reps", default="250,1000", help="batches whose peak RSS to take")
     p.add_argument("--no-cold", action="store_true", help="skip the empty-cache runs")
@@ -169,11 +172,14 @@ def main(argv: list[str] | None = None) -> int:
     print(f"   idiomatic SimPy: {before:,.0f} calls/s before, {after:,.0f} after")
     print(f"   ratio to idiomatic SimPy: {rate / simpy:.1f}x   (load {load()})")
 
-    print(f"\n2. {args.day_reps} replications, all KPIs, 2 local workers")
+    print("\n2. replications of a day, all KPIs, 2 local workers")
     for name in DAYS:
-        seconds, calls, engine = day_batch(name, args.day_reps)
+        reps = args.day_reps
+        if name.startswith("blended") and args.blended_reps:
+            reps = args.blended_reps
+        seconds, calls, engine = day_batch(name, reps)
         print(
-            f"   {name:28s} {seconds:6.1f} s wall  {calls:>12,} calls  "
+            f"   {name:28s} {reps:>5} reps {seconds:6.1f} s wall  {calls:>12,} calls  "
             f"{calls / seconds:>10,.0f} calls/s  ({engine} engine, load {load()})"
         )
 

@@ -116,6 +116,8 @@ def first_run() -> dict:
     out = {}
     with tempfile.TemporaryDirectory() as cache:
         out["cold_s"], out["cold_said"] = timed_command(ccsim_cmd, cache)
+        # The engine compiled and cached (a small auto run does not compile it).
+        timed_command([sys.executable, "-m", "ccsim", "warm-up"], cache)
         out["warm_s"], out["warm_said"] = timed_command(ccsim_cmd, cache)
     with tempfile.TemporaryDirectory() as cache:
         fast = ccsim_cmd + ["--engine", "fast"]
@@ -156,12 +158,29 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--simpy-days", type=int, default=10, help="idiomatic SimPy days, twice")
     p.add_argument("--memory-reps", default="250,1000", help="batches whose peak RSS to take")
     p.add_argument("--no-cold", action="store_true", help="skip the empty-cache runs")
+    p.add_argument(
+        "--sections", default="1,2,3,4", help="which of the numbered parts to run (default all)"
+    )
     args = p.parse_args(argv)
+    sections = {int(x) for x in args.sections.split(",") if x}
     import ccsim
 
     print(f"end-to-end benchmark, ccsim at {Path(ccsim.__file__).parent}")
     print(f"load average at start: {load()} (2-core machine shared with other work: noisy)")
 
+    if 1 in sections:
+        reference_section(args)
+    if 2 in sections:
+        days_section(args)
+    if 3 in sections and not args.no_cold:
+        first_run_section()
+    if 4 in sections:
+        memory_section(args)
+    print(f"\nload average at end: {load()}")
+    return 0
+
+
+def reference_section(args: argparse.Namespace) -> None:
     before = simpy_rate(args.simpy_days, 0)
     seconds, calls = reference_batch(args.reps)
     after = simpy_rate(args.simpy_days, args.simpy_days)
@@ -172,6 +191,8 @@ def main(argv: list[str] | None = None) -> int:
     print(f"   idiomatic SimPy: {before:,.0f} calls/s before, {after:,.0f} after")
     print(f"   ratio to idiomatic SimPy: {rate / simpy:.1f}x   (load {load()})")
 
+
+def days_section(args: argparse.Namespace) -> None:
     print("\n2. replications of a day, all KPIs, 2 local workers")
     for name in DAYS:
         reps = args.day_reps
@@ -183,27 +204,28 @@ def main(argv: list[str] | None = None) -> int:
             f"{calls / seconds:>10,.0f} calls/s  ({engine} engine, load {load()})"
         )
 
-    if not args.no_cold:
-        f = first_run()
-        said = f["cold_said"] or "(nothing)"
-        print("\n3. first run: ccsim run teaching_single_queue.yaml --reps 1 (whole command)")
-        print(f"   empty compile cache: {f['cold_s']:.1f} s, said: {said}")
-        ratio = f["cold_s"] / f["warm_s"]
-        print(f"   warm compile cache:  {f['warm_s']:.1f} s   -> cold/warm {ratio:.2f}")
-        compiling = f["compile_cold_s"] - f["compile_warm_s"]
-        print(
-            f"   --engine fast, empty cache: {f['compile_cold_s']:.1f} s "
-            f"(warm {f['compile_warm_s']:.1f} s: compiling ~{compiling:.0f} s), "
-            f"said: {f['compile_said'] or '(nothing)'}"
-        )
 
+def first_run_section() -> None:
+    f = first_run()
+    said = f["cold_said"] or "(nothing)"
+    print("\n3. first run: ccsim run teaching_single_queue.yaml --reps 1 (whole command)")
+    print(f"   empty compile cache: {f['cold_s']:.1f} s, said: {said}")
+    ratio = f["cold_s"] / f["warm_s"]
+    print(f"   warm compile cache:  {f['warm_s']:.1f} s   -> cold/warm {ratio:.2f}")
+    compiling = f["compile_cold_s"] - f["compile_warm_s"]
+    print(
+        f"   --engine fast, empty cache: {f['compile_cold_s']:.1f} s "
+        f"(warm {f['compile_warm_s']:.1f} s: compiling ~{compiling:.0f} s), "
+        f"said: {f['compile_said'] or '(nothing)'}"
+    )
+
+
+def memory_section(args: argparse.Namespace) -> None:
     print("\n4. peak memory of a fresh process running the reference batch (compiled engine)")
     for reps in [int(x) for x in args.memory_reps.split(",") if x]:
         m = peak_memory(reps)
         mib = m["peak_mib"]
         print(f"   {reps:>6} replications, {m['calls']:>12,} calls: peak RSS {mib:,.0f} MiB")
-    print(f"\nload average at end: {load()}")
-    return 0
 
 
 if __name__ == "__main__":

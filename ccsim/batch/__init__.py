@@ -1,1 +1,2 @@
-"""Running many replications: batching, engine choice for a batch, first-run policy."""
+"""Running and summarising many replications: estimators over a batch of days, the
+engine choice and first-run policy of a batch."""

@@ -25,8 +25,9 @@ from collections.abc import Iterator
 
 __all__ = ["COMPILE_SECONDS", "compile_engine", "is_cold", "kernel_states", "state"]
 
-#: What compiling every kernel took on a 2-core machine shared with other work
-#: (measured: ``ccsim warm-up``); quoted in the first-run message.
+#: What compiling every kernel takes on a 2-core machine shared with other work
+#: (measured with an empty cache: 25-30 s at load average 8, ~110 s at 13); quoted in
+#: the first-run message.
 COMPILE_SECONDS = 60
 
 #: States of one compiled function.

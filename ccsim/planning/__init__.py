@@ -1,0 +1,1 @@
+"""Planning: Erlang figures, staffing and scheduling."""

@@ -386,3 +386,26 @@ def test_draw_calls_rejects_rates_not_matching_horizon():
     bad = CallType("bad", rates=(0.1,), handle_time=Distribution("exponential", (60.0,)))
     with pytest.raises(ValueError, match="bad"):
         draw_calls(scenario(bad), seed=1, replication=0)
+
+
+def test_poisson_counts_are_the_compiled_generators_counts():
+    """Arrival counts are numba's Generator.poisson, draw for draw (the numbers every
+    seed has always given), including the rare count where numba's rejection step
+    truncates and numpy's floors (lam = 10, seed 11: numba 0, numpy 6)."""
+    from numba import njit
+
+    @njit
+    def compiled(rng, lam, n):
+        out = np.empty(n, dtype=np.int64)
+        for i in range(n):
+            out[i] = rng.poisson(lam)
+        return out
+
+    for lam, seed in ((10.0, 11), (0.7, 1), (9.99, 2), (47.1, 3), (600.0, 4)):
+        ours, theirs = np.random.default_rng(seed), np.random.default_rng(seed)
+        got = [draws._poisson_count(ours, lam) for _ in range(3000)]
+        np.testing.assert_array_equal(got, compiled(theirs, lam, 3000))
+        assert ours.bit_generator.state == theirs.bit_generator.state
+    r = np.random.default_rng(11)
+    assert np.random.default_rng(11).poisson(10.0, 3000)[1116] == 6
+    assert [draws._poisson_count(r, 10.0) for _ in range(1117)][1116] == 0

@@ -79,7 +79,7 @@ def test_cached_kernel_is_recognised_in_a_fresh_process(tmp_path):
     )
     ask = (
         "from ccsim.kernels import cache_state as c; "
-        "print(c.kernel_states()['ccsim.kernels.queue_lengths.queue_maxima'])"
+        "print(c.kernel_states()['ccsim.kernels.queue_lengths._sweep'])"
     )
     env = {"NUMBA_CACHE_DIR": str(tmp_path), "PATH": "/usr/bin:/bin"}
     subprocess.run([sys.executable, "-c", compile_it], check=True, env=env)

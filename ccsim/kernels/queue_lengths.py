@@ -14,20 +14,35 @@ from numba import njit
 __all__ = ["max_queue", "queue_maxima"]
 
 
-@njit(cache=True)
-def queue_maxima(t_in, t_out, key, k, edges):
+def queue_maxima(t_in, t_out, key, k, edges, sweep=None):
     """Per key in ``[0, k)`` and window ``j`` (``[edges[j], edges[j+1])``, the last
     open-ended): the most callers waiting at once, as float64, shape ``(k, m)``.
 
-    Caller ``i`` waits during ``[t_in[i], t_out[i])``. A window counts the callers
-    waiting at its start and the level after every instant inside it at which the
-    queue changes (all the changes of one instant applied together).
+    Caller ``i`` waits during ``[t_in[i], t_out[i])`` (``t_out`` NaN: to the end). A
+    window counts the callers waiting at its start and the level after every instant
+    inside it at which the queue changes (all the changes of one instant applied
+    together). The events are put in time order by numpy's stable sort (enter and
+    leave times each come nearly sorted, which it merges in close to linear time),
+    then swept by the compiled `_sweep` (or by ``sweep``, e.g. its interpreted
+    ``_sweep.py_func``: same code, same numbers).
     """
+    leaves = ~np.isnan(t_out)
+    times = np.concatenate((t_in, t_out[leaves]))
+    ev_key = np.concatenate((key, key[leaves]))
+    ev_delta = np.concatenate(
+        (np.ones(t_in.shape[0], dtype=np.int64), -np.ones(int(leaves.sum()), dtype=np.int64))
+    )
+    order = np.argsort(times, kind="stable")
+    return (sweep or _sweep)(t_in, t_out, key, k, edges, times, ev_key, ev_delta, order)
+
+
+@njit(cache=True)
+def _sweep(t_in, t_out, key, k, edges, times, ev_key, ev_delta, order):
+    """`queue_maxima`'s pass over the callers and the time-ordered events."""
     n = t_in.shape[0]
     m = edges.shape[0]
     out = np.zeros((k, m))
     # Waiting at each window start e: t_in <= e < t_out (a difference array per key).
-    # A caller who never leaves (t_out NaN) waits to the end.
     diff = np.zeros((k, m + 1), dtype=np.int64)
     for i in range(n):
         lo = np.searchsorted(edges, t_in[i], side="left")  # first edge with t_in <= e
@@ -40,20 +55,7 @@ def queue_maxima(t_in, t_out, key, k, edges):
         for j in range(m):
             level += diff[g, j]
             out[g, j] = level
-    # The changes, +1 on entering, -1 on leaving (none for who never leaves).
-    times = np.empty(2 * n)
-    ev_key = np.empty(2 * n, dtype=np.int64)
-    ev_delta = np.empty(2 * n, dtype=np.int64)
-    n_ev = 0
-    for i in range(n):
-        times[n_ev], ev_key[n_ev], ev_delta[n_ev] = t_in[i], key[i], 1
-        n_ev += 1
-    for i in range(n):
-        if not np.isnan(t_out[i]):
-            times[n_ev], ev_key[n_ev], ev_delta[n_ev] = t_out[i], key[i], -1
-            n_ev += 1
-    times = times[:n_ev]
-    order = np.argsort(times, kind="mergesort")
+    n_ev = times.shape[0]
     level = np.zeros(k, dtype=np.int64)
     e = 0
     while e < n_ev:
@@ -83,11 +85,11 @@ def max_queue(t_in, t_out, key, k: int, edges) -> np.ndarray:
     """`queue_maxima`, compiled, or interpreted (same code, same numbers) for the first
     `INTERPRETED_CALLS` calls of a process whose compiled kernel is not cached yet."""
     global _interpreted
-    if _interpreted < INTERPRETED_CALLS and not queue_maxima.overloads:
+    if _interpreted < INTERPRETED_CALLS and not _sweep.overloads:
         from ccsim.kernels.cache_state import CACHED, state
 
-        if state(queue_maxima) != CACHED:
+        if state(_sweep) != CACHED:
             _interpreted += 1
-            return queue_maxima.py_func(t_in, t_out, key, k, edges)
+            return queue_maxima(t_in, t_out, key, k, edges, sweep=_sweep.py_func)
         _interpreted = INTERPRETED_CALLS  # cached: load it
     return queue_maxima(t_in, t_out, key, k, edges)

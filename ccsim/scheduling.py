@@ -945,9 +945,10 @@ def to_json(plan: SchedulePlan) -> dict[str, Any]:
     }
 
 
-def write_outputs(plan: SchedulePlan, out_dir: Path) -> list[Path]:
+def write_outputs(plan: SchedulePlan, out_dir: Path, lang: str | None = None) -> list[Path]:
     """Write ``shifts.csv``, ``coverage.csv``, ``schedule.json`` and ``coverage.png``
-    in ``out_dir`` (``scheduled.yaml`` is written by `plan_schedule`)."""
+    (labels in ``lang``) in ``out_dir`` (``scheduled.yaml`` is written by
+    `plan_schedule`)."""
     import json
 
     from ccsim.charts.planning import coverage_chart
@@ -958,7 +959,7 @@ def write_outputs(plan: SchedulePlan, out_dir: Path) -> list[Path]:
     plan.shifts_df().to_csv(written[0], index=False)
     plan.coverage_df().to_csv(written[1], index=False)
     written[2].write_text(json.dumps(to_json(plan), indent=1))
-    written.append(save_figure(coverage_chart(plan), out_dir / "coverage.png"))
+    written.append(save_figure(coverage_chart(plan, lang or "en"), out_dir / "coverage.png"))
     return written
 
 

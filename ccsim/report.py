@@ -6,12 +6,13 @@ Nothing here simulates or computes a KPI; it only formats `RunResult.summary`.
 from __future__ import annotations
 
 import csv
-import json
 import math
 import unicodedata
 from pathlib import Path
 
 from ccsim.i18n import MESSAGES, check_lang, kpi_label, tr
+from ccsim.outputs.atomic import atomic_open, atomic_path, write_text
+from ccsim.outputs.jsondoc import dumps
 from ccsim.runner import RunResult
 
 #: Day KPIs shown in the text table, with their label and kind of value.
@@ -387,13 +388,14 @@ def write_outputs(
     written = []
 
     path = out_dir / "summary.csv"
-    summary_frame(result).to_csv(path, index=False)
+    with atomic_path(path) as tmp:
+        summary_frame(result).to_csv(tmp, index=False)
     written.append(path)
 
     path = out_dir / "intervals.csv"
     rows = intervals(result)
     kpis = [k for k, v in rows[0].items() if isinstance(v, dict)] if rows else []
-    with path.open("w", newline="") as f:
+    with atomic_open(path, "w", newline="") as f:
         w = csv.writer(f)
         header = ["start"] + [f"{k}{suffix}" for k in kpis for suffix in ("", "_lo", "_hi")]
         w.writerow(header + ["sl_p_meet_target", "sl_p10", "events"])
@@ -408,7 +410,7 @@ def write_outputs(
     written.append(path)
 
     path = out_dir / "agent_groups_intervals.csv"
-    with path.open("w", newline="") as f:
+    with atomic_open(path, "w", newline="") as f:
         w = csv.writer(f)
         per_group = result.summary["by_agent_group_interval"]
         kpis = [k for k in next(iter(per_group.values()))[0] if k != "start"]
@@ -423,16 +425,18 @@ def write_outputs(
     written.append(path)
 
     path = out_dir / "replications.csv"
-    replications_frame(result).to_csv(path, index=False)
+    with atomic_path(path) as tmp:
+        replications_frame(result).to_csv(tmp, index=False)
     written.append(path)
 
     if result.ratio_of_totals:
         path = out_dir / "ratio_of_totals.csv"
-        ratio_of_totals_frame(result).to_csv(path, index=False)
+        with atomic_path(path) as tmp:
+            ratio_of_totals_frame(result).to_csv(tmp, index=False)
         written.append(path)
 
     path = out_dir / "result.json"
-    path.write_text(json.dumps(to_json(result), indent=1))
+    write_text(path, dumps(to_json(result), indent=1))
     written.append(path)
 
     from ccsim.results import SCENARIO_FILE, write_scenario  # what `load_results` reads back
@@ -473,7 +477,7 @@ def write_trace(result: RunResult, path: Path) -> Path:
     legs = ("first", "retrial", "transfer", "callback", "outbound")
     types = [c.name for c in result.scenario.call_types]
     groups = [g.name for g in result.scenario.agent_groups]
-    with path.open("w", newline="") as f:
+    with atomic_open(path, "w", newline="") as f:
         w = csv.writer(f)
         w.writerow(
             [

@@ -38,6 +38,8 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from ccsim.outputs.atomic import atomic_path, write_text
+from ccsim.outputs.jsondoc import dumps
 from ccsim.scenario.errors import ScenarioError
 from ccsim.scenario.model import AgentGroup, Horizon, Scenario
 from ccsim.shift_templates import ShiftTemplate, ShiftTemplates
@@ -949,16 +951,16 @@ def write_outputs(plan: SchedulePlan, out_dir: Path, lang: str | None = None) ->
     """Write ``shifts.csv``, ``coverage.csv``, ``schedule.json`` and ``coverage.png``
     (labels in ``lang``) in ``out_dir`` (``scheduled.yaml`` is written by
     `plan_schedule`)."""
-    import json
 
     from ccsim.charts.planning import coverage_chart
     from ccsim.charts.style import save_figure
 
     out_dir.mkdir(parents=True, exist_ok=True)
     written = [out_dir / "shifts.csv", out_dir / "coverage.csv", out_dir / "schedule.json"]
-    plan.shifts_df().to_csv(written[0], index=False)
-    plan.coverage_df().to_csv(written[1], index=False)
-    written[2].write_text(json.dumps(to_json(plan), indent=1))
+    for path, frame in zip(written[:2], (plan.shifts_df(), plan.coverage_df()), strict=True):
+        with atomic_path(path) as tmp:
+            frame.to_csv(tmp, index=False)
+    write_text(written[2], dumps(to_json(plan), indent=1))
     written.append(save_figure(coverage_chart(plan, lang or "en"), out_dir / "coverage.png"))
     return written
 

@@ -119,7 +119,8 @@ def sample(rng: np.random.Generator, dist: Distribution, n: int) -> np.ndarray:
     if n < 0:
         raise ValueError(f"number of draws must be >= 0, got {n}")
     if dist.kind == "mixture":
-        return _sample_mixture(rng, *_mixture_arrays(dist), n)
+        cum, codes, p0, p1, values, first, last = _mixture_arrays(dist)
+        return _sample_mixture(rng, cum, codes, p0, p1, values, first, last, n)
     params = tuple(float(p) for p in dist.params) + (0.0, 0.0)
     values = np.ascontiguousarray(dist.values, dtype=np.float64)
     if dist.kind == "empirical" and values.shape[0] == 0:

@@ -504,6 +504,46 @@ _REPORT: dict[str, tuple[str, str]] = {
 }
 MESSAGES.update({key: {"en": en, "zh": zh} for key, (en, zh) in _REPORT.items()})
 
+#: The planner's view: per-queue tables, coverage, exports, the Erlang calculator.
+_PLANNER: dict[str, tuple[str, str]] = {
+    "table.queue_heading": ("Queue {name}, per interval", "队列 {name}：各时段"),
+    "col.wait_p90_s": ("wait p90", "等待90分位"),
+    "col.scheduled_agents": ("sched.", "在班"),
+    "col.required": ("required", "需求"),
+    "col.over_under": ("over/under", "富余/缺口"),
+    "erlang.heading": (
+        "Erlang {model}: {lam:g} calls/h, AHT {aht:g} s, {load:.2f} Erlangs",
+        "Erlang {model}：每小时 {lam:g} 通，平均处理 {aht:g} 秒，话务量 {load:.2f} 爱尔兰",
+    ),
+    "erlang.agents": ("agents", "座席员"),
+    "erlang.scheduled": ("scheduled (shrinkage)", "排班人数（含缩减）"),
+    "erlang.p_block": ("P(blocked)", "阻塞概率"),
+    "erlang.p_wait": ("P(wait)", "等待概率"),
+    "erlang.service_level": ("SL", "服务水平"),
+    "erlang.asa_s": ("ASA s", "平均应答秒"),
+    "erlang.abandon_rate": ("aband.", "放弃率"),
+    "erlang.occupancy": ("occ.", "占用率"),
+    "erlang.goal": ("goal: {goal}", "目标：{goal}"),
+    "chart.sl_by_queue": ("{name}: service level per queue", "{name}：各队列服务水平"),
+    "chart.sl_both_rosters": (
+        "Service level per interval, both rosters",
+        "两个排班的各时段服务水平",
+    ),
+    "chart.sl_target": ("target {target}", "目标 {target}"),
+    "chart.no_call_data": (
+        "per-call waits were not kept: the bars are the 50th, 90th and 95th percentiles "
+        "of the answered calls' wait, per interval (run with --trace for the full "
+        "distribution)",
+        "未保留逐通数据：柱形为各时段已接通呼叫等待时间的第 50、90、95 百分位"
+        "（加 --trace 运行可得完整分布）",
+    ),
+    "report.queue_intervals": ("Each queue per interval", "各队列分时段"),
+    "report.agent_hours": ("agent-hours on the floor", "在席工时"),
+    "report.paid_hours": ("paid hours", "带薪工时"),
+    "report.roster_cost": ("cost", "成本"),
+}
+MESSAGES.update({key: {"en": en, "zh": zh} for key, (en, zh) in _PLANNER.items()})
+
 
 class ChineseFontMissing(UserWarning):
     """No font with Chinese glyphs was found: Chinese labels would be empty boxes."""

@@ -858,6 +858,8 @@ def read_requirement(path: str | Path, scenario: Scenario) -> pd.DataFrame:
         raise ScenarioError(f"cannot read the requirement file: {exc}", file=where) from None
     reader = csv.reader(text.splitlines())
     header = [h.strip().lower() for h in next(reader, [])]
+    if "interval" in header and "start" not in header:  # the output tables' name for it
+        header[header.index("interval")] = "start"
     column = next((c for c in ("required_agents", "required", "agents") if c in header), None)
     if "start" not in header or column is None:
         raise ScenarioError(
@@ -925,18 +927,20 @@ REQUIRED_KPIS = ("required", "over_under")
 
 
 def with_required(result: RunResult, requirement: pd.DataFrame) -> RunResult:
-    """``result`` with ``required`` (agents) and ``over_under`` (scheduled − required:
-    positive is over-staffing) in every per-interval row (all groups: the sum of the
-    requirement) and in the per-group rows of the groups in ``requirement``. The
-    over/under CI is the scheduled agents' CI (shrinkage draws make it vary)."""
+    """``result`` with ``required`` (agents needed on the floor) and ``over_under``
+    (available − required: agents on the floor, not on break, lunch or absent, minus
+    the requirement; positive is over-staffing) in every per-interval row (all
+    groups: the sum of the requirement) and in the per-group rows of the groups in
+    ``requirement``. The over/under CI is the available agents' CI (shrinkage and
+    break placement make it vary). Scheduled agents (on shift) are not coverage."""
     summary = dict(result.summary)
     n = len(summary["by_interval"])
     total = requirement.groupby("start", sort=False)["required_agents"].sum()
 
     def add(row: dict, required: float | None) -> dict:
         row = dict(row)
-        sched = row.get("scheduled_agents") or {}
-        mean, ci = sched.get("mean"), sched.get("ci95")
+        floor = row.get("available_agents") or {}
+        mean, ci = floor.get("mean"), floor.get("ci95")
         if required is None or mean is None:
             row["required"] = {"mean": required, "ci95": None}
             row["over_under"] = {"mean": None, "ci95": None}

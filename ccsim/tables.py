@@ -18,7 +18,7 @@ if TYPE_CHECKING:
 
 __all__ = ["intervals_frame", "replications_frame", "risk_frame", "summary_frame"]
 
-SUMMARY_COLUMNS = ["scope", "name", "kpi", "mean", "ci95_low", "ci95_high"]
+SUMMARY_COLUMNS = ["scope", "name", "kpi", "mean", "ci_low", "ci_high"]
 
 
 def replications_frame(result: RunResult) -> pd.DataFrame:
@@ -46,7 +46,7 @@ def _figures(kpis: dict[str, Any], prefix: str = "") -> list[tuple[str, Any, Any
 def summary_frame(result: RunResult) -> pd.DataFrame:
     """Mean and 95 % CI of every KPI for the day, each call type and each agent group:
     columns ``scope`` (day, call_type, agent_group), ``name``, ``kpi``, ``mean``,
-    ``ci95_low``, ``ci95_high``."""
+    ``ci_low``, ``ci_high`` (the 95 % CI)."""
     s = result.summary
     scopes = [("day", "", s["summary"])]
     scopes += [("call_type", n, k) for n, k in s["by_call_type"].items()]
@@ -56,12 +56,12 @@ def summary_frame(result: RunResult) -> pd.DataFrame:
 
 
 def intervals_frame(result: RunResult) -> pd.DataFrame:
-    """Mean and 95 % CI of every KPI per planning interval: columns ``start``
-    ("HH:MM"), ``kpi``, ``mean``, ``ci95_low``, ``ci95_high``."""
+    """Mean and 95 % CI of every KPI per planning interval: columns ``interval``
+    (its start, "HH:MM"), ``kpi``, ``mean``, ``ci_low``, ``ci_high``."""
     rows = [
         (entry["start"], *fig) for entry in result.summary["by_interval"] for fig in _figures(entry)
     ]
-    return pd.DataFrame(rows, columns=["start", "kpi", "mean", "ci95_low", "ci95_high"])
+    return pd.DataFrame(rows, columns=["interval", "kpi", "mean", "ci_low", "ci_high"])
 
 
 def risk_frame(result: RunResult) -> pd.DataFrame:

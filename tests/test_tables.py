@@ -34,10 +34,10 @@ def test_replications_frame_means_are_the_summary_means(result):
 def test_intervals_frame_has_every_interval_and_kpi(result):
     df = result.intervals_df
     n = result.scenario.horizon.n_intervals
-    assert df["start"].nunique() == n
+    assert df["interval"].nunique() == n
     sl = df[df.kpi == "service_level"].reset_index(drop=True)
     for i, entry in enumerate(result.summary["by_interval"]):
-        assert sl.loc[i, "start"] == entry["start"]
+        assert sl.loc[i, "interval"] == entry["start"]
         mean = entry["service_level"]["mean"]
         assert (mean is None and np.isnan(sl.loc[i, "mean"])) or sl.loc[i, "mean"] == mean
 
@@ -47,8 +47,14 @@ def test_summary_frame_is_what_summary_csv_holds(result, tmp_path):
     on_disk = pd.read_csv(tmp_path / "summary.csv", keep_default_na=False, na_values=[""])
     df = result.summary_df
     assert list(on_disk.columns) == list(df.columns)
-    assert len(on_disk) == len(df)
-    np.testing.assert_allclose(on_disk["mean"].to_numpy(float), df["mean"].to_numpy(float))
+    # The file leaves out the KPIs of features the scenario does not use, and rounds
+    # to 4 significant digits.
+    on_disk["name"] = on_disk["name"].fillna("")
+    merged = on_disk.merge(df, on=["scope", "name", "kpi"], suffixes=("_file", ""))
+    assert len(merged) == len(on_disk) and len(on_disk) < len(df)
+    np.testing.assert_allclose(
+        merged["mean_file"].to_numpy(float), merged["mean"].to_numpy(float), rtol=5e-4, atol=5e-5
+    )
     assert set(df["scope"]) == {"day", "call_type", "agent_group"}
     # Nested figures get dotted names.
     assert df["kpi"].str.startswith("answered_by_type.").any()

@@ -1,0 +1,87 @@
+"""An .xlsx workbook of a run's tables, as a planner wants to open it in Excel.
+
+One sheet per table (`ccsim.outputs.sheets`), with the numbers at full precision
+and their display set: fractions as percentages (``0.0%``), seconds with one
+decimal, money with two, counts with one; the header row frozen and bold; column
+widths fitted to the header and the values as shown.
+"""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+from typing import Any
+
+from ccsim.outputs.sheets import Sheet
+
+__all__ = ["NUMBER_FORMATS", "write_workbook"]
+
+#: Excel number format of each kind of column (text: none).
+NUMBER_FORMATS = {"pct": "0.0%", "sec": "0.0", "money": "#,##0.00", "num": "#,##0.0"}
+#: Excel limits a sheet's name to 31 characters.
+_SHEET_NAME = 31
+_MAX_WIDTH = 40
+
+
+def _cell(value: Any) -> Any:
+    """A value Excel can hold: NaN and infinities as empty cells."""
+    if isinstance(value, float) and (math.isnan(value) or math.isinf(value)):
+        return None
+    return value
+
+
+def _shown_width(value: Any, fmt: str | None) -> int:
+    """About how many characters a value takes as Excel shows it."""
+    if value is None:
+        return 0
+    if isinstance(value, int | float) and not isinstance(value, bool) and fmt:
+        if fmt.endswith("%"):
+            return len(f"{100 * value:.1f}%")
+        decimals = 2 if fmt.endswith("00") else 1
+        return len(f"{value:,.{decimals}f}")
+    return sum(2 if ord(c) > 0x2E7F else 1 for c in str(value))
+
+
+def _add_sheet(book, sheet: Sheet) -> None:
+    from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
+
+    ws = book.create_sheet(sheet.name[:_SHEET_NAME])
+    ws.append(sheet.columns)
+    for cell in ws[1]:
+        cell.font = Font(bold=True)
+    widths = [len(c) for c in sheet.columns]
+    whole = [True] * len(sheet.columns)  # integer-valued count columns show no decimals
+    for row in sheet.rows:
+        ws.append([_cell(v) for v in row])
+        for j, v in enumerate(row):
+            if isinstance(v, float) and not v.is_integer():
+                whole[j] = False
+    for r, row in enumerate(ws.iter_rows(min_row=2), start=0):
+        values = sheet.rows[r]
+        for j, cell in enumerate(row):
+            kind = sheet.cell_kind(values, j)
+            fmt = NUMBER_FORMATS.get(kind)
+            if kind == "num" and whole[j]:
+                fmt = "#,##0"
+            if fmt and isinstance(cell.value, int | float):
+                cell.number_format = fmt
+            widths[j] = max(widths[j], _shown_width(cell.value, fmt))
+    for j, width in enumerate(widths, start=1):
+        ws.column_dimensions[get_column_letter(j)].width = min(width + 2, _MAX_WIDTH)
+    keys = 0  # the leading label columns (call type, interval) stay in view too
+    while keys < min(2, len(sheet.kinds)) and sheet.kinds[keys] == "text":
+        keys += 1
+    ws.freeze_panes = f"{get_column_letter(keys + 1)}2"
+
+
+def write_workbook(sheets: list[Sheet], path: Path) -> Path:
+    """Write ``sheets`` into one .xlsx workbook at ``path``."""
+    from openpyxl import Workbook
+
+    book = Workbook()
+    book.remove(book.active)
+    for sheet in sheets:
+        _add_sheet(book, sheet)
+    book.save(path)
+    return path

@@ -38,6 +38,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "COLUMNS",
+    "ROSTER_ROWS",
     "ComparisonResult",
     "compare",
     "compare_runs",
@@ -275,6 +276,15 @@ def _ratio_cell(ratio: float) -> str:
     return "—" if math.isnan(ratio) else f"{ratio:.2f}×"
 
 
+#: What each roster costs, shown under the day's KPIs: (kpi, label, kind).
+ROSTER_ROWS: tuple[tuple[str, str, str], ...] = (
+    ("staffed_hours", "Agent-hours on the floor", "count"),
+    ("scheduled_hours", "Scheduled hours", "count"),
+    ("paid_hours", "Paid hours", "count"),
+    ("agent_cost", "Agent cost", "money"),
+)
+
+
 def day_table(result: ComparisonResult) -> str:
     """The day's KPIs: base, alternative, difference with its paired 95 % interval, and
     how wide that interval is next to the unpaired one."""
@@ -287,7 +297,7 @@ def day_table(result: ComparisonResult) -> str:
         f"{'KPI':<28}{'base':>12}{'alt':>12}   {'difference [95% CI]':<34}CI width vs unpaired",
     ]
     day = result.day
-    for kpi, label, kind in DAY_ROWS:
+    for kpi, label, kind in (*DAY_ROWS, *ROSTER_ROWS):
         if kpi not in day.index:
             continue
         row = day.loc[kpi]
@@ -316,15 +326,22 @@ def interval_table(result: ComparisonResult, kpi: str = "service_level") -> str:
 
 def write_outputs(result: ComparisonResult, out_dir: Path, lang: str = "en") -> list[Path]:
     """Write ``comparison.csv`` (the tidy table), ``comparison.json`` (the ``--json``
-    document) and ``comparison_sl.png`` (SL difference per interval, labels in
-    ``lang``)."""
+    document), ``comparison_sl.png`` (SL difference per interval) and
+    ``comparison_rosters.png`` (both rosters' SL per interval against the target),
+    labels in ``lang``."""
     from ccsim.plots import sl_difference_chart  # matplotlib only when asked for
 
     out_dir.mkdir(parents=True, exist_ok=True)
-    paths = [out_dir / n for n in ("comparison.csv", "comparison.json", "comparison_sl.png")]
-    result.table.to_csv(paths[0], index=False)
+    names = ("comparison.csv", "comparison.json", "comparison_sl.png", "comparison_rosters.png")
+    paths = [out_dir / n for n in names]
+    from ccsim.outputs.csvfiles import write_frame
+
+    write_frame(result.table, paths[0])
     paths[1].write_text(json.dumps(to_json(result), indent=1))
     names = (result.base.scenario.name, result.alt.scenario.name)
     chart = sl_difference_chart(result.table, lang=lang, names=names)
     chart.savefig(paths[2], dpi=120, bbox_inches="tight")
+    from ccsim.charts.rosters import both_rosters_chart
+
+    both_rosters_chart(result, lang).savefig(paths[3], dpi=120, bbox_inches="tight")
     return paths

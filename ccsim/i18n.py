@@ -524,20 +524,32 @@ _PLANNER: dict[str, tuple[str, str]] = {
     "erlang.abandon_rate": ("aband.", "放弃率"),
     "erlang.occupancy": ("occ.", "占用率"),
     "erlang.goal": ("goal: {goal}", "目标：{goal}"),
-    "chart.sl_by_queue": ("{name}: service level per queue", "{name}：各队列服务水平"),
+    "chart.sl_by_queue": (
+        "Queue {name}: service level per interval",
+        "队列 {name}：各时段服务水平",
+    ),
+    "sec.queue-intervals": ("Each queue per interval", "各队列分时段"),
+    "chart.over": ("over (available − required)", "富余（可用 − 需求）"),
+    "chart.under": ("under", "缺口"),
+    "ag.break": ("{at} {length}", "{at} 起 {length}"),
+    "ag.break_window": ("{start}–{end}: {length}", "{start}–{end}：{length}"),
+    "ag.unpaid": ("unpaid", "不带薪"),
+    "ag.breaks": ("breaks {list}", "休息 {list}"),
     "chart.sl_both_rosters": (
         "Service level per interval, both rosters",
         "两个排班的各时段服务水平",
     ),
     "chart.sl_target": ("target {target}", "目标 {target}"),
     "chart.no_call_data": (
-        "per-call waits were not kept: the bars are the 50th, 90th and 95th percentiles "
-        "of the answered calls' wait, per interval (run with --trace for the full "
-        "distribution)",
-        "未保留逐通数据：柱形为各时段已接通呼叫等待时间的第 50、90、95 百分位"
-        "（加 --trace 运行可得完整分布）",
+        "the mean over replications of each interval's percentiles; the shaded band "
+        "spans the 50th to the 95th",
+        "各次仿真中各时段百分位的均值；阴影为第 50 至第 95 百分位",
     ),
-    "report.queue_intervals": ("Each queue per interval", "各队列分时段"),
+    "chart.waits_by_interval": (
+        "{scenario}: waiting time of answered calls per interval",
+        "{scenario}：各时段接通呼叫的等待时长",
+    ),
+    "chart.wait_pct": ("{p}th percentile", "第 {p} 百分位"),
     "report.agent_hours": ("agent-hours on the floor", "在席工时"),
     "report.paid_hours": ("paid hours", "带薪工时"),
     "report.roster_cost": ("cost", "成本"),

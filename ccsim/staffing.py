@@ -450,7 +450,7 @@ def find_staffing(
     share, Erlangs), ``erlang_agents``, ``required_agents`` (simulated), ``difference``
     (required − Erlang), ``erlang_model``, ``searched`` (False in the warm-up), and the
     interval's simulated KPIs (all groups together) with the required staffing:
-    ``service_level`` (+ ``_lo``/``_hi``, its 95 % CI), ``abandon_rate`` (+ CI),
+    ``service_level`` (+ ``_ci_low``/``_ci_high``, its 95 % CI), ``abandon_rate`` (+ CI),
     ``p_target_met``, ``target_met``; with the Erlang staffing: ``erlang_`` + the
     same names; and with the required staffing on fresh random numbers (``verify``;
     seed ``check_seed``): ``check_service_level``, ``check_abandon_rate``,
@@ -748,11 +748,11 @@ def _table(names, h, loads, erlang, best, searched, final, first, check) -> pd.D
                 row.update(
                     {
                         f"{prefix}service_level": a.sl[i],
-                        f"{prefix}service_level_lo": a.sl_ci[i, 0],
-                        f"{prefix}service_level_hi": a.sl_ci[i, 1],
+                        f"{prefix}service_level_ci_low": a.sl_ci[i, 0],
+                        f"{prefix}service_level_ci_high": a.sl_ci[i, 1],
                         f"{prefix}abandon_rate": a.abandon[i],
-                        f"{prefix}abandon_rate_lo": a.abandon_ci[i, 0],
-                        f"{prefix}abandon_rate_hi": a.abandon_ci[i, 1],
+                        f"{prefix}abandon_rate_ci_low": a.abandon_ci[i, 0],
+                        f"{prefix}abandon_rate_ci_high": a.abandon_ci[i, 1],
                         f"{prefix}p_target_met": a.p_met[i],
                         f"{prefix}target_met": bool(a.met[i]),
                     }

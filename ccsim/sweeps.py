@@ -514,7 +514,9 @@ def write_outputs(result: SweepResult, out_dir: Path) -> tuple[list[Path], list[
 
     out_dir.mkdir(parents=True, exist_ok=True)
     written, notes = [out_dir / "sweep.csv"], []
-    result.table.to_csv(written[0], index=False)
+    from ccsim.outputs.csvfiles import write_frame
+
+    write_frame(result.table, written[0])
     if importlib.util.find_spec("pyarrow") is not None:
         written.append(out_dir / "sweep.parquet")
         result.table.to_parquet(written[-1], index=False)

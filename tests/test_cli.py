@@ -79,7 +79,9 @@ def test_out_writes_tables_and_chart(tmp_path, capsys):
     raw = (tmp_path / "intervals.csv").read_bytes()
     assert raw.startswith(b"\xef\xbb\xbf")  # a UTF-8 BOM, so Excel reads UTF-8
     header = raw.decode("utf-8-sig").splitlines()[0].split(",")
-    assert header[:4] == ["interval", "offered", "offered_ci_low", "offered_ci_high"]
+    assert header[:3] == ["interval", "offered", "answered"]  # means first, then CIs
+    assert header.index("offered_ci_low") + 1 == header.index("offered_ci_high")
+    assert header.index("offered_ci_low") > header.index("service_level")
     # a plain center: no IVR, redial, callback, transfer or outbound columns
     assert not {"ivr_arrivals", "retrials", "callback_offers", "transfers"} & set(header)
     assert "outbound_dials" not in header and len(header) < 100

@@ -122,8 +122,8 @@ def test_run_out_writes_queue_table_workbook_and_bom_csvs(tmp_path, capsys):
     raw = (out / "intervals_by_call_type.csv").read_bytes()
     assert raw.startswith(b"\xef\xbb\xbf") and "账单".encode() in raw
     table = pd.read_csv(out / "intervals_by_call_type.csv", encoding="utf-8-sig")
-    assert list(table.columns[:5]) == ["call_type", "interval", "offered", "offered_ci_low",
-                                       "offered_ci_high"]  # fmt: skip
+    assert list(table.columns[:4]) == ["call_type", "interval", "offered", "answered"]
+    assert {"service_level_ci_low", "service_level_ci_high"} <= set(table.columns)
     assert len(table) == 2 * 8
     doc = json.loads((out / "result.json").read_text())
     rows = doc["by_call_type_interval"]["sales"]
@@ -147,3 +147,127 @@ def test_run_out_writes_queue_table_workbook_and_bom_csvs(tmp_path, capsys):
 
     assert main([*args, "--queue", "nobody"]) == 2
     assert "no call type 'nobody'" in capsys.readouterr().err
+
+
+DATED = """
+    name: dated forecast
+    horizon: {start: "08:00", end: "09:00", interval: 30min}
+    call_types:
+      calls:
+        arrivals: ARRIVALS
+        handle_time: {dist: exponential, mean: 100s}
+    agent_groups:
+      team: {skills: [calls], agents: 3}
+"""
+
+
+@pytest.mark.parametrize(
+    ("dates", "arrivals", "error"),
+    [
+        (("13/12/2026", "13/12/2026"), "{file: f.csv}", None),  # day first: 13 > 12
+        (("12/13/2026", "12/13/2026"), "{file: f.csv}", None),  # month first
+        (("13.12.2026", "13.12.2026"), "{file: f.csv}", None),
+        (("05/03/2026", "05/03/2026"), "{file: f.csv}", "day-first or month-first"),
+        (("05/03/2026", "05/03/2026"), '{file: f.csv, date_format: "%d/%m/%Y"}', None),
+        (("05/03/2026", "05/03/2026"), "{file: f.csv, date_format: day-first}", None),
+        (("05/03/2026", "06/03/2026"), "{file: f.csv, date_format: day-first}", "one day"),
+        (("2026-03-05", "05/03/2026"), '{file: f.csv, date_format: "%d/%m/%Y"}', None),
+        (("05/03/2026", "05/03/2026"), '{file: f.csv, date_format: "%H"}', "date_format"),
+        (("05/03/2026", "05/03/2026"), '{file: f.csv, date_format: "%m/%d/%Y"}', None),
+        (("13/03/2026", "13/03/2026"), '{file: f.csv, date_format: "%m/%d/%Y"}', "match"),
+    ],
+)
+def test_forecast_dates_day_first_or_refused_when_ambiguous(tmp_path, dates, arrivals, error):
+    from ccsim.scenario import ScenarioError, load_scenario
+
+    (tmp_path / "f.csv").write_text(
+        f"start,volume\n{dates[0]} 08:00,30\n{dates[1]} 08:30,60\n", encoding="utf-8"
+    )
+    path = tmp_path / "s.yaml"
+    path.write_text(textwrap.dedent(DATED).replace("ARRIVALS", arrivals))
+    if error is None:
+        s = load_scenario(path)
+        assert [r * 1800 for r in s.call_types[0].rates] == pytest.approx([30, 60])
+    else:
+        with pytest.raises(ScenarioError, match=error) as info:
+            load_scenario(path)
+        assert "f.csv" in str(info.value) or "date_format" in str(info.value)
+
+
+def test_did_you_mean_for_an_abbreviation():
+    from ccsim.scenario.fields import did_you_mean
+
+    dists = ["exponential", "deterministic", "lognormal", "gamma", "weibull", "uniform"]
+    assert did_you_mean("expo", dists) == " did you mean 'exponential'?"
+    assert did_you_mean("lognormall", dists) == " did you mean 'lognormal'?"
+    assert did_you_mean("zz", dists) == ""
+
+
+DEDICATED = """
+    name: dedicated and shared
+    seed: 2
+    horizon: {start: "08:00", end: "09:00", interval: 30min}
+    call_types:
+      billing: {arrivals: {rate: 120/h}, handle_time: {dist: exponential, mean: 100s}}
+      sales: {arrivals: {rate: 60/h}, handle_time: {dist: exponential, mean: 100s}}
+      tech: {arrivals: {rate: 60/h}, handle_time: {dist: exponential, mean: 100s},
+             overflow: [{after: 30s, groups: [sellers]}]}
+    agent_groups:
+      billers: {skills: [billing], agents: 4}
+      sellers: {skills: [sales, tech], agents: 2}
+      techs: {skills: [tech], agents: 2}
+"""
+
+
+def test_staff_answers_per_queue_only_where_a_group_is_the_queues_own():
+    from types import SimpleNamespace
+
+    from ccsim.planning.queue_staffing import queue_groups, queue_staffing
+
+    s = parse_scenario(textwrap.dedent(DEDICATED))
+    assert queue_groups(s) == {
+        "billing": ["billers"],
+        "sales": ["sellers"],
+        "tech": ["sellers", "techs"],  # tech shares the sellers (after 30 s)
+    }
+    result = run(s, 2, 3)
+    table = pd.DataFrame(
+        [(g, t, n) for g, n in (("billers", 4), ("sellers", 2), ("techs", 2))
+         for t in ("08:00", "08:30")],
+        columns=["group", "start", "required_agents"],
+    )  # fmt: skip
+    found = SimpleNamespace(scenario=s, result=result, table=table)
+    per_queue = queue_staffing(found)
+    assert per_queue["billing"]["dedicated"] and not per_queue["tech"]["dedicated"]
+    # sellers also take tech calls: sales does not have its own agents either
+    assert not per_queue["sales"]["dedicated"]
+    assert [r["required_agents"] for r in per_queue["billing"]["by_interval"]] == [4, 4]
+    assert [r["required_agents"] for r in per_queue["tech"]["by_interval"]] == [None, None]
+    want = result.summary["by_call_type_interval"]["tech"][1]["service_level"]
+    assert per_queue["tech"]["by_interval"][1]["service_level"] == want
+
+
+def test_comparison_shows_both_rosters_sl_and_what_each_costs(tmp_path):
+    from ccsim.charts.rosters import both_rosters_chart
+    from ccsim.comparison import compare, day_table, write_outputs
+
+    base = parse_scenario(textwrap.dedent(TWO_QUEUES))
+    more = TWO_QUEUES.replace("agents: 6}", "agents: 8}").replace("two queues", "8 all day")
+    alt = parse_scenario(textwrap.dedent(more))
+    result = compare(base, alt, 2, 4)
+    text = day_table(result)
+    for label in ("Agent-hours on the floor", "Paid hours", "Agent cost", "Scheduled hours"):
+        assert label in text
+    day = result.day
+    paid = [r.summary["summary"]["paid_hours"]["mean"] for r in (result.base, result.alt)]
+    assert day.loc["paid_hours", "base"] == pytest.approx(paid[0])
+    # two more agents for the 2-hour day: 4 more scheduled hours (paid adds overtime)
+    assert day.loc["scheduled_hours", "diff"] == pytest.approx(4.0)
+    assert day.loc["paid_hours", "diff"] >= 4.0
+    fig = both_rosters_chart(result)
+    lines = {ln.get_label(): ln.get_ydata()[::2] for ln in fig.axes[0].get_lines()}
+    for run_ in (result.base, result.alt):
+        want = [r["service_level"]["mean"] for r in run_.summary["by_interval"]]
+        np.testing.assert_allclose(lines[run_.scenario.name], np.array(want, dtype=float))
+    written = write_outputs(result, tmp_path)
+    assert (tmp_path / "comparison_rosters.png") in written

@@ -113,7 +113,7 @@ def plot_results(
                 "ccsim compare --out"
             )
         fig = comparison_chart(
-            pd.read_csv(folder / COMPARISON_FILE, dtype={"key": str}),
+            pd.read_csv(folder / COMPARISON_FILE, dtype={"key": str}, encoding="utf-8-sig"),
             lang=lang or "en",
             names=_comparison_names(folder),
         )
@@ -139,7 +139,9 @@ def _run_charts(
                 f"{folder} has no {REPLICATIONS_FILE}: the fan and waits charts need every "
                 "replication's KPIs (ccsim run --out writes them)"
             )
-        replications = pd.read_csv(path, dtype={"key": str})
+        replications = pd.read_csv(path, dtype={"key": str, "name": str}, encoding="utf-8-sig")
+        # the file names the key column `name` (the output tables' scheme)
+        replications = replications.rename(columns={"name": "key"})
     if "fan" in kinds and result.replications < 2:
         plotted.notes.append(
             "fan: one replication, so no spread to show (run with --reps 20 or more)"
@@ -147,7 +149,7 @@ def _run_charts(
     calls = None
     if "waits" in kinds:
         if (folder / CALLS_FILE).is_file():
-            calls = pd.read_csv(folder / CALLS_FILE, usecols=CALLS_COLUMNS)
+            calls = pd.read_csv(folder / CALLS_FILE, usecols=CALLS_COLUMNS, encoding="utf-8-sig")
         else:
             plotted.notes.append(
                 f"waits: no {CALLS_FILE} in {folder}, so drawn from each replication's "

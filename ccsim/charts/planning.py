@@ -63,8 +63,8 @@ def required_staffing_chart(found: StaffingResult, lang: str = "en") -> Figure:
             sl = first[f"{prefix}service_level"].to_numpy(float)
             band(
                 ax_sl,
-                first[f"{prefix}service_level_lo"].to_numpy(float),
-                first[f"{prefix}service_level_hi"].to_numpy(float),
+                first[f"{prefix}service_level_ci_low"].to_numpy(float),
+                first[f"{prefix}service_level_ci_high"].to_numpy(float),
                 color,
                 0.15,
             )
@@ -104,8 +104,9 @@ def coverage_chart(plan: SchedulePlan) -> Figure:
 
     table = plan.coverage_df()
     x = np.arange(len(table))
-    required, planned, scheduled = (
-        table[c].to_numpy(float) for c in ("required", "planned", "scheduled")
+    required, planned, scheduled, available = (
+        table[c].to_numpy(float)
+        for c in ("required", "planned", "scheduled_agents", "available_agents")
     )
     simulated = "service_level" in table
     with chart_context("en"):
@@ -114,10 +115,12 @@ def coverage_chart(plan: SchedulePlan) -> Figure:
             fig.subplots(2, 1, sharex=True, height_ratios=[3, 2]) if simulated else [fig.subplots()]
         )
         ax = axes[0]
-        ax.bar(x, scheduled, width=0.8, color=BLUE, alpha=0.35, label="scheduled (on the floor)")
-        over, under = np.maximum(scheduled, planned), np.minimum(scheduled, planned)
-        band(ax, planned, over, GREEN, 0.35, label="over")
-        band(ax, under, planned, RED, 0.45, label="under")
+        # coverage is agents on the floor (not on break, lunch or absent) against required
+        ax.bar(x, available, width=0.8, color=BLUE, alpha=0.35, label="available (on the floor)")
+        over, under = np.maximum(available, required), np.minimum(available, required)
+        band(ax, required, over, GREEN, 0.35, label="over (available − required)")
+        band(ax, under, required, RED, 0.45, label="under")
+        ax.plot(*steps(scheduled), color=GREY, lw=1.2, ls=":", label="scheduled (on shift)")
         ax.plot(*steps(required), color="black", lw=2, label="required")
         if (planned != required).any():
             ax.plot(
@@ -127,13 +130,14 @@ def coverage_chart(plan: SchedulePlan) -> Figure:
                 ls="--",
                 label="planned (shrinkage, absences, repairs)",
             )
-        ax.set_ylim(0, max(1.0, float(np.max([required, planned, scheduled]))) * 1.1)
+        ax.set_ylim(0, max(1.0, float(np.max([required, planned, scheduled, available]))) * 1.1)
         ax.set_ylabel("agents")
         if simulated:
             sl_ax, target = axes[1], plan.scenario.service_level.target
             sl = table["service_level"].to_numpy(float)
-            band(sl_ax, table["sl_ci_low"].to_numpy(float), table["sl_ci_high"].to_numpy(float),
-                 BLUE, 0.2, label="95% CI")  # fmt: skip
+            low = table["service_level_ci_low"].to_numpy(float)
+            band(sl_ax, low, table["service_level_ci_high"].to_numpy(float), BLUE, 0.2,
+                 label="95% CI")  # fmt: skip
             sl_ax.plot(*steps(sl), color=BLUE, lw=2, label="simulated service level")
             sl_ax.axhline(target, color=RED, ls="--", lw=1.4, label=f"target {target:.0%}")
             below = sl < target
@@ -141,7 +145,7 @@ def coverage_chart(plan: SchedulePlan) -> Figure:
             sl_ax.set_ylim(0, 1.03)
             percent_axis(sl_ax)
             sl_ax.set_ylabel("service level")
-        interval_axis(axes[-1], list(table["start"]), plan.scenario.horizon.interval, "en")
-        title = f"{plan.scenario.name}: group {plan.group}, required vs scheduled agents"
+        interval_axis(axes[-1], list(table["interval"]), plan.scenario.horizon.interval, "en")
+        title = f"{plan.scenario.name}: group {plan.group}, agents on the floor vs required"
         title_and_legend(fig, title, list(axes))
         return finish(fig)

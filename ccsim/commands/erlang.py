@@ -76,7 +76,11 @@ def add_command(sub: argparse._SubParsersAction) -> None:
         help="a forecast: start, "
         "volume and optionally aht (and type) columns, as scenarios read them",
     )
-    p.add_argument("--type", metavar="NAME", help="the forecast rows of this call type")
+    p.add_argument(
+        "--type",
+        metavar="NAME",
+        help="the forecast rows of this call type (default: every type pooled per interval)",
+    )
     p.add_argument("--aht", type=_duration, help="mean handle time (talk + wrap), e.g. 300s")
     p.add_argument("--agents", type=_agents, metavar="N[-M]", help="agents on the floor")
     p.add_argument("--patience", type=_duration, help="mean patience: Erlang A (abandonment)")

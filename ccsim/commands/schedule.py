@@ -175,17 +175,25 @@ def format_plan(plan) -> str:
     ]
     cov = plan.coverage_df()
     sim = "service_level" in cov
-    header = f"{'start':>5} {'required':>8} {'planned':>7} {'scheduled':>9} {'over/under':>10}"
+    # coverage: scheduled = on shift, available = on the floor; over/under = available − required
+    header = (
+        f"{'interval':>8} {'required':>8} {'planned':>7} {'scheduled':>9} {'available':>9}"
+        f" {'over/under':>10}"
+    )
     if sim:
         header += f"  {'SL':>6} {'95% CI':<16} {'target':<6}"
     lines.append(header)
     for row in cov.to_dict("records"):
         text = (
-            f"{row['start']:>5} {row['required']:>8} {row['planned']:>7} {row['scheduled']:>9}"
-            f" {row['over_under']:>+10}"
+            f"{row['interval']:>8} {row['required']:>8} {row['planned']:>7}"
+            f" {row['scheduled_agents']:>9.1f} {row['available_agents']:>9.1f}"
+            f" {row['over_under']:>+10.1f}"
         )
         if sim:
-            low, high = (format_value(row[k], "pct") for k in ("sl_ci_low", "sl_ci_high"))
+            low, high = (
+                format_value(row[k], "pct")
+                for k in ("service_level_ci_low", "service_level_ci_high")
+            )
             ci = f"[{low}, {high}]"
             mark = "met" if row["meets_target"] else "MISSED"
             text += f"  {format_value(row['service_level'], 'pct'):>6} {ci:<16} {mark:<6}"

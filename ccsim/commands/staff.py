@@ -163,7 +163,9 @@ def _write(found, args: argparse.Namespace) -> list[Path]:
     out.mkdir(parents=True, exist_ok=True)
     written = []
     path = out / "staffing.csv"
-    found.table.to_csv(path, index=False)
+    from ccsim.outputs.csvfiles import write_frame
+
+    write_frame(found.table, path)
     written.append(path)
     path = out / "staffing.json"
     path.write_text(json.dumps(to_json(found), indent=1))
@@ -200,7 +202,7 @@ def to_json(found) -> dict:
         for prefix in ("", "erlang_"):
             for kpi in ("service_level", "abandon_rate"):
                 key = prefix + kpi
-                lo, hi = row.pop(f"{key}_lo"), row.pop(f"{key}_hi")
+                lo, hi = row.pop(f"{key}_ci_low"), row.pop(f"{key}_ci_high")
                 row[key] = {"mean": row[key], "ci95": None if lo is None else [lo, hi]}
         rows.append(row)
     hours = found.scenario.horizon.interval / 3600.0
@@ -226,7 +228,15 @@ def to_json(found) -> dict:
             "required": float(found.table["required_agents"].sum() * hours),
         },
         "by_interval": rows,
+        "by_call_type": _by_queue(found),
     }
+
+
+def _by_queue(found) -> dict:
+    """The answer per queue where the groups allow it (`ccsim.planning.queue_staffing`)."""
+    from ccsim.planning.queue_staffing import queue_staffing
+
+    return queue_staffing(found)
 
 
 def staffing_text(found) -> str:
@@ -249,8 +259,8 @@ def staffing_text(found) -> str:
     )
     lines = [head, cols]
     for r in t.itertuples():
-        lo, hi = (format_value(v, "pct") for v in (r.service_level_lo, r.service_level_hi))
-        ci = f"[{lo}, {hi}]" if not math.isnan(r.service_level_lo) else ""
+        lo, hi = (format_value(v, "pct") for v in (r.service_level_ci_low, r.service_level_ci_high))
+        ci = f"[{lo}, {hi}]" if not math.isnan(r.service_level_ci_low) else ""
         miss = "" if r.target_met else " !"
         erl_miss = "" if r.erlang_target_met else " misses"
         lines.append(
@@ -271,4 +281,8 @@ def staffing_text(found) -> str:
         f"{int((~t.drop_duplicates('start')['target_met']).sum())}"
     )
     lines += [f"note: {n}" for n in found.notes]
+    if len(found.scenario.call_types) > 1:
+        from ccsim.planning.queue_staffing import queue_staffing_text
+
+        lines += ["", queue_staffing_text(found)]
     return "\n".join(lines)

@@ -11,7 +11,7 @@ from typing import Any
 
 from ccsim.outputs.sheets import Sheet
 
-__all__ = ["ENCODING", "figure_text", "write_rows", "write_sheet"]
+__all__ = ["ENCODING", "figure_text", "write_frame", "write_rows", "write_sheet"]
 
 #: UTF-8 with a byte-order mark: what Excel needs to read a CSV as UTF-8.
 ENCODING = "utf-8-sig"
@@ -53,3 +53,9 @@ def write_rows(path: Path, header: list[str], rows: list[list[Any]]) -> Path:
 def write_sheet(sheet: Sheet, folder: Path) -> Path:
     """Write ``sheet`` as ``folder/<name>.csv``."""
     return write_rows(folder / f"{sheet.name}.csv", sheet.columns, sheet.rows)
+
+
+def write_frame(frame, path: Path) -> Path:
+    """Write a pandas table as a BOM-led CSV, figures rounded (`figure_text`)."""
+    rows = frame.astype(object).where(frame.notna(), None).values.tolist()
+    return write_rows(path, [str(c) for c in frame.columns], rows)

@@ -89,17 +89,19 @@ class Sheet:
 
 
 def _wide(figure_rows: list[dict], kpis: list[str]) -> tuple[list[str], list[str], list]:
-    """Wide columns ``<kpi>, <kpi>_ci_low, <kpi>_ci_high`` of summarized rows."""
-    columns = [f"{k}{sfx}" for k in kpis for sfx in ("", "_ci_low", "_ci_high")]
-    kinds = [kpi_kind(k) for k in kpis for _ in range(3)]
+    """Wide columns of summarized rows: every ``<kpi>`` mean first (what a planner
+    reads), then each KPI's ``<kpi>_ci_low``, ``<kpi>_ci_high``."""
+    columns = [*kpis, *(f"{k}{sfx}" for k in kpis for sfx in ("_ci_low", "_ci_high"))]
+    kinds = [kpi_kind(k) for k in kpis] + [kpi_kind(k) for k in kpis for _ in range(2)]
     cells = []
     for row in figure_rows:
-        values = []
+        means, bounds = [], []
         for k in kpis:
             fig = row.get(k) or {}
             ci = fig.get("ci95") or [None, None]
-            values += [fig.get("mean"), ci[0], ci[1]]
-        cells.append(values)
+            means.append(fig.get("mean"))
+            bounds += [ci[0], ci[1]]
+        cells.append(means + bounds)
     return columns, kinds, cells
 
 

@@ -16,7 +16,8 @@ from ccsim.outputs.sheets import Sheet
 
 __all__ = ["NUMBER_FORMATS", "write_workbook"]
 
-#: Excel number format of each kind of column (text: none).
+#: Excel number format of each kind of column (text: none): the terminal tables'
+#: and the report's formats (`ccsim.report.format_value`), so all show the same digits.
 NUMBER_FORMATS = {"pct": "0.0%", "sec": "0.0", "money": "#,##0.00", "num": "#,##0.0"}
 #: Excel limits a sheet's name to 31 characters.
 _SHEET_NAME = 31
@@ -51,19 +52,15 @@ def _add_sheet(book, sheet: Sheet) -> None:
     for cell in ws[1]:
         cell.font = Font(bold=True)
     widths = [len(c) for c in sheet.columns]
-    whole = [True] * len(sheet.columns)  # integer-valued count columns show no decimals
     for row in sheet.rows:
         ws.append([_cell(v) for v in row])
-        for j, v in enumerate(row):
-            if isinstance(v, float) and not v.is_integer():
-                whole[j] = False
     for r, row in enumerate(ws.iter_rows(min_row=2), start=0):
         values = sheet.rows[r]
         for j, cell in enumerate(row):
             kind = sheet.cell_kind(values, j)
             fmt = NUMBER_FORMATS.get(kind)
-            if kind == "num" and whole[j]:
-                fmt = "#,##0"
+            if kind == "num" and isinstance(values[j], int) and not isinstance(values[j], bool):
+                fmt = "#,##0"  # whole numbers (a replication's index), as the tables show
             if fmt and isinstance(cell.value, int | float):
                 cell.number_format = fmt
             widths[j] = max(widths[j], _shown_width(cell.value, fmt))
@@ -73,6 +70,11 @@ def _add_sheet(book, sheet: Sheet) -> None:
     while keys < min(2, len(sheet.kinds)) and sheet.kinds[keys] == "text":
         keys += 1
     ws.freeze_panes = f"{get_column_letter(keys + 1)}2"
+    # printed, every page repeats the header row and the label columns, in landscape
+    ws.print_title_rows = "1:1"
+    if keys:
+        ws.print_title_cols = f"A:{get_column_letter(keys)}"
+    ws.page_setup.orientation = "landscape"
 
 
 def write_workbook(sheets: list[Sheet], path: Path) -> Path:

@@ -24,11 +24,14 @@ def forecast_rows(
     """The intervals of a forecast CSV or .xlsx (columns start, volume, optional aht
     and type, as a scenario's ``arrivals: {file: …}`` reads them). The interval
     length is ``interval``, else the rows' spacing; a row's AHT is its ``aht`` cell,
-    else ``aht``. Raises `ScenarioError` naming the file and line."""
+    else ``aht``. Rows of one start (several types, no ``call_type`` chosen) are pooled:
+    volumes added, AHT weighted by volume. Raises `ScenarioError` naming the file and
+    line."""
     from ccsim.scenario.csvdata import (
         FORECAST_COLUMNS,
         _forecast_row,
         column_roles,
+        file_date_format,
         read_table,
     )
     from ccsim.scenario.errors import ScenarioError
@@ -41,12 +44,13 @@ def forecast_rows(
     for role in ("start", "volume"):
         if role not in col:
             raise ScenarioError(f"no {role} column", file=str(path), line=header_line)
+    date_format = file_date_format(rows, col, Path(path))
     parsed = []
     for line, cells in rows[1:]:
         if "type" in col and call_type is not None and cells[col["type"]].strip() != call_type:
             continue
         try:
-            t, _day, volume, row_aht = _forecast_row(cells, col)
+            t, _day, volume, row_aht = _forecast_row(cells, col, date_format)
         except (ValueError, IndexError) as err:
             raise ScenarioError(str(err), file=str(path), line=line) from None
         handle = row_aht if row_aht is not None else aht
@@ -62,6 +66,7 @@ def forecast_rows(
             "the forecast has no rows" + (f" of type {call_type!r}" if call_type else ""),
             file=str(path),
         )
+    parsed = _pooled(parsed)
     if interval is None:
         starts = sorted({t for t, _, _ in parsed})
         gaps = [b - a for a, b in zip(starts, starts[1:], strict=False) if b > a]
@@ -143,3 +148,18 @@ def format_rows(model: str, rows: list[dict], goal: ErlangGoal, given: bool, lan
             + cells
         )
     return f"Erlang {model}\n" + "\n".join(lines)
+
+
+def _pooled(rows: list[tuple[float, float, float]]) -> list[tuple[float, float, float]]:
+    """(start, volume, aht) rows with one row per start: volumes summed, AHT weighted
+    by volume (a pooled queue served by one team)."""
+    volume: dict[float, float] = {}
+    work: dict[float, float] = {}
+    aht: dict[float, float] = {}
+    for t, v, a in rows:
+        volume[t] = volume.get(t, 0.0) + v
+        work[t] = work.get(t, 0.0) + v * a
+        aht.setdefault(t, a)
+    return [
+        (t, volume[t], work[t] / volume[t] if volume[t] > 0 else aht[t]) for t in sorted(volume)
+    ]

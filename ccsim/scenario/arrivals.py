@@ -28,8 +28,8 @@ def arrivals(
 ) -> tuple[tuple[float, ...], tuple[float | None, ...] | None]:
     """Calls per second in each planning interval, and the forecast AHT if a file gives it."""
     a = mapping(value, loc)
-    check_keys(a, loc, (*ARRIVAL_KINDS, "type"))
-    given = [key for key in a if key != "type"]
+    check_keys(a, loc, (*ARRIVAL_KINDS, "type", "date_format"))
+    given = [key for key in a if key not in ("type", "date_format")]
     if len(given) != 1:
         where = (*loc, given[1]) if given else loc
         fail(
@@ -40,9 +40,12 @@ def arrivals(
     n = horizon.n_intervals
     if "rate" in a:
         return (rate(a["rate"], (*loc, "rate")),) * n, None
+    if "date_format" in a and "file" not in a:
+        fail((*loc, "date_format"), "goes with file: it says how the forecast writes dates")
     if "file" in a:
         kind = name(a["type"], (*loc, "type"), "a call type") if "type" in a else None
-        return csvdata.read_forecast(a["file"], (*loc, "file"), base_dir, horizon, kind)
+        fmt = _date_format(a["date_format"], (*loc, "date_format")) if "date_format" in a else None
+        return csvdata.read_forecast(a["file"], (*loc, "file"), base_dir, horizon, kind, fmt)
     volumes, at = a["volumes"], (*loc, "volumes")
     if not isinstance(volumes, list):
         fail(at, f"must be a list of calls per planning interval, got {describe(volumes)}")
@@ -56,3 +59,15 @@ def per_interval(values: list, loc: Loc, horizon: Horizon, what: str) -> None:
     if len(values) != n:
         expected = f"expected {n} ({csvdata.describe_intervals(horizon)})"
         fail(loc, f"must have one {what} per planning interval: {expected}, got {len(values)}")
+
+
+def _date_format(value: Any, loc: Loc) -> str:
+    """A forecast's date format: a strftime format of the date ("%d/%m/%Y") or one of
+    day-first, month-first, iso."""
+    allowed = 'day-first, month-first, iso, or a format such as "%d/%m/%Y"'
+    if not isinstance(value, str):
+        fail(loc, f"must be {allowed}, got {describe(value)}")
+    text = csvdata.DATE_ORDERS.get(value.strip().lower(), value.strip())
+    if not all(code in text for code in ("%d", "%m")) or not ("%Y" in text or "%y" in text):
+        fail(loc, f"must be {allowed}, got {value!r}")
+    return text

@@ -214,7 +214,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     "chart.busy": {"en": "busy", "zh": "忙碌"},
     "chart.idle": {"en": "idle on the floor", "zh": "在岗空闲"},
     "chart.away": {"en": "on break / absent", "zh": "休息 / 缺勤"},
-    "chart.scheduled": {"en": "scheduled", "zh": "排班人数"},
+    "chart.scheduled": {"en": "scheduled (on shift)", "zh": "排班人数（在班）"},
     "chart.available": {"en": "available", "zh": "可用人数"},
     "chart.required": {"en": "required", "zh": "需求人数"},
     "chart.load": {"en": "offered load (Erlangs)", "zh": "话务量（爱尔兰）"},

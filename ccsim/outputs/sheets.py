@@ -52,7 +52,8 @@ def kpi_kind(kpi: str) -> str:
 
 
 def unused_kpis(scenario: Scenario) -> frozenset[str]:
-    """KPIs of features ``scenario`` does not use: always zero or empty there."""
+    """KPIs of features ``scenario`` does not use (IVR, redials, transfers,
+    callbacks, outbound, outsourcing, a trunk limit): always zero or empty there."""
     out: set[str] = set()
     types = scenario.call_types
     if not any(c.retrial for c in types):
@@ -65,6 +66,8 @@ def unused_kpis(scenario: Scenario) -> frozenset[str]:
         out.update(OUTBOUND_KPIS)
     if scenario.ivr is None:
         out.update(IVR_KPIS)
+    if getattr(scenario, "trunks", None) is None:  # no trunk limit: nothing is blocked
+        out.add("blocked")
     if not any(g.price_per_call is not None for g in scenario.agent_groups):
         out.add("outsourced_cost")
     return frozenset(out)

@@ -2,40 +2,71 @@
 
 >>> import ccsim
 >>> scenario = ccsim.load_scenario("scenarios/teaching_single_queue.yaml")
->>> result = ccsim.run(scenario, replications=10, seed=1)
->>> result.summary["summary"]["service_level"]["mean"]  # doctest: +SKIP
+>>> result = ccsim.run(scenario, replications=5, seed=1)
+>>> result.replications, result.seed
+(5, 1)
+
+``import ccsim`` is light: the simulation engines (SimPy, numba), pandas and scipy
+load on the first use of a name that needs them (PEP 562 ``__getattr__``), while
+``dir(ccsim)`` and tab completion list every public name.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
 
 from ccsim.scenario import Scenario, ScenarioError, load_scenario, parse_scenario
+from ccsim.scenario.load import scenario_from_dict
 
+if TYPE_CHECKING:
+    from ccsim.comparison import ComparisonResult, compare
+    from ccsim.parallel import Backend
+    from ccsim.runner import Precision, RunResult, run
+    from ccsim.sweeps import SweepResult, sweep
+
+#: The version of this ccsim (the package's; ``ccsim --version`` prints it).
 __version__ = "0.1.0"
+
+#: Public names loaded on first use, and the module each comes from.
+_LAZY = {
+    "run": "ccsim.runner",
+    "RunResult": "ccsim.runner",
+    "Precision": "ccsim.runner",
+    "compare": "ccsim.comparison",
+    "ComparisonResult": "ccsim.comparison",
+    "sweep": "ccsim.sweeps",
+    "SweepResult": "ccsim.sweeps",
+    "Backend": "ccsim.parallel",
+}
+
 __all__ = [
+    "Backend",
+    "ComparisonResult",
+    "Precision",
+    "RunResult",
     "Scenario",
     "ScenarioError",
+    "SweepResult",
+    "compare",
     "load_scenario",
     "parse_scenario",
     "run",
-    "compare",
+    "scenario_from_dict",
     "sweep",
 ]
 
 
 def __getattr__(name: str) -> Any:
-    # The runner pulls in SimPy and the numba kernels: load it on first use only.
-    if name == "run":
-        from ccsim.runner import run
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'ccsim' has no attribute {name!r}")
+    value = getattr(import_module(module), name)
+    globals()[name] = value  # later look-ups skip this function
+    return value
 
-        return run
-    if name == "compare":
-        from ccsim.comparison import compare
 
-        return compare
-    if name == "sweep":
-        from ccsim.sweeps import sweep
-
-        return sweep
-    raise AttributeError(f"module 'ccsim' has no attribute {name!r}")
+def __dir__() -> list[str]:
+    # The public API (tab completion), plus the subpackages already imported.
+    loaded = {k for k, v in globals().items() if type(v).__name__ == "module" and k[0] != "_"}
+    return sorted({*__all__, "__version__", *loaded})

@@ -43,8 +43,10 @@ import numpy as np
 from scipy import integrate, optimize, special
 
 __all__ = [
+    "BalkingErlangA",
     "ErlangA",
     "erlang_a",
+    "erlang_a_atom",
     "erlang_a_chain",
     "erlang_b",
     "erlang_c",
@@ -684,3 +686,73 @@ def _check_positive(value: float, name: str, allow_zero: bool = False) -> None:
 def _check_time(t: float) -> None:
     if not t >= 0.0:
         raise ValueError(f"t must be >= 0, got {t!r}")
+
+
+# -- M/M/n+G, patience an atom at zero plus an exponential ------------------------------
+
+
+@dataclass(frozen=True)
+class BalkingErlangA:
+    """Steady-state KPIs of M/M/n+G with patience 0 with probability ``p_zero``, else
+    exponential of mean ``patience_mean`` (FCFS), from :func:`erlang_a_atom`.
+
+    p_wait: P(an offered call finds all agents busy).
+    p_abandon: P(an offered call abandons), those who hang up at once included.
+    p_abandon_at_once: P(it must wait and its patience is 0).
+    occupancy: answered load per agent, lam (1 - p_abandon) aht / n.
+    """
+
+    n: int
+    lam: float
+    aht: float
+    p_zero: float
+    patience_mean: float
+    p_wait: float
+    p_abandon: float
+    p_abandon_at_once: float
+    occupancy: float
+
+
+def erlang_a_atom(
+    n: int, lam: float, aht: float, p_zero: float, patience_mean: float
+) -> BalkingErlangA:
+    """Exact M/M/n+G KPIs for a patience that is 0 with probability ``p_zero`` (callers
+    who hang up as soon as they hear they must wait) and else Exp(mean ``patience_mean``).
+
+    The number in system is a birth-death chain: below n agents busy calls arrive at
+    lam; at n or more only those with positive patience join, at lam' = lam (1 - p),
+    and the j - n waiting ones leave at rate theta each (their exponential patience is
+    memoryless). Relative to pi_n, the states below n sum to 1/B - 1 (B = Erlang B of
+    load lam aht on n), the queue states to A(x, y') - 1 with x = nu / theta and
+    y' = lam' / theta (the Erlang A series, module docstring), and sum_k k pi_{n+k} =
+    pi_n (y' A' - x (A' - 1)). By PASTA P(wait) = pi_n A'; the abandonments are those
+    who hang up at once, p P(wait), plus theta E[queue] / lam per offered call:
+
+        P(wait) = A' B / (1 + (A' - 1) B),   P(abandon) = P(wait) (1 - (1 - 1/A') / rho),
+
+    rho = lam / nu with the full lam. p = 0 is Erlang A; p = 1 is Erlang B (A' = 1).
+    """
+    _check_n(n)
+    _check_positive(lam, "lam")
+    _check_positive(aht, "aht")
+    _check_positive(patience_mean, "patience_mean")
+    if not 0.0 <= p_zero <= 1.0:
+        raise ValueError(f"p_zero must be in [0, 1], got {p_zero}")
+    nu = n / aht
+    theta = 1.0 / patience_mean
+    log_a = _log_a_xy(nu / theta, lam * (1.0 - p_zero) / theta)
+    log_b = _log_erlang_b(n, lam * aht)
+    # P(wait) = 1 / (1 / (A' B) + 1 - 1 / A'), in logs: A' overflows in heavy overload.
+    p_wait = 1.0 / (math.exp(-log_a - log_b) - math.expm1(-log_a))
+    p_abandon = p_wait * (1.0 + math.expm1(-log_a) * nu / lam)
+    return BalkingErlangA(
+        n=n,
+        lam=lam,
+        aht=aht,
+        p_zero=p_zero,
+        patience_mean=patience_mean,
+        p_wait=p_wait,
+        p_abandon=p_abandon,
+        p_abandon_at_once=p_zero * p_wait,
+        occupancy=min(lam * aht * (1.0 - p_abandon) / n, 1.0),
+    )

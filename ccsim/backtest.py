@@ -29,7 +29,9 @@ from ccsim.scenario import Scenario
 BACKTEST_KPIS = ("service_level", "asa_s", "abandon_rate", "answered", "offered")
 
 
-def observations_from_log(log: CallLog, scenario: Scenario, day: int | None = None) -> Observations:
+def observations_from_log(
+    log: CallLog, scenario: Scenario, day: int | None = None, staffing: list[int] | None = None
+) -> Observations:
     """One day of the log as a replication's `Observations` (times of day in seconds).
 
     ``day`` (0 = the log's first) is needed when the log holds several days. Call
@@ -46,9 +48,13 @@ def observations_from_log(log: CallLog, scenario: Scenario, day: int | None = No
     sel = np.floor(log.arrival / 86400.0) == day
     if not sel.any():
         raise ValueError(f"the log has no calls on day {day} (days: {days.tolist()})")
+    from ccsim.data.priorities import base_type
+
     names = [c.name for c in scenario.call_types]
     index = np.full(len(log.types), -1, dtype=np.int64)
     for k, name in enumerate(log.types):
+        if name not in names and base_type(name) in names:  # priorities merged by calibrate
+            name = base_type(name)
         if name not in names:
             raise ValueError(
                 f"call type {name!r} of the log is not in the scenario (its call types: "
@@ -75,6 +81,9 @@ def observations_from_log(log: CallLog, scenario: Scenario, day: int | None = No
     obs.talk = np.where(answered, np.nan_to_num(log.handle[sel]), 0.0)
     obs.group = np.where(answered, 0, -1).astype(np.int32)
     obs.via_ivr = log.via_ivr[sel]
+    if staffing is not None:  # agents on the floor known: occupancy can be measured
+        obs.staffed[0, :] = np.asarray(staffing, dtype=float) * scenario.horizon.interval
+        obs.scheduled[0, :] = obs.staffed[0, :]
     ivr = log.ivr_end[sel] - log.ivr_start[sel]
     obs.ivr_time = np.where(np.isnan(ivr), 0.0, ivr)
     return obs
@@ -119,6 +128,169 @@ def backtest(
         out["by_interval"].append(row)
     out["fit"] = {k: _fit([r[k] for r in out["by_interval"]]) for k in BACKTEST_KPIS}
     return out
+
+
+#: The KPIs of the multi-day verdict (``offered`` is the input, not a result).
+VERDICT_KPIS = ("service_level", "asa_s", "abandon_rate", "answered")
+
+
+def backtest_days(
+    log: CallLog,
+    scenario: Scenario,
+    replications: int | None = None,
+    seed: int | None = None,
+    days: list[int] | None = None,
+    staffing: list[int] | None = None,
+) -> dict[str, Any]:
+    """Every (selected) day of the log against one simulation of the scenario.
+
+    ``staffing`` (agents per interval, e.g. from a staffing file): the real
+    occupancy is measured (busy / staffed) and judged too; without it, it is not.
+
+    Each real day is one draw of the day-to-day variation, like a replication: it
+    is judged against the replications' 2.5–97.5 % range, per day and per interval.
+    Returns ``{"seed", "replications", "days": [{"day", "date", kpi: row}],
+    "by_interval": [{"start", kpi: {"simulated", "range95", "measured": [per day],
+    "in_range_days", "days"}}], "verdict": {kpi: {"days_in_range", "days"}},
+    "pairs_in_range", "pairs"}`` (rows as in `backtest`).
+    """
+    from ccsim.metrics import replication_kpis
+    from ccsim.runner import run
+
+    chosen = [int(d) for d in (log.days if days is None else days)]
+    missing = sorted(set(chosen) - set(log.days.tolist()))
+    if missing:
+        raise ValueError(f"the log has no calls on day(s) {missing} (days: {log.days.tolist()})")
+    if staffing is not None and len(staffing) != scenario.horizon.n_intervals:
+        raise ValueError(
+            f"the staffing file has {len(staffing)} interval(s), the scenario "
+            f"{scenario.horizon.n_intervals}"
+        )
+    kpis = BACKTEST_KPIS + (("occupancy",) if staffing is not None else ())
+    judged = VERDICT_KPIS + (("occupancy",) if staffing is not None else ())
+    measured = [
+        replication_kpis(observations_from_log(log, scenario, d, staffing), scenario)
+        for d in chosen
+    ]
+    result = run(scenario, replications=replications, seed=seed)
+    sims = result.kpis
+    dates = log.dates or {}
+    out_days = []
+    for d, m in zip(chosen, measured, strict=True):
+        row = {"day": d, "date": dates.get(d)}
+        for k in kpis:
+            row[k] = _row(m["summary"][k], [r["summary"][k] for r in sims])
+        out_days.append(row)
+    by_interval = []
+    for i, srow in enumerate(sims[0]["by_interval"]):
+        row = {"start": srow["start"]}
+        for k in kpis:
+            sim = _row(None, [r["by_interval"][i][k] for r in sims])
+            values = [_clean(m["by_interval"][i][k]) for m in measured]
+            inside = [
+                v is not None
+                and sim["range95"] is not None
+                and sim["range95"][0] <= v <= sim["range95"][1]
+                for v in values
+            ]
+            defined = sum(v is not None and sim["range95"] is not None for v in values)
+            row[k] = {
+                "simulated": sim["simulated"],
+                "range95": sim["range95"],
+                "measured": values,
+                "in_range_days": int(sum(inside)),
+                "days": int(defined),
+            }
+        by_interval.append(row)
+    verdict = {}
+    for k in kpis:
+        flags = [r[k]["in_range"] for r in out_days if r[k]["in_range"] is not None]
+        verdict[k] = {"days_in_range": int(sum(flags)), "days": len(flags)}
+    pairs = sum(verdict[k]["days"] for k in judged)
+    inside = sum(verdict[k]["days_in_range"] for k in judged)
+    return {
+        "seed": result.seed,
+        "replications": result.replications,
+        "service_level": {
+            "threshold_s": scenario.service_level.threshold,
+            "definition": scenario.service_level.definition,
+        },
+        "interval_s": scenario.horizon.interval,
+        "days": out_days,
+        "by_interval": by_interval,
+        "verdict": verdict,
+        "pairs": pairs,
+        "pairs_in_range": inside,
+        "kpis": list(judged),
+        "occupancy": "measured against the staffing file"
+        if staffing is not None
+        else "not measured: a call log does not say how many agents were logged in "
+        "(give --staffing FILE to measure it)",
+    }
+
+
+def format_backtest_days(bt: dict[str, Any]) -> str:
+    """Per day the four KPIs (measured, * outside the range), the verdict per KPI,
+    and the intervals where real days fall outside the range most often."""
+    from ccsim.report import format_value
+
+    kinds = {
+        "service_level": "pct",
+        "asa_s": "sec",
+        "abandon_rate": "pct",
+        "answered": "count",
+        "occupancy": "pct",
+    }
+    titles = {
+        "service_level": "SL",
+        "asa_s": "ASA",
+        "abandon_rate": "Abandon",
+        "answered": "Answered",
+        "occupancy": "Occupancy",
+    }
+    n_days = len(bt["days"])
+    judged = tuple(bt.get("kpis", VERDICT_KPIS))
+    lines = [
+        f"back-test over {n_days} day(s): each real day against the 95 % range of "
+        f"{bt['replications']} replications (seed {bt['seed']}); * = outside",
+        "",
+        f"{'day':<12}" + "".join(f"{titles[k]:>12}" for k in judged),
+    ]
+    for d in bt["days"]:
+        cells = []
+        for k in judged:
+            r = d[k]
+            flag = "*" if r["in_range"] is False else " "
+            cells.append(f"{format_value(r['measured'], kinds[k])}{flag}")
+        lines.append(f"{d['date'] or d['day']!s:<12}" + "".join(f"{c:>12}" for c in cells))
+    if bt["days"]:  # the range is the simulation's: the same for every day
+        ranges = [bt["days"][0][k]["range95"] for k in judged]
+        cells = [
+            "—" if r is None else "–".join(format_value(x, kinds[k]) for x in r)
+            for k, r in zip(judged, ranges, strict=True)
+        ]
+        lines.append(f"{'range 95 %':<12}" + "".join(f"{c:>12}" for c in cells))
+    lines.append("")
+    for k in judged:
+        v = bt["verdict"][k]
+        lines.append(
+            f"{titles[k]}: the real day inside the range on {v['days_in_range']} of "
+            f"{v['days']} days"
+        )
+    share = bt["pairs_in_range"] / bt["pairs"] if bt["pairs"] else float("nan")
+    lines.append(
+        f"all: {bt['pairs_in_range']} of {bt['pairs']} day × KPI pairs inside ({share:.0%})"
+    )
+    worst = []
+    for row in bt["by_interval"]:
+        for k in judged:
+            c = row[k]
+            if c["days"] and c["in_range_days"] / c["days"] < 0.8:
+                worst.append(f"{row['start']} {titles[k]} {c['in_range_days']}/{c['days']}")
+    if worst:
+        lines.append("intervals where fewer than 80 % of days are inside: " + ", ".join(worst[:20]))
+    lines.append(f"occupancy: {bt['occupancy']}")
+    return "\n".join(lines)
 
 
 def _clean(x: Any) -> float | None:

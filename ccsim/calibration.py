@@ -27,6 +27,10 @@ from typing import Any
 import numpy as np
 
 from ccsim.calllog import CallLog
+from ccsim.data.busyness import estimate_busyness
+from ccsim.data.floor import MIN_WAIT_S, floor_staffing
+from ccsim.data.mixes import handle_varies, hourly_mixes
+from ccsim.data.patience import choose_patience
 from ccsim.units import format_clock, format_duration
 
 #: Shortest duration used in a fit: logs record whole seconds, and a zero handle time
@@ -56,6 +60,7 @@ class Fit:
     cv: float
     ks: float | None = None
     mean_se: float | None = None
+    supported: bool | None = None  # patience: the mean rests on the waits observed
 
     @property
     def aic(self) -> float:
@@ -65,6 +70,8 @@ class Fit:
         """The scenario's distribution mapping (durations in seconds, written ``Ns``)."""
         if self.dist == "exponential":
             return {"dist": "exponential", "mean": _secs(self.mean)}
+        if self.dist == "deterministic":
+            return {"dist": "deterministic", "value": _secs(self.mean)}
         if self.dist == "weibull":
             return {
                 "dist": "weibull",
@@ -94,6 +101,8 @@ def fit_durations(values: np.ndarray) -> list[Fit]:
     x = np.maximum(np.asarray(values, dtype=float), MIN_DURATION_S)
     if x.size < MIN_FIT:
         raise ValueError(f"need at least {MIN_FIT} durations to fit, got {x.size}")
+    if np.ptp(x) <= 1e-9 * x.max():  # every duration the same: no spread to fit
+        return [Fit("deterministic", {"value": float(x[0])}, 0.0, 0, float(x[0]), 0.0, 0.0)]
     fits = []
     scale = float(x.mean())
     fits.append(
@@ -412,93 +421,248 @@ def calibrate(
     threshold: float = 20.0,
     name: str | None = None,
     session_gap: float = SESSION_GAP_S,
+    *,
+    patience: str = "auto",
+    staffing: str = "floor",
+    staffing_line: list[int] | None = None,
+    ivr_mix: str = "by_interval",
 ) -> Calibration:
     """Estimate a scenario from a call log (see the module's docstring).
 
-    The horizon covers the arrivals' times of day in whole intervals; volumes,
-    staffing and IVR arrivals are per interval, averaged over the log's days.
+    The horizon covers the times of day calls arrived or joined a queue, in whole
+    intervals; volumes and staffing are per interval, averaged over the log's days.
+    ``patience``: "auto" (the Kaplan–Meier curve when parametric fits are poor),
+    "parametric" or "survival". ``staffing``: "floor" (busy while callers wait,
+    `ccsim.data.floor`) or "sessions" (agent ids); ``staffing_line`` overrides both.
+    ``ivr_mix``: "by_interval" (per-interval volumes carry the time-of-day mix) or
+    "day" (one IVR node with the day's branch shares).
     """
+    from ccsim.data.priorities import split_by_priority
+
     if "end" not in log.has:
         raise ValueError(
             "the log has no end-of-service column: handle times cannot be estimated "
             "(name it with --columns end=COLUMN)"
         )
     notes: list[str] = []
-    days = log.days
-    n_days = int(days.size)
-    tod = log.arrival - np.floor(log.arrival / 86400.0) * 86400.0
-    start = math.floor(tod.min() / interval) * interval
-    end = min(math.floor(tod.max() / interval) * interval + interval, 86400.0)
-    starts = np.arange(start, end - 1e-9, interval)
-    idx = np.clip(((tod - start) // interval).astype(int), 0, starts.size - 1)
-    n = starts.size
-
-    def per_interval(sel: np.ndarray) -> list[float]:
-        counts = np.bincount(idx[sel], minlength=n) / n_days
-        return [_round(v, 3) for v in counts]
-
+    log, prio_report = split_by_priority(log, notes)
+    grid = _Grid(log, interval)
     report: dict[str, Any] = {
         "source": log.source,
         "calls": log.n_calls,
         "skipped_rows": log.skipped,
-        "days": n_days,
+        "dropped": log.dropped,
+        "bad": log.bad,
+        "fixed": log.fixed,
+        "days": grid.n_days,
+        "dates": sorted(log.dates.values()) if log.dates else None,
         "interval_s": interval,
-        "horizon": [format_clock(start), format_clock(end)],
+        "horizon": [format_clock(grid.start), format_clock(grid.end)],
         "call_types": {},
     }
-    call_types: dict[str, Any] = {}
-    via = log.via_ivr
-    handle = log.handle
-    wait = log.wait
-    for k, type_name in enumerate(log.types):
-        mine = log.call_type == k
-        entry: dict[str, Any] = {}
-        rep: dict[str, Any] = {"offered_per_day": _round(np.sum(mine & log.queued) / n_days, 3)}
-        direct = mine & ~via
-        if direct.any():
-            entry["arrivals"] = {"volumes": per_interval(direct)}
-        served = mine & log.answered & ~np.isnan(handle)
-        if served.sum() < MIN_FIT:
-            raise ValueError(
-                f"call type {type_name!r}: {int(served.sum())} answered call(s) with an end "
-                f"time; at least {MIN_FIT} are needed to estimate its handle time"
-            )
-        fits = fit_durations(handle[served])
-        entry["handle_time"] = fits[0].scenario()
-        rep["handle_time"] = {
-            "chosen": fits[0].dist,
-            "n": int(served.sum()),
-            "sample_mean_s": _round(float(np.mean(handle[served]))),
-            "sample_cv": _round(float(np.std(handle[served]) / np.mean(handle[served]))),
-            "fits": [f.to_dict() for f in fits],
-        }
-        queued = mine & log.queued
-        ab = log.abandoned[queued]
-        if ab.any():
-            pat = fit_patience(wait[queued], ab)
-            entry["patience"] = pat.best.scenario()
-            rep["patience"] = pat.to_dict()
-        else:
-            notes.append(f"{type_name}: no abandoned calls, so no patience (nobody abandons)")
-            rep["patience"] = None
-        call_types[type_name] = entry
-        report["call_types"][type_name] = rep
-
+    if prio_report:
+        report["priorities"] = prio_report
+    call_types = _call_types(log, grid, report, notes, patience, ivr_mix, prio_report)
     scenario: dict[str, Any] = {
         "name": name or f"calibrated from {log.source}",
         "horizon": {
-            "start": format_clock(start),
-            "end": "24:00" if end >= 86400 else format_clock(end),
+            "start": format_clock(grid.start),
+            "end": "24:00" if grid.end >= 86400 else format_clock(grid.end),
             "interval": format_duration(interval),
         },
         "service_level": {"threshold": _secs(threshold), "target": 0.8},
     }
-    if via.any():
-        scenario["ivr"] = _ivr(log, per_interval(via), report, notes)
+    busy = _busyness(log, report, notes)
+    if busy is not None:
+        scenario["busyness"] = busy
+    if log.via_ivr.any():
+        scenario["ivr"] = _ivr(log, grid, report, notes, ivr_mix)
     scenario["call_types"] = call_types
+    line = _staffing(log, grid, report, notes, staffing, staffing_line, session_gap)
+    scenario["agent_groups"] = {"agents": {"skills": list(log.types), "agents": line}}
+    report["time_of_day"] = hourly_mixes(log, grid.tod)
+    if log.skipped:
+        notes.append(f"{log.skipped} bad row(s) skipped")
+    report["notes"] = notes
+    return Calibration(scenario, report, notes)
 
-    staffing = infer_staffing(log, starts, interval, n_days, session_gap)
-    if "sessions" in staffing:
+
+class _Grid:
+    """The planning intervals of the day a log's arrivals cover, and each call's
+    interval: of its arrival, and of the moment it was offered to a queue (its
+    arrival if never)."""
+
+    def __init__(self, log: CallLog, interval: float) -> None:
+        self.interval = interval
+        self.n_days = int(log.days.size)
+        offered = np.where(log.queued, log.queue, log.arrival)
+        self.tod = _tod(log.arrival)
+        self.offered_tod = _tod(offered)
+        # The day of the arrivals; a call offered after its end (it was still in the
+        # IVR) counts in the last interval, as the simulation's arrivals would.
+        self.start = math.floor(self.tod.min() / interval) * interval
+        self.end = min(math.floor(self.tod.max() / interval) * interval + interval, 86400.0)
+        self.starts = np.arange(self.start, self.end - 1e-9, interval)
+        self.n = self.starts.size
+        self.idx = self._index(self.tod)
+        self.offered_idx = self._index(self.offered_tod)
+
+    def _index(self, tod: np.ndarray) -> np.ndarray:
+        return np.clip(((tod - self.start) // self.interval).astype(int), 0, self.n - 1)
+
+    def volumes(self, sel: np.ndarray, offered: bool = False) -> list[float]:
+        idx = self.offered_idx if offered else self.idx
+        return [_round(v, 3) for v in np.bincount(idx[sel], minlength=self.n) / self.n_days]
+
+
+def _tod(t: np.ndarray) -> np.ndarray:
+    return t - np.floor(t / 86400.0) * 86400.0
+
+
+def _call_types(log, grid, report, notes, patience, ivr_mix, prio_report) -> dict[str, Any]:
+    """Per call type: arrivals, handle time and patience (and priority, if split)."""
+    call_types: dict[str, Any] = {}
+    via = log.via_ivr
+    for k, type_name in enumerate(log.types):
+        mine = log.call_type == k
+        entry: dict[str, Any] = {}
+        rep: dict[str, Any] = {
+            "offered_per_day": _round(np.sum(mine & log.queued) / grid.n_days, 3)
+        }
+        if ivr_mix == "by_interval":  # every call of the type, when it was offered
+            sel = mine & (log.queued | ~via)
+            if sel.any():
+                entry["arrivals"] = {"volumes": grid.volumes(sel, offered=True)}
+        elif (mine & ~via).any():
+            entry["arrivals"] = {"volumes": grid.volumes(mine & ~via)}
+        entry["handle_time"], rep["handle_time"] = _handle(log, grid, k, type_name, notes)
+        queued = mine & log.queued
+        ab = log.abandoned[queued]
+        if ab.any():
+            pat = fit_patience(log.wait[queued], ab)
+            w = np.maximum(
+                np.where(ab, np.maximum(log.wait[queued], MIN_DURATION_S), log.wait[queued]), 0
+            )
+            choice = choose_patience(pat, w, ab, patience)
+            entry["patience"] = choice["scenario"]
+            rep["patience"] = pat.to_dict()
+            rep["patience"].update(
+                chosen=choice["chosen"],
+                km_gap=_round(choice["gap"]),
+                km_gap_bound=_round(choice["bound"]),
+                up_to_s=_round(choice["horizon_s"]),
+                longest_wait_s=_round(float(w.max())),
+            )
+            for f, d in zip(pat.fits, rep["patience"]["fits"], strict=True):
+                d["mean_supported"] = f.supported
+        else:
+            notes.append(f"{type_name}: no abandoned calls, so no patience (nobody abandons)")
+            rep["patience"] = None
+        if prio_report and type_name in prio_report.get("priority", {}):
+            entry["priority"] = prio_report["priority"][type_name]
+        call_types[type_name] = entry
+        report["call_types"][type_name] = rep
+    return call_types
+
+
+def _handle(log, grid, k: int, type_name: str, notes: list[str]) -> tuple[dict, dict]:
+    served = (log.call_type == k) & log.answered & ~np.isnan(log.handle)
+    handle = log.handle
+    if served.sum() < MIN_FIT:
+        raise ValueError(
+            f"call type {type_name!r}: {int(served.sum())} answered call(s) with an end "
+            f"time; at least {MIN_FIT} are needed to estimate its handle time"
+        )
+    fits = fit_durations(handle[served])
+    rep = {
+        "chosen": fits[0].dist,
+        "n": int(served.sum()),
+        "sample_mean_s": _round(float(np.mean(handle[served]))),
+        "sample_cv": _round(float(np.std(handle[served]) / max(np.mean(handle[served]), 1e-9))),
+        "fits": [f.to_dict() for f in fits],
+    }
+    p = handle_varies(log, grid.offered_tod, k)
+    rep["by_hour_p_value"] = None if p is None else _round(p)
+    spec = fits[0].scenario()
+    if p is not None and p < BY_HOUR_P:
+        by_hour = _handle_by_hour(handle, served, grid, spec)
+        if by_hour is not None:
+            spec, rep["by_hour"] = by_hour
+            notes.append(
+                f"{type_name}: handle time differs by hour (Kruskal–Wallis p = {p:.2g}, hourly "
+                f"means {BY_HOUR_SHIFT:.0%} or more from the day's): written by_period, per hour"
+            )
+    return spec, rep
+
+
+#: Handle time is written per hour when it differs by hour this clearly …
+BY_HOUR_P = 1e-3
+#: … and some hour's mean is this far from the day's (a relative difference).
+BY_HOUR_SHIFT = 0.1
+#: Fewest calls an hour needs for its own fit; thinner hours take the day's.
+BY_HOUR_MIN = 50
+
+
+def _handle_by_hour(handle, served, grid: _Grid, day_spec: dict) -> tuple[dict, list] | None:
+    """``{by_period: […]}`` with one period per hour of the horizon (a call in the hour
+    it was offered, as by_period reads it): the hour's own best fit where it has
+    `BY_HOUR_MIN` calls, else the day's distribution. None when no hour's mean is
+    `BY_HOUR_SHIFT` from the day's."""
+    hour = np.floor(grid.offered_tod / 3600.0)
+    day_mean = float(np.mean(handle[served]))
+    inner = [h * 3600.0 for h in range(25) if grid.start < h * 3600.0 < grid.end]
+    edges = [grid.start, *inner, grid.end]  # whole hours, cut by the horizon's ends
+    periods, rows, shifted = [], [], False
+    for a, b in zip(edges, edges[1:], strict=False):
+        mine = served & (hour == math.floor(a / 3600.0))
+        n = int(mine.sum())
+        spec = dict(day_spec)
+        if n >= BY_HOUR_MIN:
+            spec = fit_durations(handle[mine])[0].scenario()
+            shifted |= abs(float(np.mean(handle[mine])) / day_mean - 1) >= BY_HOUR_SHIFT
+        end = "24:00" if b >= 86400 else format_clock(b)
+        periods.append({"from": format_clock(a), "to": end, **spec})
+        rows.append({"from": format_clock(a), "n": n, "own_fit": n >= BY_HOUR_MIN})
+    if not shifted or len(periods) < 2:
+        return None
+    return {"by_period": periods}, rows
+
+
+def _busyness(log: CallLog, report: dict, notes: list[str]) -> dict[str, Any] | None:
+    totals = np.bincount(np.floor(log.arrival / 86400.0).astype(int) - int(log.days.min()))
+    totals = totals[np.isin(np.arange(totals.size), log.days - log.days.min())]
+    est = estimate_busyness(totals)
+    if est is None:
+        notes.append(f"{totals.size} day(s): too few to estimate busyness (day-to-day variation)")
+        report["busyness"] = None
+        return None
+    report["busyness"] = {
+        "cv": _round(est.cv),
+        "days": est.days,
+        "calls_per_day": _round(est.mean),
+        "daily_sd": _round(est.sd),
+        "poisson_sd": _round(est.poisson_sd),
+    }
+    return est.scenario()
+
+
+def _staffing(log, grid, report, notes, method, override, session_gap) -> list[int]:
+    """The staffing line: the override, the floor estimate, or agent sessions."""
+    staffing = infer_staffing(log, grid.starts, grid.interval, grid.n_days, session_gap)
+    floor = floor_staffing(log, grid.starts, grid.interval)
+    extra = {
+        "while_waiting": [None if np.isnan(v) else _round(v, 3) for v in floor.while_waiting],
+        "days_with_wait": floor.days_with_wait.tolist(),
+        "peak_busy": floor.peak_busy.astype(int).tolist(),
+    }
+    if override is not None:
+        if len(override) != grid.n:
+            raise ValueError(
+                f"the staffing file has {len(override)} interval(s); the log's day has {grid.n} "
+                f"({format_clock(grid.start)}–{format_clock(grid.end)})"
+            )
+        line, how = np.asarray(override), "the staffing file given (--staffing)"
+    elif method == "sessions" and "sessions" in staffing:
         line = np.ceil(np.maximum(staffing["sessions"], staffing["busy"]) - 1e-9)
         how = (
             f"agents logged in: an agent's calls less than {session_gap / 60:g} min apart form "
@@ -506,48 +670,55 @@ def calibrate(
             "interval / interval length, rounded up (at least the busy agents)"
         )
     else:
-        line = np.ceil(staffing["busy"] - 1e-9)
+        line = floor.agents
         how = (
-            "no agent ids: busy agents only (agent-seconds of service per interval / interval "
-            "length, rounded up) — a LOWER BOUND; edit the staffing line before planning"
+            "busy while waiting: while callers wait, a work-conserving center has no idle "
+            "agent, so the agents busy then are on the floor — per day and interval the mean "
+            f"busy over the seconds someone waited (>= {MIN_WAIT_S:g} s of waiting), median "
+            "over days, rounded; intervals where nobody waited: the peak busy (a lower bound)"
         )
-        notes.append("no agent column: the staffing line is the busy agents, a lower bound")
-    line = np.maximum(line, 0).astype(int)
+        if method == "sessions":
+            notes.append("no agent ids: sessions cannot be formed; busy-while-waiting used")
+    line = np.maximum(np.asarray(line), 0).astype(int)
     if not line.any():
         line[:] = 1
-    scenario["agent_groups"] = {"agents": {"skills": list(log.types), "agents": line.tolist()}}
     report["staffing"] = {
         "inferred_from": how,
-        "starts": [format_clock(t) for t in starts],
+        "starts": [format_clock(t) for t in grid.starts],
         "agents": line.tolist(),
+        **extra,
         **{key: [_round(v, 2) for v in values] for key, values in staffing.items()},
     }
-    if log.skipped:
-        notes.append(f"{log.skipped} bad row(s) skipped")
-    report["notes"] = notes
-    return Calibration(scenario, report, notes)
+    return line.tolist()
 
 
-def _ivr(log: CallLog, volumes: list[float], report: dict, notes: list[str]) -> dict[str, Any]:
-    """One IVR node: its time fitted, branches to the call types (calls that queued)
-    and to self_service (IVR calls that never queued: self-served or hung up — a log
-    does not tell them apart, so both count as self-service)."""
+def _ivr(log: CallLog, grid: _Grid, report: dict, notes: list[str], mix: str) -> dict[str, Any]:
+    """One IVR node with its time fitted as handle times are. ``mix`` "by_interval":
+    its arrivals are the IVR callers who never queued (self-served or hung up there —
+    a log does not tell them apart), per interval, branch self_service; the callers
+    who queued are their call types' volumes. "day": all IVR callers, branches with
+    the day's shares to each call type and to self_service."""
     via = log.via_ivr
     n_ivr = int(via.sum())
-    branches: dict[str, float] = {}
-    for k, type_name in enumerate(log.types):
-        share = np.sum(via & log.queued & (log.call_type == k)) / n_ivr
-        if share > 0:
-            branches[type_name] = float(share)
-    self_share = 1.0 - sum(branches.values())
-    if self_share > 0:
-        branches["self_service"] = self_share
+    self_share = float(np.sum(via & ~log.queued) / n_ivr)
+    if mix == "by_interval":
+        branches = {"self_service": 1.0}
+        volumes = grid.volumes(via & ~log.queued)
+    else:
+        branches = {}
+        for k, type_name in enumerate(log.types):
+            share = np.sum(via & log.queued & (log.call_type == k)) / n_ivr
+            if share > 0:
+                branches[type_name] = float(share)
+        if self_share > 0:
+            branches["self_service"] = self_share
+        volumes = grid.volumes(via)
     node: dict[str, Any] = {"branches": {k: _round(v, 6) for k, v in branches.items()}}
     # Rounding must keep the sum at 1: put the remainder on the largest branch.
     top = max(node["branches"], key=node["branches"].get)
     node["branches"][top] = _round(1.0 - sum(v for k, v in node["branches"].items() if k != top), 9)
     ivr_time = (log.ivr_end - log.ivr_start)[via & ~np.isnan(log.ivr_end)]
-    rep: dict[str, Any] = {"calls": n_ivr, "self_service_share": _round(self_share)}
+    rep: dict[str, Any] = {"calls": n_ivr, "self_service_share": _round(self_share), "mix": mix}
     if ivr_time.size >= MIN_FIT:
         fits = fit_durations(ivr_time)
         node["duration"] = fits[0].scenario()
@@ -563,61 +734,129 @@ def _ivr(log: CallLog, volumes: list[float], report: dict, notes: list[str]) -> 
 
 
 def format_report(cal: Calibration) -> str:
-    """The fit report as text: per call type the handle-time and patience fits."""
+    """The fit report as text: what was read and dropped, per call type the
+    handle-time and patience fits, busyness, IVR, time-of-day mixes, staffing."""
     r = cal.report
     lines = [
-        f"calibrated from {r['source']}: {r['calls']} calls over {r['days']} day(s), "
-        f"{r['horizon'][0]}–{r['horizon'][1]} in {r['interval_s'] / 60:g}-min intervals"
-        + (f"; {r['skipped_rows']} bad row(s) skipped" if r["skipped_rows"] else "")
+        f"calibrated from {r['source']}: {r['calls']} calls over {r['days']} day(s)"
+        + (f" ({r['dates'][0]} … {r['dates'][-1]})" if r.get("dates") else "")
+        + f", {r['horizon'][0]}–{r['horizon'][1]} in {r['interval_s'] / 60:g}-min intervals"
     ]
+    lines += _count_lines("dropped", r.get("dropped")) + _count_lines("skipped (bad)", r.get("bad"))
+    lines += _count_lines("corrected", r.get("fixed"))
     for type_name, rep in r["call_types"].items():
-        ht = rep["handle_time"]
-        lines.append(f"\n{type_name}: {rep['offered_per_day']:g} offered per day")
-        lines.append(
-            f"  handle time: n={ht['n']}, sample mean {ht['sample_mean_s']:g}s cv "
-            f"{ht['sample_cv']:g}; chosen {ht['chosen']} (lowest AIC)"
-        )
-        lines += _fit_lines(ht["fits"])
-        pat = rep["patience"]
-        if pat is None:
-            lines.append("  patience: no abandoned calls — none written (nobody abandons)")
-            continue
-        km = pat["kaplan_meier"]
-        lines.append(
-            f"  patience: {pat['abandoned']} abandoned (exact), {pat['answered_censored']} "
-            f"answered (censored: patience > wait); chosen {pat['chosen']} (lowest AIC)"
-        )
-        lines += _fit_lines(pat["fits"])
-        lines.append(
-            f"    Kaplan–Meier: median {_fmt(km['median_s'])}s, restricted mean "
-            f"{km['restricted_mean_s']:g}s up to {km['up_to_s']:g}s; "
-            + ", ".join(f"S({k})={v:g}" for k, v in km["survival"].items())
-        )
-        lines.append(
-            f"    naive mean wait of abandoned calls: {pat['naive_mean_s']:g}s "
-            "(biased low: it ignores the callers who were answered before giving up)"
-        )
+        lines += _type_lines(type_name, rep)
+    lines += _busyness_lines(r.get("busyness"))
     if "ivr" in r:
         ivr = r["ivr"]
         lines.append(
-            f"\nIVR: {ivr['calls']} calls, self-service share {ivr['self_service_share']:g}"
+            f"\nIVR: {ivr['calls']} calls, self-service share {ivr['self_service_share']:g} "
+            f"over the day ({ivr.get('mix', 'day')} mix)"
         )
         if "duration" in ivr:
             lines += _fit_lines(ivr["duration"]["fits"])
+    lines += _mix_lines(r.get("time_of_day"))
     st = r["staffing"]
     lines.append(f"\nstaffing: {st['inferred_from']}")
     lines.append(
         "  " + " ".join(f"{s}:{a}" for s, a in zip(st["starts"], st["agents"], strict=True))
     )
+    if "while_waiting" in st:
+        lines.append(
+            "  busy while waiting (median over days; days with waiting): "
+            + " ".join(
+                f"{_fmt(w)}({d})"
+                for w, d in zip(st["while_waiting"], st["days_with_wait"], strict=True)
+            )
+        )
     for note in r["notes"]:
         lines.append(f"note: {note}")
     return "\n".join(lines)
+
+
+def _count_lines(what: str, counts: dict[str, int] | None) -> list[str]:
+    if not counts:
+        return []
+    total = sum(counts.values())
+    return [f"  {what}: {total} row(s)"] + [
+        f"    {n:>7}  {why}" for why, n in sorted(counts.items(), key=lambda x: -x[1])
+    ]
+
+
+def _type_lines(type_name: str, rep: dict) -> list[str]:
+    ht = rep["handle_time"]
+    lines = [f"\n{type_name}: {rep['offered_per_day']:g} offered per day"]
+    lines.append(
+        f"  handle time: n={ht['n']}, sample mean {ht['sample_mean_s']:g}s cv "
+        f"{ht['sample_cv']:g}; chosen {ht['chosen']} (lowest AIC)"
+    )
+    lines += _fit_lines(ht["fits"])
+    pat = rep["patience"]
+    if pat is None:
+        return [*lines, "  patience: no abandoned calls — none written (nobody abandons)"]
+    km = pat["kaplan_meier"]
+    why = (
+        "the Kaplan–Meier curve: the best fit strays from it"
+        if pat["chosen"] == "survival"
+        else "lowest AIC, close to Kaplan–Meier"
+    )
+    lines.append(
+        f"  patience: {pat['abandoned']} abandoned (exact), {pat['answered_censored']} "
+        f"answered (censored: patience > wait); chosen {pat['chosen']} ({why})"
+    )
+    if "km_gap" in pat:
+        lines.append(
+            f"    best fit vs Kaplan–Meier: sup |ΔS| {pat['km_gap']:g} up to {pat['up_to_s']:g}s "
+            f"(95th percentile wait); poor above {pat['km_gap_bound']:g}"
+        )
+    lines += _fit_lines(pat["fits"])
+    lines.append(
+        f"    Kaplan–Meier: median {_fmt(km['median_s'])}s, restricted mean "
+        f"{km['restricted_mean_s']:g}s up to {km['up_to_s']:g}s; "
+        + ", ".join(f"S({k})={v:g}" for k, v in km["survival"].items())
+    )
+    lines.append(
+        f"    naive mean wait of abandoned calls: {pat['naive_mean_s']:g}s "
+        "(biased low: it ignores the callers who were answered before giving up)"
+    )
+    return lines
+
+
+def _busyness_lines(b: dict | None) -> list[str]:
+    if not b:
+        return []
+    return [
+        f"\nbusyness (day-to-day variation): cv {b['cv']:g} from {b['days']} days — daily "
+        f"calls {b['calls_per_day']:g} ± {b['daily_sd']:g} (Poisson alone: ± {b['poisson_sd']:g})"
+    ]
+
+
+def _mix_lines(mix: dict | None) -> list[str]:
+    if not mix:
+        return []
+    lines = ["\nby hour (shares pooled toward the day where an hour has few calls):"]
+    ivr = "ivr_calls" in mix
+    types = list(mix["call_type_mix"])
+    head = "  hour    queued" + ("   IVR  self-served" if ivr else "")
+    head += "".join(f"  {t[:12]:>12} share  AHT s" for t in types)
+    lines.append(head)
+    for i, h in enumerate(mix["hours"]):
+        row = f"  {h}  {mix['queued_calls'][i]:>6}"
+        if ivr:
+            row += f"  {mix['ivr_calls'][i]:>5}  {_fmt(mix['self_service_share'][i]):>11}"
+        for t in types:
+            share, aht = mix["call_type_mix"][t][i], mix["handle_mean_s"][t][i]
+            row += f"  {_fmt(share):>18}  {_fmt(aht):>5}"
+        lines.append(row)
+    return lines
 
 
 def _fit_lines(fits: list[dict]) -> list[str]:
     out = []
     for f in fits:
         se = f" ± {f['mean_se_s']:g}" if f.get("mean_se_s") is not None else ""
+        if f.get("mean_supported") is False:
+            se += " (NOT supported: extrapolated past the longest wait)"
         ks = f", KS {f['ks']:.3f}" if f.get("ks") is not None else ""
         params = ", ".join(f"{k} {v:g}" for k, v in f["params"].items())
         out.append(

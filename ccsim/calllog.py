@@ -10,21 +10,22 @@ day, so a call on the second day at 08:00 is at ``86400 + 28800``.
 
 A row that cannot be read is a `ScenarioError` naming the file, line, column,
 value and what is allowed, unless ``skip_bad_rows``: then it is counted in
-`CallLog.skipped` (with the first reasons) and left out — never silently.
+`CallLog.skipped` (with the first reasons) and left out — never silently. The
+reader itself is `ccsim.data.logreader`; a log format file
+(`ccsim.data.logformat`) describes logs the plain options cannot.
 """
 
 from __future__ import annotations
 
-import csv
-import math
-from dataclasses import dataclass, field
-from datetime import datetime
+from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 
-from ccsim.scenario.errors import ScenarioError
-from ccsim.units import parse_clock
+if TYPE_CHECKING:
+    from ccsim.data.logformat import LogFormat
+
 
 #: The fields of a log row (our names, also the default column headers) and whether
 #: a log must have them.
@@ -72,6 +73,10 @@ class CallLog:
     has: set[str] = field(default_factory=set)  # fields the log's columns gave
     skipped: int = 0
     reasons: list[str] = field(default_factory=list)
+    dropped: dict[str, int] = field(default_factory=dict)  # rows left out on purpose, by reason
+    bad: dict[str, int] = field(default_factory=dict)  # unreadable rows skipped, by reason
+    fixed: dict[str, int] = field(default_factory=dict)  # values corrected (skew), by reason
+    dates: dict[int, str] | None = None  # day index -> calendar date, when the log has dates
 
     @property
     def n_calls(self) -> int:
@@ -136,187 +141,20 @@ def parse_columns(text: str | None) -> dict[str, str]:
     return columns
 
 
-class TimeParser:
-    """Turn a log's time text into seconds since midnight of the log's first day.
-
-    ``time_format``: ``"auto"`` (plain seconds, ``HH:MM[:SS]``, or ISO 8601
-    datetimes), ``"seconds"`` (plain seconds since midnight), or a ``strftime``
-    format such as ``"%d/%m/%Y %H:%M:%S"``.
-    """
-
-    def __init__(self, time_format: str = "auto") -> None:
-        self.time_format = time_format
-        self.origin: datetime | None = None  # midnight of the first datetime seen
-
-    def allowed(self) -> str:
-        if self.time_format == "seconds":
-            return "seconds since midnight, a number >= 0"
-        if self.time_format == "auto":
-            return "seconds (a number), HH:MM[:SS], or an ISO datetime like 2026-03-02 08:15:00"
-        return f"a time in the format {self.time_format!r}"
-
-    def __call__(self, text: str) -> float:
-        if self.time_format in ("seconds", "auto"):
-            try:
-                value = float(text)
-            except ValueError:
-                if self.time_format == "seconds":
-                    raise
-            else:
-                if not math.isfinite(value) or value < 0:
-                    raise ValueError(text)
-                return value
-            if ":" in text and "-" not in text and "T" not in text:
-                return parse_clock(text)
-            stamp = datetime.fromisoformat(text)
-        else:
-            stamp = datetime.strptime(text, self.time_format)
-        if self.origin is None:
-            self.origin = stamp.replace(hour=0, minute=0, second=0, microsecond=0)
-        return (stamp - self.origin).total_seconds()
-
-
 def read_call_log(
     path: str | Path,
     columns: dict[str, str] | None = None,
     time_format: str = "auto",
     skip_bad_rows: bool = False,
+    fmt: LogFormat | None = None,
 ) -> CallLog:
-    """Read a call log CSV (see the module's docstring and docs/calibration.md)."""
-    path = Path(path)
-    source = str(path)
-    columns = columns or parse_columns(None)
-    try:
-        f = path.open(newline="", encoding="utf-8-sig")
-    except OSError as exc:
-        raise ScenarioError(f"cannot read the call log: {exc}", file=source) from None
-    with f:
-        reader = csv.reader(f)
-        header = next(reader, None)
-        if not header:
-            raise ScenarioError("the call log is empty (no header row)", file=source, line=1)
-        where = {h.strip(): i for i, h in enumerate(header)}
-        col = {name: where.get(columns[name]) for name in LOG_FIELDS}
-        for name, required in LOG_FIELDS.items():
-            if required and col[name] is None:
-                raise ScenarioError(
-                    f"no column {columns[name]!r} for the {name} time; the header has "
-                    f"{', '.join(map(repr, header))} (name it with --columns {name}=COLUMN)",
-                    file=source,
-                    line=1,
-                )
-        if col["answer"] is None and col["abandon"] is None:
-            raise ScenarioError(
-                "the log needs an answer or an abandon column (--columns answer=…,abandon=…) "
-                "to tell answered calls from abandoned ones",
-                file=source,
-                line=1,
-            )
-        parse = TimeParser(time_format)
-        rows: list[list[float]] = []
-        types: dict[str, int] = {}
-        agents: dict[str, int] = {}
-        kinds: list[int] = []
-        who: list[int] = []
-        skipped, reasons = 0, []
-        for line, row in enumerate(reader, start=2):
-            if not any(cell.strip() for cell in row):
-                continue
-            name = _cell(row, col["call_type"]) if col["call_type"] is not None else DEFAULT_TYPE
-            try:
-                times = _read_times(row, col, columns, parse)
-                answer, abandon = (times[TIME_FIELDS.index(f)] for f in ("answer", "abandon"))
-                if not name and not (math.isnan(answer) and math.isnan(abandon)):
-                    raise _BadRow(columns["call_type"], "a call that queued needs its call type")
-            except _BadRow as bad:
-                message = f"line {line}: column {bad.column!r}: {bad.message}"
-                if not skip_bad_rows:
-                    raise ScenarioError(
-                        f"column {bad.column!r}: {bad.message} (--skip-bad-rows skips such rows)",
-                        file=source,
-                        line=line,
-                    ) from None
-                skipped += 1
-                if len(reasons) < MAX_REASONS:
-                    reasons.append(message)
-                continue
-            rows.append(times)
-            kinds.append(types.setdefault(name, len(types)) if name else -1)
-            agent = _cell(row, col["agent"])
-            who.append(agents.setdefault(agent, len(agents)) if agent else -1)
-    if not rows:
-        raise ScenarioError(
-            f"the call log has no readable call rows ({skipped} skipped)", file=source
-        )
-    t = np.array(rows, dtype=float).reshape(len(rows), len(TIME_FIELDS))
-    arrays = {name: t[:, i] for i, name in enumerate(TIME_FIELDS)}
-    queue = arrays["queue"]
-    fill = np.where(np.isnan(arrays["ivr_end"]), arrays["arrival"], arrays["ivr_end"])
-    # No queue-entry time: a call that was answered or abandoned queued from the end
-    # of its IVR (else its arrival).
-    reached = ~np.isnan(arrays["answer"]) | ~np.isnan(arrays["abandon"])
-    queue = np.where(reached & np.isnan(queue), fill, queue)
-    return CallLog(
-        source=source,
-        **{**arrays, "queue": queue},
-        call_type=np.array(kinds, dtype=np.int64),
-        types=list(types),
-        agent=np.array(who, dtype=np.int64),
-        agents=list(agents),
-        has={name for name in LOG_FIELDS if col[name] is not None},
-        skipped=skipped,
-        reasons=reasons,
-    )
+    """Read a call log CSV (docs/calibration.md): as the log format ``fmt`` says, or
+    with the plain ``columns`` / ``time_format`` options (`ccsim.data.logreader`)."""
+    from ccsim.data.logformat import default_format
+    from ccsim.data.logreader import read_log
 
-
-class _BadRow(Exception):
-    def __init__(self, column: str, message: str) -> None:
-        super().__init__(message)
-        self.column, self.message = column, message
-
-
-def _cell(row: list[str], index: int | None) -> str:
-    return row[index].strip() if index is not None and index < len(row) else ""
-
-
-def _read_times(
-    row: list[str], col: dict[str, int | None], columns: dict[str, str], parse: TimeParser
-) -> list[float]:
-    """The row's times in `TIME_FIELDS` order (nan where blank), checked for order."""
-    out = []
-    for name in TIME_FIELDS:
-        text = _cell(row, col[name])
-        if not text:
-            if LOG_FIELDS[name]:
-                raise _BadRow(columns[name], f"the {name} time is missing")
-            out.append(math.nan)
-            continue
-        try:
-            out.append(parse(text))
-        except ValueError:
-            raise _BadRow(
-                columns[name], f"{text!r} is not a time: expected {parse.allowed()}"
-            ) from None
-    t = dict(zip(TIME_FIELDS, out, strict=True))
-    if not math.isnan(t["answer"]) and not math.isnan(t["abandon"]):
-        raise _BadRow(columns["abandon"], "a call is either answered or abandoned, not both")
-    for before, after in (
-        ("arrival", "ivr_start"),
-        ("ivr_start", "ivr_end"),
-        ("arrival", "queue"),
-        ("ivr_end", "queue"),
-        ("queue", "answer"),
-        ("queue", "abandon"),
-        ("arrival", "answer"),
-        ("arrival", "abandon"),
-        ("answer", "end"),
-    ):
-        if not math.isnan(t[before]) and not math.isnan(t[after]) and t[after] < t[before]:
-            raise _BadRow(
-                columns[after],
-                f"{_cell(row, col[after])!r}: the {after} time is before the {before} time "
-                f"({_cell(row, col[before])!r}); allowed: at or after it",
-            )
-    if not math.isnan(t["answer"]) and col["end"] is not None and math.isnan(t["end"]):
-        raise _BadRow(columns["end"], "an answered call needs its end-of-service time")
-    return out
+    if fmt is None:
+        fmt = default_format(columns or parse_columns(None), time_format, skip_bad_rows)
+    elif skip_bad_rows:
+        fmt = replace(fmt, bad_rows="skip")
+    return read_log(path, fmt)

@@ -10,10 +10,11 @@ seed sees exactly the same callers: their differences are the scenario's, not no
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 
-from ccsim.kernels.draws import poisson_arrivals, sample
+from ccsim.kernels.draws import poisson_arrivals, sample, sample_by_period
 from ccsim.observations import IVR_HANG_UP, SELF_SERVED
 from ccsim.scenario.model import IVR_HANG_UP as IVR_HANG_UP_NAME
 from ccsim.scenario.model import IVR_SELF_SERVICE, Scenario
@@ -101,12 +102,18 @@ class CallDraws:
         return int(self.arrival.shape[0])
 
 
-def _attributes(scenario: Scenario, seed: int, replication: int, k: int, index: int, arrival):
+def _attributes(
+    scenario: Scenario, seed: int, replication: int, k: int, index: int, arrival, offer=None
+):
     """Handle, wrap-up and patience of ``arrival.size`` callers of type k, from
-    the streams of ``index`` (k for direct callers, VIA_IVR + k for IVR callers)."""
+    the streams of ``index`` (k for direct callers, VIA_IVR + k for IVR callers).
+    ``offer``: when each is offered to the queue (default: on arrival), which picks
+    the period of a per-period handle time or patience."""
     ct = scenario.call_types[k]
     n = arrival.shape[0]
-    handle = sample(stream(seed, replication, "handle", index), ct.handle_time, n)
+    offer = arrival if offer is None else offer
+    rng = stream(seed, replication, "handle", index)
+    handle = draw_by_offer(rng, ct.handle_time, ct.handle_time_by_period, offer)
     if ct.aht is not None:
         handle *= _aht_scale(ct, arrival, scenario.horizon)
     if ct.wrap_up is None:
@@ -116,8 +123,17 @@ def _attributes(scenario: Scenario, seed: int, replication: int, k: int, index: 
     if ct.patience is None:
         patience = np.full(n, np.inf)
     else:
-        patience = sample(stream(seed, replication, "patience", index), ct.patience, n)
+        rng = stream(seed, replication, "patience", index)
+        patience = draw_by_offer(rng, ct.patience, ct.patience_by_period, offer)
     return handle, wrap, patience
+
+
+def draw_by_offer(rng: np.random.Generator, dist, periods, offer: np.ndarray) -> np.ndarray:
+    """One draw per call: from the period its offer time falls in when the scenario
+    gives ``periods`` (see `ccsim.scenario.periods`), else from ``dist``."""
+    if periods:
+        return sample_by_period(rng, periods, offer)
+    return sample(rng, dist, offer.shape[0])
 
 
 def draw_calls(scenario: Scenario, seed: int, replication: int) -> CallDraws:
@@ -173,7 +189,7 @@ def draw_calls(scenario: Scenario, seed: int, replication: int) -> CallDraws:
         ivr_time=ivr_time,
         via_ivr=via_ivr,
         ivr_exit=ivr_exit,
-        route_u=stream(seed, replication, "routing", 0).random(arrival.shape[0]),
+        route_u=np.asarray(stream(seed, replication, "routing", 0).random(arrival.shape[0])),
     )
     for g, group in enumerate(scenario.agent_groups):
         for skill, dist in group.handle_time:
@@ -252,6 +268,9 @@ def _behaviours(scenario: Scenario, seed: int, replication: int, calls: CallDraw
     for k, ct in enumerate(scenario.call_types):
         mine = np.flatnonzero(calls.call_type == k)
         m = mine.size
+        # A redial or a transferred leg takes the period of the caller's first offer
+        # (its own offer time is not known before the engine runs).
+        offer = calls.arrival[mine] + calls.ivr_time[mine]
         if ct.retrial is not None and m:
             r = ct.retrial.max_attempts - 1
             calls.retry_u[mine, :r] = stream(seed, replication, "retrial", k).random((m, r))
@@ -263,12 +282,16 @@ def _behaviours(scenario: Scenario, seed: int, replication: int, calls: CallDraw
                 calls.retry_patience[mine, :r] = np.inf
             else:
                 rng = stream(seed, replication, "retrial", RETRY_PATIENCE + k)
-                calls.retry_patience[mine, :r] = sample(rng, ct.patience, m * r).reshape(m, r)
+                drawn = draw_by_offer(rng, ct.patience, ct.patience_by_period, np.repeat(offer, r))
+                calls.retry_patience[mine, :r] = drawn.reshape(m, r)
         if ct.transfer is not None and m:
             to = scenario.call_types[scenario.call_type_index(ct.transfer.to)]
             calls.transfer_u[mine] = stream(seed, replication, "transfer", k).random(m)
-            calls.transfer_handle[mine] = sample(
-                stream(seed, replication, "transfer", 1000 + k), to.handle_time, m
+            calls.transfer_handle[mine] = draw_by_offer(
+                stream(seed, replication, "transfer", 1000 + k),
+                to.handle_time,
+                to.handle_time_by_period,
+                offer,
             )
             calls.transfer_wrap[mine] = (
                 0.0
@@ -278,7 +301,12 @@ def _behaviours(scenario: Scenario, seed: int, replication: int, calls: CallDraw
             calls.transfer_patience[mine] = (
                 np.inf
                 if to.patience is None
-                else sample(stream(seed, replication, "transfer", 3000 + k), to.patience, m)
+                else draw_by_offer(
+                    stream(seed, replication, "transfer", 3000 + k),
+                    to.patience,
+                    to.patience_by_period,
+                    offer,
+                )
             )
         if ct.callback is not None and m:
             calls.callback_u[mine] = stream(seed, replication, "callback", k).random((m, 2))
@@ -286,9 +314,10 @@ def _behaviours(scenario: Scenario, seed: int, replication: int, calls: CallDraw
 
 def _ivr_callers(
     scenario: Scenario, seed: int, replication: int, busy: float
-) -> list[tuple[np.ndarray, ...]]:
+) -> list[tuple[Any, ...]]:
     """IVR arrivals, their path through the menu tree, and the attributes of those
     routed to a call type (one part per call type, plus one for those who leave)."""
+    assert scenario.ivr is not None, "only called for a scenario with an IVR"
     arrival = arrival_times(scenario, seed, replication, scenario.ivr.rates, IVR_ARRIVALS, busy)
     ivr_time, target = ivr_paths(
         scenario,
@@ -308,7 +337,9 @@ def _ivr_callers(
     for k in range(len(scenario.call_types)):
         mine = target == k
         a = arrival[mine]
-        handle, wrap, patience = _attributes(scenario, seed, replication, k, VIA_IVR + k, a)
+        handle, wrap, patience = _attributes(
+            scenario, seed, replication, k, VIA_IVR + k, a, a + ivr_time[mine]
+        )
         n = a.shape[0]
         parts.append(
             (
@@ -355,6 +386,7 @@ def ivr_paths(
     order given), each round's durations and branch choices drawn in batches.
     """
     ivr = scenario.ivr
+    assert ivr is not None, "only called for a scenario with an IVR"
     names = [node.name for node in ivr.nodes]
     types = [c.name for c in scenario.call_types]
     node_of = np.full(n, names.index(ivr.entry), dtype=np.int64)

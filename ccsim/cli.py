@@ -87,6 +87,9 @@ def build_parser() -> argparse.ArgumentParser:
         prog="ccsim",
         description="Discrete-event simulation of a contact center's day.",
     )
+    from ccsim import __version__
+
+    parser.add_argument("--version", action="version", version=f"ccsim {__version__}")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     from ccsim.overrides import add_override_arguments

@@ -30,11 +30,11 @@ from ccsim.metrics import per_replication_table, t_interval
 from ccsim.report import DAY_ROWS, format_value
 from ccsim.runner import RunResult, run
 from ccsim.scenario import ScenarioError
+from ccsim.scenario.model import Scenario
 from ccsim.streams import new_seed
 
 if TYPE_CHECKING:
     from ccsim.parallel import Backend
-    from ccsim.scenario.model import Scenario
 
 __all__ = [
     "COLUMNS",
@@ -52,7 +52,8 @@ __all__ = [
 #: Columns of `ComparisonResult.table`.
 COLUMNS: tuple[str, ...] = (
     "scope",
-    "key",
+    "name",
+    "interval",
     "kpi",
     "base",
     "alt",
@@ -64,20 +65,38 @@ COLUMNS: tuple[str, ...] = (
     "width_ratio",
     "n",
 )
-_FIGURES = COLUMNS[3:]
+_FIGURES = COLUMNS[4:]
 
 
 @dataclass
 class ComparisonResult:
     """Two runs on common random numbers, and their KPI differences.
 
-    ``table`` is tidy, one row per (scope, key, KPI), with the columns of `COLUMNS`:
+    ``table`` is tidy, one row per (scope, name or interval, KPI), with the columns
+    of `COLUMNS` (``name``: the call type or group; ``interval``: its start "HH:MM"):
     ``base`` and ``alt`` are the means over the replications where the KPI is defined;
     ``diff`` is the mean of the per-replication differences alt − base over the ``n``
     replications where both are defined, ``ci_low``/``ci_high`` its paired 95 % t
     interval, ``unpaired_low``/``unpaired_high`` the Welch 95 % interval of the
     difference of the two means (as if the runs were independent), and
     ``width_ratio`` the paired width over the unpaired width (NaN when both are 0).
+
+    Parameters
+    ----------
+    base, alt : RunResult
+        The two runs (same seed and replications).
+    table : pandas.DataFrame
+        The comparison table described above.
+
+    Examples
+    --------
+    >>> import ccsim
+    >>> s = ccsim.load_scenario("scenarios/teaching_single_queue.yaml")
+    >>> c = ccsim.compare(s, s.with_changes({"agent_groups.team.agents": 13}), 10, seed=4)
+    >>> bool(c.day.loc["service_level", "diff"] < 0)  # one agent less: a lower SL
+    True
+    >>> bool(c.day.loc["service_level", "width_ratio"] < 1)  # paired CI narrower
+    True
     """
 
     base: RunResult
@@ -88,20 +107,29 @@ class ComparisonResult:
     def day(self) -> pd.DataFrame:
         """The day's KPIs, indexed by KPI: ``result.day.loc["service_level", "diff"]``."""
         day = self.table[self.table["scope"] == "day"]
-        return day.drop(columns=["scope", "key"]).set_index("kpi")
+        return day.drop(columns=["scope", "name", "interval"]).set_index("kpi")
 
     @property
     def intervals(self) -> pd.DataFrame:
         """Per interval × KPI, indexed by (interval start ``"HH:MM"``, KPI), in time order:
         ``result.intervals.xs("service_level", level="kpi")``."""
         rows = self.table[self.table["scope"] == "interval"]
-        rows = rows.drop(columns="scope").rename(columns={"key": "interval"})
-        return rows.set_index(["interval", "kpi"])
+        return rows.drop(columns=["scope", "name"]).set_index(["interval", "kpi"])
+
+    def __repr__(self) -> str:
+        from ccsim.outputs.notebook import comparison_repr
+
+        return comparison_repr(self)
+
+    def _repr_html_(self) -> str:
+        from ccsim.outputs.notebook import comparison_html
+
+        return comparison_html(self)
 
 
 def compare(
-    base: Scenario,
-    alt: Scenario,
+    base: Scenario | str | Path,
+    alt: Scenario | str | Path,
     replications: int | None = None,
     seed: int | None = None,
     *,
@@ -110,12 +138,45 @@ def compare(
 ) -> ComparisonResult:
     """Run ``base`` and ``alt`` on common random numbers and compare every KPI.
 
-    ``replications`` defaults to the base scenario's; ``seed`` to the base's, else the
-    alternative's, else a fresh one: both runs always get the same value, which is what
-    pairs them. ``engine`` and ``backend`` are passed to `ccsim.runner.run`. The two
-    scenarios must share their horizon (start, end, interval, warm-up), else there is
-    no interval-by-interval pairing: a `ScenarioError` says so.
+    Replication r of both runs sees the same callers, so the per-replication
+    differences measure the change alone, and their paired 95 % interval is much
+    narrower than two independent runs would give (both are reported).
+
+    Parameters
+    ----------
+    base, alt : Scenario or str or pathlib.Path
+        The two scenarios (objects, e.g. from `Scenario.with_changes`, or files).
+    replications : int, optional
+        Default: the base scenario's.
+    seed : int, optional
+        Default: the base's, else the alternative's, else a fresh one; both runs
+        always get the same value, which is what pairs them.
+    engine : {"auto", "simpy", "fast"}, optional
+    backend : Backend, optional
+        Where replications run (`ccsim.Backend`).
+
+    Returns
+    -------
+    ComparisonResult
+        Both runs and the table of differences (``.day``, ``.intervals``).
+
+    Raises
+    ------
+    ScenarioError
+        The scenarios have different horizons (start, end, interval, warm-up): there
+        is no interval-by-interval pairing.
+
+    Examples
+    --------
+    >>> import ccsim
+    >>> s = ccsim.load_scenario("scenarios/teaching_single_queue.yaml")
+    >>> c = ccsim.compare(s, s.scale_arrivals(1.1), replications=5, seed=1)
+    >>> bool(c.day.loc["offered", "diff"] > 0)
+    True
     """
+    from ccsim.scenario import load_scenario
+
+    base, alt = (s if isinstance(s, Scenario) else load_scenario(s) for s in (base, alt))
     if base.horizon != alt.horizon:
         raise ScenarioError(
             "the two scenarios have different horizons (start, end, interval or warm-up): "
@@ -148,7 +209,10 @@ def compare_runs(base: RunResult, alt: RunResult) -> pd.DataFrame:
     diffs = a_values - b_values  # NaN unless both are numbers: the pairs
     paired = [t_interval(d) for d in diffs]
     b_mean, a_mean, unpaired_low, unpaired_high = welch_interval(b_values, a_values)
-    table = pd.DataFrame(rows, columns=["scope", "key", "kpi"])
+    table = pd.DataFrame(rows, columns=["scope", "name", "kpi"])
+    is_interval = table["scope"] == "interval"  # the key of an interval is its start
+    table.insert(2, "interval", table["name"].where(is_interval, ""))
+    table["name"] = table["name"].where(~is_interval, "")
     table["base"], table["alt"] = b_mean, a_mean
     table["diff"] = [math.nan if m is None else m for m, _ in paired]
     table["ci_low"] = [math.nan if ci is None else ci[0] for _, ci in paired]
@@ -244,7 +308,8 @@ def to_json(result: ComparisonResult) -> dict[str, Any]:
     }
     intervals: dict[str, dict[str, Any]] = {}
     for _, row in result.table.iterrows():
-        scope, key, kpi = row["scope"], row["key"], row["kpi"]
+        scope, kpi = row["scope"], row["kpi"]
+        key = row["interval"] if scope == "interval" else row["name"]
         if scope == "day":
             entry = doc["summary"]
         elif scope == "interval":

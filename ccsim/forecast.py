@@ -165,11 +165,19 @@ def forecast_day(
 
 
 def backtest(
-    history: History, holdout: int, method: str = "seasonal_average", weeks: int = 4
+    history: History,
+    holdout: int,
+    method: str = "seasonal_average",
+    weeks: int = 4,
+    until: datetime.date | None = None,
 ) -> Accuracy:
     """Forecast each of the last ``holdout`` observed days from the days before it, and
-    measure the errors (also of the naive "same day last week" forecast)."""
+    measure the errors (also of the naive "same day last week" forecast). ``until``
+    (the day being forecast): only days up to it are scored — it among them when the
+    file holds it — not the last days of the file."""
     days = [int(d) for d in history.observed if d >= 7 and not np.isnan(history.volumes[d - 7, 0])]
+    if until is not None:
+        days = [d for d in days if d <= history.index(until)]
     days = days[-holdout:] if holdout > 0 else []
     if not days:
         raise ValueError("no day to hold back: it needs the same weekday a week before it")
@@ -319,10 +327,10 @@ def _when(cells: list[str], col: dict[str, int]) -> tuple[datetime.date, float]:
     if "date" in col:
         text = cells[col["date"]].strip()
         try:
-            day = datetime.date.fromisoformat(text.split(" ")[0])
+            date = datetime.date.fromisoformat(text.split(" ")[0])
         except ValueError:
             raise ValueError(f"date must be a date such as 2026-11-02, got {text!r}") from None
-        return day, t
+        return date, t
     if day is None:
         raise ValueError(
             f"{column} must be a date and time such as 2026-11-02 08:30 (or add a date"

@@ -140,7 +140,8 @@ def _call_type_row(c: CallType, s: Scenario, lang: str) -> list[Any]:
         tr(f"channel.{c.channel}", lang) if f"channel.{c.channel}" in MESSAGES else c.channel,
         c.priority,
         forecast or "0",
-        f"{format_value(c.handle_time.mean, 'sec')} ({c.handle_time.kind})",
+        f"{format_value(c.handle_time.mean, 'sec')}"
+        f" ({'by period' if c.handle_time_by_period else c.handle_time.kind})",
         format_value(c.wrap_up.mean, "sec") if c.wrap_up else "—",
         format_value(c.patience.mean, "sec") if c.patience else tr("ct.no_abandon", lang),
         overflow or "—",
@@ -582,7 +583,7 @@ def _cost_section(result: RunResult, lang: str) -> str:
         and not any(g.agent_hour or g.price_per_call for g in s.agent_groups)
     )
     if no_cost:
-        parts.insert(0, f"<p>{_e(tr('cost.none', lang))}</p>")
+        parts.insert(0, _Html(f"<p>{_e(tr('cost.none', lang))}</p>"))
     agent_cost = _mean(summary.get("agent_cost")) or 0.0
     groups = result.summary["by_agent_group"]
     share_rows = []

@@ -222,7 +222,7 @@ _PERCENTILES = ((50.0, "wait_p50_s"), (90.0, "wait_p90_s"), (95.0, "wait_p95_s")
 # --------------------------------------------------------------------------- helpers
 
 
-def _div(num: np.ndarray, den: np.ndarray) -> np.ndarray:
+def _div(num: np.ndarray | float, den: np.ndarray | float) -> np.ndarray:
     """Elementwise ``num / den``, NaN where ``den == 0``."""
     num = np.asarray(num, dtype=float)
     den = np.asarray(den, dtype=float)

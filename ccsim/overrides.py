@@ -35,6 +35,7 @@ from ccsim.scenario.errors import Loc, ScenarioError, format_path
 from ccsim.scenario.fields import number, reference
 from ccsim.scenario.load import locate, read_yaml_file
 from ccsim.scenario.model import Scenario
+from ccsim.scenario.origin import Origin, attach, origin_of
 from ccsim.scenario.validate import build_scenario
 from ccsim.scenario.yamltree import LineMap, load_yaml
 
@@ -148,15 +149,33 @@ class ScenarioSource:
                 changed.append((apply_override(data, override), override))
             except ScenarioError as err:
                 raise _explain(err, self.source, self.lines, [override.origin]) from None
+        lines = _without_replaced(self.lines, [loc for loc, _ in changed])
         try:
-            return build_scenario(data, source=self.source, base_dir=self.base_dir)
+            scenario = build_scenario(data, source=self.source, base_dir=self.base_dir)
         except ScenarioError as err:
             related = [o.origin for loc, o in changed if _related(err.loc, loc)]
             if not related and overrides:
                 _check_alone(self)  # if the file itself is wrong, that is the error
-            lines = _without_replaced(self.lines, [loc for loc, _ in changed])
             origins = related or [o.origin for o in overrides]
             raise _explain(err, self.source, lines, origins, after=not related) from None
+        return attach(scenario, Origin(data, lines, self.source, self.base_dir))
+
+    @classmethod
+    def of(cls, scenario: Scenario) -> ScenarioSource:
+        """The data ``scenario`` was validated from (`ccsim.scenario.origin`).
+
+        A `ScenarioError` if it has none: it was built directly, or made by
+        `dataclasses.replace`, whose changes its YAML data would not have.
+        """
+        origin = origin_of(scenario)
+        if origin is None:
+            raise ScenarioError(
+                f"the scenario {scenario.name!r} has no YAML data to change: it was built"
+                " directly or made with dataclasses.replace (which skips validation);"
+                " load it with load_scenario, parse_scenario or scenario_from_dict and"
+                " change it with with_changes"
+            )
+        return cls(origin.data, origin.lines, origin.source, origin.base_dir)
 
 
 def _check_alone(source: ScenarioSource) -> None:
@@ -165,6 +184,22 @@ def _check_alone(source: ScenarioSource) -> None:
         source.build()
     except ScenarioError as own:
         raise own from None
+
+
+def change_scenario(
+    scenario: Scenario, changes: Sequence[str] | Mapping[str, Any], origin: str = "with_changes"
+) -> Scenario:
+    """``scenario`` rebuilt from its YAML data with ``changes`` applied and validated,
+    then its earlier arrival factors applied again (`Scenario.with_changes`).
+
+    ``changes``: ``--set`` texts (values read as YAML) or a path -> value mapping;
+    ``origin`` names them in messages (``(from with_changes agent_groups.team.agents)``).
+    """
+    changed = ScenarioSource.of(scenario).build(overrides_from(changes, origin))
+    previous = origin_of(scenario)
+    for factors in previous.scales if previous is not None else ():
+        changed = scale(changed, factors, "scale_arrivals")
+    return changed
 
 
 def load_with_overrides(
@@ -205,18 +240,22 @@ def scale(scenario: Scenario, factors: Mapping[str | None, float], origin: str =
     call_types = []
     for ct in scenario.call_types:
         if ct.name in checked and not any(ct.rates):
-            err = ScenarioError(
+            missing = ScenarioError(
                 f"call type {ct.name!r} has no arrivals of its own to scale (its callers come"
                 " through the IVR: scale all arrivals to scale the IVR's)",
                 path=(SCALE_KEY, ct.name),
             )
-            raise _explain(err, where, LineMap(), [origin])
+            raise _explain(missing, where, LineMap(), [origin])
         factor = every * checked.get(ct.name, 1.0)
         call_types.append(replace(ct, rates=tuple(r * factor for r in ct.rates)))
     ivr = scenario.ivr
     if ivr is not None:
         ivr = replace(ivr, rates=tuple(r * every for r in ivr.rates))
-    return replace(scenario, call_types=tuple(call_types), ivr=ivr)
+    scaled = replace(scenario, call_types=tuple(call_types), ivr=ivr)
+    previous = origin_of(scenario)
+    if previous is not None:  # with_changes rebuilds from the data, then scales again
+        attach(scaled, replace(previous, scales=(*previous.scales, dict(factors))))
+    return scaled
 
 
 def add_override_arguments(parser: argparse.ArgumentParser) -> None:
@@ -275,7 +314,9 @@ def parse_scale_arguments(texts: Sequence[str]) -> dict[str | None, float]:
 def apply_override(data: Any, override: Override) -> Loc:
     """Set the field in ``data`` (in place); return the location of the topmost field
     it created or replaced (what the file's lines no longer describe)."""
-    node, here, created = data, (), None
+    node: Any = data
+    here: Loc = ()
+    created: Loc | None = None
     if not isinstance(data, dict):
         raise ScenarioError("the scenario is not a mapping: nothing to override")
     for i, part in enumerate(override.loc):

@@ -23,7 +23,7 @@ from concurrent.futures import FIRST_COMPLETED, Executor, Future, ProcessPoolExe
 from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from ccsim.metrics import replication_kpis
 
@@ -49,18 +49,55 @@ def cpu_count() -> int:
 
 @dataclass(frozen=True)
 class Backend:
-    """Where replications run.
+    """Where replications run; never changes the numbers.
 
-    ``kind`` ``local``: ``workers`` processes on this machine (1: in this process).
-    ``kind`` ``dask``: a Dask cluster, at ``scheduler`` (``tcp://host:port``) or, without
-    one, a local cluster of ``workers`` processes started for the run.
+    Parameters
+    ----------
+    kind : {"local", "dask"}
+        ``local``: ``workers`` processes on this machine (1: in this process, no pool).
+        ``dask``: a Dask cluster (``pip install "ccsim[dask]"``).
+    workers : int
+        Local processes, or the size of the local Dask cluster started for each run
+        when no ``scheduler`` is given.
+    scheduler : str or distributed.Client or distributed.deploy.Cluster, optional
+        The Dask cluster to use: its scheduler's address (``"tcp://10.0.0.5:8786"``),
+        a ``Client`` you already have (it is used as it is and left open), or a
+        ``Cluster`` object (``LocalCluster``, a Kubernetes or SLURM cluster; left
+        running). A ``Client`` or ``Cluster`` implies ``kind="dask"``; an address
+        needs it said (``Backend("dask", scheduler=...)`` or `Backend.dask`).
+
+    Raises
+    ------
+    ValueError
+        An unknown kind, fewer than 1 worker, or a scheduler with ``kind="local"``.
+
+    Notes
+    -----
+    The Python default, ``Backend()``, runs in this process, while the CLI uses all
+    cores: a notebook's short runs then start no worker processes (each would load
+    and compile the engine first) and their results come back without pickling.
+    `Backend.local` gives the CLI's default. Work travels in chunks of several
+    replications per task (about 4 chunks per Dask worker, 8 per local process), so
+    the per-task overhead of Dask (~10 ms) is spread over many replications.
+
+    Examples
+    --------
+    >>> from ccsim import Backend
+    >>> Backend()
+    Backend(kind='local', workers=1, scheduler=None)
+    >>> Backend.local(workers=2).describe()
+    '2 local processes'
+    >>> Backend.dask("tcp://10.0.0.5:8786").describe()
+    'dask (tcp://10.0.0.5:8786)'
     """
 
     kind: str = "local"
     workers: int = 1
-    scheduler: str | None = None
+    scheduler: Any = None
 
     def __post_init__(self) -> None:
+        if self.scheduler is not None and self.kind == "local" and not _is_text(self.scheduler):
+            object.__setattr__(self, "kind", "dask")  # a Client or Cluster: surely Dask
         if self.kind not in BACKENDS:
             raise ValueError(f"unknown backend {self.kind!r}: use one of {', '.join(BACKENDS)}")
         if self.workers < 1:
@@ -68,11 +105,63 @@ class Backend:
         if self.scheduler is not None and self.kind != "dask":
             raise ValueError("a scheduler address needs the dask backend")
 
+    @classmethod
+    def local(cls, workers: int | None = None) -> Backend:
+        """Local processes: ``workers`` of them, by default one per core (the CLI's default).
+
+        Parameters
+        ----------
+        workers : int, optional
+            How many processes; default: the cores this process may use.
+
+        Returns
+        -------
+        Backend
+        """
+        return cls("local", workers or cpu_count())
+
+    @classmethod
+    def dask(cls, scheduler: Any = None, workers: int | None = None) -> Backend:
+        """A Dask backend: on ``scheduler`` (an address, ``Client`` or ``Cluster``), else
+        on a local cluster of ``workers`` processes started for each run.
+
+        Parameters
+        ----------
+        scheduler : str or distributed.Client or distributed.deploy.Cluster, optional
+        workers : int, optional
+            The local cluster's size when there is no scheduler; default: all cores.
+
+        Returns
+        -------
+        Backend
+        """
+        return cls("dask", workers or cpu_count(), scheduler)
+
     def describe(self) -> str:
+        """Where the replications run, in words (``RunResult.backend``).
+
+        Returns
+        -------
+        str
+        """
         if self.kind == "dask":
-            where = self.scheduler or f"a local cluster of {self.workers} worker(s)"
+            where = _address(self.scheduler) or f"a local cluster of {self.workers} worker(s)"
             return f"dask ({where})"
         return "this process" if self.workers == 1 else f"{self.workers} local processes"
+
+
+def _is_text(scheduler: Any) -> bool:
+    return isinstance(scheduler, str)
+
+
+def _address(scheduler: Any) -> str | None:
+    """A scheduler's address, whether given as text, a ``Client`` or a ``Cluster``."""
+    if scheduler is None or _is_text(scheduler):
+        return scheduler
+    address = getattr(scheduler, "scheduler_address", None)  # a Cluster
+    if address is None:  # a Client
+        address = getattr(getattr(scheduler, "scheduler", None), "address", None)
+    return str(address) if address else type(scheduler).__name__
 
 
 @dataclass
@@ -232,9 +321,11 @@ def _dask_executor(backend: Backend):
     environ = dict(dask.config.get("distributed.nanny.pre-spawn-environ", {}))
     environ.pop("MALLOC_TRIM_THRESHOLD_", None)
     with dask.config.set({"distributed.nanny.pre-spawn-environ": environ}):
-        if backend.scheduler is not None:
-            client = Client(backend.scheduler)
-            cluster = None
+        cluster = None
+        if isinstance(backend.scheduler, Client):
+            client, owned = backend.scheduler, False  # the caller's: used, left open
+        elif backend.scheduler is not None:
+            client, owned = Client(backend.scheduler), True  # an address or a Cluster
         else:
             cluster = LocalCluster(
                 n_workers=backend.workers,
@@ -242,11 +333,12 @@ def _dask_executor(backend: Backend):
                 processes=True,
                 dashboard_address=None,
             )
-            client = Client(cluster)
+            client, owned = Client(cluster), True
         try:
             workers = max(1, len(client.scheduler_info().get("workers", {})))
             yield client.get_executor(pure=False, retries=RETRIES), workers
         finally:
-            client.close()
+            if owned:
+                client.close()
             if cluster is not None:
                 cluster.close()

@@ -30,7 +30,49 @@ if TYPE_CHECKING:
 
 @dataclass
 class RunResult:
-    """What a run produced: per-replication KPIs and their summary over replications."""
+    """What a run produced: per-replication KPIs and their summary over replications.
+
+    Returned by `ccsim.run`; not built by hand. In a notebook it shows a small
+    table of the day's KPIs with their 95 % CIs.
+
+    Parameters
+    ----------
+    scenario : Scenario
+        The scenario that ran.
+    seed : int
+        The root seed: ``run(scenario, replications, seed)`` repeats the numbers.
+    replications : int
+        How many replications ran.
+    kpis : list of dict
+        Each replication's KPIs (day ``summary``, ``by_interval``, ``by_call_type``,
+        ``by_agent_group``), in replication order.
+    summary : dict
+        Mean and 95 % CI of every KPI over the replications, laid out like ``kpis``
+        (``{"mean": x, "ci95": [low, high]}``): the ``--json`` document's figures.
+    n_calls : int
+        Calls (legs) simulated over all replications.
+    elapsed_s : float
+        Wall time of the run.
+    observations : list of Observations
+        Raw per-call data, with ``keep_observations`` or ``keep_calls``.
+    engine : str
+        The engine that ran (``simpy`` or ``fast``).
+    risk : dict
+        How often the SL target was met, for the day and per interval.
+    backend : str
+        Where the replications ran (`Backend.describe`).
+    resumed : int
+        Replications read back from the store rather than run.
+    precision : dict or None
+        The precision target and what was reached, when one was asked for.
+
+    Examples
+    --------
+    >>> import ccsim
+    >>> r = ccsim.run(ccsim.load_scenario("scenarios/teaching_single_queue.yaml"), 4, seed=2)
+    >>> repr(r)[:52]
+    "RunResult('Teaching example, one queue (M/M/14)', 4 "
+    """
 
     scenario: Scenario
     seed: int
@@ -72,6 +114,14 @@ class RunResult:
         return summary_frame(self)
 
     @property
+    def calls_df(self) -> pd.DataFrame:
+        """Every call of every replication, with the columns of ``--trace``
+        (`ccsim.tables.calls_frame`); needs ``run(..., keep_calls=True)``."""
+        from ccsim.tables import calls_frame
+
+        return calls_frame(self)
+
+    @property
     def risk_df(self) -> pd.DataFrame:
         """SL target attainment per interval (`ccsim.tables.risk_frame`)."""
         from ccsim.tables import risk_frame
@@ -81,6 +131,16 @@ class RunResult:
     @property
     def calls_per_second(self) -> float:
         return self.n_calls / self.elapsed_s if self.elapsed_s > 0 else float("nan")
+
+    def __repr__(self) -> str:
+        from ccsim.outputs.notebook import run_repr
+
+        return run_repr(self)
+
+    def _repr_html_(self) -> str:
+        from ccsim.outputs.notebook import run_html
+
+        return run_html(self)
 
 
 ENGINES = ("auto", "simpy", "fast")
@@ -136,6 +196,30 @@ class Precision:
     Batches are sized from the current estimate (n × (half-width / target)², 10 %
     more), never from the number of workers, so the replications run, and the
     numbers, are the same on any backend.
+
+    Parameters
+    ----------
+    half_width : float
+        The target 95 % CI half-width, in the KPI's unit (0.01: ±1 point of SL).
+    kpi : str
+        A day KPI (`ccsim.metrics.DAY_KPIS`), by default the service level.
+    max_replications : int
+        Stop here even if the target is not met (``RunResult.precision["met"]``).
+    min_replications : int
+        The first round runs at least this many.
+
+    Raises
+    ------
+    ValueError
+        A target not > 0, a maximum below 2, or an unknown KPI.
+
+    Examples
+    --------
+    >>> import ccsim
+    >>> s = ccsim.load_scenario("scenarios/teaching_single_queue.yaml")
+    >>> r = ccsim.run(s, seed=1, precision=ccsim.Precision(half_width=0.05))
+    >>> r.precision["met"], r.precision["half_width"] <= 0.05
+    (True, True)
     """
 
     half_width: float
@@ -182,18 +266,66 @@ def run(
     out: str | Path | None = None,
     resume: bool = False,
     precision: Precision | None = None,
+    keep_calls: bool = False,
 ) -> RunResult:
-    """Run ``replications`` replications (default: the scenario's) from ``seed``.
+    """Run replications of a scenario and summarize their KPIs with 95 % CIs.
 
-    The seed defaults to the scenario's, else a fresh one, which the result reports
-    so the run can be repeated exactly. ``engine``: see `choose_engine`; ``backend``
-    (default: this process) says where replications run, which never changes the
-    numbers. With ``out`` every finished replication is appended to the store
-    there (`ReplicationStore`) as it completes; ``resume`` keeps the ones already
-    stored and runs only the rest. ``precision`` runs more replications, in
-    rounds, until its target is met. ``progress(done, total)`` is called after each
-    replication.
-    """
+    Replication r draws its callers from the random streams of (``seed``, r) alone,
+    so the numbers are the same on any engine, backend and number of workers.
+
+    Parameters
+    ----------
+    scenario : Scenario
+        What to simulate (`ccsim.load_scenario`, `Scenario.with_changes`).
+    replications : int, optional
+        How many simulated days; default: the scenario's ``replications``.
+    seed : int, optional
+        The root seed; default: the scenario's, else a fresh one (reported in
+        ``RunResult.seed`` so the run can be repeated exactly).
+    keep_observations : bool
+        Keep every replication's raw `Observations` (``RunResult.observations``).
+    progress : callable, optional
+        ``progress(done, total)``, called after each replication.
+    engine : {"auto", "simpy", "fast"}, optional
+        The simulation engine (`choose_engine`); default: the scenario's.
+    backend : Backend, optional
+        Where replications run; default ``Backend()``: in this process (see
+        `ccsim.Backend` for why, and ``Backend.local()`` for all cores).
+    out : str or pathlib.Path, optional
+        A folder where every finished replication is stored as it completes
+        (`ccsim.store.ReplicationStore`).
+    resume : bool
+        With ``out``: keep the replications already stored and run only the rest.
+    precision : Precision, optional
+        Run more replications, in rounds, until the CI half-width target is met.
+    keep_calls : bool
+        Keep every call, for the per-call table ``RunResult.calls_df``.
+
+    Returns
+    -------
+    RunResult
+        Per-replication KPIs, their summary, and the tables built from them
+        (``summary_df``, ``intervals_df``, ``replications_df``, ``risk_df``,
+        ``calls_df``).
+
+    Raises
+    ------
+    ValueError
+        Fewer than 1 replication; an engine that cannot run the scenario
+        (`EngineError`); a store of another run in ``out`` (`ccsim.store.StoreError`).
+
+    Examples
+    --------
+    >>> import ccsim
+    >>> s = ccsim.load_scenario("scenarios/teaching_single_queue.yaml")
+    >>> r = ccsim.run(s, replications=20, seed=7)
+    >>> sl = r.summary["summary"]["service_level"]
+    >>> sl["ci95"][0] < sl["mean"] < sl["ci95"][1]
+    True
+    >>> r.summary_df.query("scope == 'day' and kpi == 'service_level'")["mean"].item() == sl["mean"]
+    True
+    """  # noqa: E501
+    keep_observations = keep_observations or keep_calls
     reps = replications if replications is not None else scenario.replications
     if reps < 1:
         raise ValueError(f"replications must be at least 1, got {reps}")

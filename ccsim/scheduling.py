@@ -774,7 +774,7 @@ class SchedulePlan:
                 "fewest_on_floor": int(self.available[i]),
                 "over_under": available - float(self.required[i]),
             }
-            if rows is not None:
+            if rows is not None and self.result is not None:
                 sl = rows[i]["service_level"]
                 ci = sl["ci95"] or [None, None]
                 row |= {

@@ -52,6 +52,7 @@ import numpy as np
 from ccsim.analytic import erlang_a, erlang_c_agents
 from ccsim.scenario.errors import ScenarioError
 from ccsim.scenario.model import IVR_HANG_UP, IVR_SELF_SERVICE, Scenario
+from ccsim.scenario.periods import period_means
 from ccsim.units import format_clock
 
 if TYPE_CHECKING:
@@ -175,6 +176,7 @@ def _ivr_reach(scenario: Scenario) -> np.ndarray:
     """P(an IVR caller reaches each call type's queue), from the menu tree (an
     absorbing Markov chain: nodes transient, call types and exits absorbing)."""
     ivr = scenario.ivr
+    assert ivr is not None, "only called for a scenario with an IVR"
     nodes = [n.name for n in ivr.nodes]
     types = [c.name for c in scenario.call_types]
     q = np.zeros((len(nodes), len(nodes)))
@@ -223,7 +225,7 @@ def group_loads(scenario: Scenario, groups: Sequence[str] | None = None) -> dict
             continue
         best = min(by_name[g].priority_of(ct.name) for g in first)
         first = [g for g in first if by_name[g].priority_of(ct.name) == best]
-        talk = _mean_handle(ct)
+        talk = _mean_handle(ct, scenario.horizon)
         wrap = ct.wrap_up.mean if ct.wrap_up is not None else 0.0
         for g in first:
             lam = rates[c] / len(first)
@@ -232,9 +234,9 @@ def group_loads(scenario: Scenario, groups: Sequence[str] | None = None) -> dict
             d["lam"] += lam
             d["work"] += lam * aht
             if ct.patience is not None:
-                d["pat_w"] += lam * ct.patience.mean
+                d["pat_w"] += lam * _mean_patience(ct, scenario.horizon)
                 d["pat_lam"] += lam
-                kinds[g].add(ct.patience.kind)
+                kinds[g].update(_patience_kinds(ct))
     result = {}
     for g, d in out.items():
         lam = d["lam"]
@@ -257,8 +259,25 @@ def group_loads(scenario: Scenario, groups: Sequence[str] | None = None) -> dict
     return result
 
 
-def _mean_handle(ct) -> np.ndarray | float:
-    """The type's mean talk time per interval (a forecast AHT replaces the mean)."""
+def _mean_patience(ct, horizon) -> np.ndarray | float:
+    """The type's mean patience, per interval when it is given per period."""
+    if ct.patience_by_period:
+        return np.array(period_means(ct.patience_by_period, horizon))
+    return ct.patience.mean
+
+
+def _patience_kinds(ct) -> set[str]:
+    """The kinds of the type's patience (a period's each, when given per period)."""
+    if ct.patience_by_period:
+        return {p.dist.kind for p in ct.patience_by_period}
+    return {ct.patience.kind}
+
+
+def _mean_handle(ct, horizon) -> np.ndarray | float:
+    """The type's mean talk time per interval (a forecast AHT or a per-period
+    handle time replaces the mean)."""
+    if ct.handle_time_by_period:
+        return np.array(period_means(ct.handle_time_by_period, horizon))
     if ct.aht is None:
         return ct.handle_time.mean
     return np.array([ct.handle_time.mean if a is None else a for a in ct.aht], dtype=float)
@@ -326,7 +345,8 @@ def _figure(row: dict, key: str) -> tuple[float, float, float]:
     fig = row.get(key) or {}
     mean = fig.get("mean")
     ci = fig.get("ci95") or [None, None]
-    return tuple(np.nan if v is None else float(v) for v in (mean, ci[0], ci[1]))
+    low, high = ci[0], ci[1]
+    return tuple(np.nan if v is None else float(v) for v in (mean, low, high))  # type: ignore[return-value]
 
 
 def assess(result: RunResult, goal: StaffingGoal) -> Assessment:

@@ -111,7 +111,35 @@ class SweepSpec:
 
 @dataclass
 class SweepResult:
-    """What a sweep produced: the tidy ``table`` and how it was run."""
+    """What a sweep produced: the tidy tables and how it was run.
+
+    Returned by `ccsim.sweep`. In a notebook it shows the sweep's KPI per point
+    with its 95 % CI.
+
+    Parameters
+    ----------
+    spec : SweepSpec
+        The sweep that ran.
+    table : pandas.DataFrame
+        One row per point × scope × KPI: ``point``, the parameters, ``scope``,
+        ``name``, ``kpi``, ``mean``, ``ci_low``, ``ci_high``, ``replications``, ``seed``.
+    parameters : tuple of str
+        The grid's keys (the parameter columns).
+    scenario_name : str
+    seed : int
+        The seed every point ran with.
+    replications : int
+        Replications per point.
+    kpi : str
+        The KPI `kpi_table` shows by default.
+    x : str
+        The parameter on the chart's x axis.
+    target : float
+        The scenario's service-level target.
+    elapsed_s : float
+    replications_df : pandas.DataFrame
+        Every replication's KPIs at every point (see `paired_difference`).
+    """
 
     spec: SweepSpec
     table: pd.DataFrame
@@ -123,14 +151,111 @@ class SweepResult:
     x: str
     target: float  # the scenario's service-level target, for the chart
     elapsed_s: float = 0.0
+    #: Every replication's KPIs at every point: ``point``, the parameters, then the
+    #: columns of `ccsim.tables.REPLICATION_COLUMNS` (replication r of every point
+    #: saw the same callers, so differences between points pair by replication).
+    replications_df: pd.DataFrame | None = field(default=None, repr=False)
 
     def kpi_table(self, kpi: str | None = None, scope: str = "day", name: str = "") -> pd.DataFrame:
-        """One row per point: the parameters, ``mean``, ``ci_low``, ``ci_high`` of ``kpi``
-        (default: the sweep's) for the day, or a call type / agent group ``name``."""
+        """One KPI per point, mean and 95 % CI.
+
+        Parameters
+        ----------
+        kpi : str, optional
+            Default: the sweep's KPI.
+        scope : {"day", "call_type", "agent_group"}
+        name : str
+            The call type or agent group, for those scopes.
+
+        Returns
+        -------
+        pandas.DataFrame
+            One row per point: ``point``, the parameters, ``mean``, ``ci_low``, ``ci_high``.
+        """
         kpi = kpi or self.kpi
         t = self.table
         rows = t[(t["scope"] == scope) & (t["name"] == name) & (t["kpi"] == kpi)]
         return rows[["point", *self.parameters, "mean", "ci_low", "ci_high"]].reset_index(drop=True)
+
+    def paired_difference(
+        self,
+        base: int,
+        alt: int,
+        kpi: str | None = None,
+        scope: str = "day",
+        name: str = "",
+        interval: str = "",
+    ) -> dict[str, Any]:
+        """The paired difference of a KPI between two points, alt − base, with its 95 % CI.
+
+        Every point ran on the same callers (common random numbers), so the
+        difference is taken replication by replication, like `ccsim.compare` does,
+        with no re-run.
+
+        Parameters
+        ----------
+        base, alt : int
+            Point numbers (the table's ``point`` column).
+        kpi : str, optional
+            Default: the sweep's KPI.
+        scope : {"day", "interval", "call_type", "agent_group"}
+        name : str
+            The call type or agent group (scopes ``call_type``, ``agent_group``).
+        interval : str
+            The interval's start "HH:MM" (scope ``interval``).
+
+        Returns
+        -------
+        dict
+            ``base`` and ``alt`` (means), ``diff`` (mean of the per-replication
+            differences), ``ci_low``, ``ci_high`` (paired t interval; NaN with fewer
+            than two pairs) and ``n`` (replications where both are defined).
+
+        Raises
+        ------
+        KeyError
+            A point, or the KPI in that scope, is not in the table.
+        """
+        import numpy as np
+
+        from ccsim.metrics import t_interval
+
+        if self.replications_df is None:
+            raise KeyError("this sweep kept no per-replication table")
+        t = self.replications_df
+        kpi = kpi or self.kpi
+        rows = t[
+            (t["scope"] == scope)
+            & (t["name"] == name)
+            & (t["interval"] == interval)
+            & (t["kpi"] == kpi)
+        ]
+        values = []
+        for point in (base, alt):
+            at = rows[rows["point"] == point].set_index("replication")["value"]
+            if at.empty:
+                raise KeyError(f"no {kpi!r} ({scope} {name or interval}) at point {point}")
+            values.append(at.reindex(range(self.replications)).to_numpy(float))
+        diffs = values[1] - values[0]
+        mean, ci = t_interval(diffs)
+        return {
+            "base": float(np.nanmean(values[0])),
+            "alt": float(np.nanmean(values[1])),
+            "diff": np.nan if mean is None else mean,
+            "ci_low": np.nan if ci is None else ci[0],
+            "ci_high": np.nan if ci is None else ci[1],
+            "n": int(np.count_nonzero(~np.isnan(diffs))),
+        }
+
+    def __repr__(self) -> str:
+        from ccsim.outputs.notebook import sweep_repr
+
+        return sweep_repr(self)
+
+    def _repr_html_(self) -> str:
+        from ccsim.outputs.notebook import sweep_html
+
+        return sweep_html(self)
 
 
 # --------------------------------------------------------------------------- the sweep file
@@ -249,7 +374,8 @@ def _range(value: dict, loc: Loc) -> tuple[float, ...]:
 
 
 def sweep(
-    spec: SweepSpec | str | Path | Mapping[str, Any],
+    spec: SweepSpec | Scenario | str | Path | Mapping[str, Any],
+    grid: Mapping[str, Any] | None = None,
     *,
     replications: int | None = None,
     seed: int | None = None,
@@ -260,26 +386,79 @@ def sweep(
     overrides: Sequence[str] | Mapping[str, Any] = (),
     scale_arrivals: Mapping[str | None, float] | None = None,
 ) -> SweepResult:
-    """Run every point of a sweep (a file, its data, or a `SweepSpec`) with one seed.
+    """Run every point of a parameter grid with one seed (common random numbers).
 
-    ``replications``, ``seed`` and ``engine`` override the sweep's (then the
-    scenario's); ``backend`` says where replications run (`ccsim.parallel.Backend`).
-    ``kpi`` (default: the sweep's plot KPI) is the one `SweepResult.kpi_table`, the
-    CLI's table and the chart show; the table holds every KPI. Every point is
-    validated before the first runs. ``progress(done, total)`` counts replications
-    over the whole sweep. ``overrides`` (``--set`` texts or a path -> value mapping)
-    and ``scale_arrivals`` change the base scenario before the grid's values apply.
+    Parameters
+    ----------
+    spec : SweepSpec, Scenario, str, pathlib.Path or mapping
+        A sweep file (docs/sweeps.md), its data as a mapping, a validated
+        `SweepSpec`, or a `Scenario` (then ``grid`` says what to vary).
+    grid : mapping, optional
+        With a `Scenario`: field path (as ``--set`` takes it, or ``scale_arrivals``,
+        ``scale_arrivals.TYPE``) -> list of values, or a range ``{"from": 12, "to":
+        15, "step": 1}``. Every combination is one point.
+    replications, seed : int, optional
+        Override the sweep's, then the scenario's. One seed for every point.
+    engine : {"auto", "simpy", "fast"}, optional
+    backend : Backend, optional
+        Where replications run (`ccsim.Backend`).
+    kpi : str, optional
+        The KPI `SweepResult.kpi_table`, the CLI's table and the chart show
+        (default: the sweep's plot KPI); the tables hold every KPI.
+    progress : callable, optional
+        ``progress(done, total)``, counting replications over the whole sweep.
+    overrides : sequence of str or mapping
+        ``--set`` texts or a path -> value mapping, applied to the base scenario
+        before each point's values.
+    scale_arrivals : mapping, optional
+        Arrival factors for the base scenario (key None: every call type).
+
+    Returns
+    -------
+    SweepResult
+        ``table`` (mean and 95 % CI per point × scope × KPI) and ``replications_df``
+        (every replication's KPIs per point, for paired differences between points:
+        `SweepResult.paired_difference`).
+
+    Raises
+    ------
+    ScenarioError
+        The sweep, a grid value or a point's scenario is invalid (each point is
+        validated before the first runs), naming the file, line and value.
+
+    Examples
+    --------
+    >>> import ccsim
+    >>> s = ccsim.load_scenario("scenarios/teaching_single_queue.yaml")
+    >>> result = ccsim.sweep(s, {"agent_groups.team.agents": [12, 14]}, replications=5, seed=3)
+    >>> result.kpi_table()[["agent_groups.team.agents", "mean"]].shape
+    (2, 2)
+    >>> d = result.paired_difference(0, 1)  # 14 agents − 12 agents
+    >>> d["diff"] > 0 and d["n"] == 5
+    True
     """
     from ccsim.runner import run
+    from ccsim.scenario.origin import origin_of
     from ccsim.streams import new_seed
 
-    if isinstance(spec, str | Path):
-        spec = load_sweep(spec)
-    elif not isinstance(spec, SweepSpec):
-        spec = sweep_from_dict(spec, "<sweep>", Path.cwd())
+    prior: tuple[Mapping[str | None, float], ...] = ()
+    if isinstance(spec, Scenario):
+        origin = origin_of(spec)
+        source = ScenarioSource.of(spec)
+        prior = origin.scales if origin is not None else ()
+        spec = _spec_of_scenario(spec, grid)
+    else:
+        if grid is not None:
+            raise TypeError("grid= goes with a Scenario; a sweep file or mapping has its own")
+        if isinstance(spec, str | Path):
+            spec = load_sweep(spec)
+        elif not isinstance(spec, SweepSpec):
+            spec = sweep_from_dict(spec, "<sweep>", Path.cwd())
+        source = ScenarioSource.read(spec.scenario)
     kpi = reference(kpi, ("kpi",), DAY_KPIS, "KPI") if kpi is not None else spec.kpi
-    source = ScenarioSource.read(spec.scenario)
-    changes = _BaseChanges(overrides_from(overrides, "--set"), dict(scale_arrivals or {}))
+    changes = _BaseChanges(
+        overrides_from(overrides, "--set"), dict(scale_arrivals or {}), tuple(prior)
+    )
     base = changes.apply(source)
     points = _points(spec, source, changes)
     reps = replications or spec.replications or base.replications
@@ -288,6 +467,7 @@ def sweep(
         seed = new_seed()  # one for every point, reported so the sweep can be repeated
     total = len(points) * reps
     rows: list[dict[str, Any]] = []
+    per_replication = []
     t0 = time.perf_counter()
     for i, (values, scenario) in enumerate(points):
         tick = None if progress is None else _offset(progress, i * reps, total)
@@ -295,6 +475,7 @@ def sweep(
             scenario, reps, seed, engine=engine or spec.engine, backend=backend, progress=tick
         )
         rows.extend(_rows(i, values, result))
+        per_replication.append(_replication_rows(i, values, result))
     return SweepResult(
         spec=spec,
         table=_table(rows, list(spec.grid)),
@@ -306,6 +487,18 @@ def sweep(
         x=spec.x or _default_x(spec.grid),
         target=base.service_level.target,
         elapsed_s=time.perf_counter() - t0,
+        replications_df=_replications_table(per_replication, list(spec.grid)),
+    )
+
+
+def _spec_of_scenario(scenario: Scenario, grid: Mapping[str, Any] | None) -> SweepSpec:
+    """The sweep of an in-memory scenario over ``grid`` (validated like a file's grid)."""
+    if grid is None:
+        raise TypeError("a sweep of a Scenario needs grid={path: values, ...}")
+    return SweepSpec(
+        scenario=Path(scenario.source or "<scenario>"),
+        grid=_grid(dict(grid), ("grid",)),
+        source="<sweep>",
     )
 
 
@@ -322,6 +515,8 @@ class _BaseChanges:
 
     overrides: list[Override]
     factors: dict[str | None, float]
+    #: Arrival factors the scenario had before (`Scenario.scale_arrivals`), first.
+    prior: tuple[Mapping[str | None, float], ...] = ()
 
     def apply(
         self,
@@ -330,7 +525,7 @@ class _BaseChanges:
         factors: Mapping[str | None, float] | None = None,
     ) -> Scenario:
         scenario = source.build([*self.overrides, *overrides])
-        for f in (self.factors, factors):
+        for f in (*self.prior, self.factors, factors):
             scenario = scale(scenario, f) if f else scenario
         return scenario
 
@@ -350,12 +545,12 @@ def _points(
                 raise ScenarioError(
                     f"with {describe(value)}: {err}", path=loc, file=spec.source, line=line
                 ) from None
-    points = []
-    for values in grid_points(spec):
+    points: list[tuple[dict[str, Any], Scenario]] = []
+    for point in grid_points(spec):
         try:
-            points.append((values, _scenario(source, base, values)))
+            points.append((point, _scenario(source, base, point)))
         except ScenarioError as err:
-            label = ", ".join(f"{k}={_cell(v)}" for k, v in values.items())
+            label = ", ".join(f"{k}={_cell(v)}" for k, v in point.items())
             raise ScenarioError(
                 f"the point {label}: {err}",
                 path=("grid",),
@@ -367,7 +562,8 @@ def _points(
 
 def _scenario(source: ScenarioSource, base: _BaseChanges, values: Mapping[str, Any]) -> Scenario:
     """The base scenario with a point's values: field overrides, then arrival scaling."""
-    overrides, factors = [], {}
+    overrides: list[Override] = []
+    factors: dict[str | None, float] = {}
     for key, value in values.items():
         if key == SCALE_KEY:
             factors[None] = value
@@ -418,6 +614,36 @@ def _rows(point: int, values: Mapping[str, Any], result: RunResult) -> Iterator[
             }
 
 
+def _replication_rows(point: int, values: Mapping[str, Any], result: RunResult) -> pd.DataFrame:
+    """A point's per-replication table, led by ``point`` and the parameters."""
+    from ccsim.tables import tidy_replications
+
+    table = tidy_replications(result.kpis, result.scenario)
+    params = {"point": point, **{k: _cell(v) for k, v in values.items()}}
+    for i, (key, value) in enumerate(params.items()):
+        table.insert(i, key, [value] * len(table))
+    return table
+
+
+def _replications_table(tables: list[pd.DataFrame], parameters: list[str]) -> pd.DataFrame:
+    import pandas as pd
+
+    from ccsim.tables import REPLICATION_COLUMNS
+
+    if not tables:
+        return pd.DataFrame(columns=["point", *parameters, *REPLICATION_COLUMNS])
+    return _one_type(pd.concat(tables, ignore_index=True), parameters)
+
+
+def _one_type(table: pd.DataFrame, parameters: list[str]) -> pd.DataFrame:
+    """Parquet needs one type per column: a parameter's mixed values become text."""
+    for p in parameters:
+        kinds = {type(v) for v in table[p]}
+        if len(kinds) > 1 and not kinds <= {int, float}:
+            table[p] = table[p].map(str)
+    return table
+
+
 def _figures(kpis: Mapping[str, Any], prefix: str = "") -> Iterator[tuple[str, dict]]:
     """``(kpi, {"mean", "ci95"})`` of a summary, nested ones (``answered_by_type``)
     with dotted names."""
@@ -438,11 +664,9 @@ def _cell(value: Any) -> Any:
 def _table(rows: list[dict[str, Any]], parameters: list[str]) -> pd.DataFrame:
     import pandas as pd
 
-    table = pd.DataFrame(rows, columns=[COLUMNS[0], *parameters, *COLUMNS[1:]])
-    for p in parameters:  # Parquet needs one type per column: mixed values become text
-        kinds = {type(v) for v in table[p]}
-        if len(kinds) > 1 and not kinds <= {int, float}:
-            table[p] = table[p].map(str)
+    table = _one_type(
+        pd.DataFrame(rows, columns=[COLUMNS[0], *parameters, *COLUMNS[1:]]), parameters
+    )
     for c in ("mean", "ci_low", "ci_high"):
         table[c] = table[c].astype(float)
     return table

@@ -1,32 +1,122 @@
-"""A run's results as tidy pandas tables: per replication, per interval, summary, risk.
+"""A run's results as tidy pandas tables: per replication, per interval, summary, risk, calls.
 
 Tidy means one row per observation (replication × scope × KPI, or interval × KPI),
 so the tables filter, pivot and plot directly, and write to CSV or Parquet as they
 are. The same tables are what ``--out`` writes.
+
+Every table names its columns alike (the comparison and sweep tables too):
+
+- ``scope``: ``day``, ``interval``, ``call_type`` or ``agent_group``;
+- ``name``: the call type's or agent group's name (empty for the day and intervals);
+- ``interval``: the planning interval's start, ``"HH:MM"`` (empty outside intervals);
+- ``kpi``: the KPI's key (``service_level``, ``asa_s``, …; nested ones dotted,
+  ``answered_by_type.billing``);
+- ``value`` (one replication) or ``mean``, ``ci_low``, ``ci_high`` (the 95 % t
+  interval over replications).
+
+Earlier versions named these ``key`` (for both name and interval), ``start`` and
+``ci95_low``/``ci95_high``; the ``--json`` document keeps its ``{"mean", "ci95"}``
+form.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
 import pandas as pd
 
 from ccsim.metrics import per_replication_table
 
 if TYPE_CHECKING:
+    from ccsim.observations import Observations
     from ccsim.runner import RunResult
+    from ccsim.scenario.model import Scenario
 
-__all__ = ["intervals_frame", "replications_frame", "risk_frame", "summary_frame"]
+__all__ = [
+    "CALL_COLUMNS",
+    "REPLICATION_COLUMNS",
+    "SUMMARY_COLUMNS",
+    "calls_frame",
+    "intervals_frame",
+    "replications_frame",
+    "risk_frame",
+    "summary_frame",
+    "tidy_replications",
+]
 
 SUMMARY_COLUMNS = ["scope", "name", "kpi", "mean", "ci_low", "ci_high"]
+REPLICATION_COLUMNS = ["replication", "scope", "name", "interval", "kpi", "value"]
+#: The columns of the per-call table, as ``ccsim run --trace`` writes them in calls.csv.
+CALL_COLUMNS = [
+    "replication",
+    "caller",
+    "leg",
+    "attempt",
+    "call_type",
+    "arrival_s",
+    "ivr_s",
+    "offered_s",
+    "outcome",
+    "wait_s",
+    "talk_s",
+    "wrap_s",
+    "group",
+]
+#: A leg's kind, by its code in `Observations.leg`.
+LEGS = ("first", "retrial", "transfer", "callback", "outbound")
+
+
+def tidy_replications(kpis: list[dict[str, Any]], scenario: Scenario) -> pd.DataFrame:
+    """Per-replication KPIs (``RunResult.kpis``) as a table with `REPLICATION_COLUMNS`.
+
+    Parameters
+    ----------
+    kpis : list of dict
+        One replication's KPIs per item, as `ccsim.metrics.replication_kpis` gives them.
+    scenario : Scenario
+        The scenario they come from (its interval starts label the interval rows).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per replication × scope × name or interval × KPI.
+    """
+    rows = per_replication_table(kpis, scenario)
+    table = pd.DataFrame(rows, columns=["replication", "scope", "key", "kpi", "value"])
+    is_interval = table["scope"] == "interval"
+    table.insert(3, "interval", table["key"].where(is_interval, ""))
+    table["key"] = table["key"].where(~is_interval, "")
+    return table.rename(columns={"key": "name"})[REPLICATION_COLUMNS]
 
 
 def replications_frame(result: RunResult) -> pd.DataFrame:
-    """One row per replication × scope × key × KPI: columns ``replication``,
-    ``scope`` (day, interval, call_type, agent_group), ``key`` (the interval's start
-    or the type / group name), ``kpi``, ``value``."""
-    rows = per_replication_table(result.kpis, result.scenario)
-    return pd.DataFrame(rows, columns=["replication", "scope", "key", "kpi", "value"])
+    """Every replication's KPIs: one row per replication × scope × name or interval × KPI.
+
+    Parameters
+    ----------
+    result : RunResult
+        A finished run.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``replication`` (from 0), ``scope`` (day, interval, call_type,
+        agent_group), ``name`` (the type or group), ``interval`` ("HH:MM"), ``kpi``,
+        ``value`` (NaN where the KPI is undefined in that replication).
+
+    Examples
+    --------
+    >>> import ccsim
+    >>> r = ccsim.run(ccsim.load_scenario("scenarios/teaching_single_queue.yaml"), 3, seed=1)
+    >>> df = r.replications_df
+    >>> list(df.columns)
+    ['replication', 'scope', 'name', 'interval', 'kpi', 'value']
+    >>> df.query("scope == 'day' and kpi == 'service_level'")["value"].size
+    3
+    """
+    return tidy_replications(result.kpis, result.scenario)
 
 
 def _figures(kpis: dict[str, Any], prefix: str = "") -> list[tuple[str, Any, Any, Any]]:
@@ -44,9 +134,18 @@ def _figures(kpis: dict[str, Any], prefix: str = "") -> list[tuple[str, Any, Any
 
 
 def summary_frame(result: RunResult) -> pd.DataFrame:
-    """Mean and 95 % CI of every KPI for the day, each call type and each agent group:
-    columns ``scope`` (day, call_type, agent_group), ``name``, ``kpi``, ``mean``,
-    ``ci_low``, ``ci_high`` (the 95 % CI)."""
+    """Mean and 95 % CI of every KPI for the day, each call type and each agent group.
+
+    Parameters
+    ----------
+    result : RunResult
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``scope`` (day, call_type, agent_group), ``name``, ``kpi``, ``mean``,
+        ``ci_low``, ``ci_high`` (what ``summary.csv`` holds).
+    """
     s = result.summary
     scopes = [("day", "", s["summary"])]
     scopes += [("call_type", n, k) for n, k in s["by_call_type"].items()]
@@ -56,8 +155,17 @@ def summary_frame(result: RunResult) -> pd.DataFrame:
 
 
 def intervals_frame(result: RunResult) -> pd.DataFrame:
-    """Mean and 95 % CI of every KPI per planning interval: columns ``interval``
-    (its start, "HH:MM"), ``kpi``, ``mean``, ``ci_low``, ``ci_high``."""
+    """Mean and 95 % CI of every KPI per planning interval.
+
+    Parameters
+    ----------
+    result : RunResult
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``interval`` ("HH:MM"), ``kpi``, ``mean``, ``ci_low``, ``ci_high``.
+    """
     rows = [
         (entry["start"], *fig) for entry in result.summary["by_interval"] for fig in _figures(entry)
     ]
@@ -65,8 +173,97 @@ def intervals_frame(result: RunResult) -> pd.DataFrame:
 
 
 def risk_frame(result: RunResult) -> pd.DataFrame:
-    """How often each interval (and the day, ``start`` "day") met the SL target across
-    replications: columns ``start``, ``p_meet_target``, ``p10``, ``n``."""
+    """How often the day and each interval met the SL target across replications.
+
+    Parameters
+    ----------
+    result : RunResult
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``scope`` (``day`` first, then ``interval``), ``interval`` ("HH:MM";
+        empty for the day), ``p_meet_target``, ``p10`` (the 10th percentile of the
+        SL), ``n`` (replications where the SL is defined).
+    """
     risk = result.risk
-    rows = [{"start": "day", **risk["day"]}] + list(risk["by_interval"])
-    return pd.DataFrame(rows, columns=["start", "p_meet_target", "p10", "n"])
+    rows = [{"scope": "day", "interval": "", **risk["day"]}]
+    rows += [
+        {
+            "scope": "interval",
+            **{k: v for k, v in e.items() if k != "start"},
+            "interval": e["start"],
+        }
+        for e in risk["by_interval"]
+    ]
+    return pd.DataFrame(rows, columns=["scope", "interval", "p_meet_target", "p10", "n"])
+
+
+def calls_frame(result: RunResult) -> pd.DataFrame:
+    """Every call (leg) of every replication kept with ``run(..., keep_calls=True)``.
+
+    Parameters
+    ----------
+    result : RunResult
+        A run made with ``keep_calls=True`` (else it has no calls to show).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per leg and replication, with the columns of ``ccsim run --trace``
+        (`CALL_COLUMNS`): times in seconds since midnight (``arrival_s``,
+        ``offered_s``: when it joined a queue) or durations (``ivr_s``, ``wait_s``,
+        ``talk_s``, ``wrap_s``); NaN where there is none (``wait_s`` of a call
+        never queued); ``call_type`` and ``group`` empty where there is none.
+
+    Raises
+    ------
+    ValueError
+        The run kept no calls.
+
+    Examples
+    --------
+    >>> import ccsim
+    >>> s = ccsim.load_scenario("scenarios/teaching_single_queue.yaml")
+    >>> calls = ccsim.run(s, 2, seed=1, keep_calls=True).calls_df
+    >>> calls.groupby("replication")["outcome"].value_counts().unstack().columns.tolist()
+    ['answered']
+    """
+    if not result.observations:
+        raise ValueError(
+            "this run kept no calls: run it with keep_calls=True for the per-call table"
+        )
+    scenario = result.scenario
+    frames = [_calls(r, obs, scenario) for r, obs in enumerate(result.observations)]
+    return pd.concat(frames, ignore_index=True)[CALL_COLUMNS]
+
+
+def _labels(codes: np.ndarray, names: Iterable[str]) -> np.ndarray:
+    """Names by code, ``""`` for code -1."""
+    lookup = np.array([*names, ""], dtype=object)
+    return lookup[np.where(codes >= 0, codes, len(lookup) - 1)]
+
+
+def _calls(replication: int, obs: Observations, scenario: Scenario) -> pd.DataFrame:
+    from ccsim.observations import OUTCOMES
+
+    n = obs.n_calls
+    return pd.DataFrame(
+        {
+            "replication": np.full(n, replication),
+            "caller": obs.caller[:n].astype(int),
+            "leg": _labels(obs.leg[:n].astype(int), LEGS),
+            "attempt": obs.attempt[:n].astype(int),
+            "call_type": _labels(
+                obs.call_type[:n].astype(int), (c.name for c in scenario.call_types)
+            ),
+            "arrival_s": obs.arrival[:n],
+            "ivr_s": obs.ivr_time[:n],
+            "offered_s": obs.offered[:n],
+            "outcome": np.array(OUTCOMES, dtype=object)[obs.outcome[:n].astype(int)],
+            "wait_s": obs.wait[:n],
+            "talk_s": obs.talk[:n],
+            "wrap_s": obs.wrap[:n],
+            "group": _labels(obs.group[:n].astype(int), (g.name for g in scenario.agent_groups)),
+        }
+    )

@@ -235,7 +235,7 @@ def test_patience_without_censoring_is_the_sample():
 
 
 def test_staffing_from_agent_sessions():
-    cal = calibrate(read_call_log(DATA / "agents.csv"))
+    cal = calibrate(read_call_log(DATA / "agents.csv"), staffing="sessions")
     st = cal.report["staffing"]
     assert st["starts"] == ["08:00", "08:30", "09:00"]
     # ann 08:00–08:50 (gaps 2 and 16 min: one session); bob 08:05–08:20 and
@@ -247,10 +247,17 @@ def test_staffing_from_agent_sessions():
     assert "sessions" in st["inferred_from"] or "session" in st["inferred_from"]
 
 
-def test_without_agent_ids_staffing_is_a_stated_lower_bound(weibull_case):
+def test_without_agent_ids_staffing_is_busy_while_waiting(weibull_case):
+    """No agent ids needed: the 9 agents of the simulated center are the agents busy
+    while callers wait, in every interval where callers waited."""
     cal = calibrate(weibull_case[2])
-    assert "LOWER BOUND" in cal.report["staffing"]["inferred_from"]
-    assert any("lower bound" in note for note in cal.notes)
+    st = cal.report["staffing"]
+    assert "busy while waiting" in st["inferred_from"]
+    waited = np.array(st["days_with_wait"]) > 0
+    assert waited.sum() >= 6
+    assert np.array(st["agents"])[waited].tolist() == [9] * int(waited.sum())
+    sessions = calibrate(weibull_case[2], staffing="sessions")
+    assert any("no agent ids" in note for note in sessions.notes)
 
 
 def test_ivr_round_trip(tmp_path):
@@ -270,7 +277,7 @@ agent_groups:
   agents: {skills: [billing], agents: 12}
 """
     _, _, log = simulate_log(tmp_path, text, reps=3)
-    cal = calibrate(log)
+    cal = calibrate(log, ivr_mix="day")
     scenario_from_dict(cal.scenario)
     node = cal.scenario["ivr"]["nodes"]["menu"]
     n = cal.report["ivr"]["calls"]
@@ -280,6 +287,14 @@ agent_groups:
     assert abs(float(node["duration"]["mean"].rstrip("s")) - 40) < 4 * 40 * 0.5 / math.sqrt(n)
     assert "arrivals" not in cal.scenario["call_types"]["billing"]  # all came via the IVR
     assert sum(cal.scenario["ivr"]["arrivals"]["volumes"]) == pytest.approx(n / 3, abs=0.05)
+    # by interval (the default): the IVR keeps the callers who never queued, the call
+    # type gets the callers who queued, per interval of their queue entry
+    by = calibrate(log)
+    assert by.scenario["ivr"]["nodes"]["menu"]["branches"] == {"self_service": 1.0}
+    queued = sum(by.scenario["call_types"]["billing"]["arrivals"]["volumes"])
+    served = sum(by.scenario["ivr"]["arrivals"]["volumes"])
+    assert queued + served == pytest.approx(n / 3, abs=0.05)
+    assert served / (queued + served) == pytest.approx(share, abs=1e-4)  # volumes: 3 digits
 
 
 # --------------------------------------------------------------------------- the log reader
@@ -324,7 +339,9 @@ def test_reader_errors(tmp_path):
     with pytest.raises(ScenarioError, match="no column 'arrival'.*--columns arrival=COLUMN"):
         read_call_log(f)
     f.write_text("arrival,answer,end\n100,90,200\n")
-    with pytest.raises(ScenarioError, match=r"log.csv:2: column 'answer'.*before the arrival"):
+    with pytest.raises(
+        ScenarioError, match=r"log.csv:2: column 'answer'.*before the (queue|arrival)"
+    ):
         read_call_log(f, time_format="seconds")
     f.write_text("arrival,answer,end\n02/03/2026 08:00,02/03/2026 08:01,\n")
     with pytest.raises(ScenarioError, match="needs its end-of-service time"):
@@ -361,8 +378,17 @@ def test_calibrate_then_run_then_backtest_cli(weibull_case, tmp_path, capsys):
     assert code == 0
     doc = json.loads(capsys.readouterr().out)
     assert len(doc["by_interval"]) == 8 and "in_range" in doc["day"]["service_level"]
-    assert main(["backtest", log.source, str(out), "--reps", "2", "--columns", COLUMNS]) == 2
-    assert "choose one with --day" in capsys.readouterr().err
+    # without --day: every day of the log against the band, and a report of it
+    folder = tmp_path / "bt"
+    argv = ["backtest", log.source, str(out), "--reps", "4", "--columns", COLUMNS]
+    assert main([*argv, "--out", str(folder)]) == 0
+    assert "back-test over 10 day(s)" in capsys.readouterr().out
+    doc = json.loads((folder / "backtest.json").read_text())
+    assert len(doc["days"]) == 10 and doc["pairs"] == 40
+    assert (folder / "backtest.png").stat().st_size > 10_000
+    assert main(["report", str(folder)]) == 0
+    page = (folder / "report.html").read_text()
+    assert "day × KPI pairs inside" in page and "data:image/svg+xml" in page
 
 
 def test_a_queued_call_without_a_type_is_a_bad_row(tmp_path):
@@ -372,3 +398,52 @@ def test_a_queued_call_without_a_type_is_a_bad_row(tmp_path):
         read_call_log(f)
     log = read_call_log(f, skip_bad_rows=True)
     assert log.skipped == 1 and log.call_type.tolist() == [-1]
+
+
+def test_calibrate_cli_options(weibull_case, tmp_path, capsys):
+    _, _, log = weibull_case
+    staff = tmp_path / "staff.csv"
+    staff.write_text(
+        "interval,agents\n" + "".join(f"{8 + i // 2:02d}:{i % 2 * 30:02d},9\n" for i in range(8))
+    )
+    out = tmp_path / "cal.yaml"
+    argv = ["calibrate", log.source, "-o", str(out), "--columns", COLUMNS, "--patience", "survival"]
+    assert main([*argv, "--staffing", str(staff)]) == 0
+    text = capsys.readouterr().out
+    assert "chosen survival" in text and "the staffing file given" in text
+    scenario = parse_scenario(out.read_text())
+    assert scenario.call_types[0].patience.kind == "survival"
+    staff.write_text("interval,agents\n08:00,nine\n")
+    assert main([*argv, "--staffing", str(staff)]) == 2
+    assert "staff.csv:2: column 'agents': 'nine' is not a whole number" in capsys.readouterr().err
+    assert main([*argv, "--interval", "6min"]) == 2
+    assert "15min, 30min or 60min" in capsys.readouterr().err
+
+
+def test_handle_time_that_varies_by_hour_is_written_by_period(tmp_path):
+    """Handle time 120 s before 10:00 and 300 s after (lognormal, cv 0.8): one period per
+    hour, each hour's mean within 4 standard errors (mean·cv/√n) of its truth."""
+    from ccsim.data.logformat import load_log_format
+
+    text = """
+name: by period
+horizon: {start: "08:00", end: "12:00", interval: 30min}
+call_types:
+  calls:
+    arrivals: {volumes: [60, 60, 60, 60, 60, 60, 60, 60]}
+    handle_time:
+      by_period:
+        - {from: "08:00", to: "10:00", dist: lognormal, mean: 120s, cv: 0.8}
+        - {from: "10:00", to: "12:00", dist: lognormal, mean: 300s, cv: 0.8}
+agent_groups:
+  agents: {skills: [calls], agents: [6, 6, 6, 6, 13, 13, 13, 13]}
+"""
+    result = run(parse_scenario(text), replications=8, seed=3, keep_observations=True)
+    trace = write_trace(result, tmp_path / "calls.csv")
+    cal = calibrate(read_call_log(trace, fmt=load_log_format("ccsim-trace")))
+    periods = cal.scenario["call_types"]["calls"]["handle_time"]["by_period"]
+    assert [p["from"] for p in periods] == ["08:00", "09:00", "10:00", "11:00"]
+    rows = cal.report["call_types"]["calls"]["handle_time"]["by_hour"]
+    for p, row, truth in zip(periods, rows, (120, 120, 300, 300), strict=True):
+        assert abs(float(p["mean"].rstrip("s")) - truth) < 4 * truth * 0.8 / math.sqrt(row["n"])
+    scenario_from_dict(cal.scenario)

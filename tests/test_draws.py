@@ -38,6 +38,17 @@ DISTS = {
     "weibull": Distribution("weibull", (1.5, 200.0)),
     "uniform": Distribution("uniform", (30.0, 90.0)),
     "empirical": Distribution("empirical", (), (10.0, 20.0, 20.0, 45.0, 300.0)),
+    # knots (0, 1), (20, 0.7), (60, 0.6), (120, 0.3); exponential tail of mean 100 s
+    "survival": Distribution("survival", (100.0,), (0.0, 20.0, 60.0, 120.0, 1.0, 0.7, 0.6, 0.3)),
+    # an atom at zero, a long exponential and an empirical: every kind of component
+    "mixture": Distribution(
+        "mixture",
+        components=(
+            (0.1, Distribution("deterministic", (0.0,))),
+            (0.6, Distribution("exponential", (300.0,))),
+            (0.3, Distribution("empirical", (), (10.0, 20.0, 45.0))),
+        ),
+    ),
 }
 
 
@@ -57,7 +68,29 @@ def raw_moment(d: Distribution, j: int) -> float:
     if d.kind == "uniform":
         a, b = p
         return (b ** (j + 1) - a ** (j + 1)) / ((j + 1) * (b - a))
+    if d.kind == "survival":  # numerically: E[T^j] = j ∫ t^(j-1) S(t) dt
+        from scipy import integrate
+
+        edges = (0.0, *d.values[: len(d.values) // 2], np.inf)  # piece by piece
+        f = lambda t: j * t ** (j - 1) * survival_curve(d, t)  # noqa: E731
+        return sum(
+            integrate.quad(f, a, b, epsabs=0, epsrel=1e-13)[0]
+            for a, b in zip(edges, edges[1:], strict=False)
+        )
+    if d.kind == "mixture":  # the law of total expectation
+        return sum(w * raw_moment(c, j) for w, c in d.components)
     return float(np.mean(np.asarray(d.values) ** j))
+
+
+def survival_curve(d: Distribution, t: float) -> float:
+    """S(t) of a survival distribution, written out from its definition (the oracle)."""
+    m = len(d.values) // 2
+    times, surv = d.values[:m], d.values[m:]
+    if t < times[0]:
+        return 1.0
+    if t >= times[-1]:
+        return surv[-1] * math.exp(-(t - times[-1]) / d.params[0])
+    return float(np.interp(t, times, surv))
 
 
 def fourth_central_moment(d: Distribution) -> float:
@@ -74,8 +107,12 @@ def test_kind_codes_match_dist_kinds():
         draws.WEIBULL,
         draws.UNIFORM,
         draws.EMPIRICAL,
+        draws.SURVIVAL,
     )
-    assert [DIST_KINDS[c] for c in codes] == list(DIST_KINDS)
+    assert [DIST_KINDS[c] for c in codes] == list(DIST_KINDS[: len(codes)])
+    # The mixture is dispatched by kind, not by _sample's code; its code 8 leaves 7
+    # to the kind that comes before it.
+    assert DIST_KINDS[-1] == "mixture" and draws.MIXTURE == 8
     assert set(DISTS) == set(DIST_KINDS)
 
 
@@ -98,7 +135,17 @@ def test_sample_mean_and_variance(kind):
     # sigma is kept small so its tail does not make the normal approximation poor).
     se_var = math.sqrt((fourth_central_moment(d) - var**2) / N)
     assert abs(x.var(ddof=1) - var) < Z * se_var
-    assert np.all(x > 0)
+    assert np.all(x > 0) or kind == "mixture"  # its atom at zero
+
+
+def _mixture_twin(r, n):
+    """What the mixture kernel promises, in numpy: uniforms pick the components,
+    then each component's draws in one batch, components in order."""
+    pick = np.searchsorted(np.cumsum([0.1, 0.6, 0.3]), r.random(n), side="right")
+    out = np.zeros(n)
+    out[pick == 1] = r.exponential(300.0, int((pick == 1).sum()))
+    out[pick == 2] = r.choice(np.array([10.0, 20.0, 45.0]), int((pick == 2).sum()))
+    return out
 
 
 NUMPY_TWINS = {
@@ -108,6 +155,7 @@ NUMPY_TWINS = {
     "weibull": lambda r, n: 200.0 * r.weibull(1.5, n),
     "uniform": lambda r, n: r.uniform(30.0, 90.0, n),
     "empirical": lambda r, n: r.choice(np.array([10.0, 20.0, 20.0, 45.0, 300.0]), n),
+    "mixture": _mixture_twin,
 }
 
 
@@ -132,6 +180,46 @@ def test_sample_edge_cases():
         sample(rng, DISTS["gamma"], -1)
     with pytest.raises(ValueError):
         sample(rng, Distribution("empirical", ()), 3)
+
+
+def test_mixture_compiled_equals_python_path():
+    """The mixture kernel run as plain Python (numpy's own generator methods) gives
+    the compiled numbers bit for bit and leaves the generator in the same state."""
+    compiled, python = np.random.default_rng(11), np.random.default_rng(11)
+    mix = DISTS["mixture"]
+    got = sample(compiled, mix, 5_000)
+    want = draws._sample_mixture.py_func(python, *draws._mixture_arrays(mix), 5_000)
+    np.testing.assert_array_equal(got, want)
+    assert compiled.bit_generator.state == python.bit_generator.state
+
+
+def test_mixture_atom_share_and_nested_components_refused():
+    x = sample(np.random.default_rng(3), DISTS["mixture"], N)
+    # the atom at zero: a binomial share, weight 0.1
+    assert abs(np.mean(x == 0.0) - 0.1) < Z * math.sqrt(0.1 * 0.9 / N)
+    nested = Distribution("mixture", components=((1.0, DISTS["mixture"]),))
+    with pytest.raises(ValueError, match="flatten"):
+        sample(np.random.default_rng(3), nested, 3)
+
+
+def test_sample_by_period_uses_each_calls_period():
+    from ccsim.scenario.model import Period
+
+    periods = (
+        Period(0.0, 100.0, Distribution("exponential", (10.0,))),
+        Period(100.0, 200.0, Distribution("deterministic", (7.0,))),
+        Period(200.0, 300.0, Distribution("exponential", (1000.0,))),
+    )
+    # times before the first period take it, after the last take the last
+    times = np.array([-5.0, 250.0, 100.0, 99.9, 400.0, 150.0, 0.0])
+    got = draws.sample_by_period(np.random.default_rng(4), periods, times)
+    twin = np.random.default_rng(4)
+    want = np.empty(times.size)
+    first, last = [0, 3, 6], [1, 4]
+    want[first] = twin.exponential(10.0, 3)
+    want[[2, 5]] = 7.0
+    want[last] = twin.exponential(1000.0, 2)
+    np.testing.assert_array_equal(got, want)
 
 
 # -- Poisson arrivals -----------------------------------------------------------

@@ -243,3 +243,13 @@ def test_read_history_with_a_type_column_and_absent_days():
     assert billing.volumes.shape == (3, 2)
     assert np.isnan(billing.volumes[1]).all()  # 2026-11-03 absent: not zero calls
     assert billing.volumes[2].tolist() == [7.0, 0.0]  # 08:30 missing on a day with rows: 0
+
+
+def test_accuracy_scores_the_days_up_to_the_for_day_not_the_files_last():
+    history, _ = synthetic(weeks=8, seed=4)
+    target = FIRST + datetime.timedelta(days=30)  # a past day: the file goes on 25 more
+    acc = backtest(history, holdout=5, until=target)
+    assert acc.days == tuple(FIRST + datetime.timedelta(days=d) for d in range(26, 31))
+    assert backtest(history, holdout=5).days[-1] == FIRST + datetime.timedelta(days=55)
+    future = FIRST + datetime.timedelta(days=70)  # after the file: its last days
+    assert backtest(history, holdout=5, until=future).days == backtest(history, holdout=5).days

@@ -26,7 +26,7 @@ def test_replications_frame_means_are_the_summary_means(result):
     assert sorted(df["replication"].unique()) == [0, 1, 2, 3]
     day = df[(df.scope == "day") & (df.kpi == "service_level")]["value"]
     assert day.mean() == pytest.approx(result.summary["summary"]["service_level"]["mean"])
-    billing = df[(df.scope == "call_type") & (df.key == "billing") & (df.kpi == "asa_s")]
+    billing = df[(df.scope == "call_type") & (df.name == "billing") & (df.kpi == "asa_s")]
     want = result.summary["by_call_type"]["billing"]["asa_s"]["mean"]
     assert billing["value"].mean() == pytest.approx(want)
 
@@ -62,6 +62,6 @@ def test_summary_frame_is_what_summary_csv_holds(result, tmp_path):
 
 def test_risk_frame_leads_with_the_day(result):
     df = result.risk_df
-    assert df.loc[0, "start"] == "day"
+    assert df.loc[0, "scope"] == "day"
     assert len(df) == result.scenario.horizon.n_intervals + 1
     assert df["p_meet_target"].dropna().between(0, 1).all()

@@ -18,6 +18,7 @@ import contextlib
 import logging
 import math
 from collections.abc import Iterator
+from typing import Any
 
 import numpy as np
 from matplotlib.backends.backend_agg import FigureCanvasAgg
@@ -149,7 +150,7 @@ class _Panel:
         self.cells, self.cell_slices, y = self._cell_grid(
             groups, tl.seats, x0, glabel_w, x1, y, sl_top - 8
         )
-        self.history = None
+        self.history: Any = None
         if sl_top - y >= 80:  # room to spare: the queue so far, as a line
             self._history(x0, x1, y + 12, min(sl_top - 16, y + 150))
         self.collection = PatchCollection(self.cells, match_original=False, linewidth=0)
@@ -209,7 +210,7 @@ class _Panel:
         seats spread evenly over its rows; and the bottom of the last row."""
         ax, fs = self.frames.ax, self.frames.font_scale
         left, width = x0 + label_w, x1 - x0 - label_w
-        seats = [int(s) for s in seats]
+        seats = np.array([int(s) for s in seats])
         gap = 6.0
         size = 32.0
         while size > 3:
@@ -361,7 +362,7 @@ class QueueFrames:
         # one frame and at most two: long enough to see, short enough to blink when
         # many hang up.
         self.flash = max(self.step, min(0.25 * (speed or self.step), 2 * self.step))
-        self._background = None
+        self._background: Any = None
 
         dpi = 100
         self.figure = Figure(figsize=(self.width / dpi, self.height / dpi), dpi=dpi)
@@ -445,7 +446,7 @@ class QueueFrames:
         each frame redraws only the moving artists over them (blitting), which
         makes a frame several times faster than a full redraw.
         """
-        canvas = self.figure.canvas
+        canvas: Any = self.figure.canvas  # FigureCanvasAgg: blitting and buffer_rgba
         moving = [self.clock] + [a for panel in self.panels for a in panel.moving]
         with quiet_fonts():
             if self._background is None:

@@ -142,7 +142,8 @@ def palette() -> np.ndarray:
     for c in fr.PALETTE:
         rgb = np.array(to_rgb(c))
         for a in (1.0, 0.7, 0.4):
-            colours.add(tuple(int(round(255 * v)) for v in a * rgb + (1 - a)))
+            r, g, b = (int(round(255 * v)) for v in a * rgb + (1 - a))
+            colours.add((r, g, b))
     for level in np.linspace(0, 240, 17):
         colours.add((int(level),) * 3)
     return np.array(sorted(colours), dtype=np.uint8)
@@ -247,6 +248,7 @@ def write_mp4(frames, path: Path, fps: float) -> None:
     ]  # fmt: skip
     with subprocess.Popen(command, stdin=subprocess.PIPE, stderr=subprocess.PIPE) as proc:
         try:
+            assert proc.stdin is not None  # stdin=PIPE
             for i in range(frames.n_frames):
                 proc.stdin.write(frames.rgb(i).tobytes())
         except BrokenPipeError:

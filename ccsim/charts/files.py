@@ -113,7 +113,9 @@ def plot_results(
                 "ccsim compare --out"
             )
         fig = comparison_chart(
-            pd.read_csv(folder / COMPARISON_FILE, dtype={"key": str}, encoding="utf-8-sig"),
+            pd.read_csv(
+                folder / COMPARISON_FILE, dtype={"key": str, "interval": str}, encoding="utf-8-sig"
+            ),
             lang=lang or "en",
             names=_comparison_names(folder),
         )
@@ -130,7 +132,7 @@ def _run_charts(
         result = load_results(folder)
     except ResultsError as err:
         raise PlotError(str(err)) from None
-    lang = lang or getattr(result.scenario, "lang", "en")
+    lang = lang or str(getattr(result.scenario, "lang", "en"))
     replications = None
     if ("fan" in kinds or "waits" in kinds) and not result.kpis:
         path = folder / REPLICATIONS_FILE
@@ -139,9 +141,7 @@ def _run_charts(
                 f"{folder} has no {REPLICATIONS_FILE}: the fan and waits charts need every "
                 "replication's KPIs (ccsim run --out writes them)"
             )
-        replications = pd.read_csv(path, dtype={"key": str, "name": str}, encoding="utf-8-sig")
-        # the file names the key column `name` (the output tables' scheme)
-        replications = replications.rename(columns={"name": "key"})
+        replications = pd.read_csv(path, dtype={"key": str, "interval": str}, encoding="utf-8-sig")
     if "fan" in kinds and result.replications < 2:
         plotted.notes.append(
             "fan: one replication, so no spread to show (run with --reps 20 or more)"
@@ -149,7 +149,7 @@ def _run_charts(
     calls = None
     if "waits" in kinds:
         if (folder / CALLS_FILE).is_file():
-            calls = pd.read_csv(folder / CALLS_FILE, usecols=CALLS_COLUMNS, encoding="utf-8-sig")
+            calls = pd.read_csv(folder / CALLS_FILE, usecols=CALLS_COLUMNS)
         else:
             plotted.notes.append(
                 f"waits: no {CALLS_FILE} in {folder}, so drawn from each replication's "

@@ -8,7 +8,7 @@ replications) and a language, and returns a drawn `Figure`.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -184,9 +184,9 @@ def staffing_chart(
             label=tr("chart.away", lang) if away.any() else None,
         )
         ax.plot(*steps(scheduled), color="black", lw=1.2, label=tr("chart.scheduled", lang))
-        series = [scheduled, available + away, load, [1.0]]
+        series: list[Any] = [scheduled, available + away, load, [1.0]]
         if required is None and any("required" in r for r in data.rows):
-            required = data.mean("required")  # added by `ccsim run --required`
+            required = list(data.mean("required"))  # added by `ccsim run --required`
         if required is not None:
             req = np.asarray(required, dtype=float)
             if req.shape != data.x.shape:

@@ -46,7 +46,8 @@ def interval_matrix(table: pd.DataFrame, kpi: str, starts: Sequence[str]) -> np.
     rows = table[(table["scope"] == "interval") & (table["kpi"] == kpi)]
     if rows.empty:
         return np.full((len(starts), 0), np.nan)
-    wide = rows.pivot_table(index="key", columns="replication", values="value", dropna=False)
+    where = "interval" if "interval" in rows.columns else "key"  # older CSVs: key
+    wide = rows.pivot_table(index=where, columns="replication", values="value", dropna=False)
     wide = wide.reindex([str(s) for s in starts])
     return wide.to_numpy(float)
 
@@ -117,10 +118,10 @@ def comparison_chart(
     KPIs are shown in percentage points. ``names``: (base, alternative) scenario
     names for the title (default: the comparison's scenarios; none for a bare
     table); ``title`` replaces the whole title."""
-    table = getattr(comparison, "table", comparison)
+    table: pd.DataFrame = getattr(comparison, "table", comparison)
     names = names or _names(comparison)
     rows = table[(table["scope"] == "interval") & (table["kpi"] == kpi)]
-    starts = [str(s) for s in rows["key"]]
+    starts = [str(s) for s in rows["interval" if "interval" in rows.columns else "key"]]
     diff, lo, hi = (rows[c].to_numpy(float) for c in ("diff", "ci_low", "ci_high"))
     label = kpi_label(kpi, lang)
     fraction = kpi in FRACTION_KPIS
@@ -192,7 +193,7 @@ def sweep_chart(
         if not numeric:
             ax.set_xticks(range(len(values)), [str(v) for v in values], rotation=30, ha="right")
         elif all(isinstance(v, int | np.integer) for v in values):
-            ax.xaxis.get_major_locator().set_params(integer=True)  # agents: whole numbers
+            ax.xaxis.get_major_locator().set_params(integer=True)  # type: ignore[call-arg]
         if kpi in FRACTION_KPIS:
             percent_axis(ax)
         ax.grid(True, axis="x")

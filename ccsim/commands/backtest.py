@@ -1,5 +1,6 @@
-"""`ccsim backtest`: a scenario's simulated KPIs beside those measured in a day of a
-call log, per interval and for the day (docs/calibration.md)."""
+"""`ccsim backtest`: a scenario's simulated KPIs beside those measured in a call log —
+every selected day against the replications' 95 % range, or one day in detail
+(docs/calibration.md)."""
 
 from __future__ import annotations
 
@@ -9,17 +10,22 @@ import sys
 from pathlib import Path
 
 from ccsim.cli import EXIT_BAD_INPUT, nonnegative_int, positive_int
+from ccsim.commands.calibrate import add_format_argument, read_log_from_args, read_staffing_file
+
+#: What `ccsim backtest --out DIR` writes, and `ccsim report DIR` reads.
+BACKTEST_FILE = "backtest.json"
+CHART_FILE = "backtest.png"
 
 
 def add_command(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser(
         "backtest",
         help="compare a scenario's simulated KPIs with those measured in a call log",
-        description="Measure SL, ASA, abandon rate and answered calls per interval in a "
-        "day of a call-by-call log (the same definitions as `ccsim run`: the scenario's SL "
-        "definition and threshold, a call in the interval it joined the queue), simulate "
-        "the scenario, and report the error per interval and for the day, and whether each "
-        "measured value lies within the replications' 95 % range.",
+        description="Measure SL, ASA, abandon rate and answered calls per interval in every "
+        "selected day of a call-by-call log (the same definitions as `ccsim run`: the "
+        "scenario's SL definition and threshold, a call in the interval it joined the queue), "
+        "simulate the scenario, and report for how many days, and in which intervals, the "
+        "real KPI lies within the replications' 95 %% range. --day D shows one day in detail.",
     )
     p.add_argument("log", type=Path, help="call log CSV")
     p.add_argument("scenario", type=Path, help="scenario YAML file")
@@ -28,35 +34,68 @@ def add_command(sub: argparse._SubParsersAction) -> None:
     p.add_argument(
         "--day",
         type=nonnegative_int,
-        help="which day of a several-day log (0 = the first; required then)",
+        help="one day in detail, per interval (0 = the log's first day); default: every day",
     )
     p.add_argument("--columns", metavar="FIELD=COLUMN,…", help="as for `ccsim calibrate`")
     p.add_argument("--time-format", default="auto", help="as for `ccsim calibrate`")
+    add_format_argument(p)
     p.add_argument(
         "--skip-bad-rows", action="store_true", help="skip unreadable rows (and say how many)"
+    )
+    p.add_argument(
+        "--staffing",
+        type=Path,
+        metavar="CSV",
+        help="the agents on the floor per interval (columns interval, agents): the real "
+        "occupancy is then measured and judged too",
+    )
+    p.add_argument(
+        "--chart", type=Path, metavar="FILE.png", help="draw real vs simulated curves here"
+    )
+    p.add_argument(
+        "--out",
+        type=Path,
+        metavar="DIR",
+        help=f"write {BACKTEST_FILE} and {CHART_FILE} here (`ccsim report DIR` reports them)",
     )
     p.add_argument("--json", action="store_true", help="print one JSON document on stdout")
     p.set_defaults(func=cmd_backtest)
 
 
 def cmd_backtest(args: argparse.Namespace) -> int:
-    from ccsim.backtest import backtest, format_backtest
-    from ccsim.calllog import parse_columns, read_call_log
-    from ccsim.scenario import load_scenario
+    from ccsim.backtest import backtest, backtest_days, format_backtest, format_backtest_days
+    from ccsim.scenario import ScenarioError, load_scenario
 
+    scenario = load_scenario(args.scenario)
     try:
-        columns = parse_columns(args.columns)
+        log = read_log_from_args(args)
     except ValueError as err:
+        if isinstance(err, ScenarioError):
+            raise
         print(f"error: --columns: {err}", file=sys.stderr)
         return EXIT_BAD_INPUT
-    scenario = load_scenario(args.scenario)
-    log = read_call_log(args.log, columns, args.time_format, args.skip_bad_rows)
-    if log.skipped:
-        print(log.describe_skipped(), file=sys.stderr)
     try:
-        bt = backtest(log, scenario, args.reps, args.seed, args.day)
+        if args.day is not None:
+            bt = backtest(log, scenario, args.reps, args.seed, args.day)
+            print(json.dumps(bt) if args.json else format_backtest(bt))
+            return 0
+        staffing = read_staffing_file(args.staffing) if args.staffing else None
+        bt = backtest_days(log, scenario, args.reps, args.seed, staffing=staffing)
     except ValueError as err:
         print(f"error: {args.log}: {err}", file=sys.stderr)
         return EXIT_BAD_INPUT
-    print(json.dumps(bt) if args.json else format_backtest(bt))
+    bt["log"], bt["scenario"] = str(args.log), str(args.scenario)
+    print(json.dumps(bt) if args.json else format_backtest_days(bt))
+    charts = [args.chart] if args.chart else []
+    if args.out:
+        args.out.mkdir(parents=True, exist_ok=True)
+        (args.out / BACKTEST_FILE).write_text(json.dumps(bt, indent=1))
+        charts.append(args.out / CHART_FILE)
+    if charts:
+        from ccsim.charts.backtest import backtest_chart
+        from ccsim.charts.style import save_figure
+
+        fig = backtest_chart(bt)
+        for path in charts:
+            print(f"wrote {save_figure(fig, path)}", file=sys.stderr)
     return 0

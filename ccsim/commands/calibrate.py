@@ -66,26 +66,138 @@ def add_command(sub: argparse._SubParsersAction) -> None:
         action="store_true",
         help="skip rows that cannot be read (and say how many), instead of stopping",
     )
+    add_format_argument(p)
+    p.add_argument(
+        "--patience",
+        choices=("auto", "parametric", "survival"),
+        default="auto",
+        help="patience written: the best parametric fit, the Kaplan–Meier curve (dist: "
+        "survival), or auto (the curve when the fit strays from it; default)",
+    )
+    p.add_argument(
+        "--staffing-from",
+        choices=("floor", "sessions"),
+        default="floor",
+        help="floor: agents busy while callers wait (default); sessions: agent ids' sessions",
+    )
+    p.add_argument(
+        "--staffing",
+        type=Path,
+        metavar="CSV",
+        help="your own staffing line: a CSV with columns interval (HH:MM) and agents, one "
+        "row per interval of the log's day (overrides the estimate)",
+    )
+    p.add_argument(
+        "--ivr-mix",
+        choices=("by_interval", "day"),
+        default="by_interval",
+        help="by_interval: per-interval volumes carry the time-of-day IVR and call-type mix "
+        "(default); day: one IVR node with the day's shares",
+    )
     p.add_argument("--out", type=Path, help="also write the fit report as JSON here")
     p.set_defaults(func=cmd_calibrate)
 
 
+def add_format_argument(p: argparse.ArgumentParser) -> None:
+    """``--format``: a log format file, or a shipped format's name."""
+    p.add_argument(
+        "--format",
+        metavar="FORMAT.yaml",
+        help="a log format file (columns, dates, sentinels, outcome codes, ignored records, "
+        "skew tolerance, days to use), or a shipped one: ccsim-trace, generic-acd "
+        "(docs/calibration.md)",
+    )
+
+
+def read_log_from_args(args: argparse.Namespace):
+    """The call log the command's arguments describe (``--format`` or ``--columns``)."""
+    from ccsim.calllog import parse_columns, read_call_log
+    from ccsim.data.logformat import load_log_format
+    from ccsim.scenario.errors import ScenarioError
+
+    if args.format and (args.columns or args.time_format != "auto"):
+        raise ScenarioError(
+            "give the columns and time format in the log format file, or with --columns / "
+            "--time-format, not both",
+            file=str(args.format),
+        )
+    fmt = load_log_format(args.format) if args.format else None
+    columns = parse_columns(args.columns)  # ValueError: the caller's message
+    log = read_call_log(args.log, columns, args.time_format, args.skip_bad_rows, fmt)
+    print(describe_reading(log), file=sys.stderr)
+    return log
+
+
+def describe_reading(log) -> str:
+    """One line per reason: rows dropped, bad rows skipped, values corrected."""
+    lines = [f"{log.source}: {log.n_calls} calls read over {log.days.size} day(s)"]
+    for what, counts in (("dropped", log.dropped), ("skipped", log.bad), ("corrected", log.fixed)):
+        for why, n in sorted(counts.items(), key=lambda x: -x[1]):
+            lines.append(f"  {what} {n}: {why}")
+    lines += [f"  {r}" for r in log.reasons[:3]] if log.bad else []
+    return "\n".join(lines)
+
+
+def read_staffing_file(path: Path) -> list[int]:
+    """Agents per interval from a CSV with columns interval and agents."""
+    import csv
+
+    from ccsim.scenario.errors import ScenarioError
+
+    try:
+        with path.open(newline="", encoding="utf-8-sig") as f:
+            rows = list(csv.DictReader(f))
+    except OSError as exc:
+        raise ScenarioError(f"cannot read the staffing file: {exc}", file=str(path)) from None
+    out = []
+    for line, row in enumerate(rows, start=2):
+        text = (row.get("agents") or "").strip()
+        if not text.isdigit():
+            raise ScenarioError(
+                f"column 'agents': {text!r} is not a whole number of agents >= 0",
+                file=str(path),
+                line=line,
+            )
+        out.append(int(text))
+    if not out:
+        raise ScenarioError("no rows (expected columns interval, agents)", file=str(path))
+    return out
+
+
 def cmd_calibrate(args: argparse.Namespace) -> int:
     from ccsim.calibration import calibrate, format_report
-    from ccsim.calllog import parse_columns, read_call_log
-    from ccsim.scenario import scenario_from_dict
+    from ccsim.scenario import ScenarioError, scenario_from_dict
     from ccsim.staffing import write_staffed
 
     try:
-        columns = parse_columns(args.columns)
+        log = read_log_from_args(args)
     except ValueError as err:
+        if isinstance(err, ScenarioError):
+            raise
         print(f"error: --columns: {err}", file=sys.stderr)
         return EXIT_BAD_INPUT
-    log = read_call_log(args.log, columns, args.time_format, args.skip_bad_rows)
     if log.skipped:
         print(log.describe_skipped(), file=sys.stderr)
+    if args.interval not in (900.0, 1800.0, 3600.0):
+        print(
+            f"error: --interval: a scenario plans in 15min, 30min or 60min intervals, got "
+            f"{args.interval / 60:g}min (a log is read at any resolution)",
+            file=sys.stderr,
+        )
+        return EXIT_BAD_INPUT
+    line = read_staffing_file(args.staffing) if args.staffing else None
     try:
-        cal = calibrate(log, args.interval, args.threshold, args.name, args.session_gap)
+        cal = calibrate(
+            log,
+            args.interval,
+            args.threshold,
+            args.name,
+            args.session_gap,
+            patience=args.patience,
+            staffing=args.staffing_from,
+            staffing_line=line,
+            ivr_mix=args.ivr_mix,
+        )
     except ValueError as err:
         print(f"error: {args.log}: {err}", file=sys.stderr)
         return EXIT_BAD_INPUT

@@ -61,7 +61,8 @@ def add_command(sub: argparse._SubParsersAction) -> None:
         "--holdout",
         type=nonnegative_int,
         default=14,
-        help="past days to hold back and score (default 14; 0: none)",
+        help="days up to the --for day (it included when the file has it) to hold back "
+        "and score (default 14; 0: none)",
     )
     p.add_argument(
         "-o", "--output", type=Path, metavar="CSV", help="write the forecast volumes here"
@@ -96,7 +97,9 @@ def run_forecast(args: argparse.Namespace) -> int:
         try:
             volumes[kind] = forecast_day(history, args.day, args.method, args.weeks)
             if args.holdout:
-                reports[kind] = backtest(history, args.holdout, args.method, args.weeks)
+                reports[kind] = backtest(
+                    history, args.holdout, args.method, args.weeks, until=args.day
+                )
         except ValueError as err:
             what = f" (type {kind})" if kind else ""
             print(f"error: {args.history}{what}: {err}", file=sys.stderr)

@@ -86,6 +86,8 @@ def _fail(message: str) -> int:
 
 
 def cmd_report(args: argparse.Namespace) -> int:
+    if args.input.is_dir() and (args.input / "backtest.json").is_file():
+        return _backtest_report(args)
     if args.input.is_dir():
         given = [f"--{o.replace('_', '-')}" for o in _RUN_OPTIONS if getattr(args, o, None)]
         if given:
@@ -122,6 +124,22 @@ def cmd_report(args: argparse.Namespace) -> int:
         path = write_report(result, output, lang=lang, comparison=comparison, calls=calls)
     except OSError as err:
         return _fail(f"cannot write {output}: {err.strerror or err}")
+    print(f"wrote {path}")
+    return 0
+
+
+def _backtest_report(args: argparse.Namespace) -> int:
+    """The report of a folder `ccsim backtest --out DIR` wrote."""
+    import json
+
+    from ccsim.outputs.backtest_html import write_backtest_html
+
+    output = args.output or args.input / "report.html"
+    try:
+        bt = json.loads((args.input / "backtest.json").read_text())
+        path = write_backtest_html(bt, output)
+    except (OSError, ValueError, KeyError) as err:
+        return _fail(f"cannot report the back-test in {args.input}: {err}")
     print(f"wrote {path}")
     return 0
 

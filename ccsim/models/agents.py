@@ -9,7 +9,7 @@ overtime.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from ccsim.models.roster import AgentPlan, add_time
 
@@ -32,7 +32,9 @@ def agent_day(center: ContactCenter, agent: int, plan: AgentPlan):
         return
     center.make_available(agent)
 
-    steps = [(t, BREAK, (length, paid)) for t, length, paid in plan.breaks]
+    steps: list[tuple[float, int, Any]] = [
+        (t, BREAK, (length, paid)) for t, length, paid in plan.breaks
+    ]
     steps += [(t0, ABSENCE, t1) for t0, t1 in plan.absences]
     if not plan.open_end:
         steps.append((plan.end, LOG_OUT, None))

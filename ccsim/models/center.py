@@ -160,7 +160,7 @@ class ContactCenter:
             if after >= patience:
                 break
             env.timeout(after).callbacks.append(
-                lambda _ev, groups=groups: self.overflow(row, k, groups, u)
+                lambda _ev, groups=groups: self.overflow(row, k, groups, u)  # type: ignore[misc]
             )
 
     def overflow(self, row: int, k: int, groups: list[int], u: float) -> None:
@@ -276,6 +276,7 @@ class ContactCenter:
     def predicted_wait(self, k: int) -> float:
         """The wait a caller of type k is told to expect (the callback's predictor)."""
         cb = self.types[k].callback
+        assert cb is not None, "only called for a call type with callbacks"
         if cb.predictor == "last_wait":
             return self.last_wait[k]
         agents = sum(self.on_floor[g] for g in self.router.initial_groups[k])
@@ -284,6 +285,7 @@ class ContactCenter:
     def offer_callback(self, row: int, k: int) -> bool:
         """Offer a callback if the predicted wait is too long; True if accepted."""
         cb = self.types[k].callback
+        assert cb is not None, "only called for a call type with callbacks"
         if self.predicted_wait(k) <= cb.threshold:
             return False
         obs, legs = self.obs, self.legs
@@ -309,6 +311,7 @@ class ContactCenter:
         obs, legs = self.obs, self.legs
         k = int(legs.call_type[row])
         cb = self.types[k].callback
+        assert cb is not None, "only called for a call type with callbacks"
         caller = int(obs.caller[row])
         if self.calls.callback_u[caller, 1] < cb.reach:
             self.answer(row, agent)

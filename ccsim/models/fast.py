@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Iterator
+from typing import Any
 
 import numpy as np
 
@@ -77,6 +78,8 @@ KNOWN_FIELDS: dict[str, frozenset[str]] = {
             "wrap_up",
             "patience",
             "aht",
+            "handle_time_by_period",  # drawn in ccsim.calls, before any engine runs
+            "patience_by_period",
             "priority",
             "agent_selection",
             "preference",
@@ -130,12 +133,13 @@ KNOWN_FIELDS: dict[str, frozenset[str]] = {
 }
 
 
-def _unknown_field(obj) -> str | None:
+def _unknown_field(obj: Any) -> str | None:
     """The first field of ``obj``, or of the scenario objects inside it, that this
     engine does not know and that is set to something other than its default."""
     known = KNOWN_FIELDS.get(type(obj).__name__)
     if known is None or _model_class(type(obj).__name__) is not type(obj):
         return None
+    assert dataclasses.is_dataclass(obj)  # the scenario's classes are dataclasses
     for f in dataclasses.fields(obj):
         value = getattr(obj, f.name)
         if f.name not in known:
@@ -279,7 +283,7 @@ def _handle_overrides(scenario: Scenario, calls: CallDraws, gk, gkf) -> np.ndarr
         for skill, f in group.handle_time_factor:
             gkf[g, types.index(skill), k.GKF_FACTOR] = f
     gk[:, :, k.GK_OWN] = -1
-    own = []
+    own: list[np.ndarray] = []
     for (g, t), values in calls.group_handle.items():
         gk[g, t, k.GK_OWN] = len(own)
         own.append(np.asarray(values, dtype=np.float64))
@@ -292,7 +296,7 @@ def pack(scenario: Scenario, calls: CallDraws, plans: list[AgentPlan], obs: Obse
     h = scenario.horizon
     most_steps = max((len(c.overflow) for c in scenario.call_types), default=0)
     outages = [(e.start, e.end, e.trunks) for e in scenario.events if e.kind == "trunk_outage"]
-    args = {
+    args: dict[str, Any] = {
         "arrival": calls.arrival,
         "call_type": calls.call_type,
         "via_ivr": calls.via_ivr,

@@ -102,7 +102,9 @@ def _assign_absences(scenario: Scenario, plans: list[AgentPlan]) -> None:
     first; so do group outages (a count) and absenteeism spikes (a fraction of the
     agents on shift then, rounded)."""
     names = [g.name for g in scenario.agent_groups]
-    away = [(a.group, a.start, a.end, a.agents, None) for a in scenario.absences]
+    away: list[tuple[str, float, float, int, float | None]] = [
+        (a.group, a.start, a.end, a.agents, None) for a in scenario.absences
+    ]
     for e in scenario.events:
         if e.kind == "group_outage":
             away.append((e.group, e.start, e.end, e.agents, None))

@@ -1,4 +1,2 @@
-"""What people read: tables as CSV and workbooks, text tables, charts, reports.
-
-New presentation modules live here (the older ones move in later).
-"""
+"""What ccsim shows and writes for people to read: tables, text, files, HTML, charts
+and notebook displays."""

@@ -195,19 +195,20 @@ def summary_sheet(result: RunResult) -> Sheet:
 
 
 def replications_sheet(result: RunResult) -> Sheet:
-    """Every replication's KPIs (long): ``replication, scope, name, kpi, value``."""
-    from ccsim.metrics import per_replication_table
+    """Every replication's KPIs (long): ``replication, scope, name, interval, kpi,
+    value`` (`ccsim.tables.tidy_replications`)."""
+    from ccsim.tables import REPLICATION_COLUMNS, tidy_replications
 
     skip = unused_kpis(result.scenario)
-    sheet = Sheet(
+    table = tidy_replications(result.kpis, result.scenario)
+    table = table[~table["kpi"].str.split(".").str[0].isin(skip)]
+    kinds = {"replication": "num", "value": "kpi"}
+    return Sheet(
         "replications",
-        ["replication", "scope", "name", "kpi", "value"],
-        ["num", "text", "text", "text", "kpi"],
+        list(REPLICATION_COLUMNS),
+        [kinds.get(c, "text") for c in REPLICATION_COLUMNS],
+        [[int(r[0]), *r[1:]] for r in table.itertuples(index=False, name=None)],
     )
-    for r in per_replication_table(result.kpis, result.scenario):
-        if r["kpi"].split(".")[0] not in skip:
-            sheet.rows.append([r["replication"], r["scope"], r["key"], r["kpi"], r["value"]])
-    return sheet
 
 
 def run_sheets(result: RunResult) -> list[Sheet]:

@@ -445,7 +445,7 @@ def _forecast_columns(header: list[str], path: Path, loc: Loc, line: int) -> dic
     return col
 
 
-def parse_cell(parse: Callable[[str], float], text: str, column: str) -> float:
+def parse_cell(parse: Callable[[str], Any], text: str, column: str) -> Any:
     """``parse(text)``, its ValueError message prefixed by the column's name."""
     try:
         return parse(text)

@@ -8,6 +8,13 @@ shorthand for ``{dist: deterministic, value: 30s}``.
 A *multiplier* (``unitless=True``, as for ``busyness``) has the same forms, but its
 ``mean``, ``value``, ``scale``, ``low``, ``high`` and empirical values are plain
 numbers: a unit suffix is an error there.
+
+A *mixture* (``dist: mixture``) draws from one of its weighted ``components``, each
+any distribution (a mixture too: nested mixtures are flattened, the weights
+multiplied). The weights are positive and sum to 1 (within 1e-9): they are not
+normalised, so a typo such as 0.1 + 0.8 is an error rather than a silent rescale.
+A component may be ``{dist: deterministic, value: 0s}``: an atom at zero (a caller
+who hangs up at once if they must wait), the one place a zero duration is allowed.
 """
 
 from __future__ import annotations
@@ -31,9 +38,16 @@ FORMS: dict[str, tuple[tuple[str, ...], ...]] = {
     "weibull": (("shape", "scale"), ("mean", "cv")),
     "uniform": (("low", "high"),),
     "empirical": (("values",), ("file",), ("file", "column")),
+    "survival": (("times", "survival", "tail_mean"), ("times", "survival")),
+    "mixture": (("components",),),
 }
+#: How far a mixture's weights may sum from 1.
+WEIGHT_TOLERANCE = 1e-9
 
 _EXAMPLE = "a distribution such as {dist: exponential, mean: 180s}, or a fixed duration such as 30s"
+_MIXTURE_EXAMPLE = (
+    "[{weight: 0.1, dist: deterministic, value: 0s}, {weight: 0.9, dist: exponential, mean: 900s}]"
+)
 _EXAMPLE_UNITLESS = "a distribution such as {dist: gamma, mean: 1, cv: 0.1}, or a plain number"
 _UNITLESS_HINT = "a multiplier has no unit"
 _CV_HINT = " (cv 0 is a fixed duration: use dist: deterministic)"
@@ -41,24 +55,43 @@ _WEIBULL_SHAPES = (0.1, 200.0)  # the shapes the mean/cv solver searches
 
 
 def distribution(
-    value: Any, loc: Loc, base_dir: Path | None = None, *, unitless: bool = False
+    value: Any,
+    loc: Loc,
+    base_dir: Path | None = None,
+    *,
+    unitless: bool = False,
+    component: bool = False,
 ) -> Distribution:
     """The `Distribution` a ``dist:`` mapping (or a bare duration) describes.
 
     ``unitless``: a multiplier, whose sizes are plain numbers (see the module's doc).
+    ``component``: a mixture's component, where a deterministic value may be 0.
     """
     if isinstance(value, (str, int, float)) and not isinstance(value, bool):
         return Distribution("deterministic", (_size(value, loc, unitless, gt=0),))
     if not isinstance(value, dict):
         example = _EXAMPLE_UNITLESS if unitless else _EXAMPLE
         fail(loc, f"must be {example}, got {describe(value)}")
+    if "by_period" in value:
+        fail(
+            (*loc, "by_period"),
+            "values per period of the day are read only in a call type's handle_time and"
+            " patience; give one distribution here",
+        )
     if value.get("dist") is None:
         fail((*loc, "dist"), f"is missing; give one of {', '.join(DIST_KINDS)}")
     kind = choice(value["dist"], (*loc, "dist"), DIST_KINDS)
     form = _form(value, loc, kind)
+    if kind == "mixture":
+        return _mixture(value["components"], (*loc, "components"), base_dir, unitless)
+    if kind == "deterministic" and component:
+        key = form[0]
+        return Distribution(kind, (_size(value[key], (*loc, key), unitless, ge=0),))
     p = {key: _param(key, value[key], (*loc, key), unitless) for key in form}
     if kind == "empirical":
         return _empirical(value, loc, p, base_dir, unitless)
+    if kind == "survival":
+        return _survival(value, loc, p, unitless)
     if kind == "uniform" and p["high"] <= p["low"]:
         fail((*loc, "high"), f"must be greater than low, got {describe(value['high'])}")
     if "cv" not in p:
@@ -100,7 +133,7 @@ def _size(raw: Any, loc: Loc, unitless: bool, **bounds: float) -> float:
 
 
 def _param(key: str, raw: Any, loc: Loc, unitless: bool) -> Any:
-    if key in ("mean", "value", "scale"):
+    if key in ("mean", "value", "scale", "tail_mean"):
         return _size(raw, loc, unitless, gt=0)
     if key in ("low", "high"):
         return _size(raw, loc, unitless, ge=0)
@@ -131,6 +164,71 @@ def _empirical(
     if not any(values):
         fail(where, "must have a positive mean (all values are 0)")
     return Distribution("empirical", (), values)
+
+
+def _survival(spec: dict, loc: Loc, p: dict, unitless: bool) -> Distribution:
+    """A survival curve: knot times (increasing) and S at them (non-increasing, in
+    [0, 1]); S = 1 before the first knot, linear between knots, an exponential tail
+    of mean ``tail_mean`` past the last. Without ``tail_mean`` the tail keeps the
+    curve's average hazard: tail_mean = t_last / −ln S_last."""
+    times_raw, surv_raw = spec["times"], spec["survival"]
+    for key, raw in (("times", times_raw), ("survival", surv_raw)):
+        if not isinstance(raw, list) or not raw:
+            fail((*loc, key), f"must be a non-empty list, got {describe(raw)}")
+    if len(times_raw) != len(surv_raw):
+        fail(
+            (*loc, "survival"),
+            f"must have one level per time: {len(times_raw)} times, {len(surv_raw)} levels",
+        )
+    times = [_size(v, (*loc, "times", i), unitless, ge=0) for i, v in enumerate(times_raw)]
+    surv = [number(v, (*loc, "survival", i), ge=0, le=1) for i, v in enumerate(surv_raw)]
+    for i in range(1, len(times)):
+        if times[i] <= times[i - 1]:
+            fail((*loc, "times", i), f"must be increasing, got {describe(times_raw[i])}")
+        if surv[i] > surv[i - 1]:
+            fail(
+                (*loc, "survival", i),
+                f"must not increase (a survival curve only falls), got {surv_raw[i]} "
+                f"after {surv_raw[i - 1]}",
+            )
+    tail = p.get("tail_mean")
+    if tail is None:
+        last = surv[-1]
+        if last >= 1.0:
+            fail(loc, "the curve never falls below 1: give tail_mean (the mean past the last time)")
+        tail = times[-1] / -math.log(last) if last > 0 and times[-1] > 0 else 1.0
+    return Distribution("survival", (tail,), tuple(times) + tuple(surv))
+
+
+def _mixture(raw: Any, loc: Loc, base_dir: Path | None, unitless: bool) -> Distribution:
+    """``components: [{weight: 0.1, dist: ...}, ...]``, nested mixtures flattened."""
+    if not isinstance(raw, list) or not raw:
+        got = "an empty list" if raw == [] else describe(raw)
+        fail(loc, f"must be a list of weighted distributions such as {_MIXTURE_EXAMPLE}, got {got}")
+    flat: list[tuple[float, Distribution]] = []
+    weights = []
+    for i, spec in enumerate(raw):
+        at = (*loc, i)
+        if not isinstance(spec, dict):
+            fail(at, f"must be a mapping with a weight and a distribution, got {describe(spec)}")
+        if "weight" not in spec:
+            fail((*at, "weight"), "is missing; each component has a weight (its probability)")
+        weight = number(spec["weight"], (*at, "weight"), gt=0, le=1)
+        rest = {key: v for key, v in spec.items() if key != "weight"}
+        dist = distribution(rest, at, base_dir, unitless=unitless, component=True)
+        weights.append(weight)
+        if dist.kind == "mixture":
+            flat.extend((weight * w, d) for w, d in dist.components)
+        else:
+            flat.append((weight, dist))
+    total = math.fsum(weights)
+    if abs(total - 1) > WEIGHT_TOLERANCE:
+        terms = " + ".join(f"{w:g}" for w in weights)
+        fail(loc, f"the weights must sum to 1, got {total:.10g} ({terms})")
+    mixture = Distribution("mixture", components=tuple(flat))
+    if not mixture.mean > 0:
+        fail(loc, "must have a positive mean (every component is 0)")
+    return mixture
 
 
 def _weibull_shape(cv: float, loc: Loc) -> float:

@@ -29,6 +29,23 @@ class ScenarioError(ValueError):
     ``path`` the dotted field path (``call_types.billing.volumes[3]``); each may be
     None, and ``str()`` leaves missing parts out. ``loc`` keeps the path as a
     tuple, for the loader to look up its line.
+
+    Parameters
+    ----------
+    message : str
+        What is wrong, and what is allowed.
+    path : tuple or str, optional
+        The field: a location tuple (``("call_types", "billing", "volumes", 3)``) or
+        its dotted text.
+    file : str, optional
+        The scenario, sweep or CSV file.
+    line : int, optional
+        The 1-based line in ``file``.
+
+    Examples
+    --------
+    >>> str(ScenarioError("must be >= 0, got -1", path=("agent_groups", "team", "agents")))
+    'agent_groups.team.agents: must be >= 0, got -1'
     """
 
     def __init__(

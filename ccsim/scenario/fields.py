@@ -131,7 +131,7 @@ def choice(value: Any, loc: Loc, choices: Iterable[str]) -> str:
     return value
 
 
-def number(value: Any, loc: Loc, **bounds: float) -> float:
+def number(value: Any, loc: Loc, **bounds: Any) -> float:
     """A finite int or float (not true/false, not text), within ``bounds`` (see `_bounded`)."""
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         fail(loc, f"must be a number, got {describe(value)}{_bool_hint(value)}")
@@ -144,7 +144,7 @@ def number(value: Any, loc: Loc, **bounds: float) -> float:
     return _bounded(x, value, loc, **bounds)
 
 
-def whole(value: Any, loc: Loc, **bounds: float) -> int:
+def whole(value: Any, loc: Loc, **bounds: Any) -> int:
     """A whole number (``agents: 25``), within ``bounds``."""
     if isinstance(value, bool) or not isinstance(value, int):
         fail(loc, f"must be a whole number, got {describe(value)}{_bool_hint(value)}")
@@ -152,7 +152,7 @@ def whole(value: Any, loc: Loc, **bounds: float) -> int:
     return value
 
 
-def duration(value: Any, loc: Loc, **bounds: float) -> float:
+def duration(value: Any, loc: Loc, **bounds: Any) -> float:
     """Seconds from ``240s``, ``4min``, ``1.5h`` or a bare number of seconds."""
     return _bounded(_wrap(units.parse_duration, value, loc), value, loc, **bounds)
 

@@ -9,7 +9,9 @@ is the only place that builds these objects from YAML.
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 #: Distribution kinds, in the order of their integer codes used by the kernels.
 DIST_KINDS: tuple[str, ...] = (
@@ -20,6 +22,8 @@ DIST_KINDS: tuple[str, ...] = (
     "weibull",
     "uniform",
     "empirical",
+    "survival",
+    "mixture",
 )
 
 #: Service-level definitions (design.md, "KPIs").
@@ -38,12 +42,17 @@ class Distribution:
     ``params`` by kind: exponential ``(mean,)``; deterministic ``(value,)``;
     lognormal ``(mu, sigma)`` of the underlying normal; gamma ``(shape, scale)``;
     weibull ``(shape, scale)``; uniform ``(low, high)``; empirical ``()`` with the
-    sample in ``values`` (drawn uniformly with replacement).
+    sample in ``values`` (drawn uniformly with replacement); survival ``(tail_mean,)``
+    with the knots in ``values``: the m times, then the m survival levels S(t) (see
+    `survival_knots`); mixture ``()`` with
+    ``components``, (weight, distribution) pairs whose weights sum to 1 and none of
+    which is itself a mixture (the loader flattens nested ones).
     """
 
     kind: str
     params: tuple[float, ...] = ()
     values: tuple[float, ...] = ()
+    components: tuple[tuple[float, Distribution], ...] = ()
 
     @property
     def code(self) -> int:
@@ -62,6 +71,10 @@ class Distribution:
             return p[1] * math.gamma(1 + 1 / p[0])
         if self.kind == "uniform":
             return (p[0] + p[1]) / 2
+        if self.kind == "survival":
+            return survival_moment(self, 1)
+        if self.kind == "mixture":
+            return sum(w * d.mean for w, d in self.components)
         return sum(self.values) / len(self.values)
 
     @property
@@ -80,8 +93,56 @@ class Distribution:
             return lam**2 * (math.gamma(1 + 2 / k) - math.gamma(1 + 1 / k) ** 2)
         if self.kind == "uniform":
             return (p[1] - p[0]) ** 2 / 12
+        if self.kind == "survival":
+            return survival_moment(self, 2) - survival_moment(self, 1) ** 2
+        if self.kind == "mixture":  # E[Var | component] + Var[E | component]
+            second = sum(w * (d.variance + d.mean**2) for w, d in self.components)
+            return max(second - self.mean**2, 0.0)
         m = self.mean
         return sum((v - m) ** 2 for v in self.values) / len(self.values)
+
+
+def survival_knots(dist: Distribution) -> tuple[tuple[float, ...], tuple[float, ...]]:
+    """A survival distribution's knot times and its survival levels S at them."""
+    m = len(dist.values) // 2
+    return dist.values[:m], dist.values[m:]
+
+
+def survival_moment(dist: Distribution, j: int) -> float:
+    """E[T^j] of a survival distribution, exactly: j ∫ t^(j-1) S(t) dt with S = 1
+    before the first knot, linear between knots, and past the last knot S_last times
+    an exponential tail of mean ``tail_mean`` (whose part is S_last E[(t_last + X)^j],
+    X exponential)."""
+    times, surv = survival_knots(dist)
+    tail = dist.params[0]
+    total = times[0] ** j  # S = 1 on [0, t0): j ∫ t^(j-1) dt
+    for a, b, sa, sb in zip(times, times[1:], surv, surv[1:], strict=False):
+        if b <= a:
+            continue
+        k = (sb - sa) / (b - a)
+        c = sa - k * a
+        total += c * (b**j - a**j) + k * j * (b ** (j + 1) - a ** (j + 1)) / (j + 1)
+    last, s_last = times[-1], surv[-1]
+    total += (
+        s_last
+        * sum(math.comb(j, i) * last ** (j - i) * math.factorial(i) * tail**i for i in range(j + 1))
+        - s_last * last**j
+    )
+    return total
+
+
+@dataclass(frozen=True)
+class Period:
+    """A distribution that applies from ``start`` to ``end`` (seconds since midnight).
+
+    A call type's ``patience_by_period`` / ``handle_time_by_period`` is a tuple of
+    these, in time order, each starting where the previous one ends, covering the
+    horizon. A call takes the period of the time it is offered to the queue.
+    """
+
+    start: float
+    end: float
+    dist: Distribution
 
 
 @dataclass(frozen=True)
@@ -195,6 +256,12 @@ class CallType:
     #: handle time is the ``handle_time`` draw rescaled to its interval's AHT,
     #: so the shape (cv) stays that of the distribution.
     aht: tuple[float | None, ...] | None = None
+    #: Per-period handle time and patience (see `Period`); empty when the whole day
+    #: has one. When given, ``handle_time`` / ``patience`` above is the day's
+    #: distribution, each period weighted by its share of the horizon (its mean is
+    #: what reports and the callback predictor show); the draws use the periods.
+    handle_time_by_period: tuple[Period, ...] = ()
+    patience_by_period: tuple[Period, ...] = ()
     priority: int = 5
     agent_selection: str = "longest_idle"
     preference: tuple[str, ...] = ()  # group names, most preferred first
@@ -377,7 +444,55 @@ class CrisisEvent:
 
 @dataclass(frozen=True)
 class Scenario:
-    """A whole validated scenario (see scenario-format.md)."""
+    """A whole validated scenario (see scenario-format.md).
+
+    Build one with `ccsim.load_scenario` (a file), `ccsim.parse_scenario` (YAML text)
+    or `ccsim.scenario.scenario_from_dict` (Python data); change one in code with
+    `with_changes` and `scale_arrivals`, which validate the result like the file.
+
+    Parameters
+    ----------
+    name : str
+    horizon : Horizon
+        The simulated day and its planning intervals (clock times in seconds).
+    call_types : tuple of CallType
+        Arrival rates (calls per second, one per interval), handle time, patience
+        and routing of each queue.
+    agent_groups : tuple of AgentGroup
+        Skills and staffing of each group.
+    service_level : ServiceLevel
+        Threshold, target and definition of the service level.
+    seed : int or None
+        The default root seed.
+    replications : int
+        The default number of replications.
+    trunks, costs, ivr, absences, busyness, events, outbound
+        The optional parts of the format (docs/scenario-format.md).
+    source : str or None
+        The file it was loaded from, for messages.
+    description : str or None
+    engine : {"auto", "simpy", "fast"}
+    lang : {"en", "zh"}
+        The language of tables and charts.
+
+    Notes
+    -----
+    ``dataclasses.replace(scenario, ...)`` is **not validated**: it builds a scenario
+    from whatever it is given, and an inconsistent one (``agent_groups=()`` while a
+    call type still needs a group) fails later, deep inside a run. Use `with_changes`
+    instead. A scenario made by ``replace`` has no YAML data to change, so
+    `with_changes` refuses it with a `ScenarioError` rather than silently dropping
+    what ``replace`` changed.
+
+    Examples
+    --------
+    >>> import ccsim
+    >>> s = ccsim.load_scenario("scenarios/teaching_single_queue.yaml")
+    >>> s
+    Scenario('Teaching example, one queue (M/M/14)', 09:00–13:00 by 30min, 1 call type, 1 agent group, 30 replications, seed 7)
+    >>> s.with_changes({"agent_groups.team.agents": 12}).agent_groups[0].agents
+    12
+    """  # noqa: E501
 
     name: str
     horizon: Horizon
@@ -402,3 +517,91 @@ class Scenario:
 
     def call_type_index(self, name: str) -> int:
         return [c.name for c in self.call_types].index(name)
+
+    def with_changes(self, changes: Mapping[str, Any] | Sequence[str] | str) -> Scenario:
+        """This scenario with fields changed, validated again like the file.
+
+        Parameters
+        ----------
+        changes : mapping of str to value, or sequence of str
+            Field paths, as ``--set`` takes them, to their new values:
+            ``{"agent_groups.team.agents": 12}`` (values as they are, durations as
+            text such as ``"270s"``), or ``--set`` texts ``["agent_groups.team.agents=12"]``
+            (values read as YAML). ``None`` removes an optional field.
+
+        Returns
+        -------
+        Scenario
+            A new scenario; this one is unchanged. Arrival factors applied earlier
+            with `scale_arrivals` apply to it too.
+
+        Raises
+        ------
+        ScenarioError
+            A path names no field the format allows (or an unknown call type or
+            group), or the changed scenario is invalid: the same message as
+            ``ccsim run --set`` gives, naming the change. Also raised for a scenario
+            without YAML data (built directly or by `dataclasses.replace`).
+
+        Examples
+        --------
+        >>> import ccsim
+        >>> s = ccsim.load_scenario("scenarios/teaching_single_queue.yaml")
+        >>> s.with_changes({"call_types.enquiries.handle_time.mean": "200s"}).call_types[0].handle_time.mean
+        200.0
+        >>> s.with_changes({"agent_groups.tema.agents": 12})
+        Traceback (most recent call last):
+        ...
+        ccsim.scenario.errors.ScenarioError: scenarios/teaching_single_queue.yaml:24: agent_groups.tema: unknown agent group 'tema'; did you mean 'team'? agent groups: team (from with_changes agent_groups.tema.agents)
+        """  # noqa: E501
+        from ccsim.overrides import change_scenario
+
+        return change_scenario(self, changes)
+
+    def scale_arrivals(self, factor: float | Mapping[str | None, float]) -> Scenario:
+        """This scenario with its arrival rates multiplied, like ``--scale-arrivals``.
+
+        Parameters
+        ----------
+        factor : float or mapping of (str or None) to float
+            One factor for every call type and the IVR (``1.1``), or factors by call
+            type name (``{"billing": 1.2}``; key ``None``: every type).
+
+        Returns
+        -------
+        Scenario
+            A new scenario with the rates scaled (exact for rates, volumes and files).
+
+        Raises
+        ------
+        ScenarioError
+            A factor is not a number > 0, or names no call type.
+
+        Examples
+        --------
+        >>> import ccsim
+        >>> s = ccsim.load_scenario("scenarios/teaching_single_queue.yaml")
+        >>> round(s.scale_arrivals(1.5).call_types[0].rates[0] * 3600, 6)
+        300.0
+        """
+        from ccsim.overrides import scale
+
+        factors: Mapping[str | None, float] = (
+            factor if isinstance(factor, Mapping) else {None: factor}
+        )
+        return scale(self, factors, "scale_arrivals")
+
+    def __getstate__(self) -> dict[str, Any]:
+        # The origin (YAML data) stays behind: workers do not need it, and a
+        # store's fingerprint (a pickle of the fields) must not depend on it.
+        return {k: v for k, v in self.__dict__.items() if k != "_origin"}
+
+    def __repr__(self) -> str:
+        from ccsim.outputs.notebook import scenario_repr
+
+        return scenario_repr(self)
+
+    def _repr_html_(self) -> str:
+        from ccsim.outputs.notebook import scenario_html
+
+        return scenario_html(self)

@@ -25,9 +25,11 @@ Keys of this version (scenario-format.md has the full example)::
                                       #   number is calls per hour), volumes (one number of
                                       #   calls per planning interval), file (CSV, see csvdata);
                                       #   optional for a type an IVR branch leads to
-        handle_time: {dist: lognormal, mean: 240s, cv: 0.9}   # required
+        handle_time: {dist: lognormal, mean: 240s, cv: 0.9}   # required; or by_period
         wrap_up: 30s                  #   optional; a bare duration means a fixed time
         patience: {dist: exponential, mean: 180s}             # optional: none = no abandons
+                                      #   handle_time and patience: also dist: mixture, or
+                                      #   {by_period: [...]} (see ccsim.scenario.periods)
         priority: 1                   #   optional 1..9, 1 served first (default 5)
         agent_selection: preference   #   longest_idle (default) | preference | random
         preference: [specialists]     #   iff preference: groups with the skill, best first
@@ -105,9 +107,11 @@ from ccsim.scenario.model import (
     Distribution,
     Horizon,
     Ivr,
+    Period,
     Scenario,
     ServiceLevel,
 )
+from ccsim.scenario.periods import by_period, is_by_period
 from ccsim.scenario.routing import DEFAULT_PRIORITY
 from ccsim.units import describe, format_clock, format_duration
 
@@ -335,11 +339,16 @@ def _call_type(
     rates, aht = None, None
     if ct.get("arrivals") is not None:
         rates, aht = arrivals(ct["arrivals"], (*loc, "arrivals"), horizon, base_dir)
-    handle_time = distribution(ct["handle_time"], (*loc, "handle_time"), base_dir)
-    wrap_up, patience = (
-        optional(ct, k, None, lambda v, at: distribution(v, at, base_dir), loc)
-        for k in ("wrap_up", "patience")
-    )
+    handle_time, handle_periods = _per_period(ct, "handle_time", loc, horizon, base_dir)
+    assert handle_time is not None  # a required key: check_keys made sure it is there
+    if handle_periods and aht is not None and any(a is not None for a in aht):
+        fail(
+            (*loc, "handle_time", "by_period"),
+            "the forecast's aht column already sets the handle time per interval: give"
+            " handle_time by_period or an aht column, not both",
+        )
+    wrap_up = optional(ct, "wrap_up", None, lambda v, at: distribution(v, at, base_dir), loc)
+    patience, patience_periods = _per_period(ct, "patience", loc, horizon, base_dir)
     return CallType(
         key,
         rates,  # type: ignore[arg-type]  # filled in by build_scenario
@@ -347,6 +356,8 @@ def _call_type(
         wrap_up,
         patience,
         aht,
+        handle_time_by_period=handle_periods,
+        patience_by_period=patience_periods,
         priority=optional(ct, "priority", DEFAULT_PRIORITY, routing.priority, loc),
         agent_selection=optional(
             ct, "agent_selection", "longest_idle", routing.agent_selection, loc
@@ -360,6 +371,19 @@ def _call_type(
         ),
         channel=optional(ct, "channel", "voice", channels.channel, loc),
     )
+
+
+def _per_period(
+    ct: dict, key: str, loc: Loc, horizon: Horizon, base_dir: Path | None
+) -> tuple[Distribution | None, tuple[Period, ...]]:
+    """A call type's ``handle_time`` or ``patience``: one distribution, or one per
+    period of the day (then the day's distribution and the periods)."""
+    if ct.get(key) is None and key != "handle_time":  # handle_time: required
+        return None, ()
+    if is_by_period(ct[key]):
+        periods, day = by_period(ct[key], (*loc, key), horizon, base_dir)
+        return day, periods
+    return distribution(ct[key], (*loc, key), base_dir), ()
 
 
 def _routing(call_type: CallType, value: dict, loc: Loc, groups: list[AgentGroup]) -> CallType:
@@ -383,7 +407,8 @@ def _agent_group(
     check_keys(g, loc, GROUP_KEYS, ("skills",))
     skills, priorities = routing.skills(g["skills"], (*loc, "skills"), type_names)
     agents, line, shifts = staffing.staffing(g, loc, horizon)
-    factors, own = (), ()
+    factors: tuple[tuple[str, float], ...] = ()
+    own: tuple[tuple[str, Distribution], ...] = ()
     if g.get("handle_time") is not None:
         factors, own = _group_handle_time(g["handle_time"], (*loc, "handle_time"), skills, base_dir)
     chat_max, chat_factors = optional(

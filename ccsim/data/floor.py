@@ -1,0 +1,74 @@
+"""Agents on the floor per interval, estimated from the log itself.
+
+A work-conserving center leaves no eligible agent idle while a caller waits. So
+while someone waits, the agents busy *are* the agents on the floor (for one pool of
+agents serving every queue). Per day and interval we average the number of busy
+agents over the seconds in which a caller waited ("busy while waiting"); where
+nobody waited long enough, the log says only that at least the peak number of
+busy agents was there (a lower bound).
+
+Per time of day the scenario's line takes the median over the days where the
+interval had waiting, and the highest peak where none had. Known limits: after-call
+work outside the log's service times makes agents look idle (the estimate is then
+low); agents who serve only some queues make the pooled estimate mix groups.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from ccsim.calllog import CallLog
+
+#: Seconds of waiting an interval of a day needs for "busy while waiting" to count.
+MIN_WAIT_S = 60.0
+DAY_S = 86400
+
+
+@dataclass
+class FloorEstimate:
+    """Per interval (time of day): the staffing line and how it was found."""
+
+    agents: np.ndarray  # whole agents, the scenario's line
+    while_waiting: np.ndarray  # median over days of busy-while-waiting (nan: no waiting)
+    peak_busy: np.ndarray  # highest number busy at once, over all days
+    days_with_wait: np.ndarray  # days whose interval had >= MIN_WAIT_S of waiting
+    per_day: np.ndarray  # (days, intervals) busy while waiting, nan where unknown
+
+
+def floor_staffing(log: CallLog, starts: np.ndarray, interval: float) -> FloorEstimate:
+    """The agents on the floor per interval of ``starts`` (see the module's docstring)."""
+    days = log.days
+    n = starts.size
+    per_day = np.full((days.size, n), np.nan)
+    peak = np.zeros((days.size, n))
+    answered = log.answered & ~np.isnan(log.end)
+    queued = log.queued
+    stop = np.where(log.answered, log.answer, log.abandon)
+    for i, day in enumerate(days):
+        base = day * DAY_S
+        busy = _level(log.answer[answered] - base, log.end[answered] - base)
+        waiting = _level(log.queue[queued] - base, stop[queued] - base)
+        for j, s in enumerate(starts):
+            a, b = int(s), min(int(s + interval), DAY_S)
+            mask = waiting[a:b] > 0
+            peak[i, j] = busy[a:b].max(initial=0)
+            if mask.sum() >= MIN_WAIT_S:
+                per_day[i, j] = busy[a:b][mask].mean()
+    known = ~np.isnan(per_day)
+    median = np.array(
+        [np.median(per_day[known[:, j], j]) if known[:, j].any() else np.nan for j in range(n)]
+    )
+    top = peak.max(axis=0) if days.size else np.zeros(n)
+    line = np.where(np.isnan(median), top, np.round(np.nan_to_num(median)))
+    return FloorEstimate(line.astype(int), median, top, known.sum(axis=0), per_day)
+
+
+def _level(t0: np.ndarray, t1: np.ndarray) -> np.ndarray:
+    """How many spans [t0, t1) cover each second of the day (spans clipped to it)."""
+    a = np.clip(np.floor(t0), 0, DAY_S).astype(int)
+    b = np.clip(np.floor(t1), 0, DAY_S).astype(int)
+    ok = b > a
+    diff = np.bincount(a[ok], minlength=DAY_S + 1) - np.bincount(b[ok], minlength=DAY_S + 1)
+    return np.cumsum(diff)[:DAY_S]

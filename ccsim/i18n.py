@@ -532,7 +532,7 @@ _PLANNER: dict[str, tuple[str, str]] = {
     "chart.over": ("over (available − required)", "富余（可用 − 需求）"),
     "chart.under": ("under", "缺口"),
     "ag.break": ("{at} {length}", "{at} 起 {length}"),
-    "ag.break_window": ("{start}–{end}: {length}", "{start}–{end}：{length}"),
+    "ag.break_window": ("{start}–{end}: {length}", "{start}–{end} 内 {length}"),
     "ag.unpaid": ("unpaid", "不带薪"),
     "ag.breaks": ("breaks {list}", "休息 {list}"),
     "chart.sl_both_rosters": (

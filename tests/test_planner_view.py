@@ -271,3 +271,22 @@ def test_comparison_shows_both_rosters_sl_and_what_each_costs(tmp_path):
         np.testing.assert_allclose(lines[run_.scenario.name], np.array(want, dtype=float))
     written = write_outputs(result, tmp_path)
     assert (tmp_path / "comparison_rosters.png") in written
+
+
+def test_report_has_each_queue_the_lunches_and_unbroken_chinese_headers(result):
+    import re
+
+    from ccsim.html_report import render_report
+
+    page = render_report(result, lang="zh")
+    sec = page[page.index('<section id="queue-intervals"') :]
+    sec = sec[: sec.index("</section>")]
+    assert "<h3>billing</h3>" in sec and "<h3>sales</h3>" in sec
+    assert 'id="chart-queue-billing"' in sec and 'id="chart-queue-sales"' in sec
+    # the queue table shows the same figure as the per-queue table of `ccsim run`
+    sl = result.summary["by_call_type_interval"]["sales"][0]["service_level"]["mean"]
+    assert f"{100 * sl:.1f}%" in sec.split("<h3>sales</h3>")[1].split("</tr>")[1]
+    # the roster: the lunch at 09:00, unpaid
+    assert "09:00 起 30min 不带薪" in page
+    # Chinese headers break only between words (服务水/平 never)
+    assert re.search(r"thead th \{[^}]*word-break: keep-all", page)

@@ -177,7 +177,7 @@ def backtest_days(
     dates = log.dates or {}
     out_days = []
     for d, m in zip(chosen, measured, strict=True):
-        row = {"day": d, "date": dates.get(d)}
+        row: dict[str, Any] = {"day": d, "date": dates.get(d)}
         for k in kpis:
             row[k] = _row(m["summary"][k], [r["summary"][k] for r in sims])
         out_days.append(row)
@@ -207,7 +207,7 @@ def backtest_days(
         flags = [r[k]["in_range"] for r in out_days if r[k]["in_range"] is not None]
         verdict[k] = {"days_in_range": int(sum(flags)), "days": len(flags)}
     pairs = sum(verdict[k]["days"] for k in judged)
-    inside = sum(verdict[k]["days_in_range"] for k in judged)
+    n_inside = sum(verdict[k]["days_in_range"] for k in judged)
     return {
         "seed": result.seed,
         "replications": result.replications,
@@ -220,7 +220,7 @@ def backtest_days(
         "by_interval": by_interval,
         "verdict": verdict,
         "pairs": pairs,
-        "pairs_in_range": inside,
+        "pairs_in_range": n_inside,
         "kpis": list(judged),
         "occupancy": "measured against the staffing file"
         if staffing is not None

@@ -555,6 +555,8 @@ def _call_types(log, grid, report, notes, patience, ivr_mix, prio_report) -> dic
             )
             for f, d in zip(pat.fits, rep["patience"]["fits"], strict=True):
                 d["mean_supported"] = f.supported
+            if choice["chosen"] == "survival":
+                rep["patience"]["curve"] = _curve_summary(choice["scenario"])
         else:
             notes.append(f"{type_name}: no abandoned calls, so no patience (nobody abandons)")
             rep["patience"] = None
@@ -563,6 +565,23 @@ def _call_types(log, grid, report, notes, patience, ivr_mix, prio_report) -> dic
         call_types[type_name] = entry
         report["call_types"][type_name] = rep
     return call_types
+
+
+def _curve_summary(spec: dict[str, Any]) -> dict[str, Any]:
+    """The written survival curve: knots, last knot, tail mean, and its mean with the
+    share of it that lies past the last knot (the tail rule's part)."""
+    from ccsim.scenario.distributions import distribution
+
+    d = distribution(spec, ())
+    m = len(d.values) // 2
+    last, s_last, tail = d.values[m - 1], d.values[-1], d.params[0]
+    return {
+        "knots": m,
+        "last_knot_s": _round(last),
+        "tail_mean_s": _round(tail),
+        "mean_s": _round(d.mean),
+        "tail_share_of_mean": _round(s_last * tail / d.mean) if d.mean > 0 else None,
+    }
 
 
 def _handle(log, grid, k: int, type_name: str, notes: list[str]) -> tuple[dict, dict]:
@@ -675,7 +694,10 @@ def _staffing(log, grid, report, notes, method, override, session_gap) -> list[i
             "busy while waiting: while callers wait, a work-conserving center has no idle "
             "agent, so the agents busy then are on the floor — per day and interval the mean "
             f"busy over the seconds someone waited (>= {MIN_WAIT_S:g} s of waiting), median "
-            "over days, rounded; intervals where nobody waited: the peak busy (a lower bound)"
+            "over days, rounded; intervals where nobody waited: the peak busy (a lower bound). "
+            "Exact for one pool of agents serving every queue; low when after-call work is "
+            "not in the logged service times or agents serve only some queues; within ±1 "
+            "agent on simulated logs (docs/calibration.md)"
         )
         if method == "sessions":
             notes.append("no agent ids: sessions cannot be formed; busy-while-waiting used")
@@ -810,6 +832,14 @@ def _type_lines(type_name: str, rep: dict) -> list[str]:
             f"(95th percentile wait); poor above {pat['km_gap_bound']:g}"
         )
     lines += _fit_lines(pat["fits"])
+    if pat.get("curve"):
+        c = pat["curve"]
+        lines.append(
+            f"    survival curve written: {c['knots']} knots up to {c['last_knot_s']:g}s, then "
+            f"an exponential tail of mean {c['tail_mean_s']:g}s (the hazard of the latest "
+            f"quarter of the data); its mean {c['mean_s']:g}s, {c['tail_share_of_mean']:.0%} "
+            "of it from the tail"
+        )
     lines.append(
         f"    Kaplan–Meier: median {_fmt(km['median_s'])}s, restricted mean "
         f"{km['restricted_mean_s']:g}s up to {km['up_to_s']:g}s; "

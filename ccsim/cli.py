@@ -104,6 +104,12 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--out", type=Path, help="write CSV tables, JSON and the SL chart here")
     run.add_argument("--json", action="store_true", help="print one JSON document on stdout")
     run.add_argument(
+        "--no-charts",
+        dest="charts",
+        action="store_false",
+        help="with --out, write the tables and JSON but not the PNG charts (batch work)",
+    )
+    run.add_argument(
         "--trace",
         action="store_true",
         help="also write calls.csv in --out: every call of every replication (large)",
@@ -277,7 +283,7 @@ def cmd_run(args: argparse.Namespace) -> int:
         from ccsim.staffing import with_required
 
         result = with_required(result, required)
-    written = write_outputs(result, args.out, args.lang) if args.out else []
+    written = write_outputs(result, args.out, args.lang, charts=args.charts) if args.out else []
     if args.trace:
         written.append(write_trace(result, args.out / "calls.csv"))
     if args.json:

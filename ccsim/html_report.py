@@ -356,7 +356,46 @@ def _kpi_section(result: RunResult, lang: str) -> str:
         sl=f"{_pct(result.scenario.service_level.target)}/"
         f"{result.scenario.service_level.threshold:g}s",
     )
-    return _section("kpis", lang, f"<p>{_e(line)}</p>\n{table}", keep=True)
+    extra = _ratio_tables(result, lang)
+    return _section("kpis", lang, f"<p>{_e(line)}</p>\n{table}{extra}", keep=True)
+
+
+def _ratio_tables(result: RunResult, lang: str) -> str:
+    """The day's rates as ratios of totals beside the means of daily ratios, and the
+    exact Erlang C / A figures when the scenario is that queue (`ccsim.report`)."""
+    from ccsim.planning.theory import theory_reference
+    from ccsim.report import RATIO_ROWS
+
+    out = ""
+    totals = (result.ratio_of_totals or {}).get("summary", {})
+    daily = result.summary["summary"]
+    if result.replications > 1 and totals:
+        rows = [
+            [
+                kpi_label(k, lang),
+                format_value(_mean(totals[k]), kind),
+                _ci(totals[k], kind),
+                format_value(_mean(daily.get(k)), kind),
+            ]
+            for k, kind in RATIO_ROWS
+            if k in totals
+        ]
+        head = [
+            tr("table.kpi", lang),
+            tr("table.ratio_of_totals_col", lang),
+            tr("table.ci95", lang),
+        ]
+        out += f"\n<p>{_e(tr('table.ratio_of_totals', lang))}</p>\n"
+        out += _table([*head, tr("table.mean_of_daily_ratios", lang)], rows, cls="kpis")
+    theory = theory_reference(result.scenario)
+    if theory is not None:
+        rows = [
+            [kpi_label(k, lang), format_value(getattr(theory, k), kind)]
+            for k, kind in RATIO_ROWS[:4]
+        ]
+        out += f"\n<p>{_e(tr('table.theory', lang, model=theory.model))}</p>\n"
+        out += _table([tr("table.kpi", lang), tr("table.exact", lang)], rows, cls="kpis")
+    return out
 
 
 def _has_risk(result: RunResult) -> bool:
@@ -400,6 +439,7 @@ _INTERVAL_COLUMNS: tuple[tuple[str, str], ...] = (
     ("answered", "count"),
     ("abandoned", "count"),
     ("service_level", "pct"),
+    ("p_wait", "pct"),
     ("asa_s", "sec"),
     ("abandon_rate", "pct"),
     ("occupancy", "pct"),
@@ -489,6 +529,7 @@ _CALL_TYPE_COLUMNS: tuple[tuple[str, str], ...] = (
     ("answered", "count"),
     ("abandoned", "count"),
     ("service_level", "pct"),
+    ("p_wait", "pct"),
     ("asa_s", "sec"),
     ("abandon_rate", "pct"),
     ("aht_s", "sec"),
@@ -501,6 +542,7 @@ _GROUP_COLUMNS: tuple[tuple[str, str], ...] = (
     ("answered", "count"),
     ("aht_s", "sec"),
     ("occupancy", "pct"),
+    ("p_wait", "pct"),
     ("utilization", "pct"),
     ("on_break_hours", "count"),
     ("overtime_hours", "count"),

@@ -503,6 +503,25 @@ _REPORT: dict[str, tuple[str, str]] = {
     ),
 }
 MESSAGES.update({key: {"en": en, "zh": zh} for key, (en, zh) in _REPORT.items()})
+#: P(wait) and the two estimators of a rate over replications (ccsim.batch.ratios).
+MESSAGES.update(
+    {
+        "kpi.p_wait": {"en": "Waited (P(wait > 0))", "zh": "需等待比例 P(等待 > 0)"},
+        "col.p_wait": {"en": "P(wait)", "zh": "等待率"},
+        "table.ratio_of_totals": {
+            "en": "Ratio of totals (expected totals over replications; the means above "
+            "are of daily ratios)",
+            "zh": "总量之比（各次重复总量的期望之比；上表均值为每日比率的均值）",
+        },
+        "table.mean_of_daily_ratios": {"en": "mean of daily ratios", "zh": "每日比率均值"},
+        "table.ratio_of_totals_col": {"en": "ratio of totals", "zh": "总量之比"},
+        "table.exact": {"en": "exact", "zh": "精确值"},
+        "table.theory": {
+            "en": "{model}, exact steady state (queueing theory)",
+            "zh": "{model}，精确稳态值（排队论）",
+        },
+    }
+)
 
 #: The planner's view: per-queue tables, coverage, exports, the Erlang calculator.
 _PLANNER: dict[str, tuple[str, str]] = {

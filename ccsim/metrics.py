@@ -35,6 +35,8 @@ over calls. Conventions:
   calls attributed before ``start + warmup`` (IVR arrivals before it) and agent
   time before it, pro rata within an interval; overtime, a day total, is kept
   whole. ``by_interval`` and ``by_agent_group_interval`` list every interval.
+- ``p_wait`` (the Erlang C / A P(wait)) is the share of offered legs (answered or
+  abandoned) whose wait is > 0 s; an agent group's, of the live legs it answered.
 - "Within T" means ``wait <= T``. A ratio with a zero denominator is NaN.
 - Agent busy time of a leg an agent worked (answered, or a callback / outbound
   dial not reached: its ``talk`` is the time spent trying) is ``[offered + wait,
@@ -120,6 +122,7 @@ LIVE_CALL_KPIS: tuple[str, ...] = (
     "wait_p90_s",
     "wait_p95_s",
     "max_queue",
+    "p_wait",
 )
 #: Redials: ``attempts`` (FIRST + RETRIAL legs, blocked included), ``retrials``; and per
 #: caller (each caller once, where its FIRST leg belongs): ``unique_callers``,
@@ -188,13 +191,15 @@ GROUP_INTERVAL_KPIS: tuple[str, ...] = (*AGENT_KPIS, "occupancy")
 #: Paid and unproductive hours: in ``summary`` and each agent group.
 HOURS_KPIS: tuple[str, ...] = ("on_break_hours", "absent_hours", "overtime_hours", "paid_hours")
 #: Extra KPIs of an agent group: legs it answered (any kind; ``answered_by_type`` is a
-#: dict ``{call type: count}``), callbacks it dialed (reached or not) and its cost.
+#: dict ``{call type: count}``), callbacks it dialed (reached or not), its cost, and
+#: ``p_wait``: the share of the live legs it answered that waited more than 0 s.
 GROUP_KPIS: tuple[str, ...] = (
     "answered",
     "aht_s",
     "answered_by_type",
     "cost",
     "callbacks_handled",
+    "p_wait",
 )
 #: Cost KPIs, in ``summary`` only. ``agent_cost``: in-house groups' pay;
 #: ``outsourced_cost``: groups paid per call; ``cost`` adds telecom.
@@ -417,6 +422,8 @@ def _call_kpis(
         "abandon_time_s": _div(total(abandoned, wait), n_ab),
         "abandon_rate": _div(n_ab, n_off),
         "aht_s": _div(total(answered, handle), n_ans),
+        # P(wait > 0), the Erlang C / A figure: offered callers who waited at all.
+        "p_wait": _div(count((answered | abandoned) & (wait > 0)), n_off),
     }
     pct = _group_percentiles(wait[answered], key[answered], k, [q for q, _ in _PERCENTILES])
     for row, (_, name) in enumerate(_PERCENTILES):
@@ -743,6 +750,12 @@ def replication_kpis(obs: Observations, scenario: Scenario) -> dict[str, Any]:
     per_grp["callbacks_handled"] = np.bincount(
         group_of[worked & counted & (leg == CALLBACK)], minlength=n_groups
     ).astype(float)
+    # A group's P(wait > 0): of the live legs it answered, those that waited at all.
+    live_h = handled & live
+    per_grp["p_wait"] = _div(
+        np.bincount(group_of[live_h & (wait > 0)], minlength=n_groups),
+        np.bincount(group_of[live_h], minlength=n_groups),
+    )
     handled_t = handled & typed
     by_type = np.bincount(
         group_of[handled_t] * n_types + call_type[handled_t],

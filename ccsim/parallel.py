@@ -77,8 +77,9 @@ class Backend:
     cores: a notebook's short runs then start no worker processes (each would load
     and compile the engine first) and their results come back without pickling.
     `Backend.local` gives the CLI's default. Work travels in chunks of several
-    replications per task (about 4 chunks per Dask worker, 8 per local process), so
-    the per-task overhead of Dask (~10 ms) is spread over many replications.
+    replications per task (about 8 chunks per worker, local or Dask), so the
+    per-task overhead of Dask (~10 ms) is spread over many replications while the
+    last chunks still finish together (experiments/bench/dask_overhead.py).
 
     Examples
     --------
@@ -229,7 +230,9 @@ def map_replications(
         yield from _on_local_pool(scenario, seed, engine, chunks, workers, keep_observations)
         return
     with _dask_executor(backend) as (executor, workers):
-        chunks = _chunks(indices, workers, per_task_overhead=4)
+        # As many chunks as locally: fewer, larger ones (4 per worker) left a worker
+        # idle at the end and doubled the overhead (experiments/bench/dask_overhead.py).
+        chunks = _chunks(indices, workers, per_task_overhead=8)
         yield from _collect(executor, scenario, seed, engine, chunks, keep_observations)
 
 

@@ -21,6 +21,7 @@ DAY_ROWS: tuple[tuple[str, str, str], ...] = (
     ("abandoned", "Abandoned", "count"),
     ("blocked", "Blocked (all trunks busy)", "count"),
     ("service_level", "Service level", "pct"),
+    ("p_wait", "Waited (P(wait > 0))", "pct"),
     ("asa_s", "ASA", "sec"),
     ("abandon_rate", "Abandon rate", "pct"),
     ("abandon_time_s", "Average abandon time", "sec"),
@@ -39,6 +40,7 @@ INTERVAL_COLUMNS: tuple[tuple[str, str, str], ...] = (
     ("answered", "answered", "count"),
     ("abandoned", "abandoned", "count"),
     ("service_level", "SL", "pct"),
+    ("p_wait", "P(wait)", "pct"),
     ("asa_s", "ASA s", "sec"),
     ("abandon_rate", "aband.", "pct"),
     ("occupancy", "occ.", "pct"),
@@ -144,7 +146,42 @@ def day_table(result: RunResult, lang: str | None = None) -> str:
                 state=state,
             )
         )
+    lines += _ratio_lines(result, lang)
     return "\n".join(lines)
+
+
+#: Rates shown as ratios of totals under the day table (kpi, kind).
+RATIO_ROWS: tuple[tuple[str, str], ...] = (
+    ("service_level", "pct"),
+    ("p_wait", "pct"),
+    ("abandon_rate", "pct"),
+    ("asa_s", "sec"),
+    ("occupancy", "pct"),
+)
+
+
+def _ratio_lines(result: RunResult, lang: str) -> list[str]:
+    """The day's rates as ratios of expected totals (with several replications), and
+    the exact Erlang C / A figures when the scenario is that textbook queue."""
+    from ccsim.planning.theory import theory_reference
+
+    lines: list[str] = []
+    totals = (result.ratio_of_totals or {}).get("summary", {})
+    if result.replications > 1 and totals:
+        lines += ["", tr("table.ratio_of_totals", lang)]
+        for key, kind in RATIO_ROWS:
+            if (figure := totals.get(key)) is not None:
+                lines.append(
+                    f"{_left(kpi_label(key, lang), 28)}{format_value(figure['mean'], kind):>12}"
+                    f"   {format_ci(figure, kind)}"
+                )
+    theory = theory_reference(result.scenario)
+    if theory is not None:
+        lines += ["", tr("table.theory", lang, model=theory.model)]
+        for key, kind in RATIO_ROWS[:4]:
+            value = format_value(getattr(theory, key), kind)
+            lines.append(f"{_left(kpi_label(key, lang), 28)}{value:>12}")
+    return lines
 
 
 def interval_table(result: RunResult, lang: str | None = None) -> str:
@@ -184,6 +221,7 @@ GROUP_COLUMNS: tuple[tuple[str, str, str], ...] = (
     ("answered", "answered", "count"),
     ("aht_s", "AHT", "sec"),
     ("occupancy", "occupancy", "pct"),
+    ("p_wait", "P(wait)", "pct"),
     ("utilization", "utiliz.", "pct"),
     ("on_break_hours", "break h", "count"),
     ("overtime_hours", "overtime h", "count"),
@@ -292,6 +330,11 @@ def to_json(result: RunResult) -> dict:
         "by_call_type_interval": result.summary.get("by_call_type_interval", {}),
         "by_agent_group": result.summary["by_agent_group"],
         "by_agent_group_interval": result.summary["by_agent_group_interval"],
+        # The rates as ratios of expected totals (ccsim.batch.ratios); the figures
+        # above are means of daily ratios, as "rate_estimator" says.
+        "rate_estimator": "mean_of_daily_ratios",
+        "ratio_of_totals": result.ratio_of_totals,
+        "theory": _theory_json(result),
         "risk": result.risk,
         "precision": result.precision,
         "backend": result.backend,
@@ -299,21 +342,25 @@ def to_json(result: RunResult) -> dict:
     }
 
 
-def write_outputs(result: RunResult, out_dir: Path, lang: str | None = None) -> list[Path]:
+def _theory_json(result: RunResult) -> dict | None:
+    """The exact steady-state Erlang C / A figures, when the scenario is that queue."""
+    from ccsim.planning.theory import theory_reference
+
+    theory = theory_reference(result.scenario)
+    return None if theory is None else theory.as_dict()
+
+
+def write_outputs(
+    result: RunResult, out_dir: Path, lang: str | None = None, charts: bool = True
+) -> list[Path]:
     """Write the tables (summary, per interval, per queue and interval, per group and
-    interval, per replication) as CSVs and as one workbook ``results.xlsx``, the JSON
-    and the charts of service level, volumes and staffing (labels in ``lang``,
-    default the scenario's)."""
+    interval, per replication, the rates as ratios of totals) as CSVs and as one
+    workbook ``results.xlsx``, the JSON and (unless ``charts`` is False: batch work,
+    ``--no-charts``) the charts of service level, volumes and staffing (labels in
+    ``lang``, default the scenario's)."""
     from ccsim.outputs.csvfiles import write_sheet
     from ccsim.outputs.sheets import run_sheets
     from ccsim.outputs.xlsx import write_workbook
-    from ccsim.plots import (  # matplotlib only when asked for
-        save_figure,
-        service_level_chart,
-        staffing_chart,
-        volumes_chart,
-    )
-    from ccsim.staffing import required_line
 
     out_dir.mkdir(parents=True, exist_ok=True)
     sheets = run_sheets(result)
@@ -327,6 +374,16 @@ def write_outputs(result: RunResult, out_dir: Path, lang: str | None = None) -> 
     from ccsim.results import SCENARIO_FILE, write_scenario  # what `load_results` reads back
 
     written.append(write_scenario(result.scenario, out_dir / SCENARIO_FILE))
+
+    if not charts:
+        return written
+    from ccsim.plots import (  # matplotlib only when asked for
+        save_figure,
+        service_level_chart,
+        staffing_chart,
+        volumes_chart,
+    )
+    from ccsim.staffing import required_line
 
     lang = table_lang(result, lang)
     for name, chart in (

@@ -118,17 +118,24 @@ def load_results(folder: str | Path, scenario: Scenario | None = None) -> Any:
         except (json.JSONDecodeError, KeyError, TypeError, ValueError) as err:
             raise ResultsError(f"{scenario_path}: not a ccsim scenario ({err})") from None
     replications = int(doc.get("replications", 0))
+    kpis = _stored_kpis(folder, replications)
+    totals = doc.get("ratio_of_totals")
+    if not totals and kpis:  # a folder written before ratios of totals: from the store
+        from ccsim.batch.ratios import ratio_of_totals
+
+        totals = ratio_of_totals(kpis, scenario.service_level.definition)
     return RunResult(
         scenario=scenario,
         seed=doc.get("seed"),
         replications=replications,
-        kpis=_stored_kpis(folder, replications),
+        kpis=kpis,
         summary=summary,
         engine=doc.get("engine", "?"),
         risk=doc.get("risk") or {},
         backend=doc.get("backend", "?"),
         resumed=doc.get("resumed", 0),
         precision=doc.get("precision"),
+        ratio_of_totals=totals or {},
     )
 
 

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from ccsim.batch.ratios import ratio_of_totals
 from ccsim.calls import draw_calls
 from ccsim.metrics import DAY_KPIS, service_level_risk, summarize, t_interval
 from ccsim.models.center import simulate_day
@@ -91,6 +92,9 @@ class RunResult:
     resumed: int = 0
     #: The precision target and what was reached, when one was asked for.
     precision: dict | None = None
+    #: Ratio-of-totals estimates of the rates (`ccsim.batch.ratios.ratio_of_totals`),
+    #: beside the summary's means of daily ratios.
+    ratio_of_totals: dict = field(default_factory=dict)
 
     @property
     def replications_df(self) -> pd.DataFrame:
@@ -391,6 +395,7 @@ def run(
         observations=[kept[r] for r in range(reps) if r in kept],
         engine=chosen,
         risk=service_level_risk(kpis, scenario.service_level.target),
+        ratio_of_totals=ratio_of_totals(kpis, scenario.service_level.definition),
         backend=(backend or Backend()).describe(),
         resumed=sum(1 for r in range(reps) if r in resumed),
         precision=None

@@ -40,6 +40,7 @@ __all__ = [
     "SUMMARY_COLUMNS",
     "calls_frame",
     "intervals_frame",
+    "ratio_of_totals_frame",
     "replications_frame",
     "risk_frame",
     "summary_frame",
@@ -267,3 +268,36 @@ def _calls(replication: int, obs: Observations, scenario: Scenario) -> pd.DataFr
             "group": _labels(obs.group[:n].astype(int), (g.name for g in scenario.agent_groups)),
         }
     )
+
+
+RATIO_COLUMNS = ["scope", "name", "interval", "kpi", "estimator", "mean", "ci_low", "ci_high"]
+
+
+def _ratio_scopes(doc: dict[str, Any]) -> list[tuple[str, str, str, dict[str, Any]]]:
+    """``(scope, name, interval, figures)`` of every entry of a summary-shaped dict."""
+    out = [("day", "", "", doc.get("summary", {}))]
+    out += [("interval", "", e.get("start", ""), e) for e in doc.get("by_interval", [])]
+    out += [("call_type", n, "", e) for n, e in doc.get("by_call_type", {}).items()]
+    out += [("agent_group", n, "", e) for n, e in doc.get("by_agent_group", {}).items()]
+    for n, rows in doc.get("by_agent_group_interval", {}).items():
+        out += [("agent_group_interval", n, e.get("start", ""), e) for e in rows]
+    return out
+
+
+def ratio_of_totals_frame(result: RunResult) -> pd.DataFrame:
+    """Each rate two ways, side by side: ``estimator`` ``ratio_of_totals`` (the ratio
+    of expected totals over replications, `ccsim.batch.ratios`) and
+    ``mean_of_daily_ratios`` (the summary's figure). Columns ``scope`` (day, interval,
+    call_type, agent_group, agent_group_interval), ``name``, ``interval`` (its start),
+    ``kpi``, ``estimator``, ``mean``, ``ci_low``, ``ci_high``."""
+    rot = _ratio_scopes(result.ratio_of_totals or {})
+    daily = _ratio_scopes(result.summary)
+    rows = []
+    for (scope, name, start, totals), (_, _, _, means) in zip(rot, daily, strict=False):
+        for kpi, fig in totals.items():
+            if not isinstance(fig, dict):
+                continue
+            for estimator, f in (("ratio_of_totals", fig), ("mean_of_daily_ratios", means[kpi])):
+                low, high = f["ci95"] or (None, None)
+                rows.append((scope, name, start, kpi, estimator, f["mean"], low, high))
+    return pd.DataFrame(rows, columns=RATIO_COLUMNS)

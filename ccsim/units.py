@@ -14,7 +14,9 @@ import re
 
 _NUMBER = r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?"
 _QUANTITY = re.compile(rf"\s*({_NUMBER})\s*(?:/\s*)?([A-Za-z]*)\s*")
-_CLOCK = re.compile(r"\s*(\d{1,2}):(\d{2})(?::(\d{2}))?\s*")
+_CLOCK = re.compile(r"\s*(\d{1,2}):(\d{2})(?::(\d{2}))?(?:\s*\+\s*(\d+))?\s*")
+#: Seconds in a day: a clock time "06:00+1" is 06:00 on the next day.
+DAY = 86400.0
 
 #: Seconds per duration unit. The documented ones are s, min and h.
 DURATION_UNITS: dict[str, float] = {
@@ -52,24 +54,36 @@ def parse_rate(value: object) -> float:
 
 
 def parse_clock(value: object) -> float:
-    """Seconds since midnight from ``"08:30"`` or ``"08:30:15"``; ``"24:00"`` ends the day."""
+    """Seconds since midnight from ``"08:30"`` or ``"08:30:15"``; ``"24:00"`` ends the day.
+
+    A ``+d`` suffix counts days on, for horizons past midnight: ``"06:00+1"`` is
+    06:00 the next day (``86400 + 21600``), ``"24:00+1"`` the end of the second day.
+    """
     if isinstance(value, str):
         m = _CLOCK.fullmatch(value)
         if m:
             h, mi, s = int(m[1]), int(m[2]), int(m[3] or 0)
             if mi < 60 and s < 60 and (h < 24 or (h == 24 and mi == 0 and s == 0)):
-                return float(h * 3600 + mi * 60 + s)
+                return float(h * 3600 + mi * 60 + s) + DAY * int(m[4] or 0)
         raise ValueError(f"must be {CLOCK_HELP}, got {value!r}")
     hint = " (write clock times in quotes)" if _is_number(value) else ""
     raise ValueError(f"must be {CLOCK_HELP}{hint}, got {describe(value)}")
 
 
 def format_clock(seconds: float) -> str:
-    """``"HH:MM"`` (``"HH:MM:SS"`` when there are seconds) of seconds since midnight."""
+    """``"HH:MM"`` (``"HH:MM:SS"`` when there are seconds) of seconds since midnight.
+
+    Past the first midnight a ``+d`` suffix counts the days on (`parse_clock` reads
+    it back): ``"01:30+1"``; a later midnight closes its day, ``"24:00+1"``.
+    """
     s = int(round(seconds))
+    days, s = divmod(s, int(DAY)) if s > 0 else (0, s)
+    if s == 0 and days > 0:  # midnight ends the day before: 24:00
+        days, s = days - 1, int(DAY)
+    suffix = f"+{days}" if days > 0 else ""
     h, rest = divmod(s, 3600)
     m, sec = divmod(rest, 60)
-    return f"{h:02d}:{m:02d}:{sec:02d}" if sec else f"{h:02d}:{m:02d}"
+    return (f"{h:02d}:{m:02d}:{sec:02d}" if sec else f"{h:02d}:{m:02d}") + suffix
 
 
 def format_duration(seconds: float) -> str:

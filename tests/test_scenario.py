@@ -205,7 +205,7 @@ BAD = [
     ("list_for_mapping", "horizon", 2, "must be a mapping"),
     ("duplicate_key", "call_types.billing", 7, "duplicate key 'billing' (first given on line 4)"),
     ("bad_interval", "horizon.interval", 5, "must be 15min, 30min or 60min"),
-    ("end_before_start", "horizon.end", 4, "must be after start (20:00)"),
+    ("end_before_start", "horizon.end", 4, "must be after start (20:00+1)"),
     ("bad_clock", "horizon.start", 3, 'must be a clock time "HH:MM"'),
     ("warmup_not_multiple", "horizon.warmup", 6, "whole number of 30min intervals"),
     ("target_above_one", "service_level.target", 5, "must be <= 1"),

@@ -152,10 +152,10 @@ def _delimiter(text: str, fmt: LogFormat, source: str) -> str:
     first = text.lstrip("\ufeff").splitlines()[0]
     counts = {d: first.count(d) for d in DELIMITERS[1:]}
     if fmt.delimiter == "auto":
-        best = max(counts, key=counts.get)
+        best = max(counts, key=counts.__getitem__)
         return best if counts[best] else ","
     if counts[fmt.delimiter] == 0 and any(counts.values()):
-        other = max(counts, key=counts.get)
+        other = max(counts, key=counts.__getitem__)
         raise ScenarioError(
             f"the header {first[:60]!r} has no {fmt.delimiter!r} but {counts[other]} "
             f"{other!r}: the file seems to be separated by {other!r} (delimiter: in the format)",
@@ -267,7 +267,9 @@ class _Times:
                 "write every time with its offset, or none)"
             )
         if stamp.tzinfo is not None:
-            stamp = stamp.astimezone(self.tz).replace(tzinfo=None)
+            stamp = stamp.astimezone(self.tz if isinstance(self.tz, dt.tzinfo) else None).replace(
+                tzinfo=None
+            )
         return stamp
 
 

@@ -60,7 +60,8 @@ def _clock(seconds: float) -> str:
 
 def weekdays_from(first: dt.date, n: int) -> list[dt.date]:
     """The first ``n`` weekdays (Mon–Fri) from ``first`` on."""
-    out, day = [], first
+    out: list[dt.date] = []
+    day = first
     while len(out) < n:
         if day.weekday() < 5:
             out.append(day)

@@ -211,6 +211,20 @@ def replications_sheet(result: RunResult) -> Sheet:
     )
 
 
+def ratio_of_totals_sheet(result: RunResult) -> Sheet | None:
+    """Each rate as a ratio of totals beside the mean of daily ratios (long;
+    `ccsim.tables.ratio_of_totals_frame`), or None when the run has none."""
+    if not getattr(result, "ratio_of_totals", None):
+        return None
+    from ccsim.tables import ratio_of_totals_frame
+
+    table = ratio_of_totals_frame(result)
+    columns = [str(c) for c in table.columns]
+    kinds = ["kpi" if c in ("mean", "ci_low", "ci_high") else "text" for c in columns]
+    rows = table.astype(object).where(table.notna(), None).values.tolist()
+    return Sheet("ratio_of_totals", columns, kinds, rows)
+
+
 def run_sheets(result: RunResult) -> list[Sheet]:
     """The tables ``ccsim run --out`` writes, in the workbook's order."""
     sheets = [summary_sheet(result), intervals_sheet(result)]
@@ -218,4 +232,7 @@ def run_sheets(result: RunResult) -> list[Sheet]:
     if by_type is not None:
         sheets.append(by_type)
     sheets += [group_intervals_sheet(result), replications_sheet(result)]
+    ratios = ratio_of_totals_sheet(result)
+    if ratios is not None:
+        sheets.append(ratios)
     return sheets

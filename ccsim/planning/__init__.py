@@ -1,2 +1,1 @@
-"""Planning: Erlang calculators, staffing and scheduling (the layered home of the
-planning modules; older ones move in later)."""
+"""Planning: Erlang figures, staffing and scheduling."""

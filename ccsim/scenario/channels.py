@@ -47,6 +47,7 @@ from ccsim.scenario.fields import (
     whole,
 )
 from ccsim.scenario.model import Horizon, Outbound
+from ccsim.scenario.staffing import next_day
 from ccsim.units import describe, format_clock
 
 #: A call type's channel: a voice call takes an agent whole; chats may share one.
@@ -181,7 +182,8 @@ def _window(value: Any, loc: Loc, horizon: Horizon) -> tuple[float, float]:
     if not isinstance(value, list) or len(value) != 2:
         got = f"a list of {len(value)}" if isinstance(value, list) else describe(value)
         fail(loc, f'must be [start, end]: two clock times such as ["10:00", "18:00"], got {got}')
-    start, end = (clock(v, (*loc, i)) for i, v in enumerate(value))
+    start = next_day(clock(value[0], (*loc, 0)), horizon.start, horizon.end)
+    end = next_day(clock(value[1], (*loc, 1)), start, horizon.end, strict=False)
     span = f"{format_clock(horizon.start)} to {format_clock(horizon.end)}"
     within = f"must be within the horizon ({span}): the campaign dials only during the day"
     if not horizon.start <= start < horizon.end:

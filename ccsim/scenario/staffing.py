@@ -36,7 +36,7 @@ from ccsim.scenario.fields import (
     whole,
 )
 from ccsim.scenario.model import Absence, Break, Horizon, Shift
-from ccsim.units import describe, format_clock, format_duration
+from ccsim.units import DAY, describe, format_clock, format_duration
 
 STAFFING_KEYS = ("agents", "shifts")
 
@@ -80,11 +80,21 @@ def _span(start: float, end: float) -> str:
     return f"{format_clock(start)} to {format_clock(end)}"
 
 
+def next_day(t: float, after: float, end: float, strict: bool = True) -> float:
+    """A clock time read in a span ``[after, end]`` that passes midnight: a time before
+    ``after`` (at or before it when not ``strict``) is the next day's, if that lies
+    in the span. So in a 20:00–06:00 horizon "02:00" is 02:00 after midnight, and a
+    shift "22:00"–"06:00" ends the next morning; "02:00+1" says so explicitly."""
+    early = t < after if strict else t <= after
+    return t + DAY if early and t < DAY and t + DAY <= end else t
+
+
 def period(p: dict, loc: Loc, keys: tuple[str, str], horizon: Horizon) -> tuple[float, float]:
-    """The clock times ``p[keys[0]] < p[keys[1]]``, both within the horizon."""
+    """The clock times ``p[keys[0]] < p[keys[1]]``, both within the horizon (a horizon
+    past midnight reads earlier times as the next day's, `next_day`)."""
     first, last = keys
-    start = clock(p[first], (*loc, first))
-    end = clock(p[last], (*loc, last))
+    start = next_day(clock(p[first], (*loc, first)), horizon.start, horizon.end)
+    end = next_day(clock(p[last], (*loc, last)), start, horizon.end, strict=False)
     within = f"must be within the horizon ({_span(horizon.start, horizon.end)})"
     if not horizon.start <= start < horizon.end:
         fail((*loc, first), f"{within}, got {describe(p[first])}")
@@ -139,7 +149,7 @@ def _break(raw: Any, loc: Loc, shift_start: float, shift_end: float) -> Break:
         )
     shift = f"its shift ({_span(shift_start, shift_end)})"
     if "at" in given:
-        t = clock(b["at"], (*loc, "at"))
+        t = next_day(clock(b["at"], (*loc, "at")), shift_start, shift_end)
         if t < shift_start or t + length > shift_end:
             fail(
                 (*loc, "at"),
@@ -150,7 +160,8 @@ def _break(raw: Any, loc: Loc, shift_start: float, shift_end: float) -> Break:
     if not isinstance(window, list) or len(window) != 2:
         got = f"a list of {len(window)}" if isinstance(window, list) else describe(window)
         fail(at, f'must be [start, end]: two clock times such as ["11:30", "13:30"], got {got}')
-    w0, w1 = (clock(w, (*at, i)) for i, w in enumerate(window))
+    w0 = next_day(clock(window[0], (*at, 0)), shift_start, shift_end)
+    w1 = next_day(clock(window[1], (*at, 1)), w0, shift_end, strict=False)
     if w1 <= w0:
         fail(
             (*at, 1),

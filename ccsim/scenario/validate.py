@@ -8,11 +8,13 @@ Keys of this version (scenario-format.md has the full example)::
     replications: 30                  # optional whole number >= 1 (default 1)
     horizon:                          # required
       start: "08:00"                  #   "HH:MM"
-      end: "20:00"                    #   "HH:MM", after start; "24:00" is midnight
+      end: "20:00"                    #   "HH:MM"; "24:00" is midnight; an end at or before
+                                      #   start is the next day ("20:00" to "06:00"), as is
+                                      #   "06:00+1"; or instead of end: length: 48h
       interval: 30min                 #   15min, 30min or 60min; the horizon is whole intervals
-      warmup: 1h                      #   optional: calls offered before start + warmup are
-                                      #   simulated but left out of the statistics; a whole
-                                      #   number of intervals, shorter than the horizon
+      warmup: 1h                      #   optional (or warm_up): calls offered before start +
+                                      #   warmup are simulated but left out of the statistics;
+                                      #   a whole number of intervals, shorter than the horizon
     service_level:                    # optional; each key optional
       threshold: 20s                  #   duration >= 0 (default 20s)
       target: 0.80                    #   fraction in (0, 1] (default 0.80)
@@ -113,7 +115,7 @@ from ccsim.scenario.model import (
 )
 from ccsim.scenario.periods import by_period, is_by_period
 from ccsim.scenario.routing import DEFAULT_PRIORITY
-from ccsim.units import describe, format_clock, format_duration
+from ccsim.units import DAY, describe, format_clock, format_duration
 
 TOP_KEYS = (
     "name",
@@ -274,13 +276,10 @@ def _ivr_only_types(
 
 def _horizon(value: Any, loc: Loc) -> Horizon:
     h = mapping(value, loc)
-    check_keys(h, loc, ("start", "end", "interval", "warmup"), ("start", "end", "interval"))
+    keys = ("start", "end", "length", "interval", "warmup", "warm_up")
+    check_keys(h, loc, keys, ("start", "interval"))
     start = clock(h["start"], (*loc, "start"))
-    end = clock(h["end"], (*loc, "end"))
-    if end <= start:
-        fail(
-            (*loc, "end"), f"must be after start ({format_clock(start)}), got {describe(h['end'])}"
-        )
+    end = _horizon_end(h, loc, start)
     interval = duration(h["interval"], (*loc, "interval"))
     if interval not in INTERVALS:
         fail((*loc, "interval"), f"must be 15min, 30min or 60min, got {describe(h['interval'])}")
@@ -290,14 +289,42 @@ def _horizon(value: Any, loc: Loc) -> Horizon:
             (*loc, "end"), f"{span} is not a whole number of {format_duration(interval)} intervals"
         )
     warmup = 0.0
-    if h.get("warmup") is not None:
-        warmup = duration(h["warmup"], (*loc, "warmup"), ge=0)
+    key = _one_of(h, loc, ("warmup", "warm_up"), required=False)
+    if key is not None:
+        warmup = duration(h[key], (*loc, key), ge=0)
         if not _whole_multiple(warmup, interval):
             message = f"must be a whole number of {format_duration(interval)} intervals"
-            fail((*loc, "warmup"), f"{message}, got {describe(h['warmup'])}")
+            fail((*loc, key), f"{message}, got {describe(h[key])}")
         if warmup >= end - start:
-            fail((*loc, "warmup"), f"must be shorter than the horizon ({span})")
+            fail((*loc, key), f"must be shorter than the horizon ({span})")
     return Horizon(start=start, end=end, interval=interval, warmup=warmup)
+
+
+def _one_of(h: dict, loc: Loc, keys: tuple[str, str], required: bool) -> str | None:
+    """The one of ``keys`` given in ``h`` (None when neither is and it is optional)."""
+    given = [k for k in keys if h.get(k) is not None]
+    if len(given) > 1:
+        fail((*loc, given[1]), f"give {keys[0]} or {keys[1]}, not both")
+    if not given and required:
+        fail(loc, f"needs {keys[0]} (a clock time) or {keys[1]} (a duration such as 48h)")
+    return given[0] if given else None
+
+
+def _horizon_end(h: dict, loc: Loc, start: float) -> float:
+    """The horizon's end from ``end`` or ``length``. An ``end`` at or before ``start``
+    is on the next day (``20:00`` to ``06:00`` runs through midnight); ``"06:00+1"``
+    says so explicitly, and ``length: 48h`` runs two whole days."""
+    key = _one_of(h, loc, ("end", "length"), required=True)
+    if key == "length":
+        return start + duration(h["length"], (*loc, "length"), gt=0)
+    end = clock(h["end"], (*loc, "end"))
+    if end <= start and end < DAY:
+        end += DAY
+    if end <= start:
+        fail(
+            (*loc, "end"), f"must be after start ({format_clock(start)}), got {describe(h['end'])}"
+        )
+    return end
 
 
 def _whole_multiple(x: float, step: float) -> bool:

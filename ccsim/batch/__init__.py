@@ -1,0 +1,1 @@
+"""Running and summarising many replications: estimators over a batch of days."""

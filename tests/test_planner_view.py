@@ -290,3 +290,21 @@ def test_report_has_each_queue_the_lunches_and_unbroken_chinese_headers(result):
     assert "09:00 起 30min 不带薪" in page
     # Chinese headers break only between words (服务水/平 never)
     assert re.search(r"thead th \{[^}]*word-break: keep-all", page)
+
+
+@pytest.mark.parametrize(
+    ("kpi", "kind"),
+    [
+        ("service_level", "pct"),
+        ("p_wait", "pct"),
+        ("abandon_rate_ci_low", "pct"),
+        ("asa_s", "sec"),
+        ("cost", "money"),
+        ("offered", "num"),
+        ("answered_by_type.billing", "num"),
+    ],
+)
+def test_each_column_is_shown_as_its_kind(kpi, kind):
+    from ccsim.outputs.sheets import kpi_kind
+
+    assert kpi_kind(kpi) == kind

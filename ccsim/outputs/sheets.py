@@ -34,7 +34,9 @@ __all__ = ["KINDS", "Sheet", "kpi_kind", "run_sheets", "unused_kpis"]
 KINDS = ("pct", "sec", "money", "num", "text", "kpi")
 
 _MONEY = frozenset({"cost", "agent_cost", "telecom_cost", "outsourced_cost", "cost_per_call"})
-_PCT_EXTRA = frozenset({"sl_p_meet_target", "sl_p10", "p_meet_target", "p10", "shrinkage"})
+_PCT_EXTRA = frozenset(
+    {"sl_p_meet_target", "sl_p10", "p_meet_target", "p10", "shrinkage", "p_wait"}
+)
 
 
 def kpi_kind(kpi: str) -> str:

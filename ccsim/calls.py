@@ -175,7 +175,9 @@ def draw_calls(scenario: Scenario, seed: int, replication: int) -> CallDraws:
     cols = [np.concatenate(c) for c in zip(*parts, strict=True)] if parts else None
     if cols is None or cols[0].size == 0:
         empty = np.empty(0)
-        return CallDraws(empty, np.empty(0, np.int32), empty.copy(), empty.copy(), empty.copy())
+        calls = CallDraws(empty, np.empty(0, np.int32), empty.copy(), empty.copy(), empty.copy())
+        _outbound(scenario, seed, replication, calls)  # a campaign dials on a quiet day too
+        return calls
     order = np.argsort(cols[0], kind="stable")
     arrival, call_type, handle, wrap, patience, ivr_time, via_ivr, ivr_exit = (
         c[order] for c in cols
@@ -200,6 +202,12 @@ def draw_calls(scenario: Scenario, seed: int, replication: int) -> CallDraws:
             own[mine] = sample(rng, dist, int(mine.sum()))
             calls.group_handle[(g, k)] = own
     _behaviours(scenario, seed, replication, calls)
+    _outbound(scenario, seed, replication, calls)
+    return calls
+
+
+def _outbound(scenario: Scenario, seed: int, replication: int, calls: CallDraws) -> None:
+    """Per outbound campaign, each customer's connect uniform, talk and wrap-up."""
     for c, campaign in enumerate(scenario.outbound):
         n = campaign.customers
         connect = stream(seed, replication, "outbound", c).random(n)
@@ -210,7 +218,6 @@ def draw_calls(scenario: Scenario, seed: int, replication: int) -> CallDraws:
             else sample(stream(seed, replication, "outbound", 2000 + c), campaign.wrap_up, n)
         )
         calls.outbound.append((connect, talk, wrap))
-    return calls
 
 
 def busyness_factor(scenario: Scenario, seed: int, replication: int) -> float:

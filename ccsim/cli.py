@@ -177,7 +177,7 @@ def build_parser() -> argparse.ArgumentParser:
     cmp.add_argument("--out", type=Path, help="write comparison.csv, .json and the SL chart")
     cmp.add_argument("--json", action="store_true", help="print one JSON document on stdout")
     cmp.add_argument(
-        "--lang", choices=("en", "zh"), help="language of the chart (default: BASE's lang)"
+        "--lang", choices=("en", "zh"), help="language of the tables and chart (default: BASE's)"
     )
     cmp.set_defaults(func=cmd_compare)
 
@@ -197,10 +197,14 @@ def build_parser() -> argparse.ArgumentParser:
     add_batch_arguments(swp)
     swp.add_argument("--out", type=Path, help="write sweep.csv, sweep.parquet and the chart")
     swp.add_argument("--json", action="store_true", help="print one JSON document on stdout")
+    swp.add_argument(
+        "--lang", choices=("en", "zh"), help="language of the table and chart (default: en)"
+    )
     swp.set_defaults(func=cmd_sweep)
 
     val = sub.add_parser("validate", help="check a scenario file and say what is wrong")
     val.add_argument("scenario", type=Path, nargs="+")
+    val.add_argument("--lang", choices=("en", "zh"), help="language of the answer (default: en)")
     val.set_defaults(func=cmd_validate)
 
     from ccsim.commands import add_commands
@@ -240,7 +244,7 @@ def cmd_run(args: argparse.Namespace) -> int:
         write_outputs,
         write_trace,
     )
-    from ccsim.runner import Precision, run
+    from ccsim.runner import Precision, fallback_notice, run
 
     if args.resume and not args.out:
         print("error: --resume continues the batch kept in --out DIR: give --out", file=sys.stderr)
@@ -255,6 +259,9 @@ def cmd_run(args: argparse.Namespace) -> int:
         except ValueError as err:
             print(f"error: --precision-kpi: {err}", file=sys.stderr)
             return EXIT_BAD_INPUT
+    notice = fallback_notice(scenario, args.engine)
+    if notice:
+        print(notice, file=sys.stderr)
     bar = ProgressBar(quiet=args.json)
     try:
         result = run(
@@ -306,14 +313,12 @@ def cmd_run(args: argparse.Namespace) -> int:
         print()
     print(group_table(result, args.lang))
     print()
-    print(
-        f"{result.n_calls:,} calls in {result.elapsed_s:.2f} s "
-        f"({result.calls_per_second:,.0f} calls/s, {result.engine} engine, {result.backend})"
-    )
+    from ccsim.report import run_footer
+
+    print(run_footer(result, args.lang))
     if result.resumed:
         print(f"{result.resumed} replication(s) read back from {args.out}, the rest run now")
-    for path in written:
-        print(f"wrote {path}")
+    print_written(written, args.lang or getattr(scenario, "lang", None))
     return 0
 
 
@@ -333,24 +338,34 @@ def cmd_compare(args: argparse.Namespace) -> int:
     alt = scenario_from_args(args, args.alt or args.base)
     changes = [f"--set {t}" for t in args.set]
     changes += [f"--scale-arrivals {t}" for t in args.scale_arrivals]
-    if changes:  # name the alternative by what changed
+    lang = args.lang or getattr(base, "lang", None) or "en"
+    shown = alt.name
+    if changes:  # name the alternative by what changed: exactly in JSON, in words in text
+        from ccsim.outputs.changes import changes_title
+
+        what = changes_title(changes, lang)
+        shown += f"（{what}）" if lang == "zh" else f" ({what})"
         alt = dataclasses.replace(alt, name=f"{alt.name} ({', '.join(changes)})")
-    from ccsim.comparison import compare, day_table, interval_table, to_json, write_outputs
+    from ccsim.comparison import (
+        compare,
+        day_table,
+        interval_table,
+        renamed,
+        to_json,
+        write_outputs,
+    )
 
     result = compare(
         base, alt, args.reps, args.seed, engine=args.engine, backend=backend_from_args(args)
     )
-    written = (
-        write_outputs(result, args.out, args.lang or result.base.scenario.lang) if args.out else []
-    )
+    written = write_outputs(result, args.out, lang, alt_name=shown) if args.out else []
     if args.json:
         print(json.dumps(to_json(result)))
         return 0
-    print(day_table(result))
+    print(day_table(renamed(result, shown), lang))
     print()
-    print(interval_table(result))
-    for path in written:
-        print(f"wrote {path}")
+    print(interval_table(result, lang=lang))
+    print_written(written, lang)
     return 0
 
 
@@ -374,26 +389,42 @@ def cmd_sweep(args: argparse.Namespace) -> int:
         )
     finally:
         bar.close()
-    written, notes = write_outputs(result, args.out) if args.out else ([], [])
+    written, notes = write_outputs(result, args.out, args.lang) if args.out else ([], [])
     if args.json:
         print(json.dumps(to_json(result)))
         return 0
-    print(format_table(result))
+    print(format_table(result, args.lang))
     for note in notes:
         print(note)
-    for path in written:
-        print(f"wrote {path}")
+    print_written(written, args.lang)
     return 0
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
+    from ccsim.i18n import tr
+
     for path in args.scenario:
         s = load_scenario(path)
         print(
-            f"{path}: ok — {s.name!r}, {len(s.call_types)} call type(s), "
-            f"{len(s.agent_groups)} agent group(s), {s.horizon.n_intervals} intervals"
+            tr(
+                "cli.valid",
+                args.lang or "en",
+                path=path,
+                name=s.name,
+                types=len(s.call_types),
+                groups=len(s.agent_groups),
+                intervals=s.horizon.n_intervals,
+            )
         )
     return 0
+
+
+def print_written(paths: list[Path], lang: str | None = None) -> None:
+    """Say which files a command wrote ("wrote PATH"), in ``lang``."""
+    from ccsim.i18n import tr
+
+    for path in paths:
+        print(tr("cli.wrote", lang or "en", path=path))
 
 
 def main(argv: list[str] | None = None) -> int:

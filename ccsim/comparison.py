@@ -26,8 +26,9 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from ccsim.i18n import check_lang, kpi_label, tr
 from ccsim.metrics import per_replication_table, t_interval
-from ccsim.report import DAY_ROWS, format_value
+from ccsim.report import DAY_ROWS, _left, _right, format_value
 from ccsim.runner import RunResult, run
 from ccsim.scenario import ScenarioError
 from ccsim.scenario.model import Scenario
@@ -321,20 +322,24 @@ def to_json(result: ComparisonResult) -> dict[str, Any]:
     return doc
 
 
-def _fmt_diff(value: float, kind: str) -> str:
+def _fmt_diff(value: float, kind: str, lang: str = "en") -> str:
     """A signed difference: fractions in percentage points."""
     if math.isnan(value):
         return "—"
     if kind == "pct":
-        return f"{100 * value:+.1f} pp"
+        return f"{100 * value:+.1f} {tr('unit.pp', lang)}"
     return ("+" if value >= 0 else "-") + format_value(abs(value), kind)
 
 
-def _diff_cell(row: pd.Series, kind: str) -> str:
+def _diff_cell(row: pd.Series, kind: str, lang: str = "en") -> str:
+    """``-27.3 pp [-34.5 pp, -20.2 pp]``; in Chinese the unit once, at the end
+    (``-27.3 [-34.5, -20.2] 个百分点``)."""
+    once = lang == "zh" and kind == "pct" and not math.isnan(row["diff"])
+    fmt = (lambda v: f"{100 * v:+.1f}") if once else (lambda v: _fmt_diff(v, kind, lang))
     ci = ""
     if not math.isnan(row["ci_low"]):
-        ci = f" [{_fmt_diff(row['ci_low'], kind)}, {_fmt_diff(row['ci_high'], kind)}]"
-    return _fmt_diff(row["diff"], kind) + ci
+        ci = f" [{fmt(row['ci_low'])}, {fmt(row['ci_high'])}]"
+    return fmt(row["diff"]) + ci + (f" {tr('unit.pp', lang)}" if once else "")
 
 
 def _ratio_cell(ratio: float) -> str:
@@ -350,50 +355,74 @@ ROSTER_ROWS: tuple[tuple[str, str, str], ...] = (
 )
 
 
-def day_table(result: ComparisonResult) -> str:
+def _header(first: str, width: int, lang: str, col: int) -> str:
+    return (
+        f"{_left(first, width)}{_right(tr('compare.base', lang), col)}"
+        f"{_right(tr('compare.alt', lang), col)}   "
+        f"{_left(tr('compare.diff', lang), 38)}{tr('compare.width_ratio', lang)}"
+    )
+
+
+def day_table(result: ComparisonResult, lang: str | None = None) -> str:
     """The day's KPIs: base, alternative, difference with its paired 95 % interval, and
-    how wide that interval is next to the unpaired one."""
+    how wide that interval is next to the unpaired one; in ``lang`` (default: the
+    base scenario's)."""
     b, a = result.base, result.alt
+    lang = check_lang(lang or getattr(b.scenario, "lang", None))
     lines = [
-        f"base: {b.scenario.name}",
-        f"alt:  {a.scenario.name}",
-        f"{b.replications} paired replication(s), seed {b.seed} (common random numbers)",
+        tr("compare.base_line", lang, name=b.scenario.name),
+        tr("compare.alt_line", lang, name=a.scenario.name),
+        tr("compare.paired", lang, n=b.replications, seed=b.seed),
         "",
-        f"{'KPI':<28}{'base':>12}{'alt':>12}   {'difference [95% CI]':<34}CI width vs unpaired",
+        _header(tr("table.kpi", lang), 30, lang, 12),
     ]
     day = result.day
-    for kpi, label, kind in (*DAY_ROWS, *ROSTER_ROWS):
+    for kpi, _label, kind in (*DAY_ROWS, *ROSTER_ROWS):
         if kpi not in day.index:
             continue
         row = day.loc[kpi]
         base, alt = format_value(row["base"], kind), format_value(row["alt"], kind)
         lines.append(
-            f"{label:<28}{base:>12}{alt:>12}   "
-            f"{_diff_cell(row, kind):<34}{_ratio_cell(row['width_ratio'])}"
+            f"{_left(kpi_label(kpi, lang), 30)}{base:>12}{alt:>12}   "
+            f"{_left(_diff_cell(row, kind, lang), 38)}{_ratio_cell(row['width_ratio'])}"
         )
     return "\n".join(lines)
 
 
-def interval_table(result: ComparisonResult, kpi: str = "service_level") -> str:
+def interval_table(
+    result: ComparisonResult, kpi: str = "service_level", lang: str | None = None
+) -> str:
     """One KPI (a fraction, by default the service level) per interval: base,
     alternative, difference with its paired 95 % interval, and the width ratio."""
+    lang = check_lang(lang or getattr(result.base.scenario, "lang", None))
     lines = [
-        f"{'interval':<9}{'base':>9}{'alt':>9}   {'difference [95% CI]':<34}CI width vs unpaired"
+        tr("compare.interval_title", lang, kpi=kpi_label(kpi, lang)),
+        _header(tr("word.interval", lang), 9, lang, 9),
     ]
     for start, row in result.intervals.xs(kpi, level="kpi").iterrows():
         base, alt = format_value(row["base"], "pct"), format_value(row["alt"], "pct")
         lines.append(
             f"{start:<9}{base:>9}{alt:>9}   "
-            f"{_diff_cell(row, 'pct'):<34}{_ratio_cell(row['width_ratio'])}"
+            f"{_left(_diff_cell(row, 'pct', lang), 38)}{_ratio_cell(row['width_ratio'])}"
         )
     return "\n".join(lines)
 
 
-def write_outputs(result: ComparisonResult, out_dir: Path, lang: str = "en") -> list[Path]:
+def renamed(result: ComparisonResult, alt_name: str) -> ComparisonResult:
+    """``result`` with the alternative shown as ``alt_name`` (e.g. its changes in words)."""
+    import dataclasses
+
+    scenario = dataclasses.replace(result.alt.scenario, name=alt_name)
+    return dataclasses.replace(result, alt=dataclasses.replace(result.alt, scenario=scenario))
+
+
+def write_outputs(
+    result: ComparisonResult, out_dir: Path, lang: str = "en", alt_name: str | None = None
+) -> list[Path]:
     """Write ``comparison.csv`` (the tidy table), ``comparison.json`` (the ``--json``
     document), ``comparison_sl.png`` (SL difference per interval) and
     ``comparison_rosters.png`` (both rosters' SL per interval against the target),
-    labels in ``lang``."""
+    labels in ``lang``; the alternative called ``alt_name`` when given."""
     from ccsim.plots import sl_difference_chart  # matplotlib only when asked for
 
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -403,10 +432,11 @@ def write_outputs(result: ComparisonResult, out_dir: Path, lang: str = "en") -> 
 
     write_frame(result.table, paths[0])
     paths[1].write_text(json.dumps(to_json(result), indent=1))
-    names = (result.base.scenario.name, result.alt.scenario.name)
+    names = (result.base.scenario.name, alt_name or result.alt.scenario.name)
     chart = sl_difference_chart(result.table, lang=lang, names=names)
     chart.savefig(paths[2], dpi=120, bbox_inches="tight")
     from ccsim.charts.rosters import both_rosters_chart
 
-    both_rosters_chart(result, lang).savefig(paths[3], dpi=120, bbox_inches="tight")
+    shown = renamed(result, alt_name) if alt_name else result
+    both_rosters_chart(shown, lang).savefig(paths[3], dpi=120, bbox_inches="tight")
     return paths

@@ -575,6 +575,384 @@ _PLANNER: dict[str, tuple[str, str]] = {
 }
 MESSAGES.update({key: {"en": en, "zh": zh} for key, (en, zh) in _PLANNER.items()})
 
+#: The classroom playground's words (`ccsim playground`, its web page), as (English,
+#: Chinese); keys ``play.*``.
+_PLAYGROUND: dict[str, tuple[str, str]] = {
+    "title": ("ccsim classroom playground", "ccsim 课堂演练：排队现场"),
+    "lesson": ("Lesson", "课程"),
+    "play": ("Play", "播放"),
+    "pause": ("Pause", "暂停"),
+    "restart": ("Restart", "重新开始"),
+    "speed": ("Speed", "速度"),
+    "speed_value": ("{n} min per second", "每秒 {n} 分钟"),
+    "clock": ("Time of day", "时刻"),
+    "setting_a": ("Setting A", "方案 A"),
+    "setting_b": ("Setting B", "方案 B"),
+    "copy": ("Copy A to B", "复制 A 到 B"),
+    "calls_per_hour": ("Calls per hour", "每小时呼入量"),
+    "aht_s": ("Average handle time", "平均处理时长"),
+    "agents": ("Agents: {group}", "座席员：{group}"),
+    "patience_s": ("Callers' patience", "来电者平均耐心"),
+    "never": ("never hang up", "从不挂断"),
+    "self_service": ("IVR self-service share", "自助服务比例"),
+    "pooled": ("Pool the teams into one", "合并为一个座席组"),
+    "yes": ("yes", "是"),
+    "no": ("no", "否"),
+    "so_far": ("so far today", "当天截至此刻"),
+    "whole_day": ("whole day", "全天"),
+    "average": ("{n} days", "{n} 天"),
+    "average_help": (
+        "the mean of {n} simulated days, ± the half-width of its 95 % interval",
+        "{n} 个仿真日的均值，± 为 95 % 置信区间的半宽",
+    ),
+    "updated": ("updated in {s} s", "{s} 秒完成更新"),
+    "computing": ("computing...", "计算中..."),
+    "same_callers": (
+        "Both settings meet the same callers (same seed {seed}): what differs is what "
+        "the setting changes.",
+        "两个方案面对完全相同的来电（同一随机种子 {seed}）：差别只来自方案本身的改动。",
+    ),
+    "waiting": ("Waiting", "排队"),
+    "abandoned": ("Abandoned", "放弃"),
+    "agents_title": ("Agents", "座席员"),
+    "busy": ("busy", "通话中"),
+    "idle": ("idle", "空闲"),
+    "on_break": ("on break", "休息"),
+    "away": ("away", "不在岗"),
+    "sl": ("SL", "服务水平"),
+    "asa": ("ASA", "平均应答速度"),
+    "abandon": ("Abandon", "放弃率"),
+    "occupancy": ("Occupancy", "占用率"),
+    "unit_s": ("s", "秒"),
+    "unit_min": ("min", "分钟"),
+    "unit_per_hour": ("per hour", "通/小时"),
+    "unit_agents": ("agents", "名"),
+    "language": ("中文", "English 英文"),
+    "error": ("The server could not play this setting: {error}", "服务器无法运行该方案：{error}"),
+    "engine": ("engine: {engine}, seed {seed}", "引擎：{engine}，随机种子 {seed}"),
+    "serving": (
+        "ccsim playground: {n} lesson(s), open {url}  (Ctrl+C stops it)",
+        "ccsim 课堂演练：{n} 堂课，请打开 {url}（按 Ctrl+C 停止）",
+    ),
+    "open_network": (
+        "warning: listening on {host}: anyone on this network can open the page and run "
+        "simulations on this computer; use it only on a network you trust",
+        "警告：正在 {host} 上监听：同一网络中的任何人都能打开此页面并在本机运行仿真；"
+        "只在可信的网络中使用",
+    ),
+    "stopped": ("stopped", "已停止"),
+}
+MESSAGES.update({f"play.{key}": {"en": en, "zh": zh} for key, (en, zh) in _PLAYGROUND.items()})
+
+#: Scenario fields and values in words, for what-if changes shown to people
+#: (`ccsim.outputs.changes`: "team: agents" instead of agent_groups.team.agents), as
+#: (English, Chinese); keys ``field.*``.
+_FIELDS: dict[str, tuple[str, str]] = {
+    "ivr_node": ("IVR node {name}", "语音菜单 {name}"),
+    "scale_arrivals": ("arrivals ×", "来电量倍数"),
+    "agents": ("agents", "座席员人数"),
+    "agents_per_interval": ("agents per interval", "各时段座席员人数"),
+    "handle_time": ("AHT", "平均处理时长"),
+    "handle_time_factor": ("AHT factor", "处理时长系数"),
+    "wrap_up": ("after-call work", "话后处理"),
+    "patience": ("patience", "耐心时长"),
+    "mean": ("mean", "均值"),
+    "cv": ("cv", "变异系数"),
+    "dist": ("distribution", "分布"),
+    "arrivals": ("arrivals", "来电"),
+    "rate": ("arrival rate", "来电速率"),
+    "volumes": ("call volumes", "来电量"),
+    "service_level": ("service level", "服务水平"),
+    "threshold": ("threshold", "阈值"),
+    "target": ("target", "目标"),
+    "definition": ("definition", "口径"),
+    "offered": ("of offered calls", "按呼入量"),
+    "answered": ("of answered calls", "按接通量"),
+    "exclude_short_abandons": ("short abandons excluded", "不计短时放弃"),
+    "short_abandons_as_met": ("short abandons as met", "短时放弃计为达标"),
+    "branches": ("branches", "分支"),
+    "self_service": ("self-service", "自助服务"),
+    "hang_up": ("hang up", "挂断"),
+    "shrinkage": ("shrinkage", "缩减率"),
+    "reserve": ("reserve", "预留座席"),
+    "skills": ("skills", "技能"),
+    "priority": ("priority", "优先级"),
+    "trunks": ("trunks", "中继线"),
+    "shifts": ("shifts", "班次"),
+    "duration": ("duration", "时长"),
+    "exponential": ("exponential", "指数分布"),
+    "lognormal": ("lognormal", "对数正态分布"),
+    "deterministic": ("fixed", "定值"),
+    "gamma": ("gamma", "伽马分布"),
+    "uniform": ("uniform", "均匀分布"),
+    "weibull": ("Weibull", "韦布尔分布"),
+}
+MESSAGES.update({f"field.{key}": {"en": en, "zh": zh} for key, (en, zh) in _FIELDS.items()})
+
+#: The text tables of the commands that had none in Chinese (compare, sweep, staff,
+#: schedule, forecast …), as (English, Chinese); keys ``<command>.*``.
+_COMMAND_TEXT: dict[str, tuple[str, str]] = {
+    "compare.base_line": ("base: {name}", "基准方案：{name}"),
+    "compare.alt_line": ("alt:  {name}", "备选方案：{name}"),
+    "compare.paired": (
+        "{n} paired replication(s), seed {seed} (common random numbers)",
+        "{n} 次配对重复仿真，随机种子 {seed}（公共随机数）",
+    ),
+    "compare.base": ("base", "基准"),
+    "compare.alt": ("alt", "备选"),
+    "compare.diff": ("difference [95% CI]", "差值 [95% 置信区间]"),
+    "compare.width_ratio": ("CI width vs unpaired", "置信区间宽度（对比非配对）"),
+    "compare.interval_title": ("{kpi} per interval", "分时段{kpi}"),
+    "cli.wrote": ("wrote {path}", "已写入 {path}"),
+    "staff.head": (
+        "{name}: staffing for {goal}\n{n} replications, seed {seed} (check on fresh "
+        "numbers: seed {check_seed}); {sims} simulations in {steps} step(s){converged}\n",
+        "{name}：满足 {goal} 的人员需求\n{n} 次重复仿真，随机种子 {seed}（用新随机数复核："
+        "随机种子 {check_seed}）；{steps} 步共 {sims} 次仿真{converged}\n",
+    ),
+    "staff.not_converged": (" (NOT converged)", "（未收敛）"),
+    "staff.goal_sl": (
+        "SL {target}/{threshold}s ({definition})",
+        "服务水平 {target}/{threshold}s（{definition}）",
+    ),
+    "staff.goal_abandon": (", abandon rate <= {value}%", "，放弃率 ≤ {value}%"),
+    "staff.goal_mean": (
+        ", in expectation (mean over replications)",
+        "，按期望值（各次重复仿真的均值）",
+    ),
+    "staff.goal_confidence": (
+        ", met in >= {value}% of replications",
+        "，至少 {value}% 的重复仿真达标",
+    ),
+    "staff.col_group": ("group", "座席组"),
+    "staff.col_interval": ("interval", "时段"),
+    "staff.col_load": ("load", "话务量"),
+    "staff.col_erlang": ("Erlang", "Erlang 人数"),
+    "staff.col_sim": ("sim", "仿真"),
+    "staff.col_diff": ("diff", "差"),
+    "staff.col_sl": ("SL", "服务水平"),
+    "staff.col_ci": ("  95% CI", "  95% 置信区间"),
+    "staff.col_abandon": ("aband.", "放弃率"),
+    "staff.col_p_met": ("P(met)", "达标概率"),
+    "staff.col_check_sl": ("check SL", "复核服务水平"),
+    "staff.col_erlang_sl": ("Erlang SL", "Erlang 服务水平"),
+    "staff.misses": ("misses", "未达标"),
+    "staff.totals": (
+        "agent hours: Erlang {erlang}, simulated {sim}; the Erlang staffing misses the goal "
+        "in {erlang_misses} interval(s), the simulated one in {sim_misses}",
+        "座席工时：Erlang {erlang}，仿真 {sim}；Erlang 排班有 {erlang_misses} 个时段未达目标，"
+        "仿真排班有 {sim_misses} 个",
+    ),
+    "staff.note": ("note: {note}", "注：{note}"),
+    "sched.head": (
+        "{name}: shifts for group {group} from {source}",
+        "{name}：座席组 {group} 的班次，模板来自 {source}",
+    ),
+    "sched.requirement": (
+        "requirement: {source}; time grid {slot}",
+        "人员需求：{source}；时间粒度 {slot}",
+    ),
+    "sched.solver": (
+        "solver: {solver}, {status}, objective {objective}, gap {gap}, {time} s, "
+        "{variables} variables, {constraints} constraints",
+        "求解器：{solver}，{status}，目标值 {objective}，差距 {gap}，{time} 秒，"
+        "{variables} 个变量，{constraints} 个约束",
+    ),
+    "sched.status_optimal": ("optimal", "最优"),
+    "sched.status_time_limit": ("time limit", "达到时间上限"),
+    "sched.status_feasible": ("feasible", "可行"),
+    "sched.status_within_gap": ("within gap", "在差距范围内"),
+    "sched.status_infeasible": ("infeasible", "不可行"),
+    "sched.col_template": ("template", "班次模板"),
+    "sched.col_start": ("start", "开始"),
+    "sched.col_interval": ("interval", "时段"),
+    "sched.col_end": ("end", "结束"),
+    "sched.col_breaks": ("breaks", "休息"),
+    "sched.col_agents": ("agents", "人数"),
+    "sched.col_cost": ("cost", "成本"),
+    "sched.unpaid": ("unpaid", "无薪"),
+    "sched.total": (
+        "total: {agents} agents, cost {cost} (baseline, full-time shifts placed greedily: "
+        "{base_agents} agents, {base_cost}; {saved}% saved)",
+        "合计：{agents} 名座席员，成本 {cost}（基准：贪心排布的全职班次 {base_agents} 名，"
+        "{base_cost}；节省 {saved}%）",
+    ),
+    "sched.col_required": ("required", "需求"),
+    "sched.col_planned": ("planned", "计划"),
+    "sched.col_scheduled": ("scheduled", "排班"),
+    "sched.col_available": ("available", "可用"),
+    "sched.col_over_under": ("over/under", "多/缺"),
+    "sched.col_sl": ("SL", "服务水平"),
+    "sched.col_ci": ("95% CI", "95% 置信区间"),
+    "sched.col_target": ("target", "目标"),
+    "sched.met": ("met", "达标"),
+    "sched.missed": ("MISSED", "未达标"),
+    "sched.none": ("none", "无"),
+    "sched.round": (
+        "round {n}: cost {cost}, {agents} agents, solver {status}; below target: {missed}",
+        "第 {n} 轮：成本 {cost}，{agents} 名座席员，求解器{status}；未达标时段：{missed}",
+    ),
+    "sched.verified": (
+        "verified: the simulation ({n} replications, seed {seed}) meets the target in "
+        "every interval",
+        "已验证：仿真（{n} 次重复仿真，随机种子 {seed}）在每个时段都达到目标",
+    ),
+    "sched.not_verified": (
+        "NOT verified: after {rounds} round(s) the simulation still misses the target at "
+        "{missed} (try --rounds, or more replications)",
+        "未通过验证：{rounds} 轮后仿真在 {missed} 仍未达标（可增加 --rounds 或重复仿真次数）",
+    ),
+    "cov.scheduled": ("scheduled (on shift)", "排班（在班）"),
+    "cov.available": ("available (on the floor)", "可用（在岗）"),
+    "cov.over": ("over (available − required)", "超出（可用 − 需求）"),
+    "cov.under": ("under", "不足"),
+    "cov.required": ("required", "需求"),
+    "cov.planned": ("planned (shrinkage, absences, repairs)", "计划（含缩减、缺勤、修补）"),
+    "cov.agents": ("agents", "座席员"),
+    "cov.sim_sl": ("simulated service level", "仿真服务水平"),
+    "cov.target": ("target {target}", "目标 {target}"),
+    "cov.below": ("below target", "低于目标"),
+    "cov.title": (
+        "{name}: group {group}, agents on the floor vs required",
+        "{name}：座席组 {group}，在岗人数与需求",
+    ),
+    "stchart.erlang": ("Erlang per interval", "逐时段 Erlang"),
+    "stchart.required": ("simulated (required)", "仿真（所需人数）"),
+    "stchart.load": ("offered load (Erlangs)", "话务量（爱尔兰）"),
+    "stchart.difference": ("difference", "差值"),
+    "stchart.sl_erlang": ("SL with Erlang staffing", "Erlang 排班的服务水平"),
+    "stchart.sl_sim": ("SL with simulated staffing", "仿真排班的服务水平"),
+    "stchart.misses": ("Erlang misses", "Erlang 未达标"),
+    "stchart.title": (
+        "{name}: agents needed per interval, Erlang vs simulation ({n} replications)",
+        "{name}：各时段所需座席员，Erlang 与仿真对比（{n} 次重复仿真）",
+    ),
+    "fc.title": ("Forecast for {day} ({weekday})", "{day}（{weekday}）的来电量预测"),
+    "fc.of_type": (", type {type}", "，呼叫类型 {type}"),
+    "fc.total": (", {method}: {n} calls", "，{method}：共 {n} 通"),
+    "fc.method_seasonal_average": ("seasonal_average", "同期平均法"),
+    "fc.method_holt_winters": ("holt_winters", "霍尔特-温特斯法"),
+    "fc.weekday0": ("Monday", "星期一"),
+    "fc.weekday1": ("Tuesday", "星期二"),
+    "fc.weekday2": ("Wednesday", "星期三"),
+    "fc.weekday3": ("Thursday", "星期四"),
+    "fc.weekday4": ("Friday", "星期五"),
+    "fc.weekday5": ("Saturday", "星期六"),
+    "fc.weekday6": ("Sunday", "星期日"),
+    "fc.accuracy": (
+        "\nAccuracy on {n} held-back days ({first} to {last}), each forecast from the days "
+        "before it:",
+        "\n预留 {n} 天（{first} 至 {last}）检验准确度，每天只用此前的数据预测：",
+    ),
+    "fc.scores": (
+        "  WMAPE {wmape}   MAPE {mape}   naive 'same day last week' WMAPE {naive}",
+        "  WMAPE {wmape}   MAPE {mape}   朴素预测（上周同日）WMAPE {naive}",
+    ),
+    "fc.zero": (
+        "  ({n} held-back intervals had no calls: left out of MAPE, counted in WMAPE)",
+        "  （{n} 个预留时段没有来电：不计入 MAPE，计入 WMAPE）",
+    ),
+    "fc.col_day": ("day", "日期"),
+    "fc.col_actual": ("actual", "实际"),
+    "fc.col_forecast": ("forecast", "预测"),
+    "sweep.heading": (
+        "{name} — {points} point(s) × {n} replication(s), seed {seed} (common random numbers)",
+        "{name} — {points} 个方案 × {n} 次重复仿真，随机种子 {seed}（公共随机数）",
+    ),
+    "sweep.no_parquet": (
+        "sweep.parquet skipped: pyarrow is not installed (pip install pyarrow)",
+        "未写入 sweep.parquet：未安装 pyarrow（pip install pyarrow）",
+    ),
+    "cli.valid": (
+        "{path}: ok — {name!r}, {types} call type(s), {groups} agent group(s), "
+        "{intervals} intervals",
+        "{path}：通过 — “{name}”，{types} 个呼叫类型，{groups} 个座席组，{intervals} 个时段",
+    ),
+    "cli.run_footer": (
+        "{calls:,} calls in {seconds:.2f} s ({rate:,.0f} calls/s, {engine} engine, {backend})",
+        "{calls:,} 通来电，用时 {seconds:.2f} 秒（每秒 {rate:,.0f} 通，{engine}，{backend}）",
+    ),
+    "cli.animate_wrote": (
+        "wrote {path}: {frames} frames, {seconds} s of video at {fps} fps, {kb} KB, in "
+        "{render} s (seed {seed}, replication {replication})",
+        "已写入 {path}：{frames} 帧，视频 {seconds} 秒（每秒 {fps} 帧），{kb} KB，用时 {render} 秒"
+        "（随机种子 {seed}，第 {replication} 次重复仿真）",
+    ),
+    "cli.engine_fast": ("fast", "编译引擎"),
+    "cli.engine_simpy": ("simpy", "SimPy 引擎"),
+}
+MESSAGES.update({key: {"en": en, "zh": zh} for key, (en, zh) in _COMMAND_TEXT.items()})
+
+#: The planning commands' notes (`ccsim.outputs.notes`): the English text is the
+#: note's template as the code writes it; keys ``note.*``.
+_NOTES: dict[str, tuple[str, str]] = {
+    "erlang_model": ("{group}: Erlang {model}", "{group}：按 Erlang {model} 模型"),
+    "model_a_mean": (
+        "A (patience not exponential: Erlang A with its mean)",
+        "A（耐心时长非指数分布：按其均值使用 Erlang A）",
+    ),
+    "zero": (
+        "intervals without offered calls get 0 agents; any interval with calls at least 1",
+        "没有来电的时段配 0 名座席员；有来电的时段至少 1 名",
+    ),
+    "warmup": (
+        "warm-up intervals keep the Erlang staffing (they are not searched)",
+        "预热时段沿用 Erlang 排班（不参与搜索）",
+    ),
+    "several_groups": (
+        "several groups: the Erlang start splits each call type's load over the groups "
+        "answering it first at its best priority; the search decides on the interval's "
+        "SL over all call types",
+        "多个座席组：Erlang 初始解把每个呼叫类型的话务量分给以最高优先级首先接听它的座席组；"
+        "搜索按该时段全部呼叫类型的服务水平决定",
+    ),
+    "redials": (
+        "Erlang start: redials, transfers and callbacks are not in the offered load",
+        "Erlang 初始解：重拨、转接和回呼不计入话务量",
+    ),
+    "shrinkage": (
+        "shrinkage: the simulated answer is scheduled agents (absences included); "
+        "the Erlang answer is agents on the floor",
+        "缩减率：仿真结果为排班人数（含缺勤）；Erlang 结果为在岗人数",
+    ),
+    "not_feasible": (
+        "NOT FEASIBLE: some interval still missed the goal after {n} iterations; "
+        "the table shows the last staffing tried",
+        "无可行解：经过 {n} 次迭代仍有时段未达目标；表中为最后一次尝试的排班",
+    ),
+    "not_converged": (
+        "stopped after {n} iterations: every interval meets the goal, but some may still "
+        "be able to drop an agent",
+        "{n} 次迭代后停止：各时段均达目标，但部分时段可能还能减少一名座席员",
+    ),
+    "rechecked": (
+        "the check on fresh random numbers (seed {seed}) added agents where the first "
+        "answer missed",
+        "用新的随机数（随机种子 {seed}）复核时，在初次结果未达标的时段增加了座席员",
+    ),
+    "uncosted": (
+        "templates without a cost are costed at 1 per paid hour (the group has no "
+        "agent_hour): the schedule minimises paid hours",
+        "未给出成本的班次模板按每计薪小时 1 计（座席组没有小时成本）：排班使计薪工时最少",
+    ),
+    "starts_left_out": (
+        "template {name}: starts {starts} left out (the shift would not lie within the horizon)",
+        "班次模板 {name}：开始时间 {starts} 被舍去（班次会超出时间范围）",
+    ),
+    "sim_staffing": (
+        "simulation-based staffing (ccsim staff: {n} replications, seed {seed})",
+        "基于仿真的人员需求（ccsim staff：{n} 次重复仿真，随机种子 {seed}）",
+    ),
+    "sim_staffing_nc": (
+        "simulation-based staffing (ccsim staff: {n} replications, seed {seed}, not converged)",
+        "基于仿真的人员需求（ccsim staff：{n} 次重复仿真，随机种子 {seed}，未收敛）",
+    ),
+    "erlang_source": ("Erlang C / A per interval", "逐时段 Erlang C / A"),
+    "given": ("given", "给定"),
+    "from_file": ("from {path}", "来自 {path}"),
+}
+MESSAGES.update({f"note.{key}": {"en": en, "zh": zh} for key, (en, zh) in _NOTES.items()})
+
 
 class ChineseFontMissing(UserWarning):
     """No font with Chinese glyphs was found: Chinese labels would be empty boxes."""

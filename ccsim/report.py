@@ -11,7 +11,7 @@ import math
 import unicodedata
 from pathlib import Path
 
-from ccsim.i18n import check_lang, kpi_label, tr
+from ccsim.i18n import MESSAGES, check_lang, kpi_label, tr
 from ccsim.runner import RunResult
 
 #: Day KPIs shown in the text table, with their label and kind of value.
@@ -73,8 +73,12 @@ def format_ci(figure: dict, kind: str) -> str:
     return f"[{format_value(ci[0], kind)}, {format_value(ci[1], kind)}]"
 
 
-def sl_label(result: RunResult) -> str:
+def sl_label(result: RunResult, lang: str = "en") -> str:
+    """The SL goal as ``80/20s (offered)``; in Chinese the definition in words."""
     sl = result.scenario.service_level
+    if lang == "zh":
+        definition = MESSAGES.get(f"field.{sl.definition}", {}).get(lang, sl.definition)
+        return f"{round(100 * sl.target)}/{sl.threshold:g}s（{definition}）"
     return f"{round(100 * sl.target)}/{sl.threshold:g}s ({sl.definition})"
 
 
@@ -96,6 +100,29 @@ def _right(text: str, width: int) -> str:
     return " " * max(width - _width(text), 0) + text
 
 
+def run_footer(result: RunResult, lang: str | None = None) -> str:
+    """The last line of ``ccsim run``: calls, time, speed, engine and where it ran."""
+    lang = table_lang(result, lang)
+    backend = result.backend
+    if lang == "zh":
+        words = backend.split(" ", 1)
+        if backend == "this process":
+            backend = "本进程"
+        elif words[0].isdigit() and backend.endswith("local processes"):
+            backend = f"{words[0]} 个本地进程"
+    engine_key = f"cli.engine_{result.engine}"
+    engine = tr(engine_key, lang) if engine_key in MESSAGES else result.engine
+    return tr(
+        "cli.run_footer",
+        lang,
+        calls=result.n_calls,
+        seconds=result.elapsed_s,
+        rate=result.calls_per_second,
+        engine=engine,
+        backend=backend,
+    )
+
+
 def day_table(result: RunResult, lang: str | None = None) -> str:
     """The day's KPIs with their 95 % confidence intervals, as aligned text, in
     ``lang`` (en, zh; default the scenario's)."""
@@ -107,7 +134,7 @@ def day_table(result: RunResult, lang: str | None = None) -> str:
         scenario=s.name,
         n=result.replications,
         seed=result.seed,
-        sl=sl_label(result),
+        sl=sl_label(result, lang),
     )
     lines = [
         heading,

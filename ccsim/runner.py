@@ -179,6 +179,22 @@ def choose_engine(scenario: Scenario, engine: str | None = None) -> str:
     return "simpy"
 
 
+def fallback_notice(scenario: Scenario, engine: str | None = None) -> str | None:
+    """One line telling the user that ``auto`` runs ``scenario`` on the slower SimPy
+    engine, and why (the first feature the compiled engine lacks); None otherwise."""
+    if (engine or scenario.engine) != "auto":
+        return None
+    from ccsim.models.fast import supports
+
+    missing = supports(scenario)
+    if missing is None:
+        return None
+    return (
+        f"note: the compiled engine does not support {missing} yet; "
+        f"{scenario.name!r} runs on the SimPy engine (slower)"
+    )
+
+
 def run_replication(
     scenario: Scenario, seed: int, replication: int, engine: str = "simpy"
 ) -> Observations:

@@ -989,9 +989,10 @@ def to_json(plan: SchedulePlan) -> dict[str, Any]:
     }
 
 
-def write_outputs(plan: SchedulePlan, out_dir: Path) -> list[Path]:
+def write_outputs(plan: SchedulePlan, out_dir: Path, lang: str | None = None) -> list[Path]:
     """Write ``shifts.csv``, ``coverage.csv``, ``schedule.json`` and ``coverage.png``
-    in ``out_dir`` (``scheduled.yaml`` is written by `plan_schedule`)."""
+    (labels in ``lang``) in ``out_dir`` (``scheduled.yaml`` is written by
+    `plan_schedule`)."""
     import json
 
     from ccsim.charts.planning import coverage_chart
@@ -1004,7 +1005,7 @@ def write_outputs(plan: SchedulePlan, out_dir: Path) -> list[Path]:
     write_frame(plan.shifts_df(), written[0])
     write_frame(plan.coverage_df(), written[1])
     written[2].write_text(json.dumps(to_json(plan), indent=1))
-    written.append(save_figure(coverage_chart(plan), out_dir / "coverage.png"))
+    written.append(save_figure(coverage_chart(plan, lang or "en"), out_dir / "coverage.png"))
     return written
 
 

@@ -675,28 +675,38 @@ def _table(rows: list[dict[str, Any]], parameters: list[str]) -> pd.DataFrame:
 # --------------------------------------------------------------------------- output
 
 
-def format_table(result: SweepResult) -> str:
-    """The sweep's KPI per point, mean and 95 % CI, as aligned text."""
-    from ccsim.report import format_ci, format_value
+def format_table(result: SweepResult, lang: str | None = None) -> str:
+    """The sweep's KPI per point, mean and 95 % CI, as aligned text; parameters and
+    the KPI in words, in ``lang`` (en, zh)."""
+    from ccsim.i18n import check_lang, kpi_label, tr
+    from ccsim.outputs.changes import parameter_label
+    from ccsim.report import _left, _right, _width, format_ci, format_value
 
+    lang = check_lang(lang)
     kind = _kind(result.kpi)
     t = result.kpi_table()
     params = list(result.parameters)
+    # English keeps the paths and the KPI's name as typed; Chinese says them in words
+    heads = params if lang == "en" else [parameter_label(p, lang) for p in params]
     cells = [[str(v) for v in t[p]] for p in params]
-    widths = [max(len(p), *(len(c) for c in col)) for p, col in zip(params, cells, strict=True)]
+    widths = [max(_width(h), *(len(c) for c in col)) for h, col in zip(heads, cells, strict=True)]
+    kpi = result.kpi if lang == "en" else kpi_label(result.kpi, lang)
     lines = [
-        f"{result.scenario_name} — {len(t)} point(s) × {result.replications} replication(s),"
-        f" seed {result.seed} (common random numbers)",
+        tr("sweep.heading", lang, name=result.scenario_name, points=len(t),
+           n=result.replications, seed=result.seed),
         "",
-        "  ".join(f"{p:>{w}}" for p, w in zip(params, widths, strict=True))
-        + f"  {result.kpi:>14}   95% CI",
-    ]
+        "  ".join(_right(h, w) for h, w in zip(heads, widths, strict=True))
+        + f"  {_right(kpi, 14)}   {tr('table.ci95', lang)}",
+    ]  # fmt: skip
     for i, row in enumerate(t.itertuples(index=False)):
         mean, low, high = (getattr(row, c) for c in ("mean", "ci_low", "ci_high"))
         ci = format_ci({"ci95": None if math.isnan(low) else [low, high]}, kind)
         lines.append(
-            "  ".join(f"{col[i]:>{w}}" for col, w in zip(cells, widths, strict=True))
-            + f"  {format_value(mean, kind):>14}   {ci}"
+            "  ".join(
+                _left(" " * (w - len(col[i])) + col[i], w)
+                for col, w in zip(cells, widths, strict=True)
+            )
+            + f"  {format_value(mean, kind):>{max(14, _width(kpi))}}   {ci}"
         )
     return "\n".join(lines)
 
@@ -729,12 +739,19 @@ def to_json(result: SweepResult) -> dict[str, Any]:
     }
 
 
-def write_outputs(result: SweepResult, out_dir: Path) -> tuple[list[Path], list[str]]:
-    """Write ``sweep.csv``, ``sweep.parquet`` and ``sweep_<kpi>.png`` in ``out_dir``.
+def write_outputs(
+    result: SweepResult, out_dir: Path, lang: str | None = None
+) -> tuple[list[Path], list[str]]:
+    """Write ``sweep.csv``, ``sweep.parquet`` and ``sweep_<kpi>.png`` (labels in
+    ``lang``) in ``out_dir``.
 
     Returns the files written and notes on what was skipped (Parquet without pyarrow).
     """
+    from ccsim.i18n import check_lang, kpi_label, tr
+    from ccsim.outputs.changes import parameter_label
     from ccsim.plots import sweep_chart
+
+    lang = check_lang(lang)
 
     out_dir.mkdir(parents=True, exist_ok=True)
     written, notes = [out_dir / "sweep.csv"], []
@@ -745,14 +762,22 @@ def write_outputs(result: SweepResult, out_dir: Path) -> tuple[list[Path], list[
         written.append(out_dir / "sweep.parquet")
         result.table.to_parquet(written[-1], index=False)
     else:
-        notes.append("sweep.parquet skipped: pyarrow is not installed (pip install pyarrow)")
+        notes.append(tr("sweep.no_parquet", lang))
     figure = sweep_chart(
         result.table,
         result.kpi,
         result.x,
         result.parameters,
         target=result.target if result.kpi in SL_KPIS else None,
-        title=f"{result.scenario_name}: {result.kpi} over {result.x}",
+        title=result.scenario_name
+        + ("：" if lang == "zh" else ": ")
+        + tr(
+            "chart.sweep_title",
+            lang,
+            kpi=kpi_label(result.kpi, lang),
+            x=parameter_label(result.x, lang),
+        ),
+        lang=lang,
     )
     written.append(out_dir / f"sweep_{result.kpi}.png")
     figure.savefig(written[-1], dpi=120)

@@ -129,18 +129,19 @@ def test_engines_give_identical_numbers(capsys):
 
 
 def test_fast_engine_names_the_feature_it_lacks(tmp_path):
-    text = (ROOT / "scenarios/teaching_single_queue.yaml").read_text()
-    text = text.replace(
-        "    handle_time: {dist: exponential, mean: 180s}",
-        "    handle_time: {dist: exponential, mean: 180s}\n"
-        "    patience: {dist: exponential, mean: 60s}\n"
-        "    callback: {threshold: 30s, accept: 0.5}",
+    # A chat that transfers to the phone line: the one feature the compiled engine lacks.
+    text = (
+        "name: chat transfer\nhorizon: {start: '08:00', end: '09:00', interval: 30min}\n"
+        "call_types:\n  web: {arrivals: {rate: 10/h}, handle_time: {dist: exponential,"
+        " mean: 60s}, channel: chat, transfer: {probability: 0.2, to: phone}}\n"
+        "  phone: {arrivals: {rate: 10/h}, handle_time: {dist: exponential, mean: 60s}}\n"
+        "agent_groups:\n  g: {skills: [web, phone], agents: 2}\n"
     )
-    path = tmp_path / "callbacks.yaml"
+    path = tmp_path / "chat_transfer.yaml"
     path.write_text(text)
     r = ccsim("run", str(path), "--engine", "fast", "--reps", "1")
     assert r.returncode == 2 and "Traceback" not in r.stderr
-    assert "does not support callbacks" in r.stderr
+    assert "does not support chat transfers" in r.stderr
     r = ccsim("run", str(path), "--engine", "auto", "--reps", "1", "--json")
     assert r.returncode == 0 and json.loads(r.stdout)["engine"] == "simpy"
 

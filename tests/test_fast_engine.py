@@ -29,10 +29,13 @@ from ccsim.observations import (
     ABANDONED,
     ANSWERED,
     BLOCKED,
+    CALLBACK,
     FIRST,
     IVR_HANG_UP,
+    OUTBOUND,
     RETRIAL,
     SELF_SERVED,
+    TRANSFER,
     Observations,
 )
 from ccsim.scenario import load_scenario, parse_scenario
@@ -41,19 +44,22 @@ from ccsim.scenario.model import (
     Absence,
     AgentGroup,
     Break,
+    Callback,
     CallType,
     CrisisEvent,
     Distribution,
     Horizon,
+    Outbound,
     OverflowStep,
     Retrial,
     Scenario,
     Shift,
+    Transfer,
 )
 
 ROOT = Path(__file__).resolve().parent.parent
 #: What the fast engine refuses today (`supports` names the first one found).
-REFUSED = ("transfers", "callbacks", "chat", "outbound")
+REFUSED = ("chat transfers",)
 SHIPPED = sorted(
     [*(ROOT / "scenarios").glob("**/*.yaml"), *(ROOT / "tests" / "data" / "good").glob("*.yaml")]
 )
@@ -111,7 +117,7 @@ def test_shipped_scenario_call_by_call(path):
     for seed, replication in ((1, 0), (2, 3)):
         calls = draw_calls(scenario, seed, replication)
         obs = both(scenario, calls, seed, replication)
-        assert obs.n_calls == calls.n_calls
+        assert np.sum(obs.leg == FIRST) == calls.n_calls  # then redials and transfers
 
 
 @pytest.mark.slow
@@ -327,11 +333,12 @@ def test_trunk_outage_and_crisis_events_call_by_call():
 
 
 def test_behaviours_scenario_without_its_unsupported_features_call_by_call():
-    """The every-key behaviours scenario, less callbacks and transfers: its redials
-    (after blocks or not), crisis events, busyness and partner group run on the fast
+    """The every-key behaviours scenario, less callbacks: its redials (after blocks or
+    not), transfers, crisis events, busyness and partner group run on the fast
     engine; and less redials too."""
     sc = load_scenario(ROOT / "tests" / "data" / "behaviours" / "every_key.yaml")
-    kept = tuple(replace(c, callback=None, transfer=None) for c in sc.call_types)
+    assert any(c.transfer is not None for c in sc.call_types)
+    kept = tuple(replace(c, callback=None) for c in sc.call_types)
     sc = replace(sc, call_types=kept)
     assert supports(sc) is None
     assert any(c.retrial is not None for c in sc.call_types)
@@ -339,6 +346,7 @@ def test_behaviours_scenario_without_its_unsupported_features_call_by_call():
         calls = draw_calls(sc, 11, replication)
         obs = both(sc, calls, 11, replication)
         assert np.sum(obs.leg == RETRIAL) > 0
+        assert np.sum(obs.leg == TRANSFER) > 0
         assert obs.n_calls > calls.n_calls
     plain = replace(sc, call_types=tuple(replace(c, retrial=None) for c in sc.call_types))
     for replication in range(2):
@@ -427,11 +435,22 @@ def test_redial_rows_are_legs_of_their_caller():
 # -- random small days, full of ties -------------------------------------------------
 
 
-def random_day(rng: np.random.Generator, redials: bool = False) -> tuple[Scenario, CallDraws]:
+def random_day(
+    rng: np.random.Generator,
+    redials: bool = False,
+    transfers: bool = False,
+    outbound: bool = False,
+    callbacks: bool = False,
+    chat: bool = False,
+) -> tuple[Scenario, CallDraws]:
     """A small random day: 1-3 call types, 1-3 groups, shifts with breaks, absences,
     overflow, reservation, every agent selection, IVR exits, trunks, wrap-ups; every
     time a whole number of seconds, so events often fall at the same instant.
-    ``redials``: most types redial (after blocks or not), and trunks are likelier."""
+    ``redials``: most types redial (after blocks or not), and trunks are likelier.
+    ``transfers``: most types transfer a share of their calls to a random type.
+    ``outbound``: one or two campaigns dial from random groups in random windows.
+    ``callbacks``: most types offer callbacks (either predictor, with or without a
+    deadline). ``chat``: some types are chats, and groups take up to three at once."""
     n_types = int(rng.integers(1, 4))
     n_groups = int(rng.integers(1, 4))
     types = [f"t{i}" for i in range(n_types)]
@@ -565,6 +584,73 @@ def random_day(rng: np.random.Generator, redials: bool = False) -> tuple[Scenari
         draws.retry_patience = np.where(
             rng.random((n, r)) < 0.7, rng.integers(1, 200, (n, r)).astype(float), INF
         )
+    if transfers:
+        with_transfer = []
+        for c in scenario.call_types:
+            if rng.random() < 0.7:
+                to = types[int(rng.integers(n_types))]
+                c = replace(c, transfer=Transfer(float(rng.choice([0.3, 0.7, 1.0])), to))
+            with_transfer.append(c)
+        scenario = replace(scenario, call_types=tuple(with_transfer))
+        draws.transfer_u = rng.random(n)
+        draws.transfer_handle = rng.integers(0, 300, n).astype(float)
+        draws.transfer_wrap = np.where(rng.random(n) < 0.4, rng.integers(0, 60, n), 0).astype(float)
+        draws.transfer_patience = np.where(
+            rng.random(n) < 0.6, rng.integers(1, 200, n).astype(float), INF
+        )
+    if outbound:
+        campaigns = []
+        for c in range(int(rng.integers(1, 3))):
+            t0 = START + 60.0 * int(rng.integers(0, 20))
+            customers = int(rng.integers(1, 25))
+            mine = tuple(g.name for g in scenario.agent_groups if rng.random() < 0.6)
+            campaigns.append(
+                Outbound(
+                    f"c{c}",
+                    customers,
+                    t0,
+                    min(end, t0 + 60.0 * int(rng.integers(1, 30))),
+                    mine or (scenario.agent_groups[0].name,),
+                    float(rng.choice([0.3, 0.7])),
+                    Distribution("deterministic", (60.0,)),
+                    attempt_time=float(rng.integers(0, 60)),
+                    idle_threshold=int(rng.integers(0, 3)),
+                )
+            )
+            draws.outbound.append(
+                (
+                    rng.random(customers),
+                    rng.integers(0, 300, customers).astype(float),
+                    np.where(rng.random(customers) < 0.4, rng.integers(0, 60, customers), 0),
+                )
+            )
+        scenario = replace(scenario, outbound=tuple(campaigns))
+    if callbacks:
+        offering = []
+        for c in scenario.call_types:
+            if rng.random() < 0.7:
+                cb = Callback(
+                    float(rng.integers(0, 120)),
+                    float(rng.choice([0.5, 1.0])),
+                    float(rng.choice([0.6, 1.0])),
+                    str(rng.choice(["queue_length", "last_wait"])),
+                    float(rng.integers(30, 300)) if rng.random() < 0.5 else None,
+                    float(rng.integers(0, 60)),
+                )
+                c = replace(c, callback=cb)
+            offering.append(c)
+        scenario = replace(scenario, call_types=tuple(offering))
+        draws.callback_u = rng.random((n, 2))
+    if chat:
+        channels = tuple(
+            replace(c, channel="chat") if rng.random() < 0.5 else c for c in scenario.call_types
+        )
+        groups = []
+        for g in scenario.agent_groups:
+            most = int(rng.integers(1, 4))
+            factors = (1.0, *(float(f) for f in rng.choice([1.0, 1.25, 1.5], most - 1)))
+            groups.append(replace(g, chat_max=most, chat_factors=factors))
+        scenario = replace(scenario, call_types=channels, agent_groups=tuple(groups))
     return scenario, draws
 
 
@@ -592,6 +678,118 @@ def test_random_tied_days_with_redials_call_by_call(block):
         assert b.n_calls <= leg_capacity(scenario, draws)
         legs += int(np.sum(b.leg == RETRIAL))
     assert legs > 0
+
+
+@pytest.mark.parametrize("block", range(4))
+def test_random_tied_days_with_transfers_call_by_call(block):
+    rng = np.random.default_rng(3000 + block)
+    legs = 0
+    for i in range(60):
+        scenario, draws = random_day(rng, redials=block % 2 == 1, transfers=True)
+        seed = int(rng.integers(1 << 30))
+        a = simulate_day(scenario, draws, seed, i)
+        b = simulate_day_fast(scenario, draws, seed, i)
+        assert_same(a, b, label=f"block {block} day {i}")
+        assert b.n_calls <= leg_capacity(scenario, draws)
+        legs += int(np.sum(b.leg == TRANSFER))
+    assert legs > 0
+
+
+@pytest.mark.parametrize("block", range(4))
+def test_random_tied_days_with_outbound_call_by_call(block):
+    rng = np.random.default_rng(4000 + block)
+    dials = 0
+    for i in range(60):
+        scenario, draws = random_day(
+            rng, redials=block % 2 == 1, transfers=block >= 2, outbound=True
+        )
+        seed = int(rng.integers(1 << 30))
+        a = simulate_day(scenario, draws, seed, i)
+        b = simulate_day_fast(scenario, draws, seed, i)
+        assert_same(a, b, label=f"block {block} day {i}")
+        dials += int(np.sum(b.leg == OUTBOUND))
+    assert dials > 0
+
+
+@pytest.mark.parametrize("block", range(4))
+def test_random_tied_days_with_callbacks_call_by_call(block):
+    rng = np.random.default_rng(5000 + block)
+    made = 0
+    for i in range(60):
+        scenario, draws = random_day(
+            rng, redials=block % 2 == 1, transfers=block >= 2, outbound=block == 3, callbacks=True
+        )
+        seed = int(rng.integers(1 << 30))
+        a = simulate_day(scenario, draws, seed, i)
+        b = simulate_day_fast(scenario, draws, seed, i)
+        assert_same(a, b, label=f"block {block} day {i}")
+        made += int(np.sum(b.leg == CALLBACK))
+    assert made > 0
+
+
+@pytest.mark.slow
+def test_many_random_tied_days_with_callbacks_call_by_call():
+    rng = np.random.default_rng(11)
+    for i in range(1000):
+        scenario, draws = random_day(
+            rng, redials=i % 2 == 1, transfers=i % 3 == 0, outbound=i % 4 == 0, callbacks=True
+        )
+        assert_same(
+            simulate_day(scenario, draws, 3, i),
+            simulate_day_fast(scenario, draws, 3, i),
+            f"day {i}",
+        )
+
+
+@pytest.mark.parametrize("block", range(4))
+def test_random_tied_days_with_chat_call_by_call(block):
+    rng = np.random.default_rng(6000 + block)
+    for i in range(60):
+        scenario, draws = random_day(
+            rng, redials=block % 2 == 1, outbound=block == 2, callbacks=block == 3, chat=True
+        )
+        seed = int(rng.integers(1 << 30))
+        a = simulate_day(scenario, draws, seed, i)
+        b = simulate_day_fast(scenario, draws, seed, i)
+        assert_same(a, b, label=f"block {block} day {i}")
+
+
+@pytest.mark.slow
+def test_many_random_tied_days_with_chat_call_by_call():
+    rng = np.random.default_rng(12)
+    for i in range(1000):
+        scenario, draws = random_day(
+            rng, redials=i % 2 == 1, outbound=i % 3 == 0, callbacks=i % 4 == 0, chat=True
+        )
+        assert_same(
+            simulate_day(scenario, draws, 3, i),
+            simulate_day_fast(scenario, draws, 3, i),
+            f"day {i}",
+        )
+
+
+@pytest.mark.slow
+def test_many_random_tied_days_with_outbound_call_by_call():
+    rng = np.random.default_rng(10)
+    for i in range(1000):
+        scenario, draws = random_day(rng, redials=i % 2 == 1, transfers=i % 3 == 0, outbound=True)
+        assert_same(
+            simulate_day(scenario, draws, 3, i),
+            simulate_day_fast(scenario, draws, 3, i),
+            f"day {i}",
+        )
+
+
+@pytest.mark.slow
+def test_many_random_tied_days_with_transfers_call_by_call():
+    rng = np.random.default_rng(9)
+    for i in range(1000):
+        scenario, draws = random_day(rng, redials=i % 2 == 1, transfers=True)
+        assert_same(
+            simulate_day(scenario, draws, 3, i),
+            simulate_day_fast(scenario, draws, 3, i),
+            f"day {i}",
+        )
 
 
 @pytest.mark.slow
@@ -648,26 +846,22 @@ def test_supports_the_base_model():
 
 
 def test_supports_names_the_first_unsupported_feature(monkeypatch):
-    from ccsim.scenario.model import Callback, Outbound, Retrial, Transfer
+    from ccsim.scenario.model import Retrial, Transfer
 
     exp = Distribution("exponential", (60.0,))
     assert supports(_with_type_feature(retrial=Retrial(0.5, exp))) is None
-    assert supports(_with_type_feature(callback=Callback(60.0, 0.5))) == "callbacks"
-    assert supports(_with_type_feature(transfer=Transfer(0.1, "calls"))) == "transfers"
-    assert supports(_with_type_feature(channel="chat")) == "chat"
-    both_features = _with_type_feature(transfer=Transfer(0.1, "calls"), channel="chat")
-    assert supports(both_features) == "transfers"
-    assert supports(_with_type_feature(retrial=Retrial(0.5, exp), channel="chat")) == "chat"
+    assert supports(_with_type_feature(callback=Callback(60.0, 0.5))) is None
+    assert supports(_with_type_feature(transfer=Transfer(0.1, "calls"))) is None
+    assert supports(_with_type_feature(channel="chat")) is None
+    chat_transfer = _with_type_feature(transfer=Transfer(0.1, "calls"), channel="chat")
+    assert supports(chat_transfer) == "chat transfers"
     sc = load_scenario(ROOT / "scenarios" / "reference_80_erlangs.yaml")
     campaign = Outbound("c", 10, START, START + 3600, ("agents",), 0.5, exp)
-    assert supports(replace(sc, outbound=(campaign,))) == "outbound"
+    assert supports(replace(sc, outbound=(campaign,))) is None
     meteor = CrisisEvent("meteor", START, START + 60)
     assert supports(replace(sc, events=(meteor,))) == "meteor events"
-    with pytest.raises(NotImplementedError, match="callbacks"):
-        simulate_day_fast(
-            _with_type_feature(callback=Callback(60.0, 0.5)),
-            draw_calls(sc, 1, 0),
-        )
+    with pytest.raises(NotImplementedError, match="chat transfers"):
+        simulate_day_fast(chat_transfer, draw_calls(sc, 1, 0))
 
 
 def test_supports_refuses_a_model_field_it_does_not_know(monkeypatch):

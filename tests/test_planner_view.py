@@ -256,7 +256,7 @@ def test_comparison_shows_both_rosters_sl_and_what_each_costs(tmp_path):
     alt = parse_scenario(textwrap.dedent(more))
     result = compare(base, alt, 2, 4)
     text = day_table(result)
-    for label in ("Agent-hours on the floor", "Paid hours", "Agent cost", "Scheduled hours"):
+    for label in ("Staffed hours", "Paid hours", "Agent cost", "Scheduled hours"):
         assert label in text
     day = result.day
     paid = [r.summary["summary"]["paid_hours"]["mean"] for r in (result.base, result.alt)]

@@ -42,6 +42,10 @@ pytestmark = pytest.mark.slow
 
 CONFIDENCE = 0.999
 
+#: Every check runs on both engines, named explicitly (not ``auto``): theory is the
+#: oracle for each of them, so a mistake both engines share is caught too.
+ENGINES = pytest.mark.parametrize("engine", ["simpy", "fast"])
+
 
 def scenario(
     *,
@@ -71,12 +75,13 @@ def scenario(
     return parse_scenario(text, source="<theory>")
 
 
-def replicate(sc, reps: int, seed: int, extra=None) -> dict[str, np.ndarray]:
-    """Day KPIs of ``reps`` replications, plus ``extra(obs, counted)`` values per replication."""
+def replicate(sc, reps: int, seed: int, engine: str, extra=None) -> dict[str, np.ndarray]:
+    """Day KPIs of ``reps`` replications on ``engine``, plus ``extra(obs, counted)``
+    values per replication."""
     rows: dict[str, list[float]] = {}
     cutoff = sc.horizon.start + sc.horizon.warmup
     for r in range(reps):
-        obs = run_replication(sc, seed, r)
+        obs = run_replication(sc, seed, r, engine)
         day = replication_kpis(obs, sc)["summary"]
         values = dict(day)
         if extra is not None:
@@ -115,12 +120,13 @@ ERLANG_C_CASES = [
 ]
 
 
+@ENGINES
 @pytest.mark.parametrize(("rate", "aht", "n"), ERLANG_C_CASES)
-def test_erlang_c(rate, aht, n):
+def test_erlang_c(rate, aht, n, engine):
     load = rate * aht / 3600
     heavy = load / n > 0.95
     sc = scenario(rate_per_h=rate, aht=aht, agents=n, warmup="4h" if heavy else "2h")
-    v = replicate(sc, reps=120 if heavy else 60, seed=101, extra=p_wait)
+    v = replicate(sc, reps=120 if heavy else 60, seed=101, engine=engine, extra=p_wait)
     assert_agrees(v["p_wait"], analytic.erlang_c(n, load), 0.03, "P(wait)")
     assert_agrees(
         v["service_level"], analytic.erlang_c_service_level(n, load, aht, 20), 0.03, "SL(20s)"
@@ -131,10 +137,11 @@ def test_erlang_c(rate, aht, n):
     assert np.all(v["abandoned"] == 0)
 
 
-def test_erlang_c_shipped_scenario():
+@ENGINES
+def test_erlang_c_shipped_scenario(engine):
     """The shipped theory scenario reproduces the published 0.8884 / 0.1741."""
     sc = load_scenario("scenarios/theory/erlang_c.yaml")
-    v = replicate(sc, reps=sc.replications, seed=sc.seed, extra=p_wait)
+    v = replicate(sc, reps=sc.replications, seed=sc.seed, engine=engine, extra=p_wait)
     assert_agrees(v["service_level"], 0.8884, 0.02, "SL(20s)")
     assert_agrees(v["p_wait"], 0.1741, 0.02, "P(wait)")
 
@@ -146,19 +153,21 @@ def blocking(obs, counted) -> dict[str, float]:
     return {"blocking": float(np.mean(obs.outcome[counted] == BLOCKED))}
 
 
+@ENGINES
 @pytest.mark.parametrize(("rate", "aht", "trunks"), [(360, 180, 20), (1200, 120, 40)])
-def test_erlang_b(rate, aht, trunks):
+def test_erlang_b(rate, aht, trunks, engine):
     load = rate * aht / 3600
     # More agents than trunks: whoever gets a line is answered at once.
     sc = scenario(rate_per_h=rate, aht=aht, agents=trunks + 5, trunks=trunks)
-    v = replicate(sc, reps=60, seed=202, extra=blocking)
+    v = replicate(sc, reps=60, seed=202, engine=engine, extra=blocking)
     assert_agrees(v["blocking"], analytic.erlang_b(trunks, load), 0.01, "blocking")
     assert np.all(v["asa_s"] == 0)
 
 
-def test_erlang_b_shipped_scenario():
+@ENGINES
+def test_erlang_b_shipped_scenario(engine):
     sc = load_scenario("scenarios/theory/erlang_b.yaml")
-    v = replicate(sc, reps=sc.replications, seed=sc.seed, extra=blocking)
+    v = replicate(sc, reps=sc.replications, seed=sc.seed, engine=engine, extra=blocking)
     assert_agrees(v["blocking"], analytic.erlang_b(20, 18.0), 0.01, "blocking")
 
 
@@ -172,11 +181,12 @@ ERLANG_A_CASES = [
 ]
 
 
+@ENGINES
 @pytest.mark.parametrize(("rate", "aht", "n", "patience"), ERLANG_A_CASES)
-def test_erlang_a(rate, aht, n, patience):
+def test_erlang_a(rate, aht, n, patience, engine):
     sc = scenario(rate_per_h=rate, aht=aht, agents=n, patience=patience)
     exact = analytic.erlang_a(n, rate / 3600, aht, patience)
-    v = replicate(sc, reps=60, seed=303, extra=p_wait)
+    v = replicate(sc, reps=60, seed=303, engine=engine, extra=p_wait)
     assert_agrees(v["abandon_rate"], exact.p_abandon, 0.02, "P(abandon)")
     assert_agrees(v["p_wait"], exact.p_wait, 0.03, "P(wait)")
     assert_agrees(v["asa_s"], exact.asa, 0.1 * exact.asa, "ASA")
@@ -198,10 +208,11 @@ def test_erlang_a(rate, aht, n, patience):
         )
 
 
-def test_erlang_a_shipped_scenario():
+@ENGINES
+def test_erlang_a_shipped_scenario(engine):
     sc = load_scenario("scenarios/theory/erlang_a.yaml")
     exact = analytic.erlang_a(10, 4 / 60, 180, 120)
-    v = replicate(sc, reps=sc.replications, seed=sc.seed)
+    v = replicate(sc, reps=sc.replications, seed=sc.seed, engine=engine)
     assert_agrees(v["abandon_rate"], exact.p_abandon, 0.02, "P(abandon)")
     assert_agrees(v["service_level"], exact.service_level(20, "offered"), 0.03, "SL(20s)")
 
@@ -209,7 +220,8 @@ def test_erlang_a_shipped_scenario():
 # -- Multi-skill router invariants -----------------------------------------------------
 
 
-def test_groups_with_disjoint_skills_are_independent_erlang_queues():
+@ENGINES
+def test_groups_with_disjoint_skills_are_independent_erlang_queues(engine):
     """Two call types, each served only by its own group: each behaves exactly like
     its own Erlang C (no abandonment) or Erlang A (with abandonment) queue."""
     sc = parse_scenario(
@@ -225,7 +237,7 @@ def test_groups_with_disjoint_skills_are_independent_erlang_queues():
     )
     rows: dict[str, list[float]] = {}
     for r in range(60):
-        kpis = replication_kpis(run_replication(sc, 404, r), sc)["by_call_type"]
+        kpis = replication_kpis(run_replication(sc, 404, r, engine), sc)["by_call_type"]
         for t in ("sales", "service"):
             for k in ("service_level", "abandon_rate", "asa_s"):
                 rows.setdefault(f"{t}.{k}", []).append(kpis[t][k])

@@ -58,6 +58,13 @@ def clock_label(t: float, step: float) -> str:
     return f"{h:02d}:{m:02d}:{sec:02d}" if step < 60 else f"{h:02d}:{m:02d}"
 
 
+def text_units(text: str) -> int:
+    """How wide ``text`` is in Latin letters: a Chinese character counts two."""
+    import unicodedata
+
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+
 def _short(text: str, n: int) -> str:
     return text if len(text) <= n else text[: n - 1] + "…"
 
@@ -120,7 +127,7 @@ class _Panel:
         n_types = max(1, len(names))
         row = min(24.0, max(11.0, 96.0 / n_types))
         text = min(7.5, 0.6 * row)  # points; a canvas unit is a pixel at width 800
-        label_w = min(110.0, 12 + 6.2 * max((len(n) for n in names), default=4))
+        label_w = min(110.0, 12 + 6.2 * max((text_units(n) for n in names), default=4))
         self.bar_x0 = x0 + label_w
         self.bar_span = (x1 - 40) - self.bar_x0
         self.bars, self.counts = [], []
@@ -146,7 +153,7 @@ class _Panel:
         narrow = x1 - x0 < 500
         sl_top = H - _FOOTER - (96 if narrow else 54)
         groups = [g.name for g in sc.agent_groups]
-        glabel_w = min(110.0, 12 + 6.2 * max((len(n) for n in groups), default=4))
+        glabel_w = min(110.0, 12 + 6.2 * max((text_units(n) for n in groups), default=4))
         self.cells, self.cell_slices, y = self._cell_grid(
             groups, tl.seats, x0, glabel_w, x1, y, sl_top - 8
         )
@@ -251,9 +258,9 @@ class _Panel:
         left = x0 + 30
         ax.plot([left, x1], [bottom, bottom], color=_MUTED, lw=0.8 * fs)
         ax.plot([left, left], [top, bottom], color=_MUTED, lw=0.8 * fs)
-        for value in (0, top_value):
+        for value, va in ((0, "center"), (top_value, "top")):  # the top one under the title
             y = bottom - (bottom - top) * value / top_value
-            ax.text(left - 4, y, f"{value:g}", fontsize=6.5 * fs, ha="right", va="center",
+            ax.text(left - 4, y, f"{value:g}", fontsize=6.5 * fs, ha="right", va=va,
                     color=_MUTED)  # fmt: skip
         t0, t1 = float(tl.times[0]), float(tl.times[-1])
         span = max(t1 - t0, 1.0)

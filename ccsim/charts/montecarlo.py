@@ -169,6 +169,8 @@ def sweep_chart(
     combination of the other ``parameters``, from a sweep table
     (`ccsim.sweeps.SweepResult.table`). Numeric ``x`` values are spaced as numbers,
     others as categories. ``target`` draws the service-level target."""
+    from ccsim.outputs.changes import parameter_label, point_label
+
     rows = table[(table["scope"] == "day") & (table["kpi"] == kpi)]
     others = [p for p in parameters if p != x]
     values = list(dict.fromkeys(rows[x]))
@@ -181,7 +183,7 @@ def sweep_chart(
         groups = rows.groupby(others, sort=False) if others else [((), rows)]
         for n, (key, part) in enumerate(groups):
             key = key if isinstance(key, tuple) else (key,)
-            name = ", ".join(f"{p}={v}" for p, v in zip(others, key, strict=True)) or label
+            name = point_label(others, key, lang) or label
             px = np.array([position[v] for v in part[x]], dtype=float)
             order = np.argsort(px, kind="stable")
             mean, lo, hi = (part[c].to_numpy(float)[order] for c in ("mean", "ci_low", "ci_high"))
@@ -197,8 +199,8 @@ def sweep_chart(
         if kpi in FRACTION_KPIS:
             percent_axis(ax)
         ax.grid(True, axis="x")
-        ax.set_xlabel(x)
+        ax.set_xlabel(parameter_label(x, lang))
         ax.set_ylabel(tr("chart.sweep_axis", lang, kpi=label))
-        title = title or tr("chart.sweep_title", lang, kpi=label, x=x)
+        title = title or tr("chart.sweep_title", lang, kpi=label, x=parameter_label(x, lang))
         title_and_legend(fig, title, [ax], ncols=4, max_entries=13)
         return finish(fig)

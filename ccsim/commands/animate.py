@@ -53,7 +53,12 @@ def add_command(sub: argparse._SubParsersAction) -> None:
         "--seed", type=nonnegative_int, help="root random seed (default: the scenario's)"
     )
     p.add_argument("--lang", choices=("en", "zh"), help="labels in English or Chinese")
-    p.add_argument("--width", type=int, default=800, help="video width in pixels (default 800)")
+    p.add_argument(
+        "--width",
+        type=int,
+        default=1280,
+        help="video width in pixels (default 1280, for a projector; 800 for a small slide)",
+    )
     p.set_defaults(func=cmd_animate)
 
 
@@ -86,10 +91,15 @@ def cmd_animate(args: argparse.Namespace) -> int:
         scenario = load_scenario(args.scenario)
         alt_path = args.scenario if args.compare is True else Path(args.compare)
         alt = scenario_from_args(args, alt_path)
-        if changes:
-            alt = dataclasses.replace(alt, name=f"{alt.name} ({', '.join(changes)})")
-        titles = _titles(scenario, alt, args.scenario, alt_path, changes)
     lang = args.lang or getattr(scenario, "lang", None) or "en"
+    if alt is not None:
+        if changes:
+            from ccsim.outputs.changes import changes_title
+
+            what = changes_title(changes, lang)
+            what = f"（{what}）" if lang == "zh" else f" ({what})"
+            alt = dataclasses.replace(alt, name=f"{alt.name}{what}")
+        titles = _titles(scenario, alt, args.scenario, alt_path, changes, lang)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     try:
         info = animate(
@@ -109,20 +119,34 @@ def cmd_animate(args: argparse.Namespace) -> int:
     except VideoError as err:
         print(f"error: {err}", file=sys.stderr)
         return EXIT_BAD_INPUT
+    from ccsim.i18n import tr
+
     print(
-        f"wrote {info.path}: {info.frames} frames, {info.seconds:.1f} s of video at "
-        f"{args.fps:g} fps, {info.bytes / 1024:,.0f} KB, in {info.render_s:.1f} s "
-        f"(seed {info.seed}, replication {args.replication})"
+        tr(
+            "cli.animate_wrote",
+            lang,
+            path=info.path,
+            frames=info.frames,
+            seconds=f"{info.seconds:.1f}",
+            fps=f"{args.fps:g}",
+            kb=f"{info.bytes / 1024:,.0f}",
+            render=f"{info.render_s:.1f}",
+            seed=info.seed,
+            replication=args.replication,
+        )
     )
     return 0
 
 
-def _titles(base, alt, base_path: Path, alt_path: Path, changes: list[str]) -> list[str]:
-    """Panel titles that tell the two floors apart: the changes, else the names,
-    else the file names."""
+def _titles(
+    base, alt, base_path: Path, alt_path: Path, changes: list[str], lang: str = "en"
+) -> list[str]:
+    """Panel titles that tell the two floors apart: the changes in words (not override
+    paths), else the names, else the file names."""
     if changes:
-        shown = [c.split(" ", 1)[1] for c in changes]
-        return [base.name, ", ".join(shown)]
+        from ccsim.outputs.changes import changes_title
+
+        return [base.name, changes_title(changes, lang)]
     if base.name != alt.name:
         return [base.name, alt.name]
     return [f"{base.name} ({base_path.name})", f"{alt.name} ({alt_path.name})"]

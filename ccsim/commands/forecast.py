@@ -68,6 +68,7 @@ def add_command(sub: argparse._SubParsersAction) -> None:
         "-o", "--output", type=Path, metavar="CSV", help="write the forecast volumes here"
     )
     p.add_argument("--json", action="store_true", help="print one JSON document on stdout")
+    p.add_argument("--lang", choices=("en", "zh"), help="language of the report (default: en)")
     p.set_defaults(func=run_forecast)
 
 
@@ -151,44 +152,61 @@ def _document(args, starts, volumes, reports) -> dict:
 
 
 def _print(args, starts, volumes, reports) -> None:
+    from ccsim.i18n import check_lang, tr
     from ccsim.units import format_clock
 
-    def pct(x: float) -> str:
-        return "   -" if math.isnan(x) else f"{x:5.1f}%"
-
+    lang = check_lang(args.lang)
     for kind, v in volumes.items():
-        title = f"Forecast for {args.day} ({args.day:%A}){f', type {kind}' if kind else ''}"
-        print(f"{title}, {args.method}: {v.sum():.0f} calls")
+        print(_title(args, kind, lang) + tr("fc.total", lang, method=_method(args.method, lang),
+                                            n=f"{v.sum():.0f}"))  # fmt: skip
         for t, x in zip(starts, v, strict=True):
             print(f"  {format_clock(t)}  {x:8.1f}")
         r = reports.get(kind)
-        if r is None:
-            continue
-        print(
-            f"\nAccuracy on {len(r.days)} held-back days ({r.days[0]} to {r.days[-1]}), each "
-            "forecast from the days before it:"
-        )
-        print(
-            f"  WMAPE {pct(r.wmape)}   MAPE {pct(r.mape)}   naive 'same day last week' "
-            f"WMAPE {pct(r.naive_wmape)}"
-        )
-        if r.zero_intervals:
-            print(
-                f"  ({r.zero_intervals} held-back intervals had no calls: left out of MAPE, "
-                "counted in WMAPE)"
-            )
-        print("  day          actual  forecast   MAPE   WMAPE")
-        for row in r.per_day:
-            print(
-                f"  {row['day']}  {row['actual']:7.0f}  {row['forecast']:8.0f}  "
-                f"{pct(row['mape'])}  {pct(row['wmape'])}"
-            )
-        print("  interval     actual  forecast   MAPE   WMAPE")
-        for row in r.per_interval:
-            print(
-                f"  {row['start']:<10} {row['actual']:7.0f}  {row['forecast']:8.0f}  "
-                f"{pct(row['mape'])}  {pct(row['wmape'])}"
-            )
-        print()
+        if r is not None:
+            _print_accuracy(r, lang)
     if args.output:
-        print(f"wrote {args.output}")
+        print(tr("cli.wrote", lang, path=args.output))
+
+
+def _title(args, kind: str | None, lang: str) -> str:
+    from ccsim.i18n import tr
+
+    weekday = tr(f"fc.weekday{args.day.weekday()}", lang)
+    title = tr("fc.title", lang, day=args.day, weekday=weekday)
+    return title + (tr("fc.of_type", lang, type=kind) if kind else "")
+
+
+def _method(method: str, lang: str) -> str:
+    from ccsim.i18n import MESSAGES
+
+    return MESSAGES.get(f"fc.method_{method}", {}).get(lang, method)
+
+
+def _pct(x: float) -> str:
+    return "   -" if math.isnan(x) else f"{x:5.1f}%"
+
+
+def _print_accuracy(r, lang: str) -> None:
+    from ccsim.i18n import tr
+    from ccsim.report import _left, _right
+
+    print(tr("fc.accuracy", lang, n=len(r.days), first=r.days[0], last=r.days[-1]))
+    print(tr("fc.scores", lang, wmape=_pct(r.wmape), mape=_pct(r.mape),
+             naive=_pct(r.naive_wmape)))  # fmt: skip
+    if r.zero_intervals:
+        print(tr("fc.zero", lang, n=r.zero_intervals))
+    heads = [tr(f"fc.col_{c}", lang) for c in ("actual", "forecast")]
+    cols = f"{_right(heads[0], 8)}  {_right(heads[1], 8)}   MAPE   WMAPE"
+    print(f"  {_left(tr('fc.col_day', lang), 10)} {cols}")
+    for row in r.per_day:
+        print(
+            f"  {row['day']}  {row['actual']:7.0f}  {row['forecast']:8.0f}  "
+            f"{_pct(row['mape'])}  {_pct(row['wmape'])}"
+        )
+    print(f"  {_left(tr('word.interval', lang), 10)} {cols}")
+    for row in r.per_interval:
+        print(
+            f"  {row['start']:<10} {row['actual']:7.0f}  {row['forecast']:8.0f}  "
+            f"{_pct(row['mape'])}  {_pct(row['wmape'])}"
+        )
+    print()

@@ -58,6 +58,7 @@ def cmd_plot(args: argparse.Namespace) -> int:
             warnings.showwarning(w.message, w.category, w.filename, w.lineno)
     for note in plotted.notes:
         print(f"note: {note}", file=sys.stderr)
-    for path in plotted.written:
-        print(f"wrote {path}")
+    from ccsim.cli import print_written
+
+    print_written(plotted.written, args.lang)
     return 0

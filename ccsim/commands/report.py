@@ -124,7 +124,9 @@ def cmd_report(args: argparse.Namespace) -> int:
         path = write_report(result, output, lang=lang, comparison=comparison, calls=calls)
     except OSError as err:
         return _fail(f"cannot write {output}: {err.strerror or err}")
-    print(f"wrote {path}")
+    from ccsim.cli import print_written
+
+    print_written([path], lang)
     return 0
 
 

@@ -81,6 +81,9 @@ def add_command(sub: argparse._SubParsersAction) -> None:
         help="write scheduled.yaml, shifts.csv, coverage.csv, schedule.json, coverage.png",
     )
     p.add_argument("--json", action="store_true", help="print one JSON document on stdout")
+    p.add_argument(
+        "--lang", choices=("en", "zh"), help="language of the table and chart (default: en)"
+    )
     p.set_defaults(func=cmd_schedule)
 
 
@@ -130,91 +133,137 @@ def cmd_schedule(args: argparse.Namespace) -> int:
         backend=backend_from_args(args),
         progress=say,
     )
-    written = [args.out / "scheduled.yaml", *write_outputs(plan, args.out)] if args.out else []
+    written = (
+        [args.out / "scheduled.yaml", *write_outputs(plan, args.out, args.lang)] if args.out else []
+    )
     if args.json:
         print(json.dumps(to_json(plan)))
         return 0
-    print(format_plan(plan))
-    for path in written:
-        print(f"wrote {path}")
+    from ccsim.cli import print_written
+
+    print(format_plan(plan, args.lang))
+    print_written(written, args.lang)
     return 0
 
 
-def format_plan(plan) -> str:
-    """The schedule as text: solver, chosen shifts, coverage and SL per interval, rounds."""
+def format_plan(plan, lang: str | None = None) -> str:
+    """The schedule as text: solver, chosen shifts, coverage and SL per interval,
+    rounds; in ``lang`` (en, zh)."""
+    from ccsim.i18n import check_lang, tr
+    from ccsim.outputs.notes import translate_note
     from ccsim.report import format_value
     from ccsim.units import format_duration
 
+    lang = check_lang(lang)
     s = plan.schedule.solver
     gap = "—" if s.get("gap") is None else f"{100 * s['gap']:.2f}%"
     lines = [
-        f"{plan.scenario.name}: shifts for group {plan.group} from {plan.templates.source}",
-        f"requirement: {plan.requirement_source}; time grid {format_duration(plan.slot)}",
-        f"solver: {s['solver']}, {s['status']}, objective {format_value(s['objective'], 'money')},"
-        f" gap {gap}, {s['time_s']:.2f} s, {s['variables']} variables,"
-        f" {s['constraints']} constraints",
-        *(f"note: {n}" for n in plan.notes),
+        tr("sched.head", lang, name=plan.scenario.name, group=plan.group,
+           source=plan.templates.source),
+        tr("sched.requirement", lang, source=translate_note(plan.requirement_source, lang),
+           slot=format_duration(plan.slot)),
+        tr("sched.solver", lang, solver=s["solver"], status=tr_status(s["status"], lang),
+           objective=format_value(s["objective"], "money"), gap=gap, time=f"{s['time_s']:.2f}",
+           variables=s["variables"], constraints=s["constraints"]),
+        *(tr("staff.note", lang, note=translate_note(n, lang)) for n in plan.notes),
         "",
+    ]  # fmt: skip
+    lines += _shift_lines(plan, lang)
+    lines += _coverage_lines(plan, lang)
+    lines += _round_lines(plan, lang)
+    return "\n".join(lines)
+
+
+def tr_status(status: str, lang: str) -> str:
+    """The solver's status (optimal, time limit …) in ``lang``."""
+    from ccsim.i18n import MESSAGES
+
+    return MESSAGES.get(f"sched.status_{status.replace(' ', '_')}", {}).get(lang, status)
+
+
+def _shift_lines(plan, lang: str) -> list[str]:
+    from ccsim.i18n import tr
+    from ccsim.report import _left, _right, format_value
+
+    heads = [tr(f"sched.col_{c}", lang) for c in ("template", "start", "end", "breaks",
+                                                   "agents", "cost")]  # fmt: skip
+    unpaid = tr("sched.unpaid", lang)
+    lines = [
+        f"{_left(heads[0], 14)} {_right(heads[1], 5)} {_right(heads[2], 5)}  "
+        f"{_left(heads[3], 44)} {_right(heads[4], 6)} {_right(heads[5], 10)}"
     ]
-    shifts = plan.shifts_df()
-    lines.append(
-        f"{'template':<14} {'start':>5} {'end':>5}  {'breaks':<44} {'agents':>6} {'cost':>10}"
-    )
-    for row in shifts.itertuples():
+    for row in plan.shifts_df().itertuples():
+        breaks = row.breaks.replace(" unpaid", f" {unpaid}") if lang != "en" else row.breaks
         lines.append(
-            f"{row.template:<14} {row.start:>5} {row.end:>5}  {row.breaks:<44} {row.agents:>6}"
-            f" {format_value(row.cost, 'money'):>10}"
+            f"{_left(row.template, 14)} {row.start:>5} {row.end:>5}  {_left(breaks, 44)}"
+            f" {row.agents:>6} {format_value(row.cost, 'money'):>10}"
         )
     base = plan.baseline
     saving = (base.cost - plan.schedule.cost) / base.cost if base.cost > 0 else 0.0
     lines += [
-        f"total: {plan.schedule.agents} agents, cost {format_value(plan.schedule.cost, 'money')}"
-        f" (baseline, full-time shifts placed greedily: {base.agents} agents,"
-        f" {format_value(base.cost, 'money')}; {100 * saving:.1f}% saved)",
+        tr("sched.total", lang, agents=plan.schedule.agents,
+           cost=format_value(plan.schedule.cost, "money"), base_agents=base.agents,
+           base_cost=format_value(base.cost, "money"), saved=f"{100 * saving:.1f}"),
         "",
-    ]
+    ]  # fmt: skip
+    return lines
+
+
+def _coverage_lines(plan, lang: str) -> list[str]:
+    from ccsim.i18n import tr
+    from ccsim.report import _left, _right, _width, format_value
+
     cov = plan.coverage_df()
     sim = "service_level" in cov
     # coverage: scheduled = on shift, available = on the floor; over/under = available − required
-    header = (
-        f"{'interval':>8} {'required':>8} {'planned':>7} {'scheduled':>9} {'available':>9}"
-        f" {'over/under':>10}"
-    )
-    if sim:
-        header += f"  {'SL':>6} {'95% CI':<16} {'target':<6}"
-    lines.append(header)
+    names = ["interval", "required", "planned", "scheduled", "available", "over_under"]
+    names += ["sl", "ci", "target"] if sim else []
+    heads = [tr(f"sched.col_{c}", lang) for c in names]
+    defaults = (8, 8, 7, 9, 9, 10, 6, 16, 6)
+    widths = [max(w, _width(h)) for w, h in zip(defaults, heads, strict=False)]
+    seps = (" ", " ", " ", " ", " ", "  ", " ", " ", "")
+
+    def line(cells: list[str]) -> str:
+        return "".join(
+            (_left(c, w) if i >= 7 else _right(c, w)) + seps[i]
+            for i, (c, w) in enumerate(zip(cells, widths, strict=False))
+        ).rstrip()
+
+    lines = [line(heads)]
+    met, missed = tr("sched.met", lang), tr("sched.missed", lang)
     for row in cov.to_dict("records"):
-        text = (
-            f"{row['interval']:>8} {row['required']:>8} {row['planned']:>7}"
-            f" {row['scheduled_agents']:>9.1f} {row['available_agents']:>9.1f}"
-            f" {row['over_under']:>+10.1f}"
-        )
+        cells = [row["interval"], str(row["required"]), str(row["planned"]),
+                 f"{row['scheduled_agents']:.1f}", f"{row['available_agents']:.1f}",
+                 f"{row['over_under']:+.1f}"]  # fmt: skip
         if sim:
             low, high = (
                 format_value(row[k], "pct")
                 for k in ("service_level_ci_low", "service_level_ci_high")
             )
-            ci = f"[{low}, {high}]"
-            mark = "met" if row["meets_target"] else "MISSED"
-            text += f"  {format_value(row['service_level'], 'pct'):>6} {ci:<16} {mark:<6}"
-        lines.append(text)
+            cells += [format_value(row["service_level"], "pct"), f"[{low}, {high}]",
+                      met if row["meets_target"] else missed]  # fmt: skip
+        lines.append(line(cells))
     lines.append("")
+    return lines
+
+
+def _round_lines(plan, lang: str) -> list[str]:
+    from ccsim.i18n import tr
+    from ccsim.report import format_value
+
+    lines = []
     for r in plan.rounds:
-        missed = ", ".join(r.missed) if r.missed else "none"
+        missed = ", ".join(r.missed) if r.missed else tr("sched.none", lang)
         lines.append(
-            f"round {r.number}: cost {format_value(r.cost, 'money')}, {r.agents} agents,"
-            f" solver {r.solver_status}; below target: {missed}"
-        )
+            tr("sched.round", lang, n=r.number, cost=format_value(r.cost, "money"),
+               agents=r.agents, status=tr_status(r.solver_status, lang), missed=missed)
+        )  # fmt: skip
     if plan.result is None:
         pass
     elif plan.verified:
-        lines.append(
-            f"verified: the simulation ({plan.result.replications} replications, seed"
-            f" {plan.result.seed}) meets the target in every interval"
-        )
+        lines.append(tr("sched.verified", lang, n=plan.result.replications, seed=plan.result.seed))
     else:
         lines.append(
-            f"NOT verified: after {len(plan.rounds)} round(s) the simulation still misses the"
-            f" target at {', '.join(plan.missed)} (try --rounds, or more replications)"
+            tr("sched.not_verified", lang, rounds=len(plan.rounds), missed=", ".join(plan.missed))
         )
-    return "\n".join(lines)
+    return lines

@@ -88,6 +88,9 @@ def add_command(sub: argparse._SubParsersAction) -> None:
         help="write staffing.csv, staffing.json, staffing.png and staffed.yaml here",
     )
     p.add_argument("--json", action="store_true", help="print one JSON document on stdout")
+    p.add_argument(
+        "--lang", choices=("en", "zh"), help="language of the table and chart (default: en)"
+    )
     p.set_defaults(func=cmd_staff)
 
 
@@ -130,9 +133,10 @@ def cmd_staff(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(to_json(found)))
         return 0
-    print(staffing_text(found))
-    for path in written:
-        print(f"wrote {path}")
+    from ccsim.cli import print_written
+
+    print(staffing_text(found, args.lang))
+    print_written(written, args.lang)
     return 0
 
 
@@ -170,7 +174,8 @@ def _write(found, args: argparse.Namespace) -> list[Path]:
     path = out / "staffing.json"
     path.write_text(json.dumps(to_json(found), indent=1))
     written.append(path)
-    written.append(save_figure(required_staffing_chart(found), out / "staffing.png"))
+    chart = required_staffing_chart(found, lang=args.lang or "en")
+    written.append(save_figure(chart, out / "staffing.png"))
     lines = {
         g: part["required_agents"].tolist() for g, part in found.table.groupby("group", sort=False)
     }
@@ -239,48 +244,88 @@ def _by_queue(found) -> dict:
     return queue_staffing(found)
 
 
-def staffing_text(found) -> str:
-    """The staffing table as aligned text, with the notes and the totals."""
-    from ccsim.report import format_value
+def goal_text(goal, lang: str = "en") -> str:
+    """`StaffingGoal.describe` in ``lang``."""
+    from ccsim.i18n import MESSAGES, tr
 
+    if lang == "en":
+        return goal.describe()
+    definition = MESSAGES.get(f"field.{goal.definition}", {}).get(lang, goal.definition)
+    text = tr("staff.goal_sl", lang, target=f"{100 * goal.target:g}",
+              threshold=f"{goal.threshold:g}", definition=definition)  # fmt: skip
+    if goal.max_abandon is not None:
+        text += tr("staff.goal_abandon", lang, value=f"{100 * goal.max_abandon:g}")
+    if goal.confidence is None:
+        return text + tr("staff.goal_mean", lang)
+    return text + tr("staff.goal_confidence", lang, value=f"{100 * goal.confidence:g}")
+
+
+def staffing_text(found, lang: str | None = None) -> str:
+    """The staffing table as aligned text, with the notes and the totals, in ``lang``."""
+    from ccsim.i18n import check_lang, tr
+    from ccsim.outputs.notes import translate_note
+    from ccsim.report import _left, _right, _width, format_value
+
+    lang = check_lang(lang)
     t = found.table
     several = t["group"].nunique() > 1
-    head = (
-        f"{found.scenario.name}: staffing for {found.goal.describe()}\n"
-        f"{found.replications} replications, seed {found.seed} (check on fresh numbers: "
-        f"seed {found.check_seed}); {found.simulations} "
-        f"simulations in {found.iterations} step(s)"
-        f"{'' if found.converged else ' (NOT converged)'}\n"
+    head = tr(
+        "staff.head",
+        lang,
+        name=found.scenario.name,
+        goal=goal_text(found.goal, lang),
+        n=found.replications,
+        seed=found.seed,
+        check_seed=found.check_seed,
+        sims=found.simulations,
+        steps=found.iterations,
+        converged="" if found.converged else tr("staff.not_converged", lang),
     )
-    cols = (
-        f"{'group':<14}" * several
-        + f"{'interval':<9}{'load':>7}{'Erlang':>7}{'sim':>6}{'diff':>6}"
-        + f"{'SL':>8}  {'95% CI':<16}{'aband.':>7}{'P(met)':>8}{'check SL':>10}{'Erlang SL':>11}"
-    )
-    lines = [head, cols]
+    names = ("interval", "load", "erlang", "sim", "diff", "sl", "ci", "abandon", "p_met",
+             "check_sl", "erlang_sl")  # fmt: skip
+    heads = [tr(f"staff.col_{c}", lang) for c in names]
+    # each column as wide as its default or its header and a space (Chinese is wider)
+    defaults = (9, 7, 7, 6, 6, 8, 18, 7, 8, 10, 11)
+    widths = [
+        max(w, _width(h) + (i not in (0, 6)))
+        for i, (w, h) in enumerate(zip(defaults, heads, strict=True))
+    ]
+
+    def line(cells: list[str], first: str) -> str:
+        return _left(first, 14) * several + "".join(
+            _left(c, w) if i in (0, 6) else _right(c, w)
+            for i, (c, w) in enumerate(zip(cells, widths, strict=True))
+        )
+
+    lines = [head, line(heads, tr("staff.col_group", lang))]
+    miss_word = tr("staff.misses", lang)
     for r in t.itertuples():
         lo, hi = (format_value(v, "pct") for v in (r.service_level_ci_low, r.service_level_ci_high))
-        ci = f"[{lo}, {hi}]" if not math.isnan(r.service_level_ci_low) else ""
-        miss = "" if r.target_met else " !"
-        erl_miss = "" if r.erlang_target_met else " misses"
-        lines.append(
-            f"{r.group:<14}" * several
-            + f"{r.start:<9}{r.offered_load:>7.1f}{r.erlang_agents:>7d}{r.required_agents:>6d}"
-            + f"{r.difference:>+6d}{format_value(r.service_level, 'pct'):>8}{miss}  {ci:<16}"
-            + f"{format_value(r.abandon_rate, 'pct'):>7}{format_value(r.p_target_met, 'pct'):>8}"
-            + f"{format_value(getattr(r, 'check_service_level', None), 'pct'):>10}"
-            + f"{format_value(r.erlang_service_level, 'pct'):>11}{erl_miss}"
-        )
+        ci = f"  [{lo}, {hi}]" if not math.isnan(r.service_level_ci_low) else ""
+        sl = format_value(r.service_level, "pct") + ("" if r.target_met else " !")
+        cells = [
+            r.start, f"{r.offered_load:.1f}", f"{r.erlang_agents:d}", f"{r.required_agents:d}",
+            f"{r.difference:+d}", sl, ci, format_value(r.abandon_rate, "pct"),
+            format_value(r.p_target_met, "pct"),
+            format_value(getattr(r, "check_service_level", None), "pct"),
+            format_value(r.erlang_service_level, "pct"),
+        ]  # fmt: skip
+        erl_miss = "" if r.erlang_target_met else f" {miss_word}"
+        lines.append(line(cells, str(r.group)) + erl_miss)
     hours = found.scenario.horizon.interval / 3600.0
+    first = t.drop_duplicates("start")
     lines.append("")
     lines.append(
-        f"agent hours: Erlang {t['erlang_agents'].sum() * hours:,.1f}, "
-        f"simulated {t['required_agents'].sum() * hours:,.1f}; the Erlang staffing misses "
-        f"the goal in {int((~t.drop_duplicates('start')['erlang_target_met']).sum())} "
-        f"interval(s), the simulated one in "
-        f"{int((~t.drop_duplicates('start')['target_met']).sum())}"
+        tr(
+            "staff.totals",
+            lang,
+            erlang=f"{t['erlang_agents'].sum() * hours:,.1f}",
+            sim=f"{t['required_agents'].sum() * hours:,.1f}",
+            erlang_misses=int((~first["erlang_target_met"]).sum()),
+            sim_misses=int((~first["target_met"]).sum()),
+        )
     )
-    lines += [f"note: {n}" for n in found.notes]
+    lines += [tr("staff.note", lang, note=translate_note(n, lang)) for n in found.notes]
     if len(found.scenario.call_types) > 1:
         from ccsim.planning.queue_staffing import queue_staffing_text
 

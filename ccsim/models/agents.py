@@ -5,6 +5,10 @@ plan takes the agent away (a break, an absence, the end of the shift) while the
 agent is on a call, the agent first finishes the call and its after-call work;
 a break then lasts its full length, and time worked past the shift's end is
 overtime.
+
+The process walks a *plan*; the agent who holds it is ``center.holder[p]``. Under
+the ``by_count`` staffing cut (`ccsim.models.staffing_cut`) agents of a group trade
+plans, so the process looks its agent up at every step.
 """
 
 from __future__ import annotations
@@ -19,8 +23,8 @@ if TYPE_CHECKING:
 BREAK, ABSENCE, LOG_OUT = 0, 1, 2
 
 
-def agent_day(center: ContactCenter, agent: int, plan: AgentPlan):
-    """The SimPy process of one agent's day."""
+def agent_day(center: ContactCenter, p: int, plan: AgentPlan):
+    """The SimPy process of one agent's day: plan ``p`` of the roster."""
     env = center.env
     obs = center.obs
     h = center.scenario.horizon
@@ -30,7 +34,7 @@ def agent_day(center: ContactCenter, agent: int, plan: AgentPlan):
     if plan.absent_all_shift:
         add_time(obs.absent[g], plan.start, plan.end, h.start, h.interval)
         return
-    center.make_available(agent)
+    center.make_available(center.holder[p])
 
     steps: list[tuple[float, int, Any]] = [
         (t, BREAK, (length, paid)) for t, length, paid in plan.breaks
@@ -43,7 +47,8 @@ def agent_day(center: ContactCenter, agent: int, plan: AgentPlan):
     for due, kind, arg in steps:
         if due > env.now:
             yield env.timeout(due - env.now)
-        yield from center.take_off_floor(agent)  # waits for a call in progress to end
+        # Waits for a call in progress to end.
+        yield from center.take_off_floor(p, logging_out=kind == LOG_OUT)
         if kind == LOG_OUT:
             obs.overtime[g] += max(0.0, env.now - plan.end)
             return
@@ -58,4 +63,4 @@ def agent_day(center: ContactCenter, agent: int, plan: AgentPlan):
             if arg > env.now:
                 yield env.timeout(arg - env.now)
             add_time(obs.absent[g], t0, env.now, h.start, h.interval)
-        center.make_available(agent)
+        center.make_available(center.holder[p])

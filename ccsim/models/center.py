@@ -20,9 +20,11 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
 import simpy
 
 from ccsim.calls import CallDraws
+from ccsim.kernels import engine as kernel
 from ccsim.models.agents import agent_day
 from ccsim.models.legs import CALLBACK, FIRST, RETRIAL, TRANSFER, Legs
 from ccsim.models.roster import add_time, build_roster, scheduled_time
@@ -86,6 +88,11 @@ class ContactCenter:
         self.chat_factors = [g.chat_factors for g in scenario.agent_groups]
         self.leave_request: list[simpy.Event | None] = [None] * len(plans)
         self.free_at = [scenario.horizon.start] * len(plans)
+        # The staffing cut: who holds which plan, and the ghosts (`kernel.relieve_ghost`).
+        self.by_count = [g.staffing_cut == "by_count" for g in scenario.agent_groups]
+        self.cut = kernel.new_cut_state(len(plans), len(groups))
+        self.holder, self.plan_of, self.ghost, self.n_ghosts, self.ghost_counter = self.cut
+        self.agent_group_array = np.asarray(self.agent_group, dtype=np.int64)
 
     # -- processes ---------------------------------------------------------
     def arrivals(self):
@@ -354,11 +361,29 @@ class ContactCenter:
         request = self.leave_request[agent]
         if request is not None:  # a break, absence or shift end was waiting for this call
             self.leave_request[agent] = None
+            kernel.ghost_leaves(self.ghost, self.n_ghosts, agent, self.agent_group[agent])
             request.succeed()
             return
         self.next_call_or_idle(agent)
 
+    def relieve_ghost(self, agent: int) -> bool:
+        """By count: a free agent leaves in place of the group's oldest ghost, whose
+        shift-end process goes on now (`kernel.relieve_ghost`); True if it did."""
+        g = self.agent_group[agent]
+        if not self.by_count[g] or not self.n_ghosts[g]:
+            return False
+        stayer = kernel.relieve_ghost(
+            self.holder, self.plan_of, self.ghost, self.n_ghosts, self.agent_group_array, agent
+        )
+        request = self.leave_request[stayer]
+        self.leave_request[stayer] = None
+        self._update_partial(stayer)  # back to taking chats
+        request.succeed()
+        return True
+
     def next_call_or_idle(self, agent: int) -> None:
+        if self.relieve_ghost(agent):
+            return
         row, is_callback = self.router.next_work(self.agent_group[agent], self.env.now)
         if row < 0:
             if not self.try_outbound(agent):
@@ -433,18 +458,32 @@ class ContactCenter:
         self.on_floor[self.agent_group[agent]] += 1
         self.next_call_or_idle(agent)
 
-    def take_off_floor(self, agent: int):
-        """Process step: take the agent off the floor, after the call in progress."""
-        if self.busy[agent]:
+    def take_off_floor(self, p: int, logging_out: bool = False):
+        """Process step: take plan p's agent off the floor, after the call in progress.
+
+        A log-out by count (`kernel.cut_leaver`): an idle agent of the group leaves
+        in place of a busy one, or the busy one becomes a ghost."""
+        agent = int(self.holder[p])
+        g = self.agent_group[agent]
+        by_count = logging_out and self.by_count[g]
+        if by_count and self.busy[agent]:
+            agent = int(
+                kernel.cut_leaver(self.holder, self.plan_of, p, True, self.router.longest_idle(g))
+            )
+        if agent < 0 or self.busy[agent]:
+            agent = int(self.holder[p])
             request = self.env.event()
             self.leave_request[agent] = request
+            if by_count:
+                kernel.become_ghost(self.ghost, self.n_ghosts, self.ghost_counter, agent, g)
             self._update_partial(agent)  # no new chats while leaving
             yield request
+            agent = int(self.holder[p])  # another agent may have left in its place
         else:
             self.router.withdraw_agent(agent)
         self._record_floor_time(agent)
         self.on_floor_since[agent] = None
-        self.on_floor[self.agent_group[agent]] -= 1
+        self.on_floor[g] -= 1
 
     def _record_floor_time(self, agent: int, until: float | None = None) -> None:
         since = self.on_floor_since[agent]
@@ -462,11 +501,13 @@ class ContactCenter:
         end of the horizon worked until their last call ended: overtime.
         """
         end = self.scenario.horizon.end
-        for agent, plan in enumerate(self.plans):
+        for agent in range(len(self.plans)):
             self._record_floor_time(agent, until=max(self.env.now, end))
+        for p, plan in enumerate(self.plans):
             if plan.open_end and not plan.absent_all_shift:
                 # Work past the end of the day, draining the queues, is overtime too.
-                self.obs.overtime[plan.group] += max(0.0, self.free_at[agent] - end)
+                holder = int(self.holder[p])
+                self.obs.overtime[plan.group] += max(0.0, self.free_at[holder] - end)
         closing = max(self.env.now, end)
         obs = self.obs
         for k, queue in enumerate(self.router.queues):

@@ -10,13 +10,17 @@ by call. The routing tables are read off a `Router` and the roster is
 short name of the first feature it does not implement (the caller then runs
 SimPy). Features that only change the callers or the roster (busyness, surges,
 IVR outages, group outages, absenteeism, shrinkage) are drawn or built before
-either engine runs, so the engine supports them as a matter of course. Redials
-are legs of their own, rows after the callers' first calls (`ccsim.models.legs`).
+either engine runs, so the engine supports them as a matter of course. Redials,
+transfers, callbacks and outbound dials are legs of their own, rows after the
+callers' first calls (`ccsim.models.legs`). Chats (concurrency, chat factors) and
+outbound blending run too; a chat type that transfers (or a transfer to one) is the
+one feature refused.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import inspect
 from collections.abc import Iterator
 from typing import Any
 
@@ -67,6 +71,7 @@ KNOWN_FIELDS: dict[str, frozenset[str]] = {
             "events",
             "engine",
             "outbound",
+            "lang",  # the language of outputs: nothing to simulate
         }
     ),
     "Horizon": frozenset({"start", "end", "interval", "warmup"}),
@@ -108,6 +113,7 @@ KNOWN_FIELDS: dict[str, frozenset[str]] = {
             "price_per_call",  # a cost
             "chat_max",  # used only by chat types, refused
             "chat_factors",
+            "staffing_cut",
         }
     ),
     "Shift": frozenset({"start", "end", "agents", "breaks"}),
@@ -165,14 +171,10 @@ def _refused(scenario: Scenario) -> Iterator[str]:
     for ct in scenario.call_types:
         if ct.agent_selection not in AGENT_SELECTIONS:
             yield f"agent_selection {ct.agent_selection}"
-        if ct.transfer is not None:
-            yield "transfers"
-        if ct.callback is not None:
-            yield "callbacks"
-        if ct.channel != "voice":
-            yield "chat"
-    if scenario.outbound:
-        yield "outbound"
+    chats = {c.name for c in scenario.call_types if c.channel == "chat"}
+    for ct in scenario.call_types:
+        if ct.transfer is not None and (ct.name in chats or ct.transfer.to in chats):
+            yield "chat transfers"
     for event in scenario.events:
         if event.kind not in SUPPORTED_EVENTS:
             yield f"{event.kind} events"
@@ -216,6 +218,8 @@ def _routing(scenario: Scenario, agent_group: list[int]) -> dict[str, np.ndarray
 
     ti = np.zeros((n_types, k.N_TI), dtype=np.int64)
     ti[:, k.TI_HEAD] = ti[:, k.TI_TAIL] = -1
+    ti[:, k.TI_CB_HEAD] = ti[:, k.TI_CB_TAIL] = -1
+    ti[:, k.TI_CHAT] = [c.channel == "chat" for c in scenario.call_types]
     ti[:, k.TI_SELECTION] = [AGENT_SELECTIONS.index(s) for s in r.selection]
     ti[:, k.TI_INIT_LO] = goff[:n_types]
     ti[:, k.TI_INIT_HI] = goff[1 : n_types + 1]
@@ -225,6 +229,8 @@ def _routing(scenario: Scenario, agent_group: list[int]) -> dict[str, np.ndarray
     gi = np.zeros((n_groups, k.N_GI), dtype=np.int64)
     gi[:, k.GI_HEAD] = gi[:, k.GI_TAIL] = -1
     gi[:, k.GI_RESERVE] = r.reserve
+    gi[:, k.GI_BY_COUNT] = [g.staffing_cut == "by_count" for g in scenario.agent_groups]
+    gi[:, k.GI_CHAT_MAX] = [g.chat_max for g in scenario.agent_groups]
     gi[:, k.GI_SKILL_LO] = skill_off[:-1]
     gi[:, k.GI_SKILL_HI] = skill_off[1:]
 
@@ -290,6 +296,82 @@ def _handle_overrides(scenario: Scenario, calls: CallDraws, gk, gkf) -> np.ndarr
     return np.array(own, dtype=np.float64).reshape(len(own), calls.n_calls)
 
 
+def _callbacks(scenario: Scenario, calls: CallDraws, obs: Observations) -> dict[str, np.ndarray]:
+    """Each call type's callback offer (`ContactCenter.offer_callback`) as arrays."""
+    types = scenario.call_types
+    cbf = np.zeros((len(types), 6))
+    cbi = np.zeros((len(types), 2), dtype=np.int64)
+    for t, ct in enumerate(types):
+        cb = ct.callback
+        if cb is None:
+            continue
+        cbf[t] = (
+            cb.threshold,
+            cb.accept,
+            cb.reach,
+            np.inf if not cb.deadline else cb.deadline,
+            cb.attempt_time,
+            ct.handle_time.mean,
+        )
+        cbi[t] = (1, cb.predictor == "last_wait")
+    return {
+        "cbf": cbf,
+        "cbi": cbi,
+        "callback_u": np.ascontiguousarray(calls.callback_u, dtype=np.float64),
+        "callback_offered": obs.callback_offered,
+    }
+
+
+def _campaigns(scenario: Scenario, calls: CallDraws) -> dict[str, np.ndarray]:
+    """The outbound campaigns as arrays (`ContactCenter.campaign_for`, `dial`)."""
+    groups = [g.name for g in scenario.agent_groups]
+    campaigns = scenario.outbound
+    camp_f = np.array(
+        [(c.start, c.end, c.connect, c.attempt_time) for c in campaigns], dtype=np.float64
+    ).reshape(-1, 4)
+    camp_i = np.array([(c.customers, c.idle_threshold) for c in campaigns], dtype=np.int64).reshape(
+        -1, 2
+    )
+    cgroups = [[groups.index(name) for name in c.groups] for c in campaigns]
+    gcamp = [[c for c, names in enumerate(cgroups) if g in names] for g in range(len(groups))]
+    draws = calls.outbound
+    flat = {
+        name: np.concatenate([np.asarray(d[i], dtype=np.float64) for d in draws] or [np.zeros(0)])
+        for i, name in enumerate(("out_connect", "out_talk", "out_wrap"))
+    }
+    return {
+        "camp_f": camp_f,
+        "camp_i": camp_i,
+        "cgroups": np.array([g for gs in cgroups for g in gs], dtype=np.int64),
+        "cg_off": _offsets(cgroups),
+        "gcamp": np.array([c for cs in gcamp for c in cs], dtype=np.int64),
+        "gc_off": _offsets(gcamp),
+        **flat,
+        "out_off": _offsets([d[0] for d in draws]),
+    }
+
+
+def _kernel_parameters() -> frozenset[str]:
+    kernel = getattr(k.simulate, "py_func", k.simulate)  # also without JIT
+    return frozenset(inspect.signature(kernel).parameters)
+
+
+def _observed(obs: Observations) -> dict[str, np.ndarray]:
+    """The `Observations` arrays the kernel fills, by its parameter names: a field's
+    own name (``offered``, ``staffed``, ...; not the callers' draws that share a
+    name, such as ``arrival``) or ``leg_<name>`` for the columns of a
+    leg it writes when the leg occurs (``leg_type`` and ``leg_kind`` for
+    ``call_type`` and ``leg``). Read off the dataclass, never listed by hand."""
+    wanted = _kernel_parameters() - set(_CALL_DTYPES)  # the callers' draws, by name
+    aliases = {"call_type": "leg_type", "leg": "leg_kind"}
+    out = {}
+    for f in dataclasses.fields(Observations):
+        for name in (f.name, f"leg_{f.name}", aliases.get(f.name)):
+            if name in wanted:
+                out[name] = getattr(obs, f.name)
+    return out
+
+
 def pack(scenario: Scenario, calls: CallDraws, plans: list[AgentPlan], obs: Observations):
     """The kernel's arguments (`ccsim.kernels.engine.simulate`), by name; the kernel
     fills ``obs`` in place."""
@@ -322,32 +404,26 @@ def pack(scenario: Scenario, calls: CallDraws, plans: list[AgentPlan], obs: Obse
     }
     for name in ("retry_u", "retry_delay", "retry_patience"):
         args[name] = np.ascontiguousarray(getattr(calls, name), dtype=np.float64)
+    names = [c.name for c in types]
     args |= {
-        f"leg_{name}": getattr(obs, name)
-        for name in ("arrival", "caller", "attempt", "via_ivr", "ivr_time")
+        "transfer_to": np.array(
+            [names.index(c.transfer.to) if c.transfer else -1 for c in types], dtype=np.int64
+        ),
+        "transfer_prob": np.array([c.transfer.probability if c.transfer else 0.0 for c in types]),
     }
-    args["leg_type"] = obs.call_type
-    args["leg_kind"] = obs.leg
-    args |= {
-        name: getattr(obs, name)
-        for name in (
-            "offered",
-            "outcome",
-            "wait",
-            "talk",
-            "wrap",
-            "group",
-            "scheduled",
-            "staffed",
-            "on_break",
-            "unpaid_break",
-            "absent",
-            "overtime",
-        )
-    }
+    for name in ("transfer_u", "transfer_handle", "transfer_wrap", "transfer_patience"):
+        args[name] = np.ascontiguousarray(getattr(calls, name), dtype=np.float64)
+    args |= _observed(obs)
     args |= _roster(scenario, plans)
     args |= _routing(scenario, [p.group for p in plans])
     args["own_handle"] = _handle_overrides(scenario, calls, args["gk"], args["gkf"])
+    args |= _campaigns(scenario, calls)
+    args |= _callbacks(scenario, calls, obs)
+    most = max((g.chat_max for g in scenario.agent_groups), default=1)
+    chat_factors = np.ones((len(scenario.agent_groups), most))
+    for g, group in enumerate(scenario.agent_groups):
+        chat_factors[g, : len(group.chat_factors)] = group.chat_factors
+    args["chat_factors"] = chat_factors
     args |= {
         "trunks": np.inf if scenario.trunks is None else float(scenario.trunks),
         "outages": np.array(outages, dtype=np.float64).reshape(-1, 3),

@@ -298,6 +298,12 @@ class Shift:
     breaks: tuple[Break, ...] = ()
 
 
+#: The staffing-cut rules (`AgentGroup.staffing_cut`); a staffing line defaults to
+#: ``by_count`` (what "n agents in this period" means to Erlang and to staffing-line
+#: tools), shifts to ``per_agent`` (named people finish their call).
+STAFFING_CUTS = ("per_agent", "by_count")
+
+
 @dataclass(frozen=True)
 class AgentGroup:
     """Agents with the same skills.
@@ -331,6 +337,13 @@ class AgentGroup:
     #: time × ``chat_factors[j-1]``.
     chat_max: int = 1
     chat_factors: tuple[float, ...] = (1.0,)
+    #: How the group's headcount falls at a shift end or a cut in a staffing line
+    #: (`STAFFING_CUTS`): ``per_agent``, the agent whose shift ends finishes the call
+    #: in progress and leaves while the others keep answering; ``by_count``, the
+    #: count falls (ContactCenters, SSJ): idle agents leave first, and while more
+    #: agents are busy than the new headcount no new call starts and each agent who
+    #: finishes a call leaves, until the count is reached.
+    staffing_cut: str = "per_agent"
 
     def priority_of(self, skill: str) -> int:
         if not self.priorities:

@@ -103,6 +103,7 @@ from ccsim.scenario.fields import (
 from ccsim.scenario.ivr import ivr as read_ivr
 from ccsim.scenario.model import (
     SL_DEFINITIONS,
+    STAFFING_CUTS,
     AgentGroup,
     CallType,
     Costs,
@@ -162,6 +163,7 @@ GROUP_KEYS = (
     "agent_hour",
     "price_per_call",
     "chat",
+    "staffing_cut",
 )
 #: How the scenario is simulated: ``auto`` picks the compiled engine when it can.
 ENGINES = ("auto", "simpy", "fast")
@@ -460,6 +462,13 @@ def _agent_group(
         price_per_call=_price_per_call(g, loc),
         chat_max=chat_max,
         chat_factors=chat_factors,
+        staffing_cut=optional(
+            g,
+            "staffing_cut",
+            "by_count" if line is not None else "per_agent",
+            lambda v, at: choice(v, at, STAFFING_CUTS),
+            loc,
+        ),
     )
 
 

@@ -113,7 +113,7 @@ _COLUMNS = (
 def format_rows(model: str, rows: list[dict], goal: ErlangGoal, given: bool, lang: str) -> str:
     """The rows as an aligned text table, headed by the model and the goal."""
     from ccsim.i18n import tr
-    from ccsim.report import _left, _right, format_value
+    from ccsim.report import _left, _right, _width, format_value
 
     skip = {
         "B": {"p_wait", "service_level", "asa_s", "abandon_rate"},
@@ -124,15 +124,15 @@ def format_rows(model: str, rows: list[dict], goal: ErlangGoal, given: bool, lan
         skip = skip | {"scheduled_agents"}
     cols = [c for c in _COLUMNS if c[0] not in skip]
     labels = {k: tr(key, lang) for k, key, _ in cols}
-    width = {k: max(9, len(labels[k]) + 2) for k, _, _ in cols}
+    width = {k: max(9, _width(labels[k]) + 2) for k, _, _ in cols}
     lines = []
     if not given:
         lines.append(tr("erlang.goal", lang, goal=goal.describe()))
     lines.append(
-        _left("interval", 9)
-        + _right("calls", 8)
-        + _right("AHT s", 8)
-        + _right("Erlangs", 9)
+        _left(tr("erlang.interval", lang), 9)
+        + _right(tr("erlang.calls", lang), 8)
+        + _right(tr("erlang.aht", lang), 8)
+        + _right(tr("erlang.load", lang), 9)
         + "".join(_right(labels[k], width[k]) for k, _, _ in cols)
     )
     for row in rows:

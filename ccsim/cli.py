@@ -7,11 +7,11 @@ commands, so `ccsim --help` and `ccsim validate` answer at once.
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from pathlib import Path
 
-from ccsim.scenario import ScenarioError, load_scenario
+from ccsim.outputs.jsondoc import dumps
+from ccsim.scenario import load_scenario
 
 EXIT_BAD_INPUT = 2
 
@@ -90,6 +90,7 @@ def build_parser() -> argparse.ArgumentParser:
     from ccsim import __version__
 
     parser.add_argument("--version", action="version", version=f"ccsim {__version__}")
+    add_global_arguments(parser)
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     from ccsim.overrides import add_override_arguments
@@ -294,7 +295,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     if args.trace:
         written.append(write_trace(result, args.out / "calls.csv"))
     if args.json:
-        print(json.dumps(to_json(result)))
+        print(dumps(to_json(result)))
         return 0
     print(day_table(result, args.lang))
     print()
@@ -360,7 +361,7 @@ def cmd_compare(args: argparse.Namespace) -> int:
     )
     written = write_outputs(result, args.out, lang, alt_name=shown) if args.out else []
     if args.json:
-        print(json.dumps(to_json(result)))
+        print(dumps(to_json(result)))
         return 0
     print(day_table(renamed(result, shown), lang))
     print()
@@ -391,7 +392,7 @@ def cmd_sweep(args: argparse.Namespace) -> int:
         bar.close()
     written, notes = write_outputs(result, args.out, args.lang) if args.out else ([], [])
     if args.json:
-        print(json.dumps(to_json(result)))
+        print(dumps(to_json(result)))
         return 0
     print(format_table(result, args.lang))
     for note in notes:
@@ -428,26 +429,53 @@ def print_written(paths: list[Path], lang: str | None = None) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
-    try:
-        return args.func(args)
-    except ScenarioError as err:
-        print(f"error: {err}", file=sys.stderr)
-        return EXIT_BAD_INPUT
-    except ValueError as err:
-        from ccsim.runner import EngineError
-        from ccsim.store import StoreError
+    from ccsim.boundary import global_flags, guarded
 
-        if not isinstance(err, EngineError | StoreError):
-            raise
+    try:
+        argv, flags = global_flags(list(sys.argv[1:] if argv is None else argv))
+    except ValueError as err:
         print(f"error: {err}", file=sys.stderr)
         return EXIT_BAD_INPUT
-    except KeyboardInterrupt:
-        print("interrupted", file=sys.stderr)
-        return 130
-    except BrokenPipeError:  # e.g. `ccsim run … | head`: the reader has gone
-        sys.stderr.close()
-        return 0
+    apply_global_flags(flags)
+    args = build_parser().parse_args(argv)
+    return guarded(lambda: args.func(args), debug=flags["debug"])
+
+
+def apply_global_flags(flags: dict) -> None:
+    """``--allow-any-file``, ``--max-calls``, ``--max-memory`` for this run (and only it)."""
+    from ccsim.scenario.files import allow_any_file
+    from ccsim.scenario.limits import reset_limits, set_limits
+
+    reset_limits()
+    allow_any_file(flags["allow_any_file"])
+    if "max_calls" in flags:
+        n = int(flags["max_calls"])
+        set_limits(max_calls=n, max_total_calls=max(n * 1000, 2 * 10**9), max_agents=n)
+        set_limits(max_shift_agents=max(n // 20, 10_000))
+    if "max_memory" in flags:
+        set_limits(max_memory=int(flags["max_memory"] * 1024**3))
+
+
+def add_global_arguments(parser: argparse.ArgumentParser) -> None:
+    """Options every command takes, before or after its name (docs/robustness.md)."""
+    parser.add_argument(
+        "--debug", action="store_true", help="show the traceback of an error, not one line"
+    )
+    parser.add_argument(
+        "--allow-any-file",
+        action="store_true",
+        help="let scenarios name files outside their folder (absolute paths, '..')",
+    )
+    parser.add_argument(
+        "--max-calls",
+        metavar="N",
+        help="allow runs of up to N calls per replication (and N agents); default 2,000,000",
+    )
+    parser.add_argument(
+        "--max-memory",
+        metavar="GB",
+        help="allow runs estimated to need up to GB gigabytes of memory; default 2",
+    )
 
 
 if __name__ == "__main__":

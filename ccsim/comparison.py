@@ -15,7 +15,6 @@ Every numeric KPI of `ccsim.metrics.per_replication_table` is compared, by scope
 
 from __future__ import annotations
 
-import json
 import math
 import warnings
 from dataclasses import dataclass
@@ -28,6 +27,8 @@ from scipy import stats
 
 from ccsim.i18n import check_lang, kpi_label, tr
 from ccsim.metrics import per_replication_table, t_interval
+from ccsim.outputs.atomic import atomic_path, write_text
+from ccsim.outputs.jsondoc import dumps
 from ccsim.report import DAY_ROWS, _left, _right, format_value
 from ccsim.runner import RunResult, run
 from ccsim.scenario import ScenarioError
@@ -431,12 +432,14 @@ def write_outputs(
     from ccsim.outputs.csvfiles import write_frame
 
     write_frame(result.table, paths[0])
-    paths[1].write_text(json.dumps(to_json(result), indent=1))
+    write_text(paths[1], dumps(to_json(result), indent=1))
     names = (result.base.scenario.name, alt_name or result.alt.scenario.name)
     chart = sl_difference_chart(result.table, lang=lang, names=names)
-    chart.savefig(paths[2], dpi=120, bbox_inches="tight")
+    with atomic_path(paths[2]) as tmp:
+        chart.savefig(tmp, dpi=120, bbox_inches="tight")
     from ccsim.charts.rosters import both_rosters_chart
 
     shown = renamed(result, alt_name) if alt_name else result
-    both_rosters_chart(shown, lang).savefig(paths[3], dpi=120, bbox_inches="tight")
+    with atomic_path(paths[3]) as tmp:
+        both_rosters_chart(shown, lang).savefig(tmp, dpi=120, bbox_inches="tight")
     return paths

@@ -32,6 +32,7 @@ from pathlib import Path
 
 import numpy as np
 
+from ccsim.outputs.atomic import write_text
 from ccsim.scenario.csvdata import (
     column_roles,
     interval_start,
@@ -212,7 +213,7 @@ def write_volumes(path: Path, starts: Iterable[float], volumes: dict[str, np.nda
             lines.append(
                 f"{format_clock(t)},{kind},{value}" if typed else f"{format_clock(t)},{value}"
             )
-    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    write_text(path, "\n".join(lines) + "\n")
 
 
 def _scores(key: dict, actual: np.ndarray, forecast: np.ndarray) -> dict:

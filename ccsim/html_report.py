@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ccsim.i18n import LANGS, MESSAGES, check_lang, cjk_font, kpi_label, tr
+from ccsim.outputs.atomic import write_text
 from ccsim.report import (
     BEHAVIOUR_ROWS,
     DAY_ROWS,
@@ -952,5 +953,5 @@ def write_report(
     """
     path = Path(path)
     html = render_report(result, lang=lang, comparison=comparison, calls=calls)
-    path.write_text(html, encoding="utf-8")
+    write_text(path, html)
     return path

@@ -29,7 +29,10 @@ over calls. Conventions:
   (available), scheduled, on break (its unpaid part), absent; overtime is one
   total per group for the day. Paid time is ``scheduled - unpaid_break`` (an
   absent agent is paid: shrinkage is paid time), plus overtime for the day.
-  Occupancy is busy / staffed, utilization busy / (scheduled - unpaid_break).
+  Occupancy is busy / staffed, utilization busy / (scheduled - unpaid_break +
+  overtime), where overtime counts here as it counts in busy: the floor time in
+  the horizon beyond the roster's (staffed - (scheduled - on_break - absent), when
+  positive), so utilization never exceeds 1.
   "Agents" figures are agent-seconds / interval length (average agents).
 - Warm-up: the day (``summary``), ``by_call_type`` and ``by_agent_group`` leave out
   calls attributed before ``start + warmup`` (IVR arrivals before it) and agent
@@ -688,20 +691,26 @@ def replication_kpis(obs: Observations, scenario: Scenario) -> dict[str, Any]:
     absent = _agent_seconds(obs.absent, n_groups, n)
     paid = scheduled - unpaid
     overtime = np.asarray(obs.overtime, dtype=float).reshape(n_groups)
+    # Busy time includes calls finished past a shift's end: so does utilization's paid
+    # time (the floor time beyond the roster's, in the horizon, as busy is).
+    paid_worked = paid + np.maximum(0.0, staffed - (scheduled - on_break - absent))
     # Share of each interval after the warm-up (agent time is taken as even within it).
     share = np.clip((starts + h.interval - counted_from) / h.interval, 0.0, 1.0)
     staffed_grp, scheduled_grp, paid_grp = staffed @ share, scheduled @ share, paid @ share
+    paid_worked_grp = paid_worked @ share
 
     day.update(
         _staff_kpis(
             np.atleast_1d(busy_grp.sum()),
             np.atleast_1d(staffed_grp.sum()),
             np.atleast_1d(scheduled_grp.sum()),
-            np.atleast_1d(paid_grp.sum()),
+            np.atleast_1d(paid_worked_grp.sum()),
         )
     )
     per_int.update(
-        _staff_kpis(busy_int.sum(axis=0), staffed.sum(axis=0), scheduled.sum(axis=0), paid.sum(0))
+        _staff_kpis(
+            busy_int.sum(axis=0), staffed.sum(axis=0), scheduled.sum(axis=0), paid_worked.sum(0)
+        )
     )
     per_gi = {
         "scheduled_agents": scheduled / h.interval,
@@ -719,7 +728,7 @@ def replication_kpis(obs: Observations, scenario: Scenario) -> dict[str, Any]:
     per_int.update(_behaviour_kpis(flags, interval, n, every))
     per_type.update(_behaviour_kpis(flags, call_type, n_types, counted & typed))
 
-    per_grp = _staff_kpis(busy_grp, staffed_grp, scheduled_grp, paid_grp)
+    per_grp = _staff_kpis(busy_grp, staffed_grp, scheduled_grp, paid_worked_grp)
     paid_hours = (paid_grp + overtime) / 3600.0
     rate = np.array(
         [

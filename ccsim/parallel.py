@@ -18,6 +18,8 @@ from __future__ import annotations
 import math
 import os
 import signal
+import threading
+import time
 from collections.abc import Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Executor, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
@@ -201,9 +203,29 @@ def _chunks(indices: Sequence[int], workers: int, per_task_overhead: int) -> lis
     return [list(indices[i : i + size]) for i in range(0, n, size)]
 
 
+#: How often a worker checks that its parent is alive (seconds).
+PARENT_CHECK_S = 0.5
+
+
 def _ignore_sigint() -> None:
-    """Workers leave Ctrl-C to the parent, which stops the batch cleanly."""
+    """Workers leave Ctrl-C to the parent, which stops the batch cleanly, and die with
+    it: a parent killed with kill -9 cannot stop its pool, so each worker watches."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    watch_parent(os.getppid())
+
+
+def watch_parent(parent: int, every: float = PARENT_CHECK_S) -> threading.Thread:
+    """Exit this process as soon as ``parent`` is no longer its parent (it died and the
+    process was adopted), checked every ``every`` seconds on a daemon thread."""
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(every)
+        os._exit(1)  # no cleanup to do: the parent, which wanted the results, is gone
+
+    thread = threading.Thread(target=watch, name="ccsim-parent-watch", daemon=True)
+    thread.start()
+    return thread
 
 
 def map_replications(
@@ -309,6 +331,28 @@ def _on_local_pool(scenario, seed, engine, chunks, workers, keep) -> Iterator[Re
                 _discard_pool(workers, wait=False)
 
 
+#: How long to wait for a Dask scheduler to answer before giving up.
+CONNECT_TIMEOUT_S = 10
+
+
+class SchedulerUnavailable(ConnectionError):
+    """No Dask scheduler answers at the address given (an environment failure)."""
+
+
+def _connect(client_class, address: str):
+    """A client of the scheduler at ``address``, or `SchedulerUnavailable` within
+    `CONNECT_TIMEOUT_S` seconds (rather than a bare OSError after 30 s)."""
+    try:
+        return client_class(address, timeout=CONNECT_TIMEOUT_S)
+    except (OSError, TimeoutError, ValueError) as exc:
+        raise SchedulerUnavailable(
+            0,
+            f"no Dask scheduler answers there ({exc}); start one (dask scheduler) or "
+            "leave out --scheduler to run on this machine",
+            address,
+        ) from None
+
+
 @contextmanager
 def _dask_executor(backend: Backend):
     """A `concurrent.futures` executor on the Dask cluster, and its number of workers."""
@@ -328,7 +372,7 @@ def _dask_executor(backend: Backend):
         if isinstance(backend.scheduler, Client):
             client, owned = backend.scheduler, False  # the caller's: used, left open
         elif backend.scheduler is not None:
-            client, owned = Client(backend.scheduler), True  # an address or a Cluster
+            client, owned = _connect(Client, backend.scheduler), True  # an address or a Cluster
         else:
             cluster = LocalCluster(
                 n_workers=backend.workers,

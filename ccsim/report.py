@@ -6,12 +6,13 @@ Nothing here simulates or computes a KPI; it only formats `RunResult.summary`.
 from __future__ import annotations
 
 import csv
-import json
 import math
 import unicodedata
 from pathlib import Path
 
 from ccsim.i18n import MESSAGES, check_lang, kpi_label, tr
+from ccsim.outputs.atomic import atomic_open, write_text
+from ccsim.outputs.jsondoc import dumps
 from ccsim.runner import RunResult
 
 #: Day KPIs shown in the text table, with their label and kind of value.
@@ -395,7 +396,7 @@ def write_outputs(
     written.append(write_workbook(sheets, out_dir / "results.xlsx"))
 
     path = out_dir / "result.json"
-    path.write_text(json.dumps(to_json(result), indent=1))
+    write_text(path, dumps(to_json(result), indent=1))
     written.append(path)
 
     from ccsim.results import SCENARIO_FILE, write_scenario  # what `load_results` reads back
@@ -436,7 +437,7 @@ def write_trace(result: RunResult, path: Path) -> Path:
     legs = ("first", "retrial", "transfer", "callback", "outbound")
     types = [c.name for c in result.scenario.call_types]
     groups = [g.name for g in result.scenario.agent_groups]
-    with path.open("w", newline="", encoding="utf-8-sig") as f:  # BOM: Excel reads UTF-8
+    with atomic_open(path, "w", newline="", encoding="utf-8-sig") as f:  # BOM: Excel reads it
         w = csv.writer(f)
         w.writerow(
             [

@@ -20,6 +20,7 @@ import typing
 from pathlib import Path
 from typing import Any
 
+from ccsim.outputs.atomic import write_text
 from ccsim.scenario.model import Scenario
 
 __all__ = [
@@ -41,7 +42,7 @@ class ResultsError(ValueError):
 
 def write_scenario(scenario: Scenario, path: Path) -> Path:
     """Write ``scenario`` (validated, overrides included) as JSON."""
-    path.write_text(json.dumps(dataclasses.asdict(scenario), indent=1), encoding="utf-8")
+    write_text(path, json.dumps(dataclasses.asdict(scenario), indent=1))
     return path
 
 
@@ -140,19 +141,17 @@ def load_results(folder: str | Path, scenario: Scenario | None = None) -> Any:
 
 
 def _stored_kpis(folder: Path, replications: int) -> list[dict]:
-    """Replications 0 … n−1 from the folder's store, or [] when any is missing."""
-    from ccsim.store import STORE_FILE
+    """Replications 0 … n−1 from the folder's store, or [] when any is missing or the
+    store cannot be trusted (an altered, repeated or corrupt line: `ccsim.store`)."""
+    from ccsim.store import STORE_FILE, StoreError, read_records
 
     path = folder / STORE_FILE
     if not path.is_file():
         return []
-    kpis: dict[int, dict] = {}
-    for line in path.read_text(encoding="utf-8").split("\n")[1:]:
-        try:
-            rec = json.loads(line)
-            kpis.setdefault(int(rec["replication"]), rec["kpis"])
-        except (json.JSONDecodeError, KeyError, TypeError, ValueError):
-            continue  # an empty line, or one cut short by a kill
-    if not all(r in kpis for r in range(replications)):
+    try:
+        _, done, problems = read_records(path)
+    except StoreError:
         return []
-    return [kpis[r] for r in range(replications)]
+    if problems or not all(r in done for r in range(replications)):
+        return []
+    return [done[r].kpis for r in range(replications)]

@@ -21,6 +21,7 @@ from ccsim.metrics import DAY_KPIS, service_level_risk, summarize, t_interval
 from ccsim.models.center import simulate_day
 from ccsim.observations import Observations
 from ccsim.parallel import Backend, Replication, map_replications
+from ccsim.scenario.limits import check_work
 from ccsim.scenario.model import Scenario
 from ccsim.store import ReplicationStore
 from ccsim.streams import new_seed
@@ -354,6 +355,7 @@ def run(
     chosen = choose_engine(scenario, engine)
     if precision is not None:
         reps = min(max(reps, precision.min_replications), precision.max_replications)
+    check_work(scenario, max(reps, precision.max_replications if precision else 0))
     store = ReplicationStore(Path(out), scenario, seed) if out is not None else None
     t0 = time.perf_counter()
     done: dict[int, Replication] = {}

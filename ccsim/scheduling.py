@@ -38,6 +38,8 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from ccsim.outputs.atomic import write_text
+from ccsim.outputs.jsondoc import dumps
 from ccsim.scenario.errors import ScenarioError
 from ccsim.scenario.model import AgentGroup, Horizon, Scenario
 from ccsim.shift_templates import ShiftTemplate, ShiftTemplates
@@ -993,7 +995,6 @@ def write_outputs(plan: SchedulePlan, out_dir: Path, lang: str | None = None) ->
     """Write ``shifts.csv``, ``coverage.csv``, ``schedule.json`` and ``coverage.png``
     (labels in ``lang``) in ``out_dir`` (``scheduled.yaml`` is written by
     `plan_schedule`)."""
-    import json
 
     from ccsim.charts.planning import coverage_chart
     from ccsim.charts.style import save_figure
@@ -1004,7 +1005,7 @@ def write_outputs(plan: SchedulePlan, out_dir: Path, lang: str | None = None) ->
 
     write_frame(plan.shifts_df(), written[0])
     write_frame(plan.coverage_df(), written[1])
-    written[2].write_text(json.dumps(to_json(plan), indent=1))
+    write_text(written[2], dumps(to_json(plan), indent=1))
     written.append(save_figure(coverage_chart(plan, lang or "en"), out_dir / "coverage.png"))
     return written
 

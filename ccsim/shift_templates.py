@@ -42,6 +42,7 @@ from ccsim.scenario.fields import (
     optional,
     whole,
 )
+from ccsim.scenario.limits import LIMITS
 from ccsim.scenario.load import locate, read_yaml_file
 from ccsim.scenario.yamltree import LineMap
 from ccsim.units import describe, format_clock, format_duration
@@ -164,8 +165,9 @@ def _template(key: str, raw: Any, loc: Loc, step: float) -> ShiftTemplate:
     length = duration(t["length"], (*loc, "length"), gt=0, le=86400)
     breaks = _breaks(t.get("breaks"), (*loc, "breaks"), length, step)
     per_hour, per_shift = _cost(t.get("cost"), (*loc, "cost"))
-    low = optional(t, "min", 0, lambda v, at: whole(v, at, ge=0), loc)
-    high = optional(t, "max", None, lambda v, at: whole(v, at, ge=low), loc)
+    most = LIMITS.max_shift_agents  # bounded before the solver lays out every agent
+    low = optional(t, "min", 0, lambda v, at: whole(v, at, ge=0, le=most), loc)
+    high = optional(t, "max", None, lambda v, at: whole(v, at, ge=low, le=most), loc)
     return ShiftTemplate(key, starts, length, breaks, per_hour, per_shift, low, high)
 
 

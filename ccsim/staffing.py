@@ -50,6 +50,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from ccsim.analytic import erlang_a, erlang_c_agents
+from ccsim.outputs.atomic import write_text
 from ccsim.scenario.errors import ScenarioError
 from ccsim.scenario.model import IVR_HANG_UP, IVR_SELF_SERVICE, Scenario
 from ccsim.scenario.periods import period_means
@@ -798,11 +799,11 @@ def staffed_document(
     scaled: bool = False,
 ) -> dict:
     """The scenario file's data (``data``, overrides applied) with each group of
-    ``lines`` staffed by its staffing line (``agents: [..]``, shifts dropped), file
-    paths made relative to ``out_dir``; with ``scaled`` (``--scale-arrivals`` was
-    used) every arrival is written as the volumes per interval of ``scenario``."""
+    ``lines`` staffed by its staffing line (``agents: [..]``, shifts dropped), the
+    files it names copied into ``out_dir/files/`` (a scenario reads only its folder);
+    with ``scaled`` (``--scale-arrivals`` was used) every arrival is written as the
+    volumes per interval of ``scenario``."""
     import copy
-    import os
 
     doc = copy.deepcopy(data)
     for name, line in lines.items():
@@ -826,14 +827,13 @@ def staffed_document(
         if scenario.ivr is not None:
             doc["ivr"]["arrivals"] = {"volumes": [round(r * size, 6) for r in scenario.ivr.rates]}
 
+    copied: dict[Path, str] = {}
+
     def relocate(node: Any) -> None:
         if isinstance(node, dict):
             for key, value in node.items():
                 if key == "file" and isinstance(value, str) and base_dir is not None:
-                    path = Path(value)
-                    if not path.is_absolute():
-                        full = (base_dir / path).resolve()
-                        node[key] = os.path.relpath(full, out_dir.resolve())
+                    node[key] = _copy_beside(base_dir / value, out_dir, copied)
                 else:
                     relocate(value)
         elif isinstance(node, list):
@@ -844,14 +844,38 @@ def staffed_document(
     return doc
 
 
+def _copy_beside(source: Path, out_dir: Path, copied: dict[Path, str]) -> str:
+    """Copy a file the scenario names into ``out_dir/files/`` and return its path
+    relative to ``out_dir``: the written scenario then reads it from its own folder
+    (scenarios read no file outside their folder, `ccsim.scenario.files`)."""
+    import shutil
+
+    from ccsim.outputs.atomic import atomic_path
+
+    full = source.resolve()
+    if full not in copied:
+        name = full.name
+        taken = set(copied.values())
+        n = 1
+        while f"files/{name}" in taken:
+            n += 1
+            name = f"{full.stem}_{n}{full.suffix}"
+        (out_dir / "files").mkdir(parents=True, exist_ok=True)
+        with atomic_path(out_dir / "files" / name) as tmp:
+            shutil.copyfile(full, tmp)
+        copied[full] = f"files/{name}"
+    return copied[full]
+
+
 def write_staffed(path: Path, doc: dict, note: str) -> Path:
     """Write ``doc`` as YAML, led by the comment ``note``."""
     import yaml
 
     path.parent.mkdir(parents=True, exist_ok=True)
     comment = "".join(f"# {line}\n" for line in note.splitlines())
-    path.write_text(
-        comment + yaml.safe_dump(doc, sort_keys=False, allow_unicode=True, default_flow_style=None)
+    write_text(
+        path,
+        comment + yaml.safe_dump(doc, sort_keys=False, allow_unicode=True, default_flow_style=None),
     )
     return path
 

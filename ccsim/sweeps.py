@@ -37,6 +37,7 @@ from typing import TYPE_CHECKING, Any
 import yaml
 
 from ccsim.metrics import DAY_KPIS, FRACTION_KPIS
+from ccsim.outputs.atomic import atomic_path
 from ccsim.overrides import (
     SCALE_KEY,
     Override,
@@ -52,12 +53,12 @@ from ccsim.scenario.fields import (
     fail,
     items,
     mapping,
-    name,
     number,
     optional,
     reference,
     whole,
 )
+from ccsim.scenario.files import resolve_reference
 from ccsim.scenario.load import locate, read_yaml_file
 from ccsim.scenario.model import Scenario
 from ccsim.scenario.validate import ENGINES
@@ -281,11 +282,9 @@ def sweep_from_dict(
     if not isinstance(data, dict):
         fail((), f"a sweep must be a mapping with scenario and grid, got {describe(data)}")
     check_keys(data, (), SWEEP_KEYS, ("scenario", "grid"))
-    scenario = Path(name(data["scenario"], ("scenario",), "the scenario file"))
-    if base_dir is not None and not scenario.is_absolute():
-        scenario = base_dir / scenario
-    if not scenario.is_file():
-        fail(("scenario",), f"no such scenario file: {scenario}")
+    scenario = resolve_reference(
+        data["scenario"], ("scenario",), base_dir, "scenario file", anywhere=True
+    )
     if data.get("description") is not None and not isinstance(data["description"], str):
         fail(("description",), f"must be text, got {describe(data['description'])}")
     grid = _grid(data["grid"], ("grid",))
@@ -760,7 +759,8 @@ def write_outputs(
     write_frame(result.table, written[0])
     if importlib.util.find_spec("pyarrow") is not None:
         written.append(out_dir / "sweep.parquet")
-        result.table.to_parquet(written[-1], index=False)
+        with atomic_path(written[-1]) as tmp:
+            result.table.to_parquet(tmp, index=False)
     else:
         notes.append(tr("sweep.no_parquet", lang))
     figure = sweep_chart(
@@ -780,7 +780,8 @@ def write_outputs(
         lang=lang,
     )
     written.append(out_dir / f"sweep_{result.kpi}.png")
-    figure.savefig(written[-1], dpi=120)
+    with atomic_path(written[-1]) as tmp:
+        figure.savefig(tmp, dpi=120)
     return written, notes
 
 

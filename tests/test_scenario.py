@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-import contextlib
 import copy
+import dataclasses
 import math
 import pickle
 from pathlib import Path
@@ -329,5 +329,20 @@ def test_any_wrong_value_anywhere_gives_a_scenario_error(junk):
             parent[loc[-1]] = junk
         else:
             data = junk
-        with contextlib.suppress(ScenarioError):  # anything else (KeyError, TypeError) fails
-            scenario_from_dict(data, base_dir=DATA / "good")
+        try:  # anything else (KeyError, TypeError) fails
+            scenario = scenario_from_dict(data, base_dir=DATA / "good")
+        except ScenarioError as err:
+            assert str(err).startswith("<dict>")  # one message, naming where
+            continue
+        # accepted: then sensible (the junk was in an optional or free-text field)
+        assert _finite(scenario), loc
+        assert all(r >= 0 for ct in scenario.call_types for r in ct.rates), loc
+
+
+def _finite(value) -> bool:
+    """Every number in a validated scenario is finite."""
+    if dataclasses.is_dataclass(value):
+        return all(_finite(getattr(value, f.name)) for f in dataclasses.fields(value))
+    if isinstance(value, tuple | list):
+        return all(_finite(v) for v in value)
+    return not isinstance(value, float) or math.isfinite(value)

@@ -23,6 +23,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
 from ccsim.i18n import check_lang, tr, use_font
+from ccsim.outputs.atomic import atomic_path
 
 STYLE_FILE = Path(__file__).with_name("ccsim.mplstyle")
 
@@ -76,9 +77,10 @@ def save_figure(fig: Figure, path: str | Path, fmt: str | None = None, dpi: int 
         raise ValueError(f"unknown chart format {fmt!r}; allowed: {', '.join(FORMATS)}")
     if path.suffix.lower() != f".{fmt}":
         path = path.with_suffix(f".{fmt}")
-    fig.savefig(
-        path, format=fmt, dpi=dpi, metadata=_metadata(fmt), bbox_inches="tight", pad_inches=0.12
-    )
+    with atomic_path(path) as tmp:
+        fig.savefig(
+            tmp, format=fmt, dpi=dpi, metadata=_metadata(fmt), bbox_inches="tight", pad_inches=0.12
+        )
     return path
 
 

@@ -5,12 +5,13 @@ every selected day against the replications' 95 % range, or one day in detail
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from pathlib import Path
 
 from ccsim.cli import EXIT_BAD_INPUT, nonnegative_int, positive_int
 from ccsim.commands.calibrate import add_format_argument, read_log_from_args, read_staffing_file
+from ccsim.outputs.atomic import write_text
+from ccsim.outputs.jsondoc import dumps
 
 #: What `ccsim backtest --out DIR` writes, and `ccsim report DIR` reads.
 BACKTEST_FILE = "backtest.json"
@@ -77,7 +78,7 @@ def cmd_backtest(args: argparse.Namespace) -> int:
     try:
         if args.day is not None:
             bt = backtest(log, scenario, args.reps, args.seed, args.day)
-            print(json.dumps(bt) if args.json else format_backtest(bt))
+            print(dumps(bt) if args.json else format_backtest(bt))
             return 0
         staffing = read_staffing_file(args.staffing) if args.staffing else None
         bt = backtest_days(log, scenario, args.reps, args.seed, staffing=staffing)
@@ -85,11 +86,11 @@ def cmd_backtest(args: argparse.Namespace) -> int:
         print(f"error: {args.log}: {err}", file=sys.stderr)
         return EXIT_BAD_INPUT
     bt["log"], bt["scenario"] = str(args.log), str(args.scenario)
-    print(json.dumps(bt) if args.json else format_backtest_days(bt))
+    print(dumps(bt) if args.json else format_backtest_days(bt))
     charts = [args.chart] if args.chart else []
     if args.out:
         args.out.mkdir(parents=True, exist_ok=True)
-        (args.out / BACKTEST_FILE).write_text(json.dumps(bt, indent=1))
+        write_text(args.out / BACKTEST_FILE, dumps(bt, indent=1))
         charts.append(args.out / CHART_FILE)
     if charts:
         from ccsim.charts.backtest import backtest_chart

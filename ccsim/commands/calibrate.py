@@ -4,11 +4,12 @@ report (docs/calibration.md)."""
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from pathlib import Path
 
 from ccsim.cli import EXIT_BAD_INPUT
+from ccsim.outputs.atomic import write_text
+from ccsim.outputs.jsondoc import dumps
 
 
 def _duration(text: str) -> float:
@@ -211,6 +212,6 @@ def cmd_calibrate(args: argparse.Namespace) -> int:
     print(f"\nwrote {args.output}")
     if args.out:
         args.out.parent.mkdir(parents=True, exist_ok=True)
-        args.out.write_text(json.dumps(cal.report, indent=2))
+        write_text(args.out, dumps(cal.report, indent=2))
         print(f"wrote {args.out}")
     return 0

@@ -5,12 +5,12 @@ from __future__ import annotations
 
 import argparse
 import datetime
-import json
 import math
 import sys
 from pathlib import Path
 
 from ccsim.cli import nonnegative_int
+from ccsim.outputs.jsondoc import dumps
 
 METHODS = ("seasonal_average", "holt_winters")  # ccsim.forecast.METHODS, without importing it
 
@@ -116,7 +116,7 @@ def run_forecast(args: argparse.Namespace) -> int:
         args.output.parent.mkdir(parents=True, exist_ok=True)
         write_volumes(args.output, starts, volumes)
     if args.json:
-        print(json.dumps(_document(args, starts, volumes, reports), indent=2, default=str))
+        print(dumps(_document(args, starts, volumes, reports), indent=2, default=str))
     else:
         _print(args, starts, volumes, reports)
     return 0

@@ -4,7 +4,6 @@ by simulation (docs/scheduling.md)."""
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from pathlib import Path
 
@@ -15,6 +14,7 @@ from ccsim.cli import (
     positive_float,
     positive_int,
 )
+from ccsim.outputs.jsondoc import dumps
 
 
 def add_command(sub: argparse._SubParsersAction) -> None:
@@ -137,7 +137,7 @@ def cmd_schedule(args: argparse.Namespace) -> int:
         [args.out / "scheduled.yaml", *write_outputs(plan, args.out, args.lang)] if args.out else []
     )
     if args.json:
-        print(json.dumps(to_json(plan)))
+        print(dumps(to_json(plan)))
         return 0
     from ccsim.cli import print_written
 

@@ -4,12 +4,13 @@ corrected by simulation (docs/staffing.md)."""
 from __future__ import annotations
 
 import argparse
-import json
 import math
 import sys
 from pathlib import Path
 
 from ccsim.cli import add_batch_arguments, backend_from_args, nonnegative_int, positive_int
+from ccsim.outputs.atomic import write_text
+from ccsim.outputs.jsondoc import dumps
 from ccsim.overrides import add_override_arguments
 
 #: Replications per simulation when neither --reps nor the scenario asks for more.
@@ -131,7 +132,7 @@ def cmd_staff(args: argparse.Namespace) -> int:
     )
     written = _write(found, args) if args.out else []
     if args.json:
-        print(json.dumps(to_json(found)))
+        print(dumps(to_json(found)))
         return 0
     from ccsim.cli import print_written
 
@@ -172,7 +173,7 @@ def _write(found, args: argparse.Namespace) -> list[Path]:
     write_frame(found.table, path)
     written.append(path)
     path = out / "staffing.json"
-    path.write_text(json.dumps(to_json(found), indent=1))
+    write_text(path, dumps(to_json(found), indent=1))
     written.append(path)
     chart = required_staffing_chart(found, lang=args.lang or "en")
     written.append(save_figure(chart, out / "staffing.png"))

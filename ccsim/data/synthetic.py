@@ -22,6 +22,7 @@ from pathlib import Path
 import numpy as np
 
 from ccsim.observations import ABANDONED, ANSWERED
+from ccsim.outputs.atomic import atomic_open
 
 HEADER = (
     "date",
@@ -98,7 +99,7 @@ def messy_log(
         rows.append(junk)
     inj.phantom = n_phantom
     order = rng.permutation(len(rows))  # exports are not always sorted
-    with path.open("w", newline="") as f:
+    with atomic_open(path, "w", newline="") as f:
         w = csv.writer(f)
         w.writerow(HEADER)
         for i in order:

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from ccsim.backtest import VERDICT_KPIS
+from ccsim.outputs.atomic import write_text
 
 _TITLES = {
     "service_level": "Service level",
@@ -93,8 +94,7 @@ def backtest_html(bt: dict[str, Any]) -> str:
 
 
 def write_backtest_html(bt: dict[str, Any], path: Path) -> Path:
-    path.write_text(backtest_html(bt), encoding="utf-8")
-    return path
+    return write_text(path, backtest_html(bt))
 
 
 def _svg(fig) -> str:

@@ -85,5 +85,8 @@ def write_workbook(sheets: list[Sheet], path: Path) -> Path:
     book.remove(book.active)
     for sheet in sheets:
         _add_sheet(book, sheet)
-    book.save(path)
+    from ccsim.outputs.atomic import atomic_path
+
+    with atomic_path(path) as tmp:  # a reader never sees half a workbook
+        book.save(tmp)
     return path

@@ -28,14 +28,18 @@ from __future__ import annotations
 
 import csv
 import datetime
+import io
 import math
 import re
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 from ccsim.scenario.errors import Loc, ScenarioError
 from ccsim.scenario.fields import did_you_mean, fail, name
+from ccsim.scenario.files import quotable, read_bytes, read_text, resolve_reference
+from ccsim.scenario.limits import LIMITS
 from ccsim.scenario.model import Horizon
 from ccsim.units import format_clock, format_duration, parse_clock, parse_duration
 
@@ -68,6 +72,13 @@ def read_forecast(
     as ambiguous).
     """
     path = _resolve(file, loc, base_dir)
+    with _unquoted_outside(path, base_dir):
+        return _read_forecast(path, loc, horizon, call_type, date_format)
+
+
+def _read_forecast(
+    path: Path, loc: Loc, horizon: Horizon, call_type: str | None, date_format: str | None
+) -> tuple[tuple[float, ...], tuple[float | None, ...] | None]:
     rows = read_table(path, loc)
     header_line, header = rows[0]
     col = _forecast_columns(header, path, loc, header_line)
@@ -292,22 +303,29 @@ def _wanted_type(
 
 
 def _xlsx_rows(path: Path, loc: Loc) -> list[tuple[int, list[str]]]:
-    """(row number, cells as text) of each non-blank row of the workbook's first sheet."""
+    """(row number, cells as text) of each non-blank row of the workbook's first sheet.
+
+    The sheet's real extent is read, not the one it declares (a 6 KB file may declare
+    A1:XFD1048576), and a cell beyond `LIMITS.max_sheet_rows` rows or
+    `LIMITS.max_sheet_columns` columns is an error rather than hours of padding.
+    """
     try:
         import openpyxl
     except ImportError:
         fail(loc, f"cannot read {path}: Excel files need openpyxl (pip install openpyxl)")
+    data = io.BytesIO(read_bytes(path, "workbook", loc))
     try:
-        book = openpyxl.load_workbook(path, read_only=True, data_only=True)
+        book = openpyxl.load_workbook(data, read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds for a damaged file
-        fail(loc, f"cannot read {path} as an Excel workbook: {exc}")
+        fail(loc, f"cannot read {path} as an Excel workbook: {type(exc).__name__}")
     try:
         sheet = book.worksheets[0]
-        rows = [
-            (number, [_excel_text(v) for v in values])
-            for number, values in enumerate(sheet.iter_rows(values_only=True), start=1)
-            if any(v is not None and str(v).strip() for v in values)
-        ]
+        sheet.reset_dimensions()  # the cells present, not the declared dimension
+        rows = list(_sheet_rows(sheet, path, loc))
+    except ScenarioError:
+        raise
+    except Exception as exc:  # a damaged sheet: openpyxl raises many kinds
+        fail(loc, f"cannot read {path} as an Excel workbook: {type(exc).__name__}")
     finally:
         book.close()
     if not rows:
@@ -316,10 +334,24 @@ def _xlsx_rows(path: Path, loc: Loc) -> list[tuple[int, list[str]]]:
             path=loc,
             file=str(path),
         )
-    width = len(rows[0][1])  # read-only sheets pad rows to the widest: trim to the header
+    width = len(rows[0][1])  # rows are as wide as their last cell: trim to the header
     while width and not rows[0][1][width - 1].strip():
         width -= 1
-    return [(number, cells[:width]) for number, cells in rows]
+    return [(number, (cells + [""] * width)[:width]) for number, cells in rows]
+
+
+def _sheet_rows(sheet: Any, path: Path, loc: Loc) -> Iterator[tuple[int, list[str]]]:
+    """The non-blank rows of a read-only sheet, refusing cells beyond the limits."""
+    max_rows, max_cols = LIMITS.max_sheet_rows, LIMITS.max_sheet_columns
+    for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
+        if number > max_rows:
+            message = f"the sheet has cells beyond row {max_rows:,}: at most {max_rows:,} rows"
+            raise ScenarioError(message, path=loc, file=str(path), line=number)
+        if len(values) > max_cols and any(v is not None for v in values[max_cols:]):
+            message = f"the sheet has cells beyond column {max_cols}: at most {max_cols} columns"
+            raise ScenarioError(message, path=loc, file=str(path), line=number)
+        if any(v is not None and str(v).strip() for v in values):
+            yield number, [_excel_text(v) for v in values[:max_cols]]
 
 
 def _excel_text(value: Any) -> str:
@@ -344,6 +376,11 @@ def read_column(
     values are plain numbers (a multiplier's sample), not durations.
     """
     path = _resolve(file, (*loc, "file"), base_dir)
+    with _unquoted_outside(path, base_dir):
+        return _read_column(path, column, loc, unitless)
+
+
+def _read_column(path: Path, column: Any, loc: Loc, unitless: bool) -> tuple[float, ...]:
     rows = _rows(path, (*loc, "file"))
     header = [h.strip() for h in rows[0][1]]
     if column is None:
@@ -371,23 +408,36 @@ def read_column(
 
 
 def _resolve(file: Any, loc: Loc, base_dir: Path | None) -> Path:
-    path = Path(name(file, loc, "a file name"))
-    if base_dir is not None and not path.is_absolute():
-        path = base_dir / path
-    if not path.is_file():
-        fail(loc, f"file not found: {path}")
-    return path
+    return resolve_reference(file, loc, base_dir)
+
+
+@contextmanager
+def _unquoted_outside(path: Path, base_dir: Path | None) -> Iterator[None]:
+    """Errors about the contents of a file outside the scenario's folder (read under
+    ``--allow-any-file``) keep their line but not the words they quote from it."""
+    try:
+        yield
+    except ScenarioError as err:
+        if err.file == str(path) and not quotable(path, base_dir):
+            raise ScenarioError(
+                "is not a valid table for this field (its contents are not shown: the file "
+                "lies outside the scenario's folder)",
+                path=err.loc or err.path,
+                file=err.file,
+                line=err.line,
+            ) from None
+        raise
 
 
 def _rows(path: Path, loc: Loc) -> list[tuple[int, list[str]]]:
     """(line, cells) of each non-blank row; the first is the header. Never empty."""
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError) as exc:
-        fail(loc, f"cannot read {path}: {exc}")
+    text = read_text(path, "file", loc)
     first = text.split("\n", 1)[0]
     delimiter = ";" if first.count(";") > first.count(",") else ","
-    rows = list(_numbered(csv.reader(text.splitlines(keepends=True), delimiter=delimiter)))
+    try:
+        rows = list(_numbered(csv.reader(text.splitlines(keepends=True), delimiter=delimiter)))
+    except csv.Error as exc:  # an unclosed quote, a NUL byte
+        raise ScenarioError(f"not a readable CSV file: {exc}", path=loc, file=str(path)) from None
     if not rows:
         raise ScenarioError(
             "the file is empty; expected a header row of column names", path=loc, file=str(path)

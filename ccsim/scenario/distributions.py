@@ -54,6 +54,12 @@ _CV_HINT = " (cv 0 is a fixed duration: use dist: deterministic)"
 _WEIBULL_SHAPES = (0.1, 200.0)  # the shapes the mean/cv solver searches
 
 
+#: The largest mean or standard deviation a distribution may have (seconds, or a
+#: multiplier's plain number): ~31 years. Beyond it sums of draws overflow to
+#: infinity and every KPI becomes NaN.
+MAX_SIZE = 1e9
+
+
 def distribution(
     value: Any,
     loc: Loc,
@@ -66,7 +72,35 @@ def distribution(
 
     ``unitless``: a multiplier, whose sizes are plain numbers (see the module's doc).
     ``component``: a mixture's component, where a deterministic value may be 0.
+    Its mean and standard deviation must be finite and at most `MAX_SIZE`.
     """
+    d = _distribution(value, loc, base_dir, unitless, component)
+    return _bounded_size(d, loc, unitless)
+
+
+def _bounded_size(d: Distribution, loc: Loc, unitless: bool) -> Distribution:
+    """``d``, unless its mean or spread overflows (``mean: 1e300h``, ``sigma: 1000``)."""
+    mean, sd = _finite_or_inf(lambda: d.mean), _finite_or_inf(lambda: math.sqrt(d.variance))
+    if not (math.isfinite(mean) and math.isfinite(sd) and mean <= MAX_SIZE and sd <= MAX_SIZE):
+        unit = "" if unitless else " s"
+        fail(
+            loc,
+            f"the {d.kind} distribution's mean or standard deviation is not finite or exceeds "
+            f"{MAX_SIZE:g}{unit} (mean {mean:.3g}, sd {sd:.3g}): use smaller parameters",
+        )
+    return d
+
+
+def _finite_or_inf(f: Any) -> float:
+    try:
+        return float(f())
+    except (OverflowError, ValueError, ZeroDivisionError):
+        return math.inf
+
+
+def _distribution(
+    value: Any, loc: Loc, base_dir: Path | None, unitless: bool, component: bool
+) -> Distribution:
     if isinstance(value, (str, int, float)) and not isinstance(value, bool):
         return Distribution("deterministic", (_size(value, loc, unitless, gt=0),))
     if not isinstance(value, dict):

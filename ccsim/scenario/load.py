@@ -14,6 +14,8 @@ from pathlib import Path
 from typing import Any
 
 from ccsim.scenario.errors import ScenarioError
+from ccsim.scenario.files import read_text
+from ccsim.scenario.limits import LIMITS
 from ccsim.scenario.model import Scenario
 from ccsim.scenario.origin import Origin, attach
 from ccsim.scenario.validate import build_scenario
@@ -65,12 +67,7 @@ def read_yaml_file(path: str | Path, what: str = "scenario") -> tuple[Any, LineM
     """The YAML data of a ``what`` file (scenario, sweep, …) and the line of each key;
     a missing, unreadable or malformed file is a `ScenarioError` naming it."""
     path = Path(path)
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except FileNotFoundError:
-        raise ScenarioError(f"no such {what} file", file=str(path)) from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ScenarioError(f"cannot read the {what} file: {exc}", file=str(path)) from None
+    text = read_text(path, what, limit=LIMITS.max_yaml_bytes)  # a bounded regular file
     try:
         return load_yaml(text)
     except ScenarioError as err:

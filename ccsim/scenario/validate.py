@@ -100,7 +100,9 @@ from ccsim.scenario.fields import (
     optional,
     whole,
 )
+from ccsim.scenario.ivr import EXITS
 from ccsim.scenario.ivr import ivr as read_ivr
+from ccsim.scenario.limits import check_work
 from ccsim.scenario.model import (
     SL_DEFINITIONS,
     STAFFING_CUTS,
@@ -117,6 +119,9 @@ from ccsim.scenario.model import (
 from ccsim.scenario.periods import by_period, is_by_period
 from ccsim.scenario.routing import DEFAULT_PRIORITY
 from ccsim.units import DAY, describe, format_clock, format_duration
+
+#: Names the format gives a meaning of its own: a call type cannot take them.
+RESERVED_NAMES = EXITS
 
 TOP_KEYS = (
     "name",
@@ -174,7 +179,9 @@ BUSYNESS_TOLERANCE = 1e-6
 def build_scenario(data: Any, source: str | None = None, base_dir: Path | None = None) -> Scenario:
     """Check ``data`` and convert it to canonical units; `ScenarioError` at the first problem."""
     if not isinstance(data, dict):
-        fail((), f"a scenario must be a mapping with {', '.join(REQUIRED)}, got {describe(data)}")
+        # the file's text is not quoted: it may be a file that is no scenario at all
+        got = "text" if isinstance(data, str) else describe(data)
+        fail((), f"a scenario must be a mapping with {', '.join(REQUIRED)}, got {got}")
     check_keys(data, (), TOP_KEYS, REQUIRED)
     scenario_name = name(data["name"], ("name",))
     if data.get("description") is not None and not isinstance(data["description"], str):
@@ -188,6 +195,9 @@ def build_scenario(data: Any, source: str | None = None, base_dir: Path | None =
     trunks = optional(data, "trunks", None, lambda v, at: whole(v, at, ge=1), ())
     raw_types = items(data["call_types"], ("call_types",), "call type")
     type_names = [key for key, _ in raw_types]
+    for key in type_names:
+        if key in RESERVED_NAMES:
+            fail(("call_types", key), f"{key!r} is reserved (an IVR exit): choose another name")
     call_types = [
         _call_type(key, value, ("call_types", key), horizon, base_dir, type_names)
         for key, value in raw_types
@@ -230,7 +240,7 @@ def build_scenario(data: Any, source: str | None = None, base_dir: Path | None =
     context = Context(horizon, type_names, [g.name for g in groups], ivr is not None, trunks)
     events = optional(data, "events", (), lambda v, at: read_events(v, at, context), ())
     busyness = optional(data, "busyness", None, lambda v, at: _busyness(v, at, base_dir), ())
-    return Scenario(
+    scenario = Scenario(
         name=scenario_name,
         horizon=horizon,
         call_types=tuple(call_types),
@@ -250,6 +260,8 @@ def build_scenario(data: Any, source: str | None = None, base_dir: Path | None =
         outbound=outbound,
         lang=lang,
     )
+    check_work(scenario)  # refuse what cannot fit before a run allocates it
+    return scenario
 
 
 def _ivr_only_types(

@@ -5,24 +5,65 @@ equal keys, so we compose the node tree with ``yaml.SafeLoader`` and build the
 data ourselves: scalars are constructed by the safe loader, mappings and lists
 by walking the nodes, recording each field's line and rejecting duplicate keys.
 
-One planner trap is mended on the way: YAML 1.1 reads an unquoted ``20:00`` as
-the base-60 integer 1200; such scalars are kept as the text the user wrote.
+Two planner traps are mended on the way: YAML 1.1 reads an unquoted ``20:00`` as
+the base-60 integer 1200 (such scalars are kept as the text the user wrote), and
+reads ``1e3`` (no dot) as text (it is read as the number 1000, as YAML 1.2 does).
+
+Hostile input is bounded before it costs anything: the nesting depth and the number
+of nodes are capped while the tree is composed (`ccsim.scenario.limits`), aliases
+cannot expand a small file exponentially, and a control character is a message
+with its line, not a traceback.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
 import yaml
 
 from ccsim.scenario.errors import Loc, ScenarioError
+from ccsim.scenario.limits import LIMITS
 
 _MAP = "tag:yaml.org,2002:map"
 _SEQ = "tag:yaml.org,2002:seq"
 _MERGE = "tag:yaml.org,2002:merge"
 _NUMERIC = ("tag:yaml.org,2002:int", "tag:yaml.org,2002:float")
-_MAX_NODES = 100_000  # aliases can expand a small file exponentially ("billion laughs")
+
+#: YAML 1.2 floats without a dot (``1e3``, ``-2.5E-4`` has one already), which YAML 1.1
+#: leaves as text.
+_EXPONENT_FLOAT = re.compile(r"^[-+]?[0-9][0-9_]*[eE][-+]?[0-9]+$")
+
+
+class _Loader(yaml.SafeLoader):
+    """The safe loader, composing at most `LIMITS.max_depth` levels and
+    `LIMITS.max_nodes` nodes (PyYAML's composer recurses once per level, so a deep
+    file would otherwise end in a RecursionError)."""
+
+    def __init__(self, text: str) -> None:
+        self._depth = 0
+        self._nodes = 0
+        super().__init__(text)
+
+    def compose_node(self, parent, index):  # noqa: ANN001 - PyYAML's signature
+        self._depth += 1
+        self._nodes += 1
+        if self._depth > LIMITS.max_depth or self._nodes > LIMITS.max_nodes:
+            line = self.peek_event().start_mark.line + 1
+            what = (
+                f"nested more than {LIMITS.max_depth} levels deep"
+                if self._depth > LIMITS.max_depth
+                else f"more than {LIMITS.max_nodes:,} keys and values"
+            )
+            raise ScenarioError(f"the YAML is {what}", line=line)
+        try:
+            return super().compose_node(parent, index)
+        finally:
+            self._depth -= 1
+
+
+_Loader.add_implicit_resolver("tag:yaml.org,2002:float", _EXPONENT_FLOAT, list("-+0123456789"))
 
 
 @dataclass
@@ -41,8 +82,9 @@ class LineMap:
 
 def load_yaml(text: str) -> tuple[Any, LineMap]:
     """Parse one YAML document into plain dicts, lists and scalars, with its line map."""
-    loader = yaml.SafeLoader(text)
+    loader = None
     try:
+        loader = _Loader(text)  # inside the try: the reader rejects control characters
         node = loader.get_single_node()
         lines = LineMap()
         if node is None:
@@ -52,10 +94,19 @@ def load_yaml(text: str) -> tuple[Any, LineMap]:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark is not None else None
         raise ScenarioError(f"malformed YAML: {_yaml_problem(exc)}", line=line) from None
+    except yaml.reader.ReaderError as exc:
+        line = text.count("\n", 0, exc.position) + 1 if isinstance(exc.position, int) else None
+        what = f"#x{exc.character:04x}" if isinstance(exc.character, int) else "a character"
+        message = f"malformed YAML: the control character {what} is not allowed"
+        raise ScenarioError(message, line=line) from None
     except yaml.YAMLError as exc:
         raise ScenarioError(f"malformed YAML: {exc}") from None
+    except RecursionError:
+        message = f"the YAML is nested more than {LIMITS.max_depth} levels deep"
+        raise ScenarioError(message) from None
     finally:
-        loader.dispose()
+        if loader is not None:
+            loader.dispose()
 
 
 def _yaml_problem(exc: yaml.MarkedYAMLError) -> str:
@@ -79,7 +130,13 @@ class _Builder:
     def build(self, node: yaml.Node, loc: Loc) -> Any:
         self.lines.lines.setdefault(loc, node.start_mark.line + 1)
         self.count += 1
-        if self.count > _MAX_NODES or id(node) in self.active:
+        if len(loc) > LIMITS.max_depth:
+            raise ScenarioError(
+                f"the YAML is nested more than {LIMITS.max_depth} levels deep (through aliases)",
+                path=loc[: LIMITS.max_depth],
+                line=node.start_mark.line + 1,
+            )
+        if self.count > LIMITS.max_nodes or id(node) in self.active:
             raise ScenarioError(
                 "too many or recursive YAML aliases", path=loc, line=node.start_mark.line + 1
             )

@@ -35,6 +35,7 @@ from typing import Any
 from urllib.parse import parse_qs, urlparse
 
 from ccsim.i18n import MESSAGES
+from ccsim.outputs.jsondoc import dumps
 from ccsim.outputs.playground.day import play_day
 from ccsim.outputs.playground.font import cjk_subset, page_characters
 from ccsim.outputs.playground.lessons import Lesson
@@ -189,7 +190,7 @@ def make_handler(playground: Playground) -> type[BaseHTTPRequestHandler]:
             self._send(data, "font/otf")
 
         def _json(self, data: Any) -> None:
-            self._send(json.dumps(data, ensure_ascii=False).encode(), "application/json")
+            self._send(dumps(data, ensure_ascii=False).encode(), "application/json")
 
         def _error(self, status: HTTPStatus, message: str) -> None:
             body = json.dumps({"error": message}, ensure_ascii=False).encode()

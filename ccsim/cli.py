@@ -276,6 +276,7 @@ def cmd_run(args: argparse.Namespace) -> int:
             resume=args.resume,
             precision=precision,
             progress=bar,
+            notify=lambda line: print(line, file=sys.stderr, flush=True),
         )
     except KeyboardInterrupt:
         bar.close()

@@ -63,7 +63,6 @@ import math
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
-from scipy import stats
 
 from ccsim.observations import (
     ABANDONED,
@@ -254,8 +253,11 @@ def _group_percentiles(values: np.ndarray, key: np.ndarray, k: int, qs: list[flo
     out = np.full((len(qs), k), np.nan)
     if values.size == 0:
         return out
-    order = np.lexsort((values, key))
-    v, sk = values[order], key[order]
+    if k == 1:  # one group (the day, a single call type): a plain sort is the same order
+        v, sk = np.sort(values), key
+    else:
+        order = np.lexsort((values, key))
+        v, sk = values[order], key[order]
     first = np.searchsorted(sk, np.arange(k), side="left")
     count = np.bincount(sk, minlength=k)
     has = count > 0
@@ -278,43 +280,14 @@ def _max_queue(
     offered + wait)``; a window counts the callers already waiting at its start.
     Returns shape ``(k, len(edges))``.
     """
-    edges = np.asarray(edges, dtype=float)
-    m = edges.size
+    from ccsim.kernels.queue_lengths import max_queue  # compiled: numba loads lazily
+
     queued = ~np.isnan(offered)
-    t_in = offered[queued]
+    t_in = np.ascontiguousarray(offered[queued], dtype=np.float64)
     t_out = t_in + wait[queued]
-    key = np.asarray(key)[queued].astype(np.int64)
-
-    # Callers waiting at each window start e: offered <= e < offered + wait.
-    def at_or_before(t: np.ndarray) -> np.ndarray:  # per key, #(t <= edges[j])
-        first = np.searchsorted(edges, t, side="left")  # first edge j with t <= edges[j]
-        counts = np.bincount(key * (m + 1) + first, minlength=k * (m + 1))
-        return np.cumsum(counts.reshape(k, m + 1), axis=1)[:, :m]
-
-    out = (at_or_before(t_in) - at_or_before(t_out)).astype(float)
-    if t_in.size == 0:
-        return out
-
-    # The queue's state changes, per key, in time order. Each caller adds +1 and -1,
-    # so a running sum over the key-sorted stream restarts at 0 for every key.
-    times = np.concatenate([t_in, t_out])
-    keys = np.concatenate([key, key])
-    delta = np.concatenate([np.ones(t_in.size, np.int64), -np.ones(t_in.size, np.int64)])
-    order = np.argsort(times, kind="stable") if k == 1 else np.lexsort((times, keys))
-    times, keys = times[order], keys[order]
-    level = np.cumsum(delta[order])
-    last = np.ones(times.size, dtype=bool)  # the state after all events at one time
-    last[:-1] = (times[1:] != times[:-1]) | (keys[1:] != keys[:-1])
-    times, keys, level = times[last], keys[last], level[last]
-    window = np.searchsorted(edges, times, side="right") - 1
-    inside = window >= 0
-    seg = (keys * m + window)[inside]  # non-decreasing: sorted by key, then time
-    level = level[inside]
-    if seg.size:
-        starts = np.flatnonzero(np.r_[True, seg[1:] != seg[:-1]])
-        flat = out.reshape(-1)
-        flat[seg[starts]] = np.maximum(flat[seg[starts]], np.maximum.reduceat(level, starts))
-    return out
+    key = np.ascontiguousarray(np.asarray(key)[queued], dtype=np.int64)
+    edges = np.ascontiguousarray(edges, dtype=np.float64)
+    return max_queue(t_in, t_out, key, int(k), edges)
 
 
 def _busy_by_interval(
@@ -864,8 +837,14 @@ def _by_call_type_interval(
 
 @functools.lru_cache(maxsize=256)
 def _t975(dof: int) -> float:
-    """The 97.5 % Student-t quantile (a summary asks for the same few thousands of times)."""
-    return float(stats.t.ppf(0.975, dof))
+    """The 97.5 % Student-t quantile (a summary asks for the same few thousands of times).
+
+    ``scipy.special.stdtrit`` is what ``scipy.stats.t.ppf`` evaluates, without the
+    second or so that importing ``scipy.stats`` costs every run.
+    """
+    from scipy import special
+
+    return float(special.stdtrit(dof, 0.975))
 
 
 def t_interval(values: np.ndarray) -> tuple[float | None, tuple[float, float] | None]:

@@ -288,6 +288,7 @@ def run(
     resume: bool = False,
     precision: Precision | None = None,
     keep_calls: bool = False,
+    notify: Callable[[str], None] | None = None,
 ) -> RunResult:
     """Run replications of a scenario and summarize their KPIs with 95 % CIs.
 
@@ -321,6 +322,10 @@ def run(
         Run more replications, in rounds, until the CI half-width target is met.
     keep_calls : bool
         Keep every call, for the per-call table ``RunResult.calls_df``.
+    notify : callable, optional
+        ``notify(line)`` (the CLI: print to stderr): a run that would compile the
+        fast engine says so first, and a small ``auto`` run avoids the compilation
+        (`ccsim.batch.first_run`).
 
     Returns
     -------
@@ -356,6 +361,10 @@ def run(
     if precision is not None:
         reps = min(max(reps, precision.min_replications), precision.max_replications)
     check_work(scenario, max(reps, precision.max_replications if precision else 0))
+    if notify is not None:
+        from ccsim.batch.first_run import engine_for_run
+
+        chosen = engine_for_run(scenario, chosen, engine, reps, notify)
     store = ReplicationStore(Path(out), scenario, seed) if out is not None else None
     t0 = time.perf_counter()
     done: dict[int, Replication] = {}

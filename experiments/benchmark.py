@@ -2,6 +2,7 @@
 
     python experiments/benchmark.py [--quick] [--rounds N] [--days D]
                                     [--peers simpy,ciw,salabim] [--seed S]
+    python experiments/benchmark.py --end-to-end   (whole batches: bench/end_to_end.py)
 
 The reference model is scenarios/reference_80_erlangs.yaml (keep it exactly, so
 numbers compare across versions): one call type, Poisson arrivals 20 per minute,
@@ -911,6 +912,12 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     )
     parser.add_argument("--seed", type=int, default=1, help="root seed (default 1)")
     parser.add_argument("--memory-probe", help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--end-to-end",
+        action="store_true",
+        help="instead: whole batches (ccsim run) against idiomatic SimPy, 2-worker days, "
+        "first run with an empty compile cache, peak memory (experiments/bench/end_to_end.py)",
+    )
     args = parser.parse_args(argv)
     args.peers = [p.strip() for p in args.peers.split(",") if p.strip()]
     unknown = sorted(set(args.peers) - set(PEERS))
@@ -921,6 +928,10 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
+    if args.end_to_end:
+        from bench.end_to_end import main as end_to_end
+
+        return end_to_end([])
     scenario = ccsim.load_scenario(REFERENCE)
     model = reference_model(scenario)
     if args.rounds is None:

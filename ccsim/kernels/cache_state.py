@@ -1,0 +1,117 @@
+"""Is the compiled engine's machine code cached, or will the next run compile it?
+
+numba compiles a kernel on its first call and, with ``cache=True``, keeps the
+machine code on disk (next to the sources, or under ``NUMBA_CACHE_DIR``). A cold
+cache costs tens of seconds on a small machine, so the runner wants to know before
+it starts: to say so on the terminal, and to run a small job on SimPy instead.
+
+The answer is read from numba's own cache index for each compiled function of the
+engine's modules (the package `ccsim.kernels`), wherever numba keeps it: the index
+must exist, match the source file's stamp, and hold an entry compiled for this
+machine (numba's "magic tuple") from the current bytecode. (numba caches a kernel
+that other kernels call under its own index too, so after one warm-up every kernel
+has one.) This reads numba internals; if they ever change shape the answer is
+"cold", which only costs an extra line on the terminal.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib
+import os
+import pkgutil
+import time
+from collections.abc import Iterator
+
+__all__ = ["COMPILE_SECONDS", "compile_engine", "is_cold", "kernel_states", "state"]
+
+#: What compiling every kernel takes on a 2-core machine shared with other work
+#: (measured with an empty cache: 25-30 s at load average 8, ~110 s at 13); quoted in
+#: the first-run message.
+COMPILE_SECONDS = 60
+
+#: States of one compiled function.
+COMPILED, CACHED, STALE, NO_INDEX = "compiled", "cached", "stale", "no index"
+
+
+def _dispatchers() -> Iterator[tuple[str, object]]:
+    """Every ``cache=True`` numba function defined in the modules of `ccsim.kernels`."""
+    from numba.core.dispatcher import Dispatcher
+
+    import ccsim.kernels as package
+
+    for info in sorted(pkgutil.iter_modules(package.__path__), key=lambda m: m.name):
+        module = importlib.import_module(f"{package.__name__}.{info.name}")
+        for name, obj in sorted(vars(module).items()):
+            if (
+                isinstance(obj, Dispatcher)
+                and getattr(obj, "_cache", None) is not None
+                and obj.py_func.__module__ == module.__name__
+            ):
+                yield f"{module.__name__}.{name}", obj
+
+
+def state(dispatcher) -> str:
+    """`COMPILED` (in this process), `CACHED`, `STALE` or `NO_INDEX`."""
+    if dispatcher.overloads:
+        return COMPILED
+    try:
+        index_file = dispatcher._cache._cache_file
+        if not os.path.exists(index_file._index_path):
+            return NO_INDEX
+        overloads = index_file._load_index()
+        magic = dispatcher.targetctx.codegen().magic_tuple()
+        code = hashlib.sha256(dispatcher.py_func.__code__.co_code).hexdigest()
+    except Exception:  # numba's internals changed shape: assume the worst
+        return STALE
+    for key in overloads:
+        try:
+            if key[1] == magic and key[2][0] == code:
+                return CACHED
+        except (IndexError, TypeError):
+            continue
+    return STALE
+
+
+def kernel_states() -> dict[str, str]:
+    """Each compiled function of the engine, by qualified name, and its cache state."""
+    return {name: state(d) for name, d in _dispatchers()}
+
+
+def is_cold() -> bool:
+    """True when the next fast-engine run would compile: some kernel is neither
+    compiled in this process nor cached for this machine and source."""
+    return any(s not in (CACHED, COMPILED) for s in kernel_states().values())
+
+
+def compile_engine() -> float:
+    """Compile (or load from the cache) every kernel by running a tiny day on the
+    fast engine and computing its KPIs; returns the seconds it took."""
+    import numpy as np
+
+    from ccsim.kernels.queue_lengths import queue_maxima
+    from ccsim.metrics import replication_kpis
+    from ccsim.runner import run_replication
+    from ccsim.scenario import parse_scenario
+
+    scenario = parse_scenario(_TINY_DAY, source="<warm-up>")
+    t0 = time.perf_counter()
+    obs = run_replication(scenario, 0, 0, "fast")
+    replication_kpis(obs, scenario)
+    one = np.zeros(1)
+    queue_maxima(one, one + 1.0, np.zeros(1, dtype=np.int64), 1, one)  # as metrics calls it
+    return time.perf_counter() - t0
+
+
+#: One queue, one hour: enough to call every kernel once.
+_TINY_DAY = """
+name: warm-up
+horizon: {start: "08:00", end: "09:00", interval: 30min}
+call_types:
+  calls:
+    arrivals: {rate: 1/min}
+    handle_time: {dist: exponential, mean: 3min}
+    patience: {dist: exponential, mean: 2min}
+agent_groups:
+  agents: {skills: [calls], agents: 3}
+"""

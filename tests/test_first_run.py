@@ -1,0 +1,89 @@
+"""The first run: a cold compile cache is detected, announced, and avoided by small jobs."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from ccsim.batch import first_run
+from ccsim.batch.first_run import SMALL_JOB_CALLS, engine_for_run, expected_calls
+from ccsim.kernels import cache_state
+from ccsim.scenario import load_scenario
+
+ROOT = Path(__file__).resolve().parent.parent
+TEACHING = ROOT / "scenarios" / "teaching_single_queue.yaml"
+
+
+def test_expected_calls_hand_worked():
+    s = load_scenario(TEACHING)
+    # Worked from the file: its rates over the day's intervals give 800 calls a day.
+    per_day = sum(sum(ct.rates) for ct in s.call_types) * s.horizon.interval
+    assert expected_calls(s, 1) == pytest.approx(per_day)
+    assert expected_calls(s, 7) == pytest.approx(7 * per_day)
+
+
+@pytest.fixture
+def cold(monkeypatch):
+    monkeypatch.setattr(cache_state, "is_cold", lambda: True)
+
+
+def test_small_auto_job_runs_simpy_while_cold_and_says_so(cold):
+    s = load_scenario(TEACHING)
+    lines: list[str] = []
+    assert engine_for_run(s, "fast", "auto", 1, lines.append) == "simpy"
+    assert len(lines) == 1 and "SimPy" in lines[0] and "warm-up" in lines[0]
+
+
+def test_large_or_named_fast_job_compiles_and_says_so(cold):
+    s = load_scenario(TEACHING)
+    big = int(SMALL_JOB_CALLS / expected_calls(s, 1)) + 1
+    for requested, reps in (("auto", big), ("fast", 1)):
+        lines: list[str] = []
+        assert engine_for_run(s, "fast", requested, reps, lines.append) == "fast"
+        assert len(lines) == 1 and lines[0].startswith("compiling the fast engine, once, ~")
+
+
+def test_warm_cache_is_silent(monkeypatch):
+    monkeypatch.setattr(cache_state, "is_cold", lambda: False)
+    lines: list[str] = []
+    s = load_scenario(TEACHING)
+    assert engine_for_run(s, "fast", "auto", 1, lines.append) == "fast"
+    assert engine_for_run(s, "simpy", "simpy", 1, lines.append) == "simpy"
+    assert lines == []
+    assert first_run.SMALL_JOB_CALLS > 0
+
+
+def test_empty_cache_folder_is_cold(tmp_path):
+    probe = (
+        "from ccsim.kernels import cache_state as c; s = c.kernel_states(); "
+        "print(c.is_cold(), s['ccsim.kernels.engine.simulate'], sep='|')"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", probe],
+        capture_output=True,
+        text=True,
+        check=True,
+        env={"NUMBA_CACHE_DIR": str(tmp_path), "PATH": "/usr/bin:/bin"},
+    )
+    assert out.stdout.strip().split("|") == ["True", cache_state.NO_INDEX]
+
+
+def test_cached_kernel_is_recognised_in_a_fresh_process(tmp_path):
+    """Compile the small queue kernel into an empty cache, then a new process finds it."""
+    compile_it = (
+        "import numpy as np; from ccsim.kernels.queue_lengths import queue_maxima as q; "
+        "z = np.zeros(1); q(z, z + 1, np.zeros(1, dtype=np.int64), 1, z)"
+    )
+    ask = (
+        "from ccsim.kernels import cache_state as c; "
+        "print(c.kernel_states()['ccsim.kernels.queue_lengths._sweep'])"
+    )
+    env = {"NUMBA_CACHE_DIR": str(tmp_path), "PATH": "/usr/bin:/bin"}
+    subprocess.run([sys.executable, "-c", compile_it], check=True, env=env)
+    out = subprocess.run(
+        [sys.executable, "-c", ask], capture_output=True, text=True, check=True, env=env
+    )
+    assert out.stdout.strip() == cache_state.CACHED

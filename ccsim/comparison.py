@@ -427,8 +427,8 @@ def write_outputs(
     from ccsim.plots import sl_difference_chart  # matplotlib only when asked for
 
     out_dir.mkdir(parents=True, exist_ok=True)
-    names = ("comparison.csv", "comparison.json", "comparison_sl.png", "comparison_rosters.png")
-    paths = [out_dir / n for n in names]
+    files = ("comparison.csv", "comparison.json", "comparison_sl.png", "comparison_rosters.png")
+    paths = [out_dir / n for n in files]
     from ccsim.outputs.csvfiles import write_frame
 
     write_frame(result.table, paths[0])

@@ -804,7 +804,7 @@ def _by_call_type_interval(
     typed_live: np.ndarray,
     flags: dict[str, np.ndarray],
     labels: list[str],
-) -> dict[str, list[dict[str, float]]]:
+) -> dict[str, list[dict[str, Any]]]:
     """Per call type, one row per planning interval with `CALL_KPIS` of that type's
     calls in that interval (the queue's own interval table: what planners read).
 

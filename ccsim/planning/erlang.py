@@ -139,6 +139,7 @@ def erlang_figures(
         return ErlangFigures(model, agents, load, 0.0, c, sl, asa, 0.0, load / agents)
     if agents == 0:
         return ErlangFigures(model, agents, load, 0.0, 1.0, 0.0, nan, 1.0 if lam else 0.0, nan)
+    assert patience is not None  # Erlang A: the caller checked
     a = erlang_a(agents, lam, aht, patience)
     sl = a.service_level(threshold, definition) if lam > 0 else 1.0
     return ErlangFigures(model, agents, load, 0.0, a.p_wait, sl, a.asa, a.p_abandon, a.occupancy)

@@ -47,10 +47,10 @@ def queue_staffing(found: StaffingResult) -> dict[str, dict[str, Any]]:
     out = {}
     for name, groups in serving.items():
         dedicated = len(groups) == 1 and queues_of[groups[0]] == {name}
-        mine = table[table["group"] == groups[0]] if dedicated else None
-        required = (
-            dict(zip(mine["start"], mine["required_agents"], strict=True)) if dedicated else {}
-        )
+        required = {}
+        if dedicated:
+            mine = table[table["group"] == groups[0]]
+            required = dict(zip(mine["start"], mine["required_agents"], strict=True))
         rows = []
         for row in per_type.get(name, []):
             agents = required.get(row["start"])

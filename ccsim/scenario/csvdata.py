@@ -143,7 +143,8 @@ def detect_date_format(cells: list[str]) -> str | None:
         return None
     first = max(int(m[1]) for m in pairs)
     second = max(int(m[2]) for m in pairs)
-    sep = re.search(r"[/.-]", pairs[0][0].strip())[0]
+    found = re.search(r"[/.-]", pairs[0][0].strip())
+    sep = found[0] if found else "/"
     year = "%Y" if len(pairs[0][3]) == 4 else "%y"
     if first > 12 and second > 12:
         raise ValueError(

@@ -708,6 +708,18 @@ _COMMAND_TEXT: dict[str, tuple[str, str]] = {
     "compare.width_ratio": ("CI width vs unpaired", "置信区间宽度（对比非配对）"),
     "compare.interval_title": ("{kpi} per interval", "分时段{kpi}"),
     "cli.wrote": ("wrote {path}", "已写入 {path}"),
+    "warmup.compiling": (
+        "compiling the fast engine, once, ~{seconds} s",
+        "正在编译快速引擎（仅此一次，约 {seconds} 秒）",
+    ),
+    "warmup.compiled": (
+        "compiled and cached in {seconds:.1f} s",
+        "已编译并缓存，用时 {seconds:.1f} 秒",
+    ),
+    "warmup.cached": (
+        "the fast engine was already compiled (loaded in {seconds:.1f} s)",
+        "快速引擎此前已编译（载入用时 {seconds:.1f} 秒）",
+    ),
     "staff.head": (
         "{name}: staffing for {goal}\n{n} replications, seed {seed} (check on fresh "
         "numbers: seed {check_seed}); {sims} simulations in {steps} step(s){converged}\n",

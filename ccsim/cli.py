@@ -152,6 +152,11 @@ def build_parser() -> argparse.ArgumentParser:
         help="agents required per interval (ccsim staff's staffing.csv): adds required and "
         "over/under staffing to the interval outputs and the staffing chart",
     )
+    run.add_argument(
+        "--queue",
+        metavar="NAME",
+        help="show only this queue's (call type's) interval table (default: every queue's)",
+    )
     run.set_defaults(func=cmd_run)
 
     cmp = sub.add_parser(
@@ -224,6 +229,13 @@ def cmd_run(args: argparse.Namespace) -> int:
         required = read_requirement(args.required, scenario)
     if args.trace and not args.out:
         print("error: --trace writes calls.csv into --out DIR: give --out", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    names = [c.name for c in scenario.call_types]
+    if args.queue is not None and args.queue not in names:
+        print(
+            f"error: --queue: no call type {args.queue!r}; the scenario has {', '.join(names)}",
+            file=sys.stderr,
+        )
         return EXIT_BAD_INPUT
     from ccsim.progress import ProgressBar
     from ccsim.report import (
@@ -300,6 +312,11 @@ def cmd_run(args: argparse.Namespace) -> int:
         print()
     print(interval_table(result, args.lang))
     print()
+    if len(scenario.call_types) > 1 or args.queue:
+        from ccsim.outputs.queues import queue_tables
+
+        print(queue_tables(result, args.queue, args.lang))
+        print()
     print(group_table(result, args.lang))
     print()
     from ccsim.report import run_footer

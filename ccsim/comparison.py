@@ -40,6 +40,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "COLUMNS",
+    "ROSTER_ROWS",
     "ComparisonResult",
     "compare",
     "compare_runs",
@@ -346,6 +347,15 @@ def _ratio_cell(ratio: float) -> str:
     return "—" if math.isnan(ratio) else f"{ratio:.2f}×"
 
 
+#: What each roster costs, shown under the day's KPIs: (kpi, label, kind).
+ROSTER_ROWS: tuple[tuple[str, str, str], ...] = (
+    ("staffed_hours", "Agent-hours on the floor", "count"),
+    ("scheduled_hours", "Scheduled hours", "count"),
+    ("paid_hours", "Paid hours", "count"),
+    ("agent_cost", "Agent cost", "money"),
+)
+
+
 def _header(first: str, width: int, lang: str, col: int) -> str:
     return (
         f"{_left(first, width)}{_right(tr('compare.base', lang), col)}"
@@ -368,7 +378,7 @@ def day_table(result: ComparisonResult, lang: str | None = None) -> str:
         _header(tr("table.kpi", lang), 30, lang, 12),
     ]
     day = result.day
-    for kpi, _label, kind in DAY_ROWS:
+    for kpi, _label, kind in (*DAY_ROWS, *ROSTER_ROWS):
         if kpi not in day.index:
             continue
         row = day.loc[kpi]
@@ -411,17 +421,25 @@ def write_outputs(
     result: ComparisonResult, out_dir: Path, lang: str = "en", alt_name: str | None = None
 ) -> list[Path]:
     """Write ``comparison.csv`` (the tidy table), ``comparison.json`` (the ``--json``
-    document) and ``comparison_sl.png`` (SL difference per interval, labels in
-    ``lang``; the alternative called ``alt_name`` when given)."""
+    document), ``comparison_sl.png`` (SL difference per interval) and
+    ``comparison_rosters.png`` (both rosters' SL per interval against the target),
+    labels in ``lang``; the alternative called ``alt_name`` when given."""
     from ccsim.plots import sl_difference_chart  # matplotlib only when asked for
 
     out_dir.mkdir(parents=True, exist_ok=True)
-    paths = [out_dir / n for n in ("comparison.csv", "comparison.json", "comparison_sl.png")]
-    with atomic_path(paths[0]) as tmp:
-        result.table.to_csv(tmp, index=False)
+    files = ("comparison.csv", "comparison.json", "comparison_sl.png", "comparison_rosters.png")
+    paths = [out_dir / n for n in files]
+    from ccsim.outputs.csvfiles import write_frame
+
+    write_frame(result.table, paths[0])
     write_text(paths[1], dumps(to_json(result), indent=1))
     names = (result.base.scenario.name, alt_name or result.alt.scenario.name)
     chart = sl_difference_chart(result.table, lang=lang, names=names)
     with atomic_path(paths[2]) as tmp:
         chart.savefig(tmp, dpi=120, bbox_inches="tight")
+    from ccsim.charts.rosters import both_rosters_chart
+
+    shown = renamed(result, alt_name) if alt_name else result
+    with atomic_path(paths[3]) as tmp:
+        both_rosters_chart(shown, lang).savefig(tmp, dpi=120, bbox_inches="tight")
     return paths

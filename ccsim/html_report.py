@@ -57,6 +57,7 @@ SECTIONS: tuple[str, ...] = (
     "kpis",
     "risk",
     "intervals",
+    "queue-intervals",
     "call-types",
     "agent-groups",
     "cost",
@@ -148,10 +149,30 @@ def _call_type_row(c: CallType, s: Scenario, lang: str) -> list[Any]:
     ]
 
 
+def _breaks_text(shift: Any, lang: str) -> str:
+    """`` (breaks 10:45–11:45: 15min, 12:30 30min unpaid)`` of a shift, or ""."""
+    parts = []
+    for b in shift.breaks:
+        length = format_duration(b.length)
+        if b.window_end is None:
+            text = tr("ag.break", lang, at=format_clock(b.start), length=length)
+        else:
+            text = tr(
+                "ag.break_window",
+                lang,
+                start=format_clock(b.start),
+                end=format_clock(b.window_end),
+                length=length,
+            )
+        parts.append(text if b.paid else f"{text} {tr('ag.unpaid', lang)}")
+    return f" ({tr('ag.breaks', lang, list='; '.join(parts))})" if parts else ""
+
+
 def _staffing_text(g: AgentGroup, lang: str) -> str:
     if g.shifts:
         shifts = ", ".join(
-            f"{format_clock(sh.start)}–{format_clock(sh.end)} ×{sh.agents}" for sh in g.shifts
+            f"{format_clock(sh.start)}–{format_clock(sh.end)} ×{sh.agents}" + _breaks_text(sh, lang)
+            for sh in g.shifts
         )
         text = tr(
             "ag.shifts",
@@ -439,6 +460,11 @@ def _interval_section(result: RunResult, lang: str) -> str:
             headers.append(f"SL {tr('table.ci95', lang)}")
     if risk:
         headers += [tr("col.p_meet_target", lang), tr("col.sl_p10", lang)]
+    # coverage with `run --required`: scheduled (on shift), required, over/under
+    # (available − required; available is the column above)
+    coverage = [k for k in ("scheduled_agents", "required", "over_under")
+                if "required" in result.summary["by_interval"][0]]  # fmt: skip
+    headers += [kpi_label(k, lang) for k in coverage]
     has_events = any(row.get("events") for row in result.summary["by_interval"])
     if has_events:
         headers.append(tr("events.col", lang))
@@ -458,6 +484,7 @@ def _interval_section(result: RunResult, lang: str) -> str:
             p = risk[i]["p_meet_target"]
             cells.append(_mark(format_value(p, "pct"), p is not None and p < 0.5))
             cells.append(format_value(risk[i]["p10"], "pct"))
+        cells += [format_value(_mean(row.get(k)), "count") for k in coverage]
         if has_events:
             cells.append("; ".join(row.get("events", [])))
         rows.append(cells)
@@ -465,6 +492,36 @@ def _interval_section(result: RunResult, lang: str) -> str:
     return _section(
         "intervals", lang, f"{note}\n{_table(headers, rows, cls='wide')}", page_break=True
     )
+
+
+def _queue_interval_section(result: RunResult, lang: str) -> str:
+    """Each queue's table per interval (SL below target in red) and its SL chart."""
+    from ccsim.charts.queues import queue_service_level_chart
+    from ccsim.outputs.queues import QUEUE_COLUMNS
+
+    per_type = result.summary.get("by_call_type_interval") or {}
+    target = result.scenario.service_level.target
+    parts = []
+    for name, rows in per_type.items():
+        headers = [tr("col.interval", lang), *(kpi_label(k, lang) for k, _ in QUEUE_COLUMNS)]
+        cells = []
+        for row in rows:
+            line: list[Any] = [row["start"]]
+            for k, kind in QUEUE_COLUMNS:
+                value = _mean(row.get(k))
+                text = format_value(value, kind)
+                miss = k == "service_level" and value is not None and value < target - 1e-12
+                line.append(_mark(text, miss))
+            cells.append(line)
+        parts.append(f"<h3>{_e(name)}</h3>\n{_table(headers, cells, cls='wide')}")
+        try:
+            fig = queue_service_level_chart(result, name, lang)
+            parts.append(_figure_html(fig, f"queue-{name}"))
+        except Exception as err:  # the table stands without the chart
+            warnings.warn(f"queue chart {name} could not be drawn: {err!r}", stacklevel=2)
+    if not parts:
+        parts.append(f"<p>{_e(tr('charts.none', lang))}</p>")
+    return _section("queue-intervals", lang, "\n".join(parts), page_break=True)
 
 
 #: Per-call-type columns: (kpi, kind).
@@ -680,7 +737,7 @@ def _chart_section(result: RunResult, lang: str, calls: pd.DataFrame | None) -> 
 
 
 def _comparison_section(comparison: ComparisonResult, lang: str) -> str:
-    from ccsim.comparison import _diff_cell
+    from ccsim.comparison import ROSTER_ROWS, _diff_cell
 
     b, a = comparison.base, comparison.alt
     intro = tr(
@@ -699,7 +756,7 @@ def _comparison_section(comparison: ComparisonResult, lang: str) -> str:
             format_value(day.loc[k, "alt"], kind),
             _diff_cell(day.loc[k], kind),
         ]
-        for k, _, kind in DAY_ROWS
+        for k, _, kind in (*DAY_ROWS, *ROSTER_ROWS)
         if k in day.index
     ]
     table = _table(
@@ -717,6 +774,9 @@ def _comparison_section(comparison: ComparisonResult, lang: str) -> str:
         else:
             fig = _draw(plots.sl_difference_chart, comparison.table, lang=lang)
         parts.append(_figure_html(fig, "comparison_chart"))
+        from ccsim.charts.rosters import both_rosters_chart
+
+        parts.append(_figure_html(both_rosters_chart(comparison, lang), "both_rosters_chart"))
     except Exception as err:  # the table stands without the chart
         warnings.warn(f"the comparison chart could not be drawn: {err!r}", stacklevel=2)
     return _section("comparison", lang, "\n".join(parts), page_break=True)
@@ -742,7 +802,8 @@ nav ol { columns: 3; margin: 8px 0 0; padding-left: 20px; }
 a { color: #1f5fa8; text-decoration: none; }
 table { border-collapse: collapse; margin: 6px 0 12px; font-size: 12.5px; }
 th, td { border: 1px solid var(--line); padding: 3px 7px; vertical-align: top; }
-thead th { background: var(--head); text-align: center; font-weight: 600; }
+thead th { background: var(--head); text-align: center; font-weight: 600;
+  word-break: keep-all; overflow-wrap: normal; }
 td { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
 td:first-child { text-align: left; }
 table.text td { white-space: normal; text-align: left; }
@@ -790,6 +851,7 @@ def render_report(
         _kpi_section(result, lang),
         _risk_section(result, lang),
         _interval_section(result, lang),
+        _queue_interval_section(result, lang),
         _call_type_section(result, lang),
         _group_section(result, lang),
         _cost_section(result, lang),

@@ -214,7 +214,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     "chart.busy": {"en": "busy", "zh": "忙碌"},
     "chart.idle": {"en": "idle on the floor", "zh": "在岗空闲"},
     "chart.away": {"en": "on break / absent", "zh": "休息 / 缺勤"},
-    "chart.scheduled": {"en": "scheduled", "zh": "排班人数"},
+    "chart.scheduled": {"en": "scheduled (on shift)", "zh": "排班人数（在班）"},
     "chart.available": {"en": "available", "zh": "可用人数"},
     "chart.required": {"en": "required", "zh": "需求人数"},
     "chart.load": {"en": "offered load (Erlangs)", "zh": "话务量（爱尔兰）"},
@@ -523,6 +523,62 @@ MESSAGES.update(
     }
 )
 
+#: The planner's view: per-queue tables, coverage, exports, the Erlang calculator.
+_PLANNER: dict[str, tuple[str, str]] = {
+    "table.queue_heading": ("Queue {name}, per interval", "队列 {name}：各时段"),
+    "col.wait_p90_s": ("wait p90", "等待90分位"),
+    "col.scheduled_agents": ("sched.", "在班"),
+    "col.required": ("required", "需求"),
+    "col.over_under": ("over/under", "富余/缺口"),
+    "erlang.heading": (
+        "Erlang {model}: {lam:g} calls/h, AHT {aht:g} s, {load:.2f} Erlangs",
+        "Erlang {model}：每小时 {lam:g} 通，平均处理 {aht:g} 秒，话务量 {load:.2f} 爱尔兰",
+    ),
+    "erlang.agents": ("agents", "座席员"),
+    "erlang.interval": ("interval", "时段"),
+    "erlang.calls": ("calls", "呼入量"),
+    "erlang.aht": ("AHT s", "处理秒"),
+    "erlang.load": ("Erlangs", "话务量"),
+    "erlang.scheduled": ("scheduled (shrinkage)", "排班人数（含缩减）"),
+    "erlang.p_block": ("P(blocked)", "阻塞概率"),
+    "erlang.p_wait": ("P(wait)", "等待概率"),
+    "erlang.service_level": ("SL", "服务水平"),
+    "erlang.asa_s": ("ASA s", "平均应答秒"),
+    "erlang.abandon_rate": ("aband.", "放弃率"),
+    "erlang.occupancy": ("occ.", "占用率"),
+    "erlang.goal": ("goal: {goal}", "目标：{goal}"),
+    "chart.sl_by_queue": (
+        "Queue {name}: service level per interval",
+        "队列 {name}：各时段服务水平",
+    ),
+    "sec.queue-intervals": ("Each queue per interval", "各队列分时段"),
+    "chart.over": ("over (available − required)", "富余（可用 − 需求）"),
+    "chart.under": ("under", "缺口"),
+    "ag.break": ("{at} {length}", "{at} 起 {length}"),
+    "ag.break_window": ("{start}–{end}: {length}", "{start}–{end} 内 {length}"),
+    "ag.unpaid": ("unpaid", "不带薪"),
+    "ag.breaks": ("breaks {list}", "休息 {list}"),
+    "chart.sl_both_rosters": (
+        "Service level per interval, both rosters",
+        "两个排班的各时段服务水平",
+    ),
+    "chart.sl_target": ("target {target}", "目标 {target}"),
+    "chart.no_call_data": (
+        "the mean over replications of each interval's percentiles; the shaded band "
+        "spans the 50th to the 95th",
+        "各次仿真中各时段百分位的均值；阴影为第 50 至第 95 百分位",
+    ),
+    "chart.waits_by_interval": (
+        "{scenario}: waiting time of answered calls per interval",
+        "{scenario}：各时段接通呼叫的等待时长",
+    ),
+    "chart.wait_pct": ("{p}th percentile", "第 {p} 百分位"),
+    "report.agent_hours": ("agent-hours on the floor", "在席工时"),
+    "report.paid_hours": ("paid hours", "带薪工时"),
+    "report.roster_cost": ("cost", "成本"),
+}
+MESSAGES.update({key: {"en": en, "zh": zh} for key, (en, zh) in _PLANNER.items()})
+
 #: The classroom playground's words (`ccsim playground`, its web page), as (English,
 #: Chinese); keys ``play.*``.
 _PLAYGROUND: dict[str, tuple[str, str]] = {
@@ -652,6 +708,18 @@ _COMMAND_TEXT: dict[str, tuple[str, str]] = {
     "compare.width_ratio": ("CI width vs unpaired", "置信区间宽度（对比非配对）"),
     "compare.interval_title": ("{kpi} per interval", "分时段{kpi}"),
     "cli.wrote": ("wrote {path}", "已写入 {path}"),
+    "warmup.compiling": (
+        "compiling the fast engine, once, ~{seconds} s",
+        "正在编译快速引擎（仅此一次，约 {seconds} 秒）",
+    ),
+    "warmup.compiled": (
+        "compiled and cached in {seconds:.1f} s",
+        "已编译并缓存，用时 {seconds:.1f} 秒",
+    ),
+    "warmup.cached": (
+        "the fast engine was already compiled (loaded in {seconds:.1f} s)",
+        "快速引擎此前已编译（载入用时 {seconds:.1f} 秒）",
+    ),
     "staff.head": (
         "{name}: staffing for {goal}\n{n} replications, seed {seed} (check on fresh "
         "numbers: seed {check_seed}); {sims} simulations in {steps} step(s){converged}\n",
@@ -713,6 +781,7 @@ _COMMAND_TEXT: dict[str, tuple[str, str]] = {
     "sched.status_infeasible": ("infeasible", "不可行"),
     "sched.col_template": ("template", "班次模板"),
     "sched.col_start": ("start", "开始"),
+    "sched.col_interval": ("interval", "时段"),
     "sched.col_end": ("end", "结束"),
     "sched.col_breaks": ("breaks", "休息"),
     "sched.col_agents": ("agents", "人数"),
@@ -727,6 +796,7 @@ _COMMAND_TEXT: dict[str, tuple[str, str]] = {
     "sched.col_required": ("required", "需求"),
     "sched.col_planned": ("planned", "计划"),
     "sched.col_scheduled": ("scheduled", "排班"),
+    "sched.col_available": ("available", "可用"),
     "sched.col_over_under": ("over/under", "多/缺"),
     "sched.col_sl": ("SL", "服务水平"),
     "sched.col_ci": ("95% CI", "95% 置信区间"),
@@ -748,8 +818,9 @@ _COMMAND_TEXT: dict[str, tuple[str, str]] = {
         "{missed} (try --rounds, or more replications)",
         "未通过验证：{rounds} 轮后仿真在 {missed} 仍未达标（可增加 --rounds 或重复仿真次数）",
     ),
-    "cov.scheduled": ("scheduled (on the floor)", "排班（在岗）"),
-    "cov.over": ("over", "超出"),
+    "cov.scheduled": ("scheduled (on shift)", "排班（在班）"),
+    "cov.available": ("available (on the floor)", "可用（在岗）"),
+    "cov.over": ("over (available − required)", "超出（可用 − 需求）"),
     "cov.under": ("under", "不足"),
     "cov.required": ("required", "需求"),
     "cov.planned": ("planned (shrinkage, absences, repairs)", "计划（含缩减、缺勤、修补）"),
@@ -758,8 +829,8 @@ _COMMAND_TEXT: dict[str, tuple[str, str]] = {
     "cov.target": ("target {target}", "目标 {target}"),
     "cov.below": ("below target", "低于目标"),
     "cov.title": (
-        "{name}: group {group}, required vs scheduled agents",
-        "{name}：座席组 {group}，需求与排班人数",
+        "{name}: group {group}, agents on the floor vs required",
+        "{name}：座席组 {group}，在岗人数与需求",
     ),
     "stchart.erlang": ("Erlang per interval", "逐时段 Erlang"),
     "stchart.required": ("simulated (required)", "仿真（所需人数）"),

@@ -783,6 +783,9 @@ def replication_kpis(obs: Observations, scenario: Scenario) -> dict[str, Any]:
             {"start": labels[i], **_column(per_int, i), "events": events[i]} for i in range(n)
         ],
         "by_call_type": {ct.name: _column(per_type, c) for c, ct in enumerate(scenario.call_types)},
+        "by_call_type_interval": _by_call_type_interval(
+            obs, scenario, interval, typed & live, flags, labels
+        ),
         "by_agent_group": {ag.name: group_entry(g) for g, ag in enumerate(scenario.agent_groups)},
         "by_agent_group_interval": {
             ag.name: [
@@ -791,6 +794,41 @@ def replication_kpis(obs: Observations, scenario: Scenario) -> dict[str, Any]:
             ]
             for g, ag in enumerate(scenario.agent_groups)
         },
+    }
+
+
+def _by_call_type_interval(
+    obs: Observations,
+    scenario: Scenario,
+    interval: np.ndarray,
+    typed_live: np.ndarray,
+    flags: dict[str, np.ndarray],
+    labels: list[str],
+) -> dict[str, list[dict[str, Any]]]:
+    """Per call type, one row per planning interval with `CALL_KPIS` of that type's
+    calls in that interval (the queue's own interval table: what planners read).
+
+    Attribution is that of ``by_interval``: a leg by the interval of its offer (else
+    its arrival), a caller's figures by its FIRST leg; every interval is listed
+    (warm-up included), and untyped calls belong to no queue.
+    """
+    h = scenario.horizon
+    n, n_types = h.n_intervals, len(scenario.call_types)
+    call_type = np.asarray(obs.call_type, dtype=np.int64)
+    typed = call_type >= 0
+    key = np.maximum(call_type, 0) * n + interval
+    k = n_types * n
+    sl = scenario.service_level
+    table = _call_kpis(obs, key, k, typed_live, sl.threshold, sl.definition)
+    offered = np.where(typed_live, np.asarray(obs.offered, dtype=float), np.nan)
+    starts = np.asarray(h.interval_starts(), dtype=float)
+    table["max_queue"] = _max_queue(
+        offered, np.asarray(obs.wait, dtype=float), np.maximum(call_type, 0), n_types, starts
+    ).reshape(k)
+    table.update(_behaviour_kpis(flags, key, k, typed))
+    return {
+        ct.name: [{"start": labels[i], **_column(table, c * n + i)} for i in range(n)]
+        for c, ct in enumerate(scenario.call_types)
     }
 
 

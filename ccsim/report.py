@@ -11,7 +11,7 @@ import unicodedata
 from pathlib import Path
 
 from ccsim.i18n import MESSAGES, check_lang, kpi_label, tr
-from ccsim.outputs.atomic import atomic_open, atomic_path, write_text
+from ccsim.outputs.atomic import atomic_open, write_text
 from ccsim.outputs.jsondoc import dumps
 from ccsim.runner import RunResult
 
@@ -225,7 +225,9 @@ def interval_table(result: RunResult, lang: str | None = None) -> str:
     # required agents and over/under staffing, when `ccsim run --required` added them
     first = intervals(result)[0] if intervals(result) else {}
     extra = [k for k in ("required", "over_under") if k in first]
-    header += "".join(_right(kpi_label(k, lang), 11) for k in extra)
+    if extra:  # coverage: scheduled (on shift) beside available (on the floor)
+        extra = ["scheduled_agents", *extra]
+    header += "".join(_right(tr(f"col.{k}", lang), 11) for k in extra)
     lines = [header]
     for i, row in enumerate(intervals(result)):
         cells = "".join(
@@ -235,7 +237,7 @@ def interval_table(result: RunResult, lang: str | None = None) -> str:
         if risk:
             cells += f"{format_value(risk[i]['p_meet_target'], 'pct'):>10}"
             cells += f"{format_value(risk[i]['p10'], 'pct'):>10}"
-        cells += "".join(f"{format_value(row[k]['mean'], 'count'):>11}" for k in extra)
+        cells += "".join(_right(format_value(row[k]["mean"], "count"), 11) for k in extra)
         events = "  " + "; ".join(row["events"]) if row.get("events") else ""
         lines.append(f"{row['start']:<9}{cells}{events}")
     return "\n".join(lines)
@@ -353,6 +355,7 @@ def to_json(result: RunResult) -> dict:
         "summary": result.summary["summary"],
         "by_interval": intervals(result),
         "by_call_type": result.summary["by_call_type"],
+        "by_call_type_interval": result.summary.get("by_call_type_interval", {}),
         "by_agent_group": result.summary["by_agent_group"],
         "by_agent_group_interval": result.summary["by_agent_group_interval"],
         # The rates as ratios of expected totals (ccsim.batch.ratios); the figures
@@ -378,62 +381,19 @@ def _theory_json(result: RunResult) -> dict | None:
 def write_outputs(
     result: RunResult, out_dir: Path, lang: str | None = None, charts: bool = True
 ) -> list[Path]:
-    """Write summary, per-interval and per-replication CSVs, the rates as ratios of
-    totals, the JSON and (unless ``charts`` is False: batch work, ``--no-charts``) the
-    charts of service level, volumes and staffing (labels in ``lang``, default the
-    scenario's)."""
-    from ccsim.tables import ratio_of_totals_frame, replications_frame, summary_frame
+    """Write the tables (summary, per interval, per queue and interval, per group and
+    interval, per replication, the rates as ratios of totals) as CSVs and as one
+    workbook ``results.xlsx``, the JSON and (unless ``charts`` is False: batch work,
+    ``--no-charts``) the charts of service level, volumes and staffing (labels in
+    ``lang``, default the scenario's)."""
+    from ccsim.outputs.csvfiles import write_sheet
+    from ccsim.outputs.sheets import run_sheets
+    from ccsim.outputs.xlsx import write_workbook
 
     out_dir.mkdir(parents=True, exist_ok=True)
-    written = []
-
-    path = out_dir / "summary.csv"
-    with atomic_path(path) as tmp:
-        summary_frame(result).to_csv(tmp, index=False)
-    written.append(path)
-
-    path = out_dir / "intervals.csv"
-    rows = intervals(result)
-    kpis = [k for k, v in rows[0].items() if isinstance(v, dict)] if rows else []
-    with atomic_open(path, "w", newline="") as f:
-        w = csv.writer(f)
-        header = ["start"] + [f"{k}{suffix}" for k in kpis for suffix in ("", "_lo", "_hi")]
-        w.writerow(header + ["sl_p_meet_target", "sl_p10", "events"])
-        for i, row in enumerate(rows):
-            cells = [row["start"]]
-            for k in kpis:
-                ci = row[k]["ci95"] or [None, None]
-                cells += [row[k]["mean"], ci[0], ci[1]]
-            risk = result.risk["by_interval"][i] if result.risk else {}
-            cells += [risk.get("p_meet_target"), risk.get("p10")]
-            w.writerow(cells + ["; ".join(row.get("events", []))])
-    written.append(path)
-
-    path = out_dir / "agent_groups_intervals.csv"
-    with atomic_open(path, "w", newline="") as f:
-        w = csv.writer(f)
-        per_group = result.summary["by_agent_group_interval"]
-        kpis = [k for k in next(iter(per_group.values()))[0] if k != "start"]
-        w.writerow(["group", "start"] + [f"{k}{sfx}" for k in kpis for sfx in ("", "_lo", "_hi")])
-        for group, rows in per_group.items():
-            for row in rows:
-                cells = [group, row["start"]]
-                for k in kpis:
-                    ci = row[k]["ci95"] or [None, None]
-                    cells += [row[k]["mean"], ci[0], ci[1]]
-                w.writerow(cells)
-    written.append(path)
-
-    path = out_dir / "replications.csv"
-    with atomic_path(path) as tmp:
-        replications_frame(result).to_csv(tmp, index=False)
-    written.append(path)
-
-    if result.ratio_of_totals:
-        path = out_dir / "ratio_of_totals.csv"
-        with atomic_path(path) as tmp:
-            ratio_of_totals_frame(result).to_csv(tmp, index=False)
-        written.append(path)
+    sheets = run_sheets(result)
+    written = [write_sheet(sheet, out_dir) for sheet in sheets]
+    written.append(write_workbook(sheets, out_dir / "results.xlsx"))
 
     path = out_dir / "result.json"
     write_text(path, dumps(to_json(result), indent=1))
@@ -477,7 +437,7 @@ def write_trace(result: RunResult, path: Path) -> Path:
     legs = ("first", "retrial", "transfer", "callback", "outbound")
     types = [c.name for c in result.scenario.call_types]
     groups = [g.name for g in result.scenario.agent_groups]
-    with atomic_open(path, "w", newline="") as f:
+    with atomic_open(path, "w", newline="", encoding="utf-8-sig") as f:  # BOM: Excel reads it
         w = csv.writer(f)
         w.writerow(
             [

@@ -101,6 +101,7 @@ def load_results(folder: str | Path, scenario: Scenario | None = None) -> Any:
             "summary": doc["summary"],
             "by_interval": doc["by_interval"],
             "by_call_type": doc["by_call_type"],
+            "by_call_type_interval": doc.get("by_call_type_interval", {}),
             "by_agent_group": doc["by_agent_group"],
             "by_agent_group_interval": doc["by_agent_group_interval"],
         }

@@ -38,7 +38,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from ccsim.outputs.atomic import atomic_path, write_text
+from ccsim.outputs.atomic import write_text
 from ccsim.outputs.jsondoc import dumps
 from ccsim.scenario.errors import ScenarioError
 from ccsim.scenario.model import AgentGroup, Horizon, Scenario
@@ -632,6 +632,27 @@ def scheduled_scenario_data(
     return out
 
 
+def roster_presence(scenario: Scenario, group: str, step: float) -> tuple[np.ndarray, np.ndarray]:
+    """Agents of ``group`` on shift, and on shift and not on a break, per slot of
+    ``step`` seconds (at each slot's middle), from the scenario's roster."""
+    from ccsim.models.roster import build_roster
+
+    h = scenario.horizon
+    g = [x.name for x in scenario.agent_groups].index(group)
+    mid = h.start + (np.arange(int(round((h.end - h.start) / step))) + 0.5) * step
+    shift = np.zeros(mid.shape[0], dtype=int)
+    floor = np.zeros(mid.shape[0], dtype=int)
+    for p in build_roster(scenario, seed=0, replication=0):
+        if p.group != g:
+            continue
+        on = (mid >= p.start) & (mid < p.end)
+        shift += on
+        for at, length, _paid in p.breaks:
+            on &= ~((mid >= at) & (mid < at + length))
+        floor += on
+    return shift, floor
+
+
 def roster_availability(scenario: Scenario, group: str, step: float) -> np.ndarray:
     """Agents of ``group`` on shift and not on a break, per slot of ``step`` seconds
     (at each slot's middle), from the scenario's roster (`build_roster`); absences
@@ -727,33 +748,56 @@ class SchedulePlan:
         )
 
     def coverage_df(self) -> pd.DataFrame:
-        """Per interval: required, planned, scheduled (fewest on the floor), over/under,
-        and the simulated service level with its CI and whether it meets the target."""
+        """Per interval: ``required``, ``planned``, ``scheduled_agents`` (on shift,
+        the interval's mean), ``available_agents`` (on the floor: not on a break,
+        lunch or absent — the simulated mean, else the roster's grossed down for
+        shrinkage and absences), ``fewest_on_floor`` (the roster's fewest on the floor
+        at any moment of the interval: what the solver covers), ``over_under``
+        (available − required: the one definition of coverage, as in ``ccsim run
+        --required``), and the simulated service level with its CI and whether it
+        meets the target."""
         import pandas as pd
 
         rows = self.result.summary["by_interval"] if self.result is not None else None
         target = self.scenario.service_level.target
+        on_shift, floor = self.roster_means()
         out = []
         for i, t in enumerate(self.scenario.horizon.interval_starts()):
+            available = float(floor[i])
+            if self.result is not None:
+                group = self.result.summary["by_agent_group_interval"][self.group][i]
+                available = group["available_agents"]["mean"]
             row = {
-                "start": format_clock(t),
+                "interval": format_clock(t),
                 "required": int(self.required[i]),
                 "planned": int(self.planned[i]),
-                "scheduled": int(self.available[i]),
-                "over_under": int(self.available[i] - self.planned[i]),
+                "scheduled_agents": float(on_shift[i]),
+                "available_agents": available,
+                "fewest_on_floor": int(self.available[i]),
+                "over_under": available - float(self.required[i]),
             }
             if rows is not None and self.result is not None:
                 sl = rows[i]["service_level"]
                 ci = sl["ci95"] or [None, None]
                 row |= {
                     "service_level": sl["mean"],
-                    "sl_ci_low": ci[0],
-                    "sl_ci_high": ci[1],
+                    "service_level_ci_low": ci[0],
+                    "service_level_ci_high": ci[1],
                     "sl_p_meet_target": self.result.risk["by_interval"][i]["p_meet_target"],
                     "meets_target": sl["mean"] is None or sl["mean"] >= target,
                 }
             out.append(row)
         return pd.DataFrame(out)
+
+    def roster_means(self) -> tuple[np.ndarray, np.ndarray]:
+        """Per interval, the roster's mean agents of the group on shift, and on the
+        floor net of shrinkage and absences (the expectation, without a simulation)."""
+        on_shift, on_floor = roster_presence(self.scheduled, self.group, self.slot)
+        k = int(round(self.scenario.horizon.interval / self.slot))
+        g = _group(self.scenario, self.group)
+        floor = on_floor.reshape(-1, k).mean(axis=1) * (1.0 - g.shrinkage)
+        away = planned_requirement(self.scenario, self.group, np.zeros(floor.size), True)
+        return on_shift.reshape(-1, k).mean(axis=1), np.maximum(floor - away, 0.0)
 
 
 def plan_schedule(
@@ -957,9 +1001,10 @@ def write_outputs(plan: SchedulePlan, out_dir: Path, lang: str | None = None) ->
 
     out_dir.mkdir(parents=True, exist_ok=True)
     written = [out_dir / "shifts.csv", out_dir / "coverage.csv", out_dir / "schedule.json"]
-    for path, frame in zip(written[:2], (plan.shifts_df(), plan.coverage_df()), strict=True):
-        with atomic_path(path) as tmp:
-            frame.to_csv(tmp, index=False)
+    from ccsim.outputs.csvfiles import write_frame
+
+    write_frame(plan.shifts_df(), written[0])
+    write_frame(plan.coverage_df(), written[1])
     write_text(written[2], dumps(to_json(plan), indent=1))
     written.append(save_figure(coverage_chart(plan, lang or "en"), out_dir / "coverage.png"))
     return written
@@ -986,6 +1031,7 @@ __all__ = [
     "planned_requirement",
     "read_requirement",
     "roster_availability",
+    "roster_presence",
     "scheduled_scenario_data",
     "shift_problem",
     "solve_schedule",

@@ -471,7 +471,7 @@ def find_staffing(
     share, Erlangs), ``erlang_agents``, ``required_agents`` (simulated), ``difference``
     (required − Erlang), ``erlang_model``, ``searched`` (False in the warm-up), and the
     interval's simulated KPIs (all groups together) with the required staffing:
-    ``service_level`` (+ ``_lo``/``_hi``, its 95 % CI), ``abandon_rate`` (+ CI),
+    ``service_level`` (+ ``_ci_low``/``_ci_high``, its 95 % CI), ``abandon_rate`` (+ CI),
     ``p_target_met``, ``target_met``; with the Erlang staffing: ``erlang_`` + the
     same names; and with the required staffing on fresh random numbers (``verify``;
     seed ``check_seed``): ``check_service_level``, ``check_abandon_rate``,
@@ -769,11 +769,11 @@ def _table(names, h, loads, erlang, best, searched, final, first, check) -> pd.D
                 row.update(
                     {
                         f"{prefix}service_level": a.sl[i],
-                        f"{prefix}service_level_lo": a.sl_ci[i, 0],
-                        f"{prefix}service_level_hi": a.sl_ci[i, 1],
+                        f"{prefix}service_level_ci_low": a.sl_ci[i, 0],
+                        f"{prefix}service_level_ci_high": a.sl_ci[i, 1],
                         f"{prefix}abandon_rate": a.abandon[i],
-                        f"{prefix}abandon_rate_lo": a.abandon_ci[i, 0],
-                        f"{prefix}abandon_rate_hi": a.abandon_ci[i, 1],
+                        f"{prefix}abandon_rate_ci_low": a.abandon_ci[i, 0],
+                        f"{prefix}abandon_rate_ci_high": a.abandon_ci[i, 1],
                         f"{prefix}p_target_met": a.p_met[i],
                         f"{prefix}target_met": bool(a.met[i]),
                     }
@@ -902,6 +902,8 @@ def read_requirement(path: str | Path, scenario: Scenario) -> pd.DataFrame:
         raise ScenarioError(f"cannot read the requirement file: {exc}", file=where) from None
     reader = csv.reader(text.splitlines())
     header = [h.strip().lower() for h in next(reader, [])]
+    if "interval" in header and "start" not in header:  # the output tables' name for it
+        header[header.index("interval")] = "start"
     column = next((c for c in ("required_agents", "required", "agents") if c in header), None)
     if "start" not in header or column is None:
         raise ScenarioError(
@@ -969,18 +971,20 @@ REQUIRED_KPIS = ("required", "over_under")
 
 
 def with_required(result: RunResult, requirement: pd.DataFrame) -> RunResult:
-    """``result`` with ``required`` (agents) and ``over_under`` (scheduled − required:
-    positive is over-staffing) in every per-interval row (all groups: the sum of the
-    requirement) and in the per-group rows of the groups in ``requirement``. The
-    over/under CI is the scheduled agents' CI (shrinkage draws make it vary)."""
+    """``result`` with ``required`` (agents needed on the floor) and ``over_under``
+    (available − required: agents on the floor, not on break, lunch or absent, minus
+    the requirement; positive is over-staffing) in every per-interval row (all
+    groups: the sum of the requirement) and in the per-group rows of the groups in
+    ``requirement``. The over/under CI is the available agents' CI (shrinkage and
+    break placement make it vary). Scheduled agents (on shift) are not coverage."""
     summary = dict(result.summary)
     n = len(summary["by_interval"])
     total = requirement.groupby("start", sort=False)["required_agents"].sum()
 
     def add(row: dict, required: float | None) -> dict:
         row = dict(row)
-        sched = row.get("scheduled_agents") or {}
-        mean, ci = sched.get("mean"), sched.get("ci95")
+        floor = row.get("available_agents") or {}
+        mean, ci = floor.get("mean"), floor.get("ci95")
         if required is None or mean is None:
             row["required"] = {"mean": required, "ci95": None}
             row["over_under"] = {"mean": None, "ci95": None}

@@ -754,8 +754,9 @@ def write_outputs(
 
     out_dir.mkdir(parents=True, exist_ok=True)
     written, notes = [out_dir / "sweep.csv"], []
-    with atomic_path(written[0]) as tmp:
-        result.table.to_csv(tmp, index=False)
+    from ccsim.outputs.csvfiles import write_frame
+
+    write_frame(result.table, written[0])
     if importlib.util.find_spec("pyarrow") is not None:
         written.append(out_dir / "sweep.parquet")
         with atomic_path(written[-1]) as tmp:

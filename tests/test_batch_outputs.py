@@ -67,9 +67,10 @@ def test_ratio_csv_puts_the_estimators_side_by_side(run_dir: Path) -> None:
     assert set(day.estimator) == {"ratio_of_totals", "mean_of_daily_ratios"}
     doc = json.loads((run_dir / "result.json").read_text())
     by = dict(zip(day.estimator, day["mean"], strict=True))
-    assert by["mean_of_daily_ratios"] == pytest.approx(doc["summary"]["p_wait"]["mean"])
+    # the CSV gives 4 significant digits (result.json keeps every digit)
+    assert by["mean_of_daily_ratios"] == pytest.approx(doc["summary"]["p_wait"]["mean"], rel=5e-4)
     assert by["ratio_of_totals"] == pytest.approx(
-        doc["ratio_of_totals"]["summary"]["p_wait"]["mean"]
+        doc["ratio_of_totals"]["summary"]["p_wait"]["mean"], rel=5e-4
     )
     assert set(table.scope) == {
         "day", "interval", "call_type", "agent_group", "agent_group_interval",

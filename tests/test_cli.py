@@ -73,11 +73,18 @@ def test_out_writes_tables_and_chart(tmp_path, capsys):
     for chart in ("service_level.png", "staffing.png"):
         png = (tmp_path / chart).read_bytes()
         assert png[:8] == b"\x89PNG\r\n\x1a\n" and len(png) > 10_000
-    groups = (tmp_path / "agent_groups_intervals.csv").read_text().splitlines()
-    assert groups[0].startswith("group,start,scheduled_agents")
+    groups = (tmp_path / "agent_groups_intervals.csv").read_text("utf-8-sig").splitlines()
+    assert groups[0].startswith("group,interval,scheduled_agents")
     assert len(groups) == 1 + 8  # one group, 8 intervals
-    header = (tmp_path / "intervals.csv").read_text().splitlines()[0]
-    assert header.startswith("start,offered,offered_lo,offered_hi")
+    raw = (tmp_path / "intervals.csv").read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf")  # a UTF-8 BOM, so Excel reads UTF-8
+    header = raw.decode("utf-8-sig").splitlines()[0].split(",")
+    assert header[:3] == ["interval", "offered", "answered"]  # means first, then CIs
+    assert header.index("offered_ci_low") + 1 == header.index("offered_ci_high")
+    assert header.index("offered_ci_low") > header.index("service_level")
+    # a plain center: no IVR, redial, callback, transfer or outbound columns
+    assert not {"ivr_arrivals", "retrials", "callback_offers", "transfers"} & set(header)
+    assert "outbound_dials" not in header and len(header) < 100
 
 
 @pytest.mark.parametrize("path", BAD, ids=lambda p: p.stem)
@@ -142,7 +149,7 @@ def test_fast_engine_names_the_feature_it_lacks(tmp_path):
 def test_trace_writes_every_call_and_needs_out(tmp_path, capsys):
     path = str(ROOT / "scenarios/teaching_single_queue.yaml")
     assert main(["run", path, "--reps", "2", "--out", str(tmp_path), "--trace"]) == 0
-    rows = (tmp_path / "calls.csv").read_text().splitlines()
+    rows = (tmp_path / "calls.csv").read_text("utf-8-sig").splitlines()
     doc = json.loads((tmp_path / "result.json").read_text())
     # Every arrival of both replications, one row each (no blocking, no IVR here).
     assert len(rows) - 1 == round(2 * doc["summary"]["offered"]["mean"])

@@ -390,4 +390,6 @@ def test_traced_folder_gives_the_full_waiting_time_distribution(ivr_html, tmp_pa
     assert section_ids(html) == RUN_SECTIONS and "<h2>场景概要</h2>" in html
     assert "等待时长分布" in chart_svg(html, "waiting_time_chart")
     # ivr_html: the report of a run that kept no calls (= the report of its folder)
-    assert "percentiles per replication" in chart_svg(ivr_html, "waiting_time_chart")
+    assert "waiting time of answered calls per interval" in chart_svg(
+        ivr_html, "waiting_time_chart"
+    )

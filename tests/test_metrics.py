@@ -503,6 +503,7 @@ def test_kpi_names() -> None:
         "by_call_type",
         "by_agent_group",
         "by_agent_group_interval",
+        "by_call_type_interval",
     }
     assert set(k["summary"]) == set(
         CALL_KPIS + IVR_KPIS + OUTBOUND_KPIS + STAFF_KPIS + HOURS_KPIS + COST_KPIS
@@ -516,6 +517,9 @@ def test_kpi_names() -> None:
     assert set(k["by_call_type"]["billing"]) == set(CALL_KPIS)
     assert set(k["by_agent_group"]["generalists"]) == set(STAFF_KPIS + HOURS_KPIS + GROUP_KPIS)
     assert k["by_agent_group"]["generalists"]["answered_by_type"] == {"billing": 3, "tech": 0}
+    for rows in k["by_call_type_interval"].values():  # each queue: every interval
+        assert [r["start"] for r in rows] == ["09:00", "09:30"]
+        assert all(set(r) == {"start"} | set(CALL_KPIS) for r in rows)
     rows = k["by_agent_group_interval"]["generalists"]
     assert [r["start"] for r in rows] == ["09:00", "09:30"]
     for r in rows:

@@ -165,12 +165,18 @@ def test_the_waiting_time_curve_crosses_the_threshold_at_the_service_level(awkwa
     assert f"{share:.1%}" in _texts(plots.waiting_time_chart(awkward))
 
 
-def test_without_observations_the_waits_chart_shows_the_replications_percentiles(demo):
+def test_without_observations_the_waits_chart_shows_each_intervals_percentiles(demo):
+    """No call-by-call record: not a dot at 0 s, but the waits per interval."""
     bare = dataclasses.replace(demo, observations=[])
     fig = plots.waiting_time_chart(bare)
-    assert "percentiles per replication" in fig._suptitle.get_text()
-    p90 = demo.replications_df.query("scope == 'day' and kpi == 'wait_p90_s'")["value"].mean()
-    assert f"{p90:.0f}s" in _texts(fig)
+    assert "waiting time of answered calls per interval" in fig._suptitle.get_text()
+    ax = fig.axes[0]
+    p90 = next(ln for ln in ax.get_lines() if ln.get_label() == "90th percentile")
+    want = [r["wait_p90_s"]["mean"] for r in demo.summary["by_interval"]]
+    want = np.array([np.nan if v is None else v for v in want], dtype=float)
+    np.testing.assert_allclose(p90.get_ydata()[::2], want)
+    threshold = demo.scenario.service_level.threshold
+    assert any(np.allclose(ln.get_ydata(), threshold) for ln in ax.get_lines())
 
 
 def test_the_fan_median_is_the_median_over_replications(demo):

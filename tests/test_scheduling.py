@@ -109,7 +109,7 @@ def test_schedule_covers_the_requirement_in_every_interval(files, tmp_path):
     assert (floor >= PEAK).all(), list(zip(floor, PEAK, strict=True))
     assert plan.schedule.solver["status"] == "optimal"
     # the plan's own coverage column agrees with the independent count
-    assert list(plan.coverage_df()["scheduled"]) == list(floor)
+    assert list(plan.coverage_df()["fewest_on_floor"]) == list(floor)
     # every break lies in its template's window, and one agent's breaks never overlap
     tpl = {t.name: t for t in load_templates(templates).templates}
     for s in plan.schedule.shifts:
@@ -322,9 +322,12 @@ def test_cli_writes_a_scenario_that_validates_and_runs(files, tmp_path, capsys):
     assert [r["required"] for r in doc["intervals"]] == list(staffing["required_agents"])
     assert doc["cost"] < doc["baseline"]["cost"]
     assert len(doc["intervals"]) == 20 and doc["solver"]["status"] == "optimal"
-    assert {"start", "required", "scheduled", "over_under", "service_level"} <= set(
-        doc["intervals"][0]
+    row = doc["intervals"][0]
+    assert {"interval", "required", "scheduled_agents", "available_agents", "over_under"} <= set(
+        row
     )
+    # one definition of coverage: over/under is agents on the floor minus required
+    assert row["over_under"] == pytest.approx(row["available_agents"] - row["required"])
     for name in ("scheduled.yaml", "shifts.csv", "coverage.csv", "schedule.json", "coverage.png"):
         assert (out / name).is_file()
     floor = floor_minimum(out / "scheduled.yaml", "team")
@@ -383,7 +386,7 @@ def test_cli_erlang_requirement_and_requirement_file(files, tmp_path, capsys):
     assert [r["required"] for r in doc["intervals"]] == list(expected)
     assert doc["requirement"] == "Erlang C / A per interval"
     csv = tmp_path / "staffing.csv"
-    starts = [r["start"] for r in doc["intervals"]]
+    starts = [r["interval"] for r in doc["intervals"]]
     csv.write_text(
         "group,start,erlang_agents,required_agents\n"
         + "".join(f"team,{s},1,{n}\n" for s, n in zip(starts, PEAK, strict=True))

@@ -170,7 +170,7 @@ def test_blame_sends_the_agent_back_where_the_miss_is():
 
 
 def _max_half_width(table: pd.DataFrame, kpi: str) -> float:
-    return float(((table[f"{kpi}_hi"] - table[f"{kpi}_lo"]) / 2).max())
+    return float(((table[f"{kpi}_ci_high"] - table[f"{kpi}_ci_low"]) / 2).max())
 
 
 def test_stationary_without_abandonment_equals_erlang_c():
@@ -439,7 +439,12 @@ def test_cli_staff_then_run_with_the_requirement(tmp_path, capsys):
     assert kpi_label("required") in printed and kpi_label("over_under") in printed
     intervals = pd.read_csv(run_out / "intervals.csv")
     assert list(intervals["required"]) == list(table["required_agents"])
-    assert (intervals["over_under"] == 0).all()  # staffed exactly as required
+    # staffed exactly as required: nobody short; an agent whose line ends finishes the
+    # call in hand on the floor, so available (and over/under) can exceed it a little
+    assert (intervals["over_under"] >= 0).all()
+    np.testing.assert_allclose(
+        intervals["over_under"], intervals["available_agents"] - intervals["required"], atol=1e-3
+    )
 
 
 def test_cli_errors_are_one_line(tmp_path):

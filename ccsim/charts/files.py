@@ -113,7 +113,9 @@ def plot_results(
                 "ccsim compare --out"
             )
         fig = comparison_chart(
-            pd.read_csv(folder / COMPARISON_FILE, dtype={"key": str, "interval": str}),
+            pd.read_csv(
+                folder / COMPARISON_FILE, dtype={"key": str, "interval": str}, encoding="utf-8-sig"
+            ),
             lang=lang or "en",
             names=_comparison_names(folder),
         )
@@ -139,7 +141,7 @@ def _run_charts(
                 f"{folder} has no {REPLICATIONS_FILE}: the fan and waits charts need every "
                 "replication's KPIs (ccsim run --out writes them)"
             )
-        replications = pd.read_csv(path, dtype={"key": str, "interval": str})
+        replications = pd.read_csv(path, dtype={"key": str, "interval": str}, encoding="utf-8-sig")
     if "fan" in kinds and result.replications < 2:
         plotted.notes.append(
             "fan: one replication, so no spread to show (run with --reps 20 or more)"

@@ -192,6 +192,10 @@ def staffing_chart(
             if req.shape != data.x.shape:
                 raise ValueError(f"required: {len(req)} values for {len(data.x)} intervals")
             ax.plot(*steps(req), color=ORANGE, lw=2, ls="--", label=tr("chart.required", lang))
+            # over/under is available (on the floor) − required, as in every table
+            over, under = np.maximum(available, req), np.minimum(available, req)
+            band(ax, req, over, GREEN, 0.3, label=tr("chart.over", lang))
+            band(ax, under, req, RED, 0.35, label=tr("chart.under", lang))
             series.append(req)
         ax.plot(data.x, load, color=RED, lw=1.8, marker="o", ms=3, label=tr("chart.load", lang))
         ax.set_ylim(0, np.nanmax(np.concatenate(series)) * 1.08)

@@ -67,8 +67,8 @@ def required_staffing_chart(found: StaffingResult, lang: str = "en") -> Figure:
             sl = first[f"{prefix}service_level"].to_numpy(float)
             band(
                 ax_sl,
-                first[f"{prefix}service_level_lo"].to_numpy(float),
-                first[f"{prefix}service_level_hi"].to_numpy(float),
+                first[f"{prefix}service_level_ci_low"].to_numpy(float),
+                first[f"{prefix}service_level_ci_high"].to_numpy(float),
                 color,
                 0.15,
             )
@@ -115,8 +115,9 @@ def coverage_chart(plan: SchedulePlan, lang: str = "en") -> Figure:
 
     table = plan.coverage_df()
     x = np.arange(len(table))
-    required, planned, scheduled = (
-        table[c].to_numpy(float) for c in ("required", "planned", "scheduled")
+    required, planned, scheduled, available = (
+        table[c].to_numpy(float)
+        for c in ("required", "planned", "scheduled_agents", "available_agents")
     )
     simulated = "service_level" in table
     with chart_context(lang):
@@ -125,10 +126,12 @@ def coverage_chart(plan: SchedulePlan, lang: str = "en") -> Figure:
             fig.subplots(2, 1, sharex=True, height_ratios=[3, 2]) if simulated else [fig.subplots()]
         )
         ax = axes[0]
-        ax.bar(x, scheduled, width=0.8, color=BLUE, alpha=0.35, label=tr("cov.scheduled", lang))
-        over, under = np.maximum(scheduled, planned), np.minimum(scheduled, planned)
-        band(ax, planned, over, GREEN, 0.35, label=tr("cov.over", lang))
-        band(ax, under, planned, RED, 0.45, label=tr("cov.under", lang))
+        # coverage is agents on the floor (not on break, lunch or absent) against required
+        ax.bar(x, available, width=0.8, color=BLUE, alpha=0.35, label=tr("cov.available", lang))
+        over, under = np.maximum(available, required), np.minimum(available, required)
+        band(ax, required, over, GREEN, 0.35, label=tr("cov.over", lang))
+        band(ax, under, required, RED, 0.45, label=tr("cov.under", lang))
+        ax.plot(*steps(scheduled), color=GREY, lw=1.2, ls=":", label=tr("cov.scheduled", lang))
         ax.plot(*steps(required), color="black", lw=2, label=tr("cov.required", lang))
         if (planned != required).any():
             ax.plot(
@@ -138,13 +141,14 @@ def coverage_chart(plan: SchedulePlan, lang: str = "en") -> Figure:
                 ls="--",
                 label=tr("cov.planned", lang),
             )
-        ax.set_ylim(0, max(1.0, float(np.max([required, planned, scheduled]))) * 1.1)
+        ax.set_ylim(0, max(1.0, float(np.max([required, planned, scheduled, available]))) * 1.1)
         ax.set_ylabel(tr("cov.agents", lang))
         if simulated:
             sl_ax, target = axes[1], plan.scenario.service_level.target
             sl = table["service_level"].to_numpy(float)
-            band(sl_ax, table["sl_ci_low"].to_numpy(float), table["sl_ci_high"].to_numpy(float),
-                 BLUE, 0.2, label=tr("table.ci95", lang))  # fmt: skip
+            low = table["service_level_ci_low"].to_numpy(float)
+            high = table["service_level_ci_high"].to_numpy(float)
+            band(sl_ax, low, high, BLUE, 0.2, label=tr("table.ci95", lang))
             sl_ax.plot(*steps(sl), color=BLUE, lw=2, label=tr("cov.sim_sl", lang))
             sl_ax.axhline(
                 target,
@@ -160,7 +164,7 @@ def coverage_chart(plan: SchedulePlan, lang: str = "en") -> Figure:
             sl_ax.set_ylim(0, 1.03)
             percent_axis(sl_ax)
             sl_ax.set_ylabel(tr("kpi.service_level", lang))
-        interval_axis(axes[-1], list(table["start"]), plan.scenario.horizon.interval, lang)
+        interval_axis(axes[-1], list(table["interval"]), plan.scenario.horizon.interval, lang)
         title = tr("cov.title", lang, name=plan.scenario.name, group=plan.group)
         title_and_legend(fig, title, list(axes))
         return finish(fig)

@@ -86,6 +86,13 @@ def waiting_time_chart(
         if waits is not None:
             title = tr("chart.waits_title", lang, scenario=result.scenario.name)
             _distribution(ax, *waits, sl.threshold, sl.target, lang)
+        elif result.summary.get("by_interval"):
+            # no call-by-call record: each interval's waiting-time percentiles (kept in
+            # every run, result.json included) tell how long answered callers waited
+            title = tr("chart.waits_by_interval", lang, scenario=result.scenario.name)
+            _interval_percentiles(ax, result, sl.threshold, lang)
+            title_and_legend(fig, title, [ax], ncols=4)
+            return finish(fig)
         else:
             title = tr("chart.waits_title_pct", lang, scenario=result.scenario.name)
             table = replications if replications is not None else result.replications_df
@@ -170,3 +177,35 @@ def _nothing(ax: Axes, threshold: float, lang: str) -> None:
     ax.set_xlim(0, 2 * threshold)
     ax.set_ylim(0, 1)
     percent_axis(ax)
+
+
+def _interval_percentiles(ax: Axes, result: RunResult, threshold: float, lang: str) -> None:
+    """Per interval, the mean 50th, 90th and 95th percentile of answered calls' waits
+    (step lines, the 50–95 band shaded), against the SL threshold."""
+    from ccsim.charts.style import band, interval_axis, steps
+
+    rows = result.summary["by_interval"]
+
+    def series(kpi: str) -> np.ndarray:
+        return np.array(
+            [np.nan if (r.get(kpi) or {}).get("mean") is None else r[kpi]["mean"] for r in rows],
+            dtype=float,
+        )
+
+    p50, p90, p95 = (series(k) for k, _ in PERCENTILE_KPIS)
+    band(ax, p50, p95, BLUE, 0.15)
+    for values, style, kpi in ((p50, "-", "50"), (p90, "--", "90"), (p95, ":", "95")):
+        ax.plot(*steps(values), color=BLUE, ls=style, lw=1.8,
+                label=tr("chart.wait_pct", lang, p=kpi))  # fmt: skip
+    ax.axhline(
+        threshold,
+        color=RED,
+        ls="--",
+        lw=1.4,
+        label=tr("chart.threshold", lang, t=f"{threshold:g}s"),
+    )
+    top = np.nanmax(np.concatenate([p95, [2 * threshold]]))
+    ax.set_ylim(0, top * 1.1 if np.isfinite(top) else 2 * threshold)
+    ax.set_ylabel(tr("chart.wait_axis", lang))
+    interval_axis(ax, [r["start"] for r in rows], result.scenario.horizon.interval, lang)
+    ax.set_title(tr("chart.no_call_data", lang), fontsize=8.5, color=GREY, wrap=True)

@@ -157,7 +157,7 @@ def _traced_calls(folder: Path):
     import pandas as pd
 
     try:
-        return pd.read_csv(path, usecols=CALLS_COLUMNS)
+        return pd.read_csv(path, usecols=CALLS_COLUMNS, encoding="utf-8-sig")
     except (ValueError, OSError) as err:
         print(f"note: {path} not used ({err})", file=sys.stderr)
         return None

@@ -215,26 +215,31 @@ def _coverage_lines(plan, lang: str) -> list[str]:
 
     cov = plan.coverage_df()
     sim = "service_level" in cov
-    names = ["start", "required", "planned", "scheduled", "over_under"]
+    # coverage: scheduled = on shift, available = on the floor; over/under = available − required
+    names = ["interval", "required", "planned", "scheduled", "available", "over_under"]
     names += ["sl", "ci", "target"] if sim else []
     heads = [tr(f"sched.col_{c}", lang) for c in names]
-    defaults = (5, 8, 7, 9, 10, 6, 16, 6)
+    defaults = (8, 8, 7, 9, 9, 10, 6, 16, 6)
     widths = [max(w, _width(h)) for w, h in zip(defaults, heads, strict=False)]
-    seps = (" ", " ", " ", " ", "  ", " ", " ", "")
+    seps = (" ", " ", " ", " ", " ", "  ", " ", " ", "")
 
     def line(cells: list[str]) -> str:
         return "".join(
-            (_left(c, w) if i >= 6 else _right(c, w)) + seps[i]
+            (_left(c, w) if i >= 7 else _right(c, w)) + seps[i]
             for i, (c, w) in enumerate(zip(cells, widths, strict=False))
         ).rstrip()
 
     lines = [line(heads)]
     met, missed = tr("sched.met", lang), tr("sched.missed", lang)
     for row in cov.to_dict("records"):
-        cells = [row["start"], str(row["required"]), str(row["planned"]), str(row["scheduled"]),
-                 f"{row['over_under']:+}"]  # fmt: skip
+        cells = [row["interval"], str(row["required"]), str(row["planned"]),
+                 f"{row['scheduled_agents']:.1f}", f"{row['available_agents']:.1f}",
+                 f"{row['over_under']:+.1f}"]  # fmt: skip
         if sim:
-            low, high = (format_value(row[k], "pct") for k in ("sl_ci_low", "sl_ci_high"))
+            low, high = (
+                format_value(row[k], "pct")
+                for k in ("service_level_ci_low", "service_level_ci_high")
+            )
             cells += [format_value(row["service_level"], "pct"), f"[{low}, {high}]",
                       met if row["meets_target"] else missed]  # fmt: skip
         lines.append(line(cells))

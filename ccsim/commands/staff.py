@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 from ccsim.cli import add_batch_arguments, backend_from_args, nonnegative_int, positive_int
-from ccsim.outputs.atomic import atomic_path, write_text
+from ccsim.outputs.atomic import write_text
 from ccsim.outputs.jsondoc import dumps
 from ccsim.overrides import add_override_arguments
 
@@ -168,8 +168,9 @@ def _write(found, args: argparse.Namespace) -> list[Path]:
     out.mkdir(parents=True, exist_ok=True)
     written = []
     path = out / "staffing.csv"
-    with atomic_path(path) as tmp:
-        found.table.to_csv(tmp, index=False)
+    from ccsim.outputs.csvfiles import write_frame
+
+    write_frame(found.table, path)
     written.append(path)
     path = out / "staffing.json"
     write_text(path, dumps(to_json(found), indent=1))
@@ -207,7 +208,7 @@ def to_json(found) -> dict:
         for prefix in ("", "erlang_"):
             for kpi in ("service_level", "abandon_rate"):
                 key = prefix + kpi
-                lo, hi = row.pop(f"{key}_lo"), row.pop(f"{key}_hi")
+                lo, hi = row.pop(f"{key}_ci_low"), row.pop(f"{key}_ci_high")
                 row[key] = {"mean": row[key], "ci95": None if lo is None else [lo, hi]}
         rows.append(row)
     hours = found.scenario.horizon.interval / 3600.0
@@ -233,7 +234,15 @@ def to_json(found) -> dict:
             "required": float(found.table["required_agents"].sum() * hours),
         },
         "by_interval": rows,
+        "by_call_type": _by_queue(found),
     }
+
+
+def _by_queue(found) -> dict:
+    """The answer per queue where the groups allow it (`ccsim.planning.queue_staffing`)."""
+    from ccsim.planning.queue_staffing import queue_staffing
+
+    return queue_staffing(found)
 
 
 def goal_text(goal, lang: str = "en") -> str:
@@ -292,8 +301,8 @@ def staffing_text(found, lang: str | None = None) -> str:
     lines = [head, line(heads, tr("staff.col_group", lang))]
     miss_word = tr("staff.misses", lang)
     for r in t.itertuples():
-        lo, hi = (format_value(v, "pct") for v in (r.service_level_lo, r.service_level_hi))
-        ci = f"  [{lo}, {hi}]" if not math.isnan(r.service_level_lo) else ""
+        lo, hi = (format_value(v, "pct") for v in (r.service_level_ci_low, r.service_level_ci_high))
+        ci = f"  [{lo}, {hi}]" if not math.isnan(r.service_level_ci_low) else ""
         sl = format_value(r.service_level, "pct") + ("" if r.target_met else " !")
         cells = [
             r.start, f"{r.offered_load:.1f}", f"{r.erlang_agents:d}", f"{r.required_agents:d}",
@@ -318,4 +327,8 @@ def staffing_text(found, lang: str | None = None) -> str:
         )
     )
     lines += [tr("staff.note", lang, note=translate_note(n, lang)) for n in found.notes]
+    if len(found.scenario.call_types) > 1:
+        from ccsim.planning.queue_staffing import queue_staffing_text
+
+        lines += ["", queue_staffing_text(found)]
     return "\n".join(lines)

@@ -1,6 +1,6 @@
 """``ccsim warm-up``: compile the fast engine now, once, so no later run waits for it.
 
-numba caches the machine code on disk (next to the package, or under
+numba caches the machine code on disk (in the user's cache folder, or under
 ``NUMBA_CACHE_DIR``); after this, runs start at full speed. Useful after an install
 or an upgrade, or in a Docker image build.
 """
@@ -20,18 +20,18 @@ def add_command(sub: argparse._SubParsersAction) -> None:
             "first ccsim run does not wait for it. Says whether it was already cached."
         ),
     )
+    warm.add_argument("--lang", choices=("en", "zh"), help="language of the messages (default: en)")
     warm.set_defaults(func=cmd_warm_up)
 
 
 def cmd_warm_up(args: argparse.Namespace) -> int:
+    from ccsim.i18n import check_lang, tr
     from ccsim.kernels.cache_state import COMPILE_SECONDS, compile_engine, is_cold
 
+    lang = check_lang(args.lang)
     cold = is_cold()
     if cold:
-        print(f"compiling the fast engine, once, ~{COMPILE_SECONDS} s", file=sys.stderr, flush=True)
+        print(tr("warmup.compiling", lang, seconds=COMPILE_SECONDS), file=sys.stderr, flush=True)
     seconds = compile_engine()
-    if cold:
-        print(f"compiled and cached in {seconds:.1f} s")
-    else:
-        print(f"the fast engine was already compiled (loaded in {seconds:.1f} s)")
+    print(tr("warmup.compiled" if cold else "warmup.cached", lang, seconds=seconds))
     return 0

@@ -28,8 +28,8 @@ def arrivals(
 ) -> tuple[tuple[float, ...], tuple[float | None, ...] | None]:
     """Calls per second in each planning interval, and the forecast AHT if a file gives it."""
     a = mapping(value, loc)
-    check_keys(a, loc, (*ARRIVAL_KINDS, "type", "date"))
-    given = [key for key in a if key not in ("type", "date")]
+    check_keys(a, loc, (*ARRIVAL_KINDS, "type", "date_format", "date"))
+    given = [key for key in a if key not in ("type", "date_format", "date")]
     if len(given) != 1:
         where = (*loc, given[1]) if given else loc
         fail(
@@ -42,10 +42,15 @@ def arrivals(
     n = horizon.n_intervals
     if "rate" in a:
         return (rate(a["rate"], (*loc, "rate")),) * n, None
+    if "date_format" in a and "file" not in a:
+        fail((*loc, "date_format"), "goes with file: it says how the forecast writes dates")
     if "file" in a:
         kind = name(a["type"], (*loc, "type"), "a call type") if "type" in a else None
+        fmt = _date_format(a["date_format"], (*loc, "date_format")) if "date_format" in a else None
         date = _date(a["date"], (*loc, "date")) if "date" in a else None
-        return csvdata.read_forecast(a["file"], (*loc, "file"), base_dir, horizon, kind, date)
+        return csvdata.read_forecast(
+            a["file"], (*loc, "file"), base_dir, horizon, kind, fmt, date=date
+        )
     volumes, at = a["volumes"], (*loc, "volumes")
     if not isinstance(volumes, list):
         fail(at, f"must be a list of calls per planning interval, got {describe(volumes)}")
@@ -71,3 +76,15 @@ def _date(value: Any, loc: Loc) -> str:
         return datetime.date.fromisoformat(str(value).strip()).isoformat()
     except ValueError:
         fail(loc, f"must be a date such as 2026-12-07, got {describe(value)}")
+
+
+def _date_format(value: Any, loc: Loc) -> str:
+    """A forecast's date format: a strftime format of the date ("%d/%m/%Y") or one of
+    day-first, month-first, iso."""
+    allowed = 'day-first, month-first, iso, or a format such as "%d/%m/%Y"'
+    if not isinstance(value, str):
+        fail(loc, f"must be {allowed}, got {describe(value)}")
+    text = csvdata.DATE_ORDERS.get(value.strip().lower(), value.strip())
+    if not all(code in text for code in ("%d", "%m")) or not ("%Y" in text or "%y" in text):
+        fail(loc, f"must be {allowed}, got {value!r}")
+    return text

@@ -61,26 +61,37 @@ def read_forecast(
     base_dir: Path | None,
     horizon: Horizon,
     call_type: str | None = None,
+    date_format: str | None = None,
     date: str | None = None,
 ) -> tuple[tuple[float, ...], tuple[float | None, ...] | None]:
     """Calls per second for each planning interval, and the AHT column if there is one.
 
     ``call_type``: the rows to take from a file with a type column (by default the
-    call type whose arrivals name the file, read from ``loc``). ``date``
-    (``"2026-12-07"``): the day to take from a file of several days, whose interval
-    starts carry dates (a file without dates is a profile for any day: all its rows).
+    call type whose arrivals name the file, read from ``loc``). ``date_format``: how
+    dated starts write the date (e.g. "%d/%m/%Y"); without it ISO dates are read, and
+    dd/mm/yyyy or mm/dd/yyyy ones when some day is above 12 (else the file is refused
+    as ambiguous). ``date`` (``"2026-12-07"``): the day to take from a file of several
+    days, whose interval starts carry dates (a file without dates is a profile for any
+    day: all its rows).
     """
     path = _resolve(file, loc, base_dir)
     with _unquoted_outside(path, base_dir):
-        return _read_forecast(path, loc, horizon, call_type, date)
+        return _read_forecast(path, loc, horizon, call_type, date_format, date)
 
 
 def _read_forecast(
-    path: Path, loc: Loc, horizon: Horizon, call_type: str | None, date: str | None = None
+    path: Path,
+    loc: Loc,
+    horizon: Horizon,
+    call_type: str | None,
+    date_format: str | None,
+    date: str | None = None,
 ) -> tuple[tuple[float, ...], tuple[float | None, ...] | None]:
     rows = read_table(path, loc)
     header_line, header = rows[0]
     col = _forecast_columns(header, path, loc, header_line)
+    if date_format is None:
+        date_format = file_date_format(rows, col, path, loc)
     wanted = _wanted_type(col, call_type, loc, path, header_line)
     parsed: list[tuple[int, float, float, float | None]] = []  # line, start, volume, aht
     seen: dict[float, int] = {}  # start -> line
@@ -95,7 +106,7 @@ def _read_forecast(
                 types[cells[col["type"]].strip()] = None
                 if cells[col["type"]].strip() != wanted:
                     continue
-            t, day, volume, aht = _forecast_row(cells, col)
+            t, day, volume, aht = _forecast_row(cells, col, date_format)
             if date is not None and day is not None and day != date:
                 continue
             if day is not None and first_day is None:
@@ -125,17 +136,82 @@ def read_table(path: Path, loc: Loc = ()) -> list[tuple[int, list[str]]]:
     return _xlsx_rows(path, loc) if path.suffix.lower() == ".xlsx" else _rows(path, loc)
 
 
-def interval_start(text: str) -> tuple[float, str | None]:
+#: A date written with slashes, dots or dashes, day and month in either order:
+#: "05/03/2026 08:00", "31.12.2026 08:00" (an Excel export).
+_LOCAL_DATETIME = re.compile(
+    r"\s*(\d{1,2})[/.-](\d{1,2})[/.-](\d{2}|\d{4})[ T](\d{1,2}:\d{2}(?::\d{2})?)\s*"
+)
+#: The date formats `date_format` means by its short names.
+DATE_ORDERS = {"day-first": "%d/%m/%Y", "month-first": "%m/%d/%Y", "iso": "%Y-%m-%d"}
+
+
+def detect_date_format(cells: list[str]) -> str | None:
+    """The date format of interval-start cells written day and month in some order
+    ("05/03/2026 08:00"): day first when a first field is above 12, month first when a
+    second one is; None when no cell has such a date. ValueError when the cells allow
+    both orders (every day and month at most 12) or neither."""
+    pairs = [m for m in (_LOCAL_DATETIME.fullmatch(c) for c in cells) if m]
+    if not pairs:
+        return None
+    first = max(int(m[1]) for m in pairs)
+    second = max(int(m[2]) for m in pairs)
+    found = re.search(r"[/.-]", pairs[0][0].strip())
+    sep = found[0] if found else "/"
+    year = "%Y" if len(pairs[0][3]) == 4 else "%y"
+    if first > 12 and second > 12:
+        raise ValueError(
+            f"the dates mix day-first and month-first ({pairs[0][0].strip()!r} …): "
+            "write them one way"
+        )
+    if first > 12:
+        return f"%d{sep}%m{sep}{year}"
+    if second > 12:
+        return f"%m{sep}%d{sep}{year}"
+    raise ValueError(
+        f"the dates ({pairs[0][0].strip()!r} …) can be read day-first or month-first: "
+        f'say which with date_format: "%d{sep}%m{sep}{year}" (day first) or '
+        f'"%m{sep}%d{sep}{year}" (month first) beside file:'
+    )
+
+
+def interval_start(text: str, date_format: str | None = None) -> tuple[float, str | None]:
     """Seconds since midnight and the ISO date (None for a bare clock time) of a cell such
-    as "08:30" or "2026-12-01 08:30"; ValueError says what is allowed."""
+    as "08:30", "2026-12-01 08:30" or, with ``date_format`` (a strftime format of the
+    date part, e.g. "%d/%m/%Y"), "01/12/2026 08:30"; ValueError says what is allowed."""
+    if date_format is not None and not _DATETIME.fullmatch(text):
+        date, sep, clock = text.strip().replace("T", " ").rpartition(" ")
+        if sep:
+            try:
+                day = datetime.datetime.strptime(date.strip(), date_format).date()
+            except ValueError:
+                raise ValueError(
+                    f"the date {date.strip()!r} does not match date_format {date_format!r}"
+                ) from None
+            return parse_clock(clock.strip()), day.isoformat()
     m = _DATETIME.fullmatch(text)
     if not m:
+        if _LOCAL_DATETIME.fullmatch(text):
+            raise ValueError(
+                f'{text.strip()!r}: give the date\'s order with date_format: (e.g. "%d/%m/%Y")'
+            )
         return parse_clock(text.strip()), None
     try:
         datetime.date.fromisoformat(m[1])
     except ValueError:
         raise ValueError(f"has no such date: {m[1]!r}") from None
     return parse_clock(m[2]), m[1]
+
+
+def file_date_format(
+    rows: list[tuple[int, list[str]]], col: dict[str, int], path: Path, loc: Loc = ()
+) -> str | None:
+    """`detect_date_format` over a table's start column; a ScenarioError naming the
+    file when its dates are ambiguous."""
+    starts = [cells[col["start"]] for _, cells in rows[1:] if len(cells) > col["start"]]
+    try:
+        return detect_date_format(starts)
+    except ValueError as exc:
+        raise ScenarioError(str(exc), path=loc, file=str(path), line=rows[1][0]) from None
 
 
 def describe_intervals(horizon: Horizon) -> str:
@@ -147,11 +223,13 @@ def describe_intervals(horizon: Horizon) -> str:
 
 
 def _forecast_row(
-    cells: list[str], col: dict[str, int]
+    cells: list[str], col: dict[str, int], date_format: str | None = None
 ) -> tuple[float, str | None, float, float | None]:
     """(start, its date or None, volume, aht or None) of one row, or ValueError saying what
     is wrong."""
-    t, day = parse_cell(interval_start, cells[col["start"]], "interval start")
+    t, day = parse_cell(
+        lambda text: interval_start(text, date_format), cells[col["start"]], "interval start"
+    )
     volume = parse_cell(parse_volume, cells[col["volume"]], "volume")
     aht = None
     if "aht" in col and cells[col["aht"]].strip():

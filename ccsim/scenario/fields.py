@@ -24,7 +24,12 @@ def fail(loc: Loc, message: str) -> NoReturn:
 
 def did_you_mean(word: object, choices: Iterable[str]) -> str:
     """``" did you mean 'x'?"`` for the closest choice, or ``""``."""
-    close = difflib.get_close_matches(str(word), list(choices), n=1)
+    choices = list(choices)
+    close = difflib.get_close_matches(str(word), choices, n=1)
+    if not close:  # an abbreviation: "expo" for "exponential", "det" for "deterministic"
+        text = str(word).strip().lower()
+        starts = [c for c in choices if len(text) >= 3 and c.lower().startswith(text)]
+        close = starts[:1] if len(starts) == 1 else []
     return f" did you mean {close[0]!r}?" if close else ""
 
 

@@ -142,8 +142,8 @@ def by_day_rows(result: WeekResult) -> list[dict[str, Any]]:
         row: dict[str, Any] = {"day": e["day"], "date": e["date"], "open": e["open"]}
         for k in kpis:
             figure = e.get(k) or {}
-            ci = figure.get("ci95") or (None, None)
-            row[k], row[f"{k}_ci_low"], row[f"{k}_ci_high"] = figure.get("mean"), *ci
+            low, high = figure.get("ci95") or (None, None)
+            row[k], row[f"{k}_ci_low"], row[f"{k}_ci_high"] = figure.get("mean"), low, high
         rows.append(row)
     return rows
 

@@ -136,9 +136,10 @@ def week_from_dict(
     busyness = _keyed(spec["busyness"], ("busyness",), lambda v, at: v)
     out = []
     for i, (label, weekday, date) in enumerate(days):
-        if i and date is not None and days[i - 1][2] is not None and date <= days[i - 1][2]:
+        before, first = (days[i - 1][2] if i else None), days[0][2]
+        if date is not None and before is not None and date <= before:
             fail(("horizon", "days", i), "dates must follow one another in order")
-        offset = DAY * ((date - days[0][2]).days if date is not None else i)
+        offset = DAY * ((date - first).days if date is not None and first is not None else i)
         span = _pick(hours, weekday, date, (base.horizon.start, base.horizon.end))
         scenario = None
         if span is None:
@@ -296,7 +297,11 @@ def _day_scenario(
     h = base.horizon
     factors, dated, busy = rules
     same_hours = span == (h.start, h.end)
-    scaled = {ct: f for ct, f in factors.items() if f[1] is not None and f != ("day_factors", 1)}
+    scaled = {
+        ct: (kind, value)
+        for ct, (kind, value) in factors.items()
+        if value is not None and (kind, value) != ("day_factors", 1)
+    }
     if same_hours and not scaled and not dated and busy is None:
         return base
     data = day_data(base, base_data, span, scaled, dated)

@@ -88,5 +88,27 @@ def write_workbook(sheets: list[Sheet], path: Path) -> Path:
     from ccsim.outputs.atomic import atomic_path
 
     with atomic_path(path) as tmp:  # a reader never sees half a workbook
-        book.save(tmp)
+        _save(book, tmp)
     return path
+
+
+def _save(book, tmp: Path) -> None:
+    """``book.save``; when the disk refuses the file, openpyxl's half-run sheet
+    writers are collected here, quietly, so that the one error line is all the user
+    sees (otherwise Python prints their clean-up failure as a traceback)."""
+    import gc
+    import sys
+
+    error = None
+    hook, sys.unraisablehook = sys.unraisablehook, lambda _: None
+    try:
+        try:
+            book.save(tmp)
+        except OSError as exc:  # keep the error, drop its frames (they hold the writers)
+            error = OSError(exc.errno, exc.strerror, exc.filename)
+        if error is not None:
+            gc.collect()
+    finally:
+        sys.unraisablehook = hook
+    if error is not None:
+        raise error

@@ -1109,6 +1109,51 @@ _CALIBRATION: dict[str, tuple[str, str]] = {
         "IVR: no IVR end times, so an IVR time of 0",
         "IVR：没有 IVR 结束时间，因此 IVR 时长为 0",
     ),
+    "bt.title.service_level": ("SL", "服务水平"),
+    "bt.title.asa_s": ("ASA", "平均应答速度"),
+    "bt.title.abandon_rate": ("Abandon", "放弃率"),
+    "bt.title.answered": ("Answered", "接通量"),
+    "bt.title.occupancy": ("Occupancy", "占用率"),
+    "bt.title.offered": ("Offered", "呼入量"),
+    "bt.days_header": (
+        "back-test over {n} day(s): each real day against the 95 % range of {reps} "
+        "replications (seed {seed}); * = outside",
+        "回测 {n} 天：每个真实日对照 {reps} 次重复仿真的 95% 范围（随机种子 {seed}）；* = 超出范围",
+    ),
+    "bt.col_day": ("day", "日期"),
+    "bt.range": ("range 95 %", "95% 范围"),
+    "bt.day_verdict": (
+        "{title}: the real day inside the range on {inside} of {days} days",
+        "{title}：{days} 天中有 {inside} 天的真实值在范围内",
+    ),
+    "bt.all": (
+        "all: {inside} of {pairs} day × KPI pairs inside ({share:.0%})",
+        "合计：{pairs} 个“日 × KPI”组合中有 {inside} 个在范围内（{share:.0%}）",
+    ),
+    "bt.worst": (
+        "intervals where fewer than 80 % of days are inside: ",
+        "在范围内的天数不足 80% 的时段：",
+    ),
+    "bt.occupancy": ("occupancy: {text}", "占用率：{text}"),
+    "bt.occ_measured": ("measured against the staffing file", "按排班文件测量"),
+    "bt.occ_not_measured": (
+        "not measured: a call log does not say how many agents were logged in "
+        "(give --staffing FILE to measure it)",
+        "未测量：呼叫记录不含登录的座席员人数（用 --staffing 给出排班文件即可测量）",
+    ),
+    "bt.header": (
+        "back-test: measured / simulated mean over {reps} replications (seed {seed}); SL at "
+        "{threshold:g}s ({definition}); * = measured outside the replications' 95 % range",
+        "回测：实测值 / {reps} 次重复仿真的均值（随机种子 {seed}）；服务水平阈值 {threshold:g}s"
+        "（{definition}）；* = 实测值超出重复仿真的 95% 范围",
+    ),
+    "bt.col_interval": ("interval", "时段"),
+    "bt.col_whole_day": ("day", "全天"),
+    "bt.fit": (
+        "{title}: measured within the 95 % range in {share:.0%} of {n} intervals; mean "
+        "absolute error {mae}{mape}",
+        "{title}：{n} 个时段中 {share:.0%} 的实测值在 95% 范围内；平均绝对误差 {mae}{mape}",
+    ),
 }
 MESSAGES.update({key: {"en": en, "zh": zh} for key, (en, zh) in _CALIBRATION.items()})
 

@@ -215,6 +215,10 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def cmd_run(args: argparse.Namespace) -> int:
+    from ccsim.commands._week import is_week_file, run_week_command
+
+    if is_week_file(args.scenario):
+        return run_week_command(args)
     from ccsim.overrides import scenario_from_args
 
     scenario = scenario_from_args(args)
@@ -406,6 +410,11 @@ def cmd_validate(args: argparse.Namespace) -> int:
     from ccsim.i18n import tr
 
     for path in args.scenario:
+        from ccsim.commands._week import describe_week, is_week_file
+
+        if is_week_file(path):
+            print(describe_week(path))
+            continue
         s = load_scenario(path)
         print(
             tr(

@@ -53,7 +53,7 @@ def trace_to_log(trace: Path, out: Path) -> Path:
     def stamp(rep: str, s: float) -> str:
         return (base + dt.timedelta(days=int(rep), seconds=s)).strftime("%Y-%m-%d %H:%M:%S.%f")
 
-    with trace.open() as f, out.open("w", newline="") as g:
+    with trace.open(encoding="utf-8-sig") as f, out.open("w", newline="") as g:
         w = csv.writer(g)
         w.writerow(
             ["ArrTime", "IvrIn", "IvrOut", "QueueIn", "AnsTime", "AbnTime", "EndTime", "Skill"]

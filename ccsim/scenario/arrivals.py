@@ -28,8 +28,8 @@ def arrivals(
 ) -> tuple[tuple[float, ...], tuple[float | None, ...] | None]:
     """Calls per second in each planning interval, and the forecast AHT if a file gives it."""
     a = mapping(value, loc)
-    check_keys(a, loc, (*ARRIVAL_KINDS, "type", "date_format"))
-    given = [key for key in a if key not in ("type", "date_format")]
+    check_keys(a, loc, (*ARRIVAL_KINDS, "type", "date_format", "date"))
+    given = [key for key in a if key not in ("type", "date_format", "date")]
     if len(given) != 1:
         where = (*loc, given[1]) if given else loc
         fail(
@@ -37,6 +37,8 @@ def arrivals(
         )
     if "type" in a and "file" not in a:
         fail((*loc, "type"), "goes with file: it names the rows of a forecast file's type column")
+    if "date" in a and "file" not in a:
+        fail((*loc, "date"), "goes with file: it names the day to take from a forecast file")
     n = horizon.n_intervals
     if "rate" in a:
         return (rate(a["rate"], (*loc, "rate")),) * n, None
@@ -45,7 +47,10 @@ def arrivals(
     if "file" in a:
         kind = name(a["type"], (*loc, "type"), "a call type") if "type" in a else None
         fmt = _date_format(a["date_format"], (*loc, "date_format")) if "date_format" in a else None
-        return csvdata.read_forecast(a["file"], (*loc, "file"), base_dir, horizon, kind, fmt)
+        date = _date(a["date"], (*loc, "date")) if "date" in a else None
+        return csvdata.read_forecast(
+            a["file"], (*loc, "file"), base_dir, horizon, kind, fmt, date=date
+        )
     volumes, at = a["volumes"], (*loc, "volumes")
     if not isinstance(volumes, list):
         fail(at, f"must be a list of calls per planning interval, got {describe(volumes)}")
@@ -59,6 +64,18 @@ def per_interval(values: list, loc: Loc, horizon: Horizon, what: str) -> None:
     if len(values) != n:
         expected = f"expected {n} ({csvdata.describe_intervals(horizon)})"
         fail(loc, f"must have one {what} per planning interval: {expected}, got {len(values)}")
+
+
+def _date(value: Any, loc: Loc) -> str:
+    """``"2026-12-07"`` of a date (quoted or not)."""
+    import datetime
+
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    try:
+        return datetime.date.fromisoformat(str(value).strip()).isoformat()
+    except ValueError:
+        fail(loc, f"must be a date such as 2026-12-07, got {describe(value)}")
 
 
 def _date_format(value: Any, loc: Loc) -> str:

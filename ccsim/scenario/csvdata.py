@@ -62,6 +62,7 @@ def read_forecast(
     horizon: Horizon,
     call_type: str | None = None,
     date_format: str | None = None,
+    date: str | None = None,
 ) -> tuple[tuple[float, ...], tuple[float | None, ...] | None]:
     """Calls per second for each planning interval, and the AHT column if there is one.
 
@@ -69,15 +70,22 @@ def read_forecast(
     call type whose arrivals name the file, read from ``loc``). ``date_format``: how
     dated starts write the date (e.g. "%d/%m/%Y"); without it ISO dates are read, and
     dd/mm/yyyy or mm/dd/yyyy ones when some day is above 12 (else the file is refused
-    as ambiguous).
+    as ambiguous). ``date`` (``"2026-12-07"``): the day to take from a file of several
+    days, whose interval starts carry dates (a file without dates is a profile for any
+    day: all its rows).
     """
     path = _resolve(file, loc, base_dir)
     with _unquoted_outside(path, base_dir):
-        return _read_forecast(path, loc, horizon, call_type, date_format)
+        return _read_forecast(path, loc, horizon, call_type, date_format, date)
 
 
 def _read_forecast(
-    path: Path, loc: Loc, horizon: Horizon, call_type: str | None, date_format: str | None
+    path: Path,
+    loc: Loc,
+    horizon: Horizon,
+    call_type: str | None,
+    date_format: str | None,
+    date: str | None = None,
 ) -> tuple[tuple[float, ...], tuple[float | None, ...] | None]:
     rows = read_table(path, loc)
     header_line, header = rows[0]
@@ -99,6 +107,8 @@ def _read_forecast(
                 if cells[col["type"]].strip() != wanted:
                     continue
             t, day, volume, aht = _forecast_row(cells, col, date_format)
+            if date is not None and day is not None and day != date:
+                continue
             if day is not None and first_day is None:
                 first_day = (day, line)
             elif day is not None and first_day is not None and day != first_day[0]:
@@ -113,6 +123,8 @@ def _read_forecast(
     if wanted is not None and not parsed:
         message = f"no rows of type {wanted!r};{did_you_mean(wanted, types)} types in the file"
         raise ScenarioError(f"{message}: {', '.join(types) or 'none'}", path=loc, file=str(path))
+    if date is not None and not parsed and len(rows) > 1:
+        raise ScenarioError(f"no rows on {date}", path=loc, file=str(path))
     volumes, ahts = _on_planning_intervals(parsed, horizon, path, loc)
     rates = tuple(v / horizon.interval for v in volumes)
     return rates, (tuple(ahts) if "aht" in col else None)

@@ -290,6 +290,11 @@ def _ivr_only_types(
 
 def _horizon(value: Any, loc: Loc) -> Horizon:
     h = mapping(value, loc)
+    if "days" in h:
+        fail(
+            (*loc, "days"),
+            "a week (a horizon with days) runs with `ccsim run`; this command reads a single day",
+        )
     keys = ("start", "end", "length", "interval", "warmup", "warm_up")
     check_keys(h, loc, keys, ("start", "interval"))
     start = clock(h["start"], (*loc, "start"))

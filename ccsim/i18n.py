@@ -1090,8 +1090,8 @@ _CALIBRATION: dict[str, tuple[str, str]] = {
     "cal.param.mean": ("mean", "均值"),
     "cal.param.shape": ("shape", "形状"),
     "cal.param.scale": ("scale", "尺度"),
-    "cal.param.mu": ("mu", "μ"),
-    "cal.param.sigma": ("sigma", "σ"),
+    "cal.param.mu": ("mu", "对数均值 μ"),
+    "cal.param.sigma": ("sigma", "对数标准差 σ"),
     "cal.note.bad_rows": ("{n} bad row(s) skipped", "跳过了 {n} 行无法读取的数据"),
     "cal.note.no_abandons": (
         "{type}: no abandoned calls, so no patience (nobody abandons)",

@@ -22,6 +22,7 @@ from typing import Any
 import numpy as np
 
 from ccsim.calllog import CallLog
+from ccsim.i18n import MESSAGES, kpi_label, tr
 from ccsim.observations import ABANDONED, ANSWERED, BLOCKED, SELF_SERVED, Observations
 from ccsim.scenario import Scenario
 
@@ -229,10 +230,10 @@ def backtest_days(
     }
 
 
-def format_backtest_days(bt: dict[str, Any]) -> str:
+def format_backtest_days(bt: dict[str, Any], lang: str = "en") -> str:
     """Per day the four KPIs (measured, * outside the range), the verdict per KPI,
-    and the intervals where real days fall outside the range most often."""
-    from ccsim.report import format_value
+    and the intervals where real days fall outside the range most often (in ``lang``)."""
+    from ccsim.report import _left, _right, _width, format_value
 
     kinds = {
         "service_level": "pct",
@@ -241,20 +242,14 @@ def format_backtest_days(bt: dict[str, Any]) -> str:
         "answered": "count",
         "occupancy": "pct",
     }
-    titles = {
-        "service_level": "SL",
-        "asa_s": "ASA",
-        "abandon_rate": "Abandon",
-        "answered": "Answered",
-        "occupancy": "Occupancy",
-    }
+    titles = {k: tr(f"bt.title.{k}", lang) for k in kinds}
+    widths = {k: max(12, _width(titles[k]) + 1) for k in titles}  # Chinese titles are wide
     n_days = len(bt["days"])
     judged = tuple(bt.get("kpis", VERDICT_KPIS))
     lines = [
-        f"back-test over {n_days} day(s): each real day against the 95 % range of "
-        f"{bt['replications']} replications (seed {bt['seed']}); * = outside",
+        tr("bt.days_header", lang, n=n_days, reps=bt["replications"], seed=bt["seed"]),
         "",
-        f"{'day':<12}" + "".join(f"{titles[k]:>12}" for k in judged),
+        _left(tr("bt.col_day", lang), 12) + "".join(_right(titles[k], widths[k]) for k in judged),
     ]
     for d in bt["days"]:
         cells = []
@@ -262,25 +257,28 @@ def format_backtest_days(bt: dict[str, Any]) -> str:
             r = d[k]
             flag = "*" if r["in_range"] is False else " "
             cells.append(f"{format_value(r['measured'], kinds[k])}{flag}")
-        lines.append(f"{d['date'] or d['day']!s:<12}" + "".join(f"{c:>12}" for c in cells))
+        lines.append(
+            f"{d['date'] or d['day']!s:<12}"
+            + "".join(_right(c, widths[k]) for k, c in zip(judged, cells, strict=True))
+        )
     if bt["days"]:  # the range is the simulation's: the same for every day
         ranges = [bt["days"][0][k]["range95"] for k in judged]
         cells = [
             "—" if r is None else "–".join(format_value(x, kinds[k]) for x in r)
             for k, r in zip(judged, ranges, strict=True)
         ]
-        lines.append(f"{'range 95 %':<12}" + "".join(f"{c:>12}" for c in cells))
+        lines.append(
+            _left(tr("bt.range", lang), 12)
+            + "".join(_right(c, widths[k]) for k, c in zip(judged, cells, strict=True))
+        )
     lines.append("")
     for k in judged:
         v = bt["verdict"][k]
         lines.append(
-            f"{titles[k]}: the real day inside the range on {v['days_in_range']} of "
-            f"{v['days']} days"
+            tr("bt.day_verdict", lang, title=titles[k], inside=v["days_in_range"], days=v["days"])
         )
     share = bt["pairs_in_range"] / bt["pairs"] if bt["pairs"] else float("nan")
-    lines.append(
-        f"all: {bt['pairs_in_range']} of {bt['pairs']} day × KPI pairs inside ({share:.0%})"
-    )
+    lines.append(tr("bt.all", lang, inside=bt["pairs_in_range"], pairs=bt["pairs"], share=share))
     worst = []
     for row in bt["by_interval"]:
         for k in judged:
@@ -288,9 +286,17 @@ def format_backtest_days(bt: dict[str, Any]) -> str:
             if c["days"] and c["in_range_days"] / c["days"] < 0.8:
                 worst.append(f"{row['start']} {titles[k]} {c['in_range_days']}/{c['days']}")
     if worst:
-        lines.append("intervals where fewer than 80 % of days are inside: " + ", ".join(worst[:20]))
-    lines.append(f"occupancy: {bt['occupancy']}")
+        lines.append(tr("bt.worst", lang) + ", ".join(worst[:20]))
+    lines.append(tr("bt.occupancy", lang, text=_occupancy(bt["occupancy"], lang)))
     return "\n".join(lines)
+
+
+def _occupancy(text: str, lang: str) -> str:
+    """What `backtest_days` says of occupancy, in ``lang``."""
+    if lang == "en":
+        return text
+    measured = text == tr("bt.occ_measured")
+    return tr("bt.occ_measured" if measured else "bt.occ_not_measured", lang)
 
 
 def _clean(x: Any) -> float | None:
@@ -330,10 +336,10 @@ def _fit(rows: list[dict[str, Any]]) -> dict[str, Any]:
     }
 
 
-def format_backtest(bt: dict[str, Any]) -> str:
-    """The comparison as a text table: per interval, measured vs simulated (and its
-    replications' 95 % range; ``*`` marks a measured value outside it)."""
-    from ccsim.report import format_value
+def format_backtest(bt: dict[str, Any], lang: str = "en") -> str:
+    """The comparison as a text table (in ``lang``): per interval, measured vs simulated
+    (and its replications' 95 % range; ``*`` marks a measured value outside it)."""
+    from ccsim.report import _left, _right, format_value
 
     kinds = {
         "service_level": "pct",
@@ -342,13 +348,7 @@ def format_backtest(bt: dict[str, Any]) -> str:
         "answered": "count",
         "offered": "count",
     }
-    titles = {
-        "service_level": "SL",
-        "asa_s": "ASA",
-        "abandon_rate": "Abandon",
-        "answered": "Answered",
-        "offered": "Offered",
-    }
+    titles = {k: tr(f"bt.title.{k}", lang) for k in kinds}
 
     def cell(row: dict[str, Any], k: str) -> str:
         if row["measured"] is None and row["simulated"] is None:
@@ -359,18 +359,22 @@ def format_backtest(bt: dict[str, Any]) -> str:
         return f"{m}{flag}/{s}"
 
     sl = bt["service_level"]
+    definition = sl["definition"]
+    if lang != "en" and f"kpi.sl_{definition}" in MESSAGES:
+        definition = kpi_label(f"sl_{definition}", lang)
     lines = [
-        f"back-test: measured / simulated mean over {bt['replications']} "
-        f"replications (seed {bt['seed']}); SL at {sl['threshold_s']:g}s ({sl['definition']}); "
-        "* = measured outside the replications' 95 % range",
+        tr("bt.header", lang, reps=bt["replications"], seed=bt["seed"],
+           threshold=sl["threshold_s"], definition=definition),
         "",
-        f"{'interval':<9}" + "".join(f"{titles[k]:>20}" for k in BACKTEST_KPIS),
-    ]
+        _left(tr("bt.col_interval", lang), 9)
+        + "".join(_right(titles[k], 20) for k in BACKTEST_KPIS),
+    ]  # fmt: skip
     for row in bt["by_interval"]:
         lines.append(
             f"{row['start']:<9}" + "".join(f"{cell(row[k], k):>20}" for k in BACKTEST_KPIS)
         )
-    lines.append(f"{'day':<9}" + "".join(f"{cell(bt['day'][k], k):>20}" for k in BACKTEST_KPIS))
+    day = tr("bt.col_whole_day", lang)
+    lines.append(_left(day, 9) + "".join(f"{cell(bt['day'][k], k):>20}" for k in BACKTEST_KPIS))
     lines.append("")
     for k in BACKTEST_KPIS:
         f = bt["fit"][k]
@@ -378,8 +382,7 @@ def format_backtest(bt: dict[str, Any]) -> str:
             continue
         mape = f", MAPE {f['mape']:.1%}" if f["mape"] is not None else ""
         lines.append(
-            f"{titles[k]}: measured within the 95 % range in {f['in_range_share']:.0%} of "
-            f"{f['intervals']} intervals; mean absolute error "
-            f"{format_value(f['mae'], kinds[k])}{mape}"
-        )
+            tr("bt.fit", lang, title=titles[k], share=f["in_range_share"], n=f["intervals"],
+               mae=format_value(f["mae"], kinds[k]), mape=mape)
+        )  # fmt: skip
     return "\n".join(lines)

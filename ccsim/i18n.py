@@ -969,6 +969,194 @@ _NOTES: dict[str, tuple[str, str]] = {
 }
 MESSAGES.update({f"note.{key}": {"en": en, "zh": zh} for key, (en, zh) in _NOTES.items()})
 
+#: `ccsim calibrate`'s fit report (`ccsim.calibration.format_report`) and `ccsim
+#: backtest`'s verdict (`ccsim.backtest`): keys ``cal.*`` and ``bt.*``.
+_CALIBRATION: dict[str, tuple[str, str]] = {
+    "cal.header": (
+        "calibrated from {source}: {calls} calls over {days} day(s)",
+        "校准数据来源 {source}：{calls} 通来电，共 {days} 天",
+    ),
+    "cal.dates": (" ({first} … {last})", "（{first} 至 {last}）"),
+    "cal.horizon": (
+        ", {start}–{end} in {minutes:g}-min intervals",
+        "，{start}–{end}，每 {minutes:g} min 一个时段",
+    ),
+    "cal.dropped": ("dropped", "已剔除"),
+    "cal.skipped": ("skipped (bad)", "已跳过（无法读取）"),
+    "cal.corrected": ("corrected", "已更正"),
+    "cal.count": ("  {what}: {total} row(s)", "  {what}：{total} 行"),
+    "cal.type": ("\n{type}: {offered:g} offered per day", "\n{type}：每天呼入量 {offered:g}"),
+    "cal.handle": (
+        "  handle time: n={n}, sample mean {mean:g}s cv {cv:g}; chosen {chosen} (lowest AIC)",
+        "  处理时长：样本数 {n}，样本均值 {mean:g}s，变异系数 {cv:g}；选用{chosen}（AIC 最低）",
+    ),
+    "cal.no_patience": (
+        "  patience: no abandoned calls — none written (nobody abandons)",
+        "  耐心：没有放弃的来电 — 未写入耐心（无人放弃）",
+    ),
+    "cal.why_survival": (
+        "the Kaplan–Meier curve: the best fit strays from it",
+        "Kaplan–Meier 曲线：最佳拟合偏离该曲线",
+    ),
+    "cal.why_aic": ("lowest AIC, close to Kaplan–Meier", "AIC 最低，且接近 Kaplan–Meier"),
+    "cal.patience": (
+        "  patience: {abandoned} abandoned (exact), {censored} answered (censored: patience > "
+        "wait); chosen {chosen} ({why})",
+        "  耐心：{abandoned} 通放弃（精确值），{censored} 通接通（删失：耐心 > 等待时长）；"
+        "选用{chosen}（{why}）",
+    ),
+    "cal.km_gap": (
+        "    best fit vs Kaplan–Meier: sup |ΔS| {gap:g} up to {up_to:g}s (95th percentile "
+        "wait); poor above {bound:g}",
+        "    最佳拟合与 Kaplan–Meier 之差：{up_to:g}s（等待时长第 95 百分位）以内最大 |ΔS| 为 "
+        "{gap:g}；超过 {bound:g} 即为欠佳",
+    ),
+    "cal.curve": (
+        "    survival curve written: {knots} knots up to {last:g}s, then an exponential tail "
+        "of mean {tail:g}s (the hazard of the latest quarter of the data); its mean {mean:g}s, "
+        "{share:.0%} of it from the tail",
+        "    已写入生存曲线：{last:g}s 以内 {knots} 个节点，之后为均值 {tail:g}s 的指数尾部"
+        "（取数据最后四分之一的风险率）；曲线均值 {mean:g}s，其中 {share:.0%} 来自尾部",
+    ),
+    "cal.km": (
+        "    Kaplan–Meier: median {median}s, restricted mean {rmean:g}s up to {up_to:g}s; ",
+        "    Kaplan–Meier：中位数 {median}s，{up_to:g}s 以内的限制均值 {rmean:g}s；",
+    ),
+    "cal.naive": (
+        "    naive mean wait of abandoned calls: {naive:g}s (biased low: it ignores the "
+        "callers who were answered before giving up)",
+        "    放弃来电的朴素平均等待时长：{naive:g}s（偏低：忽略了在放弃之前已被接通的客户）",
+    ),
+    "cal.busyness": (
+        "\nbusyness (day-to-day variation): cv {cv:g} from {days} days — daily calls "
+        "{mean:g} ± {sd:g} (Poisson alone: ± {psd:g})",
+        "\n话务量日间波动：变异系数 {cv:g}，基于 {days} 天 — 每日来电 {mean:g} ± {sd:g}"
+        "（仅泊松波动：± {psd:g}）",
+    ),
+    "cal.ivr": (
+        "\nIVR: {calls} calls, self-service share {share:g} over the day ({mix} mix)",
+        "\nIVR：{calls} 通来电，全天自助服务比例 {share:g}（{mix}）",
+    ),
+    "cal.mix.by_interval": ("by_interval", "按时段的组合"),
+    "cal.mix.day": ("day", "全天组合"),
+    "cal.by_hour": (
+        "\nby hour (shares pooled toward the day where an hour has few calls):",
+        "\n按小时（来电少的小时，其比例向全天值收缩）：",
+    ),
+    "cal.col_hour": ("  hour    queued", "  小时      排队"),
+    "cal.col_ivr": ("   IVR  self-served", "   IVR         自助"),
+    "cal.col_type": ("  {type:>12} share  AHT s", "  {type:>12}  比例  AHT s"),
+    "cal.staffing": ("\nstaffing: {how}", "\n座席员人数：{how}"),
+    "cal.how_file": ("the staffing file given (--staffing)", "给定的排班文件（--staffing）"),
+    "cal.how_sessions": (
+        "agents logged in: an agent's calls less than {gap:g} min apart form one session from "
+        "the first answer to the last end; agent-seconds of sessions per interval / interval "
+        "length, rounded up (at least the busy agents)",
+        "已登录的座席员：同一座席员相隔不足 {gap:g} min 的来电构成一次登录，从首次应答到最后"
+        "结束；每时段登录的座席员秒数 ÷ 时段长度，向上取整（不少于忙碌的座席员数）",
+    ),
+    "cal.how_floor": (
+        "busy while waiting: while callers wait, a work-conserving center has no idle agent, "
+        "so the agents busy then are on the floor — per day and interval the mean busy over "
+        "the seconds someone waited (>= {min_wait:g} s of waiting), median over days, rounded; "
+        "intervals where nobody waited: the peak busy (a lower bound). Exact for one pool of "
+        "agents serving every queue; low when after-call work is not in the logged service "
+        "times or agents serve only some queues; within ±1 agent on simulated logs "
+        "(docs/calibration.md)",
+        "有客户等待时的忙碌座席员：客户等待时，不留空闲的中心没有空闲座席员，此时忙碌的座席员"
+        "即在岗人数 — 每天每时段取有客户等待（至少 {min_wait:g} s）的各秒忙碌人数的均值，"
+        "再取各天中位数并取整；无人等待的时段取忙碌人数峰值（下限）。一组座席员服务所有队列时"
+        "准确；话后处理不在记录的服务时长中或座席员只服务部分队列时偏低；在仿真记录上误差在 "
+        "±1 名座席员以内（docs/calibration.md）",
+    ),
+    "cal.busy_waiting": (
+        "  busy while waiting (median over days; days with waiting): ",
+        "  有客户等待时忙碌的座席员（各天中位数；括号内为有等待的天数）：",
+    ),
+    "cal.note": ("note: {note}", "说明：{note}"),
+    "cal.not_supported": (
+        " (NOT supported: extrapolated past the longest wait)",
+        "（无数据支持：外推超出最长等待时长）",
+    ),
+    "cal.fit": (
+        "    {dist:<11} mean {mean:g}s{se} cv {cv:g} ({params}); AIC {aic:.1f}{ks}",
+        "    {dist:<11} 均值 {mean:g}s{se}，变异系数 {cv:g}（{params}）；AIC {aic:.1f}{ks}",
+    ),
+    "cal.dist.exponential": ("exponential", "指数分布"),
+    "cal.dist.gamma": ("gamma", "伽马分布"),
+    "cal.dist.lognormal": ("lognormal", "对数正态分布"),
+    "cal.dist.weibull": ("weibull", "韦布尔分布"),
+    "cal.dist.survival": ("survival", "生存曲线"),
+    "cal.param.mean": ("mean", "均值"),
+    "cal.param.shape": ("shape", "形状"),
+    "cal.param.scale": ("scale", "尺度"),
+    "cal.param.mu": ("mu", "对数均值 μ"),
+    "cal.param.sigma": ("sigma", "对数标准差 σ"),
+    "cal.note.bad_rows": ("{n} bad row(s) skipped", "跳过了 {n} 行无法读取的数据"),
+    "cal.note.no_abandons": (
+        "{type}: no abandoned calls, so no patience (nobody abandons)",
+        "{type}：没有放弃的来电，因此没有耐心（无人放弃）",
+    ),
+    "cal.note.few_days": (
+        "{n} day(s): too few to estimate busyness (day-to-day variation)",
+        "{n} 天：天数太少，无法估计话务量的日间波动",
+    ),
+    "cal.note.no_agent_ids": (
+        "no agent ids: sessions cannot be formed; busy-while-waiting used",
+        "没有座席员编号：无法构成登录时段；改用有客户等待时的忙碌座席员数",
+    ),
+    "cal.note.no_ivr_end": (
+        "IVR: no IVR end times, so an IVR time of 0",
+        "IVR：没有 IVR 结束时间，因此 IVR 时长为 0",
+    ),
+    "bt.title.service_level": ("SL", "服务水平"),
+    "bt.title.asa_s": ("ASA", "平均应答速度"),
+    "bt.title.abandon_rate": ("Abandon", "放弃率"),
+    "bt.title.answered": ("Answered", "接通量"),
+    "bt.title.occupancy": ("Occupancy", "占用率"),
+    "bt.title.offered": ("Offered", "呼入量"),
+    "bt.days_header": (
+        "back-test over {n} day(s): each real day against the 95 % range of {reps} "
+        "replications (seed {seed}); * = outside",
+        "回测 {n} 天：每个真实日对照 {reps} 次重复仿真的 95% 范围（随机种子 {seed}）；* = 超出范围",
+    ),
+    "bt.col_day": ("day", "日期"),
+    "bt.range": ("range 95 %", "95% 范围"),
+    "bt.day_verdict": (
+        "{title}: the real day inside the range on {inside} of {days} days",
+        "{title}：{days} 天中有 {inside} 天的真实值在范围内",
+    ),
+    "bt.all": (
+        "all: {inside} of {pairs} day × KPI pairs inside ({share:.0%})",
+        "合计：{pairs} 个“日 × KPI”组合中有 {inside} 个在范围内（{share:.0%}）",
+    ),
+    "bt.worst": (
+        "intervals where fewer than 80 % of days are inside: ",
+        "在范围内的天数不足 80% 的时段：",
+    ),
+    "bt.occupancy": ("occupancy: {text}", "占用率：{text}"),
+    "bt.occ_measured": ("measured against the staffing file", "按排班文件测量"),
+    "bt.occ_not_measured": (
+        "not measured: a call log does not say how many agents were logged in "
+        "(give --staffing FILE to measure it)",
+        "未测量：呼叫记录不含登录的座席员人数（用 --staffing 给出排班文件即可测量）",
+    ),
+    "bt.header": (
+        "back-test: measured / simulated mean over {reps} replications (seed {seed}); SL at "
+        "{threshold:g}s ({definition}); * = measured outside the replications' 95 % range",
+        "回测：实测值 / {reps} 次重复仿真的均值（随机种子 {seed}）；服务水平阈值 {threshold:g}s"
+        "（{definition}）；* = 实测值超出重复仿真的 95% 范围",
+    ),
+    "bt.col_interval": ("interval", "时段"),
+    "bt.col_whole_day": ("day", "全天"),
+    "bt.fit": (
+        "{title}: measured within the 95 % range in {share:.0%} of {n} intervals; mean "
+        "absolute error {mae}{mape}",
+        "{title}：{n} 个时段中 {share:.0%} 的实测值在 95% 范围内；平均绝对误差 {mae}{mape}",
+    ),
+}
+MESSAGES.update({key: {"en": en, "zh": zh} for key, (en, zh) in _CALIBRATION.items()})
+
 
 class ChineseFontMissing(UserWarning):
     """No font with Chinese glyphs was found: Chinese labels would be empty boxes."""

@@ -60,13 +60,16 @@ def add_command(sub: argparse._SubParsersAction) -> None:
         help=f"write {BACKTEST_FILE} and {CHART_FILE} here (`ccsim report DIR` reports them)",
     )
     p.add_argument("--json", action="store_true", help="print one JSON document on stdout")
+    p.add_argument("--lang", choices=("en", "zh"), help="language of the report (default: en)")
     p.set_defaults(func=cmd_backtest)
 
 
 def cmd_backtest(args: argparse.Namespace) -> int:
     from ccsim.backtest import backtest, backtest_days, format_backtest, format_backtest_days
+    from ccsim.i18n import check_lang, tr
     from ccsim.scenario import ScenarioError, load_scenario
 
+    lang = check_lang(args.lang)
     scenario = load_scenario(args.scenario)
     try:
         log = read_log_from_args(args)
@@ -78,7 +81,7 @@ def cmd_backtest(args: argparse.Namespace) -> int:
     try:
         if args.day is not None:
             bt = backtest(log, scenario, args.reps, args.seed, args.day)
-            print(dumps(bt) if args.json else format_backtest(bt))
+            print(dumps(bt) if args.json else format_backtest(bt, lang))
             return 0
         staffing = read_staffing_file(args.staffing) if args.staffing else None
         bt = backtest_days(log, scenario, args.reps, args.seed, staffing=staffing)
@@ -86,7 +89,7 @@ def cmd_backtest(args: argparse.Namespace) -> int:
         print(f"error: {args.log}: {err}", file=sys.stderr)
         return EXIT_BAD_INPUT
     bt["log"], bt["scenario"] = str(args.log), str(args.scenario)
-    print(dumps(bt) if args.json else format_backtest_days(bt))
+    print(dumps(bt) if args.json else format_backtest_days(bt, lang))
     charts = [args.chart] if args.chart else []
     if args.out:
         args.out.mkdir(parents=True, exist_ok=True)
@@ -98,5 +101,5 @@ def cmd_backtest(args: argparse.Namespace) -> int:
 
         fig = backtest_chart(bt)
         for path in charts:
-            print(f"wrote {save_figure(fig, path)}", file=sys.stderr)
+            print(tr("cli.wrote", lang, path=save_figure(fig, path)), file=sys.stderr)
     return 0

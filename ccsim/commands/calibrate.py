@@ -96,6 +96,7 @@ def add_command(sub: argparse._SubParsersAction) -> None:
         "(default); day: one IVR node with the day's shares",
     )
     p.add_argument("--out", type=Path, help="also write the fit report as JSON here")
+    p.add_argument("--lang", choices=("en", "zh"), help="language of the report (default: en)")
     p.set_defaults(func=cmd_calibrate)
 
 
@@ -167,6 +168,7 @@ def read_staffing_file(path: Path) -> list[int]:
 
 def cmd_calibrate(args: argparse.Namespace) -> int:
     from ccsim.calibration import calibrate, format_report
+    from ccsim.i18n import check_lang, tr
     from ccsim.scenario import ScenarioError, scenario_from_dict
     from ccsim.staffing import write_staffed
 
@@ -208,10 +210,11 @@ def cmd_calibrate(args: argparse.Namespace) -> int:
         cal.scenario,
         f"calibrated by `ccsim calibrate {args.log}`; fit report: `ccsim calibrate --out`",
     )
-    print(format_report(cal))
-    print(f"\nwrote {args.output}")
+    lang = check_lang(args.lang)
+    print(format_report(cal, lang))
+    print("\n" + tr("cli.wrote", lang, path=args.output))
     if args.out:
         args.out.parent.mkdir(parents=True, exist_ok=True)
         write_text(args.out, dumps(cal.report, indent=2))
-        print(f"wrote {args.out}")
+        print(tr("cli.wrote", lang, path=args.out))
     return 0

@@ -169,3 +169,23 @@ class Observations:
         queued = (self.outcome == ANSWERED) | (self.outcome == ABANDONED)
         if np.any(np.isnan(self.wait[queued])) or np.any(self.wait[queued] < 0):
             raise AssertionError("conservation violated: a queued call has no valid wait")
+
+
+#: The columns of the per-call table, as ``ccsim run --trace`` writes them in calls.csv.
+CALL_COLUMNS = [
+    "replication",
+    "caller",
+    "leg",
+    "attempt",
+    "call_type",
+    "arrival_s",
+    "ivr_s",
+    "offered_s",
+    "outcome",
+    "wait_s",
+    "talk_s",
+    "wrap_s",
+    "group",
+]
+#: A leg's kind, by its code in `Observations.leg`.
+LEGS = ("first", "retrial", "transfer", "callback", "outbound")

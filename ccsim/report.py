@@ -432,30 +432,14 @@ def intervals(result: RunResult) -> list[dict]:
 
 def write_trace(result: RunResult, path: Path) -> Path:
     """The call-by-call trace: one row per leg of every kept replication."""
-    from ccsim.observations import OUTCOMES
+    from ccsim.observations import CALL_COLUMNS, OUTCOMES
+    from ccsim.observations import LEGS as legs
 
-    legs = ("first", "retrial", "transfer", "callback", "outbound")
     types = [c.name for c in result.scenario.call_types]
     groups = [g.name for g in result.scenario.agent_groups]
     with atomic_open(path, "w", newline="", encoding="utf-8-sig") as f:  # BOM: Excel reads it
         w = csv.writer(f)
-        w.writerow(
-            [
-                "replication",
-                "caller",
-                "leg",
-                "attempt",
-                "call_type",
-                "arrival_s",
-                "ivr_s",
-                "offered_s",
-                "outcome",
-                "wait_s",
-                "talk_s",
-                "wrap_s",
-                "group",
-            ]
-        )
+        w.writerow(CALL_COLUMNS)
         for r, obs in enumerate(result.observations):
             for i in range(obs.n_calls):
                 k, g = int(obs.call_type[i]), int(obs.group[i])

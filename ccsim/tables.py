@@ -28,6 +28,7 @@ import numpy as np
 import pandas as pd
 
 from ccsim.metrics import per_replication_table
+from ccsim.observations import CALL_COLUMNS, LEGS
 
 if TYPE_CHECKING:
     from ccsim.observations import Observations
@@ -49,24 +50,6 @@ __all__ = [
 
 SUMMARY_COLUMNS = ["scope", "name", "kpi", "mean", "ci_low", "ci_high"]
 REPLICATION_COLUMNS = ["replication", "scope", "name", "interval", "kpi", "value"]
-#: The columns of the per-call table, as ``ccsim run --trace`` writes them in calls.csv.
-CALL_COLUMNS = [
-    "replication",
-    "caller",
-    "leg",
-    "attempt",
-    "call_type",
-    "arrival_s",
-    "ivr_s",
-    "offered_s",
-    "outcome",
-    "wait_s",
-    "talk_s",
-    "wrap_s",
-    "group",
-]
-#: A leg's kind, by its code in `Observations.leg`.
-LEGS = ("first", "retrial", "transfer", "callback", "outbound")
 
 
 def tidy_replications(kpis: list[dict[str, Any]], scenario: Scenario) -> pd.DataFrame:

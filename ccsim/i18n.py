@@ -708,6 +708,24 @@ _COMMAND_TEXT: dict[str, tuple[str, str]] = {
     "compare.width_ratio": ("CI width vs unpaired", "置信区间宽度（对比非配对）"),
     "compare.interval_title": ("{kpi} per interval", "分时段{kpi}"),
     "cli.wrote": ("wrote {path}", "已写入 {path}"),
+    "btc.sl": ("Service level", "服务水平"),
+    "btc.asa": ("ASA (s)", "平均应答速度（秒）"),
+    "btc.abandon": ("Abandon rate", "放弃率"),
+    "btc.answered": ("Answered calls", "接通量"),
+    "btc.title": (
+        "Back-test: {n} real day(s) against {reps} replications\n"
+        "{inside} of {pairs} day × KPI pairs inside the 95 % range",
+        "回测：{n} 个真实日对比 {reps} 次重复模拟\n"
+        "{pairs} 个“日 × 指标”组合中有 {inside} 个落在 95% 范围内",
+    ),
+    "btc.range": ("simulated 95 % range", "模拟 95% 范围"),
+    "btc.sim_mean": ("simulated mean", "模拟均值"),
+    "btc.real_days": ("real days", "各真实日"),
+    "btc.real_mean": ("real mean", "真实均值"),
+    "btc.panel": (
+        "{label}: real day inside on {inside} of {days} days",
+        "{label}：{days} 天中有 {inside} 天真实值落在范围内",
+    ),
     "warmup.compiling": (
         "compiling the fast engine, once, ~{seconds} s",
         "正在编译快速引擎（仅此一次，约 {seconds} 秒）",

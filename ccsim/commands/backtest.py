@@ -99,7 +99,7 @@ def cmd_backtest(args: argparse.Namespace) -> int:
         from ccsim.charts.backtest import backtest_chart
         from ccsim.charts.style import save_figure
 
-        fig = backtest_chart(bt)
+        fig = backtest_chart(bt, lang=lang)
         for path in charts:
             print(tr("cli.wrote", lang, path=save_figure(fig, path)), file=sys.stderr)
     return 0

@@ -713,9 +713,9 @@ _COMMAND_TEXT: dict[str, tuple[str, str]] = {
     "btc.abandon": ("Abandon rate", "放弃率"),
     "btc.answered": ("Answered calls", "接通量"),
     "btc.title": (
-        "Back-test: {n} real day(s) against {reps} replications\n"
+        "Back-test: {n} real day(s) against {reps} replications; "
         "{inside} of {pairs} day × KPI pairs inside the 95 % range",
-        "回测：{n} 个真实日对比 {reps} 次重复模拟\n"
+        "回测：{n} 个真实日对比 {reps} 次重复模拟；"
         "{pairs} 个“日 × 指标”组合中有 {inside} 个落在 95% 范围内",
     ),
     "btc.range": ("simulated 95 % range", "模拟 95% 范围"),

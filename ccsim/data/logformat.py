@@ -42,17 +42,7 @@ ROLES = (
 #: columns is summed, e.g. talk and wrap-up).
 DURATION_ROLES = ("ivr_duration", "wait", "handle")
 #: The roles that hold times.
-TIME_ROLES = (
-    "arrival",
-    "ivr_start",
-    "ivr_end",
-    "queue",
-    "exit",
-    "answer",
-    "abandon",
-    "service_start",
-    "end",
-)
+TIME_ROLES = ROLES[: ROLES.index("end") + 1]
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 DELIMITERS = ("auto", ",", ";", "\t", "|")
 OUTCOME_KEYS = ("answered", "abandoned", "ignore", "other")

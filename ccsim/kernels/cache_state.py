@@ -89,9 +89,9 @@ def compile_engine() -> float:
     fast engine and computing its KPIs; returns the seconds it took."""
     import numpy as np
 
+    from ccsim.batch.runner import run_replication
     from ccsim.kernels.queue_lengths import queue_maxima
     from ccsim.metrics import replication_kpis
-    from ccsim.runner import run_replication
     from ccsim.scenario import parse_scenario
 
     scenario = parse_scenario(_TINY_DAY, source="<warm-up>")

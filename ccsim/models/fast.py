@@ -26,9 +26,9 @@ from typing import Any
 
 import numpy as np
 
-from ccsim.calls import CallDraws
 from ccsim.kernels import engine as k
 from ccsim.models.agents import ABSENCE, BREAK, LOG_OUT
+from ccsim.models.calls import CallDraws
 from ccsim.models.legs import empty_observations
 from ccsim.models.roster import AgentPlan, build_roster
 from ccsim.models.routing import Router
@@ -83,7 +83,7 @@ KNOWN_FIELDS: dict[str, frozenset[str]] = {
             "wrap_up",
             "patience",
             "aht",
-            "handle_time_by_period",  # drawn in ccsim.calls, before any engine runs
+            "handle_time_by_period",  # drawn in ccsim.models.calls, before any engine runs
             "patience_by_period",
             "priority",
             "agent_selection",

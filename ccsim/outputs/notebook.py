@@ -14,10 +14,10 @@ from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from ccsim.comparison import ComparisonResult
-    from ccsim.runner import RunResult
+    from ccsim.batch.comparison import ComparisonResult
+    from ccsim.batch.runner import RunResult
+    from ccsim.batch.sweeps import SweepResult
     from ccsim.scenario.model import Scenario
-    from ccsim.sweeps import SweepResult
 
 #: The day KPIs a result's display shows: (kpi, label, kind of value).
 HEADLINE: tuple[tuple[str, str, str], ...] = (
@@ -38,7 +38,7 @@ def _plural(n: int, word: str) -> str:
 
 
 def _value(value: Any, kind: str) -> str:
-    from ccsim.report import format_value
+    from ccsim.outputs.report import format_value
 
     return format_value(value, kind)
 
@@ -238,7 +238,7 @@ def sweep_repr(result: SweepResult) -> str:
 
 def sweep_html(result: SweepResult) -> str:
     """The sweep's KPI per point: the parameters, mean and 95 % CI."""
-    from ccsim.sweeps import _kind
+    from ccsim.batch.sweeps import _kind
 
     kind = _kind(result.kpi)
     table = result.kpi_table()

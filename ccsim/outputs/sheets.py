@@ -23,7 +23,7 @@ from ccsim.metrics import (
 )
 
 if TYPE_CHECKING:
-    from ccsim.runner import RunResult
+    from ccsim.batch.runner import RunResult
     from ccsim.scenario.model import Scenario
 
 __all__ = ["KINDS", "Sheet", "kpi_kind", "run_sheets", "unused_kpis"]
@@ -198,8 +198,8 @@ def summary_sheet(result: RunResult) -> Sheet:
 
 def replications_sheet(result: RunResult) -> Sheet:
     """Every replication's KPIs (long): ``replication, scope, name, interval, kpi,
-    value`` (`ccsim.tables.tidy_replications`)."""
-    from ccsim.tables import REPLICATION_COLUMNS, tidy_replications
+    value`` (`ccsim.outputs.tables.tidy_replications`)."""
+    from ccsim.outputs.tables import REPLICATION_COLUMNS, tidy_replications
 
     skip = unused_kpis(result.scenario)
     table = tidy_replications(result.kpis, result.scenario)
@@ -215,10 +215,10 @@ def replications_sheet(result: RunResult) -> Sheet:
 
 def ratio_of_totals_sheet(result: RunResult) -> Sheet | None:
     """Each rate as a ratio of totals beside the mean of daily ratios (long;
-    `ccsim.tables.ratio_of_totals_frame`), or None when the run has none."""
+    `ccsim.outputs.tables.ratio_of_totals_frame`), or None when the run has none."""
     if not getattr(result, "ratio_of_totals", None):
         return None
-    from ccsim.tables import ratio_of_totals_frame
+    from ccsim.outputs.tables import ratio_of_totals_frame
 
     table = ratio_of_totals_frame(result)
     columns = [str(c) for c in table.columns]

@@ -567,7 +567,7 @@ class Scenario:
         ...
         ccsim.scenario.errors.ScenarioError: scenarios/teaching_single_queue.yaml:24: agent_groups.tema: unknown agent group 'tema'; did you mean 'team'? agent groups: team (from with_changes agent_groups.tema.agents)
         """  # noqa: E501
-        from ccsim.overrides import change_scenario
+        from ccsim.scenario.overrides import change_scenario
 
         return change_scenario(self, changes)
 
@@ -597,7 +597,7 @@ class Scenario:
         >>> round(s.scale_arrivals(1.5).call_types[0].rates[0] * 3600, 6)
         300.0
         """
-        from ccsim.overrides import scale
+        from ccsim.scenario.overrides import scale
 
         factors: Mapping[str | None, float] = (
             factor if isinstance(factor, Mapping) else {None: factor}

@@ -182,7 +182,7 @@ def run_chunk(
     scenario: Scenario, seed: int, engine: str, indices: Sequence[int], keep: bool
 ) -> list[Replication]:
     """Simulate and measure the replications ``indices`` (in a worker)."""
-    from ccsim.runner import run_replication
+    from ccsim.batch.runner import run_replication
 
     out = []
     for r in indices:

@@ -12,7 +12,7 @@ from pathlib import Path
 from ccsim.cli import nonnegative_int
 from ccsim.outputs.jsondoc import dumps
 
-METHODS = ("seasonal_average", "holt_winters")  # ccsim.forecast.METHODS, without importing it
+METHODS = ("seasonal_average", "holt_winters")  # ccsim.data.forecast.METHODS, without importing it
 
 
 def _day(text: str) -> datetime.date:
@@ -73,7 +73,7 @@ def add_command(sub: argparse._SubParsersAction) -> None:
 
 
 def run_forecast(args: argparse.Namespace) -> int:
-    from ccsim.forecast import backtest, forecast_day, read_history, write_volumes
+    from ccsim.data.forecast import backtest, forecast_day, read_history, write_volumes
     from ccsim.scenario import ScenarioError
 
     if args.method == "seasonal_average" and args.weeks < 1:
@@ -188,7 +188,7 @@ def _pct(x: float) -> str:
 
 def _print_accuracy(r, lang: str) -> None:
     from ccsim.i18n import tr
-    from ccsim.report import _left, _right
+    from ccsim.outputs.report import _left, _right
 
     print(tr("fc.accuracy", lang, n=len(r.days), first=r.days[0], last=r.days[-1]))
     print(tr("fc.scores", lang, wmape=_pct(r.wmape), mape=_pct(r.mape),

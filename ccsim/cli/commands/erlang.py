@@ -14,7 +14,7 @@ import math
 import sys
 from pathlib import Path
 
-from ccsim.commands.staff import _fraction, _target
+from ccsim.cli.commands.staff import _fraction, _target
 
 
 def _duration(text: str) -> float:

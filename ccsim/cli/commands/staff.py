@@ -11,14 +11,14 @@ from pathlib import Path
 from ccsim.cli import add_batch_arguments, backend_from_args, nonnegative_int, positive_int
 from ccsim.outputs.atomic import write_text
 from ccsim.outputs.jsondoc import dumps
-from ccsim.overrides import add_override_arguments
+from ccsim.scenario.overrides import add_override_arguments
 
 #: Replications per simulation when neither --reps nor the scenario asks for more.
 MIN_REPLICATIONS = 50
 
 
 def _target(text: str) -> tuple[float, float]:
-    from ccsim.staffing import parse_target
+    from ccsim.planning.staffing import parse_target
 
     try:
         return parse_target(text)
@@ -96,8 +96,8 @@ def add_command(sub: argparse._SubParsersAction) -> None:
 
 
 def cmd_staff(args: argparse.Namespace) -> int:
-    from ccsim.overrides import scenario_from_args
-    from ccsim.staffing import StaffingGoal, find_staffing
+    from ccsim.planning.staffing import StaffingGoal, find_staffing
+    from ccsim.scenario.overrides import scenario_from_args
 
     scenario = scenario_from_args(args)
     level, threshold = args.target if args.target else (None, None)
@@ -143,8 +143,8 @@ def cmd_staff(args: argparse.Namespace) -> int:
 
 def _staffed_doc(args: argparse.Namespace, scenario, lines: dict) -> dict:
     """staffed.yaml's data: the scenario file with the --set overrides and ``lines``."""
-    from ccsim.overrides import ScenarioSource, apply_override, overrides_from
-    from ccsim.staffing import staffed_document
+    from ccsim.planning.staffing import staffed_document
+    from ccsim.scenario.overrides import ScenarioSource, apply_override, overrides_from
 
     source = ScenarioSource.read(args.scenario)
     data = source.data
@@ -161,8 +161,8 @@ def _staffed_doc(args: argparse.Namespace, scenario, lines: dict) -> dict:
 
 
 def _write(found, args: argparse.Namespace) -> list[Path]:
-    from ccsim.plots import required_staffing_chart, save_figure
-    from ccsim.staffing import write_staffed
+    from ccsim.charts import required_staffing_chart, save_figure
+    from ccsim.planning.staffing import write_staffed
 
     out: Path = args.out
     out.mkdir(parents=True, exist_ok=True)
@@ -265,7 +265,7 @@ def staffing_text(found, lang: str | None = None) -> str:
     """The staffing table as aligned text, with the notes and the totals, in ``lang``."""
     from ccsim.i18n import check_lang, tr
     from ccsim.outputs.notes import translate_note
-    from ccsim.report import _left, _right, _width, format_value
+    from ccsim.outputs.report import _left, _right, _width, format_value
 
     lang = check_lang(lang)
     t = found.table

@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 from ccsim.cli import EXIT_BAD_INPUT, nonnegative_int, positive_int
-from ccsim.commands.calibrate import add_format_argument, read_log_from_args, read_staffing_file
+from ccsim.cli.commands.calibrate import add_format_argument, read_log_from_args, read_staffing_file
 from ccsim.outputs.atomic import write_text
 from ccsim.outputs.jsondoc import dumps
 
@@ -65,7 +65,7 @@ def add_command(sub: argparse._SubParsersAction) -> None:
 
 
 def cmd_backtest(args: argparse.Namespace) -> int:
-    from ccsim.backtest import backtest, backtest_days, format_backtest, format_backtest_days
+    from ccsim.data.backtest import backtest, backtest_days, format_backtest, format_backtest_days
     from ccsim.i18n import check_lang, tr
     from ccsim.scenario import ScenarioError, load_scenario
 

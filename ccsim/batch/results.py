@@ -1,7 +1,7 @@
 """A run's results folder, read back without simulating again.
 
 ``ccsim run --out DIR`` writes the tables, ``result.json`` (the ``--json`` document),
-``replications.jsonl`` (every replication's KPIs, `ccsim.store`) and ``scenario.json``:
+``replications.jsonl`` (every replication's KPIs, `ccsim.batch.store`) and ``scenario.json``:
 the validated scenario the run used, overrides included. `load_results` turns such a
 folder back into a `RunResult`, so reports and charts can be drawn later, elsewhere,
 from the numbers of that run.
@@ -87,7 +87,7 @@ def load_results(folder: str | Path, scenario: Scenario | None = None) -> Any:
     scenario from ``scenario.json``, or ``scenario`` when given (a folder written
     before ``scenario.json`` existed). Raises `ResultsError` naming what is missing.
     """
-    from ccsim.runner import RunResult
+    from ccsim.batch.runner import RunResult
 
     folder = Path(folder)
     if not folder.is_dir():
@@ -142,8 +142,8 @@ def load_results(folder: str | Path, scenario: Scenario | None = None) -> Any:
 
 def _stored_kpis(folder: Path, replications: int) -> list[dict]:
     """Replications 0 … n−1 from the folder's store, or [] when any is missing or the
-    store cannot be trusted (an altered, repeated or corrupt line: `ccsim.store`)."""
-    from ccsim.store import STORE_FILE, StoreError, read_records
+    store cannot be trusted (an altered, repeated or corrupt line: `ccsim.batch.store`)."""
+    from ccsim.batch.store import STORE_FILE, StoreError, read_records
 
     path = folder / STORE_FILE
     if not path.is_file():

@@ -27,8 +27,8 @@ from typing import Any
 
 import numpy as np
 
-from ccsim.calllog import CallLog
 from ccsim.data.busyness import estimate_busyness
+from ccsim.data.calllog import CallLog
 from ccsim.data.floor import MIN_WAIT_S, floor_staffing
 from ccsim.data.mixes import handle_varies, hourly_mixes
 from ccsim.data.patience import choose_patience

@@ -76,7 +76,7 @@ def add_batch_arguments(parser: argparse.ArgumentParser) -> None:
 
 def backend_from_args(args: argparse.Namespace):
     """The `Backend` the batch arguments describe."""
-    from ccsim.parallel import Backend, cpu_count
+    from ccsim.batch.parallel import Backend, cpu_count
 
     kind = "dask" if args.scheduler else args.backend
     return Backend(kind=kind, workers=args.workers or cpu_count(), scheduler=args.scheduler)
@@ -93,7 +93,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_global_arguments(parser)
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    from ccsim.overrides import add_override_arguments
+    from ccsim.scenario.overrides import add_override_arguments
 
     run = sub.add_parser("run", help="simulate a scenario and report its KPIs")
     run.add_argument("scenario", type=Path, help="scenario YAML file")
@@ -208,23 +208,23 @@ def build_parser() -> argparse.ArgumentParser:
     val.add_argument("--lang", choices=("en", "zh"), help="language of the answer (default: en)")
     val.set_defaults(func=cmd_validate)
 
-    from ccsim.commands import add_commands
+    from ccsim.cli.commands import add_commands
 
     add_commands(sub)
     return parser
 
 
 def cmd_run(args: argparse.Namespace) -> int:
-    from ccsim.commands._week import is_week_file, run_week_command
+    from ccsim.cli.commands._week import is_week_file, run_week_command
 
     if is_week_file(args.scenario):
         return run_week_command(args)
-    from ccsim.overrides import scenario_from_args
+    from ccsim.scenario.overrides import scenario_from_args
 
     scenario = scenario_from_args(args)
     required = None
     if getattr(args, "required", None):
-        from ccsim.staffing import read_requirement
+        from ccsim.planning.staffing import read_requirement
 
         required = read_requirement(args.required, scenario)
     if args.trace and not args.out:
@@ -237,8 +237,9 @@ def cmd_run(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return EXIT_BAD_INPUT
-    from ccsim.progress import ProgressBar
-    from ccsim.report import (
+    from ccsim.batch.runner import Precision, fallback_notice, run
+    from ccsim.cli.progress import ProgressBar
+    from ccsim.outputs.report import (
         behaviour_table,
         day_table,
         group_table,
@@ -249,7 +250,6 @@ def cmd_run(args: argparse.Namespace) -> int:
         write_outputs,
         write_trace,
     )
-    from ccsim.runner import Precision, fallback_notice, run
 
     if args.resume and not args.out:
         print("error: --resume continues the batch kept in --out DIR: give --out", file=sys.stderr)
@@ -293,7 +293,7 @@ def cmd_run(args: argparse.Namespace) -> int:
         raise
     bar.close()
     if required is not None:
-        from ccsim.staffing import with_required
+        from ccsim.planning.staffing import with_required
 
         result = with_required(result, required)
     written = write_outputs(result, args.out, args.lang, charts=args.charts) if args.out else []
@@ -319,7 +319,7 @@ def cmd_run(args: argparse.Namespace) -> int:
         print()
     print(group_table(result, args.lang))
     print()
-    from ccsim.report import run_footer
+    from ccsim.outputs.report import run_footer
 
     print(run_footer(result, args.lang))
     if result.resumed:
@@ -331,7 +331,7 @@ def cmd_run(args: argparse.Namespace) -> int:
 def cmd_compare(args: argparse.Namespace) -> int:
     import dataclasses
 
-    from ccsim.overrides import scenario_from_args
+    from ccsim.scenario.overrides import scenario_from_args
 
     if args.alt is None and not (args.set or args.scale_arrivals):
         print(
@@ -352,7 +352,7 @@ def cmd_compare(args: argparse.Namespace) -> int:
         what = changes_title(changes, lang)
         shown += f"（{what}）" if lang == "zh" else f" ({what})"
         alt = dataclasses.replace(alt, name=f"{alt.name} ({', '.join(changes)})")
-    from ccsim.comparison import (
+    from ccsim.batch.comparison import (
         compare,
         day_table,
         interval_table,
@@ -376,9 +376,9 @@ def cmd_compare(args: argparse.Namespace) -> int:
 
 
 def cmd_sweep(args: argparse.Namespace) -> int:
-    from ccsim.overrides import parse_scale_arguments
-    from ccsim.progress import ProgressBar
-    from ccsim.sweeps import format_table, sweep, to_json, write_outputs
+    from ccsim.batch.sweeps import format_table, sweep, to_json, write_outputs
+    from ccsim.cli.progress import ProgressBar
+    from ccsim.scenario.overrides import parse_scale_arguments
 
     bar = ProgressBar(quiet=args.json)
     try:
@@ -410,7 +410,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
     from ccsim.i18n import tr
 
     for path in args.scenario:
-        from ccsim.commands._week import describe_week, is_week_file
+        from ccsim.cli.commands._week import describe_week, is_week_file
 
         if is_week_file(path):
             print(describe_week(path))
@@ -439,7 +439,7 @@ def print_written(paths: list[Path], lang: str | None = None) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    from ccsim.boundary import global_flags, guarded
+    from ccsim.cli.boundary import global_flags, guarded
 
     try:
         argv, flags = global_flags(list(sys.argv[1:] if argv is None else argv))

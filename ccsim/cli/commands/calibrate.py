@@ -113,7 +113,7 @@ def add_format_argument(p: argparse.ArgumentParser) -> None:
 
 def read_log_from_args(args: argparse.Namespace):
     """The call log the command's arguments describe (``--format`` or ``--columns``)."""
-    from ccsim.calllog import parse_columns, read_call_log
+    from ccsim.data.calllog import parse_columns, read_call_log
     from ccsim.data.logformat import load_log_format
     from ccsim.scenario.errors import ScenarioError
 
@@ -167,10 +167,10 @@ def read_staffing_file(path: Path) -> list[int]:
 
 
 def cmd_calibrate(args: argparse.Namespace) -> int:
-    from ccsim.calibration import calibrate, format_report
+    from ccsim.data.calibration import calibrate, format_report
     from ccsim.i18n import check_lang, tr
+    from ccsim.planning.staffing import write_staffed
     from ccsim.scenario import ScenarioError, scenario_from_dict
-    from ccsim.staffing import write_staffed
 
     try:
         log = read_log_from_args(args)

@@ -31,8 +31,8 @@ from ccsim.metrics import per_replication_table
 from ccsim.observations import CALL_COLUMNS, LEGS
 
 if TYPE_CHECKING:
+    from ccsim.batch.runner import RunResult
     from ccsim.observations import Observations
-    from ccsim.runner import RunResult
     from ccsim.scenario.model import Scenario
 
 __all__ = [

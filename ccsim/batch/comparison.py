@@ -25,18 +25,18 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from ccsim.batch.runner import RunResult, run
 from ccsim.i18n import check_lang, kpi_label, tr
 from ccsim.metrics import per_replication_table, t_interval
 from ccsim.outputs.atomic import atomic_path, write_text
 from ccsim.outputs.jsondoc import dumps
-from ccsim.report import DAY_ROWS, _left, _right, format_value
-from ccsim.runner import RunResult, run
+from ccsim.outputs.report import DAY_ROWS, _left, _right, format_value
 from ccsim.scenario import ScenarioError
 from ccsim.scenario.model import Scenario
 from ccsim.streams import new_seed
 
 if TYPE_CHECKING:
-    from ccsim.parallel import Backend
+    from ccsim.batch.parallel import Backend
 
 __all__ = [
     "COLUMNS",
@@ -424,7 +424,7 @@ def write_outputs(
     document), ``comparison_sl.png`` (SL difference per interval) and
     ``comparison_rosters.png`` (both rosters' SL per interval against the target),
     labels in ``lang``; the alternative called ``alt_name`` when given."""
-    from ccsim.plots import sl_difference_chart  # matplotlib only when asked for
+    from ccsim.charts import sl_difference_chart  # matplotlib only when asked for
 
     out_dir.mkdir(parents=True, exist_ok=True)
     files = ("comparison.csv", "comparison.json", "comparison_sl.png", "comparison_rosters.png")

@@ -11,7 +11,7 @@ A sweep file (docs/sweeps.md has the full reference)::
       scale_arrivals: [0.9, 1.0, 1.1]               # or scale_arrivals.TYPE
     plot: {kpi: service_level, x: agent_groups.agents.agents}   # optional
 
-A grid key is a field path as ``--set`` takes it (`ccsim.overrides`); each point is
+A grid key is a field path as ``--set`` takes it (`ccsim.scenario.overrides`); each point is
 the scenario with those overrides, validated like the file itself. Every point runs
 with the same seed and replications, so the points share their callers' random
 numbers (common random numbers): the difference between two points is the effect of
@@ -38,14 +38,6 @@ import yaml
 
 from ccsim.metrics import DAY_KPIS, FRACTION_KPIS
 from ccsim.outputs.atomic import atomic_path
-from ccsim.overrides import (
-    SCALE_KEY,
-    Override,
-    ScenarioSource,
-    overrides_from,
-    parse_path,
-    scale,
-)
 from ccsim.scenario.errors import Loc, ScenarioError
 from ccsim.scenario.fields import (
     check_keys,
@@ -61,6 +53,14 @@ from ccsim.scenario.fields import (
 from ccsim.scenario.files import resolve_reference
 from ccsim.scenario.load import locate, read_yaml_file
 from ccsim.scenario.model import Scenario
+from ccsim.scenario.overrides import (
+    SCALE_KEY,
+    Override,
+    ScenarioSource,
+    overrides_from,
+    parse_path,
+    scale,
+)
 from ccsim.scenario.validate import ENGINES
 from ccsim.scenario.yamltree import LineMap
 from ccsim.units import describe
@@ -68,8 +68,8 @@ from ccsim.units import describe
 if TYPE_CHECKING:
     import pandas as pd
 
-    from ccsim.parallel import Backend
-    from ccsim.runner import RunResult
+    from ccsim.batch.parallel import Backend
+    from ccsim.batch.runner import RunResult
 
 SWEEP_KEYS = ("scenario", "description", "replications", "seed", "engine", "grid", "plot")
 RANGE_KEYS = ("from", "to", "step")
@@ -153,7 +153,7 @@ class SweepResult:
     target: float  # the scenario's service-level target, for the chart
     elapsed_s: float = 0.0
     #: Every replication's KPIs at every point: ``point``, the parameters, then the
-    #: columns of `ccsim.tables.REPLICATION_COLUMNS` (replication r of every point
+    #: columns of `ccsim.outputs.tables.REPLICATION_COLUMNS` (replication r of every point
     #: saw the same callers, so differences between points pair by replication).
     replications_df: pd.DataFrame | None = field(default=None, repr=False)
 
@@ -436,7 +436,7 @@ def sweep(
     >>> d["diff"] > 0 and d["n"] == 5
     True
     """
-    from ccsim.runner import run
+    from ccsim.batch.runner import run
     from ccsim.scenario.origin import origin_of
     from ccsim.streams import new_seed
 
@@ -615,7 +615,7 @@ def _rows(point: int, values: Mapping[str, Any], result: RunResult) -> Iterator[
 
 def _replication_rows(point: int, values: Mapping[str, Any], result: RunResult) -> pd.DataFrame:
     """A point's per-replication table, led by ``point`` and the parameters."""
-    from ccsim.tables import tidy_replications
+    from ccsim.outputs.tables import tidy_replications
 
     table = tidy_replications(result.kpis, result.scenario)
     params = {"point": point, **{k: _cell(v) for k, v in values.items()}}
@@ -627,7 +627,7 @@ def _replication_rows(point: int, values: Mapping[str, Any], result: RunResult) 
 def _replications_table(tables: list[pd.DataFrame], parameters: list[str]) -> pd.DataFrame:
     import pandas as pd
 
-    from ccsim.tables import REPLICATION_COLUMNS
+    from ccsim.outputs.tables import REPLICATION_COLUMNS
 
     if not tables:
         return pd.DataFrame(columns=["point", *parameters, *REPLICATION_COLUMNS])
@@ -679,7 +679,7 @@ def format_table(result: SweepResult, lang: str | None = None) -> str:
     the KPI in words, in ``lang`` (en, zh)."""
     from ccsim.i18n import check_lang, kpi_label, tr
     from ccsim.outputs.changes import parameter_label
-    from ccsim.report import _left, _right, _width, format_ci, format_value
+    from ccsim.outputs.report import _left, _right, _width, format_ci, format_value
 
     lang = check_lang(lang)
     kind = _kind(result.kpi)
@@ -712,7 +712,7 @@ def format_table(result: SweepResult, lang: str | None = None) -> str:
 
 def _kind(kpi: str) -> str:
     """How the tables show ``kpi``: as in the day table, else by its name."""
-    from ccsim.report import DAY_ROWS
+    from ccsim.outputs.report import DAY_ROWS
 
     kinds = {key: kind for key, _, kind in DAY_ROWS}
     if kpi in kinds:
@@ -746,9 +746,9 @@ def write_outputs(
 
     Returns the files written and notes on what was skipped (Parquet without pyarrow).
     """
+    from ccsim.charts import sweep_chart
     from ccsim.i18n import check_lang, kpi_label, tr
     from ccsim.outputs.changes import parameter_label
-    from ccsim.plots import sweep_chart
 
     lang = check_lang(lang)
 

@@ -49,8 +49,8 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from ccsim.analytic import erlang_a, erlang_c_agents
 from ccsim.outputs.atomic import write_text
+from ccsim.planning.analytic import erlang_a, erlang_c_agents
 from ccsim.scenario.errors import ScenarioError
 from ccsim.scenario.model import IVR_HANG_UP, IVR_SELF_SERVICE, Scenario
 from ccsim.scenario.periods import period_means
@@ -59,8 +59,8 @@ from ccsim.units import format_clock
 if TYPE_CHECKING:
     import pandas as pd
 
-    from ccsim.parallel import Backend
-    from ccsim.runner import RunResult
+    from ccsim.batch.parallel import Backend
+    from ccsim.batch.runner import RunResult
 
 __all__ = [
     "StaffingGoal",
@@ -78,7 +78,7 @@ __all__ = [
     "write_staffed",
 ]
 
-#: Columns of the requirement table that `ccsim.scheduling` (and `--required`) read.
+#: Columns of the requirement table that `ccsim.planning.scheduling` (and `--required`) read.
 REQUIREMENT_COLUMNS = ("group", "start", "erlang_agents", "required_agents")
 
 _EPS = 1e-12  # an SL exactly at the target (0.8 as 4/5) counts as met
@@ -477,7 +477,7 @@ def find_staffing(
     seed ``check_seed``): ``check_service_level``, ``check_abandon_rate``,
     ``check_target_met``.
     """
-    from ccsim.runner import run
+    from ccsim.batch.runner import run
 
     goal = goal or StaffingGoal.of(scenario)
     if replications < 2 and goal.confidence is not None:

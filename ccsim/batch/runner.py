@@ -15,15 +15,15 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from ccsim.batch.parallel import Backend, Replication, map_replications
 from ccsim.batch.ratios import ratio_of_totals
-from ccsim.calls import draw_calls
+from ccsim.batch.store import ReplicationStore
 from ccsim.metrics import DAY_KPIS, service_level_risk, summarize, t_interval
+from ccsim.models.calls import draw_calls
 from ccsim.models.center import simulate_day
 from ccsim.observations import Observations
-from ccsim.parallel import Backend, Replication, map_replications
 from ccsim.scenario.limits import check_work
 from ccsim.scenario.model import Scenario
-from ccsim.store import ReplicationStore
 from ccsim.streams import new_seed
 
 if TYPE_CHECKING:
@@ -99,37 +99,37 @@ class RunResult:
 
     @property
     def replications_df(self) -> pd.DataFrame:
-        """Every replication's KPIs, tidy (`ccsim.tables.replications_frame`)."""
-        from ccsim.tables import replications_frame
+        """Every replication's KPIs, tidy (`ccsim.outputs.tables.replications_frame`)."""
+        from ccsim.outputs.tables import replications_frame
 
         return replications_frame(self)
 
     @property
     def intervals_df(self) -> pd.DataFrame:
-        """Per-interval means and CIs, tidy (`ccsim.tables.intervals_frame`)."""
-        from ccsim.tables import intervals_frame
+        """Per-interval means and CIs, tidy (`ccsim.outputs.tables.intervals_frame`)."""
+        from ccsim.outputs.tables import intervals_frame
 
         return intervals_frame(self)
 
     @property
     def summary_df(self) -> pd.DataFrame:
-        """Day, call type and group means and CIs (`ccsim.tables.summary_frame`)."""
-        from ccsim.tables import summary_frame
+        """Day, call type and group means and CIs (`ccsim.outputs.tables.summary_frame`)."""
+        from ccsim.outputs.tables import summary_frame
 
         return summary_frame(self)
 
     @property
     def calls_df(self) -> pd.DataFrame:
         """Every call of every replication, with the columns of ``--trace``
-        (`ccsim.tables.calls_frame`); needs ``run(..., keep_calls=True)``."""
-        from ccsim.tables import calls_frame
+        (`ccsim.outputs.tables.calls_frame`); needs ``run(..., keep_calls=True)``."""
+        from ccsim.outputs.tables import calls_frame
 
         return calls_frame(self)
 
     @property
     def risk_df(self) -> pd.DataFrame:
-        """SL target attainment per interval (`ccsim.tables.risk_frame`)."""
-        from ccsim.tables import risk_frame
+        """SL target attainment per interval (`ccsim.outputs.tables.risk_frame`)."""
+        from ccsim.outputs.tables import risk_frame
 
         return risk_frame(self)
 
@@ -315,7 +315,7 @@ def run(
         `ccsim.Backend` for why, and ``Backend.local()`` for all cores).
     out : str or pathlib.Path, optional
         A folder where every finished replication is stored as it completes
-        (`ccsim.store.ReplicationStore`).
+        (`ccsim.batch.store.ReplicationStore`).
     resume : bool
         With ``out``: keep the replications already stored and run only the rest.
     precision : Precision, optional
@@ -338,7 +338,7 @@ def run(
     ------
     ValueError
         Fewer than 1 replication; an engine that cannot run the scenario
-        (`EngineError`); a store of another run in ``out`` (`ccsim.store.StoreError`).
+        (`EngineError`); a store of another run in ``out`` (`ccsim.batch.store.StoreError`).
 
     Examples
     --------

@@ -21,7 +21,7 @@ from typing import Any
 
 import numpy as np
 
-from ccsim.calllog import CallLog
+from ccsim.data.calllog import CallLog
 from ccsim.i18n import MESSAGES, kpi_label, tr
 from ccsim.observations import ABANDONED, ANSWERED, BLOCKED, SELF_SERVED, Observations
 from ccsim.scenario import Scenario
@@ -104,8 +104,8 @@ def backtest(
     ``{"measured", "simulated" (mean over replications), "range95" (2.5 %–97.5 %
     quantiles of the replications), "error" (measured − simulated), "in_range"}``.
     """
+    from ccsim.batch.runner import run
     from ccsim.metrics import replication_kpis
-    from ccsim.runner import run
 
     measured = replication_kpis(observations_from_log(log, scenario, day), scenario)
     result = run(scenario, replications=replications, seed=seed)
@@ -155,8 +155,8 @@ def backtest_days(
     "in_range_days", "days"}}], "verdict": {kpi: {"days_in_range", "days"}},
     "pairs_in_range", "pairs"}`` (rows as in `backtest`).
     """
+    from ccsim.batch.runner import run
     from ccsim.metrics import replication_kpis
-    from ccsim.runner import run
 
     chosen = [int(d) for d in (log.days if days is None else days)]
     missing = sorted(set(chosen) - set(log.days.tolist()))
@@ -233,7 +233,7 @@ def backtest_days(
 def format_backtest_days(bt: dict[str, Any], lang: str = "en") -> str:
     """Per day the four KPIs (measured, * outside the range), the verdict per KPI,
     and the intervals where real days fall outside the range most often (in ``lang``)."""
-    from ccsim.report import _left, _right, _width, format_value
+    from ccsim.outputs.report import _left, _right, _width, format_value
 
     kinds = {
         "service_level": "pct",
@@ -339,7 +339,7 @@ def _fit(rows: list[dict[str, Any]]) -> dict[str, Any]:
 def format_backtest(bt: dict[str, Any], lang: str = "en") -> str:
     """The comparison as a text table (in ``lang``): per interval, measured vs simulated
     (and its replications' 95 % range; ``*`` marks a measured value outside it)."""
-    from ccsim.report import _left, _right, format_value
+    from ccsim.outputs.report import _left, _right, format_value
 
     kinds = {
         "service_level": "pct",

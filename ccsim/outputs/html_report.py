@@ -2,14 +2,14 @@
 
 The report holds the scenario's summary, the assumptions behind the numbers, the
 day's KPIs with their 95 % confidence intervals, the service-level risk, tables per
-interval, call type and agent group, the cost, and the charts of `ccsim.plots`
+interval, call type and agent group, the cost, and the charts of `ccsim.charts`
 embedded as SVG images — CSS inline, no script and no external URL, so it opens
 offline, can be mailed as one file, and prints on A4. ``lang="zh"`` writes it in
 Chinese.
 
 Every text the scenario's author wrote (names, descriptions, labels) is escaped.
 Nothing here simulates or computes a KPI: it formats `RunResult.summary` and
-`RunResult.risk`, like `ccsim.report`.
+`RunResult.risk`, like `ccsim.outputs.report`.
 """
 
 from __future__ import annotations
@@ -24,9 +24,10 @@ from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from ccsim.batch.runner import RunResult
 from ccsim.i18n import LANGS, MESSAGES, check_lang, cjk_font, kpi_label, tr
 from ccsim.outputs.atomic import write_text
-from ccsim.report import (
+from ccsim.outputs.report import (
     BEHAVIOUR_ROWS,
     DAY_ROWS,
     IVR_ROWS,
@@ -34,14 +35,13 @@ from ccsim.report import (
     format_value,
     uses_behaviours,
 )
-from ccsim.runner import RunResult
 from ccsim.units import format_clock, format_duration
 
 if TYPE_CHECKING:
     import pandas as pd
     from matplotlib.figure import Figure
 
-    from ccsim.comparison import ComparisonResult
+    from ccsim.batch.comparison import ComparisonResult
     from ccsim.scenario.model import AgentGroup, CallType, Scenario
 
 __all__ = ["LANGUAGES", "SECTIONS", "available_charts", "render_report", "write_report"]
@@ -363,9 +363,9 @@ def _kpi_section(result: RunResult, lang: str) -> str:
 
 def _ratio_tables(result: RunResult, lang: str) -> str:
     """The day's rates as ratios of totals beside the means of daily ratios, and the
-    exact Erlang C / A figures when the scenario is that queue (`ccsim.report`)."""
+    exact Erlang C / A figures when the scenario is that queue (`ccsim.outputs.report`)."""
+    from ccsim.outputs.report import RATIO_ROWS
     from ccsim.planning.theory import theory_reference
-    from ccsim.report import RATIO_ROWS
 
     out = ""
     totals = (result.ratio_of_totals or {}).get("summary", {})
@@ -658,7 +658,7 @@ def _cost_section(result: RunResult, lang: str) -> str:
 
 # --------------------------------------------------------------------------- charts
 
-#: Charts shown first, in this order; any other chart of `ccsim.plots` follows.
+#: Charts shown first, in this order; any other chart of `ccsim.charts` follows.
 _CHART_ORDER: tuple[str, ...] = (
     "service_level_chart",
     "fan_chart",
@@ -671,10 +671,10 @@ _CHART_ORDER: tuple[str, ...] = (
 
 
 def available_charts() -> list[tuple[str, Callable[..., Figure]]]:
-    """The charts of `ccsim.plots` drawn from a run alone: its public ``*_chart``
+    """The charts of `ccsim.charts` drawn from a run alone: its public ``*_chart``
     functions whose first parameter is ``result`` and whose other parameters have
     defaults; those of `_CHART_ORDER` first, in that order, then the rest by name."""
-    from ccsim import plots
+    from ccsim import charts as plots
 
     found = {}
     for name in getattr(plots, "__all__", dir(plots)):
@@ -737,7 +737,7 @@ def _chart_section(result: RunResult, lang: str, calls: pd.DataFrame | None) -> 
 
 
 def _comparison_section(comparison: ComparisonResult, lang: str) -> str:
-    from ccsim.comparison import ROSTER_ROWS, _diff_cell
+    from ccsim.batch.comparison import ROSTER_ROWS, _diff_cell
 
     b, a = comparison.base, comparison.alt
     intro = tr(
@@ -765,7 +765,7 @@ def _comparison_section(comparison: ComparisonResult, lang: str) -> str:
         cls="kpis",
     )
     parts = [f"<p>{_e(intro)}</p>", table]
-    from ccsim import plots
+    from ccsim import charts as plots
 
     chart = getattr(plots, "comparison_chart", None)
     try:
@@ -945,7 +945,7 @@ def write_report(
     Sections (HTML ids of `SECTIONS`): the scenario, the assumptions (SL definition,
     interval attribution, warm-up, replications, seed, engine, version), the day's
     KPIs with 95 % CIs, the SL risk, tables per interval, call type and agent group,
-    the cost, the charts of `ccsim.plots`, and with ``comparison`` (a
+    the cost, the charts of `ccsim.charts`, and with ``comparison`` (a
     `ComparisonResult` whose base is ``result``) the paired differences. ``lang``:
     ``"en"`` or ``"zh"``. ``calls``: the ``calls.csv`` table of ``ccsim run --trace``,
     for charts that draw every call (the waiting-time distribution) of a run whose

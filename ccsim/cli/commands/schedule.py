@@ -88,8 +88,7 @@ def add_command(sub: argparse._SubParsersAction) -> None:
 
 
 def cmd_schedule(args: argparse.Namespace) -> int:
-    from ccsim.scenario import load_scenario
-    from ccsim.scheduling import (
+    from ccsim.planning.scheduling import (
         DEFAULT_GAP,
         choose_group,
         plan_schedule,
@@ -97,7 +96,8 @@ def cmd_schedule(args: argparse.Namespace) -> int:
         to_json,
         write_outputs,
     )
-    from ccsim.shift_templates import load_templates
+    from ccsim.planning.shift_templates import load_templates
+    from ccsim.scenario import load_scenario
 
     gap = DEFAULT_GAP if args.gap is None else args.gap
     if not 0 <= gap < 1:
@@ -151,7 +151,7 @@ def format_plan(plan, lang: str | None = None) -> str:
     rounds; in ``lang`` (en, zh)."""
     from ccsim.i18n import check_lang, tr
     from ccsim.outputs.notes import translate_note
-    from ccsim.report import format_value
+    from ccsim.outputs.report import format_value
     from ccsim.units import format_duration
 
     lang = check_lang(lang)
@@ -183,7 +183,7 @@ def tr_status(status: str, lang: str) -> str:
 
 def _shift_lines(plan, lang: str) -> list[str]:
     from ccsim.i18n import tr
-    from ccsim.report import _left, _right, format_value
+    from ccsim.outputs.report import _left, _right, format_value
 
     heads = [tr(f"sched.col_{c}", lang) for c in ("template", "start", "end", "breaks",
                                                    "agents", "cost")]  # fmt: skip
@@ -211,7 +211,7 @@ def _shift_lines(plan, lang: str) -> list[str]:
 
 def _coverage_lines(plan, lang: str) -> list[str]:
     from ccsim.i18n import tr
-    from ccsim.report import _left, _right, _width, format_value
+    from ccsim.outputs.report import _left, _right, _width, format_value
 
     cov = plan.coverage_df()
     sim = "service_level" in cov
@@ -249,7 +249,7 @@ def _coverage_lines(plan, lang: str) -> list[str]:
 
 def _round_lines(plan, lang: str) -> list[str]:
     from ccsim.i18n import tr
-    from ccsim.report import format_value
+    from ccsim.outputs.report import format_value
 
     lines = []
     for r in plan.rounds:

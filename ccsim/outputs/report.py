@@ -10,10 +10,10 @@ import math
 import unicodedata
 from pathlib import Path
 
+from ccsim.batch.runner import RunResult
 from ccsim.i18n import MESSAGES, check_lang, kpi_label, tr
 from ccsim.outputs.atomic import atomic_open, write_text
 from ccsim.outputs.jsondoc import dumps
-from ccsim.runner import RunResult
 
 #: Day KPIs shown in the text table, with their label and kind of value.
 DAY_ROWS: tuple[tuple[str, str, str], ...] = (
@@ -399,19 +399,19 @@ def write_outputs(
     write_text(path, dumps(to_json(result), indent=1))
     written.append(path)
 
-    from ccsim.results import SCENARIO_FILE, write_scenario  # what `load_results` reads back
+    from ccsim.batch.results import SCENARIO_FILE, write_scenario  # what `load_results` reads back
 
     written.append(write_scenario(result.scenario, out_dir / SCENARIO_FILE))
 
     if not charts:
         return written
-    from ccsim.plots import (  # matplotlib only when asked for
+    from ccsim.charts import (  # matplotlib only when asked for
         save_figure,
         service_level_chart,
         staffing_chart,
         volumes_chart,
     )
-    from ccsim.staffing import required_line
+    from ccsim.planning.staffing import required_line
 
     lang = table_lang(result, lang)
     for name, chart in (

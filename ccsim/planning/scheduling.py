@@ -1,7 +1,7 @@
 """Shift scheduling (排班): the cheapest set of shifts that covers a staffing requirement.
 
 Given the agents an agent group needs on the floor per planning interval (the
-*requirement*) and the shifts it may work (`ccsim.shift_templates`), choose how many
+*requirement*) and the shifts it may work (`ccsim.planning.shift_templates`), choose how many
 agents work each template at each start, and where each takes each break, so that in
 every interval the agents on shift and not on break are at least the requirement, at
 the least cost. Then write the plan as a scenario, simulate it, and re-plan the
@@ -40,16 +40,16 @@ import numpy as np
 
 from ccsim.outputs.atomic import write_text
 from ccsim.outputs.jsondoc import dumps
+from ccsim.planning.shift_templates import ShiftTemplate, ShiftTemplates
 from ccsim.scenario.errors import ScenarioError
 from ccsim.scenario.model import AgentGroup, Horizon, Scenario
-from ccsim.shift_templates import ShiftTemplate, ShiftTemplates
 from ccsim.units import format_clock, format_duration
 
 if TYPE_CHECKING:
     import pandas as pd
 
-    from ccsim.parallel import Backend
-    from ccsim.runner import RunResult
+    from ccsim.batch.parallel import Backend
+    from ccsim.batch.runner import RunResult
 
 #: HiGHS model status codes of `scipy.optimize.milp`.
 MILP_STATUS = {
@@ -71,9 +71,9 @@ MAX_SLOTS = 5000
 def erlang_requirement(scenario: Scenario, group: str) -> np.ndarray:
     """Agents ``group`` needs on the floor per planning interval by Erlang C (no
     patience) or Erlang A (callers abandon), each interval's offered load taken on its
-    own: the Erlang start of `ccsim.staffing` (its share of the load of the call types
+    own: the Erlang start of `ccsim.planning.staffing` (its share of the load of the call types
     it answers first, IVR callers included)."""
-    from ccsim.staffing import StaffingGoal, erlang_agents, group_loads
+    from ccsim.planning.staffing import StaffingGoal, erlang_agents, group_loads
 
     _group(scenario, group)
     load = group_loads(scenario, [group])[group]
@@ -106,14 +106,14 @@ def interval_requirement(
 ) -> tuple[np.ndarray, str]:
     """The agents ``group`` needs on the floor per interval when no requirement is
     given, and a note of where it comes from: ``simulated`` — the simulation-based
-    staffing of `ccsim.staffing` (``ccsim staff``: Erlang corrected by simulation, on
+    staffing of `ccsim.planning.staffing` (``ccsim staff``: Erlang corrected by simulation, on
     the scenario's SL target), or ``erlang`` — Erlang C / A per interval
     (`erlang_requirement`)."""
     if how == "erlang":
         return erlang_requirement(scenario, group), ERLANG_SOURCE
     if how != "simulated":
         raise ValueError(f"unknown requirement {how!r}; allowed: {', '.join(REQUIREMENTS)}")
-    from ccsim.staffing import find_staffing
+    from ccsim.planning.staffing import find_staffing
 
     _group(scenario, group)
     reps = replications if replications is not None else scenario.replications
@@ -136,10 +136,10 @@ def interval_requirement(
 
 def read_requirement(path: str | Path, scenario: Scenario, group: str) -> np.ndarray:
     """Agents ``group`` requires per interval, from a requirement CSV as
-    `ccsim.staffing.read_requirement` reads it (``ccsim staff``'s staffing.csv, or any
+    `ccsim.planning.staffing.read_requirement` reads it (``ccsim staff``'s staffing.csv, or any
     file with columns ``start`` and ``required_agents`` or ``agents``, optionally
     ``group``; without a group column the file is the group's). Fractions round up."""
-    from ccsim.staffing import read_requirement as read_table
+    from ccsim.planning.staffing import read_requirement as read_table
 
     table = read_table(path, scenario)
     rows = table[table["group"].isin([group, ""])]
@@ -612,9 +612,9 @@ def scheduled_scenario_data(
 
     Everything else is kept; with ``out_dir``, relative ``file:`` paths (forecasts,
     samples) are rewritten from ``base_dir`` so the file written there still finds them
-    (`ccsim.staffing.staffed_document`, which writes ``ccsim staff``'s staffed.yaml).
+    (`ccsim.planning.staffing.staffed_document`, which writes ``ccsim staff``'s staffed.yaml).
     """
-    from ccsim.staffing import staffed_document
+    from ccsim.planning.staffing import staffed_document
 
     if out_dir is not None:
         out = staffed_document(data, scenario, {}, base_dir=base_dir, out_dir=Path(out_dir))
@@ -833,9 +833,9 @@ def plan_schedule(
     the target get one more agent in the requirement for the next round, up to
     ``rounds`` rounds. ``progress(message)`` hears about each round.
     """
+    from ccsim.planning.staffing import write_staffed
     from ccsim.scenario.load import load_scenario as load
     from ccsim.scenario.load import read_yaml_file, scenario_from_dict
-    from ccsim.staffing import write_staffed
 
     scenario_path = Path(scenario_path)
     scenario = load(scenario_path)
@@ -890,7 +890,7 @@ def plan_schedule(
         result = None
         missed: list[str] = []
         if simulate:
-            from ccsim.runner import run
+            from ccsim.batch.runner import run
 
             result = run(scheduled, replications, seed, engine=engine, backend=backend)
             for i, row in enumerate(result.summary["by_interval"]):

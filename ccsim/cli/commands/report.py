@@ -21,7 +21,7 @@ from ccsim.cli import (
     positive_int,
 )
 from ccsim.i18n import LANGS
-from ccsim.overrides import add_override_arguments
+from ccsim.scenario.overrides import add_override_arguments
 
 #: Keep every call of a run (about 100 bytes each) for the waiting-time chart up to
 #: this many expected calls; above it, the chart shows each replication's percentiles.
@@ -95,7 +95,7 @@ def cmd_report(args: argparse.Namespace) -> int:
                 f"{', '.join(given)}: a results folder is reported as it was run; "
                 "give the scenario file to run it again"
             )
-        from ccsim.results import ResultsError, load_results
+        from ccsim.batch.results import ResultsError, load_results
         from ccsim.scenario import load_scenario
 
         scenario = load_scenario(args.scenario) if args.scenario else None
@@ -117,7 +117,7 @@ def cmd_report(args: argparse.Namespace) -> int:
     else:
         return _fail(f"{args.input}: no such scenario file or results folder")
 
-    from ccsim.html_report import write_report
+    from ccsim.outputs.html_report import write_report
 
     lang = args.lang or getattr(result.scenario, "lang", None) or "en"
     try:
@@ -166,13 +166,13 @@ def _traced_calls(folder: Path):
 def _run(args: argparse.Namespace):
     """Run the scenario (and the alternative of ``--compare``): the result to report and
     the comparison, or None."""
-    from ccsim.overrides import scenario_from_args
-    from ccsim.progress import ProgressBar
+    from ccsim.cli.progress import ProgressBar
+    from ccsim.scenario.overrides import scenario_from_args
 
     backend = backend_from_args(args)
     if args.compare is not None:
         return _compare(args, backend)
-    from ccsim.runner import run
+    from ccsim.batch.runner import run
 
     scenario = scenario_from_args(args, args.input)
 
@@ -198,9 +198,9 @@ def _compare(args: argparse.Namespace, backend):
     overrides change the alternative, as in ``ccsim compare``)."""
     import dataclasses
 
-    from ccsim.comparison import compare
-    from ccsim.overrides import scenario_from_args
+    from ccsim.batch.comparison import compare
     from ccsim.scenario import ScenarioError, load_scenario
+    from ccsim.scenario.overrides import scenario_from_args
 
     changes = [f"--set {t}" for t in args.set]
     changes += [f"--scale-arrivals {t}" for t in args.scale_arrivals]

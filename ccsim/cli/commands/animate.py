@@ -11,7 +11,7 @@ from ccsim.cli import EXIT_BAD_INPUT, nonnegative_int, positive_float
 
 
 def add_command(sub: argparse._SubParsersAction) -> None:
-    from ccsim.overrides import add_override_arguments
+    from ccsim.scenario.overrides import add_override_arguments
 
     p = sub.add_parser(
         "animate",
@@ -64,8 +64,8 @@ def add_command(sub: argparse._SubParsersAction) -> None:
 
 def cmd_animate(args: argparse.Namespace) -> int:
     from ccsim.animation.video import VideoError, animate
-    from ccsim.overrides import scenario_from_args
     from ccsim.scenario import load_scenario
+    from ccsim.scenario.overrides import scenario_from_args
     from ccsim.units import parse_clock
 
     try:

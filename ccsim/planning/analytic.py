@@ -42,6 +42,8 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import integrate, optimize, special
 
+from ccsim.metrics.service_level import SL_DEFINITIONS, service_level
+
 __all__ = [
     "BalkingErlangA",
     "ErlangA",
@@ -59,8 +61,6 @@ __all__ = [
 # Largest shape x = n patience / aht for which scipy's gammainc is used (accurate to
 # ~1e-12 there); beyond it Erlang A terms come from series or quadrature.
 _GAMMAINC_MAX_SHAPE = 1e5
-
-SL_DEFINITIONS = ("offered", "answered", "exclude_short_abandons", "short_abandons_as_met")
 
 
 # -- Erlang B and C ----------------------------------------------------------------------
@@ -442,18 +442,10 @@ def _erlang_a_sl_terms(
 
 
 def _combine_sl(ans_t: float, ab_t: float, p_answer: float, definition: str) -> float:
-    """Service level under ``definition`` from its two probability terms."""
-    if definition == "offered":
-        return ans_t
-    if definition == "answered":
-        return ans_t / p_answer if p_answer > 0 else math.nan
-    if definition == "exclude_short_abandons":
-        return ans_t / (1.0 - ab_t) if ab_t < 1.0 else math.nan
-    if definition == "short_abandons_as_met":
-        return min(ans_t + ab_t, 1.0)
-    raise ValueError(
-        f"unknown service-level definition {definition!r}; use one of {SL_DEFINITIONS}"
-    )
+    """Service level under ``definition`` from its two probability terms (per offered
+    call: answered within T, abandoned within T; answered: ``p_answer``)."""
+    counts = {"answered_within": ans_t, "abandoned_within": ab_t, "answered": p_answer}
+    return service_level({**counts, "offered": 1.0}, definition)
 
 
 def _log_a_xy(x: float, y: float) -> float:

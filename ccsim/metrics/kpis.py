@@ -1,0 +1,405 @@
+"""All KPIs of one replication (`replication_kpis`), from its `Observations`.
+
+The conventions (which legs count, where they belong, warm-up, agent time, cost)
+are those of the package docstring, `ccsim.metrics`. The per-leg passes run in
+compiled kernels (`ccsim.metrics.aggregate`); this module puts the scopes together.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from ccsim.metrics.aggregate import (
+    Legs,
+    behaviour_kpis,
+    busy_by_interval,
+    call_kpis,
+    columns,
+    div,
+    interval_index,
+    ivr_kpis,
+    outbound_kpis,
+    staff_kpis,
+)
+from ccsim.metrics.names import GROUP_KPIS, HOURS_KPIS, STAFF_KPIS
+from ccsim.observations import (
+    ABANDONED,
+    ANSWERED,
+    BLOCKED,
+    CALLBACK,
+    CALLBACK_REQUESTED,
+    FIRST,
+    NOT_REACHED,
+    OUTBOUND,
+    RETRIAL,
+    TRANSFER,
+    Observations,
+)
+from ccsim.units import format_clock
+
+if TYPE_CHECKING:
+    from ccsim.scenario.model import Scenario
+
+__all__ = ["replication_kpis"]
+
+Table = dict[str, np.ndarray]
+
+
+@dataclass
+class _Day:
+    """What every scope of one replication shares: the legs, where each belongs,
+    and which legs count."""
+
+    obs: Observations
+    scenario: Scenario
+    legs: Legs
+    interval: np.ndarray  # planning interval each leg is attributed to
+    counted: np.ndarray  # attributed after the warm-up
+    live: np.ndarray
+    typed: np.ndarray
+    starts: np.ndarray
+    labels: list[str]
+
+    @classmethod
+    def of(cls, obs: Observations, scenario: Scenario) -> _Day:
+        h = scenario.horizon
+        legs = Legs.of(obs, scenario.service_level.threshold)
+        o, lg = legs.outcome, legs.leg
+        live = (lg == FIRST) | (lg == RETRIAL) | (lg == TRANSFER)
+        # Legs that reached a queue (a callback leg: from its request) go by their offer.
+        queued = (o == ANSWERED) | (o == ABANDONED) | (o == CALLBACK_REQUESTED) | (o == NOT_REACHED)
+        attributed = np.where(queued & ~np.isnan(legs.offered), legs.offered, legs.arrival)
+        starts = np.asarray(h.interval_starts(), dtype=float)
+        return cls(
+            obs=obs,
+            scenario=scenario,
+            legs=legs,
+            interval=interval_index(attributed, h),
+            counted=attributed >= h.start + h.warmup,
+            live=live,
+            typed=legs.call_type >= 0,
+            starts=starts,
+            labels=[format_clock(t) for t in starts],
+        )
+
+    @property
+    def counted_from(self) -> float:
+        return self.scenario.horizon.start + self.scenario.horizon.warmup
+
+
+def _call_scopes(d: _Day) -> tuple[Table, Table, Table, Table]:
+    """Call KPIs of live legs (per attempt), ``max_queue`` included: for the day, per
+    interval, per call type and per type × interval."""
+    from ccsim.kernels.queue_lengths import live_queue_maxima
+
+    sl = d.scenario.service_level
+    n, n_types = d.scenario.horizon.n_intervals, len(d.scenario.call_types)
+    legs, ct = d.legs, d.legs.call_type
+    zero = np.zeros(d.obs.n_calls, np.int64)
+    type_interval = np.maximum(ct, 0) * n + d.interval
+
+    def scope(key, k, mask):
+        return call_kpis(legs, key, k, mask, sl.threshold, sl.definition)
+
+    day = scope(zero, 1, d.counted & d.live)
+    per_int = scope(d.interval, n, d.live)
+    per_type = scope(ct, n_types, d.counted & d.typed & d.live)
+    per_ti = scope(type_interval, n_types * n, d.typed & d.live)
+    # Callbacks wait in no live queue; an untyped call is never in a queue.
+    in_queue = d.live & ~np.isnan(legs.offered)
+    t_in = legs.offered[in_queue]
+    whole, by_type = live_queue_maxima(
+        t_in,
+        t_in + legs.wait[in_queue],
+        np.where(d.typed, ct, -1)[in_queue],
+        n_types,
+        np.array([d.counted_from]),
+        d.starts,
+    )
+    day["max_queue"] = whole[0][0]
+    per_int["max_queue"] = whole[1][0]
+    per_type["max_queue"] = by_type[0][:, 0]
+    per_ti["max_queue"] = by_type[1].reshape(n_types * n)
+    return day, per_int, per_type, per_ti
+
+
+def _ivr_and_outbound(d: _Day, day: Table, per_int: Table) -> None:
+    """IVR figures by arrival, outbound dials by the time of the dial."""
+    h = d.scenario.horizon
+    n = h.n_intervals
+    arrival = d.legs.arrival
+    zero = np.zeros(d.obs.n_calls, np.int64)
+    every = np.ones(d.obs.n_calls, dtype=bool)
+    after = arrival >= d.counted_from
+    by_arrival = interval_index(arrival, h)
+    day.update(ivr_kpis(d.obs, zero, 1, after))
+    per_int.update(ivr_kpis(d.obs, by_arrival, n, every))
+    day_hours = np.array([(h.end - d.counted_from) / 3600.0])
+    day.update(outbound_kpis(d.legs, zero, 1, after, day_hours))
+    int_hours = np.full(n, h.interval / 3600.0)
+    per_int.update(outbound_kpis(d.legs, by_arrival, n, every, int_hours))
+
+
+@dataclass
+class _AgentTime:
+    """Agent-seconds per group and interval, and per group after the warm-up."""
+
+    busy_int: np.ndarray
+    busy_grp: np.ndarray
+    staffed: np.ndarray
+    scheduled: np.ndarray
+    on_break: np.ndarray
+    absent: np.ndarray
+    paid: np.ndarray
+    paid_worked: np.ndarray
+    share: np.ndarray  # share of each interval after the warm-up
+    chat_type: np.ndarray  # per call type (and -1: last), whether it is a chat
+
+
+def _agent_time(d: _Day) -> _AgentTime:
+    """Busy time by the group that worked the leg (answered, or a dial not reached:
+    the time spent trying), split over intervals; staffed, scheduled and the rest."""
+    s, h, legs = d.scenario, d.scenario.horizon, d.legs
+    n, n_groups = h.n_intervals, len(s.agent_groups)
+    g_of = legs.group
+    worked = ((legs.outcome == ANSWERED) | (legs.outcome == NOT_REACHED)) & (g_of >= 0)
+    begin = (legs.offered + legs.wait)[worked]
+    end = begin + (legs.talk + legs.wrap)[worked]
+    group = g_of[worked]
+    # A chat takes one of the agent's chat_max slots: it counts as that share of an
+    # agent, so occupancy is the share of capacity in use (never above 1).
+    chat_type = np.array([c.channel == "chat" for c in s.call_types] + [False])
+    chat_max = np.array([g.chat_max for g in s.agent_groups], dtype=float)
+    is_chat = chat_type[np.where(d.typed, legs.call_type, -1)][worked]
+    weight = np.where(is_chat, 1.0 / chat_max[group], 1.0) if is_chat.any() else None
+    busy_int = busy_by_interval(legs, begin, end, group, n_groups, h, h.start, weight)
+    busy_grp = busy_by_interval(legs, begin, end, group, n_groups, h, d.counted_from, weight)
+
+    def seconds(values: np.ndarray) -> np.ndarray:
+        return np.asarray(values, dtype=float).reshape(n_groups, n)
+
+    staffed, scheduled = seconds(d.obs.staffed), seconds(d.obs.scheduled)
+    on_break, absent = seconds(d.obs.on_break), seconds(d.obs.absent)
+    paid = scheduled - seconds(d.obs.unpaid_break)
+    return _AgentTime(
+        busy_int=busy_int,
+        busy_grp=busy_grp.sum(1),
+        staffed=staffed,
+        scheduled=scheduled,
+        on_break=on_break,
+        absent=absent,
+        paid=paid,
+        # Busy time includes calls finished past a shift's end: so does utilization's
+        # paid time (the floor time beyond the roster's, in the horizon, as busy is).
+        paid_worked=paid + np.maximum(0.0, staffed - (scheduled - on_break - absent)),
+        share=np.clip((d.starts + h.interval - d.counted_from) / h.interval, 0.0, 1.0),
+        chat_type=chat_type,
+    )
+
+
+def _staff_scopes(a: _AgentTime, size: float, day: Table, per_int: Table) -> dict[str, np.ndarray]:
+    """Staff KPIs of the day and per interval; returns the per group × interval table."""
+    day.update(
+        staff_kpis(
+            np.atleast_1d(a.busy_grp.sum()),
+            np.atleast_1d((a.staffed @ a.share).sum()),
+            np.atleast_1d((a.scheduled @ a.share).sum()),
+            np.atleast_1d((a.paid_worked @ a.share).sum()),
+        )
+    )
+    per_int.update(
+        staff_kpis(
+            a.busy_int.sum(axis=0),
+            a.staffed.sum(axis=0),
+            a.scheduled.sum(axis=0),
+            a.paid_worked.sum(0),
+        )
+    )
+    per_gi = {
+        "scheduled_agents": a.scheduled / size,
+        "on_break_agents": a.on_break / size,
+        "absent_agents": a.absent / size,
+        "available_agents": a.staffed / size,
+        "busy_agents": a.busy_int / size,
+    }
+    per_int.update({name: v.sum(axis=0) for name, v in per_gi.items()})
+    per_gi["occupancy"] = div(a.busy_int, a.staffed)
+    return per_gi
+
+
+def _group_kpis(d: _Day, a: _AgentTime) -> tuple[Table, np.ndarray]:
+    """Per agent group: staff, hours, legs answered, cost; and answered by call type."""
+    s, legs = d.scenario, d.legs
+    n_groups, n_types = len(s.agent_groups), len(s.call_types)
+    per_grp = staff_kpis(
+        a.busy_grp, a.staffed @ a.share, a.scheduled @ a.share, a.paid_worked @ a.share
+    )
+    overtime = np.asarray(d.obs.overtime, dtype=float).reshape(n_groups)
+    paid_hours = (a.paid @ a.share + overtime) / 3600.0
+    rate = np.array(
+        [s.costs.agent_hour if g.agent_hour is None else g.agent_hour for g in s.agent_groups],
+        dtype=float,
+    )
+    per_grp.update(
+        on_break_hours=(a.on_break @ a.share) / 3600.0,
+        absent_hours=(a.absent @ a.share) / 3600.0,
+        overtime_hours=overtime / 3600.0,
+        paid_hours=paid_hours,
+    )
+    g_of, outcome = legs.group, legs.outcome
+    worked = ((outcome == ANSWERED) | (outcome == NOT_REACHED)) & (g_of >= 0)
+    handled = (outcome == ANSWERED) & (g_of >= 0) & d.counted  # legs of any kind
+    g_h = g_of[handled]
+    n_handled = np.bincount(g_h, minlength=n_groups).astype(float)
+    per_grp["answered"] = n_handled
+    handle = (legs.talk + legs.wrap)[handled]
+    per_grp["aht_s"] = div(np.bincount(g_h, weights=handle, minlength=n_groups), n_handled)
+    price = np.array(  # per call of an outsourced group; NaN for an in-house one
+        [np.nan if g.price_per_call is None else g.price_per_call for g in s.agent_groups],
+        dtype=float,
+    )
+    outsourced = ~np.isnan(price)
+    per_grp["cost"] = np.where(outsourced, np.nan_to_num(price) * n_handled, paid_hours * rate)
+    per_grp["callbacks_handled"] = np.bincount(
+        g_of[worked & d.counted & (legs.leg == CALLBACK)], minlength=n_groups
+    ).astype(float)
+    # A group's P(wait > 0): of the live legs it answered, those that waited at all.
+    live_h = handled & d.live
+    per_grp["p_wait"] = div(
+        np.bincount(g_of[live_h & (legs.wait > 0)], minlength=n_groups),
+        np.bincount(g_of[live_h], minlength=n_groups),
+    )
+    handled_t = handled & d.typed
+    by_type = np.bincount(
+        g_of[handled_t] * n_types + legs.call_type[handled_t], minlength=n_groups * n_types
+    ).reshape(n_groups, n_types)
+    return per_grp, by_type
+
+
+def _day_summary(d: _Day, day: Table, per_grp: Table, chat_type: np.ndarray) -> dict[str, float]:
+    """The day's figures: call, staff and behaviour KPIs, hours and cost."""
+    s, legs = d.scenario, d.legs
+    summary = columns(day, 1)[0]
+    summary.update({name: float(per_grp[name].sum()) for name in HOURS_KPIS})
+    # A live leg holds the caller's line in the IVR, the queue and talk; a leg the
+    # center dials (callback, outbound) only while talking to the customer reached.
+    dialed_out = (legs.leg == CALLBACK) | (legs.leg == OUTBOUND)
+    ivr_time = np.nan_to_num(np.asarray(d.obs.ivr_time, dtype=float))
+    line = np.where(dialed_out, legs.talk, ivr_time + np.nan_to_num(legs.wait) + legs.talk)
+    outcome = legs.outcome
+    on_line = d.counted & (outcome != BLOCKED) & (~dialed_out | (outcome == ANSWERED))
+    on_line &= ~chat_type[np.where(d.typed, legs.call_type, -1)]  # chats use no line
+    outsourced = np.array([g.price_per_call is not None for g in s.agent_groups], dtype=bool)
+    agent_cost = float(per_grp["cost"][~outsourced].sum())
+    outsourced_cost = float(per_grp["cost"][outsourced].sum())
+    telecom_cost = float(np.sum(line[on_line]) / 60.0 * s.costs.telecom_minute)
+    cost = agent_cost + outsourced_cost + telecom_cost
+    summary.update(
+        agent_cost=agent_cost,
+        telecom_cost=telecom_cost,
+        cost=cost,
+        cost_per_call=float(div(cost, summary["answered"] + summary["callbacks_completed"])),
+        outsourced_cost=outsourced_cost,
+    )
+    return summary
+
+
+def _interval_events(scenario: Scenario, starts: np.ndarray, size: float) -> list[list[str]]:
+    """Per interval, the labels of the scenario's events whose ``[start, end)`` overlaps it."""
+    events = getattr(scenario, "events", ()) or ()
+    return [
+        [str(ev.label or ev.kind) for ev in events if ev.start < s + size and ev.end > s]
+        for s in starts.tolist()
+    ]
+
+
+def replication_kpis(obs: Observations, scenario: Scenario) -> dict[str, Any]:
+    """All KPIs of one replication.
+
+    Returns::
+
+        {"summary": {kpi: float},
+         "by_interval": [{"start": "HH:MM", kpi: float}, ...],
+         "by_call_type": {name: {kpi: float}},
+         "by_call_type_interval": {name: [{"start": "HH:MM", kpi: float}, ...]},
+         "by_agent_group": {name: {kpi: float, "answered_by_type": {type: float}}},
+         "by_agent_group_interval": {name: [{"start": "HH:MM", kpi: float}, ...]}}
+
+    KPI names: ``summary`` has `CALL_KPIS`, `IVR_KPIS`, `STAFF_KPIS`, `HOURS_KPIS`
+    and `COST_KPIS`; ``by_interval`` `CALL_KPIS`, `IVR_KPIS`, `STAFF_KPIS` and
+    `AGENT_KPIS` (all groups), and ``"events"`` (a list of labels); ``by_call_type``
+    and ``by_call_type_interval`` (the queue's own interval table: every interval,
+    warm-up included) `CALL_KPIS`; ``by_agent_group`` `STAFF_KPIS`, `HOURS_KPIS`
+    and `GROUP_KPIS`; ``by_agent_group_interval`` `GROUP_INTERVAL_KPIS`, one entry
+    per interval. `CALL_KPIS` include the figures of redials, transfers and
+    callbacks (`RETRIAL_KPIS`, `TRANSFER_KPIS`, `CALLBACK_KPIS`).
+    """
+    d = _Day.of(obs, scenario)
+    h = scenario.horizon
+    n, n_types = h.n_intervals, len(scenario.call_types)
+    day, per_int, per_type, per_ti = _call_scopes(d)
+    _ivr_and_outbound(d, day, per_int)
+    a = _agent_time(d)
+    per_gi = _staff_scopes(a, h.interval, day, per_int)
+    # Redials, transfers, callbacks (per caller: where its FIRST leg belongs).
+    zero = np.zeros(obs.n_calls, np.int64)
+    every = np.ones(obs.n_calls, dtype=bool)
+    day.update(behaviour_kpis(d.legs, zero, 1, d.counted))
+    per_int.update(behaviour_kpis(d.legs, d.interval, n, every))
+    per_type.update(behaviour_kpis(d.legs, d.legs.call_type, n_types, d.counted & d.typed))
+    per_ti.update(
+        behaviour_kpis(
+            d.legs, np.maximum(d.legs.call_type, 0) * n + d.interval, n_types * n, d.typed
+        )
+    )
+    per_grp, by_type = _group_kpis(d, a)
+    return _assemble(
+        d,
+        _day_summary(d, day, per_grp, a.chat_type),
+        per_int,
+        per_type,
+        per_ti,
+        per_grp,
+        by_type,
+        per_gi,
+    )
+
+
+def _assemble(d, summary, per_int, per_type, per_ti, per_grp, by_type, per_gi) -> dict[str, Any]:
+    """The nested dict of `replication_kpis` from the per-scope tables."""
+    s, labels = d.scenario, d.labels
+    n, n_types = s.horizon.n_intervals, len(s.call_types)
+    events = _interval_events(s, d.starts, s.horizon.interval)
+    type_names = [ct.name for ct in s.call_types]
+    groups = columns(per_grp, len(s.agent_groups))
+    ti = columns(per_ti, n_types * n)
+    by_type_rows = by_type.astype(float).tolist()
+
+    def group_entry(g: int) -> dict[str, Any]:
+        row: dict[str, Any] = groups[g]
+        row["answered_by_type"] = dict(zip(type_names, by_type_rows[g], strict=True))
+        return {name: row[name] for name in (*STAFF_KPIS, *HOURS_KPIS, *GROUP_KPIS)}
+
+    def rows(table: list[dict[str, float]]) -> list[dict[str, Any]]:
+        return [{"start": labels[i], **table[i]} for i in range(n)]
+
+    gi = {k: v.tolist() for k, v in per_gi.items()}
+    return {
+        "summary": summary,
+        "by_interval": [
+            {"start": labels[i], **row, "events": events[i]}
+            for i, row in enumerate(columns(per_int, n))
+        ],
+        "by_call_type": dict(zip(type_names, columns(per_type, n_types), strict=True)),
+        "by_call_type_interval": {
+            name: rows(ti[c * n : (c + 1) * n]) for c, name in enumerate(type_names)
+        },
+        "by_agent_group": {g.name: group_entry(i) for i, g in enumerate(s.agent_groups)},
+        "by_agent_group_interval": {
+            g.name: [{"start": labels[i], **{k: v[j][i] for k, v in gi.items()}} for i in range(n)]
+            for j, g in enumerate(s.agent_groups)
+        },
+    }

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import math
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -18,7 +18,8 @@ import numpy as np
 from ccsim.batch.parallel import Backend, Replication, map_replications
 from ccsim.batch.ratios import ratio_of_totals
 from ccsim.batch.store import ReplicationStore
-from ccsim.metrics import DAY_KPIS, service_level_risk, summarize, t_interval
+from ccsim.metrics import DAY_KPIS, service_level_risk, t_interval
+from ccsim.metrics.compact import KpiLayout, KpiRows, summarize_rows
 from ccsim.models.calls import draw_calls
 from ccsim.models.center import simulate_day
 from ccsim.observations import Observations
@@ -45,9 +46,11 @@ class RunResult:
         The root seed: ``run(scenario, replications, seed)`` repeats the numbers.
     replications : int
         How many replications ran.
-    kpis : list of dict
+    kpis : sequence of dict
         Each replication's KPIs (day ``summary``, ``by_interval``, ``by_call_type``,
-        ``by_agent_group``), in replication order.
+        ``by_agent_group``), in replication order. A run keeps them compact
+        (`ccsim.metrics.compact.KpiRows`: one row of numbers per replication) and
+        builds each document when it is read.
     summary : dict
         Mean and 95 % CI of every KPI over the replications, laid out like ``kpis``
         (``{"mean": x, "ci95": [low, high]}``): the ``--json`` document's figures.
@@ -79,7 +82,7 @@ class RunResult:
     scenario: Scenario
     seed: int
     replications: int
-    kpis: list[dict]
+    kpis: Sequence[dict]
     summary: dict
     n_calls: int = 0
     elapsed_s: float = 0.0
@@ -261,6 +264,27 @@ class Precision:
             )
 
 
+def _day_value(rep: Replication, kpi: str) -> float | None:
+    """Day KPI ``kpi`` of one finished replication, compact or read from a store."""
+    if rep.kpis is not None:
+        return rep.kpis["summary"][kpi]
+    assert rep.layout is not None and rep.row is not None
+    return rep.layout.view(rep.row)["summary"][kpi]
+
+
+def _rows(reps: list[Replication]) -> KpiRows:
+    """The replications' KPIs as one matrix (`KpiRows`), whether they ran here (a row
+    each) or were read back from a store (a document each)."""
+    layout = next((r.layout for r in reps if r.layout is not None), None)
+    if layout is None:
+        layout = KpiLayout.of(reps[0].document())
+    matrix = np.empty((len(reps), layout.size))
+    for i, rep in enumerate(reps):
+        matrix[i] = rep.row if rep.row is not None else layout.flatten(rep.document())
+        rep.row = None  # the matrix holds it now
+    return KpiRows(layout, matrix)
+
+
 def _half_width(values: list) -> float | None:
     mean, ci = t_interval(np.array([np.nan if v is None else v for v in values], dtype=float))
     return None if ci is None else (ci[1] - ci[0]) / 2
@@ -397,9 +421,7 @@ def run(
         if precision is not None:
             while True:
                 rounds.append(reps)
-                achieved = _half_width(
-                    [done[r].kpis["summary"][precision.kpi] for r in range(reps)]
-                )
+                achieved = _half_width([_day_value(done[r], precision.kpi) for r in range(reps)])
                 if achieved is not None and achieved <= precision.half_width:
                     break
                 if reps >= precision.max_replications:
@@ -410,19 +432,20 @@ def run(
         if store is not None:
             store.close()
     elapsed = time.perf_counter() - t0
-    kpis = [done[r].kpis for r in range(reps)]
+    kpis = _rows([done[r] for r in range(reps)])
+    views = kpis.views()
     return RunResult(
         scenario=scenario,
         seed=seed,
         replications=reps,
         kpis=kpis,
-        summary=summarize(kpis),
+        summary=summarize_rows(kpis),
         n_calls=sum(done[r].n_calls for r in range(reps)),
         elapsed_s=elapsed,
         observations=[kept[r] for r in range(reps) if r in kept],
         engine=chosen,
-        risk=service_level_risk(kpis, scenario.service_level.target),
-        ratio_of_totals=ratio_of_totals(kpis, scenario.service_level.definition),
+        risk=service_level_risk(views, scenario.service_level.target),
+        ratio_of_totals=ratio_of_totals(views, scenario.service_level.definition),
         backend=(backend or Backend()).describe(),
         resumed=sum(1 for r in range(reps) if r in resumed),
         precision=None

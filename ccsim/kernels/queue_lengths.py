@@ -127,11 +127,11 @@ def live_queue_maxima(t_in, t_out, type_key, n_types: int, day_edges, interval_e
     ev_type = np.concatenate((type_key, type_key[leaves]))
     order_t = order[ev_type[order] >= 0]
     t_in_t, t_out_t, key_t = t_in[typed], t_out[typed], type_key[typed]
+    sets = [(t_in, t_out, zero, 1, ev_zero, order)]
+    if not (n_types == 1 and typed.all()):  # else the one type's queue is the whole
+        sets.append((t_in_t, t_out_t, key_t, n_types, ev_type, order_t))
     out = []
-    for args in (
-        (t_in, t_out, zero, 1, ev_zero, order),
-        (t_in_t, t_out_t, key_t, n_types, ev_type, order_t),
-    ):
+    for args in sets:
         ti, to, key, k, ev_key, o = args
         out.append(
             tuple(
@@ -139,4 +139,4 @@ def live_queue_maxima(t_in, t_out, type_key, n_types: int, day_edges, interval_e
                 for edges in (day_edges, interval_edges)
             )
         )
-    return out[0], out[1]
+    return out[0], out[-1]

@@ -58,6 +58,7 @@ class Legs:
     group: np.ndarray
     kernels: SimpleNamespace
     flags: tuple[np.ndarray, np.ndarray, np.ndarray]
+    wait_order: np.ndarray  # sorts ``wait`` (one sort for every scope's percentiles)
 
     @classmethod
     def of(cls, obs: Observations, threshold: float) -> Legs:
@@ -82,7 +83,9 @@ class Legs:
             group=i64(obs.group),
             kernels=kn,
             flags=(),  # type: ignore[arg-type]
+            wait_order=np.empty(0, dtype=np.int64),
         )
+        legs.wait_order = np.argsort(legs.wait)
         legs.flags = kn.leg_flags(
             legs.outcome,
             legs.leg,
@@ -136,7 +139,7 @@ def call_kpis(
         # P(wait > 0), the Erlang C / A figure: offered callers who waited at all.
         "p_wait": div(s["waited"], n_off),
     }
-    pct = kn.answered_wait_percentiles(key, mask, legs.outcome, legs.wait, k, _QS)
+    pct = kn.answered_wait_percentiles(key, mask, legs.outcome, legs.wait, legs.wait_order, k, _QS)
     for row, (_, name) in enumerate(PERCENTILES):
         out[name] = pct[row]
     return out
@@ -272,5 +275,5 @@ def staff_kpis(
 def columns(table: dict[str, np.ndarray], k: int) -> list[dict[str, float]]:
     """Each of the ``k`` columns of a dict of arrays (length ``k``), as plain floats."""
     names = list(table)
-    rows = np.array([np.broadcast_to(table[name], (k,)) for name in names], dtype=float)
+    rows = np.array([table[name] for name in names], dtype=float).reshape(len(names), k)
     return [dict(zip(names, col, strict=True)) for col in rows.T.tolist()]

@@ -43,7 +43,7 @@ from ccsim.units import format_clock
 if TYPE_CHECKING:
     from ccsim.scenario.model import Scenario
 
-__all__ = ["replication_kpis"]
+__all__ = ["replication_kpis", "replication_row"]
 
 Table = dict[str, np.ndarray]
 
@@ -337,6 +337,49 @@ def replication_kpis(obs: Observations, scenario: Scenario) -> dict[str, Any]:
     per interval. `CALL_KPIS` include the figures of redials, transfers and
     callbacks (`RETRIAL_KPIS`, `TRANSFER_KPIS`, `CALLBACK_KPIS`).
     """
+    return _assemble(_tables(obs, scenario))
+
+
+def replication_row(obs: Observations, scenario: Scenario) -> np.ndarray:
+    """The numbers of `replication_kpis`, in its order, as one float64 row (what
+    ``KpiLayout.flatten`` gives of it), without building the document."""
+    t = _tables(obs, scenario)
+    s = t.day.scenario
+    n, n_types, n_groups = s.horizon.n_intervals, len(s.call_types), len(s.agent_groups)
+
+    def matrix(table: Table, k: int) -> np.ndarray:  # one row per scope entry
+        return np.array(list(table.values()), dtype=float).reshape(len(table), k).T
+
+    group = [
+        t.by_type.astype(float) if name == "answered_by_type" else t.per_grp[name][:, None]
+        for name in (*STAFF_KPIS, *HOURS_KPIS, *GROUP_KPIS)
+    ]
+    parts = [
+        np.array(list(t.summary.values()), dtype=float),
+        matrix(t.per_int, n).ravel(),
+        matrix(t.per_type, n_types).ravel(),
+        matrix(t.per_ti, n_types * n).ravel(),
+        np.hstack(group).reshape(n_groups, -1).ravel(),
+        np.stack(list(t.per_gi.values()), axis=-1).ravel(),
+    ]
+    return np.concatenate(parts)
+
+
+@dataclass
+class _Tables:
+    """One replication's KPIs, per scope, before they are laid out."""
+
+    day: _Day
+    summary: dict[str, float]
+    per_int: Table
+    per_type: Table
+    per_ti: Table
+    per_grp: Table
+    by_type: np.ndarray
+    per_gi: Table
+
+
+def _tables(obs: Observations, scenario: Scenario) -> _Tables:
     d = _Day.of(obs, scenario)
     h = scenario.horizon
     n, n_types = h.n_intervals, len(scenario.call_types)
@@ -350,33 +393,23 @@ def replication_kpis(obs: Observations, scenario: Scenario) -> dict[str, Any]:
     day.update(behaviour_kpis(d.legs, zero, 1, d.counted))
     per_int.update(behaviour_kpis(d.legs, d.interval, n, every))
     per_type.update(behaviour_kpis(d.legs, d.legs.call_type, n_types, d.counted & d.typed))
-    per_ti.update(
-        behaviour_kpis(
-            d.legs, np.maximum(d.legs.call_type, 0) * n + d.interval, n_types * n, d.typed
-        )
-    )
+    type_interval = np.maximum(d.legs.call_type, 0) * n + d.interval
+    per_ti.update(behaviour_kpis(d.legs, type_interval, n_types * n, d.typed))
     per_grp, by_type = _group_kpis(d, a)
-    return _assemble(
-        d,
-        _day_summary(d, day, per_grp, a.chat_type),
-        per_int,
-        per_type,
-        per_ti,
-        per_grp,
-        by_type,
-        per_gi,
-    )
+    summary = _day_summary(d, day, per_grp, a.chat_type)
+    return _Tables(d, summary, per_int, per_type, per_ti, per_grp, by_type, per_gi)
 
 
-def _assemble(d, summary, per_int, per_type, per_ti, per_grp, by_type, per_gi) -> dict[str, Any]:
+def _assemble(t: _Tables) -> dict[str, Any]:
     """The nested dict of `replication_kpis` from the per-scope tables."""
+    d, per_int, per_type, per_ti, per_grp = t.day, t.per_int, t.per_type, t.per_ti, t.per_grp
     s, labels = d.scenario, d.labels
     n, n_types = s.horizon.n_intervals, len(s.call_types)
     events = _interval_events(s, d.starts, s.horizon.interval)
     type_names = [ct.name for ct in s.call_types]
     groups = columns(per_grp, len(s.agent_groups))
     ti = columns(per_ti, n_types * n)
-    by_type_rows = by_type.astype(float).tolist()
+    by_type_rows = t.by_type.astype(float).tolist()
 
     def group_entry(g: int) -> dict[str, Any]:
         row: dict[str, Any] = groups[g]
@@ -386,9 +419,9 @@ def _assemble(d, summary, per_int, per_type, per_ti, per_grp, by_type, per_gi) -
     def rows(table: list[dict[str, float]]) -> list[dict[str, Any]]:
         return [{"start": labels[i], **table[i]} for i in range(n)]
 
-    gi = {k: v.tolist() for k, v in per_gi.items()}
+    gi = {k: v.tolist() for k, v in t.per_gi.items()}
     return {
-        "summary": summary,
+        "summary": t.summary,
         "by_interval": [
             {"start": labels[i], **row, "events": events[i]}
             for i, row in enumerate(columns(per_int, n))

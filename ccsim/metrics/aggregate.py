@@ -29,9 +29,10 @@ def div(num: np.ndarray | float, den: np.ndarray | float) -> np.ndarray:
     """Elementwise ``num / den``, NaN where ``den == 0``."""
     num = np.asarray(num, dtype=float)
     den = np.asarray(den, dtype=float)
-    out = np.full(np.broadcast(num, den).shape, np.nan)
-    np.divide(num, den, out=out, where=den != 0)
-    return out
+    zero = den == 0
+    if not zero.any():
+        return num / den
+    return np.where(zero, np.nan, num / np.where(zero, 1.0, den))
 
 
 def interval_index(t: np.ndarray, horizon: Horizon) -> np.ndarray:

@@ -24,7 +24,14 @@ from ccsim.metrics.aggregate import (
     outbound_kpis,
     staff_kpis,
 )
-from ccsim.metrics.names import GROUP_KPIS, HOURS_KPIS, STAFF_KPIS
+from ccsim.metrics.names import (
+    CALLBACK_KPIS,
+    GROUP_KPIS,
+    HOURS_KPIS,
+    RETRIAL_KPIS,
+    STAFF_KPIS,
+    TRANSFER_KPIS,
+)
 from ccsim.observations import (
     ABANDONED,
     ANSWERED,
@@ -46,6 +53,7 @@ if TYPE_CHECKING:
 __all__ = ["replication_kpis", "replication_row"]
 
 Table = dict[str, np.ndarray]
+BEHAVIOUR_KPIS = frozenset((*RETRIAL_KPIS, *TRANSFER_KPIS, *CALLBACK_KPIS))
 
 
 @dataclass
@@ -86,6 +94,11 @@ class _Day:
         )
 
     @property
+    def one_type(self) -> bool:
+        """One call type and every leg typed: each call-type scope is a day scope."""
+        return len(self.scenario.call_types) == 1 and bool(self.typed.all())
+
+    @property
     def counted_from(self) -> float:
         return self.scenario.horizon.start + self.scenario.horizon.warmup
 
@@ -106,8 +119,11 @@ def _call_scopes(d: _Day) -> tuple[Table, Table, Table, Table]:
 
     day = scope(zero, 1, d.counted & d.live)
     per_int = scope(d.interval, n, d.live)
-    per_type = scope(ct, n_types, d.counted & d.typed & d.live)
-    per_ti = scope(type_interval, n_types * n, d.typed & d.live)
+    if d.one_type:  # the type's legs are the day's, its intervals the day's intervals
+        per_type, per_ti = dict(day), dict(per_int)
+    else:
+        per_type = scope(ct, n_types, d.counted & d.typed & d.live)
+        per_ti = scope(type_interval, n_types * n, d.typed & d.live)
     # Callbacks wait in no live queue; an untyped call is never in a queue.
     in_queue = d.live & ~np.isnan(legs.offered)
     t_in = legs.offered[in_queue]
@@ -173,8 +189,10 @@ def _agent_time(d: _Day) -> _AgentTime:
     # agent, so occupancy is the share of capacity in use (never above 1).
     chat_type = np.array([c.channel == "chat" for c in s.call_types] + [False])
     chat_max = np.array([g.chat_max for g in s.agent_groups], dtype=float)
-    is_chat = chat_type[np.where(d.typed, legs.call_type, -1)][worked]
-    weight = np.where(is_chat, 1.0 / chat_max[group], 1.0) if is_chat.any() else None
+    weight = None
+    if chat_type.any():
+        is_chat = chat_type[np.where(d.typed, legs.call_type, -1)][worked]
+        weight = np.where(is_chat, 1.0 / chat_max[group], 1.0) if is_chat.any() else None
     busy_int = busy_by_interval(legs, begin, end, group, n_groups, h, h.start, weight)
     busy_grp = busy_by_interval(legs, begin, end, group, n_groups, h, d.counted_from, weight)
 
@@ -291,7 +309,8 @@ def _day_summary(d: _Day, day: Table, per_grp: Table, chat_type: np.ndarray) -> 
     line = np.where(dialed_out, legs.talk, ivr_time + np.nan_to_num(legs.wait) + legs.talk)
     outcome = legs.outcome
     on_line = d.counted & (outcome != BLOCKED) & (~dialed_out | (outcome == ANSWERED))
-    on_line &= ~chat_type[np.where(d.typed, legs.call_type, -1)]  # chats use no line
+    if chat_type.any():
+        on_line &= ~chat_type[np.where(d.typed, legs.call_type, -1)]  # chats use no line
     outsourced = np.array([g.price_per_call is not None for g in s.agent_groups], dtype=bool)
     agent_cost = float(per_grp["cost"][~outsourced].sum())
     outsourced_cost = float(per_grp["cost"][outsourced].sum())
@@ -392,9 +411,13 @@ def _tables(obs: Observations, scenario: Scenario) -> _Tables:
     every = np.ones(obs.n_calls, dtype=bool)
     day.update(behaviour_kpis(d.legs, zero, 1, d.counted))
     per_int.update(behaviour_kpis(d.legs, d.interval, n, every))
-    per_type.update(behaviour_kpis(d.legs, d.legs.call_type, n_types, d.counted & d.typed))
-    type_interval = np.maximum(d.legs.call_type, 0) * n + d.interval
-    per_ti.update(behaviour_kpis(d.legs, type_interval, n_types * n, d.typed))
+    if d.one_type:
+        per_type.update({k: v for k, v in day.items() if k in BEHAVIOUR_KPIS})
+        per_ti.update({k: v for k, v in per_int.items() if k in BEHAVIOUR_KPIS})
+    else:
+        per_type.update(behaviour_kpis(d.legs, d.legs.call_type, n_types, d.counted & d.typed))
+        type_interval = np.maximum(d.legs.call_type, 0) * n + d.interval
+        per_ti.update(behaviour_kpis(d.legs, type_interval, n_types * n, d.typed))
     per_grp, by_type = _group_kpis(d, a)
     summary = _day_summary(d, day, per_grp, a.chat_type)
     return _Tables(d, summary, per_int, per_type, per_ti, per_grp, by_type, per_gi)

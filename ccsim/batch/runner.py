@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from ccsim.batch.parallel import Backend, Replication, map_replications
-from ccsim.batch.ratios import ratio_of_totals
+from ccsim.batch.row_ratios import ratio_of_totals_rows
 from ccsim.batch.store import ReplicationStore
 from ccsim.metrics import DAY_KPIS, service_level_risk, t_interval
 from ccsim.metrics.compact import KpiLayout, KpiRows, summarize_rows
@@ -285,6 +285,24 @@ def _rows(reps: list[Replication]) -> KpiRows:
     return KpiRows(layout, matrix)
 
 
+def _risk_documents(kpis: KpiRows) -> list[dict]:
+    """What `service_level_risk` reads of each replication (its day and interval
+    service levels), taken from the matrix's columns."""
+    top = kpis.layout.view(kpis.matrix[0])
+    starts = [entry["start"] for entry in top["by_interval"]]
+    sk = kpis.layout.skeleton
+    cols = [sk["summary"]["service_level"]] + [e["service_level"] for e in sk["by_interval"]]
+    return [
+        {
+            "summary": {"service_level": row[0]},
+            "by_interval": [
+                {"start": start, "service_level": v} for start, v in zip(starts, row[1:], strict=True)
+            ],
+        }
+        for row in kpis.matrix[:, cols].tolist()
+    ]
+
+
 def _half_width(values: list) -> float | None:
     mean, ci = t_interval(np.array([np.nan if v is None else v for v in values], dtype=float))
     return None if ci is None else (ci[1] - ci[0]) / 2
@@ -433,7 +451,6 @@ def run(
             store.close()
     elapsed = time.perf_counter() - t0
     kpis = _rows([done[r] for r in range(reps)])
-    views = kpis.views()
     return RunResult(
         scenario=scenario,
         seed=seed,
@@ -444,8 +461,8 @@ def run(
         elapsed_s=elapsed,
         observations=[kept[r] for r in range(reps) if r in kept],
         engine=chosen,
-        risk=service_level_risk(views, scenario.service_level.target),
-        ratio_of_totals=ratio_of_totals(views, scenario.service_level.definition),
+        risk=service_level_risk(_risk_documents(kpis), scenario.service_level.target),
+        ratio_of_totals=ratio_of_totals_rows(kpis, scenario.service_level.definition),
         backend=(backend or Backend()).describe(),
         resumed=sum(1 for r in range(reps) if r in resumed),
         precision=None

@@ -296,7 +296,8 @@ def _risk_documents(kpis: KpiRows) -> list[dict]:
         {
             "summary": {"service_level": row[0]},
             "by_interval": [
-                {"start": start, "service_level": v} for start, v in zip(starts, row[1:], strict=True)
+                {"start": start, "service_level": v}
+                for start, v in zip(starts, row[1:], strict=True)
             ],
         }
         for row in kpis.matrix[:, cols].tolist()

@@ -124,18 +124,30 @@ def live_queue_maxima(t_in, t_out, type_key, n_types: int, day_edges, interval_e
     zero = np.zeros(n_in, dtype=np.int64)
     ev_zero = np.zeros(n_in + n_out, dtype=np.int64)
     typed = type_key >= 0
-    ev_type = np.concatenate((type_key, type_key[leaves]))
-    order_t = order[ev_type[order] >= 0]
-    t_in_t, t_out_t, key_t = t_in[typed], t_out[typed], type_key[typed]
-    sets = [(t_in, t_out, zero, 1, ev_zero, order)]
+    sets = [(t_in, t_out, zero, 1, times, ev_zero, ev_delta, order)]
     if not (n_types == 1 and typed.all()):  # else the one type's queue is the whole
-        sets.append((t_in_t, t_out_t, key_t, n_types, ev_type, order_t))
+        ev_type = np.concatenate((type_key, type_key[leaves]))
+        ev_typed = ev_type >= 0
+        # The typed events, and their order: the full order's subsequence, renumbered.
+        renumber = np.cumsum(ev_typed) - 1
+        order_t = renumber[order[ev_typed[order]]]
+        sets.append(
+            (
+                t_in[typed],
+                t_out[typed],
+                type_key[typed],
+                n_types,
+                times[ev_typed],
+                ev_type[ev_typed],
+                ev_delta[ev_typed],
+                order_t,
+            )
+        )
     out = []
-    for args in sets:
-        ti, to, key, k, ev_key, o = args
+    for ti, to, key, k, tm, ev_key, delta, o in sets:
         out.append(
             tuple(
-                sweep(ti, to, key, k, edges, times, ev_key, ev_delta, o)
+                sweep(ti, to, key, k, edges, tm, ev_key, delta, o)
                 for edges in (day_edges, interval_edges)
             )
         )

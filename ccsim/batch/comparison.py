@@ -25,10 +25,10 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from ccsim.atomic import atomic_path, write_text
 from ccsim.batch.runner import RunResult, run
 from ccsim.i18n import check_lang, kpi_label, tr
 from ccsim.metrics import per_replication_table, t_interval
-from ccsim.outputs.atomic import atomic_path, write_text
 from ccsim.outputs.jsondoc import dumps
 from ccsim.outputs.report import DAY_ROWS, _left, _right, format_value
 from ccsim.scenario import ScenarioError

@@ -20,7 +20,7 @@ import typing
 from pathlib import Path
 from typing import Any
 
-from ccsim.outputs.atomic import write_text
+from ccsim.atomic import write_text
 from ccsim.scenario.model import Scenario
 
 __all__ = [

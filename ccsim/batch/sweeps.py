@@ -36,8 +36,8 @@ from typing import TYPE_CHECKING, Any
 
 import yaml
 
+from ccsim.atomic import atomic_path
 from ccsim.metrics import DAY_KPIS, FRACTION_KPIS
-from ccsim.outputs.atomic import atomic_path
 from ccsim.scenario.errors import Loc, ScenarioError
 from ccsim.scenario.fields import (
     check_keys,

@@ -24,9 +24,9 @@ from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from ccsim.atomic import write_text
 from ccsim.batch.runner import RunResult
 from ccsim.i18n import LANGS, MESSAGES, check_lang, cjk_font, kpi_label, tr
-from ccsim.outputs.atomic import write_text
 from ccsim.outputs.report import (
     BEHAVIOUR_ROWS,
     DAY_ROWS,

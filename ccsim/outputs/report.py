@@ -10,9 +10,9 @@ import math
 import unicodedata
 from pathlib import Path
 
+from ccsim.atomic import atomic_open, write_text
 from ccsim.batch.runner import RunResult
 from ccsim.i18n import MESSAGES, check_lang, kpi_label, tr
-from ccsim.outputs.atomic import atomic_open, write_text
 from ccsim.outputs.jsondoc import dumps
 
 #: Day KPIs shown in the text table, with their label and kind of value.

@@ -38,7 +38,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from ccsim.outputs.atomic import write_text
+from ccsim.atomic import write_text
 from ccsim.outputs.jsondoc import dumps
 from ccsim.planning.shift_templates import ShiftTemplate, ShiftTemplates
 from ccsim.scenario.errors import ScenarioError

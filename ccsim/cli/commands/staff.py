@@ -8,8 +8,8 @@ import math
 import sys
 from pathlib import Path
 
+from ccsim.atomic import write_text
 from ccsim.cli import add_batch_arguments, backend_from_args, nonnegative_int, positive_int
-from ccsim.outputs.atomic import write_text
 from ccsim.outputs.jsondoc import dumps
 from ccsim.scenario.overrides import add_override_arguments
 

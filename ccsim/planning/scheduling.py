@@ -49,7 +49,7 @@ if TYPE_CHECKING:
     import pandas as pd
 
     from ccsim.batch.parallel import Backend
-    from ccsim.batch.runner import RunResult
+    from ccsim.batch.result import RunResult
 
 #: HiGHS model status codes of `scipy.optimize.milp`.
 MILP_STATUS = {

@@ -27,14 +27,9 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from ccsim.metrics import replication_kpis
-from ccsim.metrics.compact import KpiLayout
-from ccsim.metrics.kpis import replication_row
+from ccsim.batch.replication import Replication, run_chunk, run_each
 
 if TYPE_CHECKING:
-    import numpy as np
-
-    from ccsim.observations import Observations
     from ccsim.scenario.model import Scenario
 
 __all__ = ["BACKENDS", "Backend", "Replication", "close_pools", "cpu_count", "map_replications"]
@@ -171,59 +166,6 @@ def _address(scheduler: Any) -> str | None:
     return str(address) if address else type(scheduler).__name__
 
 
-@dataclass
-class Replication:
-    """One finished replication: its index, KPIs, number of calls (legs) and, when
-    asked for, its observations.
-
-    The KPIs travel compact (`ccsim.metrics.compact`): ``row``, the numbers, and
-    ``layout``, shared by the replications of a chunk (pickled once); ``kpis``, the
-    document, is set only for a replication read back from a store.
-    """
-
-    index: int
-    kpis: dict | None
-    n_calls: int
-    observations: Observations | None = None
-    row: np.ndarray | None = None
-    layout: KpiLayout | None = None
-
-    def document(self) -> dict:
-        """The KPI document (`replication_kpis`), built from the row if need be."""
-        if self.kpis is not None:
-            return self.kpis
-        assert self.layout is not None and self.row is not None
-        return self.layout.unflatten(self.row)
-
-
-def run_chunk(
-    scenario: Scenario, seed: int, engine: str, indices: Sequence[int], keep: bool
-) -> list[Replication]:
-    """Simulate and measure the replications ``indices`` (in a worker)."""
-    return list(_run_each(scenario, seed, engine, indices, keep))
-
-
-def _run_each(
-    scenario: Scenario, seed: int, engine: str, indices: Sequence[int], keep: bool
-) -> Iterator[Replication]:
-    """Each replication of ``indices``, simulated and measured, its KPIs as a row of
-    the layout of the first (the same for all: the scenario decides it)."""
-    from ccsim.batch.runner import run_replication
-
-    layout = None
-    for r in indices:
-        obs = run_replication(scenario, seed, r, engine)
-        if layout is None:
-            kpis = replication_kpis(obs, scenario)
-            layout = KpiLayout.of(kpis)
-            row = layout.flatten(kpis)
-        else:
-            row = replication_row(obs, scenario)
-            if row.shape != (layout.size,):  # a layout change would mislabel numbers
-                raise RuntimeError(f"replication {r}: {row.size} KPIs, not {layout.size}")
-        yield Replication(r, None, obs.n_calls, obs if keep else None, row, layout)
-
-
 def _chunks(indices: Sequence[int], workers: int, per_task_overhead: int) -> list[list[int]]:
     """Split ``indices`` into chunks: about ``per_task_overhead`` chunks per worker,
     so the last ones finish together and a lost chunk costs little."""
@@ -275,7 +217,7 @@ def map_replications(
         return
     if backend.kind == "local" and min(backend.workers, len(indices)) == 1:
         # No pool for one worker (or one replication): each as it finishes.
-        yield from _run_each(scenario, seed, engine, indices, keep_observations)
+        yield from run_each(scenario, seed, engine, indices, keep_observations)
         return
     if backend.kind == "local":
         workers = min(backend.workers, len(indices))

@@ -20,7 +20,7 @@ from types import SimpleNamespace
 import numpy as np
 from numba import njit
 
-__all__ = ["CALL_ROWS", "BEHAVIOUR_ROWS", "FLAG", "kernels"]
+__all__ = ["BEHAVIOUR_ROWS", "CALL_ROWS", "FLAG", "compile_kernels", "kernels"]
 
 # Outcome and leg codes (`ccsim.observations`; literals here so the kernels see constants).
 _BLOCKED, _ANSWERED, _ABANDONED = 0, 1, 2
@@ -310,3 +310,16 @@ def kernels() -> SimpleNamespace:
         return compiled
     _interpreted += 1
     return SimpleNamespace(**{f.py_func.__name__: f.py_func for f in _KERNELS})
+
+
+def compile_kernels() -> None:
+    """Compile (or load from the cache) every KPI kernel, with the argument types
+    `ccsim.metrics` calls them with (``ccsim warm-up``: `kernels` would otherwise
+    interpret the first calls rather than compile)."""
+    i64, f64 = np.zeros(1, dtype=np.int64), np.zeros(1)
+    sel = np.ones(1, dtype=np.bool_)
+    call_sums(i64, sel, i64, f64, f64, f64, 20.0, 1)
+    answered_wait_percentiles(i64, sel, i64, f64, i64, 1, np.array([50.0]))
+    flags, in_system, wait0 = leg_flags(i64, i64, i64, f64, f64, f64, i64, f64, sel, 20.0)
+    behaviour_sums(i64, sel, flags, in_system, wait0, 1)
+    busy_seconds(f64, f64 + 1.0, i64, 1, 1, 0.0, 1.0, 0.0, 1.0)

@@ -12,17 +12,16 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from ccsim.metrics.agents import agent_time, group_kpis, staff_scopes
 from ccsim.metrics.aggregate import (
     Legs,
     behaviour_kpis,
-    busy_by_interval,
     call_kpis,
     columns,
     div,
     interval_index,
     ivr_kpis,
     outbound_kpis,
-    staff_kpis,
 )
 from ccsim.metrics.names import (
     CALLBACK_KPIS,
@@ -159,144 +158,6 @@ def _ivr_and_outbound(d: _Day, day: Table, per_int: Table) -> None:
     per_int.update(outbound_kpis(d.legs, by_arrival, n, every, int_hours))
 
 
-@dataclass
-class _AgentTime:
-    """Agent-seconds per group and interval, and per group after the warm-up."""
-
-    busy_int: np.ndarray
-    busy_grp: np.ndarray
-    staffed: np.ndarray
-    scheduled: np.ndarray
-    on_break: np.ndarray
-    absent: np.ndarray
-    paid: np.ndarray
-    paid_worked: np.ndarray
-    share: np.ndarray  # share of each interval after the warm-up
-    chat_type: np.ndarray  # per call type (and -1: last), whether it is a chat
-
-
-def _agent_time(d: _Day) -> _AgentTime:
-    """Busy time by the group that worked the leg (answered, or a dial not reached:
-    the time spent trying), split over intervals; staffed, scheduled and the rest."""
-    s, h, legs = d.scenario, d.scenario.horizon, d.legs
-    n, n_groups = h.n_intervals, len(s.agent_groups)
-    g_of = legs.group
-    worked = ((legs.outcome == ANSWERED) | (legs.outcome == NOT_REACHED)) & (g_of >= 0)
-    begin = (legs.offered + legs.wait)[worked]
-    end = begin + (legs.talk + legs.wrap)[worked]
-    group = g_of[worked]
-    # A chat takes one of the agent's chat_max slots: it counts as that share of an
-    # agent, so occupancy is the share of capacity in use (never above 1).
-    chat_type = np.array([c.channel == "chat" for c in s.call_types] + [False])
-    chat_max = np.array([g.chat_max for g in s.agent_groups], dtype=float)
-    weight = None
-    if chat_type.any():
-        is_chat = chat_type[np.where(d.typed, legs.call_type, -1)][worked]
-        weight = np.where(is_chat, 1.0 / chat_max[group], 1.0) if is_chat.any() else None
-    busy_int = busy_by_interval(legs, begin, end, group, n_groups, h, h.start, weight)
-    busy_grp = busy_by_interval(legs, begin, end, group, n_groups, h, d.counted_from, weight)
-
-    def seconds(values: np.ndarray) -> np.ndarray:
-        return np.asarray(values, dtype=float).reshape(n_groups, n)
-
-    staffed, scheduled = seconds(d.obs.staffed), seconds(d.obs.scheduled)
-    on_break, absent = seconds(d.obs.on_break), seconds(d.obs.absent)
-    paid = scheduled - seconds(d.obs.unpaid_break)
-    return _AgentTime(
-        busy_int=busy_int,
-        busy_grp=busy_grp.sum(1),
-        staffed=staffed,
-        scheduled=scheduled,
-        on_break=on_break,
-        absent=absent,
-        paid=paid,
-        # Busy time includes calls finished past a shift's end: so does utilization's
-        # paid time (the floor time beyond the roster's, in the horizon, as busy is).
-        paid_worked=paid + np.maximum(0.0, staffed - (scheduled - on_break - absent)),
-        share=np.clip((d.starts + h.interval - d.counted_from) / h.interval, 0.0, 1.0),
-        chat_type=chat_type,
-    )
-
-
-def _staff_scopes(a: _AgentTime, size: float, day: Table, per_int: Table) -> dict[str, np.ndarray]:
-    """Staff KPIs of the day and per interval; returns the per group × interval table."""
-    day.update(
-        staff_kpis(
-            np.atleast_1d(a.busy_grp.sum()),
-            np.atleast_1d((a.staffed @ a.share).sum()),
-            np.atleast_1d((a.scheduled @ a.share).sum()),
-            np.atleast_1d((a.paid_worked @ a.share).sum()),
-        )
-    )
-    per_int.update(
-        staff_kpis(
-            a.busy_int.sum(axis=0),
-            a.staffed.sum(axis=0),
-            a.scheduled.sum(axis=0),
-            a.paid_worked.sum(0),
-        )
-    )
-    per_gi = {
-        "scheduled_agents": a.scheduled / size,
-        "on_break_agents": a.on_break / size,
-        "absent_agents": a.absent / size,
-        "available_agents": a.staffed / size,
-        "busy_agents": a.busy_int / size,
-    }
-    per_int.update({name: v.sum(axis=0) for name, v in per_gi.items()})
-    per_gi["occupancy"] = div(a.busy_int, a.staffed)
-    return per_gi
-
-
-def _group_kpis(d: _Day, a: _AgentTime) -> tuple[Table, np.ndarray]:
-    """Per agent group: staff, hours, legs answered, cost; and answered by call type."""
-    s, legs = d.scenario, d.legs
-    n_groups, n_types = len(s.agent_groups), len(s.call_types)
-    per_grp = staff_kpis(
-        a.busy_grp, a.staffed @ a.share, a.scheduled @ a.share, a.paid_worked @ a.share
-    )
-    overtime = np.asarray(d.obs.overtime, dtype=float).reshape(n_groups)
-    paid_hours = (a.paid @ a.share + overtime) / 3600.0
-    rate = np.array(
-        [s.costs.agent_hour if g.agent_hour is None else g.agent_hour for g in s.agent_groups],
-        dtype=float,
-    )
-    per_grp.update(
-        on_break_hours=(a.on_break @ a.share) / 3600.0,
-        absent_hours=(a.absent @ a.share) / 3600.0,
-        overtime_hours=overtime / 3600.0,
-        paid_hours=paid_hours,
-    )
-    g_of, outcome = legs.group, legs.outcome
-    worked = ((outcome == ANSWERED) | (outcome == NOT_REACHED)) & (g_of >= 0)
-    handled = (outcome == ANSWERED) & (g_of >= 0) & d.counted  # legs of any kind
-    g_h = g_of[handled]
-    n_handled = np.bincount(g_h, minlength=n_groups).astype(float)
-    per_grp["answered"] = n_handled
-    handle = (legs.talk + legs.wrap)[handled]
-    per_grp["aht_s"] = div(np.bincount(g_h, weights=handle, minlength=n_groups), n_handled)
-    price = np.array(  # per call of an outsourced group; NaN for an in-house one
-        [np.nan if g.price_per_call is None else g.price_per_call for g in s.agent_groups],
-        dtype=float,
-    )
-    outsourced = ~np.isnan(price)
-    per_grp["cost"] = np.where(outsourced, np.nan_to_num(price) * n_handled, paid_hours * rate)
-    per_grp["callbacks_handled"] = np.bincount(
-        g_of[worked & d.counted & (legs.leg == CALLBACK)], minlength=n_groups
-    ).astype(float)
-    # A group's P(wait > 0): of the live legs it answered, those that waited at all.
-    live_h = handled & d.live
-    per_grp["p_wait"] = div(
-        np.bincount(g_of[live_h & (legs.wait > 0)], minlength=n_groups),
-        np.bincount(g_of[live_h], minlength=n_groups),
-    )
-    handled_t = handled & d.typed
-    by_type = np.bincount(
-        g_of[handled_t] * n_types + legs.call_type[handled_t], minlength=n_groups * n_types
-    ).reshape(n_groups, n_types)
-    return per_grp, by_type
-
-
 def _day_summary(d: _Day, day: Table, per_grp: Table, chat_type: np.ndarray) -> dict[str, float]:
     """The day's figures: call, staff and behaviour KPIs, hours and cost."""
     s, legs = d.scenario, d.legs
@@ -404,8 +265,8 @@ def _tables(obs: Observations, scenario: Scenario) -> _Tables:
     n, n_types = h.n_intervals, len(scenario.call_types)
     day, per_int, per_type, per_ti = _call_scopes(d)
     _ivr_and_outbound(d, day, per_int)
-    a = _agent_time(d)
-    per_gi = _staff_scopes(a, h.interval, day, per_int)
+    a = agent_time(d)
+    per_gi = staff_scopes(a, h.interval, day, per_int)
     # Redials, transfers, callbacks (per caller: where its FIRST leg belongs).
     zero = np.zeros(obs.n_calls, np.int64)
     every = np.ones(obs.n_calls, dtype=bool)
@@ -418,7 +279,7 @@ def _tables(obs: Observations, scenario: Scenario) -> _Tables:
         per_type.update(behaviour_kpis(d.legs, d.legs.call_type, n_types, d.counted & d.typed))
         type_interval = np.maximum(d.legs.call_type, 0) * n + d.interval
         per_ti.update(behaviour_kpis(d.legs, type_interval, n_types * n, d.typed))
-    per_grp, by_type = _group_kpis(d, a)
+    per_grp, by_type = group_kpis(d, a)
     summary = _day_summary(d, day, per_grp, a.chat_type)
     return _Tables(d, summary, per_int, per_type, per_ti, per_grp, by_type, per_gi)
 

@@ -286,7 +286,40 @@ def busy_seconds(begin, end, group, n_groups, n, start, size, lo, hi):
     return out
 
 
-_KERNELS = (call_sums, answered_wait_percentiles, leg_flags, behaviour_sums, busy_seconds)
+@njit(cache=True)
+def group_sums(group, outcome, leg, counted, live, call_type, wait, talk, wrap, n_groups, n_types):
+    """Per agent group, over the legs after the warm-up: rows answered (any kind),
+    their handle time, callbacks dialed (reached or not), live legs answered and
+    those of them that waited; and answered legs per group and call type."""
+    out = np.zeros((5, n_groups))
+    by_type = np.zeros((n_groups, n_types), dtype=np.int64)
+    for i in range(group.shape[0]):
+        g = group[i]
+        if g < 0 or not counted[i]:
+            continue
+        o = outcome[i]
+        if o == _ANSWERED:
+            out[0, g] += 1.0
+            out[1, g] += talk[i] + wrap[i]
+            if live[i]:
+                out[3, g] += 1.0
+                if wait[i] > 0:
+                    out[4, g] += 1.0
+            if call_type[i] >= 0:
+                by_type[g, call_type[i]] += 1
+        if leg[i] == _CALLBACK and o in (_ANSWERED, _NOT_REACHED):
+            out[2, g] += 1.0
+    return out, by_type
+
+
+_KERNELS = (
+    call_sums,
+    answered_wait_percentiles,
+    leg_flags,
+    behaviour_sums,
+    busy_seconds,
+    group_sums,
+)
 
 #: Replications measured by the interpreted kernels, while the compiled ones are not
 #: cached, before compiling them: a run of a replication or two never waits for the
@@ -323,3 +356,4 @@ def compile_kernels() -> None:
     flags, in_system, wait0 = leg_flags(i64, i64, i64, f64, f64, f64, i64, f64, sel, 20.0)
     behaviour_sums(i64, sel, flags, in_system, wait0, 1)
     busy_seconds(f64, f64 + 1.0, i64, 1, 1, 0.0, 1.0, 0.0, 1.0)
+    group_sums(i64, i64, i64, sel, sel, i64, f64, f64, f64, 1, 1)

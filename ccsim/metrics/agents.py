@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from ccsim.metrics.aggregate import busy_by_interval, div, staff_kpis
-from ccsim.observations import ANSWERED, CALLBACK, NOT_REACHED
+from ccsim.observations import ANSWERED, NOT_REACHED
 
 if TYPE_CHECKING:
     from ccsim.metrics.kpis import _Day
@@ -130,31 +130,29 @@ def group_kpis(d: _Day, a: AgentTime) -> tuple[Table, np.ndarray]:
         overtime_hours=overtime / 3600.0,
         paid_hours=paid_hours,
     )
-    g_of, outcome = legs.group, legs.outcome
-    worked = ((outcome == ANSWERED) | (outcome == NOT_REACHED)) & (g_of >= 0)
-    handled = (outcome == ANSWERED) & (g_of >= 0) & d.counted  # legs of any kind
-    g_h = g_of[handled]
-    n_handled = np.bincount(g_h, minlength=n_groups).astype(float)
+    sums, by_type = legs.kernels.group_sums(
+        legs.group,
+        legs.outcome,
+        legs.leg,
+        d.counted,
+        d.live,
+        legs.call_type,
+        legs.wait,
+        legs.talk,
+        legs.wrap,
+        n_groups,
+        n_types,
+    )
+    n_handled = sums[0]
     per_grp["answered"] = n_handled
-    handle = (legs.talk + legs.wrap)[handled]
-    per_grp["aht_s"] = div(np.bincount(g_h, weights=handle, minlength=n_groups), n_handled)
+    per_grp["aht_s"] = div(sums[1], n_handled)
     price = np.array(  # per call of an outsourced group; NaN for an in-house one
         [np.nan if g.price_per_call is None else g.price_per_call for g in s.agent_groups],
         dtype=float,
     )
     outsourced = ~np.isnan(price)
     per_grp["cost"] = np.where(outsourced, np.nan_to_num(price) * n_handled, paid_hours * rate)
-    per_grp["callbacks_handled"] = np.bincount(
-        g_of[worked & d.counted & (legs.leg == CALLBACK)], minlength=n_groups
-    ).astype(float)
+    per_grp["callbacks_handled"] = sums[2]
     # A group's P(wait > 0): of the live legs it answered, those that waited at all.
-    live_h = handled & d.live
-    per_grp["p_wait"] = div(
-        np.bincount(g_of[live_h & (legs.wait > 0)], minlength=n_groups),
-        np.bincount(g_of[live_h], minlength=n_groups),
-    )
-    handled_t = handled & d.typed
-    by_type = np.bincount(
-        g_of[handled_t] * n_types + legs.call_type[handled_t], minlength=n_groups * n_types
-    ).reshape(n_groups, n_types)
+    per_grp["p_wait"] = div(sums[4], sums[3])
     return per_grp, by_type

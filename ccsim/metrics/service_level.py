@@ -70,8 +70,8 @@ def service_level(counts: Mapping[str, Any], definition: str) -> Any:
     num, den = service_level_terms(counts, definition)
     num = np.asarray(num, dtype=float)
     den = np.asarray(den, dtype=float)
-    out = np.full(np.broadcast(num, den).shape, np.nan)
-    np.divide(num, den, out=out, where=den > 0)
+    pos = den > 0
+    out = np.where(pos, num / np.where(pos, den, 1.0), np.nan)
     if definition == "short_abandons_as_met":
-        np.minimum(out, 1.0, out=out)  # probabilities may round past 1; counts cannot
+        out = np.minimum(out, 1.0)  # probabilities may round past 1; counts cannot
     return float(out) if out.ndim == 0 else out

@@ -321,27 +321,28 @@ _KERNELS = (
     group_sums,
 )
 
-#: Replications measured by the interpreted kernels, while the compiled ones are not
-#: cached, before compiling them: a run of a replication or two never waits for the
-#: compiler (numba takes tens of seconds on a loaded machine), a longer one does.
-INTERPRETED_REPLICATIONS = 2
+#: Legs measured by the interpreted kernels, while the compiled ones are not cached,
+#: before compiling them (interpreted, a leg costs ~0.5 ms): a run of a replication
+#: or a few small ones never waits for the compiler (tens of seconds on a loaded
+#: machine), a longer one compiles once it has interpreted this many legs.
+INTERPRETED_LEGS = 20_000
 _interpreted = 0
 
 
-def kernels() -> SimpleNamespace:
+def kernels(n_legs: int = 0) -> SimpleNamespace:
     """The KPI kernels by name: compiled, or their interpreted ``py_func`` (same
-    code, same numbers) for the first `INTERPRETED_REPLICATIONS` calls of a process
-    whose compiled code is not cached yet."""
+    code, same numbers) for a replication of ``n_legs`` legs while a process whose
+    compiled code is not cached yet has interpreted fewer than `INTERPRETED_LEGS`."""
     global _interpreted
     compiled = SimpleNamespace(**{f.py_func.__name__: f for f in _KERNELS})
-    if _interpreted >= INTERPRETED_REPLICATIONS or any(f.overloads for f in _KERNELS):
+    if _interpreted >= INTERPRETED_LEGS or any(f.overloads for f in _KERNELS):
         return compiled
     from ccsim.kernels.cache_state import CACHED, state
 
     if all(state(f) == CACHED for f in _KERNELS):
-        _interpreted = INTERPRETED_REPLICATIONS
+        _interpreted = INTERPRETED_LEGS
         return compiled
-    _interpreted += 1
+    _interpreted += max(n_legs, 1)
     return SimpleNamespace(**{f.py_func.__name__: f.py_func for f in _KERNELS})
 
 

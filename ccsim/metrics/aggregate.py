@@ -71,7 +71,7 @@ class Legs:
         def i64(x: np.ndarray) -> np.ndarray:
             return np.ascontiguousarray(x, dtype=np.int64)
 
-        kn = kernels()
+        kn = kernels(obs.n_calls)
         legs = cls(
             outcome=i64(obs.outcome),
             leg=i64(obs.leg),

@@ -9,7 +9,7 @@ says who may work the templates over a week::
       contracts:
         full_time:
           templates: [early, late]  # the templates its agents work
-          pattern: {on: 5, off: 2}  # days off: 5 days on then 2 off, any phase
+          pattern: 5/2              # days off: 5 days on then 2 off, any phase
           weekly_hours: {min: 40, max: 40}
           max: 60                   # agents available on this contract
         part_time:
@@ -147,9 +147,14 @@ def _contract(
 
 
 def _pattern(value: Any, loc: Loc) -> tuple[int, int]:
-    p = mapping(value, loc)
-    check_keys(p, loc, ("on", "off"), ("on", "off"))
-    return whole(p["on"], (*loc, "on"), ge=1), whole(p["off"], (*loc, "off"), ge=0)
+    """``"5/2"``: days on, then days off."""
+    parts = value.split("/") if isinstance(value, str) else []
+    if len(parts) != 2 or not all(p.strip().isdigit() for p in parts):
+        fail(loc, f'must be "ON/OFF", days on then days off, such as "5/2", got {describe(value)}')
+    on, off = (int(p) for p in parts)
+    if on < 1:
+        fail(loc, f"must have at least 1 day on, got {describe(value)}")
+    return on, off
 
 
 def _range(value: Any, loc: Loc, read: Any) -> tuple[Any, Any]:

@@ -1,9 +1,9 @@
 """The roster a planner builds day by day with fixed days off (逐日排班基线): what the
 weekly integer program is compared with.
 
-1. **Each day alone.** The one-day program (`ccsim.planning.scheduling.solve_schedule`)
-   gives the cheapest shifts of every open day; its agents per template are counted
-   to the contract that first lists the template.
+1. **Each day alone.** Each open day is solved on its own (the weekly program on a
+   one-day week, the contracts' templates and headcounts but no weekly rule): the
+   cheapest shifts of that day, and the agents of each contract they take.
 2. **Days off fixed.** For each contract, the fewest agent-days (then agents) whose
    working days — a pattern's phases, or any set of days its rules allow — give
    every day at least the agents step 1 found (a small integer program).
@@ -12,8 +12,10 @@ weekly integer program is compared with.
    requirement left out, so the weekly hours and rest stay reachable), and its
    shifts are kept.
 
-Step 3 can fail where the day optima of step 1 do not fit the weekly rules; the
-baseline is then None and a note says why.
+Step 3 can get stuck where the earlier days' shifts leave a later day no agent
+with enough rest or weekly hours; the shifts of the week are then solved together,
+the days off still fixed (the note says so). Step 2 can fail where the day optima
+do not fit the weekly rules at all; the baseline is then None and a note says why.
 """
 
 from __future__ import annotations
@@ -22,7 +24,6 @@ import dataclasses
 
 import numpy as np
 
-from ccsim.planning.scheduling import solve_schedule
 from ccsim.planning.week_classes import week_classes
 from ccsim.planning.week_problem import WeekProblem
 from ccsim.planning.week_program import build_program
@@ -42,33 +43,50 @@ def day_by_day_baseline(
         fixed: dict = {"sets": {}, "v": {}}
         for c in problem.rules.contracts:
             fixed["sets"] |= _fix_days_off(problem, c, need[c.name])
-        roster = None
-        keys = list(build_program(problem).v)
-        for dp in problem.open_days:
-            roster = solve_week(_up_to(problem, dp.index), time_limit, 0.0, fixed)
-            fixed["v"] |= {key: n for key, n in roster.values.items() if key[1] == dp.index}
-            fixed["v"] |= {
-                key: 0 for key in keys if key[1] == dp.index and key not in roster.values
-            }
     except ScenarioError as err:
-        return None, f"no day-by-day roster with fixed days off: {err.message}"
+        return None, f"no roster with days off fixed from the days alone: {err.message}"
+    keys = list(build_program(problem).v)
+    roster = None
+    for dp in problem.open_days:
+        try:
+            roster = solve_week(_up_to(problem, dp.index), time_limit, 0.0, fixed)
+        except ScenarioError:
+            return _together(problem, time_limit, fixed["sets"], dp.label)
+        fixed["v"] |= {key: n for key, n in roster.values.items() if key[1] == dp.index}
+        fixed["v"] |= {key: 0 for key in keys if key[1] == dp.index and key not in roster.values}
     return roster, "each day solved alone, days off fixed to cover it, then shifts day by day"
 
 
+def _together(problem: WeekProblem, time_limit: float, sets: dict, day: str):
+    """Day by day got stuck on ``day`` (the earlier days' shifts leave no rest or
+    hours for it): the week's shifts solved together, the days off still fixed."""
+    how = (
+        f"each day solved alone and days off fixed to cover it; shifts day by day got stuck"
+        f" on {day} (rest or weekly hours), so the shifts were solved for the week together"
+    )
+    try:
+        return solve_week(problem, time_limit, 0.0, {"sets": sets, "v": {}}), how
+    except ScenarioError as err:
+        return None, f"no roster with days off fixed from the days alone: {err.message}"
+
+
 def _day_needs(problem: WeekProblem, time_limit: float) -> dict[str, list[int]]:
-    """Agents per contract and day in the day-alone optimum."""
-    owner = {}
-    for c in problem.rules.contracts:
-        for t in c.templates:
-            owner.setdefault(t, c.name)
-    need = {c.name: [0] * len(problem.days) for c in problem.rules.contracts}
+    """Agents per contract and day in the day-alone optimum: each day solved on its
+    own, with the contracts' templates and headcounts but no weekly rule."""
+    loose = tuple(
+        dataclasses.replace(c, pattern=None, days=(0, 1), weekly_hours=(0.0, None),
+                            min_rest=0.0, max_consecutive_days=None, min_agents=0)
+        for c in problem.rules.contracts
+    )  # fmt: skip
+    rules = dataclasses.replace(problem.rules, contracts=loose, cyclic=False)
+    need = {c.name: [0] * len(problem.days) for c in loose}
     for dp in problem.open_days:
-        usable = dataclasses.replace(
-            dp.problem, options=[o for o in dp.problem.options if o.template.name in owner]
-        )
-        schedule = solve_schedule(usable, problem.templates, time_limit, 0.0)
-        for s in schedule.shifts:
-            need[owner[s.template]][dp.index] += s.agents
+        alone = dataclasses.replace(problem, rules=rules, days=[dp])
+        alone_dp = dataclasses.replace(dp, index=0)
+        alone.days = [alone_dp]
+        roster = solve_week(alone, time_limit, 0.0)
+        for s in roster.shifts:
+            need[s.contract][dp.index] += 1
     return need
 
 

@@ -6,7 +6,7 @@ the week scenario's data (each shift with its ``days``), simulates the week with
 the same seed (`ccsim.batch.week.run_week`), and gives every interval whose mean
 service level missed the target one more planned agent for the next round, up to
 ``rounds`` rounds. The day-by-day baseline (`ccsim.planning.week_baseline`) is
-built once, on the first round's requirement. Nothing is written to disk here.
+built on the last round's requirement, so both cover the same. Nothing is written to disk here.
 """
 
 from __future__ import annotations
@@ -30,7 +30,15 @@ from ccsim.units import format_clock, format_duration
 if TYPE_CHECKING:
     from ccsim.batch.week import WeekResult
 
-__all__ = ["Miss", "WeekPlan", "WeekRound", "plan_week", "roster_week_data"]
+__all__ = [
+    "Miss",
+    "WeekPlan",
+    "WeekRound",
+    "coverage_rows",
+    "plan_week",
+    "roster_week_data",
+    "week_misses",
+]
 
 
 @dataclass(frozen=True)
@@ -124,12 +132,6 @@ def plan_week(
         on_floor = (requirement_source or "").startswith(ERLANG_SOURCE)
     extra: list[np.ndarray | None] = [None if r is None else np.zeros_like(r) for r in required]
     problem = week_problem(week, name, templates, required, on_floor, extra)
-    base_roster, base_note = None, ""
-    if baseline:
-        from ccsim.planning.week_baseline import day_by_day_baseline
-
-        say("baseline: day by day with fixed days off …")
-        base_roster, base_note = day_by_day_baseline(problem, time_limit)
     history: list[WeekRound] = []
     while True:
         say(f"round {len(history) + 1}: solving the week …")
@@ -155,6 +157,12 @@ def plan_week(
             break
         _add_misses(problem, extra, missed)
         problem = week_problem(week, name, templates, required, on_floor, extra)
+    base_roster, base_note = None, ""
+    if baseline:  # on the last round's requirement, as the roster
+        from ccsim.planning.week_baseline import day_by_day_baseline
+
+        say("baseline: day by day with fixed days off …")
+        base_roster, base_note = day_by_day_baseline(problem, time_limit)
     return WeekPlan(
         path, week, name, templates, requirement_source or "given", problem, roster,
         base_roster, base_note, written, result, history,
@@ -220,3 +228,54 @@ def roster_week_data(
         entry["agents"] = 0
     out["name"] = f"{data.get('name', 'scenario')} (rostered)"
     return out
+
+
+def coverage_rows(plan: WeekPlan) -> list[dict[str, Any]]:
+    """Per open day and interval: ``required``, ``planned``, ``rostered`` (the
+    roster's fewest agents on the floor at any moment of the interval: what the
+    program covers), ``on_shift`` (the interval's mean), and with a simulation the
+    mean service level, its 95 % CI and whether it meets the target."""
+    out = []
+    runs = dict(plan.result.days) if plan.result is not None else {}
+    for dp in plan.problem.open_days:
+        h = dp.day.scenario.horizon
+        floor, shift = _presence(plan.roster, dp.label, h, dp.problem.slot)
+        k = dp.problem.slots_per_interval
+        run = next((r for d, r in runs.items() if d.label == dp.label), None)
+        target = dp.day.scenario.service_level.target
+        for i, t in enumerate(h.interval_starts()):
+            row: dict[str, Any] = {
+                "day": dp.label,
+                "interval": format_clock(t),
+                "required": int(dp.required[i]),
+                "planned": int(dp.planned[i]),
+                "rostered": int(floor[i * k : (i + 1) * k].min()),
+                "on_shift": float(shift[i * k : (i + 1) * k].mean()),
+            }
+            if run is not None:
+                sl = run.summary["by_interval"][i]["service_level"]
+                ci = sl["ci95"] or [None, None]
+                row |= {
+                    "service_level": sl["mean"],
+                    "service_level_ci_low": ci[0],
+                    "service_level_ci_high": ci[1],
+                    "meets_target": sl["mean"] is None or sl["mean"] >= target,
+                }
+            out.append(row)
+    return out
+
+
+def _presence(roster: WeekRoster, day: str, h: Any, slot: float) -> tuple[np.ndarray, np.ndarray]:
+    """Agents on the floor and on shift per slot of ``day`` (at each slot's middle)."""
+    mid = h.start + (np.arange(int(round((h.end - h.start) / slot))) + 0.5) * slot
+    floor = np.zeros(mid.size, dtype=int)
+    shift = np.zeros(mid.size, dtype=int)
+    for s in roster.shifts:
+        if s.day != day:
+            continue
+        on = (mid >= s.start) & (mid < s.end)
+        shift += on
+        for at, length, _paid in s.breaks:
+            on &= ~((mid >= at) & (mid < at + length))
+        floor += on
+    return floor, shift

@@ -13,7 +13,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from ccsim.outputs.atomic import write_text
+from ccsim.atomic import write_text
 from ccsim.outputs.csvfiles import write_rows
 from ccsim.outputs.jsondoc import dumps
 from ccsim.planning.week_plan import WeekPlan, coverage_rows

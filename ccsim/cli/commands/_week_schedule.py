@@ -15,7 +15,7 @@ __all__ = ["schedule_week_command"]
 def schedule_week_command(args: argparse.Namespace) -> int:
     """Roster the week of ``args.scenario`` with ``args.templates``; print the roster
     (or ``--json``) and write the files with ``--out``."""
-    from ccsim.cli import backend_from_args, print_written
+    from ccsim.cli.options import backend_from_args, print_written
     from ccsim.outputs.jsondoc import dumps
     from ccsim.outputs.week_roster import format_week_plan, week_plan_json, write_week_outputs
     from ccsim.planning.scheduling import choose_group

@@ -2,8 +2,9 @@
 weekly integer program is compared with.
 
 1. **Each day alone.** Each open day is solved on its own (the weekly program on a
-   one-day week, the contracts' templates and headcounts but no weekly rule): the
-   cheapest shifts of that day, and the agents of each contract they take.
+   one-day week, the contracts' templates but no weekly rule, each contract's agents
+   capped at its average day: agents × most working days ÷ open days): the cheapest
+   shifts of that day, and the agents of each contract they take.
 2. **Days off fixed.** For each contract, the fewest agent-days (then agents) whose
    working days — a pattern's phases, or any set of days its rules allow — give
    every day at least the agents step 1 found (a small integer program).
@@ -28,7 +29,7 @@ from ccsim.planning.week_classes import week_classes
 from ccsim.planning.week_problem import WeekProblem
 from ccsim.planning.week_program import build_program
 from ccsim.planning.week_roster import WeekRoster, solve_week
-from ccsim.planning.week_rules import Contract
+from ccsim.planning.week_rules import Contract, most_days
 from ccsim.scenario.errors import ScenarioError
 
 __all__ = ["day_by_day_baseline"]
@@ -72,10 +73,14 @@ def _together(problem: WeekProblem, time_limit: float, sets: dict, day: str):
 
 def _day_needs(problem: WeekProblem, time_limit: float) -> dict[str, list[int]]:
     """Agents per contract and day in the day-alone optimum: each day solved on its
-    own, with the contracts' templates and headcounts but no weekly rule."""
+    own, with the contracts' templates but no weekly rule, and at most the agents a
+    contract has on an average day (its agents × the most days one of them can work
+    ÷ the open days)."""
+    opened = [d.problem is not None for d in problem.days]
     loose = tuple(
         dataclasses.replace(c, pattern=None, days=(0, 1), weekly_hours=(0.0, None),
-                            min_rest=0.0, max_consecutive_days=None, min_agents=0)
+                            min_rest=0.0, max_consecutive_days=None, min_agents=0,
+                            max_agents=c.max_agents * most_days(c, opened) // sum(opened))
         for c in problem.rules.contracts
     )  # fmt: skip
     rules = dataclasses.replace(problem.rules, contracts=loose, cyclic=False)

@@ -41,7 +41,7 @@ from ccsim.scenario.fields import (
 )
 from ccsim.units import describe
 
-__all__ = ["Contract", "WeekRules", "check_rules", "rules_from_dict"]
+__all__ = ["Contract", "WeekRules", "check_rules", "most_days", "rules_from_dict"]
 
 WEEK_KEYS = ("min_rest", "max_consecutive_days", "cyclic", "contracts")
 CONTRACT_KEYS = (
@@ -185,19 +185,19 @@ def check_rules(
                 f" days, longer than the week ({n} days): the cycle must fit in the week",
                 (*loc, "pattern"),
             )
-        most_days = _most_days(c, open_days)
-        if c.days[0] > most_days:
+        most = most_days(c, open_days)
+        if c.days[0] > most:
             raise error(
-                f"must be at most {most_days}: the open days, pattern and consecutive-day"
+                f"must be at most {most}: the open days, pattern and consecutive-day"
                 f" limit of this week allow no more working days, got {c.days[0]}",
                 (*loc, "days", "min"),
             )
         hours = [paid_hours[t] for t in c.templates]
-        reach = most_days * max(hours)
+        reach = most * max(hours)
         low, high = c.weekly_hours
         if low > reach + 1e-9:
             raise error(
-                f"cannot be met: at most {most_days} working days of at most {max(hours):g} paid"
+                f"cannot be met: at most {most} working days of at most {max(hours):g} paid"
                 f" hours ({', '.join(c.templates)}) make {reach:g} hours; allowed: at most"
                 f" {reach:g}, or longer shifts or more days",
                 (*loc, "weekly_hours", "min"),
@@ -219,7 +219,7 @@ def _open_rotations(c: Contract, open_days: list[bool]) -> list[tuple[bool, ...]
     ]
 
 
-def _most_days(c: Contract, open_days: list[bool]) -> int:
+def most_days(c: Contract, open_days: list[bool]) -> int:
     """The most working days an agent of ``c`` can have this week (non-cyclic)."""
     if c.pattern is not None:
         return max(sum(r) for r in _open_rotations(c, open_days))

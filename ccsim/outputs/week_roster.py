@@ -105,11 +105,12 @@ def format_week_plan(plan: WeekPlan) -> str:
     (agent × day), and the rounds with the intervals that missed the target."""
     s = plan.roster.solver
     gap = "—" if s.get("gap") is None else f"{100 * s['gap']:.2f}%"
+    dual = "—" if s.get("dual_bound") is None else f"{s['dual_bound']:,.2f}"
     lines = [
         f"{plan.week.name}: weekly roster for group {plan.group} from {plan.templates.source}",
         f"requirement: {plan.requirement_source}",
         f"solver: {s['solver']}, {s['status']}, objective {s['objective']:,.2f}, gap {gap},"
-        f" dual bound {s['dual_bound']:,.2f}, {s['time_s']:.1f} s, {s['variables']} variables,"
+        f" dual bound {dual}, {s['time_s']:.1f} s, {s['variables']} variables,"
         f" {s['constraints']} constraints ({s['classes']} kinds of working week)",
         *(f"note: {n}" for n in plan.notes),
         "",

@@ -35,64 +35,95 @@ from ccsim.scenario.errors import ScenarioError
 __all__ = ["day_by_day_baseline"]
 
 
+#: At most this many extra agents a day per contract when fixed days off leave no rest.
+MAX_MARGIN = 4
+
+
 def day_by_day_baseline(
     problem: WeekProblem, time_limit: float = 60.0
 ) -> tuple[WeekRoster | None, str]:
     """The baseline roster (None if it cannot be built) and a note on how it was made."""
+    opened = [d.problem is not None for d in problem.days]
     try:
         need = _day_needs(problem, time_limit)
-        fixed: dict = {"sets": {}, "v": {}}
-        for c in problem.rules.contracts:
-            fixed["sets"] |= _fix_days_off(problem, c, need[c.name])
     except ScenarioError as err:
-        return None, f"no roster with days off fixed from the days alone: {err.message}"
+        return None, f"no roster of the days alone: {err.message}"
+    for margin in range(MAX_MARGIN + 1):
+        sets: dict = {}
+        try:
+            for c in problem.rules.contracts:
+                days = zip(need[c.name], opened, strict=True)
+                wanted = [min(n + margin, c.max_agents) if o else 0 for n, o in days]
+                sets |= _fix_days_off(problem, c, wanted)
+        except ScenarioError as err:
+            return None, f"no days off fixed from the days alone: {err.message}"
+        try:  # the week's shifts with these days off (is there any roster?)
+            together = solve_week(problem, time_limit, 0.0, {"sets": sets, "v": {}})
+        except ScenarioError:
+            continue
+        more = f", {margin} more agent(s) a day per contract for the rest rules" if margin else ""
+        roster, stuck = _day_by_day(problem, time_limit, sets)
+        if roster is not None:
+            return (
+                roster,
+                f"each day solved alone, days off fixed to cover it{more}, then shifts day by day",
+            )
+        return together, (
+            f"each day solved alone, days off fixed to cover it{more}; shifts day by day got"
+            f" stuck on {stuck} (rest or weekly hours), so they were solved for the week together"
+        )
+    return None, f"no roster with days off fixed, even with {MAX_MARGIN} more agents a day"
+
+
+def _day_by_day(problem: WeekProblem, time_limit: float, sets: dict):
+    """The shifts day by day with the days off ``sets``; ``(None, day)`` when stuck."""
+    fixed: dict = {"sets": sets, "v": {}}
     keys = list(build_program(problem).v)
     roster = None
     for dp in problem.open_days:
         try:
             roster = solve_week(_up_to(problem, dp.index), time_limit, 0.0, fixed)
         except ScenarioError:
-            return _together(problem, time_limit, fixed["sets"], dp.label)
+            return None, dp.label
         fixed["v"] |= {key: n for key, n in roster.values.items() if key[1] == dp.index}
         fixed["v"] |= {key: 0 for key in keys if key[1] == dp.index and key not in roster.values}
-    return roster, "each day solved alone, days off fixed to cover it, then shifts day by day"
-
-
-def _together(problem: WeekProblem, time_limit: float, sets: dict, day: str):
-    """Day by day got stuck on ``day`` (the earlier days' shifts leave no rest or
-    hours for it): the week's shifts solved together, the days off still fixed."""
-    how = (
-        f"each day solved alone and days off fixed to cover it; shifts day by day got stuck"
-        f" on {day} (rest or weekly hours), so the shifts were solved for the week together"
-    )
-    try:
-        return solve_week(problem, time_limit, 0.0, {"sets": sets, "v": {}}), how
-    except ScenarioError as err:
-        return None, f"no roster with days off fixed from the days alone: {err.message}"
+    return roster, None
 
 
 def _day_needs(problem: WeekProblem, time_limit: float) -> dict[str, list[int]]:
     """Agents per contract and day in the day-alone optimum: each day solved on its
     own, with the contracts' templates but no weekly rule, and at most the agents a
     contract has on an average day (its agents × the most days one of them can work
-    ÷ the open days)."""
+    ÷ the open days); a day these caps cannot cover lifts the first contract's cap
+    to all its agents, then every contract's."""
     opened = [d.problem is not None for d in problem.days]
-    loose = tuple(
-        dataclasses.replace(c, pattern=None, days=(0, 1), weekly_hours=(0.0, None),
-                            min_rest=0.0, max_consecutive_days=None, min_agents=0,
-                            max_agents=c.max_agents * most_days(c, opened) // sum(opened))
-        for c in problem.rules.contracts
-    )  # fmt: skip
-    rules = dataclasses.replace(problem.rules, contracts=loose, cyclic=False)
-    need = {c.name: [0] * len(problem.days) for c in loose}
+    caps = [c.max_agents * most_days(c, opened) // sum(opened) for c in problem.rules.contracts]
+    tries = [caps, [problem.rules.contracts[0].max_agents, *caps[1:]], [None] * len(caps)]
+    need = {c.name: [0] * len(problem.days) for c in problem.rules.contracts}
     for dp in problem.open_days:
-        alone = dataclasses.replace(problem, rules=rules, days=[dp])
-        alone_dp = dataclasses.replace(dp, index=0)
-        alone.days = [alone_dp]
-        roster = solve_week(alone, time_limit, 0.0)
+        for i, cap in enumerate(tries):
+            try:
+                roster = solve_week(_alone(problem, dp, cap), time_limit, 0.0)
+                break
+            except ScenarioError:
+                if i == len(tries) - 1:
+                    raise
         for s in roster.shifts:
             need[s.contract][dp.index] += 1
     return need
+
+
+def _alone(problem: WeekProblem, dp, caps: list[int | None]) -> WeekProblem:
+    """The day ``dp`` as a one-day week, without weekly rules, each contract's
+    agents capped at ``caps`` (None: not capped)."""
+    loose = tuple(
+        dataclasses.replace(c, pattern=None, days=(0, 1), weekly_hours=(0.0, None),
+                            min_rest=0.0, max_consecutive_days=None, min_agents=0,
+                            max_agents=c.max_agents if cap is None else cap)
+        for c, cap in zip(problem.rules.contracts, caps, strict=True)
+    )  # fmt: skip
+    rules = dataclasses.replace(problem.rules, contracts=loose, cyclic=False)
+    return dataclasses.replace(problem, rules=rules, days=[dataclasses.replace(dp, index=0)])
 
 
 def _fix_days_off(problem: WeekProblem, c: Contract, need: list[int]) -> dict:

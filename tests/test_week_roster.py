@@ -342,3 +342,37 @@ def test_cli_on_the_shipped_example(tmp_path):
     run = _cli("run", str(tmp_path / "scheduled.yaml"), "--reps", "2", "--workers", "1", "--json")
     assert run.returncode == 0, run.stderr
     assert len(json.loads(run.stdout)["by_day"]) == 7
+
+
+def test_cli_tiny_week_writes_a_roster_the_week_scenario_reads(tmp_path):
+    """1 agent needed 08:00-16:00 on six days (Sunday closed), 8 h shifts, 5/2:
+    the program needs 2 agents; the written scenario runs as a week."""
+    week_file = tmp_path / "week.yaml"
+    _, data = _week(open={"sun": "closed"})
+    week_file.write_text(yaml.safe_dump(data))
+    t = _file(
+        tmp_path,
+        TEMPLATES.replace('["08:00"], length: 8h', '["08:00"], length: 8h, cost: {per_shift: 100}')
+        + "      pattern: 5/2\n      max: 4\n",
+    )
+    req = tmp_path / "required.csv"
+    req.write_text(
+        "day,start,required_agents\n"
+        + "".join(f"{d},{h:02d}:00,1\n" for d in DAYS[:6] for h in range(8, 16))
+    )
+    out = _cli(
+        "schedule", str(week_file), "--templates", str(t), "--required", str(req), "--reps", "2",
+        "--rounds", "1", "--workers", "1", "--out", str(tmp_path / "o"), "--json",
+    )  # fmt: skip
+    assert out.returncode == 0, out.stderr
+    doc = json.loads(out.stdout)
+    assert doc["solver"]["status"] == "optimal" and doc["agents"] == 2
+    assert doc["cost"] == pytest.approx(100 * doc["shifts"])
+    assert {r["day"] for r in doc["roster"]} == set(DAYS[:6])
+    grid = (tmp_path / "o" / "roster_week.csv").read_text(encoding="utf-8-sig").splitlines()
+    assert grid[0].startswith("agent,contract,mon,tue,wed,thu,fri,sat,sun,days,paid_hours,cost")
+    assert all(line.split(",")[8] == "off" for line in grid[1:])  # Sunday is closed
+    run = _cli(
+        "run", str(tmp_path / "o" / "scheduled.yaml"), "--reps", "1", "--workers", "1", "--json"
+    )
+    assert run.returncode == 0, run.stderr

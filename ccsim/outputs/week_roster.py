@@ -117,6 +117,8 @@ def format_week_plan(plan: WeekPlan) -> str:
     ]
     lines += _grid_lines(plan)
     lines.append(_total_line(plan))
+    if plan.baseline is not None:
+        lines.append(f"baseline: {plan.baseline_note}")
     lines.append("")
     for r in plan.rounds:
         missed = ", ".join(f"{m.day} {m.start} ({100 * m.service_level:.1f}%)" for m in r.missed)

@@ -155,6 +155,9 @@ def combine_days(entries: list[dict[str, Any]], definition: str = "offered") -> 
         answered = sum(_num(e.get("answered")) for e in entries)
         weighted = sum(_num(e.get("aht_s")) * _num(e.get("answered")) for e in entries)
         out["aht_s"] = weighted / answered if answered > 0 else math.nan
+    if "cost" in out and "answered" in out:  # as a day's: cost / (answered + callbacks)
+        served = out["answered"] + out.get("callbacks_completed", 0.0)
+        out["cost_per_call"] = out["cost"] / served if served > 0 else math.nan
     if f"sl_{definition}" in out:
         out["service_level"] = out[f"sl_{definition}"]
     return out

@@ -14,9 +14,11 @@ from __future__ import annotations
 from typing import Any
 
 from ccsim.batch.week import WeekResult, day_seed
+from ccsim.scenario.week import WEEKDAYS
 from ccsim.units import format_clock, parse_clock
 
 __all__ = [
+    "day_name",
     "by_day",
     "by_day_rows",
     "day_rows_table",
@@ -25,17 +27,28 @@ __all__ = [
     "week_intervals",
 ]
 
-#: The per-day table's columns: (KPI, heading, kind).
+#: The per-day table's columns: (KPI, heading key of `ccsim.i18n`, kind).
 _COLUMNS = (
-    ("offered", "offered", "count"),
-    ("answered", "answered", "count"),
-    ("abandoned", "abandoned", "count"),
-    ("service_level", "SL", "pct"),
-    ("asa_s", "ASA s", "secs"),
-    ("abandon_rate", "aband.", "pct"),
-    ("occupancy", "occup.", "pct"),
-    ("paid_hours", "paid h", "count"),
+    ("offered", "col.offered", "count"),
+    ("answered", "col.answered", "count"),
+    ("abandoned", "col.abandoned", "count"),
+    ("service_level", "col.service_level", "pct"),
+    ("asa_s", "col.asa_s", "secs"),
+    ("abandon_rate", "col.abandon_rate", "pct"),
+    ("occupancy", "col.occupancy", "pct"),
+    ("paid_hours", "week.col_paid_hours", "count"),
 )
+
+
+def day_name(entry: dict[str, Any], lang: str = "en") -> str:
+    """A day of ``by_day`` as a planner reads it: its label in English (``mon``,
+    ``2026-12-07``), its weekday in Chinese (with the date when the day has one)."""
+    if lang == "en":
+        return str(entry["day"])
+    from ccsim.i18n import tr
+
+    weekday = tr(f"fc.weekday{WEEKDAYS.index(entry['weekday'])}", lang)
+    return f"{entry['date']} {weekday}" if entry.get("date") else weekday
 
 
 def by_day(result: WeekResult) -> list[dict[str, Any]]:
@@ -83,6 +96,7 @@ def week_json(result: WeekResult) -> dict[str, Any]:
             "target": base.service_level.target,
             "definition": base.service_level.definition,
         },
+        "lang": getattr(base, "lang", None),
         "days": [d.label for d in result.week.days],
         "summary": summary.get("summary", {}),
         "by_day": by_day(result),
@@ -93,23 +107,41 @@ def week_json(result: WeekResult) -> dict[str, Any]:
     }
 
 
-def day_rows_table(result: WeekResult) -> str:
-    """The week as aligned text: one row per day, then the week (means over replications)."""
-    head = f"{'day':<12}" + "".join(f"{h:>11}" for _, h, _ in _COLUMNS)
+def day_rows_table(result: WeekResult, lang: str = "en") -> str:
+    """The week as aligned text in ``lang``: one row per day, then the week (means
+    over replications)."""
+    from ccsim.i18n import tr
+
+    heads = [tr(key, lang) for _, key, _ in _COLUMNS]
     lines = [
-        f"{result.week.name}: {len(result.week.days)} days, "
-        f"{result.replications} replications, seed {result.seed}",
+        tr(
+            "week.header",
+            lang,
+            name=result.week.name,
+            days=len(result.week.days),
+            reps=result.replications,
+            seed=result.seed,
+        ),
         "",
-        head,
+        _pad(tr("week.day", lang), 12) + "".join(_pad(h, 11, right=True) for h in heads),
     ]
     for entry in by_day(result):
+        name = day_name(entry, lang)
         if not entry["open"]:
-            lines.append(f"{entry['day']:<12}" + f"{'closed':>11}")
+            lines.append(_pad(name, 12) + _pad(tr("week.closed", lang), 11, right=True))
             continue
-        lines.append(_row(entry["day"], entry))
+        lines.append(_row(name, entry))
     if result.summary:
-        lines.append(_row("week", result.summary["summary"]))
+        lines.append(_row(tr("week.week", lang), result.summary["summary"]))
     return "\n".join(lines)
+
+
+def _pad(text: str, width: int, right: bool = False) -> str:
+    """``text`` padded to ``width`` columns as a terminal shows them (a Chinese
+    character takes two)."""
+    shown = sum(2 if ord(c) > 0x2E7F else 1 for c in text)
+    fill = " " * max(width - shown, 1 if right else 0)
+    return fill + text if right else text + fill
 
 
 def _row(label: str, figures: dict[str, Any]) -> str:
@@ -118,7 +150,7 @@ def _row(label: str, figures: dict[str, Any]) -> str:
         figure = figures.get(key)
         mean = None if not isinstance(figure, dict) else figure.get("mean")
         cells.append(f"{_format(mean, kind):>11}")
-    return f"{label:<12}" + "".join(cells)
+    return _pad(label, 12) + "".join(cells)
 
 
 def _format(x: float | None, kind: str) -> str:

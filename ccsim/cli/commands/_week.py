@@ -110,6 +110,15 @@ def week_report_command(args: argparse.Namespace) -> int:
         return EXIT_BAD_INPUT
     if args.input.is_dir():
         folder = args.input
+        run_options = ("reps", "seed", "engine", "set")
+        given = [f"--{o}" for o in run_options if getattr(args, o, None)]
+        if given:
+            print(
+                f"error: {', '.join(given)}: a results folder is reported as it was run; "
+                "give the week's scenario file to run it again",
+                file=sys.stderr,
+            )
+            return EXIT_BAD_INPUT
         try:
             document = json.loads((folder / "week.json").read_text(encoding="utf-8"))
         except (OSError, ValueError) as err:

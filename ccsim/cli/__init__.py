@@ -331,6 +331,11 @@ def cmd_run(args: argparse.Namespace) -> int:
 def cmd_compare(args: argparse.Namespace) -> int:
     import dataclasses
 
+    from ccsim.cli.commands._week import compare_week_command, is_week_file
+
+    if is_week_file(args.base) or (args.alt is not None and is_week_file(args.alt)):
+        return compare_week_command(args)
+
     from ccsim.scenario.overrides import scenario_from_args
 
     if args.alt is None and not (args.set or args.scale_arrivals):
@@ -376,6 +381,11 @@ def cmd_compare(args: argparse.Namespace) -> int:
 
 
 def cmd_sweep(args: argparse.Namespace) -> int:
+    from ccsim.cli.commands._week import sweep_of_a_week, sweep_week_command
+
+    week_spec = sweep_of_a_week(args.sweep)
+    if week_spec is not None:
+        return sweep_week_command(args, week_spec)
     from ccsim.batch.sweeps import format_table, sweep, to_json, write_outputs
     from ccsim.cli.progress import ProgressBar
     from ccsim.scenario.overrides import parse_scale_arguments

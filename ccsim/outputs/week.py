@@ -104,6 +104,7 @@ def week_json(result: WeekResult) -> dict[str, Any]:
         "by_call_type": summary.get("by_call_type", {}),
         "by_agent_group": summary.get("by_agent_group", {}),
         "rate_estimator": "ratio_of_days_totals",
+        **({"precision": result.precision} if result.precision else {}),
     }
 
 
@@ -133,7 +134,27 @@ def day_rows_table(result: WeekResult, lang: str = "en") -> str:
         lines.append(_row(name, entry))
     if result.summary:
         lines.append(_row(tr("week.week", lang), result.summary["summary"]))
+    if result.precision:
+        lines.append(_precision_line(result.precision, lang))
     return "\n".join(lines)
+
+
+def _precision_line(p: dict[str, Any], lang: str) -> str:
+    """The precision reached on the week's KPI, as the day table says it."""
+    from ccsim.i18n import kpi_label, tr
+
+    state = tr("table.precision_met", lang)
+    if not p["met"]:
+        state = tr("table.precision_not_met", lang, n=p["replications"])
+    half = "—" if p["half_width"] is None else f"{p['half_width']:.4f}"
+    return tr(
+        "table.precision",
+        lang,
+        kpi=p["kpi"] if lang == "en" else kpi_label(p["kpi"], lang),
+        half=half,
+        target=f"{p['target']:.4f}",
+        state=state,
+    )
 
 
 def _pad(text: str, width: int, right: bool = False) -> str:

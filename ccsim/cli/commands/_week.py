@@ -19,8 +19,6 @@ __all__ = ["describe_week", "is_week_file", "run_week_command"]
 _NOT_FOR_WEEKS = (
     ("trace", "--trace"),
     ("resume", "--resume"),
-    ("precision", "--precision"),
-    ("required", "--required"),
 )
 
 
@@ -46,9 +44,29 @@ def run_week_command(args: argparse.Namespace) -> int:
     week = load_week_with_overrides(
         args.scenario, args.set or [], getattr(args, "scale_arrivals", None) or []
     )
-    result = run_week(
-        week, args.reps, args.seed, engine=args.engine, backend=backend_from_args(args)
-    )
+    if args.required:
+        print(
+            "error: --required reads one day's requirement (ccsim staff's staffing.csv); "
+            "a week has one per day and ccsim staff does not write that yet",
+            file=sys.stderr,
+        )
+        return EXIT_BAD_INPUT
+    if args.precision is not None:
+        from ccsim.batch.runner import Precision
+        from ccsim.batch.week import run_week_to_precision
+
+        try:
+            precision = Precision(args.precision, args.precision_kpi, args.max_reps)
+        except ValueError as err:
+            print(f"error: --precision-kpi: {err}", file=sys.stderr)
+            return EXIT_BAD_INPUT
+        result = run_week_to_precision(
+            week, precision, args.seed, engine=args.engine, backend=backend_from_args(args)
+        )
+    else:
+        result = run_week(
+            week, args.reps, args.seed, engine=args.engine, backend=backend_from_args(args)
+        )
     document = week_json(result)
     lang = args.lang or getattr(week.base, "lang", None) or "en"
     written = write_week_folder(document, result, args.out, lang, args.charts) if args.out else []
@@ -147,44 +165,104 @@ def week_report_command(args: argparse.Namespace) -> int:
 
 
 def load_week_with_overrides(path: Path, sets: list[str], scale_texts: list[str] = ()):
-    """The week of ``path`` with ``--set`` changes applied to its data before the days
-    are built (so ``--set agent_groups.agents.shifts[0].agents=30`` changes every day)
-    and ``--scale-arrivals`` applied to every open day's arrivals."""
-    import copy
-    import dataclasses
+    """The week of ``path`` with the ``--set`` texts and ``--scale-arrivals`` factors
+    of the command line (`ccsim.batch.week.week_with_changes`)."""
+    from ccsim.batch.week import week_with_changes
+    from ccsim.scenario.overrides import overrides_from, parse_scale_arguments
 
-    from ccsim.scenario.errors import ScenarioError
-    from ccsim.scenario.load import read_yaml_file
-    from ccsim.scenario.overrides import (
-        _explain,
-        apply_override,
-        overrides_from,
-        parse_scale_arguments,
-        scale,
+    return week_with_changes(
+        path, overrides_from(list(sets)), parse_scale_arguments(list(scale_texts))
     )
-    from ccsim.scenario.week import load_week, week_from_dict
 
-    if not sets:
-        week = load_week(path)
+
+def compare_week_command(args: argparse.Namespace) -> int:
+    """``ccsim compare`` on two weeks (or a week and its ``--set`` change): per day and
+    for the week, base, alternative and the paired difference with its 95 % CI."""
+    from ccsim.batch.week import compare_weeks
+    from ccsim.cli import EXIT_BAD_INPUT, backend_from_args, print_written
+    from ccsim.outputs.week_compare import (
+        week_comparison_json,
+        week_comparison_table,
+        write_week_comparison,
+    )
+
+    sets, scales = args.set or [], args.scale_arrivals or []
+    if args.alt is None and not (sets or scales):
+        print(
+            "error: compare needs an alternative: ALT.yaml, or --set PATH=VALUE / "
+            "--scale-arrivals to change BASE",
+            file=sys.stderr,
+        )
+        return EXIT_BAD_INPUT
+    for path in (args.base, args.alt or args.base):
+        if not is_week_file(path):
+            print(f"error: {path} is a single day: compare a week with a week", file=sys.stderr)
+            return EXIT_BAD_INPUT
+    base = load_week_with_overrides(args.base, [])
+    alt = load_week_with_overrides(args.alt or args.base, sets, scales)
+    try:
+        result = compare_weeks(
+            base, alt, args.reps, args.seed, engine=args.engine, backend=backend_from_args(args)
+        )
+    except ValueError as err:
+        print(f"error: {err}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    lang = args.lang or getattr(base.base, "lang", None) or "en"
+    changes = [f"--set {t}" for t in sets] + [f"--scale-arrivals {t}" for t in scales]
+    if changes:  # name the alternative by what changed: exactly in JSON, in words in text
+        import dataclasses
+
+        from ccsim.outputs.changes import changes_title
+
+        result.alt.week = dataclasses.replace(alt, name=f"{alt.name} ({', '.join(changes)})")
+        written = write_week_comparison(result, args.out) if args.out else []
+        what = changes_title(changes, lang)
+        shown = f"{alt.name}（{what}）" if lang == "zh" else f"{alt.name} ({what})"
+        alt = dataclasses.replace(alt, name=shown)
     else:
-        raw, lines = read_yaml_file(path)
-        data = copy.deepcopy(raw)
-        overrides = overrides_from(sets)
-        for override in overrides:
-            try:
-                apply_override(data, override)
-            except ScenarioError as err:
-                raise _explain(err, str(path), lines, [override.origin]) from None
-        try:
-            week = week_from_dict(data, source=str(path), base_dir=Path(path).parent)
-        except ScenarioError as err:
-            load_week(path)  # the file's own error first, if it has one
-            raise _explain(err, str(path), lines, [o.origin for o in overrides]) from None
-    factors = parse_scale_arguments(list(scale_texts))
-    if not factors:
-        return week
-    days = tuple(
-        d if d.scenario is None else dataclasses.replace(d, scenario=scale(d.scenario, factors))
-        for d in week.days
+        written = write_week_comparison(result, args.out) if args.out else []
+    if args.json:
+        print(json.dumps(week_comparison_json(result)))
+        return 0
+    result.alt.week = alt
+    print(week_comparison_table(result, lang))
+    print_written(written, lang)
+    return 0
+    print(week_comparison_table(result, lang))
+    print_written(written, lang)
+    return 0
+
+
+def sweep_of_a_week(path: Path):
+    """The sweep file's spec when its scenario is a week, else None."""
+    from ccsim.batch.sweeps import load_sweep
+
+    spec = load_sweep(path)
+    return spec if is_week_file(spec.scenario) else None
+
+
+def sweep_week_command(args: argparse.Namespace, spec) -> int:
+    """``ccsim sweep`` over a week: the week's KPI per grid point and each day's."""
+    from ccsim.batch.week import sweep_week
+    from ccsim.cli import backend_from_args, print_written
+    from ccsim.outputs.week_sweep import week_sweep_json, week_sweep_table, write_week_sweep
+    from ccsim.scenario.overrides import overrides_from, parse_scale_arguments
+
+    result = sweep_week(
+        spec,
+        args.reps,
+        args.seed,
+        kpi=args.kpi,
+        engine=args.engine,
+        backend=backend_from_args(args),
+        overrides=overrides_from(args.set or []),
+        factors=parse_scale_arguments(args.scale_arrivals or []),
     )
-    return dataclasses.replace(week, days=days)
+    lang = args.lang or "en"
+    written = write_week_sweep(result, args.out) if args.out else []
+    if args.json:
+        print(json.dumps(week_sweep_json(result)))
+        return 0
+    print(week_sweep_table(result, lang))
+    print_written(written, lang)
+    return 0

@@ -1212,18 +1212,24 @@ _WEEK: dict[str, tuple[str, str]] = {
         "每天单独仿真（各次重复仿真的均值）。全周的呼叫量、工时与成本为各日之和；"
         "全周的比率（服务水平、放弃率、占用率）为各日合计之比。",
     ),
-    "week.diff_header": (
-        "{alt} - {base}: {reps} replications on common random numbers, seed {seed}; "
-        "difference of the means, paired 95% CI",
-        "{alt} - {base}：{reps} 次重复仿真，共用随机数，随机种子 {seed}；"
-        "均值之差，配对 95% 置信区间",
-    ),
     "week.sweep_header": (
         "{kpi} of the week per point: {reps} replications, seed {seed}",
         "各方案全周的{kpi}：{reps} 次重复仿真，随机种子 {seed}",
     ),
-    "week.point": ("point", "方案"),
     "week.col_paid_hours": ("paid h", "计薪小时"),
+    "fc.week_title": (
+        "Forecast for the week {first} to {last}",
+        "{first} 至 {last} 一周的来电量预测",
+    ),
+    "fc.total_row": ("total", "合计"),
+    "fc.week_no_history": (
+        "  no history on the weekday of {days}: no rows for it (a closed day)",
+        "  历史数据中没有 {days} 对应的星期：不输出该日（停业日）",
+    ),
+    "fc.week_lead": (
+        "  (held-back days each forecast a week ahead, as the week's last day is)",
+        "  （每个保留日均提前一周预测，与本周最后一天相同）",
+    ),
 }
 MESSAGES.update({key: {"en": en, "zh": zh} for key, (en, zh) in _WEEK.items()})
 

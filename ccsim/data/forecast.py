@@ -171,11 +171,14 @@ def backtest(
     method: str = "seasonal_average",
     weeks: int = 4,
     until: datetime.date | None = None,
+    lead: int = 1,
 ) -> Accuracy:
     """Forecast each of the last ``holdout`` observed days from the days before it, and
     measure the errors (also of the naive "same day last week" forecast). ``until``
     (the day being forecast): only days up to it are scored — it among them when the
-    file holds it — not the last days of the file."""
+    file holds it — not the last days of the file. ``lead``: each day is forecast
+    from the days at least ``lead`` days before it (7: as the last day of a week's
+    forecast is made)."""
     days = [int(d) for d in history.observed if d >= 7 and not np.isnan(history.volumes[d - 7, 0])]
     if until is not None:
         days = [d for d in days if d <= history.index(until)]
@@ -183,7 +186,9 @@ def backtest(
     if not days:
         raise ValueError("no day to hold back: it needs the same weekday a week before it")
     actual = history.volumes[days]
-    forecast = np.array([forecast_day(history, history.day(d), method, weeks) for d in days])
+    forecast = np.array(
+        [forecast_day(_until(history, d - lead + 1), history.day(d), method, weeks) for d in days]
+    )
     naive = history.volumes[[d - 7 for d in days]]
     per_day = [_scores({"day": history.day(d)}, actual[k], forecast[k]) for k, d in enumerate(days)]
     per_interval = [
@@ -199,6 +204,62 @@ def backtest(
         naive_wmape=wmape(actual, naive),
         zero_intervals=int((actual == 0).sum()),
     )
+
+
+def _until(history: History, t: int) -> History:
+    """The history without day ``t`` and the days after it."""
+    if t >= len(history.volumes):
+        return history
+    return History(
+        history.first_day, history.starts, history.interval, history.volumes[: max(t, 0)]
+    )
+
+
+#: Days in a week's forecast.
+WEEK = 7
+
+
+def forecast_week(
+    history: History, first: datetime.date, method: str = "seasonal_average", weeks: int = 4
+) -> list[tuple[datetime.date, np.ndarray | None]]:
+    """Calls per interval of the seven days from ``first``, each forecast from the days
+    before ``first`` only (a forecast made on the eve of the week). A day whose
+    weekday the history never had (a closed day) is None."""
+    cut = _until(history, history.index(first))
+    out: list[tuple[datetime.date, np.ndarray | None]] = []
+    for k in range(WEEK):
+        day = first + datetime.timedelta(days=k)
+        try:
+            out.append((day, forecast_day(cut, day, method, weeks)))
+        except ValueError:
+            if method == "holt_winters":
+                raise
+            out.append((day, None))
+    if all(v is None for _, v in out):
+        raise ValueError(f"the history has no days before {first} to forecast the week from")
+    return out
+
+
+def write_week_volumes(
+    path: Path,
+    starts: Iterable[float],
+    volumes: dict[str, list[tuple[datetime.date, np.ndarray | None]]],
+) -> None:
+    """A week's forecast file: dated rows ``start`` (``2026-12-07 08:00``), ``volume``
+    (and ``type`` as in `write_volumes`). A week scenario whose days are dates reads it
+    as it is (``arrivals: {file: …}``: each day its own date's rows)."""
+    starts = list(starts)
+    typed = len(volumes) > 1 or any(volumes)
+    lines = ["start,type,volume" if typed else "start,volume"]
+    for kind, days in volumes.items():
+        for day, v in days:
+            if v is None:
+                continue
+            for t, x in zip(starts, v, strict=True):
+                value = f"{x:.2f}".rstrip("0").rstrip(".")
+                when = f"{day.isoformat()} {format_clock(t)}"
+                lines.append(f"{when},{kind},{value}" if typed else f"{when},{value}")
+    write_text(path, "\n".join(lines) + "\n")
 
 
 def write_volumes(path: Path, starts: Iterable[float], volumes: dict[str, np.ndarray]) -> None:

@@ -114,6 +114,9 @@ def day_rows_table(result: WeekResult, lang: str = "en") -> str:
     from ccsim.i18n import tr
 
     heads = [tr(key, lang) for _, key, _ in _COLUMNS]
+    entries = by_day(result)
+    names = [day_name(e, lang) for e in entries]
+    width = max(12, *(_shown(n) + 2 for n in names))
     lines = [
         tr(
             "week.header",
@@ -124,16 +127,15 @@ def day_rows_table(result: WeekResult, lang: str = "en") -> str:
             seed=result.seed,
         ),
         "",
-        _pad(tr("week.day", lang), 12) + "".join(_pad(h, 11, right=True) for h in heads),
+        _pad(tr("week.day", lang), width) + "".join(_pad(h, 11, right=True) for h in heads),
     ]
-    for entry in by_day(result):
-        name = day_name(entry, lang)
+    for name, entry in zip(names, entries, strict=True):
         if not entry["open"]:
-            lines.append(_pad(name, 12) + _pad(tr("week.closed", lang), 11, right=True))
+            lines.append(_pad(name, width) + _pad(tr("week.closed", lang), 11, right=True))
             continue
-        lines.append(_row(name, entry))
+        lines.append(_row(name, entry, width))
     if result.summary:
-        lines.append(_row(tr("week.week", lang), result.summary["summary"]))
+        lines.append(_row(tr("week.week", lang), result.summary["summary"], width))
     if result.precision:
         lines.append(_precision_line(result.precision, lang))
     return "\n".join(lines)
@@ -157,21 +159,25 @@ def _precision_line(p: dict[str, Any], lang: str) -> str:
     )
 
 
+def _shown(text: str) -> int:
+    """Columns ``text`` takes in a terminal (a Chinese character takes two)."""
+    return sum(2 if ord(c) > 0x2E7F else 1 for c in text)
+
+
 def _pad(text: str, width: int, right: bool = False) -> str:
     """``text`` padded to ``width`` columns as a terminal shows them (a Chinese
     character takes two)."""
-    shown = sum(2 if ord(c) > 0x2E7F else 1 for c in text)
-    fill = " " * max(width - shown, 1 if right else 0)
+    fill = " " * max(width - _shown(text), 1 if right else 0)
     return fill + text if right else text + fill
 
 
-def _row(label: str, figures: dict[str, Any]) -> str:
+def _row(label: str, figures: dict[str, Any], width: int = 12) -> str:
     cells = []
     for key, _, kind in _COLUMNS:
         figure = figures.get(key)
         mean = None if not isinstance(figure, dict) else figure.get("mean")
         cells.append(f"{_format(mean, kind):>11}")
-    return _pad(label, 12) + "".join(cells)
+    return _pad(label, width) + "".join(cells)
 
 
 def _format(x: float | None, kind: str) -> str:

@@ -18,13 +18,8 @@ import yaml
 
 import ccsim
 from ccsim.batch.runner import Precision
-from ccsim.batch.week import (
-    compare_weeks,
-    day_seed,
-    run_week,
-    run_week_to_precision,
-    week_with_changes,
-)
+from ccsim.batch.week import day_seed, run_week, run_week_to_precision
+from ccsim.batch.week_whatif import compare_weeks, week_with_changes
 from ccsim.cli import main
 from ccsim.scenario.overrides import overrides_from
 from ccsim.scenario.yamltree import load_yaml

@@ -19,7 +19,8 @@ import pytest
 
 from ccsim.batch.week import run_week
 from ccsim.cli import main
-from ccsim.data.forecast import History, forecast_day, forecast_week
+from ccsim.data.forecast import History, forecast_day
+from ccsim.data.forecast_week import forecast_week
 from ccsim.scenario.week import load_week
 
 FIRST = datetime.date(2026, 8, 3)  # a Monday

@@ -26,10 +26,9 @@ from __future__ import annotations
 
 import math
 import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 
@@ -38,18 +37,13 @@ from ccsim.batch.runner import RunResult, run
 from ccsim.metrics import DAY_KPIS, FRACTION_KPIS, summarize
 from ccsim.scenario.week import Day, Week
 
-if TYPE_CHECKING:
-    from ccsim.scenario.overrides import Override
-
 __all__ = [
-    "WeekComparison",
     "WeekResult",
     "combine_days",
-    "compare_weeks",
     "day_seed",
+    "paired_stats",
     "run_week",
     "run_week_to_precision",
-    "week_with_changes",
 ]
 
 _NOT_ADDITIVE_ENDINGS = ("_s", "_rate", "_per_hour", "_per_call")
@@ -187,181 +181,6 @@ def _num(x: Any) -> float:
     return 0.0 if x is None or (isinstance(x, float) and math.isnan(x)) else float(x)
 
 
-@dataclass
-class WeekComparison:
-    """Two weeks run on the same seeds (common random numbers: day ``d`` of both
-    draws from ``day_seed(S, d)``), and their paired differences ALT − BASE.
-
-    ``diff``, ``base_figures`` and ``alt_figures``: ``{"week": {kpi: {mean, ci95}},
-    "by_day": {label: {...}}}``; a day is compared when it is open in both weeks."""
-
-    base: WeekResult
-    alt: WeekResult
-    diff: dict = field(default_factory=dict)
-    base_figures: dict = field(default_factory=dict)
-    alt_figures: dict = field(default_factory=dict)
-
-    @property
-    def days(self) -> list[str]:
-        return list(self.diff.get("by_day", {}))
-
-
-def compare_weeks(
-    base: Week,
-    alt: Week,
-    replications: int | None = None,
-    seed: int | None = None,
-    *,
-    engine: str | None = None,
-    backend: Any = None,
-) -> WeekComparison:
-    """Run ``base`` and ``alt`` with one seed and replications; the paired differences
-    of their days' and weeks' KPIs. The weeks must name the same days."""
-    labels = [d.label for d in base.days]
-    if [d.label for d in alt.days] != labels:
-        raise ValueError(
-            f"the two weeks must name the same days: {', '.join(labels)} vs "
-            f"{', '.join(d.label for d in alt.days)}"
-        )
-    b = run_week(base, replications, seed, engine=engine, backend=backend)
-    a = run_week(alt, b.replications, b.seed, engine=engine, backend=backend)
-    both = [
-        (day.label, rb, ra)
-        for (day, rb), (_, ra) in zip(b.days, a.days, strict=True)
-        if rb is not None and ra is not None
-    ]
-    per_rep: dict[str, list[dict]] = {"diff": [], "base": [], "alt": []}
-    for r in range(b.replications):
-        sides = {
-            "base": _scopes([(lab, rb.kpis[r]["summary"]) for lab, rb, _ in both], b.kpis[r]),
-            "alt": _scopes([(lab, ra.kpis[r]["summary"]) for lab, _, ra in both], a.kpis[r]),
-        }
-        per_rep["base"].append(sides["base"])
-        per_rep["alt"].append(sides["alt"])
-        per_rep["diff"].append(_minus(sides["alt"], sides["base"]))
-    base_f = summarize(per_rep["base"]) if per_rep["base"] else {}
-    alt_f = summarize(per_rep["alt"]) if per_rep["alt"] else {}
-    return WeekComparison(b, a, _paired(per_rep["diff"]), base_f, alt_f)
-
-
-def _paired(reps: list[Any]) -> Any:
-    """``{mean, ci95}`` of each difference over replications: the mean ± the Student-t
-    half-width (not clipped: a difference may be negative); NaN values left out."""
-    if isinstance(reps[0], dict):
-        return {k: _paired([r[k] for r in reps]) for k in reps[0]}
-    x = np.array([v for v in reps if not math.isnan(v)], dtype=float)
-    if len(x) == 0:
-        return {"mean": None, "ci95": None}
-    mean = float(x.mean())
-    if len(x) < 2:
-        return {"mean": mean, "ci95": None}
-    from scipy import special
-
-    half = float(special.stdtrit(len(x) - 1, 0.975)) * float(x.std(ddof=1)) / math.sqrt(len(x))
-    return {"mean": mean, "ci95": [mean - half, mean + half]}
-
-
-def _scopes(days: list[tuple[str, dict]], week: dict) -> dict:
-    numbers = lambda kpis: {k: float(v) for k, v in kpis.items() if _is_number(v)}  # noqa: E731
-    return {"week": numbers(week["summary"]), "by_day": {lab: numbers(k) for lab, k in days}}
-
-
-def _minus(alt: dict, base: dict) -> dict:
-    if isinstance(alt, dict):
-        return {k: _minus(v, base[k]) for k, v in alt.items() if k in base}
-    return alt - base
-
-
-def week_with_changes(
-    path: str | Path,
-    overrides: Sequence[Override] = (),
-    factors: Mapping[str | None, float] | None = None,
-) -> Week:
-    """The week of ``path`` with ``overrides`` (``--set``) applied to its data before
-    the days are built (so ``agent_groups.team.agents=15`` changes every day), then
-    every open day's arrivals scaled by ``factors`` (``--scale-arrivals``). Errors
-    name the file's line and the override that caused them."""
-    import copy
-    import dataclasses
-
-    from ccsim.scenario.errors import ScenarioError
-    from ccsim.scenario.load import read_yaml_file
-    from ccsim.scenario.overrides import _explain, apply_override, scale
-    from ccsim.scenario.week import load_week, week_from_dict
-
-    if not overrides:
-        week = load_week(path)
-    else:
-        raw, lines = read_yaml_file(path)
-        data = copy.deepcopy(raw)
-        for override in overrides:
-            try:
-                apply_override(data, override)
-            except ScenarioError as err:
-                raise _explain(err, str(path), lines, [override.origin]) from None
-        try:
-            week = week_from_dict(data, source=str(path), base_dir=Path(path).parent)
-        except ScenarioError as err:
-            load_week(path)  # the file's own error first, if it has one
-            raise _explain(err, str(path), lines, [o.origin for o in overrides]) from None
-    if not factors:
-        return week
-    days = tuple(
-        d if d.scenario is None else dataclasses.replace(d, scenario=scale(d.scenario, factors))
-        for d in week.days
-    )
-    return dataclasses.replace(week, days=days)
-
-
-@dataclass
-class WeekSweep:
-    """A sweep over a week scenario: each grid point's `WeekResult`, on one seed."""
-
-    spec: Any
-    parameters: tuple[str, ...]
-    points: list[tuple[dict[str, Any], WeekResult]]
-    kpi: str
-    seed: int
-    replications: int
-
-
-def sweep_week(
-    spec: Any,
-    replications: int | None = None,
-    seed: int | None = None,
-    *,
-    kpi: str | None = None,
-    engine: str | None = None,
-    backend: Any = None,
-    overrides: Sequence[Override] = (),
-    factors: Mapping[str | None, float] | None = None,
-) -> WeekSweep:
-    """Run every point of the sweep ``spec`` (`ccsim.batch.sweeps.SweepSpec`, whose
-    scenario is a week) with one seed and replications: common random numbers, day
-    by day. ``overrides`` and ``factors`` change the week before each point's values."""
-    from ccsim.batch.sweeps import grid_points
-    from ccsim.scenario.overrides import SCALE_KEY, Override, parse_path
-
-    reps = replications or spec.replications
-    seed = seed if seed is not None else spec.seed
-    engine = engine or spec.engine
-    out: list[tuple[dict[str, Any], WeekResult]] = []
-    for point in grid_points(spec):
-        changes, scaled = list(overrides), dict(factors or {})
-        for key, value in point.items():
-            if key == SCALE_KEY:
-                scaled[None] = value
-            elif key.startswith(SCALE_KEY + "."):
-                scaled[key[len(SCALE_KEY) + 1 :]] = value
-            else:
-                changes.append(Override(parse_path(key), value, f"grid {key}={value}"))
-        week = week_with_changes(spec.scenario, changes, scaled)
-        result = run_week(week, reps, seed, engine=engine, backend=backend)
-        seed, reps = result.seed, result.replications  # every point on the first's
-        out.append((point, result))
-    return WeekSweep(spec, tuple(spec.grid), out, kpi or spec.kpi, int(seed), int(reps))
-
-
 def run_week_to_precision(
     week: Week,
     precision: Any,
@@ -380,7 +199,7 @@ def run_week_to_precision(
         result = run_week(week, n, seed, engine=engine, backend=backend)
         seed = result.seed
         values = [k["summary"].get(precision.kpi, math.nan) for k in result.kpis]
-        ci = _paired(values)["ci95"] if values else None
+        ci = paired_stats(values)["ci95"] if values else None
         half = None if ci is None else (ci[1] - ci[0]) / 2
         met = half is not None and half <= precision.half_width
         if met or n >= precision.max_replications:
@@ -399,3 +218,20 @@ def run_week_to_precision(
         "replications": n,
     }
     return result
+
+
+def paired_stats(reps: list[Any]) -> Any:
+    """``{mean, ci95}`` of each difference over replications: the mean ± the Student-t
+    half-width (not clipped: a difference may be negative); NaN values left out."""
+    if isinstance(reps[0], dict):
+        return {k: paired_stats([r[k] for r in reps]) for k in reps[0]}
+    x = np.array([v for v in reps if not math.isnan(v)], dtype=float)
+    if len(x) == 0:
+        return {"mean": None, "ci95": None}
+    mean = float(x.mean())
+    if len(x) < 2:
+        return {"mean": mean, "ci95": None}
+    from scipy import special
+
+    half = float(special.stdtrit(len(x) - 1, 0.975)) * float(x.std(ddof=1)) / math.sqrt(len(x))
+    return {"mean": mean, "ci95": [mean - half, mean + half]}

@@ -14,7 +14,7 @@ import math
 from pathlib import Path
 from typing import Any
 
-from ccsim.batch.week import WeekComparison
+from ccsim.batch.week_whatif import WeekComparison
 from ccsim.i18n import kpi_label, tr
 from ccsim.outputs.report import format_value
 from ccsim.outputs.week import _pad, day_name

@@ -12,7 +12,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from ccsim.batch.week import WeekSweep
+from ccsim.batch.week_whatif import WeekSweep
 from ccsim.i18n import kpi_label, tr
 from ccsim.outputs.report import format_ci, format_value
 from ccsim.outputs.week import _pad, by_day, day_name

@@ -167,7 +167,7 @@ def week_report_command(args: argparse.Namespace) -> int:
 def load_week_with_overrides(path: Path, sets: list[str], scale_texts: list[str] = ()):
     """The week of ``path`` with the ``--set`` texts and ``--scale-arrivals`` factors
     of the command line (`ccsim.batch.week.week_with_changes`)."""
-    from ccsim.batch.week import week_with_changes
+    from ccsim.batch.week_whatif import week_with_changes
     from ccsim.scenario.overrides import overrides_from, parse_scale_arguments
 
     return week_with_changes(
@@ -178,7 +178,7 @@ def load_week_with_overrides(path: Path, sets: list[str], scale_texts: list[str]
 def compare_week_command(args: argparse.Namespace) -> int:
     """``ccsim compare`` on two weeks (or a week and its ``--set`` change): per day and
     for the week, base, alternative and the paired difference with its 95 % CI."""
-    from ccsim.batch.week import compare_weeks
+    from ccsim.batch.week_whatif import compare_weeks
     from ccsim.cli import EXIT_BAD_INPUT, backend_from_args, print_written
     from ccsim.outputs.week_compare import (
         week_comparison_json,
@@ -243,7 +243,7 @@ def sweep_of_a_week(path: Path):
 
 def sweep_week_command(args: argparse.Namespace, spec) -> int:
     """``ccsim sweep`` over a week: the week's KPI per grid point and each day's."""
-    from ccsim.batch.week import sweep_week
+    from ccsim.batch.week_whatif import sweep_week
     from ccsim.cli import backend_from_args, print_written
     from ccsim.outputs.week_sweep import week_sweep_json, week_sweep_table, write_week_sweep
     from ccsim.scenario.overrides import overrides_from, parse_scale_arguments

@@ -226,7 +226,8 @@ def _print_accuracy(r, lang: str) -> None:
 def _run_week(args: argparse.Namespace, histories: dict) -> int:
     """``--for-week``: seven days of interval volumes, scored on held-back days each
     forecast a week ahead (from the days at least seven days before it)."""
-    from ccsim.data.forecast import WEEK, backtest, forecast_week, write_week_volumes
+    from ccsim.data.forecast import backtest
+    from ccsim.data.forecast_week import WEEK, forecast_week, write_week_volumes
 
     volumes, reports = {}, {}
     for kind, history in histories.items():

@@ -1217,6 +1217,10 @@ _WEEK: dict[str, tuple[str, str]] = {
         "各方案全周的{kpi}：{reps} 次重复仿真，随机种子 {seed}",
     ),
     "week.col_paid_hours": ("paid h", "计薪小时"),
+    "week.staff_totals": (
+        "The week: {erlang} agent-hours by Erlang, {sim} simulated",
+        "全周：按 Erlang 计 {erlang} 座席工时，仿真所需 {sim} 座席工时",
+    ),
     "fc.week_title": (
         "Forecast for the week {first} to {last}",
         "{first} 至 {last} 一周的来电量预测",

@@ -122,3 +122,23 @@ def test_set_and_scale_arrivals_change_every_day(week_file, capsys):
             assert entry["offered"]["mean"] == pytest.approx(1.5 * 800, rel=0.1)
     assert main([*args, "--set", "agent_groups.nobody.agents=3"]) == 2
     assert "agent_groups.nobody" in capsys.readouterr().err
+
+
+def test_staff_on_a_week_searches_each_open_day(week_file, tmp_path, capsys):
+    """10 Erlangs (200/h × 180 s) at 80/20: Erlang C needs 14 agents (13 give SL
+    1 − 0.29·e^(−3·20/180) ≈ 79 %, 14 give ≈ 89 %), in every interval of every open
+    day; the week's hours are the open days' sums; Tuesday is closed."""
+    args = ["staff", str(week_file), "--reps", "5", "--max-iterations", "2", "--workers", "1"]
+    args += ["--engine", "simpy", "--out", str(tmp_path)]
+    assert main([*args, "--json"]) == 0
+    doc = json.loads(capsys.readouterr().out)
+    assert [e["open"] for e in doc["by_day"]] == [True, False, True]
+    opened = [e for e in doc["by_day"] if e["open"]]
+    for e in opened:
+        assert {row["erlang_agents"] for row in e["by_interval"]} == {14}
+        assert e["agent_hours"]["erlang"] == 14 * 4.0
+    assert doc["agent_hours"]["required"] == sum(e["agent_hours"]["required"] for e in opened)
+    import csv
+
+    rows = list(csv.DictReader((tmp_path / "staffing.csv").open(encoding="utf-8-sig")))
+    assert {r["day"] for r in rows} == {"mon", "wed"} and len(rows) == 16

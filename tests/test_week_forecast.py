@@ -101,3 +101,12 @@ def test_a_weekday_without_history_gets_no_rows(tmp_path, capsys):
     assert len(rows) == 6 * len(STARTS)
     with pytest.raises(SystemExit):  # one or the other
         main([*args, "--for", str(first)])
+
+
+def test_the_week_forecast_in_chinese_has_no_english_words(tmp_path, capsys):
+    from tests.test_chinese_everywhere import assert_chinese
+
+    first = _history_csv(tmp_path / "history.csv", skip_sundays=True)
+    args = ["forecast", str(tmp_path / "history.csv"), "--for-week", str(first), "--lang", "zh"]
+    assert main(args) == 0
+    assert_chinese(capsys.readouterr().out)

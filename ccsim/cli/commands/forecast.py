@@ -294,7 +294,8 @@ def _print_week(args, starts, volumes, reports) -> None:
             cells = "".join(f"{'—' if v is None else f'{v[j]:.1f}':>9}" for _, v in days)
             print(f"  {format_clock(t)}{cells}")
         totals = "".join(f"{'—' if v is None else f'{v.sum():.0f}':>9}" for _, v in days)
-        print(f"  {tr('fc.total_row', lang):<5}{totals}")
+        label = tr("fc.total_row", lang)
+        print(f"  {label}{' ' * (5 - len(label) * (2 if lang == 'zh' else 1))}{totals}")
         closed = [d.isoformat() for d, v in days if v is None]
         if closed:
             print(tr("fc.week_no_history", lang, days=", ".join(closed)))

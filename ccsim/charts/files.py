@@ -39,9 +39,10 @@ CHART_FILES: dict[str, str] = {
     "waits": "waits",
     "fan": "sl_fan",
     "compare": "comparison_sl",
-    "week": "week_sl",
 }
-KINDS: tuple[str, ...] = (*CHART_FILES, "all")
+#: The chart of a week's folder (``--kind week``) and its file name.
+WEEK_CHART_FILE = "week_sl"
+KINDS: tuple[str, ...] = (*CHART_FILES, "week", "all")
 #: The kinds a run folder gives, and a comparison folder.
 RUN_KINDS = ("sl", "volumes", "staffing", "asa", "occupancy", "waits", "fan")
 COMPARE_KINDS = ("compare",)
@@ -147,7 +148,7 @@ def _week_charts(folder: Path, kinds: list[str], lang: str | None, fmt: str, out
     except (OSError, ValueError) as err:
         raise PlotError(f"{folder / WEEK_FILE}: cannot read it ({err})") from None
     fig = week_sl_chart(document, lang or document.get("lang") or "en")
-    return Plotted(written=[save_figure(fig, out / f"{CHART_FILES['week']}.{fmt}", fmt)])
+    return Plotted(written=[save_figure(fig, out / f"{WEEK_CHART_FILE}.{fmt}", fmt)])
 
 
 def _run_charts(

@@ -18,9 +18,6 @@ from pathlib import Path
 
 __all__ = ["staff_week_command"]
 
-#: ``ccsim staff`` options that do not apply to a week.
-_NOT_FOR_WEEKS = (("scale_arrivals", "--scale-arrivals"),)
-
 
 def staff_week_command(args: argparse.Namespace) -> int:
     """Search each open day's staffing; print each day's table and the week's hours."""
@@ -32,11 +29,7 @@ def staff_week_command(args: argparse.Namespace) -> int:
     from ccsim.outputs.week import day_name
     from ccsim.planning.staffing import StaffingGoal, find_staffing
 
-    for attr, flag in _NOT_FOR_WEEKS:
-        if getattr(args, attr, None):
-            print(f"error: {flag} does not apply to ccsim staff on a week yet", file=sys.stderr)
-            return EXIT_BAD_INPUT
-    week = load_week_with_overrides(args.scenario, args.set or [])
+    week = load_week_with_overrides(args.scenario, args.set or [], args.scale_arrivals or [])
     base = week.base
     seed = args.seed if args.seed is not None else (base.seed if base.seed is not None else 1)
     reps = args.reps or max(base.replications, MIN_REPLICATIONS)

@@ -142,3 +142,30 @@ def test_staff_on_a_week_searches_each_open_day(week_file, tmp_path, capsys):
 
     rows = list(csv.DictReader((tmp_path / "staffing.csv").open(encoding="utf-8-sig")))
     assert {r["day"] for r in rows} == {"mon", "wed"} and len(rows) == 16
+
+
+def test_run_a_week_against_the_staffing_staff_found(week_file, tmp_path, capsys):
+    """staff on a week → run --required: each interval's required is the day's row of
+    staffing.csv, and over/under = available − required."""
+    import csv
+
+    args = ["--reps", "3", "--workers", "1", "--engine", "simpy"]
+    staff = ["staff", str(week_file), "--max-iterations", "1", "--out", str(tmp_path), *args]
+    assert main([*staff, "--json"]) == 0
+    capsys.readouterr()
+    table = list(csv.DictReader((tmp_path / "staffing.csv").open(encoding="utf-8-sig")))
+    want = {(r["day"], r["start"]): float(r["required_agents"]) for r in table}
+    run = ["run", str(week_file), "--required", str(tmp_path / "staffing.csv"), *args]
+    assert main([*run, "--json"]) == 0
+    doc = json.loads(capsys.readouterr().out)
+    for row in doc["by_interval"]:
+        start = row["start"].split("+")[0]
+        assert row["required"]["mean"] == want[(row["day"], start)]
+        assert row["over_under"]["mean"] == pytest.approx(
+            row["available_agents"]["mean"] - want[(row["day"], start)]
+        )
+    # a day's requirement (no day column) whose intervals do not fit: one clear line
+    bad = tmp_path / "bad.csv"
+    bad.write_text("start,required_agents\n09:00,3\n")
+    assert main(["run", str(week_file), "--required", str(bad), *args]) == 2
+    assert "on mon" in capsys.readouterr().err

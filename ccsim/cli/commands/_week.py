@@ -44,13 +44,6 @@ def run_week_command(args: argparse.Namespace) -> int:
     week = load_week_with_overrides(
         args.scenario, args.set or [], getattr(args, "scale_arrivals", None) or []
     )
-    if args.required:
-        print(
-            "error: --required reads one day's requirement (ccsim staff's staffing.csv); "
-            "a week has one per day and ccsim staff does not write that yet",
-            file=sys.stderr,
-        )
-        return EXIT_BAD_INPUT
     if args.precision is not None:
         from ccsim.batch.runner import Precision
         from ccsim.batch.week import run_week_to_precision
@@ -67,6 +60,10 @@ def run_week_command(args: argparse.Namespace) -> int:
         result = run_week(
             week, args.reps, args.seed, engine=args.engine, backend=backend_from_args(args)
         )
+    if args.required:
+        from ccsim.cli.commands._week_staff import with_week_requirement
+
+        result = with_week_requirement(result, args.required)
     document = week_json(result)
     lang = args.lang or getattr(week.base, "lang", None) or "en"
     written = write_week_folder(document, result, args.out, lang, args.charts) if args.out else []

@@ -1200,6 +1200,7 @@ _WEEK: dict[str, tuple[str, str]] = {
     "week.sec.days": ("Daily totals", "每日合计"),
     "week.sec.cost": ("Agent-hours and cost", "座席工时与成本"),
     "week.sec.call-types": ("The week per call type", "全周按呼叫类型"),
+    "week.sec.comparison": ("Comparison, per day and for the week", "方案对比：逐日与全周"),
     "week.open_days": ("Open days", "营业日"),
     "week.closed_days": ("Closed days", "停业日"),
     "week.sl_goal": ("Service-level goal", "服务水平目标"),

@@ -169,3 +169,18 @@ def test_the_report_html_has_every_heading_in_its_language(folder):
     html = render_week_report(doc, lang="zh")
     headings = re.findall(r"<h2>(.*?)</h2>", html)
     assert headings and all(not re.search(r"[A-Za-z]", h) for h in headings)
+
+
+def test_report_of_a_week_with_compare_has_the_paired_differences(tmp_path, capsys):
+    path = tmp_path / "week.yaml"
+    path.write_text(yaml.safe_dump(_data(("mon", "tue"))))
+    out = tmp_path / "r.html"
+    args = ["report", str(path), "--compare", "--set", "agent_groups.team.agents=15"]
+    args += ["--reps", "2", "--workers", "1", "--engine", "simpy", "-o", str(out)]
+    assert main(args) == 0
+    html = out.read_text()
+    assert 'id="comparison"' in html and "difference [95% CI]" in html
+    section = html[html.index('id="comparison"') :]
+    assert section.count("<tr>") == 6 * (1 + 3)  # 6 KPIs: header, mon, tue, week
+    assert main(["report", str(path), "--compare", "--reps", "2"]) == 2  # no alternative
+    assert "--compare needs an alternative" in capsys.readouterr().err

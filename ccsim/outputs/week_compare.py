@@ -19,7 +19,13 @@ from ccsim.i18n import kpi_label, tr
 from ccsim.outputs.report import format_value
 from ccsim.outputs.week import _pad, day_name
 
-__all__ = ["COMPARED", "comparison_rows", "week_comparison_json", "week_comparison_table"]
+__all__ = [
+    "COMPARED",
+    "comparison_rows",
+    "diff_text",
+    "week_comparison_json",
+    "week_comparison_table",
+]
 
 #: The KPIs the text table shows, with the kind of number.
 COMPARED: tuple[tuple[str, str], ...] = (
@@ -85,7 +91,7 @@ def _signed(value: float | None, kind: str) -> str:
     return f"{value:+,.1f}"
 
 
-def _diff_text(figure: dict | None, kind: str, lang: str) -> str:
+def diff_text(figure: dict | None, kind: str, lang: str) -> str:
     """``+3.2 [+1.0, +5.4] pp`` (points for a fraction, the KPI's unit otherwise)."""
     figure = figure or {}
     ci = figure.get("ci95")
@@ -125,7 +131,7 @@ def week_comparison_table(result: WeekComparison, lang: str = "en") -> str:
                 _pad(label, 12)
                 + f"{format_value((base.get(kpi) or {}).get('mean'), kind):>12}"
                 + f"{format_value((alt.get(kpi) or {}).get('mean'), kind):>12}   "
-                + _diff_text(diff.get(kpi), kind, lang)
+                + diff_text(diff.get(kpi), kind, lang)
             )
     return "\n".join(lines)
 

@@ -61,7 +61,7 @@ COST_COLUMNS: tuple[tuple[str, str], ...] = (
     ("cost", "money"),
     ("cost_per_call", "money"),
 )
-_SECTIONS = ("summary", "heatmap", "days", "cost", "call-types")
+_SECTIONS = ("summary", "heatmap", "days", "cost", "call-types", "comparison")
 
 
 def _mean(figures: dict[str, Any], kpi: str) -> float | None:
@@ -134,8 +134,36 @@ def _call_types(document: dict, lang: str) -> str:
     return _section("call-types", lang, _table(headers, rows, cls="wide"))
 
 
-def render_week_report(document: dict[str, Any], *, lang: str = "en") -> str:
-    """The week view of ``document`` (a week's ``--json`` document) as one HTML page."""
+def _comparison(comparison: dict, days: list[dict], lang: str) -> str:
+    """Per KPI: each day and the week, base, alternative and the paired difference."""
+    from ccsim.outputs.week_compare import COMPARED, diff_text
+
+    names = {e["day"]: day_name(e, lang) for e in days}
+    intro = f"<p>{_e(tr('compare.base_line', lang, name=comparison['base']))}<br>"
+    intro += f"{_e(tr('compare.alt_line', lang, name=comparison['alt']))}<br>"
+    paired = tr("compare.paired", lang, n=comparison["replications"], seed=comparison["seed"])
+    intro += f"{_e(paired)}</p>"
+    parts = [intro]
+    scopes = [(names.get(e["day"], e["day"]), e) for e in comparison["by_day"]]
+    scopes.append((tr("week.week", lang), comparison["week"]))
+    for kpi, kind in COMPARED:
+        rows = [
+            [name, format_value(_mean(e["base"], kpi), kind),
+             format_value(_mean(e["alt"], kpi), kind), diff_text(e["diff"].get(kpi), kind, lang)]
+            for name, e in scopes
+        ]  # fmt: skip
+        heads = [tr("week.day", lang), tr("compare.base", lang), tr("compare.alt", lang),
+                 tr("compare.diff", lang)]  # fmt: skip
+        parts.append(f"<h3>{_e(kpi_label(kpi, lang))}</h3>\n{_table(heads, rows, cls='wide')}")
+    return _section("comparison", lang, "\n".join(parts))
+
+
+def render_week_report(
+    document: dict[str, Any], *, lang: str = "en", comparison: dict | None = None
+) -> str:
+    """The week view of ``document`` (a week's ``--json`` document) as one HTML page;
+    with ``comparison`` (`ccsim.outputs.week_compare.week_comparison_json`) the paired
+    differences with an alternative, per day and for the week."""
     import ccsim
 
     lang = check_lang(lang)
@@ -147,9 +175,11 @@ def render_week_report(document: dict[str, Any], *, lang: str = "en") -> str:
         _section("cost", lang, _figures_table(document, COST_COLUMNS, lang)),
         _call_types(document, lang),
     ]
-    toc = "".join(
-        f'<li><a href="#{sid}">{_e(tr(f"week.sec.{sid}", lang))}</a></li>' for sid in _SECTIONS
-    )
+    ids = list(_SECTIONS[:-1])
+    if comparison is not None:
+        sections.append(_comparison(comparison, document["by_day"], lang))
+        ids.append("comparison")
+    toc = "".join(f'<li><a href="#{sid}">{_e(tr(f"week.sec.{sid}", lang))}</a></li>' for sid in ids)
     title = f"{tr('week.title', lang)}: {document['scenario']}"
     generated = tr(
         "generated", lang, version=ccsim.__version__, date=datetime.date.today().isoformat()
@@ -170,8 +200,14 @@ def render_week_report(document: dict[str, Any], *, lang: str = "en") -> str:
     )
 
 
-def write_week_report(document: dict[str, Any], path: str | Path, *, lang: str = "en") -> Path:
+def write_week_report(
+    document: dict[str, Any],
+    path: str | Path,
+    *,
+    lang: str = "en",
+    comparison: dict | None = None,
+) -> Path:
     """Write the week view of ``document`` to ``path`` (one UTF-8 HTML file)."""
     path = Path(path)
-    write_text(path, render_week_report(document, lang=lang))
+    write_text(path, render_week_report(document, lang=lang, comparison=comparison))
     return path

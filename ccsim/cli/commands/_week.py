@@ -114,19 +114,16 @@ def _write_csv(rows: list[dict], path: Path) -> None:
 
 def week_report_command(args: argparse.Namespace) -> int:
     """``ccsim report`` on a week: from a week's folder (``week.json``, nothing is
-    simulated) or a week scenario (run first); writes the week view as HTML."""
+    simulated) or a week scenario (run first, with ``--compare``: beside an
+    alternative on common random numbers); writes the week view as HTML."""
     from ccsim.cli import EXIT_BAD_INPUT, print_written
     from ccsim.outputs.week_report import write_week_report
 
-    options = ("compare", "scale_arrivals")
-    given = [f"--{o.replace('_', '-')}" for o in options if getattr(args, o, None)]
-    if given:
-        print(f"error: {', '.join(given)} does not apply to a week report yet", file=sys.stderr)
-        return EXIT_BAD_INPUT
+    comparison = None
     if args.input.is_dir():
         folder = args.input
-        run_options = ("reps", "seed", "engine", "set")
-        given = [f"--{o}" for o in run_options if getattr(args, o, None)]
+        run_options = ("reps", "seed", "engine", "set", "scale_arrivals", "compare")
+        given = [f"--{o.replace('_', '-')}" for o in run_options if getattr(args, o, None)]
         if given:
             print(
                 f"error: {', '.join(given)}: a results folder is reported as it was run; "
@@ -141,24 +138,53 @@ def week_report_command(args: argparse.Namespace) -> int:
             return EXIT_BAD_INPUT
         output = args.output or folder / "report.html"
     else:
-        from ccsim.batch.week import run_week
-        from ccsim.cli import backend_from_args
-        from ccsim.outputs.week import week_json
-
-        week = load_week_with_overrides(args.input, getattr(args, "set", None) or [])
-        result = run_week(
-            week, args.reps, args.seed, engine=args.engine, backend=backend_from_args(args)
-        )
-        document = week_json(result)
+        try:
+            document, comparison = _run_for_report(args)
+        except ValueError as err:
+            print(f"error: {err}", file=sys.stderr)
+            return EXIT_BAD_INPUT
         output = args.output or Path("report.html")
     lang = args.lang or document.get("lang") or "en"
     try:
-        path = write_week_report(document, output, lang=lang)
+        path = write_week_report(document, output, lang=lang, comparison=comparison)
     except OSError as err:
         print(f"error: cannot write {output}: {err.strerror or err}", file=sys.stderr)
         return EXIT_BAD_INPUT
     print_written([path], lang)
     return 0
+
+
+def _run_for_report(args: argparse.Namespace) -> tuple[dict, dict | None]:
+    """The week document to report and, with ``--compare``, the comparison's document
+    (the changes of ``--set`` / ``--scale-arrivals`` go to the alternative)."""
+    from ccsim.cli import backend_from_args
+    from ccsim.outputs.week import week_json
+
+    sets, scales = getattr(args, "set", None) or [], getattr(args, "scale_arrivals", None) or []
+    batch = {"engine": args.engine, "backend": backend_from_args(args)}
+    if args.compare is None:
+        from ccsim.batch.week import run_week
+
+        week = load_week_with_overrides(args.input, sets, scales)
+        return week_json(run_week(week, args.reps, args.seed, **batch)), None
+    from ccsim.batch.week_whatif import compare_weeks
+    from ccsim.outputs.week_compare import week_comparison_json
+
+    alt_file = args.compare if isinstance(args.compare, Path) else args.input
+    if alt_file == args.input and not (sets or scales):
+        raise ValueError("--compare needs an alternative: --compare ALT.yaml, or --set / "
+                         "--scale-arrivals")  # fmt: skip
+    if not is_week_file(alt_file):
+        raise ValueError(f"{alt_file} is a single day: compare a week with a week")
+    base = load_week_with_overrides(args.input, [])
+    alt = load_week_with_overrides(alt_file, sets, scales)
+    changes = [f"--set {t}" for t in sets] + [f"--scale-arrivals {t}" for t in scales]
+    if changes:
+        import dataclasses
+
+        alt = dataclasses.replace(alt, name=f"{alt.name} ({', '.join(changes)})")
+    result = compare_weeks(base, alt, args.reps, args.seed, **batch)
+    return week_json(result.base), week_comparison_json(result)
 
 
 def load_week_with_overrides(path: Path, sets: list[str], scale_texts: list[str] = ()):

@@ -102,7 +102,7 @@ def week_sl_chart(document: dict[str, Any], lang: str = "en") -> Figure:
         if len(starts) <= MAX_ANNOTATED:
             for (d, i), v in np.ndenumerate(sl):
                 if np.isfinite(v):
-                    dark = v < 0.25 * target or v > 0.97
+                    dark = not 0.15 <= norm(v) <= 0.82  # white on the deep red and green
                     ax.text(i, d, f"{100 * v:.0f}", ha="center", va="center", fontsize=7,
                             color="white" if dark else "#222222")  # fmt: skip
         interval_axis(ax, starts, _interval_s(starts), lang)

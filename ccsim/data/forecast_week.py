@@ -14,8 +14,8 @@ from pathlib import Path
 
 import numpy as np
 
+from ccsim.atomic import write_text
 from ccsim.data.forecast import History, _until, forecast_day
-from ccsim.outputs.atomic import write_text
 from ccsim.units import format_clock
 
 __all__ = ["WEEK", "forecast_week", "write_week_volumes"]

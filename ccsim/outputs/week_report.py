@@ -17,19 +17,11 @@ import datetime
 from pathlib import Path
 from typing import Any
 
+from ccsim.atomic import write_text
 from ccsim.charts.week import week_sl_chart
 from ccsim.i18n import check_lang, kpi_label, tr
-from ccsim.outputs.atomic import write_text
-from ccsim.outputs.html_report import (
-    _CSS,
-    _cjk_font_face,
-    _e,
-    _Html,
-    _kv,
-    _mark,
-    _svg_image,
-    _table,
-)
+from ccsim.outputs.html_pieces import _e, _Html, _kv, _mark, _svg_image, _table
+from ccsim.outputs.html_report import _CSS, _cjk_font_face
 from ccsim.outputs.report import format_value
 from ccsim.outputs.week import day_name
 
@@ -164,7 +156,7 @@ def render_week_report(
     """The week view of ``document`` (a week's ``--json`` document) as one HTML page;
     with ``comparison`` (`ccsim.outputs.week_compare.week_comparison_json`) the paired
     differences with an alternative, per day and for the week."""
-    import ccsim
+    from ccsim.version import __version__
 
     lang = check_lang(lang)
     image = _svg_image(week_sl_chart(document, lang), "week-sl")
@@ -181,9 +173,7 @@ def render_week_report(
         ids.append("comparison")
     toc = "".join(f'<li><a href="#{sid}">{_e(tr(f"week.sec.{sid}", lang))}</a></li>' for sid in ids)
     title = f"{tr('week.title', lang)}: {document['scenario']}"
-    generated = tr(
-        "generated", lang, version=ccsim.__version__, date=datetime.date.today().isoformat()
-    )
+    generated = tr("generated", lang, version=__version__, date=datetime.date.today().isoformat())
     body = (
         f"<header>\n<h1>{_e(tr('week.title', lang))}</h1>\n"
         f'<p class="sub">{_e(document["scenario"])}</p>\n'

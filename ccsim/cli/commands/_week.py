@@ -34,7 +34,7 @@ def describe_week(path: Path) -> str:
 def run_week_command(args: argparse.Namespace) -> int:
     """Run the week of ``args.scenario`` and print its per-day table or JSON."""
     from ccsim.batch.week import run_week
-    from ccsim.cli import EXIT_BAD_INPUT, backend_from_args
+    from ccsim.cli.options import EXIT_BAD_INPUT, backend_from_args
     from ccsim.outputs.week import day_rows_table, week_json
 
     for attr, flag in _NOT_FOR_WEEKS:
@@ -70,7 +70,7 @@ def run_week_command(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(document))
         return 0
-    from ccsim.cli import print_written
+    from ccsim.cli.options import print_written
     from ccsim.i18n import tr
 
     print(day_rows_table(result, lang))
@@ -116,7 +116,7 @@ def week_report_command(args: argparse.Namespace) -> int:
     """``ccsim report`` on a week: from a week's folder (``week.json``, nothing is
     simulated) or a week scenario (run first, with ``--compare``: beside an
     alternative on common random numbers); writes the week view as HTML."""
-    from ccsim.cli import EXIT_BAD_INPUT, print_written
+    from ccsim.cli.options import EXIT_BAD_INPUT, print_written
     from ccsim.outputs.week_report import write_week_report
 
     comparison = None
@@ -157,7 +157,7 @@ def week_report_command(args: argparse.Namespace) -> int:
 def _run_for_report(args: argparse.Namespace) -> tuple[dict, dict | None]:
     """The week document to report and, with ``--compare``, the comparison's document
     (the changes of ``--set`` / ``--scale-arrivals`` go to the alternative)."""
-    from ccsim.cli import backend_from_args
+    from ccsim.cli.options import backend_from_args
     from ccsim.outputs.week import week_json
 
     sets, scales = getattr(args, "set", None) or [], getattr(args, "scale_arrivals", None) or []
@@ -202,7 +202,7 @@ def compare_week_command(args: argparse.Namespace) -> int:
     """``ccsim compare`` on two weeks (or a week and its ``--set`` change): per day and
     for the week, base, alternative and the paired difference with its 95 % CI."""
     from ccsim.batch.week_whatif import compare_weeks
-    from ccsim.cli import EXIT_BAD_INPUT, backend_from_args, print_written
+    from ccsim.cli.options import EXIT_BAD_INPUT, backend_from_args, print_written
     from ccsim.outputs.week_compare import (
         week_comparison_json,
         week_comparison_table,
@@ -267,7 +267,7 @@ def sweep_of_a_week(path: Path):
 def sweep_week_command(args: argparse.Namespace, spec) -> int:
     """``ccsim sweep`` over a week: the week's KPI per grid point and each day's."""
     from ccsim.batch.week_whatif import sweep_week
-    from ccsim.cli import backend_from_args, print_written
+    from ccsim.cli.options import backend_from_args, print_written
     from ccsim.outputs.week_sweep import week_sweep_json, week_sweep_table, write_week_sweep
     from ccsim.scenario.overrides import overrides_from, parse_scale_arguments
 

@@ -268,9 +268,13 @@ def sweep_week_command(args: argparse.Namespace, spec) -> int:
     """``ccsim sweep`` over a week: the week's KPI per grid point and each day's."""
     from ccsim.batch.week_whatif import sweep_week
     from ccsim.cli.options import backend_from_args, print_written
+    from ccsim.metrics import DAY_KPIS
     from ccsim.outputs.week_sweep import week_sweep_json, week_sweep_table, write_week_sweep
     from ccsim.scenario.overrides import overrides_from, parse_scale_arguments
 
+    if args.kpi is not None and args.kpi not in DAY_KPIS:
+        print(f"error: --kpi: no KPI {args.kpi!r}; one of: {', '.join(DAY_KPIS)}", file=sys.stderr)
+        return 2
     result = sweep_week(
         spec,
         args.reps,

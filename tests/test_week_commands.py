@@ -101,6 +101,11 @@ def test_a_sweep_point_is_the_week_run_with_that_change(week_file, tmp_path, cap
         assert point["week"]["mean"] == alone.summary["summary"]["service_level"]["mean"]
         assert set(point["by_day"]) == {"mon", "wed"}
     assert doc["points"][1]["week"]["mean"] > doc["points"][0]["week"]["mean"]
+    assert main([*args[:-1], "--lang", "zh"]) == 0
+    from tests.test_chinese_everywhere import assert_chinese
+
+    assert_chinese(capsys.readouterr().out, {"team"})
+    assert main([*args, "--kpi", "nope"]) == 2
 
 
 def test_precision_on_a_week_stops_within_its_target(week_file):

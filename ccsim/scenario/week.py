@@ -370,3 +370,15 @@ def _day_scenario(
     except ScenarioError as err:
         err.message = f"on {label}: {err.message}"
         raise
+
+
+def day_name(entry: dict[str, Any], lang: str = "en") -> str:
+    """A day of ``by_day`` as a planner reads it: its label in English (``mon``,
+    ``2026-12-07 Mon``), its weekday in Chinese (after the date when it has one)."""
+    from ccsim.i18n import tr
+
+    weekday = tr(f"fc.weekday{WEEKDAYS.index(entry['weekday'])}", lang)
+    if lang == "en":
+        weekday = weekday[:3]
+        return f"{entry['date']} {weekday}" if entry.get("date") else str(entry["day"])
+    return f"{entry['date']} {weekday}" if entry.get("date") else weekday

@@ -149,7 +149,7 @@ def test_interpreted_kernels_give_the_compiled_numbers(days, monkeypatch):
     s, obs = days[1]
     compiled = replication_kpis(obs, s)
     interpreted = {f.py_func.__name__: f.py_func for f in kk._KERNELS}
-    monkeypatch.setattr(kk, "kernels", lambda: type("K", (), interpreted))
+    monkeypatch.setattr(kk, "kernels", lambda n_legs=0: type("K", (), interpreted))
     assert same(replication_kpis(obs, s), compiled)
 
 

@@ -65,8 +65,9 @@ def add_command(sub: argparse._SubParsersAction) -> None:
 
 
 def cmd_backtest(args: argparse.Namespace) -> int:
-    from ccsim.data.backtest import backtest, backtest_days, format_backtest, format_backtest_days
+    from ccsim.data.backtest import backtest, backtest_days
     from ccsim.i18n import check_lang, tr
+    from ccsim.outputs.backtest_text import format_backtest, format_backtest_days
     from ccsim.scenario import ScenarioError, load_scenario
 
     lang = check_lang(args.lang)

@@ -167,8 +167,9 @@ def read_staffing_file(path: Path) -> list[int]:
 
 
 def cmd_calibrate(args: argparse.Namespace) -> int:
-    from ccsim.data.calibration import calibrate, format_report
+    from ccsim.data.calibration import calibrate
     from ccsim.i18n import check_lang, tr
+    from ccsim.outputs.calibration_text import format_report
     from ccsim.planning.staffing import write_staffed
     from ccsim.scenario import ScenarioError, scenario_from_dict
 

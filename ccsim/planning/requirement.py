@@ -1,7 +1,9 @@
 """Required against scheduled agents: `read_requirement` reads a requirement table
 (``ccsim staff --out``'s staffing.csv, or any CSV with a start and a required-agents
 column) and checks it against the scenario; `with_required` adds the required agents
-and the over/under staffing to a run's per-interval rows."""
+and the over/under staffing to a run's per-interval rows. `read_staffing_file` reads
+the agents on the floor per interval (``--staffing``). The one place planning reads
+CSV, with pandas."""
 
 from __future__ import annotations
 
@@ -67,30 +69,54 @@ def read_requirement(path: str | Path, scenario: Scenario) -> pd.DataFrame:
     )
 
 
-def _read_cells(path: Path, where: str) -> pd.DataFrame:
-    """The CSV's cells as text, blank lines kept (as empty rows: line numbers stay
-    right), a trailing delimiter tolerated; an empty file has no columns."""
+def _read_cells(
+    path: Path, where: str, what: str = "requirement file", blank_lines: bool = True
+) -> pd.DataFrame:
+    """The CSV's cells as text, rows of any length (cells past the header ignored,
+    missing ones empty); with ``blank_lines`` blank lines are kept (as empty rows: line
+    numbers stay right). An empty file has no columns; a file that cannot be read is
+    one error line naming it."""
     import warnings
 
     import pandas as pd
 
     try:
         with warnings.catch_warnings():
-            warnings.simplefilter("ignore", pd.errors.ParserWarning)  # a trailing delimiter
+            warnings.simplefilter("ignore", pd.errors.ParserWarning)  # cells past the header
             return pd.read_csv(
                 path,
                 dtype=str,
                 keep_default_na=False,
-                skip_blank_lines=False,
+                skip_blank_lines=not blank_lines,
                 index_col=False,
+                engine="python",  # rows of any length, as a spreadsheet writes them
+                on_bad_lines=lambda cells: cells,  # cells past the header are dropped
                 encoding="utf-8-sig",
             )
     except pd.errors.EmptyDataError:
         return pd.DataFrame()
-    except OSError as exc:
-        raise ScenarioError(f"cannot read the requirement file: {exc}", file=where) from None
-    except (ValueError, pd.errors.ParserError) as exc:
-        raise ScenarioError(f"cannot read the requirement file: {exc}", file=where) from None
+    except (OSError, ValueError, pd.errors.ParserError) as exc:
+        raise ScenarioError(f"cannot read the {what}: {exc}", file=where) from None
+
+
+def read_staffing_file(path: Path) -> list[int]:
+    """Agents per interval from a CSV with columns interval and agents (``--staffing``
+    of ``ccsim calibrate`` and ``ccsim backtest``); blank lines are skipped."""
+    where = str(path)
+    frame = _read_cells(Path(path), where, "staffing file", blank_lines=False)
+    out = []
+    for line, row in enumerate(frame.to_dict("records"), start=2):
+        text = (row.get("agents") or "").strip()
+        if not text.isdigit():
+            raise ScenarioError(
+                f"column 'agents': {text!r} is not a whole number of agents >= 0",
+                file=where,
+                line=line,
+            )
+        out.append(int(text))
+    if not out:
+        raise ScenarioError("no rows (expected columns interval, agents)", file=where)
+    return out
 
 
 def _requirement_rows(

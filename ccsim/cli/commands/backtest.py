@@ -10,7 +10,7 @@ from pathlib import Path
 
 from ccsim.atomic import write_text
 from ccsim.cli import EXIT_BAD_INPUT, nonnegative_int, positive_int
-from ccsim.cli.commands.calibrate import add_format_argument, read_log_from_args, read_staffing_file
+from ccsim.cli.commands.calibrate import add_format_argument, read_log_from_args
 from ccsim.outputs.jsondoc import dumps
 
 #: What `ccsim backtest --out DIR` writes, and `ccsim report DIR` reads.
@@ -84,6 +84,8 @@ def cmd_backtest(args: argparse.Namespace) -> int:
             bt = backtest(log, scenario, args.reps, args.seed, args.day)
             print(dumps(bt) if args.json else format_backtest(bt, lang))
             return 0
+        from ccsim.planning.requirement import read_staffing_file
+
         staffing = read_staffing_file(args.staffing) if args.staffing else None
         bt = backtest_days(log, scenario, args.reps, args.seed, staffing=staffing)
     except ValueError as err:

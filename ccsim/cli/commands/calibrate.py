@@ -140,32 +140,6 @@ def describe_reading(log) -> str:
     return "\n".join(lines)
 
 
-def read_staffing_file(path: Path) -> list[int]:
-    """Agents per interval from a CSV with columns interval and agents."""
-    import csv
-
-    from ccsim.scenario.errors import ScenarioError
-
-    try:
-        with path.open(newline="", encoding="utf-8-sig") as f:
-            rows = list(csv.DictReader(f))
-    except OSError as exc:
-        raise ScenarioError(f"cannot read the staffing file: {exc}", file=str(path)) from None
-    out = []
-    for line, row in enumerate(rows, start=2):
-        text = (row.get("agents") or "").strip()
-        if not text.isdigit():
-            raise ScenarioError(
-                f"column 'agents': {text!r} is not a whole number of agents >= 0",
-                file=str(path),
-                line=line,
-            )
-        out.append(int(text))
-    if not out:
-        raise ScenarioError("no rows (expected columns interval, agents)", file=str(path))
-    return out
-
-
 def cmd_calibrate(args: argparse.Namespace) -> int:
     from ccsim.data.calibration import calibrate
     from ccsim.i18n import check_lang, tr
@@ -189,6 +163,8 @@ def cmd_calibrate(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return EXIT_BAD_INPUT
+    from ccsim.planning.requirement import read_staffing_file
+
     line = read_staffing_file(args.staffing) if args.staffing else None
     try:
         cal = calibrate(

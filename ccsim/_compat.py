@@ -41,7 +41,7 @@ MOVED = {
     "ccsim.staffing": "ccsim.planning.staffing",
     "ccsim.store": "ccsim.batch.store",
     "ccsim.sweeps": "ccsim.batch.sweeps",
-    "ccsim.tables": "ccsim.outputs.tables",
+    "ccsim.tables": "ccsim.batch.tables",
 }
 
 

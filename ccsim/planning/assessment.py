@@ -12,7 +12,7 @@ import numpy as np
 from ccsim.planning.staffing_goal import _EPS, StaffingGoal
 
 if TYPE_CHECKING:
-    from ccsim.batch.runner import RunResult
+    from ccsim.batch.result import RunResult
 
 
 @dataclass

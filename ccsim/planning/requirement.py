@@ -21,7 +21,7 @@ from ccsim.units import format_clock
 if TYPE_CHECKING:
     import pandas as pd
 
-    from ccsim.batch.runner import RunResult
+    from ccsim.batch.result import RunResult
 
 
 #: Columns of the requirement table that `ccsim.planning.scheduling` (and `--required`) read.

@@ -20,7 +20,7 @@ from ccsim.units import format_clock, format_duration
 if TYPE_CHECKING:
     import pandas as pd
 
-    from ccsim.batch.runner import RunResult
+    from ccsim.batch.result import RunResult
 
 
 @dataclass

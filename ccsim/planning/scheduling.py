@@ -71,7 +71,7 @@ from ccsim.units import format_clock
 
 if TYPE_CHECKING:
     from ccsim.batch.parallel import Backend
-    from ccsim.batch.runner import RunResult
+    from ccsim.batch.result import RunResult
 
 
 # ------------------------------------------------------------------ plan, simulate, repair

@@ -79,7 +79,7 @@ if TYPE_CHECKING:
     import pandas as pd
 
     from ccsim.batch.parallel import Backend
-    from ccsim.batch.runner import RunResult
+    from ccsim.batch.result import RunResult
 
 __all__ = [
     "REQUIRED_KPIS",

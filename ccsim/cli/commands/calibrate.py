@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 from ccsim.atomic import write_text
-from ccsim.cli import EXIT_BAD_INPUT
+from ccsim.cli.options import EXIT_BAD_INPUT
 from ccsim.outputs.jsondoc import dumps
 
 

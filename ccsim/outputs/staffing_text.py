@@ -147,8 +147,6 @@ def staffing_text(found, lang: str | None = None) -> str:
     )
     lines += [tr("staff.note", lang, note=translate_note(n, lang)) for n in found.notes]
     if len(found.scenario.call_types) > 1:
-        from ccsim.planning.queue_staffing import queue_staffing_text
-
         lines += ["", queue_staffing_text(found)]
     return "\n".join(lines)
 

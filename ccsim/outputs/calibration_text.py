@@ -1,12 +1,14 @@
 """The calibration's fit report as text, in the user's language (`format_report`):
 what was read and dropped, per call type the handle-time and patience fits,
-busyness, IVR, time-of-day mixes, staffing."""
+busyness, IVR, time-of-day mixes, staffing; and what reading the log dropped,
+skipped and corrected (`describe_reading`)."""
 
 from __future__ import annotations
 
 import re
 
 from ccsim.data.calibration import Calibration
+from ccsim.data.logcalls import CallLog
 from ccsim.i18n import MESSAGES, tr
 
 
@@ -196,3 +198,13 @@ def _fit_lines(fits: list[dict], lang: str = "en") -> list[str]:
 
 def _fmt(x: float | None) -> str:
     return "—" if x is None else f"{x:g}"
+
+
+def describe_reading(log: CallLog) -> str:
+    """One line per reason: rows dropped, bad rows skipped, values corrected."""
+    lines = [f"{log.source}: {log.n_calls} calls read over {log.days.size} day(s)"]
+    for what, counts in (("dropped", log.dropped), ("skipped", log.bad), ("corrected", log.fixed)):
+        for why, n in sorted(counts.items(), key=lambda x: -x[1]):
+            lines.append(f"  {what} {n}: {why}")
+    lines += [f"  {r}" for r in log.reasons[:3]] if log.bad else []
+    return "\n".join(lines)

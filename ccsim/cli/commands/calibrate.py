@@ -126,25 +126,17 @@ def read_log_from_args(args: argparse.Namespace):
     fmt = load_log_format(args.format) if args.format else None
     columns = parse_columns(args.columns)  # ValueError: the caller's message
     log = read_call_log(args.log, columns, args.time_format, args.skip_bad_rows, fmt)
+    from ccsim.outputs.calibration_text import describe_reading
+
     print(describe_reading(log), file=sys.stderr)
     return log
-
-
-def describe_reading(log) -> str:
-    """One line per reason: rows dropped, bad rows skipped, values corrected."""
-    lines = [f"{log.source}: {log.n_calls} calls read over {log.days.size} day(s)"]
-    for what, counts in (("dropped", log.dropped), ("skipped", log.bad), ("corrected", log.fixed)):
-        for why, n in sorted(counts.items(), key=lambda x: -x[1]):
-            lines.append(f"  {what} {n}: {why}")
-    lines += [f"  {r}" for r in log.reasons[:3]] if log.bad else []
-    return "\n".join(lines)
 
 
 def cmd_calibrate(args: argparse.Namespace) -> int:
     from ccsim.data.calibration import calibrate
     from ccsim.i18n import check_lang, tr
     from ccsim.outputs.calibration_text import format_report
-    from ccsim.planning.staffing import write_staffed
+    from ccsim.planning.scenario_files import write_staffed
     from ccsim.scenario import ScenarioError, scenario_from_dict
 
     try:

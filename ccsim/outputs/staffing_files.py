@@ -1,6 +1,6 @@
 """The files of ``ccsim staff --out``: staffing.csv (the table), staffing.json (the
 ``--json`` document), staffing.png (the chart) and staffed.yaml (the scenario with
-the found staffing lines, `ccsim.planning.scenario_files`)."""
+the found staffing lines, `ccsim.scenario.writing`)."""
 
 from __future__ import annotations
 
@@ -10,8 +10,8 @@ from ccsim.atomic import write_text
 from ccsim.outputs.csvfiles import write_frame
 from ccsim.outputs.jsondoc import dumps
 from ccsim.outputs.staffing_text import to_json
-from ccsim.planning.scenario_files import write_staffed
 from ccsim.planning.staffing import StaffingResult
+from ccsim.scenario.writing import write_staffed
 
 __all__ = ["staffed_lines", "write_outputs"]
 

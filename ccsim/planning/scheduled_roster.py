@@ -10,9 +10,9 @@ from typing import Any
 
 import numpy as np
 
-from ccsim.planning.scenario_files import staffed_document
 from ccsim.planning.shift_solver import Schedule
 from ccsim.scenario.model import Scenario
+from ccsim.scenario.writing import staffed_document
 
 
 def scheduled_scenario_data(
@@ -27,7 +27,7 @@ def scheduled_scenario_data(
 
     Everything else is kept; with ``out_dir``, relative ``file:`` paths (forecasts,
     samples) are rewritten from ``base_dir`` so the file written there still finds them
-    (`ccsim.planning.scenario_files.staffed_document`, which writes ``ccsim staff``'s staffed.yaml).
+    (`ccsim.scenario.writing.staffed_document`, which writes ``ccsim staff``'s staffed.yaml).
     """
 
     if out_dir is not None:

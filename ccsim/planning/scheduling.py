@@ -40,7 +40,6 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from ccsim.planning.scenario_files import write_staffed
 from ccsim.planning.schedule_plan import Round, SchedulePlan
 from ccsim.planning.scheduled_roster import (
     roster_availability,
@@ -67,6 +66,7 @@ from ccsim.planning.shift_solver import (
 )
 from ccsim.planning.shift_templates import ShiftTemplates
 from ccsim.scenario.model import Scenario
+from ccsim.scenario.writing import write_staffed
 from ccsim.units import format_clock
 
 if TYPE_CHECKING:

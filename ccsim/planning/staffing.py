@@ -35,7 +35,7 @@ The algorithm and its limits are described in docs/staffing.md.
 The pieces, each in its module (and importable from here too): the goal
 (`ccsim.planning.staffing_goal`), the offered load and the Erlang start
 (`ccsim.planning.erlang_start`), whether a simulated staffing meets the goal
-(`ccsim.planning.assessment`), staffed.yaml (`ccsim.planning.scenario_files`) and
+(`ccsim.planning.assessment`), staffed.yaml (`ccsim.scenario.writing`) and
 required vs scheduled agents (`ccsim.planning.requirement`: `read_requirement`,
 `with_required`).
 """
@@ -62,7 +62,6 @@ from ccsim.planning.requirement import (
     required_line,
     with_required,
 )
-from ccsim.planning.scenario_files import staffed_document, write_staffed
 from ccsim.planning.staffing_goal import StaffingGoal, parse_target
 from ccsim.planning.staffing_moves import (
     _add,
@@ -74,6 +73,7 @@ from ccsim.planning.staffing_moves import (
 )
 from ccsim.planning.staffing_table import _notes, _table
 from ccsim.scenario.model import Scenario
+from ccsim.scenario.writing import staffed_document, write_staffed
 
 if TYPE_CHECKING:
     import pandas as pd

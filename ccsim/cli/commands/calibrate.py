@@ -136,8 +136,8 @@ def cmd_calibrate(args: argparse.Namespace) -> int:
     from ccsim.data.calibration import calibrate
     from ccsim.i18n import check_lang, tr
     from ccsim.outputs.calibration_text import format_report
-    from ccsim.planning.scenario_files import write_staffed
     from ccsim.scenario import ScenarioError, scenario_from_dict
+    from ccsim.scenario.writing import write_staffed
 
     try:
         log = read_log_from_args(args)

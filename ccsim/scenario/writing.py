@@ -1,7 +1,7 @@
-"""Scenario files that planning writes (``ccsim staff``'s staffed.yaml, ``ccsim
-schedule``'s scheduled.yaml, ``ccsim calibrate``'s scenario): the scenario's data
-with new staffing, the files it names copied beside it, written as YAML led by a
-comment. The one place ccsim writes YAML."""
+"""Scenario files written back (``ccsim staff``'s staffed.yaml, ``ccsim schedule``'s
+scheduled.yaml, ``ccsim calibrate``'s scenario): the scenario's data with new
+staffing, the files it names copied beside it, written as YAML led by a comment.
+YAML is read (`ccsim.scenario.load`) and written here, in the scenario layer."""
 
 from __future__ import annotations
 

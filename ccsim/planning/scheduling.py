@@ -157,22 +157,12 @@ def plan_schedule(
     floor = roster_availability(scheduled, name, problem.slot)
     available = floor.reshape(-1, problem.slots_per_interval).min(axis=1)
     return SchedulePlan(
-        scenario=scenario,
-        group=name,
-        templates=templates,
-        requirement_source=requirement_source or "given",
-        required=required,
-        planned=planned,
-        schedule=schedule,
-        baseline=baseline,
-        scheduled=scheduled,
-        scheduled_data=written,
-        available=available,
-        result=result,
-        rounds=history,
-        notes=problem.notes,
+        scenario=scenario, group=name, templates=templates,
+        requirement_source=requirement_source or "given", required=required, planned=planned,
+        schedule=schedule, baseline=baseline, scheduled=scheduled, scheduled_data=written,
+        available=available, result=result, rounds=history, notes=problem.notes,
         slot=problem.slot,
-    )
+    )  # fmt: skip
 
 
 @dataclass(frozen=True)

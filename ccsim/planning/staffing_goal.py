@@ -11,6 +11,10 @@ from typing import Any
 
 from ccsim.scenario.model import Scenario
 
+#: Replications per simulation of ``ccsim staff`` when neither --reps nor the scenario
+#: asks for more (a day's and a week's search alike).
+MIN_REPLICATIONS = 50
+
 _EPS = 1e-12  # an SL exactly at the target (0.8 as 4/5) counts as met
 
 

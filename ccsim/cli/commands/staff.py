@@ -9,10 +9,8 @@ from pathlib import Path
 
 from ccsim.cli.options import add_batch_arguments, backend_from_args, nonnegative_int, positive_int
 from ccsim.outputs.jsondoc import dumps
+from ccsim.planning.staffing_goal import MIN_REPLICATIONS
 from ccsim.scenario.overrides import add_override_arguments
-
-#: Replications per simulation when neither --reps nor the scenario asks for more.
-MIN_REPLICATIONS = 50
 
 
 def _target(text: str) -> tuple[float, float]:

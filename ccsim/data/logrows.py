@@ -172,8 +172,14 @@ def _row_times(cell, fmt: LogFormat, parser: Times, day, kind: str, rows: Rows) 
                 "not a time",
             ) from None
         if day is None and role == "arrival" and parser.dated:
-            rows_date = when
-            t["_date"] = rows_date.toordinal()  # type: ignore[union-attr]
+            if when is None:  # a time of day in a log whose other times carry dates
+                raise BadRow(
+                    fmt.columns[role],
+                    f"{text!r} has no date, unlike other times of the log (mixed: write"
+                    " every time with its date, or none)",
+                    "time without a date",
+                )
+            t["_date"] = when.toordinal()
         t[role] = value
     if math.isnan(t["arrival"]):
         raise BadRow(fmt.columns["arrival"], "the arrival time is missing", "no arrival time")

@@ -26,7 +26,7 @@ from ccsim.charts.style import (
     title_and_legend,
 )
 from ccsim.i18n import kpi_label, tr
-from ccsim.outputs.week import day_name
+from ccsim.scenario.week import day_name
 from ccsim.units import format_clock, parse_clock
 
 if TYPE_CHECKING:

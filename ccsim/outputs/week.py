@@ -14,7 +14,7 @@ from __future__ import annotations
 from typing import Any
 
 from ccsim.batch.week import WeekResult, day_seed
-from ccsim.scenario.week import WEEKDAYS
+from ccsim.scenario.week import day_name
 from ccsim.units import format_clock, parse_clock
 
 __all__ = [
@@ -38,18 +38,6 @@ _COLUMNS = (
     ("occupancy", "col.occupancy", "pct"),
     ("paid_hours", "week.col_paid_hours", "count"),
 )
-
-
-def day_name(entry: dict[str, Any], lang: str = "en") -> str:
-    """A day of ``by_day`` as a planner reads it: its label in English (``mon``,
-    ``2026-12-07 Mon``), its weekday in Chinese (after the date when it has one)."""
-    from ccsim.i18n import tr
-
-    weekday = tr(f"fc.weekday{WEEKDAYS.index(entry['weekday'])}", lang)
-    if lang == "en":
-        weekday = weekday[:3]
-        return f"{entry['date']} {weekday}" if entry.get("date") else str(entry["day"])
-    return f"{entry['date']} {weekday}" if entry.get("date") else weekday
 
 
 def by_day(result: WeekResult) -> list[dict[str, Any]]:

@@ -23,7 +23,7 @@ from ccsim.i18n import check_lang, kpi_label, tr
 from ccsim.outputs.html_pieces import _e, _Html, _kv, _mark, _svg_image, _table
 from ccsim.outputs.html_report import _CSS, _cjk_font_face
 from ccsim.outputs.report import format_value
-from ccsim.outputs.week import day_name
+from ccsim.scenario.week import day_name
 
 __all__ = [
     "COST_COLUMNS",

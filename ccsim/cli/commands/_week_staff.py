@@ -26,9 +26,9 @@ def staff_week_command(args: argparse.Namespace) -> int:
     from ccsim.cli.options import EXIT_BAD_INPUT, backend_from_args, print_written
     from ccsim.i18n import tr
     from ccsim.outputs.staffing_text import staffing_text, to_json
-    from ccsim.outputs.week import day_name
     from ccsim.planning.staffing import StaffingGoal, find_staffing
     from ccsim.planning.staffing_goal import MIN_REPLICATIONS
+    from ccsim.scenario.week import day_name
 
     week = load_week_with_overrides(args.scenario, args.set or [], args.scale_arrivals or [])
     base = week.base

@@ -42,6 +42,7 @@ from ccsim.outputs.atomic import write_text
 from ccsim.outputs.jsondoc import dumps
 from ccsim.planning.shift_templates import ShiftTemplate, ShiftTemplates
 from ccsim.scenario.errors import ScenarioError
+from ccsim.scenario.kinds.events import agents_away
 from ccsim.scenario.model import AgentGroup, Horizon, Scenario
 from ccsim.units import format_clock, format_duration
 
@@ -163,10 +164,10 @@ def planned_requirement(
     h = scenario.horizon
     out = np.ceil(np.asarray(required, dtype=float) / (1.0 - g.shrinkage) - 1e-9).astype(int)
     away = [(a.start, a.end, a.agents) for a in scenario.absences if a.group == group]
-    away += [
-        (e.start, e.end, e.agents)
-        for e in scenario.events
-        if e.kind == "group_outage" and e.group == group
+    away += [  # the events' counts (group outages), not their fractions
+        (start, end, n)
+        for name, start, end, n, fraction in agents_away(scenario.events)
+        if name == group and fraction is None
     ]
     for i, t in enumerate(h.interval_starts()):
         out[i] += sum(n for start, end, n in away if start < t + h.interval and end > t)

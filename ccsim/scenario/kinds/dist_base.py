@@ -87,6 +87,11 @@ class DistKind:
         ``values`` (one call of the generator's own vectorised method)."""
         raise NotImplementedError
 
+    def survival(self, params: tuple[float, ...], t: Any) -> Any:
+        """S(t) = P(X > t) at the numpy array ``t``, for canonical ``params``
+        (the kinds a call log's patience is fitted with: `ccsim.data.patience`)."""
+        raise NotImplementedError(f"no survival function for {self.name}")
+
     def check(self, values: Any) -> None:
         """Raise ``ValueError`` if the packed ``values`` cannot be drawn from."""
 

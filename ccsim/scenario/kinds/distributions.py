@@ -36,6 +36,11 @@ class Exponential(DistKind):
     def draw(self, rng, p0, p1, values, n):
         return rng.exponential(p0, n)
 
+    def survival(self, params, t):
+        import numpy as np
+
+        return np.exp(-t / params[0])
+
 
 class Deterministic(DistKind):
     name, forms = "deterministic", (("value",), ("mean",))
@@ -79,6 +84,12 @@ class Lognormal(DistKind):
 
     def draw(self, rng, p0, p1, values, n):
         return rng.lognormal(p0, p1, n)
+
+    def survival(self, params, t):
+        from scipy import stats
+
+        mu, sigma = params
+        return stats.lognorm.sf(t, sigma, scale=math.exp(mu))
 
     def scaled(self, d, factor):
         mu, sigma = d.params
@@ -129,6 +140,12 @@ class Weibull(DistKind):
 
     def draw(self, rng, p0, p1, values, n):
         return p1 * rng.weibull(p0, n)
+
+    def survival(self, params, t):
+        import numpy as np
+
+        shape, scale = params
+        return np.exp(-((t / scale) ** shape))
 
     def scaled(self, d, factor):
         return replace(d, params=(d.params[0], d.params[1] * factor))

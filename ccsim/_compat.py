@@ -19,6 +19,7 @@ from types import ModuleType
 #: Old module path → where it lives now.
 MOVED = {
     "ccsim.analytic": "ccsim.planning.analytic",
+    "ccsim.outputs.atomic": "ccsim.atomic",
     "ccsim.backtest": "ccsim.data.backtest",
     "ccsim.boundary": "ccsim.cli.boundary",
     "ccsim.calibration": "ccsim.data.calibration",
@@ -40,7 +41,7 @@ MOVED = {
     "ccsim.staffing": "ccsim.planning.staffing",
     "ccsim.store": "ccsim.batch.store",
     "ccsim.sweeps": "ccsim.batch.sweeps",
-    "ccsim.tables": "ccsim.outputs.tables",
+    "ccsim.tables": "ccsim.batch.tables",
 }
 
 

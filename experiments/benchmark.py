@@ -14,7 +14,7 @@ takes its parameters from that file (checked to be this model).
 Implementations, each simulating the same number of days per round:
 
 - ``ccsim-simpy``: ccsim's own engine through the public API, per day
-  ``ccsim.batch.runner.run_replication`` (draw callers + simulate) and
+  ``ccsim.batch.replication.run_replication`` (draw callers + simulate) and
   ``ccsim.metrics.replication_kpis`` (all KPIs); the time of all three counts.
 - ``ccsim-fast``: ccsim's compiled engine ``ccsim.models.fast.simulate_day_fast``
   with ``ccsim.models.calls.draw_calls`` and the same KPIs, when that module exists.
@@ -74,7 +74,7 @@ from bench.erlang_transient import day_kpis
 from scipy import stats
 
 import ccsim
-from ccsim.batch.runner import run_replication
+from ccsim.batch.replication import run_replication
 from ccsim.metrics import replication_kpis
 from ccsim.planning.analytic import erlang_a
 

@@ -13,7 +13,7 @@ from scipy import stats
 
 import ccsim
 from ccsim.batch.comparison import COLUMNS, ComparisonResult, compare_runs, welch_interval
-from ccsim.batch.runner import RunResult
+from ccsim.batch.result import RunResult
 from ccsim.cli import main
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -24,7 +24,7 @@ MODULES = (
     "ccsim.scenario.load",
     "ccsim.scenario.model",
     "ccsim.batch.sweeps",
-    "ccsim.outputs.tables",
+    "ccsim.batch.tables",
 )
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ccsim.batch.runner import fallback_notice
+from ccsim.batch.replication import fallback_notice
 from ccsim.cli import main
 from ccsim.models.fast import supports
 from ccsim.scenario import load_scenario

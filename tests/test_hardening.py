@@ -16,11 +16,11 @@ from pathlib import Path
 
 import pytest
 
+from ccsim.atomic import atomic_path, write_text
 from ccsim.batch.runner import run
 from ccsim.batch.store import STORE_FILE, ReplicationStore, StoreError
 from ccsim.cli import main
 from ccsim.cli.boundary import EXIT_BAD_INPUT, EXIT_ENVIRONMENT, classify, global_flags
-from ccsim.outputs.atomic import atomic_path, write_text
 from ccsim.outputs.jsondoc import dumps
 from ccsim.scenario import load_scenario
 

@@ -7,7 +7,7 @@ import math
 import numpy as np
 import pytest
 
-from ccsim.batch.runner import run_replication
+from ccsim.batch.replication import run_replication
 from ccsim.metrics import replication_kpis
 from ccsim.models.calls import HANG_UP_TARGET, SELF_SERVICE_TARGET, CallDraws, draw_calls, ivr_paths
 from ccsim.models.center import simulate_day

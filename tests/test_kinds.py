@@ -16,7 +16,7 @@ import numpy as np
 import pytest
 from test_draws import DISTS, N, Z, fourth_central_moment, raw_moment
 
-from ccsim.outputs.html_report import _call_type_row
+from ccsim.outputs.html_scenario import _call_type_row
 from ccsim.scenario import load_scenario, parse_scenario
 from ccsim.scenario.kinds.distributions import KINDS, dist_kind
 from ccsim.scenario.kinds.events import EVENTS, event_kind

@@ -65,7 +65,7 @@ def test_scale_arrivals_equals_the_cli(scenario, capsys):
 
 
 def test_compare_equals_the_cli(scenario, alt, capsys):
-    from ccsim.batch.comparison import to_json
+    from ccsim.outputs.comparison import to_json
 
     comparison = ccsim.compare(scenario, alt, REPS, SEED)
     doc = cli_json(

@@ -248,8 +248,9 @@ def test_staff_answers_per_queue_only_where_a_group_is_the_queues_own():
 
 
 def test_comparison_shows_both_rosters_sl_and_what_each_costs(tmp_path):
-    from ccsim.batch.comparison import compare, day_table, write_outputs
+    from ccsim.batch.comparison import compare
     from ccsim.charts.rosters import both_rosters_chart
+    from ccsim.outputs.comparison import day_table, write_outputs
 
     base = parse_scenario(textwrap.dedent(TWO_QUEUES))
     more = TWO_QUEUES.replace("agents: 6}", "agents: 8}").replace("two queues", "8 all day")

@@ -17,7 +17,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from ccsim.batch.runner import run_replication
+from ccsim.batch.replication import run_replication
 from ccsim.metrics import replication_kpis
 from ccsim.outputs.playground.day import play_day
 from ccsim.outputs.playground.lessons import find_lessons

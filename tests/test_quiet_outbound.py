@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from ccsim.batch.runner import run_replication
+from ccsim.batch.replication import run_replication
 from ccsim.models.calls import draw_calls
 from ccsim.observations import OUTBOUND
 from ccsim.scenario import parse_scenario

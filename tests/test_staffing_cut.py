@@ -16,7 +16,7 @@ import numpy as np
 import pytest
 from scipy import stats
 
-from ccsim.batch.runner import run_replication
+from ccsim.batch.replication import run_replication
 from ccsim.models.calls import CallDraws
 from ccsim.models.center import simulate_day
 from ccsim.models.fast import simulate_day_fast

@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 from scipy import stats
 
-from ccsim.batch.runner import run_replication
+from ccsim.batch.replication import run_replication
 from ccsim.kernels.draws import sample
 from ccsim.metrics import replication_kpis
 from ccsim.planning import analytic

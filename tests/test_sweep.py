@@ -10,8 +10,9 @@ import pandas as pd
 import pytest
 
 import ccsim
-from ccsim.batch.sweeps import MAX_POINTS, grid_points, load_sweep, sweep, write_outputs
+from ccsim.batch.sweeps import MAX_POINTS, grid_points, load_sweep, sweep
 from ccsim.cli import main
+from ccsim.outputs.sweep import write_outputs
 from ccsim.scenario import ScenarioError
 from ccsim.scenario.overrides import load_with_overrides
 

@@ -32,7 +32,7 @@ import numpy as np
 import pytest
 from scipy import stats
 
-from ccsim.batch.runner import run_replication
+from ccsim.batch.replication import run_replication
 from ccsim.metrics import replication_kpis
 from ccsim.observations import BLOCKED
 from ccsim.planning import analytic

@@ -22,7 +22,7 @@ import numpy as np
 import pytest
 from scipy import stats
 
-from ccsim.batch.runner import run_replication
+from ccsim.batch.replication import run_replication
 from ccsim.metrics import replication_kpis
 from ccsim.observations import ANSWERED, BLOCKED
 from ccsim.planning import analytic

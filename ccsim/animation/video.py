@@ -50,7 +50,7 @@ def simulate_floor(
     scenario: Scenario, seed: int, replication: int, times: np.ndarray
 ) -> FloorTimeline:
     """Simulate replication ``replication`` of ``scenario`` and rebuild its floor at ``times``."""
-    from ccsim.batch.runner import run_replication
+    from ccsim.batch.replication import run_replication
     from ccsim.models.roster import build_roster
 
     obs = run_replication(scenario, seed, replication, engine="simpy")

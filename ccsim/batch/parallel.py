@@ -27,10 +27,9 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from ccsim.metrics import replication_kpis
+from ccsim.batch.replication import Replication, run_chunk
 
 if TYPE_CHECKING:
-    from ccsim.observations import Observations
     from ccsim.scenario.model import Scenario
 
 __all__ = ["BACKENDS", "Backend", "Replication", "close_pools", "cpu_count", "map_replications"]
@@ -165,32 +164,6 @@ def _address(scheduler: Any) -> str | None:
     if address is None:  # a Client
         address = getattr(getattr(scheduler, "scheduler", None), "address", None)
     return str(address) if address else type(scheduler).__name__
-
-
-@dataclass
-class Replication:
-    """One finished replication: its index, KPIs, number of calls (legs) and, when
-    asked for, its observations."""
-
-    index: int
-    kpis: dict
-    n_calls: int
-    observations: Observations | None = None
-
-
-def run_chunk(
-    scenario: Scenario, seed: int, engine: str, indices: Sequence[int], keep: bool
-) -> list[Replication]:
-    """Simulate and measure the replications ``indices`` (in a worker)."""
-    from ccsim.batch.runner import run_replication
-
-    out = []
-    for r in indices:
-        obs = run_replication(scenario, seed, r, engine)
-        out.append(
-            Replication(r, replication_kpis(obs, scenario), obs.n_calls, obs if keep else None)
-        )
-    return out
 
 
 def _chunks(indices: Sequence[int], workers: int, per_task_overhead: int) -> list[list[int]]:

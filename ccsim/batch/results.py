@@ -20,7 +20,7 @@ import typing
 from pathlib import Path
 from typing import Any
 
-from ccsim.outputs.atomic import write_text
+from ccsim.atomic import write_text
 from ccsim.scenario.model import Scenario
 
 __all__ = [
@@ -87,7 +87,7 @@ def load_results(folder: str | Path, scenario: Scenario | None = None) -> Any:
     scenario from ``scenario.json``, or ``scenario`` when given (a folder written
     before ``scenario.json`` existed). Raises `ResultsError` naming what is missing.
     """
-    from ccsim.batch.runner import RunResult
+    from ccsim.batch.result import RunResult
 
     folder = Path(folder)
     if not folder.is_dir():

@@ -9,204 +9,39 @@ from __future__ import annotations
 import math
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import numpy as np
 
-from ccsim.batch.parallel import Backend, Replication, map_replications
+from ccsim.batch.parallel import Backend, map_replications
 from ccsim.batch.ratios import ratio_of_totals
+from ccsim.batch.replication import (  # the names once defined here, re-exported
+    ENGINES,
+    EngineError,
+    Replication,
+    choose_engine,
+    fallback_notice,
+    run_replication,
+)
+from ccsim.batch.result import RunResult
 from ccsim.batch.store import ReplicationStore
 from ccsim.metrics import DAY_KPIS, service_level_risk, summarize, t_interval
-from ccsim.models.calls import draw_calls
-from ccsim.models.center import simulate_day
 from ccsim.observations import Observations
 from ccsim.scenario.limits import check_work
 from ccsim.scenario.model import Scenario
 from ccsim.streams import new_seed
 
-if TYPE_CHECKING:
-    import pandas as pd
-
-
-@dataclass
-class RunResult:
-    """What a run produced: per-replication KPIs and their summary over replications.
-
-    Returned by `ccsim.run`; not built by hand. In a notebook it shows a small
-    table of the day's KPIs with their 95 % CIs.
-
-    Parameters
-    ----------
-    scenario : Scenario
-        The scenario that ran.
-    seed : int
-        The root seed: ``run(scenario, replications, seed)`` repeats the numbers.
-    replications : int
-        How many replications ran.
-    kpis : list of dict
-        Each replication's KPIs (day ``summary``, ``by_interval``, ``by_call_type``,
-        ``by_agent_group``), in replication order.
-    summary : dict
-        Mean and 95 % CI of every KPI over the replications, laid out like ``kpis``
-        (``{"mean": x, "ci95": [low, high]}``): the ``--json`` document's figures.
-    n_calls : int
-        Calls (legs) simulated over all replications.
-    elapsed_s : float
-        Wall time of the run.
-    observations : list of Observations
-        Raw per-call data, with ``keep_observations`` or ``keep_calls``.
-    engine : str
-        The engine that ran (``simpy`` or ``fast``).
-    risk : dict
-        How often the SL target was met, for the day and per interval.
-    backend : str
-        Where the replications ran (`Backend.describe`).
-    resumed : int
-        Replications read back from the store rather than run.
-    precision : dict or None
-        The precision target and what was reached, when one was asked for.
-
-    Examples
-    --------
-    >>> import ccsim
-    >>> r = ccsim.run(ccsim.load_scenario("scenarios/teaching_single_queue.yaml"), 4, seed=2)
-    >>> repr(r)[:52]
-    "RunResult('Teaching example, one queue (M/M/14)', 4 "
-    """
-
-    scenario: Scenario
-    seed: int
-    replications: int
-    kpis: list[dict]
-    summary: dict
-    n_calls: int = 0
-    elapsed_s: float = 0.0
-    observations: list[Observations] = field(default_factory=list)
-    engine: str = "simpy"
-    #: Across replications: how often the SL target was met, day and per interval.
-    risk: dict = field(default_factory=dict)
-    #: Where the replications ran (`Backend.describe`).
-    backend: str = "this process"
-    #: Replications read back from the store (``resume``) rather than run.
-    resumed: int = 0
-    #: The precision target and what was reached, when one was asked for.
-    precision: dict | None = None
-    #: Ratio-of-totals estimates of the rates (`ccsim.batch.ratios.ratio_of_totals`),
-    #: beside the summary's means of daily ratios.
-    ratio_of_totals: dict = field(default_factory=dict)
-
-    @property
-    def replications_df(self) -> pd.DataFrame:
-        """Every replication's KPIs, tidy (`ccsim.outputs.tables.replications_frame`)."""
-        from ccsim.outputs.tables import replications_frame
-
-        return replications_frame(self)
-
-    @property
-    def intervals_df(self) -> pd.DataFrame:
-        """Per-interval means and CIs, tidy (`ccsim.outputs.tables.intervals_frame`)."""
-        from ccsim.outputs.tables import intervals_frame
-
-        return intervals_frame(self)
-
-    @property
-    def summary_df(self) -> pd.DataFrame:
-        """Day, call type and group means and CIs (`ccsim.outputs.tables.summary_frame`)."""
-        from ccsim.outputs.tables import summary_frame
-
-        return summary_frame(self)
-
-    @property
-    def calls_df(self) -> pd.DataFrame:
-        """Every call of every replication, with the columns of ``--trace``
-        (`ccsim.outputs.tables.calls_frame`); needs ``run(..., keep_calls=True)``."""
-        from ccsim.outputs.tables import calls_frame
-
-        return calls_frame(self)
-
-    @property
-    def risk_df(self) -> pd.DataFrame:
-        """SL target attainment per interval (`ccsim.outputs.tables.risk_frame`)."""
-        from ccsim.outputs.tables import risk_frame
-
-        return risk_frame(self)
-
-    @property
-    def calls_per_second(self) -> float:
-        return self.n_calls / self.elapsed_s if self.elapsed_s > 0 else float("nan")
-
-    def __repr__(self) -> str:
-        from ccsim.outputs.notebook import run_repr
-
-        return run_repr(self)
-
-    def _repr_html_(self) -> str:
-        from ccsim.outputs.notebook import run_html
-
-        return run_html(self)
-
-
-ENGINES = ("auto", "simpy", "fast")
-
-
-class EngineError(ValueError):
-    """The compiled engine was asked for a scenario it cannot run."""
-
-
-def choose_engine(scenario: Scenario, engine: str | None = None) -> str:
-    """The engine that will run ``scenario``: ``simpy`` or ``fast``.
-
-    ``engine`` (the CLI's ``--engine``) overrides the scenario's ``engine``. Under
-    ``auto`` the compiled engine runs whatever it supports, SimPy the rest; asking for
-    ``fast`` with a feature it lacks is an error that names the feature.
-    """
-    wanted = engine or scenario.engine
-    if wanted not in ENGINES:
-        raise EngineError(f"unknown engine {wanted!r}: use one of {', '.join(ENGINES)}")
-    if wanted == "simpy":
-        return "simpy"
-    from ccsim.models.fast import supports
-
-    missing = supports(scenario)
-    if missing is None:
-        return "fast"
-    if wanted == "fast":
-        raise EngineError(
-            f"the fast engine does not support {missing} (used by {scenario.name!r}); "
-            "run it with --engine simpy or auto"
-        )
-    return "simpy"
-
-
-def fallback_notice(scenario: Scenario, engine: str | None = None) -> str | None:
-    """One line telling the user that ``auto`` runs ``scenario`` on the slower SimPy
-    engine, and why (the first feature the compiled engine lacks); None otherwise."""
-    if (engine or scenario.engine) != "auto":
-        return None
-    from ccsim.models.fast import supports
-
-    missing = supports(scenario)
-    if missing is None:
-        return None
-    return (
-        f"note: the compiled engine does not support {missing} yet; "
-        f"{scenario.name!r} runs on the SimPy engine (slower)"
-    )
-
-
-def run_replication(
-    scenario: Scenario, seed: int, replication: int, engine: str = "simpy"
-) -> Observations:
-    """Simulate replication ``replication`` of ``scenario``: same inputs, same numbers,
-    on either engine (``simpy`` or ``fast``: they agree call by call)."""
-    calls = draw_calls(scenario, seed, replication)
-    if engine == "fast":
-        from ccsim.models.fast import simulate_day_fast
-
-        return simulate_day_fast(scenario, calls, seed, replication)
-    return simulate_day(scenario, calls, seed, replication)
+__all__ = [
+    "ENGINES",
+    "EngineError",
+    "Precision",
+    "RunResult",
+    "choose_engine",
+    "fallback_notice",
+    "run",
+    "run_replication",
+]
 
 
 @dataclass(frozen=True)

@@ -35,7 +35,7 @@ from typing import IO, Any
 
 import numpy as np
 
-from ccsim.batch.parallel import Replication
+from ccsim.batch.replication import Replication
 from ccsim.scenario.model import Scenario
 
 __all__ = [

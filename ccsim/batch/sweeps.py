@@ -24,9 +24,6 @@ agent group) × KPI, with the parameter columns, ``mean``, ``ci_low``, ``ci_high
 
 from __future__ import annotations
 
-import importlib.util
-import itertools
-import json
 import math
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
@@ -36,22 +33,23 @@ from typing import TYPE_CHECKING, Any
 
 import yaml
 
-from ccsim.metrics import DAY_KPIS, FRACTION_KPIS
-from ccsim.outputs.atomic import atomic_path
-from ccsim.scenario.errors import Loc, ScenarioError
-from ccsim.scenario.fields import (
-    check_keys,
-    choice,
-    fail,
-    items,
-    mapping,
-    number,
-    optional,
-    reference,
-    whole,
+from ccsim.batch.sweep_spec import (  # re-exported: the sweep file's API
+    MAX_POINTS,
+    SweepSpec,
+    _default_x,
+    _spec_of_scenario,
+    grid_points,
+    load_sweep,
+    sweep_from_dict,
 )
-from ccsim.scenario.files import resolve_reference
-from ccsim.scenario.load import locate, read_yaml_file
+from ccsim.metrics import DAY_KPIS
+from ccsim.metrics.kinds import kpi_kind
+from ccsim.scenario.display import _ci, _plural, _value
+from ccsim.scenario.display import _table as html_table
+from ccsim.scenario.errors import ScenarioError
+from ccsim.scenario.fields import (
+    reference,
+)
 from ccsim.scenario.model import Scenario
 from ccsim.scenario.overrides import (
     SCALE_KEY,
@@ -61,53 +59,18 @@ from ccsim.scenario.overrides import (
     parse_path,
     scale,
 )
-from ccsim.scenario.validate import ENGINES
-from ccsim.scenario.yamltree import LineMap
 from ccsim.units import describe
 
 if TYPE_CHECKING:
     import pandas as pd
 
     from ccsim.batch.parallel import Backend
-    from ccsim.batch.runner import RunResult
+    from ccsim.batch.result import RunResult
 
-SWEEP_KEYS = ("scenario", "description", "replications", "seed", "engine", "grid", "plot")
-RANGE_KEYS = ("from", "to", "step")
-PLOT_KEYS = ("kpi", "x")
-#: Scenario keys a grid may not change: the sweep sets them for every point.
-NOT_SWEPT = {
-    "seed": "every point runs with the sweep's seed (common random numbers): give seed: N",
-    "replications": "every point runs the sweep's replications: give replications: N",
-    "name": "the name does not change the numbers",
-    "description": "the description does not change the numbers",
-}
-#: At most this many points (a range with a tiny step is more likely a slip).
-MAX_POINTS = 10_000
 #: KPIs the service-level target applies to (the chart draws it).
 SL_KPIS = ("service_level", *(k for k in DAY_KPIS if k.startswith("sl_")))
 #: The table's columns besides the parameters.
 COLUMNS = ("point", "scope", "name", "kpi", "mean", "ci_low", "ci_high", "replications", "seed")
-
-
-@dataclass(frozen=True)
-class SweepSpec:
-    """A validated sweep: the scenario file, the grid (key -> its values, ranges
-    expanded) and the run settings. ``source`` and ``lines`` locate messages."""
-
-    scenario: Path
-    grid: Mapping[str, tuple[Any, ...]]
-    replications: int | None = None
-    seed: int | None = None
-    engine: str | None = None
-    kpi: str = "service_level"
-    x: str | None = None
-    description: str | None = None
-    source: str | None = None
-    lines: LineMap = field(default_factory=LineMap, repr=False, compare=False)
-
-    @property
-    def n_points(self) -> int:
-        return math.prod(len(values) for values in self.grid.values())
 
 
 @dataclass
@@ -153,7 +116,7 @@ class SweepResult:
     target: float  # the scenario's service-level target, for the chart
     elapsed_s: float = 0.0
     #: Every replication's KPIs at every point: ``point``, the parameters, then the
-    #: columns of `ccsim.outputs.tables.REPLICATION_COLUMNS` (replication r of every point
+    #: columns of `ccsim.batch.tables.REPLICATION_COLUMNS` (replication r of every point
     #: saw the same callers, so differences between points pair by replication).
     replications_df: pd.DataFrame | None = field(default=None, repr=False)
 
@@ -249,124 +212,13 @@ class SweepResult:
         }
 
     def __repr__(self) -> str:
-        from ccsim.outputs.notebook import sweep_repr
-
         return sweep_repr(self)
 
     def _repr_html_(self) -> str:
-        from ccsim.outputs.notebook import sweep_html
-
         return sweep_html(self)
 
 
 # --------------------------------------------------------------------------- the sweep file
-
-
-def load_sweep(path: str | Path) -> SweepSpec:
-    """Read and validate a sweep file; its ``scenario`` is relative to its folder."""
-    path = Path(path)
-    data, lines = read_yaml_file(path, "sweep")
-    try:
-        return sweep_from_dict(data, str(path), path.parent, lines)
-    except ScenarioError as err:
-        raise locate(err, str(path), lines) from None
-
-
-def sweep_from_dict(
-    data: Any,
-    source: str | None = None,
-    base_dir: Path | None = None,
-    lines: LineMap | None = None,
-) -> SweepSpec:
-    """Validate sweep data (as the YAML gives it); ``scenario`` is relative to ``base_dir``."""
-    if not isinstance(data, dict):
-        fail((), f"a sweep must be a mapping with scenario and grid, got {describe(data)}")
-    check_keys(data, (), SWEEP_KEYS, ("scenario", "grid"))
-    scenario = resolve_reference(
-        data["scenario"], ("scenario",), base_dir, "scenario file", anywhere=True
-    )
-    if data.get("description") is not None and not isinstance(data["description"], str):
-        fail(("description",), f"must be text, got {describe(data['description'])}")
-    grid = _grid(data["grid"], ("grid",))
-    kpi, x = "service_level", None
-    if data.get("plot") is not None:
-        plot = mapping(data["plot"], ("plot",))
-        check_keys(plot, ("plot",), PLOT_KEYS)
-        at = ("plot",)
-        kpi = optional(plot, "kpi", kpi, lambda v, at: reference(v, at, DAY_KPIS, "KPI"), at)
-        x = optional(plot, "x", None, lambda v, at: reference(v, at, grid, "grid key"), at)
-    return SweepSpec(
-        scenario=scenario,
-        grid=grid,
-        replications=optional(data, "replications", None, lambda v, at: whole(v, at, ge=1), ()),
-        seed=optional(data, "seed", None, lambda v, at: whole(v, at, ge=0), ()),
-        engine=optional(data, "engine", None, lambda v, at: choice(v, at, ENGINES), ()),
-        kpi=kpi,
-        x=x,
-        description=data.get("description"),
-        source=source,
-        lines=lines or LineMap(),
-    )
-
-
-def _grid(value: Any, loc: Loc) -> dict[str, tuple[Any, ...]]:
-    """Each key's values: a list, or a range ``{from, to, step}`` of plain numbers."""
-    grid: dict[str, tuple[Any, ...]] = {}
-    for key, values in items(value, loc, "grid key"):
-        at = (*loc, key)
-        _check_key(key, at)
-        if isinstance(values, dict):
-            grid[key] = _range(values, at)
-        elif isinstance(values, list) and values:
-            for i, v in enumerate(values):
-                if key.split(".")[0] == SCALE_KEY:
-                    number(v, (*at, i), gt=0)
-                if values.index(v) < i:
-                    fail((*at, i), f"repeats the value {describe(v)} (item {values.index(v)})")
-            grid[key] = tuple(values)
-        else:
-            fail(
-                at,
-                "must be a non-empty list of values, or a range {from: 80, to: 95, step: 1};"
-                f" got {describe(values)}",
-            )
-    n = math.prod(len(v) for v in grid.values())
-    if n > MAX_POINTS:
-        fail(loc, f"has {n:,} points (every combination of its values): at most {MAX_POINTS:,}")
-    return grid
-
-
-def _check_key(key: str, loc: Loc) -> None:
-    head = key.split(".")[0]
-    if head in NOT_SWEPT:
-        fail(loc, f"{head} cannot be swept: {NOT_SWEPT[head]}")
-    if head == SCALE_KEY:
-        if key not in (SCALE_KEY,) and not key[len(SCALE_KEY) + 1 :].strip():
-            fail(loc, "scale_arrivals (all call types) or scale_arrivals.TYPE (one)")
-        return
-    try:
-        parse_path(key)
-    except ScenarioError as err:
-        fail(loc, err.message)
-
-
-def _range(value: dict, loc: Loc) -> tuple[float, ...]:
-    """``{from: 80, to: 95, step: 1}``: from, from + step, … up to ``to`` included.
-
-    Whole numbers stay whole (an agent count); other values are rounded to 12
-    significant digits so 0.1 steps land on 0.3, not 0.30000000000000004.
-    """
-    check_keys(value, loc, RANGE_KEYS, RANGE_KEYS)
-    start, stop = (number(value[k], (*loc, k)) for k in ("from", "to"))
-    step = number(value["step"], (*loc, "step"), gt=0)
-    if stop < start:
-        fail((*loc, "to"), f"must be >= from ({describe(value['from'])}), got {value['to']!r}")
-    n = math.floor((stop - start) / step + 1e-9) + 1
-    if n > MAX_POINTS:
-        fail(loc, f"gives {n:,} values: at most {MAX_POINTS:,}")
-    if all(isinstance(value[k], int) for k in RANGE_KEYS):
-        return tuple(value["from"] + i * value["step"] for i in range(n))
-    return tuple(float(f"{start + i * step:.12g}") for i in range(n))
 
 
 # --------------------------------------------------------------------------- running
@@ -490,23 +342,6 @@ def sweep(
     )
 
 
-def _spec_of_scenario(scenario: Scenario, grid: Mapping[str, Any] | None) -> SweepSpec:
-    """The sweep of an in-memory scenario over ``grid`` (validated like a file's grid)."""
-    if grid is None:
-        raise TypeError("a sweep of a Scenario needs grid={path: values, ...}")
-    return SweepSpec(
-        scenario=Path(scenario.source or "<scenario>"),
-        grid=_grid(dict(grid), ("grid",)),
-        source="<sweep>",
-    )
-
-
-def grid_points(spec: SweepSpec) -> list[dict[str, Any]]:
-    """The points of the grid, in order (the last key varies fastest)."""
-    keys = list(spec.grid)
-    return [dict(zip(keys, combo, strict=True)) for combo in itertools.product(*spec.grid.values())]
-
-
 @dataclass(frozen=True)
 class _BaseChanges:
     """What the caller changes in the base scenario (``--set``, ``--scale-arrivals``),
@@ -577,16 +412,6 @@ def _offset(progress: Callable[[int, int], None], done: int, total: int):
     return lambda d, _n: progress(done + d, total)
 
 
-def _default_x(grid: Mapping[str, Sequence[Any]]) -> str:
-    """The first key with several numeric values, else the first key."""
-    numeric = [
-        k
-        for k, vs in grid.items()
-        if len(vs) > 1 and all(isinstance(v, int | float) and not isinstance(v, bool) for v in vs)
-    ]
-    return (numeric or list(grid))[0]
-
-
 # --------------------------------------------------------------------------- the table
 
 
@@ -615,7 +440,7 @@ def _rows(point: int, values: Mapping[str, Any], result: RunResult) -> Iterator[
 
 def _replication_rows(point: int, values: Mapping[str, Any], result: RunResult) -> pd.DataFrame:
     """A point's per-replication table, led by ``point`` and the parameters."""
-    from ccsim.outputs.tables import tidy_replications
+    from ccsim.batch.tables import tidy_replications
 
     table = tidy_replications(result.kpis, result.scenario)
     params = {"point": point, **{k: _cell(v) for k, v in values.items()}}
@@ -627,7 +452,7 @@ def _replication_rows(point: int, values: Mapping[str, Any], result: RunResult) 
 def _replications_table(tables: list[pd.DataFrame], parameters: list[str]) -> pd.DataFrame:
     import pandas as pd
 
-    from ccsim.outputs.tables import REPLICATION_COLUMNS
+    from ccsim.batch.tables import REPLICATION_COLUMNS
 
     if not tables:
         return pd.DataFrame(columns=["point", *parameters, *REPLICATION_COLUMNS])
@@ -674,124 +499,42 @@ def _table(rows: list[dict[str, Any]], parameters: list[str]) -> pd.DataFrame:
 # --------------------------------------------------------------------------- output
 
 
-def format_table(result: SweepResult, lang: str | None = None) -> str:
-    """The sweep's KPI per point, mean and 95 % CI, as aligned text; parameters and
-    the KPI in words, in ``lang`` (en, zh)."""
-    from ccsim.i18n import check_lang, kpi_label, tr
-    from ccsim.outputs.changes import parameter_label
-    from ccsim.outputs.report import _left, _right, _width, format_ci, format_value
-
-    lang = check_lang(lang)
-    kind = _kind(result.kpi)
-    t = result.kpi_table()
-    params = list(result.parameters)
-    # English keeps the paths and the KPI's name as typed; Chinese says them in words
-    heads = params if lang == "en" else [parameter_label(p, lang) for p in params]
-    cells = [[str(v) for v in t[p]] for p in params]
-    widths = [max(_width(h), *(len(c) for c in col)) for h, col in zip(heads, cells, strict=True)]
-    kpi = result.kpi if lang == "en" else kpi_label(result.kpi, lang)
-    lines = [
-        tr("sweep.heading", lang, name=result.scenario_name, points=len(t),
-           n=result.replications, seed=result.seed),
-        "",
-        "  ".join(_right(h, w) for h, w in zip(heads, widths, strict=True))
-        + f"  {_right(kpi, 14)}   {tr('table.ci95', lang)}",
-    ]  # fmt: skip
-    for i, row in enumerate(t.itertuples(index=False)):
-        mean, low, high = (getattr(row, c) for c in ("mean", "ci_low", "ci_high"))
-        ci = format_ci({"ci95": None if math.isnan(low) else [low, high]}, kind)
-        lines.append(
-            "  ".join(
-                _left(" " * (w - len(col[i])) + col[i], w)
-                for col, w in zip(cells, widths, strict=True)
-            )
-            + f"  {format_value(mean, kind):>{max(14, _width(kpi))}}   {ci}"
-        )
-    return "\n".join(lines)
-
-
-def _kind(kpi: str) -> str:
-    """How the tables show ``kpi``: as in the day table, else by its name."""
-    from ccsim.outputs.report import DAY_ROWS
-
-    kinds = {key: kind for key, _, kind in DAY_ROWS}
-    if kpi in kinds:
-        return kinds[kpi]
-    if kpi in FRACTION_KPIS:
-        return "pct"
-    if kpi.endswith("_s"):
-        return "sec"
-    return "money" if "cost" in kpi else "count"
-
-
-def to_json(result: SweepResult) -> dict[str, Any]:
-    """The sweep as one JSON document: settings, the chosen KPI per point, the table."""
-    return {
-        "sweep": result.spec.source,
-        "scenario": str(result.spec.scenario),
-        "seed": result.seed,
-        "replications": result.replications,
-        "parameters": list(result.parameters),
-        "kpi": result.kpi,
-        "points": json.loads(result.kpi_table().to_json(orient="records")),
-        "table": json.loads(result.table.to_json(orient="records")),
-    }
-
-
-def write_outputs(
-    result: SweepResult, out_dir: Path, lang: str | None = None
-) -> tuple[list[Path], list[str]]:
-    """Write ``sweep.csv``, ``sweep.parquet`` and ``sweep_<kpi>.png`` (labels in
-    ``lang``) in ``out_dir``.
-
-    Returns the files written and notes on what was skipped (Parquet without pyarrow).
-    """
-    from ccsim.charts import sweep_chart
-    from ccsim.i18n import check_lang, kpi_label, tr
-    from ccsim.outputs.changes import parameter_label
-
-    lang = check_lang(lang)
-
-    out_dir.mkdir(parents=True, exist_ok=True)
-    written, notes = [out_dir / "sweep.csv"], []
-    from ccsim.outputs.csvfiles import write_frame
-
-    write_frame(result.table, written[0])
-    if importlib.util.find_spec("pyarrow") is not None:
-        written.append(out_dir / "sweep.parquet")
-        with atomic_path(written[-1]) as tmp:
-            result.table.to_parquet(tmp, index=False)
-    else:
-        notes.append(tr("sweep.no_parquet", lang))
-    figure = sweep_chart(
-        result.table,
-        result.kpi,
-        result.x,
-        result.parameters,
-        target=result.target if result.kpi in SL_KPIS else None,
-        title=result.scenario_name
-        + ("：" if lang == "zh" else ": ")
-        + tr(
-            "chart.sweep_title",
-            lang,
-            kpi=kpi_label(result.kpi, lang),
-            x=parameter_label(result.x, lang),
-        ),
-        lang=lang,
-    )
-    written.append(out_dir / f"sweep_{result.kpi}.png")
-    with atomic_path(written[-1]) as tmp:
-        figure.savefig(tmp, dpi=120)
-    return written, notes
-
-
 __all__ = [
+    "MAX_POINTS",
     "SweepResult",
     "SweepSpec",
     "grid_points",
     "load_sweep",
     "sweep",
     "sweep_from_dict",
-    "to_json",
-    "write_outputs",
 ]
+
+
+def sweep_repr(result: SweepResult) -> str:
+    """``SweepResult('name', 4 points × 20 replications, seed 7, service_level over …)``."""
+    n = int(result.table["point"].nunique()) if len(result.table) else 0
+    return (
+        f"SweepResult({result.scenario_name!r}, {_plural(n, 'point')} × "
+        f"{_plural(result.replications, 'replication')}, seed {result.seed}, "
+        f"parameters {', '.join(result.parameters)})"
+    )
+
+
+def sweep_html(result: SweepResult) -> str:
+    """The sweep's KPI per point: the parameters, mean and 95 % CI."""
+    kind = kpi_kind(result.kpi)
+    table = result.kpi_table()
+    values = [table[p].tolist() for p in result.parameters]  # column by column: ints stay
+    rows = [
+        (
+            *(str(column[i]) for column in values),
+            _value(table["mean"].iloc[i], kind),
+            _ci((table["ci_low"].iloc[i], table["ci_high"].iloc[i]), kind),
+        )
+        for i in range(len(table))
+    ]
+    caption = (
+        f"{result.scenario_name}: {result.kpi}, {_plural(result.replications, 'replication')}"
+        f" per point, seed {result.seed} (common random numbers)"
+    )
+    return html_table([*result.parameters, result.kpi, "95% CI"], rows, caption)

@@ -35,7 +35,7 @@ from ccsim.i18n import kpi_label, tr
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
-    from ccsim.batch.runner import RunResult
+    from ccsim.batch.result import RunResult
 
 __all__ = ["asa_abandon_chart", "service_level_chart", "staffing_chart", "volumes_chart"]
 

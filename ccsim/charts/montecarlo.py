@@ -31,7 +31,7 @@ if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
     from ccsim.batch.comparison import ComparisonResult
-    from ccsim.batch.runner import RunResult
+    from ccsim.batch.result import RunResult
 
 __all__ = ["comparison_chart", "fan_chart", "interval_matrix", "sl_difference_chart", "sweep_chart"]
 

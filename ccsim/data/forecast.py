@@ -32,7 +32,7 @@ from pathlib import Path
 
 import numpy as np
 
-from ccsim.outputs.atomic import write_text
+from ccsim.atomic import write_text
 from ccsim.scenario.csvdata import (
     column_roles,
     interval_start,

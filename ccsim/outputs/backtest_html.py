@@ -10,8 +10,8 @@ import io
 from pathlib import Path
 from typing import Any
 
+from ccsim.atomic import write_text
 from ccsim.data.backtest import VERDICT_KPIS
-from ccsim.outputs.atomic import write_text
 
 _TITLES = {
     "service_level": "Service level",

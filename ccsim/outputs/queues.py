@@ -9,7 +9,7 @@ from ccsim.i18n import tr
 from ccsim.outputs.report import _left, _right, format_value, table_lang
 
 if TYPE_CHECKING:
-    from ccsim.batch.runner import RunResult
+    from ccsim.batch.result import RunResult
 
 __all__ = ["QUEUE_COLUMNS", "check_queue", "queue_interval_table", "queue_tables"]
 

@@ -10,10 +10,11 @@ import math
 import unicodedata
 from pathlib import Path
 
-from ccsim.batch.runner import RunResult
+from ccsim.atomic import atomic_open, write_text
+from ccsim.batch.result import RunResult
 from ccsim.i18n import MESSAGES, check_lang, kpi_label, tr
-from ccsim.outputs.atomic import atomic_open, write_text
 from ccsim.outputs.jsondoc import dumps
+from ccsim.units import format_value
 
 #: Day KPIs shown in the text table, with their label and kind of value.
 DAY_ROWS: tuple[tuple[str, str, str], ...] = (
@@ -48,22 +49,6 @@ INTERVAL_COLUMNS: tuple[tuple[str, str, str], ...] = (
     ("max_queue", "max q", "count"),
     ("available_agents", "avail.", "count"),
 )
-
-
-def format_value(value: float | None, kind: str) -> str:
-    """A KPI as the tables show it: ``kind`` pct (a fraction as 82.3%), sec, money,
-    num4 (four decimals) or count; a missing value as a dash."""
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return "—"
-    if kind == "pct":
-        return f"{100 * value:.1f}%"
-    if kind == "sec":
-        return f"{value:.1f}s"
-    if kind == "money":
-        return f"{value:,.2f}"
-    if kind == "num4":
-        return f"{value:.4f}"
-    return f"{value:,.1f}"
 
 
 def format_ci(figure: dict, kind: str) -> str:

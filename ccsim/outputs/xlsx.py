@@ -85,7 +85,7 @@ def write_workbook(sheets: list[Sheet], path: Path) -> Path:
     book.remove(book.active)
     for sheet in sheets:
         _add_sheet(book, sheet)
-    from ccsim.outputs.atomic import atomic_path
+    from ccsim.atomic import atomic_path
 
     with atomic_path(path) as tmp:  # a reader never sees half a workbook
         _save(book, tmp)

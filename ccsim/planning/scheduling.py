@@ -38,7 +38,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from ccsim.outputs.atomic import write_text
+from ccsim.atomic import write_text
 from ccsim.outputs.jsondoc import dumps
 from ccsim.planning.shift_templates import ShiftTemplate, ShiftTemplates
 from ccsim.scenario.errors import ScenarioError
@@ -50,7 +50,7 @@ if TYPE_CHECKING:
     import pandas as pd
 
     from ccsim.batch.parallel import Backend
-    from ccsim.batch.runner import RunResult
+    from ccsim.batch.result import RunResult
 
 #: HiGHS model status codes of `scipy.optimize.milp`.
 MILP_STATUS = {

@@ -49,7 +49,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from ccsim.outputs.atomic import write_text
+from ccsim.atomic import write_text
 from ccsim.planning.analytic import erlang_a, erlang_c_agents
 from ccsim.scenario.errors import ScenarioError
 from ccsim.scenario.kinds.dist_base import DistKind
@@ -61,7 +61,7 @@ if TYPE_CHECKING:
     import pandas as pd
 
     from ccsim.batch.parallel import Backend
-    from ccsim.batch.runner import RunResult
+    from ccsim.batch.result import RunResult
 
 __all__ = [
     "StaffingGoal",
@@ -850,7 +850,7 @@ def _copy_beside(source: Path, out_dir: Path, copied: dict[Path, str]) -> str:
     (scenarios read no file outside their folder, `ccsim.scenario.files`)."""
     import shutil
 
-    from ccsim.outputs.atomic import atomic_path
+    from ccsim.atomic import atomic_path
 
     full = source.resolve()
     if full not in copied:

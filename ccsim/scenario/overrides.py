@@ -34,7 +34,7 @@ from typing import Any
 from ccsim.scenario.errors import Loc, ScenarioError, format_path
 from ccsim.scenario.fields import number, reference
 from ccsim.scenario.load import locate, read_yaml_file
-from ccsim.scenario.model import Scenario
+from ccsim.scenario.model import EDITING, Scenario
 from ccsim.scenario.origin import Origin, attach, origin_of
 from ccsim.scenario.validate import build_scenario
 from ccsim.scenario.yamltree import LineMap, load_yaml
@@ -398,3 +398,6 @@ def _explain(
         return err
     note = f" ({'after' if after else 'from'} {'; '.join(origins)})"
     return ScenarioError(err.message + note, path=err.loc or err.path, file=err.file, line=err.line)
+
+
+EDITING.update(change=change_scenario, scale=scale)  # Scenario.with_changes / scale_arrivals

@@ -13,9 +13,12 @@ import argparse
 import importlib
 import pkgutil
 
+#: The everyday commands, listed first in ``ccsim --help``; the others follow by name.
+FIRST = ("run", "compare", "sweep", "validate")
+
 
 def add_commands(sub: argparse._SubParsersAction) -> None:
-    """Add every command module's subparser, in the order of the module names."""
-    for info in sorted(pkgutil.iter_modules(__path__), key=lambda m: m.name):
-        if not info.name.startswith("_"):
-            importlib.import_module(f"{__name__}.{info.name}").add_command(sub)
+    """Add every command module's subparser: `FIRST`, then by module name."""
+    names = [m.name for m in pkgutil.iter_modules(__path__) if not m.name.startswith("_")]
+    for name in sorted(names, key=lambda n: (FIRST.index(n) if n in FIRST else len(FIRST), n)):
+        importlib.import_module(f"{__name__}.{name}").add_command(sub)

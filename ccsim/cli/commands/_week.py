@@ -38,7 +38,7 @@ def describe_week(path: Path) -> str:
 def run_week_command(args: argparse.Namespace) -> int:
     """Run the week of ``args.scenario`` and print its per-day table or JSON."""
     from ccsim.batch.week import run_week
-    from ccsim.cli import EXIT_BAD_INPUT, backend_from_args
+    from ccsim.cli.options import EXIT_BAD_INPUT, backend_from_args
     from ccsim.outputs.week import by_day_rows, day_rows_table, interval_rows, week_json
     from ccsim.scenario.week import load_week
 

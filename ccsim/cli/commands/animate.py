@@ -7,7 +7,7 @@ import dataclasses
 import sys
 from pathlib import Path
 
-from ccsim.cli import EXIT_BAD_INPUT, nonnegative_int, positive_float
+from ccsim.cli.options import EXIT_BAD_INPUT, nonnegative_int, positive_float
 
 
 def add_command(sub: argparse._SubParsersAction) -> None:

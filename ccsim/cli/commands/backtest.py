@@ -8,9 +8,9 @@ import argparse
 import sys
 from pathlib import Path
 
-from ccsim.cli import EXIT_BAD_INPUT, nonnegative_int, positive_int
+from ccsim.atomic import write_text
 from ccsim.cli.commands.calibrate import add_format_argument, read_log_from_args, read_staffing_file
-from ccsim.outputs.atomic import write_text
+from ccsim.cli.options import EXIT_BAD_INPUT, nonnegative_int, positive_int
 from ccsim.outputs.jsondoc import dumps
 
 #: What `ccsim backtest --out DIR` writes, and `ccsim report DIR` reads.

@@ -7,8 +7,8 @@ import argparse
 import sys
 from pathlib import Path
 
-from ccsim.cli import EXIT_BAD_INPUT
-from ccsim.outputs.atomic import write_text
+from ccsim.atomic import write_text
+from ccsim.cli.options import EXIT_BAD_INPUT
 from ccsim.outputs.jsondoc import dumps
 
 

@@ -9,7 +9,7 @@ import math
 import sys
 from pathlib import Path
 
-from ccsim.cli import nonnegative_int
+from ccsim.cli.options import nonnegative_int
 from ccsim.outputs.jsondoc import dumps
 
 METHODS = ("seasonal_average", "holt_winters")  # ccsim.data.forecast.METHODS, without importing it

@@ -6,7 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from ccsim.cli import EXIT_BAD_INPUT, positive_int
+from ccsim.cli.options import EXIT_BAD_INPUT, positive_int
 
 #: Addresses that only this computer can reach.
 LOCAL_HOSTS = ("127.0.0.1", "localhost", "::1")

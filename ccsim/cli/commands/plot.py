@@ -58,7 +58,7 @@ def cmd_plot(args: argparse.Namespace) -> int:
             warnings.showwarning(w.message, w.category, w.filename, w.lineno)
     for note in plotted.notes:
         print(f"note: {note}", file=sys.stderr)
-    from ccsim.cli import print_written
+    from ccsim.cli.options import print_written
 
     print_written(plotted.written, args.lang)
     return 0

@@ -13,7 +13,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from ccsim.cli import (
+from ccsim.cli.options import (
     EXIT_BAD_INPUT,
     add_batch_arguments,
     backend_from_args,
@@ -124,7 +124,7 @@ def cmd_report(args: argparse.Namespace) -> int:
         path = write_report(result, output, lang=lang, comparison=comparison, calls=calls)
     except OSError as err:
         return _fail(f"cannot write {output}: {err.strerror or err}")
-    from ccsim.cli import print_written
+    from ccsim.cli.options import print_written
 
     print_written([path], lang)
     return 0

@@ -7,7 +7,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from ccsim.cli import (
+from ccsim.cli.options import (
     add_batch_arguments,
     backend_from_args,
     nonnegative_int,
@@ -139,7 +139,7 @@ def cmd_schedule(args: argparse.Namespace) -> int:
     if args.json:
         print(dumps(to_json(plan)))
         return 0
-    from ccsim.cli import print_written
+    from ccsim.cli.options import print_written
 
     print(format_plan(plan, args.lang))
     print_written(written, args.lang)

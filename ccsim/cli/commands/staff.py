@@ -8,8 +8,8 @@ import math
 import sys
 from pathlib import Path
 
-from ccsim.cli import add_batch_arguments, backend_from_args, nonnegative_int, positive_int
-from ccsim.outputs.atomic import write_text
+from ccsim.atomic import write_text
+from ccsim.cli.options import add_batch_arguments, backend_from_args, nonnegative_int, positive_int
 from ccsim.outputs.jsondoc import dumps
 from ccsim.scenario.overrides import add_override_arguments
 
@@ -134,7 +134,7 @@ def cmd_staff(args: argparse.Namespace) -> int:
     if args.json:
         print(dumps(to_json(found)))
         return 0
-    from ccsim.cli import print_written
+    from ccsim.cli.options import print_written
 
     print(staffing_text(found, args.lang))
     print_written(written, args.lang)

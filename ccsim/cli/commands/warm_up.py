@@ -25,8 +25,9 @@ def add_command(sub: argparse._SubParsersAction) -> None:
 
 
 def cmd_warm_up(args: argparse.Namespace) -> int:
+    from ccsim.batch.first_run import compile_engine
     from ccsim.i18n import check_lang, tr
-    from ccsim.kernels.cache_state import COMPILE_SECONDS, compile_engine, is_cold
+    from ccsim.kernels.cache_state import COMPILE_SECONDS, is_cold
 
     lang = check_lang(args.lang)
     cold = is_cold()

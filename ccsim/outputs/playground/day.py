@@ -19,7 +19,7 @@ from typing import Any
 import numpy as np
 
 from ccsim.animation.timeline import FloorTimeline, floor_timeline, frame_times
-from ccsim.batch.runner import choose_engine, run_replication
+from ccsim.batch.replication import choose_engine, run_replication
 from ccsim.metrics import replication_kpis, t_interval
 from ccsim.models.roster import build_roster
 from ccsim.observations import ABANDONED, ANSWERED, FIRST, RETRIAL, TRANSFER, Observations

@@ -22,7 +22,7 @@ form.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 import numpy as np
 import pandas as pd
@@ -31,9 +31,21 @@ from ccsim.metrics import per_replication_table
 from ccsim.observations import CALL_COLUMNS, LEGS
 
 if TYPE_CHECKING:
-    from ccsim.batch.runner import RunResult
     from ccsim.observations import Observations
     from ccsim.scenario.model import Scenario
+
+
+class RunResult(Protocol):
+    """What the tables read of a `ccsim.batch.result.RunResult` (which calls them for
+    its ``*_df`` properties, so this module does not import it back)."""
+
+    scenario: Scenario
+    kpis: list[dict]
+    summary: dict
+    risk: dict
+    observations: list[Observations]
+    ratio_of_totals: dict
+
 
 __all__ = [
     "CALL_COLUMNS",

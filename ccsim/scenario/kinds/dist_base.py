@@ -74,12 +74,16 @@ class DistKind:
         return self.from_params(p, spec, loc, reading)
 
     def from_params(self, p: dict, spec: dict, loc: Loc, reading: Reading) -> Canonical:
+        """Canonical parameters from the checked named ones ``p`` (the kind's own checks
+        and conversions, such as a mean and cv to a shape and scale, happen here)."""
         return tuple(p.values()), (), ()
 
     def mean(self, d: Any) -> float:
+        """E[X], exactly (the theory and the size checks use it)."""
         raise NotImplementedError
 
     def variance(self, d: Any) -> float:
+        """Var[X], exactly."""
         raise NotImplementedError
 
     def draw(self, rng: Any, p0: float, p1: float, values: Any, n: int) -> Any:

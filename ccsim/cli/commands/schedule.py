@@ -39,9 +39,10 @@ def add_command(sub: argparse._SubParsersAction) -> None:
     p.add_argument(
         "--requirement",
         choices=("simulated", "erlang"),
-        default="simulated",
+        default=None,
         help="without --required: simulation-based staffing as ccsim staff finds it "
-        "(default), or Erlang C / A per interval (fast, misses where waiting carries over)",
+        "(default for a day), or Erlang C / A per interval (fast, misses where waiting "
+        "carries over; default for a week)",
     )
     p.add_argument(
         "--on-floor",
@@ -88,6 +89,12 @@ def add_command(sub: argparse._SubParsersAction) -> None:
 
 
 def cmd_schedule(args: argparse.Namespace) -> int:
+    from ccsim.scenario.week import is_week_file
+
+    if is_week_file(args.scenario):  # a weekly roster (docs/scheduling.md, Weekly rosters)
+        from ccsim.cli.commands._week_schedule import schedule_week_command
+
+        return schedule_week_command(args)
     from ccsim.planning.scheduling import (
         DEFAULT_GAP,
         choose_group,
@@ -121,7 +128,7 @@ def cmd_schedule(args: argparse.Namespace) -> int:
         group=args.group,
         required=required,
         requirement_source=source,
-        requirement=args.requirement,
+        requirement=args.requirement or "simulated",
         on_floor=True if args.on_floor else None,
         replications=args.reps,
         seed=args.seed,

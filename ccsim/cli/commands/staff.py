@@ -96,6 +96,12 @@ def add_command(sub: argparse._SubParsersAction) -> None:
 
 
 def cmd_staff(args: argparse.Namespace) -> int:
+    from ccsim.cli.commands._week import is_week_file
+
+    if is_week_file(args.scenario):
+        from ccsim.cli.commands._week_staff import staff_week_command
+
+        return staff_week_command(args)
     from ccsim.planning.staffing import StaffingGoal, find_staffing
     from ccsim.scenario.overrides import scenario_from_args
 

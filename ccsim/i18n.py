@@ -987,7 +987,7 @@ _NOTES: dict[str, tuple[str, str]] = {
 }
 MESSAGES.update({f"note.{key}": {"en": en, "zh": zh} for key, (en, zh) in _NOTES.items()})
 
-#: `ccsim calibrate`'s fit report (`ccsim.data.calibration.format_report`) and `ccsim
+#: `ccsim calibrate`'s fit report (`ccsim.outputs.calibration_text.format_report`) and `ccsim
 #: backtest`'s verdict (`ccsim.data.backtest`): keys ``cal.*`` and ``bt.*``.
 _CALIBRATION: dict[str, tuple[str, str]] = {
     "cal.header": (

@@ -21,6 +21,8 @@ from typing import Any
 
 import numpy as np
 
+from ccsim.scenario.kinds.distributions import dist_kind
+
 #: Most knots in a written curve.
 MAX_KNOTS = 40
 #: The tail's hazard is estimated past this quantile of the abandonment times.
@@ -42,7 +44,7 @@ def survival_spec(
     wait: np.ndarray, abandoned: np.ndarray, times: np.ndarray, surv: np.ndarray
 ) -> dict[str, Any]:
     """The ``dist: survival`` mapping of the Kaplan–Meier curve (``times``, ``surv``
-    from `ccsim.data.calibration.kaplan_meier`) with the documented tail rule."""
+    from `ccsim.data.survival.kaplan_meier`) with the documented tail rule."""
     ab = np.sort(wait[abandoned])
     qs = np.unique(np.quantile(ab, np.linspace(0, 1, MAX_KNOTS)[1:]))
     knots = np.concatenate([[0.0], qs[qs > 0]])
@@ -69,14 +71,9 @@ def survival_spec(
 
 
 def fitted_survival(dist: str, params: dict[str, float], t: np.ndarray) -> np.ndarray:
-    """S(t) of a fitted exponential, Weibull or lognormal patience."""
-    from scipy import stats
-
-    if dist == "exponential":
-        return np.exp(-t / params["mean"])
-    if dist == "weibull":
-        return np.exp(-((t / params["scale"]) ** params["shape"]))
-    return stats.lognorm.sf(t, params["sigma"], scale=math.exp(params["mu"]))
+    """S(t) of a fitted exponential, Weibull or lognormal patience (its kind's
+    `survival`; the fit's parameters are the kind's canonical ones, in order)."""
+    return dist_kind(dist).survival(tuple(params.values()), t)
 
 
 def gap(fit, times: np.ndarray, surv: np.ndarray, horizon: float) -> float:
@@ -94,7 +91,7 @@ def choose_patience(pat, wait: np.ndarray, abandoned: np.ndarray, mode: str) -> 
     """Which patience to write: ``mode`` "auto", "parametric" or "survival". Returns
     ``{"scenario": mapping, "chosen": name, "gap": sup-distance, "bound": …,
     "horizon_s": …}``; the fits' ``mean_supported`` flags are set on the way."""
-    from ccsim.data.calibration import kaplan_meier
+    from ccsim.data.survival import kaplan_meier
 
     times, surv = kaplan_meier(wait, abandoned)
     horizon = float(np.quantile(wait, 0.95))

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import math
 
+from ccsim.metrics.service_level import SL_DEFINITIONS as SL_DEFINITIONS  # re-exported
 from ccsim.metrics.service_level import service_level
 
 

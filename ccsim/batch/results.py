@@ -154,4 +154,5 @@ def _stored_kpis(folder: Path, replications: int) -> list[dict]:
         return []
     if problems or not all(r in done for r in range(replications)):
         return []
-    return [done[r].kpis for r in range(replications)]
+    kpis = [done[r].kpis for r in range(replications)]
+    return [k for k in kpis if k is not None] if None not in kpis else []

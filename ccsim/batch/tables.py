@@ -21,7 +21,7 @@ form.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any, Protocol
 
 import numpy as np
@@ -39,12 +39,18 @@ class RunResult(Protocol):
     """What the tables read of a `ccsim.batch.result.RunResult` (which calls them for
     its ``*_df`` properties, so this module does not import it back)."""
 
-    scenario: Scenario
-    kpis: list[dict]
-    summary: dict
-    risk: dict
-    observations: list[Observations]
-    ratio_of_totals: dict
+    @property
+    def scenario(self) -> Scenario: ...
+    @property
+    def kpis(self) -> Sequence[dict]: ...
+    @property
+    def summary(self) -> dict: ...
+    @property
+    def risk(self) -> dict: ...
+    @property
+    def observations(self) -> list[Observations]: ...
+    @property
+    def ratio_of_totals(self) -> dict: ...
 
 
 __all__ = [
@@ -64,7 +70,7 @@ SUMMARY_COLUMNS = ["scope", "name", "kpi", "mean", "ci_low", "ci_high"]
 REPLICATION_COLUMNS = ["replication", "scope", "name", "interval", "kpi", "value"]
 
 
-def tidy_replications(kpis: list[dict[str, Any]], scenario: Scenario) -> pd.DataFrame:
+def tidy_replications(kpis: Sequence[dict[str, Any]], scenario: Scenario) -> pd.DataFrame:
     """Per-replication KPIs (``RunResult.kpis``) as a table with `REPLICATION_COLUMNS`.
 
     Parameters

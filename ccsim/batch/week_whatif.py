@@ -182,7 +182,7 @@ def sweep_week(
     return WeekSweep(spec, tuple(spec.grid), out, kpi or spec.kpi, int(seed), int(reps))
 
 
-def load_week_with_overrides(path: Path, sets: list[str], scale_texts: list[str] = ()):
+def load_week_with_overrides(path: Path, sets: Sequence[str], scale_texts: Sequence[str] = ()):
     """The week of ``path`` with the ``--set`` texts and ``--scale-arrivals`` factors
     of the command line (`ccsim.batch.week.week_with_changes`)."""
     from ccsim.batch.week_whatif import week_with_changes

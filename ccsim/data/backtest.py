@@ -17,6 +17,7 @@ real day would eventually look "wrong".
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
@@ -210,7 +211,7 @@ def backtest_days(
 
 
 def _days_by_interval(
-    kpis: tuple[str, ...], sims: list[dict[str, Any]], measured: list[dict[str, Any]]
+    kpis: tuple[str, ...], sims: Sequence[dict[str, Any]], measured: list[dict[str, Any]]
 ) -> list[dict[str, Any]]:
     """Per interval and KPI: the replications' mean and 95 % range, and the real days'
     values (how many inside the range, of how many defined)."""

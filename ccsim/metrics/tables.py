@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from ccsim.metrics.inference import _is_number
@@ -14,7 +15,7 @@ __all__ = ["per_replication_table"]
 
 
 def per_replication_table(
-    reps: list[dict[str, Any]], scenario: Scenario | None = None
+    reps: Sequence[dict[str, Any]], scenario: Scenario | None = None
 ) -> list[dict[str, Any]]:
     """Tidy rows ``{"replication", "scope", "key", "kpi", "value"}`` for a CSV.
 

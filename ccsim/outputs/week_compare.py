@@ -121,7 +121,9 @@ def week_comparison_table(result: WeekComparison, lang: str = "en") -> str:
             + "   "
             + tr("compare.diff", lang)
         )
-        scopes = [(day_name(names[d], lang), result.diff["by_day"][d], d) for d in result.days]
+        scopes: list[tuple[str, Any, Any]] = [
+            (day_name(names[d], lang), result.diff["by_day"][d], d) for d in result.days
+        ]
         scopes.append((tr("week.week", lang), result.diff["week"], None))
         for label, diff, d in scopes:
             base = result.base_figures["week" if d is None else "by_day"]

@@ -24,7 +24,9 @@ WEEK_KPIS: tuple[str, ...] = tuple(k for k, _ in (*TOTAL_COLUMNS, *COST_COLUMNS)
 def _cells(figures: dict[str, Any], kpis: tuple[str, ...]) -> list[Any]:
     means, bounds = [], []
     for kpi in kpis:
-        figure = figures.get(kpi) if isinstance(figures.get(kpi), dict) else {}
+        figure: dict[str, Any] = (
+            figures.get(kpi) or {} if isinstance(figures.get(kpi), dict) else {}
+        )
         low, high = figure.get("ci95") or (None, None)
         means.append(figure.get("mean"))
         bounds += [low, high]

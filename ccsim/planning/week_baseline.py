@@ -98,7 +98,11 @@ def _day_needs(problem: WeekProblem, time_limit: float) -> dict[str, list[int]]:
     to all its agents, then every contract's."""
     opened = [d.problem is not None for d in problem.days]
     caps = [c.max_agents * most_days(c, opened) // sum(opened) for c in problem.rules.contracts]
-    tries = [caps, [problem.rules.contracts[0].max_agents, *caps[1:]], [None] * len(caps)]
+    tries: list[list[int | None]] = [
+        list(caps),
+        [problem.rules.contracts[0].max_agents, *caps[1:]],
+        [None] * len(caps),
+    ]
     need = {c.name: [0] * len(problem.days) for c in problem.rules.contracts}
     for dp in problem.open_days:
         for i, cap in enumerate(tries):

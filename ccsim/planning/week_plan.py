@@ -174,7 +174,7 @@ def _add_misses(problem: WeekProblem, extra: list, missed: list[Miss]) -> None:
 
     for m in missed:
         dp = next(d for d in problem.days if d.label == m.day)
-        starts = dp.day.scenario.horizon.interval_starts()
+        starts = dp.day.open_scenario.horizon.interval_starts()
         extra[dp.index][starts.index(parse_clock(m.start))] += 1
 
 
@@ -184,8 +184,8 @@ def week_misses(result: WeekResult) -> list[Miss]:
     for day, run in result.days:
         if run is None:
             continue
-        h = day.scenario.horizon
-        target = day.scenario.service_level.target
+        h = day.open_scenario.horizon
+        target = day.open_scenario.service_level.target
         for i, row in enumerate(run.summary["by_interval"]):
             sl = row["service_level"]["mean"]
             if h.start + i * h.interval >= h.start + h.warmup and sl is not None and sl < target:
@@ -238,17 +238,17 @@ def coverage_rows(plan: WeekPlan) -> list[dict[str, Any]]:
     out = []
     runs = dict(plan.result.days) if plan.result is not None else {}
     for dp in plan.problem.open_days:
-        h = dp.day.scenario.horizon
-        floor, shift = _presence(plan.roster, dp.label, h, dp.problem.slot)
-        k = dp.problem.slots_per_interval
+        h = dp.day.open_scenario.horizon
+        floor, shift = _presence(plan.roster, dp.label, h, dp.shifts.slot)
+        k = dp.shifts.slots_per_interval
         run = next((r for d, r in runs.items() if d.label == dp.label), None)
-        target = dp.day.scenario.service_level.target
+        target = dp.day.open_scenario.service_level.target
         for i, t in enumerate(h.interval_starts()):
             row: dict[str, Any] = {
                 "day": dp.label,
                 "interval": format_clock(t),
-                "required": int(dp.required[i]),
-                "planned": int(dp.planned[i]),
+                "required": int(dp.needed[i]),
+                "planned": int(dp.planned[i]) if dp.planned is not None else 0,
                 "rostered": int(floor[i * k : (i + 1) * k].min()),
                 "on_shift": float(shift[i * k : (i + 1) * k].mean()),
             }

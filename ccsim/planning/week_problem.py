@@ -57,6 +57,20 @@ class WeekDayProblem:
     def label(self) -> str:
         return self.day.label
 
+    @property
+    def shifts(self) -> ShiftProblem:
+        """The shift problem of an open day (a closed day has none)."""
+        if self.problem is None:
+            raise ValueError(f"{self.label} is closed: it has no shifts")
+        return self.problem
+
+    @property
+    def needed(self) -> np.ndarray:
+        """The agents required per interval of an open day."""
+        if self.required is None:
+            raise ValueError(f"{self.label} is closed: it has no requirement")
+        return self.required
+
 
 @dataclass
 class WeekProblem:
@@ -148,7 +162,7 @@ def _requirement_row(row: dict, column: str, days: dict, week: Week, out: list, 
                 file=where,
             )
         return
-    h = day.scenario.horizon
+    h = day.open_scenario.horizon
     starts = h.interval_starts()
     if start not in starts:
         if agents > 0:
@@ -188,6 +202,8 @@ def week_problem(
             days.append(WeekDayProblem(i, day, None, None, None))
             continue
         req = required[i]
+        if req is None:
+            raise ValueError(f"{day.label} is open but has no requirement")
         planned = planned_requirement(day.scenario, group, req, on_floor)
         if extra is not None and extra[i] is not None:
             planned = planned + extra[i]
@@ -203,7 +219,7 @@ def week_problem(
 
 def _day_problem(day: Day, group: str, templates: ShiftTemplates, planned: np.ndarray):
     """The day's shift problem with the templates that have a start in its hours."""
-    h = day.scenario.horizon
+    h = day.open_scenario.horizon
     fitting = tuple(
         t
         for t in templates.templates
@@ -216,7 +232,7 @@ def _day_problem(day: Day, group: str, templates: ShiftTemplates, planned: np.nd
         )
     try:
         return shift_problem(
-            day.scenario, group, dataclasses.replace(templates, templates=fitting), planned
+            day.open_scenario, group, dataclasses.replace(templates, templates=fitting), planned
         )
     except ScenarioError as err:
         err.message = f"on {day.label}: {err.message}"

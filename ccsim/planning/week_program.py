@@ -63,7 +63,7 @@ def build_program(problem: WeekProblem, fixed: dict | None = None) -> Program:
 
 def _allowed(cls: WeekClass, problem: WeekProblem, d: int) -> list[int]:
     """Options of day d a class-``cls`` agent may work."""
-    opts = problem.days[d].problem.options
+    opts = problem.days[d].shifts.options
     level = cls.hours[d]
     return [
         o
@@ -79,7 +79,7 @@ def _class_rows(p: Program, problem: WeekProblem, k: int, cls: WeekClass) -> Non
     for d in working:
         vs = []
         for o in _allowed(cls, problem, d):
-            cost = problem.days[d].problem.options[o].cost
+            cost = problem.days[d].shifts.options[o].cost
             p.v[(k, d, o)] = v = p.var(cost)
             p.by_shift.setdefault((d, o), []).append(v)
             vs.append(v)
@@ -98,12 +98,12 @@ def _rest_rows(
     d, nxt = pair
     today = [
         (opt.start + opt.template.length, p.v[(k, d, o)])
-        for o, opt in enumerate(problem.days[d].problem.options)
+        for o, opt in enumerate(problem.days[d].shifts.options)
         if (k, d, o) in p.v
     ]
     tomorrow = [
         (opt.start + gap, p.v[(k, nxt, o)])
-        for o, opt in enumerate(problem.days[nxt].problem.options)
+        for o, opt in enumerate(problem.days[nxt].shifts.options)
         if (k, nxt, o) in p.v
     ]
     for e in sorted({end for end, _ in today}):
@@ -117,7 +117,7 @@ def _rest_rows(
 def _day_rows(p: Program, problem: WeekProblem) -> None:
     """``x`` and break variables, their links, coverage, the templates' day counts."""
     for dp in problem.open_days:
-        prob = dp.problem
+        prob = dp.shifts
         cover: list[tuple[list[int], list[float]]] = [([], []) for _ in range(prob.need.shape[0])]
         for o, opt in enumerate(prob.options):
             vs = p.by_shift.get((dp.index, o), [])
@@ -139,7 +139,7 @@ def _day_rows(p: Program, problem: WeekProblem) -> None:
                     for s in range(opt.first + off, opt.first + off + size):
                         cover[s][0].append(b)
                         cover[s][1].append(-1.0)
-        for s in np.nonzero(prob.need > 0)[0]:
+        for s in map(int, np.nonzero(prob.need > 0)[0]):
             p.row(cover[s][0], cover[s][1], float(prob.need[s]), np.inf)
         _template_counts(p, problem, dp)
 
@@ -150,7 +150,7 @@ def _template_counts(p: Program, problem: WeekProblem, dp) -> None:
             continue
         cols = [
             p.shifts[(dp.index, o)]["x"]
-            for o, opt in enumerate(dp.problem.options)
+            for o, opt in enumerate(dp.shifts.options)
             if opt.template is t and (dp.index, o) in p.shifts
         ]
         high = np.inf if t.max_agents is None else float(t.max_agents)

@@ -159,7 +159,7 @@ def _agent_weeks(problem: WeekProblem, p: Program, x: np.ndarray) -> list[Roster
         for d, works in enumerate(cls.days):
             if not works:
                 continue
-            options = problem.days[d].problem.options
+            options = problem.days[d].shifts.options
             day_shifts = [
                 o for o in range(len(options)) if (k, d, o) in p.v for _ in range(x[p.v[(k, d, o)]])
             ]
@@ -177,11 +177,11 @@ def _agent_weeks(problem: WeekProblem, p: Program, x: np.ndarray) -> list[Roster
 
 def _shift(problem: WeekProblem, agent: str, contract: str, d: int, o: int, placements, taken):
     dp = problem.days[d]
-    opt = dp.problem.options[o]
+    opt = dp.shifts.options[o]
     i = taken[(d, o)]
     taken[(d, o)] += 1
     breaks = tuple(
-        (opt.start + place[i] * dp.problem.slot, rule.length, rule.paid)
+        (opt.start + place[i] * dp.shifts.slot, rule.length, rule.paid)
         for place, rule in zip(placements[(d, o)], opt.template.breaks, strict=True)
     )
     return RosterShift(

@@ -77,6 +77,13 @@ class Day:
     def is_open(self) -> bool:
         return self.scenario is not None
 
+    @property
+    def open_scenario(self) -> Scenario:
+        """The scenario of an open day (a closed day has none)."""
+        if self.scenario is None:
+            raise ValueError(f"{self.label} is closed: it has no scenario")
+        return self.scenario
+
 
 @dataclass(frozen=True)
 class Week:

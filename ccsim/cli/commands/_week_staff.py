@@ -15,6 +15,10 @@ import argparse
 import json
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from ccsim.planning.staffing import StaffingResult
 
 __all__ = ["staff_week_command"]
 
@@ -36,7 +40,7 @@ def staff_week_command(args: argparse.Namespace) -> int:
     reps = args.reps or max(base.replications, MIN_REPLICATIONS)
     level, threshold = args.target if args.target else (None, None)
     lang = args.lang or "en"
-    days = []
+    days: list[tuple[dict[str, Any], StaffingResult | None]] = []
     for d, day in enumerate(week.days):
         entry = {"day": day.label, "weekday": day.weekday,
                  "date": day.date and day.date.isoformat()}  # fmt: skip
@@ -65,9 +69,9 @@ def staff_week_command(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(document))
         return 0
-    for entry, found in days:
+    for entry, result in days:
         print(f"== {day_name(entry, lang)} ==")
-        print(tr("week.closed", lang) if found is None else staffing_text(found, lang))
+        print(tr("week.closed", lang) if result is None else staffing_text(result, lang))
         print()
     hours = document["agent_hours"]
     print(tr("week.staff_totals", lang, erlang=f"{hours['erlang']:,.1f}",

@@ -61,13 +61,46 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
+from ccsim.kernels import decisions
+from ccsim.kernels.decisions import (  # the routing rules, shared with the SimPy model
+    CALLBACK,
+    FIRST,
+    LONGEST_IDLE,
+    OUTBOUND,
+    PREFERENCE,
+    RANDOM,
+    RETRIAL,
+    TRANSFER,
+    call_before_jit,
+    callback_before_jit,
+    callback_overdue_jit,
+    campaign_open_jit,
+    chat_slot_free_jit,
+    dial_allows_jit,
+    draw_says_yes_jit,
+    has_overflowed_jit,
+    idle_before_jit,
+    is_live_jit,
+    line_free_jit,
+    may_redial_jit,
+    offers_callback_jit,
+    outage_in_force_jit,
+    overflow_in_time_jit,
+    partial_before_jit,
+    predicted_wait_jit,
+    random_position_jit,
+    reserve_allows_jit,
+    sets_last_wait_jit,
+    takes_type_jit,
+    uses_own_handle_jit,
+)
+
+__all__ = ["FIRST", "RETRIAL", "TRANSFER", "CALLBACK", "OUTBOUND"]
+__all__ += ["LONGEST_IDLE", "PREFERENCE", "RANDOM"]
+
 # Outcome codes (ccsim.observations).
 BLOCKED, ANSWERED, ABANDONED = 0, 1, 2
 CALLBACK_REQUESTED, NOT_REACHED = 5, 6
-# Leg kinds (ccsim.observations).
-FIRST, RETRIAL, TRANSFER, CALLBACK, OUTBOUND = 0, 1, 2, 3, 4
-# Agent selection codes, in AGENT_SELECTIONS order.
-LONGEST_IDLE, PREFERENCE, RANDOM = 0, 1, 2
 # Agent plan steps (ccsim.models.agents).
 BREAK, ABSENCE, LOG_OUT = 0, 1, 2
 
@@ -255,8 +288,8 @@ def _campaign_for(g, now, gcamp, gc_off, camp_f, camp_i, dialed):
     customers left to dial, or -1."""
     for j in range(gc_off[g], gc_off[g + 1]):
         c = gcamp[j]
-        open_now = camp_f[c, CAMP_START] <= now < camp_f[c, CAMP_END]
-        if open_now and dialed[c] < camp_i[c, CAMP_CUSTOMERS]:
+        start = camp_f[c, CAMP_START]
+        if campaign_open_jit(now, start, camp_f[c, CAMP_END], dialed[c], camp_i[c, CAMP_CUSTOMERS]):
             return c
     return -1
 
@@ -266,7 +299,7 @@ def _may_dial(g, now, gi, gcamp, gc_off, camp_f, camp_i, dialed):
     """`ContactCenter.try_outbound`'s test: a campaign of the group is open and at
     least its threshold of the group's agents stay idle."""
     c = _campaign_for(g, now, gcamp, gc_off, camp_f, camp_i, dialed)
-    return c >= 0 and gi[g, GI_IDLE] >= camp_i[c, CAMP_THRESHOLD]
+    return c >= 0 and dial_allows_jit(gi[g, GI_IDLE], camp_i[c, CAMP_THRESHOLD])
 
 
 @njit(cache=True)
@@ -285,7 +318,7 @@ def _dial(
     cf[c, CF_OFFERED] = now
     cf[c, CF_WAIT] = 0.0
     ci[c, CI_GROUP] = ai[agent, AI_GROUP]
-    if out_connect[i] < camp_f[camp, CAMP_CONNECT]:
+    if draw_says_yes_jit(out_connect[i], camp_f[camp, CAMP_CONNECT]):
         ci[c, CI_OUTCOME] = ANSWERED
         cf[c, CF_TALK] = out_talk[i]
         cf[c, CF_WRAP] = out_wrap[i]
@@ -305,17 +338,16 @@ def _callback_accepted(
 ):  # fmt: skip
     """`ContactCenter.offer_callback`'s decision: the predicted wait (`predicted_wait`)
     is over the threshold, the offer is recorded, and the caller accepts."""
-    if cbi[k, CBI_LAST_WAIT]:
-        predicted = last_wait[k]
-    else:
-        agents = 0
-        for j in range(ti[k, TI_INIT_LO], ti[k, TI_INIT_HI]):
-            agents += gi[glist[j], GI_ON_FLOOR]
-        predicted = (ti[k, TI_WAITING] + 1) * cbf[k, CBF_MEAN_HANDLE] / max(1, agents)
-    if predicted <= cbf[k, CBF_THRESHOLD]:
+    agents = 0
+    for j in range(ti[k, TI_INIT_LO], ti[k, TI_INIT_HI]):
+        agents += gi[glist[j], GI_ON_FLOOR]
+    predicted = predicted_wait_jit(
+        cbi[k, CBI_LAST_WAIT] != 0, last_wait[k], ti[k, TI_WAITING], cbf[k, CBF_MEAN_HANDLE], agents
+    )
+    if not offers_callback_jit(predicted, cbf[k, CBF_THRESHOLD]):
         return False
     callback_offered[row] = True
-    return callback_u[ci[row, CI_CALLER], 0] < cbf[k, CBF_ACCEPT]
+    return draw_says_yes_jit(callback_u[ci[row, CI_CALLER], 0], cbf[k, CBF_ACCEPT])
 
 
 @njit(cache=True)
@@ -337,17 +369,18 @@ def _next_callback(g, now, overdue, ti, gi, gk, gkf, skills, cf, ci, cbf, n_cb):
     from the start (reserve permitting; only overdue ones if asked), or -1."""
     best_time = np.inf
     best = -1
+    idle = gi[g, GI_IDLE] + 1  # with the agent who would call back
     for e in range(gi[g, GI_SKILL_LO], gi[g, GI_SKILL_HI]):
         t = skills[e, SK_TYPE]
         head = ti[t, TI_CB_HEAD]
         if head < 0 or gkf[g, t, GKF_AFTER] != 0.0:
             continue
-        if gk[g, t, GK_LOWER] and gi[g, GI_IDLE] + 1 <= gi[g, GI_RESERVE]:
+        if not reserve_allows_jit(idle, gi[g, GI_RESERVE], gk[g, t, GK_LOWER] != 0):
             continue
         requested = cf[head, CF_OFFERED]
-        if overdue and now < requested + cbf[t, CBF_DEADLINE]:
+        if overdue and not callback_overdue_jit(now, requested, cbf[t, CBF_DEADLINE]):
             continue
-        if requested < best_time:
+        if callback_before_jit(requested, best_time):
             best_time = requested
             best = t
     if best < 0:
@@ -363,8 +396,8 @@ def _next_callback(g, now, overdue, ti, gi, gk, gkf, skills, cf, ci, cbf, n_cb):
 @njit(cache=True)
 def _update_partial(a, ai, gi):
     """`ContactCenter._update_partial`: the agent has a free chat slot to offer."""
-    chats = ai[a, AI_CHATS]
-    free_slot = 0 < chats < gi[ai[a, AI_GROUP], GI_CHAT_MAX] and not ai[a, AI_LEAVE]
+    chat_max = gi[ai[a, AI_GROUP], GI_CHAT_MAX]
+    free_slot = chat_slot_free_jit(ai[a, AI_CHATS], chat_max, ai[a, AI_LEAVE] != 0)
     ai[a, AI_PARTIAL] = 1 if free_slot else 0
 
 
@@ -380,7 +413,7 @@ def _partial_agent(lo, hi, glist, ai):
         for j in range(lo, hi):
             if glist[j] == ai[a, AI_GROUP]:
                 mine = True
-        if mine and (best < 0 or ai[a, AI_CHATS] < ai[best, AI_CHATS]):
+        if mine and (best < 0 or partial_before_jit(ai[a, AI_CHATS], a, ai[best, AI_CHATS], best)):
             best = a
     return best
 
@@ -763,7 +796,9 @@ def simulate(
             while camp_j < cg_off[c + 1]:
                 g = cgroups[camp_j]
                 cc = _campaign_for(g, now, gcamp, gc_off, camp_f, camp_i, dialed)
-                if gi[g, GI_IDLE] > camp_i[c, CAMP_THRESHOLD] and cc >= 0 and gi[g, GI_IDLE] > 0:
+                # the dialing agent is one of the idle ones
+                others = gi[g, GI_IDLE] - 1
+                if dial_allows_jit(others, camp_i[c, CAMP_THRESHOLD]) and cc >= 0 and others >= 0:
                     dial_agent = gi[g, GI_HEAD]
                     dial_camp = cc
                     withdraw = dial_agent
@@ -833,8 +868,8 @@ def simulate(
                 caller = ci[x, CI_CALLER]
                 if (
                     transfer_to[k] >= 0
-                    and leg_kind[x] <= RETRIAL
-                    and transfer_u[caller] < transfer_prob[k]
+                    and is_live_jit(leg_kind[x])
+                    and draw_says_yes_jit(transfer_u[caller], transfer_prob[k])
                 ):  # maybe_transfer: a new leg on the same line, offered now (Legs.add)
                     if n_legs >= capacity_legs:
                         raise RuntimeError("no room for a transfer: leg capacity too small")
@@ -933,9 +968,9 @@ def simulate(
         if call >= 0:  # arrive: the trunk check (lines_now), then the IVR or the queue
             capacity = trunks
             for o in range(outages.shape[0]):
-                if outages[o, 0] <= now < outages[o, 1]:
+                if outage_in_force_jit(now, outages[o, 0], outages[o, 1]):
                     capacity = min(capacity, outages[o, 2])
-            if lines >= capacity:
+            if not line_free_jit(lines, capacity):
                 ci[call, CI_OUTCOME] = BLOCKED
                 failed = call
                 blocked = True
@@ -951,13 +986,16 @@ def simulate(
         if failed >= 0:  # maybe_redial: the caller calls again after a delay, or not
             caller = ci[failed, CI_CALLER]
             k = ci[caller, CI_TYPE]
-            live = leg_kind[failed] <= RETRIAL
-            if live and k >= 0 and retry_max[k] > 0 and (not blocked or retry_blocked[k]):
-                attempt = ci[failed, CI_ATTEMPT]
-                if attempt + 1 < retry_max[k] and retry_u[caller, attempt] < retry_prob[k]:
-                    pend_t[n_pend] = now + retry_delay[caller, attempt]
-                    pend_d[n_pend] = failed * N_KINDS + EV_REDIAL
-                    n_pend += 1
+            attempt = ci[failed, CI_ATTEMPT]
+            if (
+                k >= 0
+                and is_live_jit(leg_kind[failed])
+                and may_redial_jit(blocked, retry_blocked[k], attempt, retry_max[k])
+                and draw_says_yes_jit(retry_u[caller, attempt], retry_prob[k])
+            ):
+                pend_t[n_pend] = now + retry_delay[caller, attempt]
+                pend_d[n_pend] = failed * N_KINDS + EV_REDIAL
+                n_pend += 1
 
         take = -1  # a call looking for an idle agent of glist[lo:hi]
         answer_call = -1  # answer(answer_call, answer_agent)
@@ -980,14 +1018,18 @@ def simulate(
                 for j in range(lo, hi):
                     g = glist[j]
                     idle = gi[g, GI_IDLE]
-                    if idle > 0 and (not gk[g, k, GK_LOWER] or idle > gi[g, GI_RESERVE]):
+                    if idle > 0 and reserve_allows_jit(
+                        idle, gi[g, GI_RESERVE], gk[g, k, GK_LOWER] != 0
+                    ):
                         pool += idle
                 if pool > 0:
-                    pick = min(int(cf[take, CF_U] * pool), pool - 1)
+                    pick = random_position_jit(cf[take, CF_U], pool)
                     for j in range(lo, hi):
                         g = glist[j]
                         idle = gi[g, GI_IDLE]
-                        if idle == 0 or (gk[g, k, GK_LOWER] and idle <= gi[g, GI_RESERVE]):
+                        if idle == 0 or not reserve_allows_jit(
+                            idle, gi[g, GI_RESERVE], gk[g, k, GK_LOWER] != 0
+                        ):
                             continue
                         if pick < idle:
                             agent = gi[g, GI_HEAD]
@@ -1000,13 +1042,12 @@ def simulate(
                 for j in range(lo, hi):
                     g = glist[j]
                     idle = gi[g, GI_IDLE]
-                    if idle == 0 or (gk[g, k, GK_LOWER] and idle <= gi[g, GI_RESERVE]):
+                    if idle == 0 or not reserve_allows_jit(
+                        idle, gi[g, GI_RESERVE], gk[g, k, GK_LOWER] != 0
+                    ):
                         continue
                     a = gi[g, GI_HEAD]
-                    if selection == PREFERENCE:
-                        agent = a
-                        break
-                    if agent < 0 or af[a, AF_IDLE_SINCE] < best_since:
+                    if agent < 0 or idle_before_jit(selection, af[a, AF_IDLE_SINCE], best_since):
                         agent = a
                         best_since = af[a, AF_IDLE_SINCE]
             if agent < 0 and ti[k, TI_CHAT]:  # agent_for: an agent in chats, a slot free
@@ -1020,7 +1061,7 @@ def simulate(
             elif (
                 offer >= 0
                 and cbi[k, CBI_ON]
-                and leg_kind[offer] <= RETRIAL
+                and is_live_jit(leg_kind[offer])
                 and _callback_accepted(
                     offer,
                     k,
@@ -1069,7 +1110,7 @@ def simulate(
                     pend_d[n_pend] = c * N_KINDS + EV_ABANDON
                     n_pend += 1
                 for j in range(ti[k, TI_OV_LO], ti[k, TI_OV_HI]):
-                    if ov_after[j] >= patience:
+                    if not overflow_in_time_jit(ov_after[j], patience):
                         break
                     pend_t[n_pend] = now + ov_after[j]
                     pend_d[n_pend] = (c * n_steps + j) * N_KINDS + EV_OVERFLOW
@@ -1149,24 +1190,20 @@ def simulate(
             best_tp = 0
             best_sp = 0
             best_offered = 0.0
+            idle = gi[g, GI_IDLE] + 1  # with the agent who would answer
             for e in range(gi[g, GI_SKILL_LO], gi[g, GI_SKILL_HI]):
                 t = skills[e, SK_TYPE]
-                if ti[t, TI_WAITING] == 0 or (chat_next and not ti[t, TI_CHAT]):
+                if ti[t, TI_WAITING] == 0 or not takes_type_jit(chat_next, ti[t, TI_CHAT] != 0):
                     continue
-                if gk[g, t, GK_LOWER] and gi[g, GI_IDLE] + 1 <= gi[g, GI_RESERVE]:
+                if not reserve_allows_jit(idle, gi[g, GI_RESERVE], gk[g, t, GK_LOWER] != 0):
                     continue
                 head_offered = cf[ti[t, TI_HEAD], CF_OFFERED]
-                if now < head_offered + gkf[g, t, GKF_AFTER]:
+                if not has_overflowed_jit(now, head_offered, gkf[g, t, GKF_AFTER]):
                     continue
                 tp = skills[e, SK_TYPE_PRIO]
                 sp = skills[e, SK_SKILL_PRIO]
-                if (
-                    best < 0
-                    or tp < best_tp
-                    or (
-                        tp == best_tp
-                        and (sp < best_sp or (sp == best_sp and head_offered < best_offered))
-                    )
+                if best < 0 or call_before_jit(
+                    tp, sp, head_offered, best_tp, best_sp, best_offered
                 ):
                     best = t
                     best_tp = tp
@@ -1204,7 +1241,7 @@ def simulate(
         if callback >= 0:  # dial_callback: reached, a call like any; else the attempt
             c = callback
             k = ci[c, CI_TYPE]
-            if callback_u[ci[c, CI_CALLER], 1] < cbf[k, CBF_REACH]:
+            if draw_says_yes_jit(callback_u[ci[c, CI_CALLER], 1], cbf[k, CBF_REACH]):
                 answer_call = c
                 answer_agent = cb_agent
             else:
@@ -1253,7 +1290,7 @@ def simulate(
             ci[c, CI_OUTCOME] = ANSWERED
             cf[c, CF_WAIT] = now - cf[c, CF_OFFERED]
             ci[c, CI_GROUP] = g
-            if gk[g, k, GK_OWN] >= 0 and leg_kind[c] != TRANSFER:  # drawn per caller
+            if uses_own_handle_jit(gk[g, k, GK_OWN] >= 0, leg_kind[c]):  # drawn per caller
                 talk_time = own_handle[gk[g, k, GK_OWN], ci[c, CI_CALLER]]
             else:
                 talk_time = cf[c, CF_HANDLE] * gkf[g, k, GKF_FACTOR]
@@ -1263,7 +1300,7 @@ def simulate(
                 _update_partial(a, ai, gi)
             cf[c, CF_TALK] = talk_time
             cf[c, CF_WRAP] = cf[c, CF_WRAP_IN]
-            if leg_kind[c] != TRANSFER:
+            if sets_last_wait_jit(leg_kind[c]):
                 last_wait[k] = cf[c, CF_WAIT]
             ai[a, AI_BUSY] = 1
             ci[c, CI_AGENT] = a
@@ -1318,3 +1355,6 @@ def simulate(
         wrap[c] = cf[c, CF_WRAP]
         group[c] = ci[c, CI_GROUP]
     return n_events
+
+
+decisions.key_cache_on(globals(), decisions.__file__)

@@ -24,9 +24,10 @@ import numpy as np
 import simpy
 
 from ccsim.calls import CallDraws
+from ccsim.kernels import decisions as rule
 from ccsim.kernels import engine as kernel
 from ccsim.models.agents import agent_day
-from ccsim.models.legs import CALLBACK, FIRST, RETRIAL, TRANSFER, Legs
+from ccsim.models.legs import CALLBACK, RETRIAL, TRANSFER, Legs
 from ccsim.models.roster import add_time, build_roster, scheduled_time
 from ccsim.models.routing import Router
 from ccsim.observations import (
@@ -109,7 +110,7 @@ class ContactCenter:
         lines = math.inf if self.trunks is None else self.trunks
         now = self.env.now
         for start, end, trunks in self.trunk_outages:
-            if start <= now < end:
+            if rule.outage_in_force(now, start, end):
                 lines = min(lines, trunks)
         return lines
 
@@ -119,7 +120,7 @@ class ContactCenter:
         if k >= 0 and self.router.is_chat[k]:
             self.offer(row)  # a chat uses no phone line
             return
-        if self.lines_busy >= self.lines_now():
+        if not rule.line_free(self.lines_busy, self.lines_now()):
             obs.outcome[row] = BLOCKED
             if obs.via_ivr[row]:
                 obs.call_type[row] = -1  # the IVR never decided its type
@@ -156,7 +157,7 @@ class ContactCenter:
         if agent >= 0:
             self.answer(row, agent)
             return
-        live = obs.leg[row] in (FIRST, RETRIAL)
+        live = rule.is_live(int(obs.leg[row]))
         if live and self.types[k].callback is not None and self.offer_callback(row, k):
             return
         router.enqueue(row, k)
@@ -164,7 +165,7 @@ class ContactCenter:
         if patience != math.inf:
             env.timeout(patience).callbacks.append(lambda _ev: self.abandon(row, k))
         for after, groups in router.overflow[k]:
-            if after >= patience:
+            if not rule.overflow_in_time(after, patience):
                 break
             env.timeout(after).callbacks.append(
                 lambda _ev, groups=groups: self.overflow(row, k, groups, u)  # type: ignore[misc]
@@ -205,7 +206,8 @@ class ContactCenter:
         obs.group[row] = g
         caller = int(obs.caller[row])
         own = self.calls.group_handle.get((g, k))
-        if own is not None and obs.leg[row] != TRANSFER:
+        leg = int(obs.leg[row])
+        if rule.uses_own_handle(own is not None, leg):
             talk = float(own[caller])
         else:
             talk = float(legs.handle[row]) * self.handle_factor.get((g, k), 1.0)
@@ -215,7 +217,7 @@ class ContactCenter:
             self._update_partial(agent)
         obs.talk[row] = talk
         obs.wrap[row] = legs.wrap[row]
-        if obs.leg[row] != TRANSFER:
+        if rule.sets_last_wait(leg):
             self.last_wait[k] = float(obs.wait[row])
         self.busy[agent] = True
         self.env.timeout(talk).callbacks.append(lambda _ev: self.hang_up(row, agent))
@@ -238,17 +240,18 @@ class ContactCenter:
     def maybe_redial(self, row: int, blocked: bool) -> None:
         """After a blocked or abandoned attempt, the caller may call again later."""
         obs, legs, calls = self.obs, self.legs, self.calls
-        if obs.leg[row] not in (FIRST, RETRIAL):
-            return
         caller = int(obs.caller[row])
         k = int(legs.call_type[caller])
         retrial = self.types[k].retrial if k >= 0 else None
-        if retrial is None or (blocked and not retrial.after_blocked):
+        if retrial is None:
             return
         attempt = int(obs.attempt[row])
-        if attempt + 1 >= retrial.max_attempts:
+        leg = int(obs.leg[row])
+        if not rule.is_live(leg) or not rule.may_redial(
+            blocked, retrial.after_blocked, attempt, retrial.max_attempts
+        ):
             return
-        if calls.retry_u[caller, attempt] >= retrial.probability:
+        if not rule.draw_says_yes(float(calls.retry_u[caller, attempt]), retrial.probability):
             return
 
         def redial(_ev) -> None:
@@ -265,10 +268,10 @@ class ContactCenter:
         obs, legs, calls = self.obs, self.legs, self.calls
         k = int(legs.call_type[row])
         transfer = self.types[k].transfer
-        if transfer is None or obs.leg[row] not in (FIRST, RETRIAL):
+        if transfer is None or not rule.is_live(int(obs.leg[row])):
             return False
         caller = int(obs.caller[row])
-        if calls.transfer_u[caller] >= transfer.probability:
+        if not rule.draw_says_yes(float(calls.transfer_u[caller]), transfer.probability):
             return False
         to = self.transfer_to[k]
         new = legs.add(caller, TRANSFER, self.env.now, to)
@@ -284,21 +287,25 @@ class ContactCenter:
         """The wait a caller of type k is told to expect (the callback's predictor)."""
         cb = self.types[k].callback
         assert cb is not None, "only called for a call type with callbacks"
-        if cb.predictor == "last_wait":
-            return self.last_wait[k]
         agents = sum(self.on_floor[g] for g in self.router.initial_groups[k])
-        return (self.router.n_waiting[k] + 1) * self.mean_handle[k] / max(1, agents)
+        return rule.predicted_wait(
+            cb.predictor == "last_wait",
+            self.last_wait[k],
+            self.router.n_waiting[k],
+            self.mean_handle[k],
+            agents,
+        )
 
     def offer_callback(self, row: int, k: int) -> bool:
         """Offer a callback if the predicted wait is too long; True if accepted."""
         cb = self.types[k].callback
         assert cb is not None, "only called for a call type with callbacks"
-        if self.predicted_wait(k) <= cb.threshold:
+        if not rule.offers_callback(self.predicted_wait(k), cb.threshold):
             return False
         obs, legs = self.obs, self.legs
         obs.callback_offered[row] = True
         caller = int(obs.caller[row])
-        if self.calls.callback_u[caller, 0] >= cb.accept:
+        if not rule.draw_says_yes(float(self.calls.callback_u[caller, 0]), cb.accept):
             return False
         now = self.env.now
         obs.outcome[row] = CALLBACK_REQUESTED
@@ -320,7 +327,7 @@ class ContactCenter:
         cb = self.types[k].callback
         assert cb is not None, "only called for a call type with callbacks"
         caller = int(obs.caller[row])
-        if self.calls.callback_u[caller, 1] < cb.reach:
+        if rule.draw_says_yes(float(self.calls.callback_u[caller, 1]), cb.reach):
             self.answer(row, agent)
             return
         obs.outcome[row] = NOT_REACHED
@@ -336,7 +343,8 @@ class ContactCenter:
         """Keep the agent in its group's pool of chat agents with a free slot."""
         g = self.agent_group[agent]
         pool = self.router.partial[g]
-        if 0 < self.active[agent] < self.chat_max[g] and self.leave_request[agent] is None:
+        leaving = self.leave_request[agent] is not None
+        if rule.chat_slot_free(self.active[agent], self.chat_max[g], leaving):
             pool.add(agent)
         else:
             pool.discard(agent)
@@ -399,24 +407,24 @@ class ContactCenter:
         now = self.env.now
         for c in self.campaigns_of[group]:
             campaign = self.scenario.outbound[c]
-            if campaign.start <= now < campaign.end and self.dialed[c] < campaign.customers:
+            if rule.campaign_open(
+                now, campaign.start, campaign.end, self.dialed[c], campaign.customers
+            ):
                 return c
         return -1
 
     def try_outbound(self, agent: int) -> bool:
         """A free agent with no inbound call to take dials, if enough others stay idle."""
         g = self.agent_group[agent]
-        if not self.campaigns_of[g] or self.router.n_idle[g] < self._threshold(g):
+        if not self.campaigns_of[g]:
             return False
         c = self.campaign_for(g)
         if c < 0:
             return False
+        if not rule.dial_allows(self.router.n_idle[g], self.scenario.outbound[c].idle_threshold):
+            return False
         self.dial(agent, c)
         return True
-
-    def _threshold(self, g: int) -> int:
-        c = self.campaign_for(g)
-        return 0 if c < 0 else self.scenario.outbound[c].idle_threshold
 
     def dial(self, agent: int, c: int) -> None:
         campaign = self.scenario.outbound[c]
@@ -426,7 +434,7 @@ class ContactCenter:
         obs = self.obs
         row = self.legs.add_outbound(self.env.now)
         obs.group[row] = self.agent_group[agent]
-        if connect[i] < campaign.connect:
+        if rule.draw_says_yes(float(connect[i]), campaign.connect):
             obs.outcome[row] = ANSWERED
             obs.talk[row], obs.wrap[row] = talk[i], wrap[i]
         else:
@@ -445,7 +453,10 @@ class ContactCenter:
         names = [g.name for g in self.scenario.agent_groups]
         for name in campaign.groups:
             g = names.index(name)
-            while self.router.n_idle[g] > campaign.idle_threshold and self.campaign_for(g) >= 0:
+            while (
+                rule.dial_allows(self.router.n_idle[g] - 1, campaign.idle_threshold)
+                and self.campaign_for(g) >= 0
+            ):  # the dialing agent is one of the idle ones
                 agent = self.router.longest_idle(g)
                 if agent < 0:
                     break

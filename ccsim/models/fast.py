@@ -220,7 +220,7 @@ def _routing(scenario: Scenario, agent_group: list[int]) -> dict[str, np.ndarray
     ti[:, k.TI_HEAD] = ti[:, k.TI_TAIL] = -1
     ti[:, k.TI_CB_HEAD] = ti[:, k.TI_CB_TAIL] = -1
     ti[:, k.TI_CHAT] = [c.channel == "chat" for c in scenario.call_types]
-    ti[:, k.TI_SELECTION] = [AGENT_SELECTIONS.index(s) for s in r.selection]
+    ti[:, k.TI_SELECTION] = r.selection
     ti[:, k.TI_INIT_LO] = goff[:n_types]
     ti[:, k.TI_INIT_HI] = goff[1 : n_types + 1]
     ti[:, k.TI_OV_LO] = step_off[:-1]

@@ -12,6 +12,7 @@ as a call ends), so the order of events at equal times is tested too.
 from __future__ import annotations
 
 import dataclasses
+import os
 from dataclasses import replace
 from pathlib import Path
 
@@ -19,7 +20,7 @@ import numpy as np
 import pytest
 
 from ccsim.calls import CallDraws, draw_calls
-from ccsim.kernels import engine
+from ccsim.kernels import decisions, engine
 from ccsim.models import agents as simpy_agents
 from ccsim.models import fast
 from ccsim.models.center import simulate_day
@@ -109,6 +110,16 @@ def test_kernel_codes_match_the_model():
         simpy_agents.LOG_OUT,
     )
     assert SELF_SERVED >= 0 and IVR_HANG_UP >= 0  # IVR exits are stored as outcomes
+    kinds = (decisions.FIRST, decisions.RETRIAL, decisions.TRANSFER, decisions.CALLBACK)
+    assert kinds + (decisions.OUTBOUND,) == (FIRST, RETRIAL, TRANSFER, CALLBACK, OUTBOUND)
+
+
+def test_kernel_cache_is_keyed_on_the_shared_decisions():
+    """The kernel contains the compiled decisions: a change to them must make
+    numba discard the kernel's cached machine code (`decisions.key_cache_on`)."""
+    stat = os.stat(decisions.__file__)
+    for kernel in (engine.simulate, engine._next_callback, engine._agent_day):
+        assert (stat.st_mtime, stat.st_size) in kernel._cache._cache_file._source_stamp
 
 
 # -- shipped scenarios --------------------------------------------------------------
@@ -870,14 +881,31 @@ def test_supports_names_the_first_unsupported_feature(monkeypatch):
 def test_supports_refuses_a_model_field_it_does_not_know(monkeypatch):
     """A feature added to the model later is refused while it is in use."""
     sc = load_scenario(ROOT / "scenarios" / "teaching_single_queue.yaml")
-    known = dict(fast.KNOWN_FIELDS)
-    known["AgentGroup"] = known["AgentGroup"] - {"reserve"}
-    known["Scenario"] = known["Scenario"] - {"trunks"}
-    monkeypatch.setattr(fast, "KNOWN_FIELDS", known)
+    monkeypatch.setattr(fast, "unpacked_fields", lambda: frozenset({"reserve", "trunks"}))
     assert supports(sc) is None  # at their defaults: nothing to refuse
     assert supports(replace(sc, trunks=10)) == "trunks"
     group = replace(sc.agent_groups[0], reserve=1)
     assert supports(replace(sc, agent_groups=(group,))) == "reserve"
+    nested = Callback(60.0, 0.5)  # inside a call type: found there too
+    monkeypatch.setattr(fast, "unpacked_fields", lambda: frozenset({"reach"}))
+    assert supports(_with_type_feature(callback=nested)) is None
+    assert supports(_with_type_feature(callback=replace(nested, reach=0.5))) == "reach"
+
+
+def test_unpacked_fields_are_read_off_the_sources(tmp_path):
+    """A field the SimPy side reads and the packing does not is unpacked; names
+    that are no field of the format (``env``) never are."""
+    simpy_side = tmp_path / "center.py"
+    simpy_side.write_text("def f(g, env):\n    return g.reserve + g.skills + env.now\n")
+    feed = tmp_path / "fast.py"
+    feed.write_text("def pack(g):\n    return g.skills\n")
+    assert fast.unpacked_between([simpy_side], [feed]) == {"reserve"}
+    feed.write_text("def pack(g):\n    return g.skills, g.reserve\n")
+    assert fast.unpacked_between([simpy_side], [feed]) == frozenset()
+
+
+def test_the_compiled_engine_packs_every_field_the_simpy_model_reads():
+    assert fast.unpacked_fields() == frozenset()
 
 
 def test_supports_ignores_what_acts_outside_the_engine():

@@ -115,11 +115,26 @@ def test_kernel_codes_match_the_model():
 
 
 def test_kernel_cache_is_keyed_on_the_shared_decisions():
-    """The kernel contains the compiled decisions: a change to them must make
-    numba discard the kernel's cached machine code (`decisions.key_cache_on`)."""
-    stat = os.stat(decisions.__file__)
-    for kernel in (engine.simulate, engine._next_callback, engine._agent_day):
-        assert (stat.st_mtime, stat.st_size) in kernel._cache._cache_file._source_stamp
+    """A kernel's cached machine code contains the functions it calls from the other
+    files of the engine: a change to any of them (a routing rule in `decisions`)
+    must make numba discard it (`decisions.key_engine_caches`)."""
+    import importlib
+
+    from numba.core.dispatcher import Dispatcher
+
+    folder = Path(decisions.__file__).parent
+    stamps = [os.stat(folder / name) for name in decisions.ENGINE_SOURCES]
+    checked = 0
+    for name in decisions.ENGINE_SOURCES:
+        module = importlib.import_module(f"ccsim.kernels.{Path(name).stem}")
+        for obj in vars(module).values():
+            if isinstance(obj, Dispatcher) and obj.py_func.__module__ == module.__name__:
+                if obj.py_func.__name__.endswith("_jit") or module is decisions:
+                    continue  # the decisions call nothing
+                key = obj._cache._cache_file._source_stamp
+                assert all((st.st_mtime, st.st_size) in key for st in stamps), obj
+                checked += 1
+    assert checked > 20
 
 
 # -- shipped scenarios --------------------------------------------------------------

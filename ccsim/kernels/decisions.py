@@ -240,3 +240,23 @@ def key_cache_on(namespace: dict, *paths: str) -> None:
         own = getattr(cache_file, "_source_stamp", None)
         if own is not None:
             cache_file._source_stamp = (own, *stamps)
+
+
+#: The source files of the compiled engine: each one's cached functions may contain
+#: code from the others (`key_engine_caches`).
+ENGINE_SOURCES = (
+    "decisions.py",
+    "state.py",
+    "agent_day.py",
+    "features.py",
+    "agent_steps.py",
+    "steps.py",
+    "events.py",
+    "engine.py",
+)
+
+
+def key_engine_caches(namespace: dict) -> None:
+    """`key_cache_on` every source file of the compiled engine (`ENGINE_SOURCES`)."""
+    here = os.path.dirname(os.path.abspath(__file__))
+    key_cache_on(namespace, *(os.path.join(here, name) for name in ENGINE_SOURCES))

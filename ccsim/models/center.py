@@ -24,8 +24,8 @@ import numpy as np
 import simpy
 
 from ccsim.calls import CallDraws
+from ccsim.kernels import agent_day as cut
 from ccsim.kernels import decisions as rule
-from ccsim.kernels import engine as kernel
 from ccsim.models.agents import agent_day
 from ccsim.models.legs import CALLBACK, RETRIAL, TRANSFER, Legs
 from ccsim.models.roster import add_time, build_roster, scheduled_time
@@ -89,9 +89,9 @@ class ContactCenter:
         self.chat_factors = [g.chat_factors for g in scenario.agent_groups]
         self.leave_request: list[simpy.Event | None] = [None] * len(plans)
         self.free_at = [scenario.horizon.start] * len(plans)
-        # The staffing cut: who holds which plan, and the ghosts (`kernel.relieve_ghost`).
+        # The staffing cut: who holds which plan, and the ghosts (`cut.relieve_ghost`).
         self.by_count = [g.staffing_cut == "by_count" for g in scenario.agent_groups]
-        self.cut = kernel.new_cut_state(len(plans), len(groups))
+        self.cut = cut.new_cut_state(len(plans), len(groups))
         self.holder, self.plan_of, self.ghost, self.n_ghosts, self.ghost_counter = self.cut
         self.agent_group_array = np.asarray(self.agent_group, dtype=np.int64)
 
@@ -369,18 +369,18 @@ class ContactCenter:
         request = self.leave_request[agent]
         if request is not None:  # a break, absence or shift end was waiting for this call
             self.leave_request[agent] = None
-            kernel.ghost_leaves(self.ghost, self.n_ghosts, agent, self.agent_group[agent])
+            cut.ghost_leaves(self.ghost, self.n_ghosts, agent, self.agent_group[agent])
             request.succeed()
             return
         self.next_call_or_idle(agent)
 
     def relieve_ghost(self, agent: int) -> bool:
         """By count: a free agent leaves in place of the group's oldest ghost, whose
-        shift-end process goes on now (`kernel.relieve_ghost`); True if it did."""
+        shift-end process goes on now (`cut.relieve_ghost`); True if it did."""
         g = self.agent_group[agent]
         if not self.by_count[g] or not self.n_ghosts[g]:
             return False
-        stayer = kernel.relieve_ghost(
+        stayer = cut.relieve_ghost(
             self.holder, self.plan_of, self.ghost, self.n_ghosts, self.agent_group_array, agent
         )
         request = self.leave_request[stayer]
@@ -472,21 +472,21 @@ class ContactCenter:
     def take_off_floor(self, p: int, logging_out: bool = False):
         """Process step: take plan p's agent off the floor, after the call in progress.
 
-        A log-out by count (`kernel.cut_leaver`): an idle agent of the group leaves
+        A log-out by count (`cut.cut_leaver`): an idle agent of the group leaves
         in place of a busy one, or the busy one becomes a ghost."""
         agent = int(self.holder[p])
         g = self.agent_group[agent]
         by_count = logging_out and self.by_count[g]
         if by_count and self.busy[agent]:
             agent = int(
-                kernel.cut_leaver(self.holder, self.plan_of, p, True, self.router.longest_idle(g))
+                cut.cut_leaver(self.holder, self.plan_of, p, True, self.router.longest_idle(g))
             )
         if agent < 0 or self.busy[agent]:
             agent = int(self.holder[p])
             request = self.env.event()
             self.leave_request[agent] = request
             if by_count:
-                kernel.become_ghost(self.ghost, self.n_ghosts, self.ghost_counter, agent, g)
+                cut.become_ghost(self.ghost, self.n_ghosts, self.ghost_counter, agent, g)
             self._update_partial(agent)  # no new chats while leaving
             yield request
             agent = int(self.holder[p])  # another agent may have left in its place

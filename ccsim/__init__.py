@@ -16,28 +16,31 @@ from __future__ import annotations
 from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
+from ccsim import _compat
 from ccsim.scenario import Scenario, ScenarioError, load_scenario, parse_scenario
 from ccsim.scenario.load import scenario_from_dict
+from ccsim.version import __version__ as __version__
 
 if TYPE_CHECKING:
-    from ccsim.comparison import ComparisonResult, compare
-    from ccsim.parallel import Backend
-    from ccsim.runner import Precision, RunResult, run
-    from ccsim.sweeps import SweepResult, sweep
+    from ccsim.batch.comparison import ComparisonResult, compare
+    from ccsim.batch.parallel import Backend
+    from ccsim.batch.result import RunResult
+    from ccsim.batch.runner import Precision, run
+    from ccsim.batch.sweeps import SweepResult, sweep
 
-#: The version of this ccsim (the package's; ``ccsim --version`` prints it).
-__version__ = "0.1.0"
+_compat.install()  # old import paths (ccsim.runner, ccsim.analytic…) keep working
+
 
 #: Public names loaded on first use, and the module each comes from.
 _LAZY = {
-    "run": "ccsim.runner",
-    "RunResult": "ccsim.runner",
-    "Precision": "ccsim.runner",
-    "compare": "ccsim.comparison",
-    "ComparisonResult": "ccsim.comparison",
-    "sweep": "ccsim.sweeps",
-    "SweepResult": "ccsim.sweeps",
-    "Backend": "ccsim.parallel",
+    "run": "ccsim.batch.runner",
+    "RunResult": "ccsim.batch.result",
+    "Precision": "ccsim.batch.runner",
+    "compare": "ccsim.batch.comparison",
+    "ComparisonResult": "ccsim.batch.comparison",
+    "sweep": "ccsim.batch.sweeps",
+    "SweepResult": "ccsim.batch.sweeps",
+    "Backend": "ccsim.batch.parallel",
 }
 
 __all__ = [

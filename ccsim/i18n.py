@@ -135,7 +135,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     "kpi.overtime_hours": {"en": "Overtime hours", "zh": "加班时长"},
     "kpi.paid_hours": {"en": "Paid hours", "zh": "计薪时长"},
     "kpi.answered_by_type": {"en": "Answered by call type", "zh": "按呼叫类型的接通量"},
-    # staffing requirement (ccsim.staffing, `ccsim run --required`)
+    # staffing requirement (ccsim.planning.staffing, `ccsim run --required`)
     "kpi.required": {"en": "required", "zh": "需求人数"},
     "kpi.over_under": {"en": "over/under", "zh": "富余/缺口"},
     # cost
@@ -324,7 +324,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     "word.contact_center": {"en": "contact center", "zh": "呼叫中心"},
 }
 
-#: The HTML report's own words (`ccsim.html_report`), as (English, Chinese).
+#: The HTML report's own words (`ccsim.outputs.html_report`), as (English, Chinese).
 _REPORT: dict[str, tuple[str, str]] = {
     "title": ("Contact-center simulation report", "呼叫中心仿真报告"),
     "contents": ("Contents", "目录"),
@@ -987,8 +987,8 @@ _NOTES: dict[str, tuple[str, str]] = {
 }
 MESSAGES.update({f"note.{key}": {"en": en, "zh": zh} for key, (en, zh) in _NOTES.items()})
 
-#: `ccsim calibrate`'s fit report (`ccsim.calibration.format_report`) and `ccsim
-#: backtest`'s verdict (`ccsim.backtest`): keys ``cal.*`` and ``bt.*``.
+#: `ccsim calibrate`'s fit report (`ccsim.data.calibration.format_report`) and `ccsim
+#: backtest`'s verdict (`ccsim.data.backtest`): keys ``cal.*`` and ``bt.*``.
 _CALIBRATION: dict[str, tuple[str, str]] = {
     "cal.header": (
         "calibrated from {source}: {calls} calls over {days} day(s)",

@@ -145,3 +145,19 @@ def describe(value: object) -> str:
     if isinstance(value, datetime.date):
         return f"the date {value.isoformat()} (quote it to make it text)"
     return repr(value)
+
+
+def format_value(value: float | None, kind: str) -> str:
+    """A KPI as the tables show it: ``kind`` pct (a fraction as 82.3%), sec, money,
+    num4 (four decimals) or count; a missing value as a dash."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "—"
+    if kind == "pct":
+        return f"{100 * value:.1f}%"
+    if kind == "sec":
+        return f"{value:.1f}s"
+    if kind == "money":
+        return f"{value:,.2f}"
+    if kind == "num4":
+        return f"{value:.4f}"
+    return f"{value:,.1f}"

@@ -14,10 +14,10 @@ takes its parameters from that file (checked to be this model).
 Implementations, each simulating the same number of days per round:
 
 - ``ccsim-simpy``: ccsim's own engine through the public API, per day
-  ``ccsim.runner.run_replication`` (draw callers + simulate) and
+  ``ccsim.batch.replication.run_replication`` (draw callers + simulate) and
   ``ccsim.metrics.replication_kpis`` (all KPIs); the time of all three counts.
 - ``ccsim-fast``: ccsim's compiled engine ``ccsim.models.fast.simulate_day_fast``
-  with ``ccsim.calls.draw_calls`` and the same KPIs, when that module exists.
+  with ``ccsim.models.calls.draw_calls`` and the same KPIs, when that module exists.
 - ``ccsim-fast-kernel``: the engine's own speed: only ``simulate_day_fast`` is
   timed (roster, packing and the event loop); the same days' callers are drawn
   before the clock starts and the KPIs computed after it stops. It simulates the
@@ -42,7 +42,7 @@ offered = answered + abandoned), ASA and abandon rate are pooled over all its da
 with standard errors from the day-to-day variation (days are independent
 replications; calls within a day are not). They are checked against each other
 and against exact values: the steady-state Erlang A values of
-``ccsim.analytic.erlang_a(85, 20/60, 240, 180)`` and the exact expectation for
+``ccsim.planning.analytic.erlang_a(85, 20/60, 240, 180)`` and the exact expectation for
 this 8-h day that starts empty (``bench.erlang_transient``), which is what the
 simulations estimate; a disagreement beyond Monte Carlo error is flagged, not
 fatal.
@@ -74,9 +74,9 @@ from bench.erlang_transient import day_kpis
 from scipy import stats
 
 import ccsim
-from ccsim.analytic import erlang_a
+from ccsim.batch.replication import run_replication
 from ccsim.metrics import replication_kpis
-from ccsim.runner import run_replication
+from ccsim.planning.analytic import erlang_a
 
 ROOT = Path(__file__).resolve().parent.parent
 REFERENCE = ROOT / "scenarios" / "reference_80_erlangs.yaml"
@@ -229,7 +229,7 @@ def make_ccsim_fast(scenario: ccsim.Scenario, model: Model, seed: int) -> Impl:
         )
     except Exception as exc:  # present but broken: report, do not crash
         return Impl(name, what, None, missing=f"ccsim.models.fast failed to import: {exc!r}")
-    from ccsim.calls import draw_calls
+    from ccsim.models.calls import draw_calls
 
     def day(index: int) -> Day:
         calls = draw_calls(scenario, seed, index)
@@ -250,7 +250,7 @@ def make_ccsim_fast_kernel(scenario: ccsim.Scenario, model: Model, seed: int) ->
         )
     except Exception as exc:  # present but broken: report, do not crash
         return Impl(name, what, None, missing=f"ccsim.models.fast failed to import: {exc!r}")
-    from ccsim.calls import draw_calls
+    from ccsim.models.calls import draw_calls
 
     drawn: dict[int, object] = {}
 

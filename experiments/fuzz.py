@@ -482,7 +482,7 @@ def main() -> int:
 
 def _warm_up() -> None:
     """Compile the engine once in this process, so every forked child has it."""
-    from ccsim.runner import run
+    from ccsim.batch.runner import run
     from ccsim.scenario import load_scenario
 
     run(load_scenario(BASE), 1, 1)

@@ -13,8 +13,8 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+from ccsim.batch.runner import run
 from ccsim.data.synthetic import messy_log
-from ccsim.runner import run
 from ccsim.scenario import load_scenario
 
 

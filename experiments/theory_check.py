@@ -12,7 +12,8 @@ from __future__ import annotations
 import argparse
 import time
 
-from ccsim import analytic, parse_scenario, run
+from ccsim import parse_scenario, run
+from ccsim.planning import analytic
 
 
 def scenario_text(rate_h: float, aht: float, n: int, patience: float | None, trunks=None) -> str:

@@ -1,4 +1,4 @@
-"""Exact queueing formulas (ccsim.analytic): published values, limits, identities, and
+"""Exact queueing formulas (ccsim.planning.analytic): published values, limits, identities, and
 the Erlang A closed forms against an independent birth-death chain."""
 
 import dataclasses
@@ -6,8 +6,8 @@ import math
 
 import pytest
 
-from ccsim import analytic
-from ccsim.analytic import (
+from ccsim.planning import analytic
+from ccsim.planning.analytic import (
     erlang_a,
     erlang_a_chain,
     erlang_b,

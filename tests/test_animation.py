@@ -13,11 +13,11 @@ from ccsim.animation import active_counts, floor_timeline, frame_times
 from ccsim.animation.frames import QueueFrames, quiet_fonts
 from ccsim.animation.timeline import planned_day
 from ccsim.animation.video import VideoError, _PaletteMap, animate, ffmpeg_path, write_gif
+from ccsim.batch.replication import run_replication
 from ccsim.cli import main
 from ccsim.metrics import replication_kpis
 from ccsim.models.roster import AgentPlan, build_roster
 from ccsim.observations import ABANDONED, ANSWERED, FIRST, RETRIAL, TRANSFER
-from ccsim.runner import run_replication
 from ccsim.scenario import load_scenario
 from ccsim.units import parse_clock
 

@@ -13,8 +13,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from ccsim.batch.results import load_results
 from ccsim.cli import main
-from ccsim.results import load_results
 
 ROOT = Path(__file__).resolve().parent.parent
 THEORY_C = str(ROOT / "scenarios/theory/erlang_c.yaml")
@@ -78,7 +78,7 @@ def test_ratio_csv_puts_the_estimators_side_by_side(run_dir: Path) -> None:
 
 
 def test_stored_run_reads_back_and_reports_both(run_dir: Path, capsys) -> None:
-    from ccsim.report import day_table
+    from ccsim.outputs.report import day_table
 
     result = load_results(run_dir)
     assert result.ratio_of_totals["summary"]["p_wait"]["mean"] > 0

@@ -9,8 +9,9 @@ from dataclasses import replace
 import numpy as np
 import pytest
 
-from ccsim.calls import CallDraws, draw_calls
+from ccsim.batch.replication import run_replication
 from ccsim.metrics import replication_kpis
+from ccsim.models.calls import CallDraws, draw_calls
 from ccsim.models.center import simulate_day
 from ccsim.models.roster import build_roster
 from ccsim.observations import (
@@ -25,7 +26,6 @@ from ccsim.observations import (
     RETRIAL,
     TRANSFER,
 )
-from ccsim.runner import run_replication
 from ccsim.scenario import parse_scenario
 from ccsim.scenario.model import (
     Callback,

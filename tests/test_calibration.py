@@ -12,13 +12,13 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from ccsim.backtest import backtest, observations_from_log
-from ccsim.calibration import calibrate, fit_durations, fit_patience, kaplan_meier
-from ccsim.calllog import parse_columns, read_call_log
+from ccsim.batch.runner import run
 from ccsim.cli import main
+from ccsim.data.backtest import backtest, observations_from_log
+from ccsim.data.calibration import calibrate, fit_durations, fit_patience, kaplan_meier
+from ccsim.data.calllog import parse_columns, read_call_log
 from ccsim.metrics import replication_kpis
-from ccsim.report import write_trace
-from ccsim.runner import run
+from ccsim.outputs.report import write_trace
 from ccsim.scenario import ScenarioError, parse_scenario, scenario_from_dict
 
 DATA = Path(__file__).parent / "data" / "calllog"

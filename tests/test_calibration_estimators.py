@@ -7,14 +7,14 @@ import math
 import numpy as np
 import pytest
 
-from ccsim.calibration import calibrate, fit_durations, kaplan_meier
-from ccsim.calllog import CallLog
+from ccsim.batch.runner import run
 from ccsim.data.busyness import estimate_busyness
+from ccsim.data.calibration import calibrate, fit_durations, kaplan_meier
+from ccsim.data.calllog import CallLog
 from ccsim.data.floor import floor_staffing
 from ccsim.data.mixes import POOL_CALLS, pooled_share
 from ccsim.data.patience import survival_spec
 from ccsim.kernels.draws import sample
-from ccsim.runner import run
 from ccsim.scenario import parse_scenario
 from ccsim.scenario.distributions import distribution
 

@@ -18,11 +18,11 @@ import numpy as np
 import pytest
 
 import ccsim
-from ccsim.analytic import erlang_a, erlang_c_asa, erlang_c_service_level
+from ccsim.batch.comparison import compare_runs
 from ccsim.cli import build_parser
-from ccsim.comparison import compare_runs
 from ccsim.metrics import t_interval
-from ccsim.overrides import load_with_overrides, scenario_from_args
+from ccsim.planning.analytic import erlang_a, erlang_c_asa, erlang_c_service_level
+from ccsim.scenario.overrides import load_with_overrides, scenario_from_args
 
 ROOT = Path(__file__).resolve().parent.parent
 CLASSROOM = ROOT / "scenarios" / "classroom"

@@ -12,9 +12,9 @@ import pytest
 from scipy import stats
 
 import ccsim
+from ccsim.batch.comparison import COLUMNS, ComparisonResult, compare_runs, welch_interval
+from ccsim.batch.result import RunResult
 from ccsim.cli import main
-from ccsim.comparison import COLUMNS, ComparisonResult, compare_runs, welch_interval
-from ccsim.runner import RunResult
 
 ROOT = Path(__file__).resolve().parent.parent
 TEACHING = ROOT / "scenarios" / "teaching_single_queue.yaml"

@@ -17,14 +17,14 @@ ROOT = Path(__file__).resolve().parent.parent
 #: Modules whose examples are run: those of the public API.
 MODULES = (
     "ccsim",
-    "ccsim.comparison",
-    "ccsim.parallel",
-    "ccsim.runner",
+    "ccsim.batch.comparison",
+    "ccsim.batch.parallel",
+    "ccsim.batch.runner",
     "ccsim.scenario.errors",
     "ccsim.scenario.load",
     "ccsim.scenario.model",
-    "ccsim.sweeps",
-    "ccsim.tables",
+    "ccsim.batch.sweeps",
+    "ccsim.batch.tables",
 )
 
 

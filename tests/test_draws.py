@@ -14,9 +14,9 @@ import numpy as np
 import pytest
 from scipy import stats
 
-from ccsim.calls import draw_calls
 from ccsim.kernels import draws
 from ccsim.kernels.draws import poisson_arrivals, sample
+from ccsim.models.calls import draw_calls
 from ccsim.scenario.model import (
     DIST_KINDS,
     AgentGroup,

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from ccsim.batch.replication import fallback_notice
 from ccsim.cli import main
 from ccsim.models.fast import supports
-from ccsim.runner import fallback_notice
 from ccsim.scenario import load_scenario
 from ccsim.scenario.week import is_week_file
 

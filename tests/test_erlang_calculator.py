@@ -1,6 +1,6 @@
 """The planner's Erlang calculator (ccsim.planning.erlang, `ccsim erlang`).
 
-Oracles: published Erlang tables, closed forms worked by hand, and ccsim.analytic
+Oracles: published Erlang tables, closed forms worked by hand, and ccsim.planning.analytic
 (whose own tests check it against the Markov chain)."""
 
 from __future__ import annotations
@@ -10,8 +10,8 @@ import math
 
 import pytest
 
-from ccsim import analytic
 from ccsim.cli import main
+from ccsim.planning import analytic
 from ccsim.planning.erlang import ErlangGoal, agents_needed, erlang_figures, scheduled_agents
 
 # Published Erlang C values. Call Centre Helper, "Erlang C Formula – Made Simple With an
@@ -75,7 +75,7 @@ def test_erlang_c_agrees_with_ccsim_analytic(load):
 
 
 def test_erlang_a_agrees_with_ccsim_analytic_and_staffing():
-    from ccsim.staffing import StaffingGoal, erlang_agents
+    from ccsim.planning.staffing import StaffingGoal, erlang_agents
 
     lam, aht, patience = 0.08, 240.0, 180.0
     a = analytic.erlang_a(20, lam, aht, patience)

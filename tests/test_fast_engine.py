@@ -19,10 +19,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from ccsim.calls import CallDraws, draw_calls
 from ccsim.kernels import decisions, engine
 from ccsim.models import agents as simpy_agents
 from ccsim.models import fast
+from ccsim.models.calls import CallDraws, draw_calls
 from ccsim.models.center import simulate_day
 from ccsim.models.fast import simulate_day_fast, supports
 from ccsim.models.legs import leg_capacity

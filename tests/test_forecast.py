@@ -12,7 +12,7 @@ import pytest
 from scipy import stats
 
 from ccsim.cli import main
-from ccsim.forecast import History, backtest, mape, read_history, wmape
+from ccsim.data.forecast import History, backtest, mape, read_history, wmape
 from ccsim.scenario import ScenarioError, parse_scenario
 
 DATA = Path(__file__).parent / "data" / "forecast"

@@ -22,8 +22,8 @@ hypothesis = pytest.importorskip("hypothesis")
 from hypothesis import HealthCheck, given, settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
 
+from ccsim.batch.runner import run  # noqa: E402
 from ccsim.cli import main  # noqa: E402
-from ccsim.runner import run  # noqa: E402
 from ccsim.scenario import ScenarioError, parse_scenario  # noqa: E402
 from ccsim.scenario.limits import estimate_work  # noqa: E402
 
@@ -217,7 +217,7 @@ LOG_CELLS = st.one_of(
     tail=st.binary(max_size=12),
 )
 def test_fuzzed_call_logs_are_refused_cleanly_or_read(tmp_path, rows, tail):
-    from ccsim.calllog import read_call_log
+    from ccsim.data.calllog import read_call_log
 
     header = "arrival,queue,answer,abandon,end,call_type,agent"
     body = "\n".join([header, *(",".join(r) for r in rows)]).encode() + tail

@@ -16,13 +16,13 @@ from pathlib import Path
 
 import pytest
 
-from ccsim.boundary import EXIT_BAD_INPUT, EXIT_ENVIRONMENT, classify, global_flags
+from ccsim.atomic import atomic_path, write_text
+from ccsim.batch.runner import run
+from ccsim.batch.store import STORE_FILE, ReplicationStore, StoreError
 from ccsim.cli import main
-from ccsim.outputs.atomic import atomic_path, write_text
+from ccsim.cli.boundary import EXIT_BAD_INPUT, EXIT_ENVIRONMENT, classify, global_flags
 from ccsim.outputs.jsondoc import dumps
-from ccsim.runner import run
 from ccsim.scenario import load_scenario
-from ccsim.store import STORE_FILE, ReplicationStore, StoreError
 
 CORPUS = Path(__file__).parent / "data" / "fuzz_corpus"
 ROOT = Path(__file__).parents[1]
@@ -240,9 +240,9 @@ def test_debug_shows_the_traceback(capsys):
 
 def test_a_dead_scheduler_fails_fast(capsys, monkeypatch):
     pytest.importorskip("distributed")
-    import ccsim.parallel
+    import ccsim.batch.parallel
 
-    monkeypatch.setattr(ccsim.parallel, "CONNECT_TIMEOUT_S", 2)
+    monkeypatch.setattr(ccsim.batch.parallel, "CONNECT_TIMEOUT_S", 2)
     t0 = time.monotonic()
     code, _, err = _cli(
         capsys, "run", CORPUS / "base.yaml", "--reps", "2", "--scheduler", "tcp://127.0.0.1:9"
@@ -278,10 +278,10 @@ def test_a_resume_after_changing_the_seed_or_a_version_is_refused(tmp_path, base
     before = (tmp_path / STORE_FILE).read_bytes()
     with pytest.raises(StoreError, match=r"the seed differs \(stored 4, now 5\)"):
         run(base, 3, 5, out=tmp_path, resume=True, engine="simpy")
-    import ccsim.store
+    import ccsim.batch.store
 
-    real = ccsim.store.stream_versions()
-    monkeypatch.setattr(ccsim.store, "stream_versions", lambda: {**real, "numpy": "0.0.1"})
+    real = ccsim.batch.store.stream_versions()
+    monkeypatch.setattr(ccsim.batch.store, "stream_versions", lambda: {**real, "numpy": "0.0.1"})
     with pytest.raises(StoreError, match=rf"numpy differs \(stored {real['numpy']}, now 0.0.1\)"):
         run(base, 3, 4, out=tmp_path, resume=True, engine="simpy")
     assert (tmp_path / STORE_FILE).read_bytes() == before
@@ -321,7 +321,7 @@ def test_a_malformed_store_is_one_message(tmp_path, base, capsys):
 
 POOL = """
 import sys, time
-from ccsim.parallel import _pool
+from ccsim.batch.parallel import _pool
 pool = _pool(2)
 pids = set()
 while len(pids) < 2:

@@ -14,8 +14,8 @@ import json
 import pytest
 
 import ccsim
-from ccsim.analytic import erlang_c_service_level
-from ccsim.runner import Precision
+from ccsim.batch.runner import Precision
+from ccsim.planning.analytic import erlang_c_service_level
 from ccsim.scenario import ScenarioError
 from ccsim.units import format_clock, parse_clock
 

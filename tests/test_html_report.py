@@ -1,5 +1,5 @@
-"""The one-file HTML report (`ccsim.html_report`, ``ccsim report``) and the results
-folder it can be drawn from (`ccsim.results`)."""
+"""The one-file HTML report (`ccsim.outputs.html_report`, ``ccsim report``) and the results
+folder it can be drawn from (`ccsim.batch.results`)."""
 
 from __future__ import annotations
 
@@ -12,11 +12,11 @@ from pathlib import Path
 import pytest
 
 from ccsim import load_scenario
+from ccsim.batch.results import ResultsError, load_results, read_scenario, write_scenario
+from ccsim.batch.runner import run
 from ccsim.cli import main
-from ccsim.html_report import SECTIONS, available_charts, render_report, write_report
-from ccsim.report import format_value
-from ccsim.results import ResultsError, load_results, read_scenario, write_scenario
-from ccsim.runner import run
+from ccsim.outputs.html_report import SECTIONS, available_charts, render_report, write_report
+from ccsim.outputs.report import format_value
 from ccsim.scenario.week import is_week_file
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -66,7 +66,7 @@ def test_every_section_in_order_and_self_contained(ivr_result, ivr_html):
     assert_self_contained(ivr_html)
     assert ivr_html.startswith("<!DOCTYPE html>")
     assert '<meta charset="utf-8">' in ivr_html
-    # one figure per chart of ccsim.plots that a run alone can draw
+    # one figure per chart of ccsim.charts that a run alone can draw
     charts = section(ivr_html, "charts")
     for name, _ in available_charts():
         assert f'id="chart-{name}"' in charts
@@ -203,7 +203,8 @@ agent_groups:
 
 
 def test_user_text_is_escaped_and_a_failing_chart_is_a_note(monkeypatch):
-    from ccsim import parse_scenario, plots
+    from ccsim import charts as plots
+    from ccsim import parse_scenario
 
     def broken_chart(result, lang="en"):
         raise RuntimeError("no data <here>")
@@ -241,7 +242,7 @@ def test_one_replication_has_no_cis_and_no_risk(tmp_path):
 
 
 def test_available_charts_are_the_run_charts_of_plots():
-    from ccsim import plots
+    from ccsim import charts as plots
 
     names = [name for name, _ in available_charts()]
     assert names[0] == "service_level_chart"

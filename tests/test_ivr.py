@@ -7,8 +7,9 @@ import math
 import numpy as np
 import pytest
 
-from ccsim.calls import HANG_UP_TARGET, SELF_SERVICE_TARGET, CallDraws, draw_calls, ivr_paths
+from ccsim.batch.replication import run_replication
 from ccsim.metrics import replication_kpis
+from ccsim.models.calls import HANG_UP_TARGET, SELF_SERVICE_TARGET, CallDraws, draw_calls, ivr_paths
 from ccsim.models.center import simulate_day
 from ccsim.models.roster import build_roster
 from ccsim.observations import (
@@ -18,7 +19,6 @@ from ccsim.observations import (
     IVR_HANG_UP,
     SELF_SERVED,
 )
-from ccsim.runner import run_replication
 from ccsim.scenario import parse_scenario
 from ccsim.streams import stream
 

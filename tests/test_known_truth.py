@@ -21,12 +21,12 @@ import math
 import numpy as np
 import pytest
 
-from ccsim.backtest import backtest_days
-from ccsim.calibration import calibrate, format_report
-from ccsim.calllog import read_call_log
+from ccsim.batch.runner import run
+from ccsim.data.backtest import backtest_days
+from ccsim.data.calibration import calibrate, format_report
+from ccsim.data.calllog import read_call_log
 from ccsim.data.logformat import load_log_format
 from ccsim.data.synthetic import messy_log
-from ccsim.runner import run
 from ccsim.scenario import parse_scenario, scenario_from_dict
 from ccsim.scenario.distributions import distribution
 

@@ -15,8 +15,8 @@ import pandas as pd
 import pytest
 
 import ccsim
+from ccsim.batch.store import fingerprint
 from ccsim.cli import main
-from ccsim.store import fingerprint
 
 ROOT = Path(__file__).resolve().parent.parent
 QUEUE = ROOT / "scenarios" / "teaching_single_queue.yaml"
@@ -65,7 +65,7 @@ def test_scale_arrivals_equals_the_cli(scenario, capsys):
 
 
 def test_compare_equals_the_cli(scenario, alt, capsys):
-    from ccsim.comparison import to_json
+    from ccsim.outputs.comparison import to_json
 
     comparison = ccsim.compare(scenario, alt, REPS, SEED)
     doc = cli_json(
@@ -180,10 +180,10 @@ def test_backend_takes_a_dask_client_or_cluster(scenario):
 
 
 def test_top_level_names(scenario):
-    assert ccsim.Backend is ccsim.parallel.Backend
+    assert ccsim.Backend is ccsim.batch.parallel.Backend
     assert callable(ccsim.run) and callable(ccsim.compare) and callable(ccsim.sweep)
     assert ccsim.Backend().workers == 1  # the documented Python default
-    assert ccsim.Backend.local().workers == ccsim.parallel.cpu_count()
+    assert ccsim.Backend.local().workers == ccsim.batch.parallel.cpu_count()
     assert not math.isnan(ccsim.run(scenario, 2, 1).summary["summary"]["offered"]["mean"])
 
 

@@ -7,8 +7,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from ccsim.calllog import read_call_log
 from ccsim.cli import main
+from ccsim.data.calllog import read_call_log
 from ccsim.data.logformat import SHIPPED, load_log_format
 from ccsim.scenario import ScenarioError
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from ccsim.calls import CallDraws
+from ccsim.models.calls import CallDraws
 from ccsim.models.center import simulate_day
 from ccsim.observations import ABANDONED, ANSWERED, BLOCKED, Observations
 from ccsim.scenario import parse_scenario

@@ -11,13 +11,13 @@ import pytest
 
 import ccsim
 from ccsim.cli import main
-from ccsim.overrides import (
+from ccsim.scenario import ScenarioError, load_scenario
+from ccsim.scenario.overrides import (
     load_with_overrides,
     parse_path,
     parse_scale_arguments,
     scale,
 )
-from ccsim.scenario import ScenarioError, load_scenario
 
 ROOT = Path(__file__).resolve().parent.parent
 TEACHING = ROOT / "scenarios" / "teaching_single_queue.yaml"

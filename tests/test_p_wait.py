@@ -8,8 +8,8 @@ import math
 import pytest
 
 import ccsim
-from ccsim.analytic import erlang_a
 from ccsim.metrics import replication_kpis
+from ccsim.planning.analytic import erlang_a
 from ccsim.planning.theory import theory_reference
 from tests.test_metrics import (
     abandoned,

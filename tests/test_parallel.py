@@ -12,9 +12,9 @@ import pytest
 
 from ccsim import load_scenario
 from ccsim import parallel as par
+from ccsim.batch.parallel import Backend, _chunks, map_replications
+from ccsim.batch.runner import Precision, run
 from ccsim.metrics import DAY_KPIS, service_level_risk
-from ccsim.parallel import Backend, _chunks, map_replications
-from ccsim.runner import Precision, run
 
 ROOT = Path(__file__).resolve().parent.parent
 BANK = ROOT / "tests" / "data" / "good" / "bank.yaml"
@@ -89,8 +89,8 @@ def _always_crash(*args, **kwargs):
 
 def _patch_run_chunk(monkeypatch, fn) -> None:
     """Replace run_chunk in this process and in the workers forked from it (tasks
-    name the function as ccsim.parallel.run_chunk, which resolves to ``fn`` there)."""
-    fn.__module__, fn.__qualname__ = "ccsim.parallel", "run_chunk"
+    name the function as ccsim.batch.parallel.run_chunk, which resolves to ``fn`` there)."""
+    fn.__module__, fn.__qualname__ = "ccsim.batch.parallel", "run_chunk"
     par.close_pools()  # workers forked before the patch would not see it
     monkeypatch.setattr(par, "run_chunk", fn)
 

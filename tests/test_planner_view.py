@@ -10,11 +10,11 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from ccsim.batch.runner import run
 from ccsim.cli import main
 from ccsim.outputs.csvfiles import figure_text
-from ccsim.runner import run
+from ccsim.planning.staffing import with_required
 from ccsim.scenario import parse_scenario
-from ccsim.staffing import with_required
 
 # Two queues, 15-minute intervals, a shift with a fixed 30-minute lunch at 09:00.
 TWO_QUEUES = """
@@ -248,8 +248,9 @@ def test_staff_answers_per_queue_only_where_a_group_is_the_queues_own():
 
 
 def test_comparison_shows_both_rosters_sl_and_what_each_costs(tmp_path):
+    from ccsim.batch.comparison import compare
     from ccsim.charts.rosters import both_rosters_chart
-    from ccsim.comparison import compare, day_table, write_outputs
+    from ccsim.outputs.comparison import day_table, write_outputs
 
     base = parse_scenario(textwrap.dedent(TWO_QUEUES))
     more = TWO_QUEUES.replace("agents: 6}", "agents: 8}").replace("two queues", "8 all day")
@@ -276,7 +277,7 @@ def test_comparison_shows_both_rosters_sl_and_what_each_costs(tmp_path):
 def test_report_has_each_queue_the_lunches_and_unbroken_chinese_headers(result):
     import re
 
-    from ccsim.html_report import render_report
+    from ccsim.outputs.html_report import render_report
 
     page = render_report(result, lang="zh")
     sec = page[page.index('<section id="queue-intervals"') :]

@@ -17,7 +17,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from ccsim.analytic import erlang_c_asa, erlang_c_service_level
+from ccsim.batch.replication import run_replication
 from ccsim.metrics import replication_kpis
 from ccsim.outputs.playground.day import play_day
 from ccsim.outputs.playground.lessons import find_lessons
@@ -30,10 +30,10 @@ from ccsim.outputs.playground.levers import (
     scaled,
 )
 from ccsim.outputs.playground.server import Playground, serve, words
-from ccsim.overrides import load_with_overrides
-from ccsim.runner import run_replication
+from ccsim.planning.analytic import erlang_c_asa, erlang_c_service_level
 from ccsim.scenario import ScenarioError, load_scenario
 from ccsim.scenario.model import Distribution
+from ccsim.scenario.overrides import load_with_overrides
 
 CLASSROOM = Path(__file__).resolve().parents[1] / "scenarios" / "classroom"
 

@@ -12,10 +12,10 @@ import pandas as pd
 import pytest
 
 import ccsim
-from ccsim import plots
+from ccsim import charts as plots
+from ccsim.batch.comparison import compare
 from ccsim.charts.style import MAX_TICKS, steps, tick_step
 from ccsim.cli import main
-from ccsim.comparison import compare
 from ccsim.i18n import LANGS
 from ccsim.scenario import ScenarioError
 from ccsim.scenario.load import parse_scenario
@@ -312,7 +312,7 @@ def test_run_tables_in_chinese(capsys):
 
 def test_english_tables_use_the_catalogue_labels(demo):
     from ccsim.i18n import kpi_label
-    from ccsim.report import BEHAVIOUR_ROWS, DAY_ROWS, IVR_ROWS, day_table
+    from ccsim.outputs.report import BEHAVIOUR_ROWS, DAY_ROWS, IVR_ROWS, day_table
 
     for key, label, _ in (*DAY_ROWS, *BEHAVIOUR_ROWS, *IVR_ROWS):
         assert kpi_label(key, "en") == label
@@ -320,7 +320,7 @@ def test_english_tables_use_the_catalogue_labels(demo):
 
 
 def test_chinese_columns_line_up():
-    from ccsim.report import _width
+    from ccsim.outputs.report import _width
 
     assert _width("服务水平") == 8 and _width("SL") == 2 and _width("—") == 1
 

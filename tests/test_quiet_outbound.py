@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from ccsim.calls import draw_calls
+from ccsim.batch.replication import run_replication
+from ccsim.models.calls import draw_calls
 from ccsim.observations import OUTBOUND
-from ccsim.runner import run_replication
 from ccsim.scenario import parse_scenario
 
 

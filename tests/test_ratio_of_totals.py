@@ -147,9 +147,9 @@ agent_groups:
 @pytest.mark.parametrize(("n", "rate"), [(2, 30), (5, 120)])
 def test_oracle_started_in_steady_state_is_erlang_a(n: int, rate: float) -> None:
     # From the stationary law the day stays there: the per-call figures are Erlang
-    # A's (a check of the waiting caller's chain, independent of ccsim.analytic's
+    # A's (a check of the waiting caller's chain, independent of ccsim.planning.analytic's
     # closed forms), and the empty start sits above it in SL.
-    from ccsim.analytic import erlang_a
+    from ccsim.planning.analytic import erlang_a
 
     lam = rate / 3600
     exact = finite_day(n, lam, 1 / 240, 1 / 120, 600.0, 20.0, steady=True)

@@ -7,7 +7,7 @@ from dataclasses import replace
 import numpy as np
 import pytest
 
-from ccsim.calls import CallDraws, draw_calls
+from ccsim.models.calls import CallDraws, draw_calls
 from ccsim.models.center import simulate_day
 from ccsim.observations import ABANDONED, ANSWERED
 from ccsim.scenario import parse_scenario

@@ -30,8 +30,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from ccsim.calls import draw_calls
 from ccsim.metrics import replication_kpis
+from ccsim.models.calls import draw_calls
 from ccsim.models.center import simulate_day
 from ccsim.models.fast import simulate_day_fast, supports
 from ccsim.observations import ABANDONED, ANSWERED

@@ -8,10 +8,10 @@ import math
 import numpy as np
 import pytest
 
-from ccsim.calls import draw_calls
 from ccsim.kernels.draws import sample
+from ccsim.models.calls import draw_calls
+from ccsim.planning.staffing import group_loads
 from ccsim.scenario import ScenarioError, parse_scenario
-from ccsim.staffing import group_loads
 
 SCENARIO = """\
 name: test
@@ -270,7 +270,7 @@ def test_mixture_patience_uses_the_types_patience_stream():
 
 
 def test_mixtures_and_periods_survive_the_results_folders_scenario_json(tmp_path):
-    from ccsim.results import read_scenario, write_scenario
+    from ccsim.batch.results import read_scenario, write_scenario
 
     nested = "{dist: mixture, components: [{weight: 0.5, dist: empirical, values: [1s, 2s]}," \
         " {weight: 0.5, dist: gamma, mean: 1min, cv: 2}]}"  # fmt: skip

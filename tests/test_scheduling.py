@@ -1,4 +1,4 @@
-"""Shift scheduling (`ccsim.scheduling`, `ccsim.shift_templates`, `ccsim schedule`).
+"""Shift scheduling (`ccsim.planning.scheduling`, `…shift_templates`, `ccsim schedule`).
 
 Coverage is checked independently of the solver: from the written scenario's shifts
 and breaks, through the roster the simulator itself uses (`build_roster`), minute by
@@ -13,11 +13,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from ccsim.analytic import erlang_c_agents
 from ccsim.cli import main
 from ccsim.models.roster import build_roster
-from ccsim.scenario import ScenarioError, load_scenario
-from ccsim.scheduling import (
+from ccsim.planning.analytic import erlang_c_agents
+from ccsim.planning.scheduling import (
     baseline_schedule,
     erlang_requirement,
     plan_schedule,
@@ -26,8 +25,9 @@ from ccsim.scheduling import (
     shift_problem,
     solve_schedule,
 )
-from ccsim.shift_templates import load_templates
-from ccsim.staffing import required_staff
+from ccsim.planning.shift_templates import load_templates
+from ccsim.planning.staffing import required_staff
+from ccsim.scenario import ScenarioError, load_scenario
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -1,4 +1,4 @@
-"""Staffing per interval (ccsim.staffing, `ccsim staff`) and required vs scheduled.
+"""Staffing per interval (ccsim.planning.staffing, `ccsim staff`) and required vs scheduled.
 
 What "equals Erlang" means here: the search decides on the mean SL over the
 replications, so it can only reproduce the exact Erlang answer n* where the Monte Carlo
@@ -21,13 +21,12 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from ccsim.analytic import erlang_a, erlang_c_service_level
+from ccsim.batch.parallel import Backend
+from ccsim.batch.runner import run
 from ccsim.cli import main
 from ccsim.i18n import kpi_label
-from ccsim.parallel import Backend
-from ccsim.runner import run
-from ccsim.scenario import ScenarioError, load_scenario, parse_scenario
-from ccsim.staffing import (
+from ccsim.planning.analytic import erlang_a, erlang_c_service_level
+from ccsim.planning.staffing import (
     StaffingGoal,
     _blame,
     _with_lines,
@@ -41,6 +40,7 @@ from ccsim.staffing import (
     type_rates,
     with_required,
 )
+from ccsim.scenario import ScenarioError, load_scenario, parse_scenario
 
 ROOT = Path(__file__).resolve().parent.parent
 ONE = Backend(kind="local", workers=1)  # small runs: no process start-up

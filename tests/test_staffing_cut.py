@@ -16,13 +16,13 @@ import numpy as np
 import pytest
 from scipy import stats
 
-from ccsim import analytic
-from ccsim.calls import CallDraws
+from ccsim.batch.replication import run_replication
+from ccsim.models.calls import CallDraws
 from ccsim.models.center import simulate_day
 from ccsim.models.fast import simulate_day_fast
 from ccsim.observations import ANSWERED
+from ccsim.planning import analytic
 from ccsim.planning.headcount_cut import after_cut
-from ccsim.runner import run_replication
 from ccsim.scenario import ScenarioError, parse_scenario
 
 ENGINES = {"simpy": simulate_day, "fast": simulate_day_fast}

@@ -13,11 +13,11 @@ HEAVY = ("scipy.stats", "pandas", "matplotlib")
 PROBE = """
 import json, sys
 import ccsim
-from ccsim.runner import run
+from ccsim.batch.runner import run
 imported_by_runner = [m for m in {heavy!r} if m in sys.modules]
 scenario = ccsim.load_scenario({path!r})
 result = run(scenario, replications=2, seed=1, engine="simpy")
-from ccsim.report import to_json
+from ccsim.outputs.report import to_json
 json.dumps(to_json(result))
 print(json.dumps({{"runner": imported_by_runner,
                   "run": [m for m in {heavy!r} if m in sys.modules],
@@ -44,7 +44,7 @@ def test_drawing_callers_needs_no_compiler():
         [
             sys.executable,
             "-c",
-            "import sys, ccsim; from ccsim.calls import draw_calls; "
+            "import sys, ccsim; from ccsim.models.calls import draw_calls; "
             "s = ccsim.load_scenario(sys.argv[1]); draw_calls(s, 1, 0); "
             "print('numba' in sys.modules)",
             str(ROOT / "scenarios" / "teaching_single_queue.yaml"),

@@ -14,9 +14,9 @@ from pathlib import Path
 import pytest
 
 from ccsim import load_scenario
-from ccsim.parallel import Backend, Replication
-from ccsim.runner import run
-from ccsim.store import STORE_FILE, ReplicationStore, StoreError
+from ccsim.batch.parallel import Backend, Replication
+from ccsim.batch.runner import run
+from ccsim.batch.store import STORE_FILE, ReplicationStore, StoreError
 
 ROOT = Path(__file__).resolve().parent.parent
 BANK = ROOT / "tests" / "data" / "good" / "bank.yaml"

@@ -12,10 +12,10 @@ import numpy as np
 import pytest
 from scipy import stats
 
-from ccsim import analytic
+from ccsim.batch.replication import run_replication
 from ccsim.kernels.draws import sample
 from ccsim.metrics import replication_kpis
-from ccsim.runner import run_replication
+from ccsim.planning import analytic
 from ccsim.scenario import ScenarioError, parse_scenario
 from ccsim.scenario.distributions import distribution
 from ccsim.scenario.model import Distribution

@@ -10,10 +10,11 @@ import pandas as pd
 import pytest
 
 import ccsim
+from ccsim.batch.sweeps import MAX_POINTS, grid_points, load_sweep, sweep
 from ccsim.cli import main
-from ccsim.overrides import load_with_overrides
+from ccsim.outputs.sweep import write_outputs
 from ccsim.scenario import ScenarioError
-from ccsim.sweeps import MAX_POINTS, grid_points, load_sweep, sweep, write_outputs
+from ccsim.scenario.overrides import load_with_overrides
 
 ROOT = Path(__file__).resolve().parent.parent
 TEACHING = ROOT / "scenarios" / "teaching_single_queue.yaml"

@@ -9,8 +9,8 @@ import pandas as pd
 import pytest
 
 from ccsim import load_scenario
-from ccsim.report import write_outputs
-from ccsim.runner import run
+from ccsim.batch.runner import run
+from ccsim.outputs.report import write_outputs
 
 ROOT = Path(__file__).resolve().parent.parent
 

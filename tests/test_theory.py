@@ -32,10 +32,10 @@ import numpy as np
 import pytest
 from scipy import stats
 
-from ccsim import analytic
+from ccsim.batch.replication import run_replication
 from ccsim.metrics import replication_kpis
 from ccsim.observations import BLOCKED
-from ccsim.runner import run_replication
+from ccsim.planning import analytic
 from ccsim.scenario import load_scenario, parse_scenario
 
 pytestmark = pytest.mark.slow

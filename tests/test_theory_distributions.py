@@ -2,7 +2,7 @@
 
 Patience with an atom at zero (a share p of callers hang up as soon as they hear they
 must wait, the others have exponential patience) keeps M/M/n+G a birth-death chain:
-`ccsim.analytic.erlang_a_atom` gives its abandonment in closed form, checked here
+`ccsim.planning.analytic.erlang_a_atom` gives its abandonment in closed form, checked here
 against the chain solved numerically (an independent route: linear algebra on the
 generator and a flow balance instead of the Erlang B / Kummer series algebra).
 
@@ -22,10 +22,10 @@ import numpy as np
 import pytest
 from scipy import stats
 
-from ccsim import analytic
+from ccsim.batch.replication import run_replication
 from ccsim.metrics import replication_kpis
 from ccsim.observations import ANSWERED, BLOCKED
-from ccsim.runner import run_replication
+from ccsim.planning import analytic
 from ccsim.scenario import load_scenario, parse_scenario
 
 CONFIDENCE = 0.999

@@ -112,7 +112,6 @@ class _Panel:
         self.tl = tl
         self.frames = frames
         ax, fs, lang = frames.ax, frames.font_scale, frames.lang
-        sc = tl.scenario
         y = _HEADER + 4
         if title:
             agents = f" — {int(tl.seats.sum())} {tr('unit.agents', lang)}"
@@ -120,7 +119,18 @@ class _Panel:
             fit_width(label, title, agents, x1 - x0)
             y += 18
 
-        # Callers waiting, a bar per call type on a scale shared by every panel.
+        y = self._waiting_bars(x0, x1, y)
+        narrow = x1 - x0 < 500
+        sl_top = H - _FOOTER - (96 if narrow else 54)
+        self._agent_cells(x0, x1, y, sl_top)
+        self._sl_gauge(x0, x1, sl_top, narrow)
+        self._abandonments(x0, sl_top, narrow)
+
+    def _waiting_bars(self, x0: float, x1: float, y: float) -> float:
+        """Callers waiting, a bar per call type on a scale shared by every panel;
+        returns the y below them."""
+        ax, fs, lang = self.frames.ax, self.frames.font_scale, self.frames.lang
+        sc = self.tl.scenario
         names = [c.name for c in sc.call_types]
         ax.text(x0, y, word("waiting", lang), fontsize=8.5 * fs, va="top", color=_MUTED)
         y += 14
@@ -144,14 +154,15 @@ class _Panel:
             self.bars.append(bar)
             self.counts.append(ax.text(0, yc, "", fontsize=text * fs, va="center", color=_INK))
         y += row * n_types + 8
+        return y
 
-        # Agents: a cell each, per group; seats wrap into rows.
+    def _agent_cells(self, x0: float, x1: float, y: float, sl_top: float) -> None:
+        """Agents: a cell each, per group (seats wrap into rows), down to ``sl_top``,
+        and the queue so far as a line below them when there is room."""
+        ax, fs, lang = self.frames.ax, self.frames.font_scale, self.frames.lang
+        sc, tl = self.tl.scenario, self.tl
         ax.text(x0, y, word("agents", lang), fontsize=8.5 * fs, va="top", color=_MUTED)
         y += 14
-        # Below the agents: the service level, and the abandonments beside it (or
-        # under it, in a narrow column).
-        narrow = x1 - x0 < 500
-        sl_top = H - _FOOTER - (96 if narrow else 54)
         groups = [g.name for g in sc.agent_groups]
         glabel_w = min(110.0, 12 + 6.2 * max((text_units(n) for n in groups), default=4))
         self.cells, self.cell_slices, y = self._cell_grid(
@@ -164,8 +175,11 @@ class _Panel:
         self.collection.set_facecolor(STATE_COLOURS["off_shift"])
         ax.add_collection(self.collection)
 
-        # The service level so far, against the target.
-        y = sl_top
+    def _sl_gauge(self, x0: float, x1: float, y: float, narrow: bool) -> None:
+        """The service level so far, against the target (below the agents: the
+        abandonments sit beside it, or under it in a narrow column)."""
+        ax, fs, lang = self.frames.ax, self.frames.font_scale, self.frames.lang
+        sc = self.tl.scenario
         sl = sc.service_level
         self.target = sl.target
         ax.text(
@@ -195,7 +209,9 @@ class _Panel:
             color=_INK,
         )
 
-        # Abandonments: the count so far and the last three.
+    def _abandonments(self, x0: float, sl_top: float, narrow: bool) -> None:
+        """Abandonments: the count so far and the last three."""
+        ax, fs = self.frames.ax, self.frames.font_scale
         ab_x, ab_y = (x0, sl_top + 44) if narrow else (x0 + self.gauge_w + 130, sl_top)
         self.ab_text = ax.text(ab_x, ab_y, "", fontsize=8.5 * fs, va="top", color=_INK)
         self.ab_lines = [

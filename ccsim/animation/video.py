@@ -3,7 +3,7 @@
 One replication is simulated (SimPy, the engine with every feature), its floor
 rebuilt at each frame time (`floor_timeline`) and drawn (`QueueFrames`). A
 comparison runs a second scenario with the same seed and replication, so both see
-the same callers (`ccsim.calls` pre-draws every caller's randomness).
+the same callers (`ccsim.models.calls` pre-draws every caller's randomness).
 
 GIFs are kept small for slides: every frame is mapped, without dithering, onto one
 fixed palette of the picture's few colours (and their blends with white, for the
@@ -50,8 +50,8 @@ def simulate_floor(
     scenario: Scenario, seed: int, replication: int, times: np.ndarray
 ) -> FloorTimeline:
     """Simulate replication ``replication`` of ``scenario`` and rebuild its floor at ``times``."""
+    from ccsim.batch.replication import run_replication
     from ccsim.models.roster import build_roster
-    from ccsim.runner import run_replication
 
     obs = run_replication(scenario, seed, replication, engine="simpy")
     plans = build_roster(scenario, seed, replication)

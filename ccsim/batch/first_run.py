@@ -20,11 +20,12 @@ Policy, when the cache is cold:
 from __future__ import annotations
 
 import sys
+import time
 from collections.abc import Callable
 
 from ccsim.scenario.model import Scenario
 
-__all__ = ["SMALL_JOB_CALLS", "engine_for_run", "expected_calls"]
+__all__ = ["SMALL_JOB_CALLS", "compile_engine", "engine_for_run", "expected_calls"]
 
 #: Expected calls (all replications) up to which ``auto`` runs SimPy rather than
 #: compile: about 10 s of SimPy on a loaded 2-core machine, a sixth of a cold compile.
@@ -69,3 +70,36 @@ def engine_for_run(
         return "simpy"
     notify(f"compiling the fast engine, once, ~{COMPILE_SECONDS} s (cached for later runs)")
     return chosen
+
+
+def compile_engine() -> float:
+    """Compile (or load from the cache) every kernel by running a tiny day on the
+    fast engine and computing its KPIs; returns the seconds it took."""
+    import numpy as np
+
+    from ccsim.batch.replication import run_replication
+    from ccsim.kernels.queue_lengths import queue_maxima
+    from ccsim.metrics import replication_kpis
+    from ccsim.scenario import parse_scenario
+
+    scenario = parse_scenario(_TINY_DAY, source="<warm-up>")
+    t0 = time.perf_counter()
+    obs = run_replication(scenario, 0, 0, "fast")
+    replication_kpis(obs, scenario)
+    one = np.zeros(1)
+    queue_maxima(one, one + 1.0, np.zeros(1, dtype=np.int64), 1, one)  # as metrics calls it
+    return time.perf_counter() - t0
+
+
+#: One queue, one hour: enough to call every kernel once.
+_TINY_DAY = """
+name: warm-up
+horizon: {start: "08:00", end: "09:00", interval: 30min}
+call_types:
+  calls:
+    arrivals: {rate: 1/min}
+    handle_time: {dist: exponential, mean: 3min}
+    patience: {dist: exponential, mean: 2min}
+agent_groups:
+  agents: {skills: [calls], agents: 3}
+"""

@@ -33,8 +33,9 @@ from typing import Any
 import numpy as np
 
 from ccsim.batch.ratios import RATIO_KPIS
+from ccsim.batch.result import RunResult
+from ccsim.batch.runner import run
 from ccsim.metrics import DAY_KPIS, FRACTION_KPIS, summarize
-from ccsim.runner import RunResult, run
 from ccsim.scenario.week import Day, Week
 
 __all__ = ["WeekResult", "combine_days", "day_seed", "run_week"]

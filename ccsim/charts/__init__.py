@@ -1,7 +1,7 @@
 """ccsim's charts: functions that take a run's results and a language and return a
 drawn matplotlib `Figure` in one consistent style (``ccsim.mplstyle``).
 
-`ccsim.plots` is the public entry and re-exports all of them; `plot_results` draws
+`ccsim.charts` is the public entry and re-exports all of them; `plot_results` draws
 them from a results folder (``ccsim plot``).
 """
 

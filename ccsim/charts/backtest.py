@@ -40,7 +40,7 @@ PANELS = (
 
 
 def backtest_chart(bt: dict[str, Any], lang: str = "en") -> Figure:
-    """The chart of a multi-day back-test (`ccsim.backtest.backtest_days`)."""
+    """The chart of a multi-day back-test (`ccsim.data.backtest.backtest_days`)."""
     rows = bt["by_interval"]
     starts = [r["start"] for r in rows]
     with chart_context(lang):

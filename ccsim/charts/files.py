@@ -1,7 +1,7 @@
 """Charts drawn from a results folder, without simulating again.
 
 A ``ccsim run --out DIR`` folder holds ``result.json`` and ``scenario.json`` (read
-back by `ccsim.results.load_results`), ``replications.csv`` (every replication's
+back by `ccsim.batch.results.load_results`), ``replications.csv`` (every replication's
 KPIs) and, with ``--trace``, ``calls.csv`` (every call). A ``ccsim compare --out
 DIR`` folder holds ``comparison.csv`` and ``comparison.json``. `plot_results` draws
 what the folder allows and says why it left a chart out.
@@ -126,7 +126,7 @@ def plot_results(
 def _run_charts(
     folder: Path, kinds: list[str], lang: str | None, fmt: str, out: Path, plotted: Plotted
 ) -> None:
-    from ccsim.results import ResultsError, load_results
+    from ccsim.batch.results import ResultsError, load_results
 
     try:
         result = load_results(folder)

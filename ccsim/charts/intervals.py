@@ -35,7 +35,7 @@ from ccsim.i18n import kpi_label, tr
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
-    from ccsim.runner import RunResult
+    from ccsim.batch.result import RunResult
 
 __all__ = ["asa_abandon_chart", "service_level_chart", "staffing_chart", "volumes_chart"]
 
@@ -152,7 +152,7 @@ def staffing_chart(
     floor and away (breaks, absences) stacked up to the scheduled agents, against
     the offered load in Erlangs; ``required`` (agents per interval, e.g. from an
     Erlang C staffing calculation; default: the run's own ``required`` row entries
-    when `ccsim.staffing` added them) as a dashed line."""
+    when `ccsim.planning.staffing` added them) as a dashed line."""
     data = IntervalSeries(result)
     with chart_context(lang):
         fig = new_figure(WIDTH, 4.6)

@@ -30,8 +30,8 @@ if TYPE_CHECKING:
     import pandas as pd
     from matplotlib.figure import Figure
 
-    from ccsim.comparison import ComparisonResult
-    from ccsim.runner import RunResult
+    from ccsim.batch.comparison import ComparisonResult
+    from ccsim.batch.result import RunResult
 
 __all__ = ["comparison_chart", "fan_chart", "interval_matrix", "sl_difference_chart", "sweep_chart"]
 
@@ -113,7 +113,7 @@ def comparison_chart(
     title: str | None = None,
 ) -> Figure:
     """The paired difference alternative − base of ``kpi`` per interval with its
-    95 % CI band and the zero line (`ccsim.comparison`: both runs on the same random
+    95 % CI band and the zero line (`ccsim.batch.comparison`: both runs on the same random
     calls). Where the band does not cross zero, the difference is real. Fraction
     KPIs are shown in percentage points. ``names``: (base, alternative) scenario
     names for the title (default: the comparison's scenarios; none for a bare
@@ -167,7 +167,7 @@ def sweep_chart(
 ) -> Figure:
     """A day KPI over the sweep parameter ``x``, with its 95 % CI band: one line per
     combination of the other ``parameters``, from a sweep table
-    (`ccsim.sweeps.SweepResult.table`). Numeric ``x`` values are spaced as numbers,
+    (`ccsim.batch.sweeps.SweepResult.table`). Numeric ``x`` values are spaced as numbers,
     others as categories. ``target`` draws the service-level target."""
     from ccsim.outputs.changes import parameter_label, point_label
 

@@ -22,7 +22,7 @@ from ccsim.i18n import kpi_label, tr
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
-    from ccsim.runner import RunResult
+    from ccsim.batch.result import RunResult
 
 __all__ = ["occupancy_chart", "occupancy_matrix"]
 

@@ -12,14 +12,14 @@ from ccsim.i18n import tr
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
-    from ccsim.scheduling import SchedulePlan
-    from ccsim.staffing import StaffingResult
+    from ccsim.planning.scheduling import SchedulePlan
+    from ccsim.planning.staffing import StaffingResult
 
 __all__ = ["coverage_chart", "required_staffing_chart"]
 
 
 def required_staffing_chart(found: StaffingResult, lang: str = "en") -> Figure:
-    """`ccsim staff`'s answer (a `ccsim.staffing.StaffingResult`): above, the agents
+    """`ccsim staff`'s answer (a `ccsim.planning.staffing.StaffingResult`): above, the agents
     per interval by Erlang and by simulation, with the offered load in Erlangs (all
     groups); below, the service level per interval with each staffing (its 95 % CI
     band) against the target, so the intervals where Erlang misses are visible."""

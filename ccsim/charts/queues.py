@@ -26,7 +26,7 @@ from ccsim.i18n import kpi_label, tr
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
-    from ccsim.runner import RunResult
+    from ccsim.batch.result import RunResult
 
 __all__ = ["queue_service_level_chart"]
 

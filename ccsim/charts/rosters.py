@@ -1,5 +1,5 @@
 """Two rosters side by side: each one's service level per interval against the
-target, and below it their paired difference (`ccsim.comparison`)."""
+target, and below it their paired difference (`ccsim.batch.comparison`)."""
 
 from __future__ import annotations
 
@@ -27,7 +27,7 @@ from ccsim.i18n import kpi_label, tr
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
-    from ccsim.comparison import ComparisonResult
+    from ccsim.batch.comparison import ComparisonResult
 
 __all__ = ["both_rosters_chart"]
 

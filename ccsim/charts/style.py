@@ -22,8 +22,8 @@ from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
+from ccsim.atomic import atomic_path
 from ccsim.i18n import check_lang, tr, use_font
-from ccsim.outputs.atomic import atomic_path
 
 STYLE_FILE = Path(__file__).with_name("ccsim.mplstyle")
 

@@ -31,7 +31,7 @@ if TYPE_CHECKING:
     from matplotlib.axes import Axes
     from matplotlib.figure import Figure
 
-    from ccsim.runner import RunResult
+    from ccsim.batch.result import RunResult
 
 __all__ = ["call_waits", "waiting_time_chart"]
 

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ccsim.calllog import CallLog
+from ccsim.data.calllog import CallLog
 
 #: Seconds of waiting an interval of a day needs for "busy while waiting" to count.
 MIN_WAIT_S = 60.0

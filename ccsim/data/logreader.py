@@ -27,7 +27,7 @@ from pathlib import Path
 
 import numpy as np
 
-from ccsim.calllog import DEFAULT_TYPE, TIME_FIELDS, CallLog
+from ccsim.data.calllog import DEFAULT_TYPE, TIME_FIELDS, CallLog
 from ccsim.data.logformat import DELIMITERS, TIME_ROLES, DaySelection, LogFormat
 from ccsim.scenario.errors import ScenarioError
 

@@ -21,8 +21,8 @@ from pathlib import Path
 
 import numpy as np
 
+from ccsim.atomic import atomic_open
 from ccsim.observations import ABANDONED, ANSWERED
-from ccsim.outputs.atomic import atomic_open
 
 HEADER = (
     "date",

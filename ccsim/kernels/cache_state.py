@@ -20,10 +20,9 @@ import hashlib
 import importlib
 import os
 import pkgutil
-import time
 from collections.abc import Iterator
 
-__all__ = ["COMPILE_SECONDS", "compile_engine", "is_cold", "kernel_states", "state"]
+__all__ = ["COMPILE_SECONDS", "is_cold", "kernel_states", "state"]
 
 #: What compiling every kernel takes on a 2-core machine shared with other work
 #: (measured with an empty cache: 25-30 s at load average 8, ~110 s at 13); quoted in
@@ -82,36 +81,3 @@ def is_cold() -> bool:
     """True when the next fast-engine run would compile: some kernel is neither
     compiled in this process nor cached for this machine and source."""
     return any(s not in (CACHED, COMPILED) for s in kernel_states().values())
-
-
-def compile_engine() -> float:
-    """Compile (or load from the cache) every kernel by running a tiny day on the
-    fast engine and computing its KPIs; returns the seconds it took."""
-    import numpy as np
-
-    from ccsim.kernels.queue_lengths import queue_maxima
-    from ccsim.metrics import replication_kpis
-    from ccsim.runner import run_replication
-    from ccsim.scenario import parse_scenario
-
-    scenario = parse_scenario(_TINY_DAY, source="<warm-up>")
-    t0 = time.perf_counter()
-    obs = run_replication(scenario, 0, 0, "fast")
-    replication_kpis(obs, scenario)
-    one = np.zeros(1)
-    queue_maxima(one, one + 1.0, np.zeros(1, dtype=np.int64), 1, one)  # as metrics calls it
-    return time.perf_counter() - t0
-
-
-#: One queue, one hour: enough to call every kernel once.
-_TINY_DAY = """
-name: warm-up
-horizon: {start: "08:00", end: "09:00", interval: 30min}
-call_types:
-  calls:
-    arrivals: {rate: 1/min}
-    handle_time: {dist: exponential, mean: 3min}
-    patience: {dist: exponential, mean: 2min}
-agent_groups:
-  agents: {skills: [calls], agents: 3}
-"""

@@ -13,12 +13,13 @@ plans, so the process looks its agent up at every step.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from ccsim.models.roster import AgentPlan, add_time
 
-if TYPE_CHECKING:
-    from ccsim.models.center import ContactCenter
+#: The `ccsim.models.center.ContactCenter` whose agent this is (typed loosely: the
+#: center starts these processes, so this module does not import it back).
+ContactCenter = Any
 
 BREAK, ABSENCE, LOG_OUT = 0, 1, 2
 

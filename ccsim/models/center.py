@@ -7,7 +7,7 @@ there) → queue of its call type → answered by an eligible agent (routing rul
 after-call work (the caller has hung up and freed the line; the agent is still
 busy) → agent free.
 
-The callers and all their random attributes come pre-drawn (`ccsim.calls`), so
+The callers and all their random attributes come pre-drawn (`ccsim.models.calls`), so
 the model makes no random draw of its own: two staffing plans see the same
 callers, and another engine can reproduce this one call by call.
 
@@ -23,10 +23,10 @@ import math
 import numpy as np
 import simpy
 
-from ccsim.calls import CallDraws
 from ccsim.kernels import agent_day as cut
 from ccsim.kernels import decisions as rule
 from ccsim.models.agents import agent_day
+from ccsim.models.calls import CallDraws
 from ccsim.models.legs import CALLBACK, RETRIAL, TRANSFER, Legs
 from ccsim.models.roster import add_time, build_roster, scheduled_time
 from ccsim.models.routing import Router

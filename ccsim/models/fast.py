@@ -29,10 +29,10 @@ from typing import Any
 
 import numpy as np
 
-from ccsim.calls import CallDraws
 from ccsim.kernels import engine
 from ccsim.kernels import state as k
 from ccsim.models.agents import ABSENCE, BREAK, LOG_OUT
+from ccsim.models.calls import CallDraws
 from ccsim.models.legs import empty_observations
 from ccsim.models.roster import AgentPlan, build_roster
 from ccsim.models.routing import Router

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ccsim.calls import CallDraws
+from ccsim.models.calls import CallDraws
 from ccsim.observations import CALLBACK, FIRST, OUTBOUND, RETRIAL, TRANSFER, Observations
 from ccsim.scenario.model import Scenario
 

@@ -10,8 +10,8 @@ import io
 from pathlib import Path
 from typing import Any
 
-from ccsim.backtest import VERDICT_KPIS
-from ccsim.outputs.atomic import write_text
+from ccsim.atomic import write_text
+from ccsim.data.backtest import VERDICT_KPIS
 
 _TITLES = {
     "service_level": "Service level",
@@ -38,7 +38,7 @@ img.chart{width:100%}.note{color:#666}
 def backtest_html(bt: dict[str, Any]) -> str:
     """The page (see the module's docstring)."""
     from ccsim.charts.backtest import backtest_chart
-    from ccsim.report import format_value
+    from ccsim.outputs.report import format_value
 
     e = html.escape
     judged = tuple(bt.get("kpis", VERDICT_KPIS))

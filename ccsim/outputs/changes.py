@@ -16,7 +16,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from ccsim.i18n import MESSAGES, check_lang, tr
-from ccsim.overrides import SCALE_KEY, parse_path
+from ccsim.scenario.overrides import SCALE_KEY, parse_path
 
 #: The top-level sections whose second part is a name from the scenario.
 NAMED_SECTIONS = ("call_types", "agent_groups", "outbound")

@@ -42,7 +42,7 @@ def figure_text(value: Any) -> str:
 
 def write_rows(path: Path, header: list[str], rows: list[list[Any]]) -> Path:
     """Write ``header`` and ``rows`` to ``path`` as a BOM-led CSV, figures rounded."""
-    from ccsim.outputs.atomic import atomic_open
+    from ccsim.atomic import atomic_open
 
     with atomic_open(path, "w", newline="", encoding=ENCODING) as f:
         w = csv.writer(f)

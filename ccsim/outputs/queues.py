@@ -6,10 +6,10 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from ccsim.i18n import tr
-from ccsim.report import _left, _right, format_value, table_lang
+from ccsim.outputs.report import _left, _right, format_value, table_lang
 
 if TYPE_CHECKING:
-    from ccsim.runner import RunResult
+    from ccsim.batch.result import RunResult
 
 __all__ = ["QUEUE_COLUMNS", "check_queue", "queue_interval_table", "queue_tables"]
 

@@ -15,15 +15,15 @@ from typing import TYPE_CHECKING, Any
 
 from ccsim.metrics import (
     CALLBACK_KPIS,
-    FRACTION_KPIS,
     IVR_KPIS,
     OUTBOUND_KPIS,
     RETRIAL_KPIS,
     TRANSFER_KPIS,
 )
+from ccsim.metrics.kinds import kpi_kind
 
 if TYPE_CHECKING:
-    from ccsim.runner import RunResult
+    from ccsim.batch.result import RunResult
     from ccsim.scenario.model import Scenario
 
 __all__ = ["KINDS", "Sheet", "kpi_kind", "run_sheets", "unused_kpis"]
@@ -32,25 +32,6 @@ __all__ = ["KINDS", "Sheet", "kpi_kind", "run_sheets", "unused_kpis"]
 #: ``money``, ``num`` any other number, ``text``, and ``kpi``: a long table's value
 #: column, whose kind is that of the row's KPI (the ``kpi`` column).
 KINDS = ("pct", "sec", "money", "num", "text", "kpi")
-
-_MONEY = frozenset({"cost", "agent_cost", "telecom_cost", "outsourced_cost", "cost_per_call"})
-_PCT_EXTRA = frozenset(
-    {"sl_p_meet_target", "sl_p10", "p_meet_target", "p10", "shrinkage", "p_wait"}
-)
-
-
-def kpi_kind(kpi: str) -> str:
-    """How a KPI's value is shown: pct (fractions), sec (``*_s``), money or num."""
-    base = kpi.rsplit(".", 1)[-1]
-    for suffix in ("_ci_low", "_ci_high"):
-        base = base.removesuffix(suffix)
-    if base in FRACTION_KPIS or base in _PCT_EXTRA:
-        return "pct"
-    if base.endswith("_s"):
-        return "sec"
-    if base in _MONEY:
-        return "money"
-    return "num"
 
 
 def unused_kpis(scenario: Scenario) -> frozenset[str]:
@@ -198,8 +179,8 @@ def summary_sheet(result: RunResult) -> Sheet:
 
 def replications_sheet(result: RunResult) -> Sheet:
     """Every replication's KPIs (long): ``replication, scope, name, interval, kpi,
-    value`` (`ccsim.tables.tidy_replications`)."""
-    from ccsim.tables import REPLICATION_COLUMNS, tidy_replications
+    value`` (`ccsim.batch.tables.tidy_replications`)."""
+    from ccsim.batch.tables import REPLICATION_COLUMNS, tidy_replications
 
     skip = unused_kpis(result.scenario)
     table = tidy_replications(result.kpis, result.scenario)
@@ -215,10 +196,10 @@ def replications_sheet(result: RunResult) -> Sheet:
 
 def ratio_of_totals_sheet(result: RunResult) -> Sheet | None:
     """Each rate as a ratio of totals beside the mean of daily ratios (long;
-    `ccsim.tables.ratio_of_totals_frame`), or None when the run has none."""
+    `ccsim.batch.tables.ratio_of_totals_frame`), or None when the run has none."""
     if not getattr(result, "ratio_of_totals", None):
         return None
-    from ccsim.tables import ratio_of_totals_frame
+    from ccsim.batch.tables import ratio_of_totals_frame
 
     table = ratio_of_totals_frame(result)
     columns = [str(c) for c in table.columns]

@@ -57,7 +57,7 @@ def by_day(result: WeekResult) -> list[dict[str, Any]]:
 
 def week_intervals(result: WeekResult) -> list[dict[str, Any]]:
     """The open days' interval rows, in order, labelled with the day and week time."""
-    from ccsim.report import intervals
+    from ccsim.outputs.report import intervals
 
     rows = []
     for day, run in result.days:
@@ -152,7 +152,7 @@ def interval_rows(result: WeekResult) -> list[dict[str, Any]]:
     """Every open day's intervals as a long table: ``scope`` (``interval``), ``name``
     (the day), ``interval`` (its start, ``"HH:MM"``), ``kpi``, ``mean``, ``ci_low``,
     ``ci_high``."""
-    from ccsim.report import intervals
+    from ccsim.outputs.report import intervals
 
     rows = []
     for day, run in result.days:

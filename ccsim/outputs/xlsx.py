@@ -17,7 +17,7 @@ from ccsim.outputs.sheets import Sheet
 __all__ = ["NUMBER_FORMATS", "write_workbook"]
 
 #: Excel number format of each kind of column (text: none): the terminal tables'
-#: and the report's formats (`ccsim.report.format_value`), so all show the same digits.
+#: and the report's formats (`ccsim.outputs.report.format_value`), so all show the same digits.
 NUMBER_FORMATS = {"pct": "0.0%", "sec": "0.0", "money": "#,##0.00", "num": "#,##0.0"}
 #: Excel limits a sheet's name to 31 characters.
 _SHEET_NAME = 31
@@ -85,7 +85,7 @@ def write_workbook(sheets: list[Sheet], path: Path) -> Path:
     book.remove(book.active)
     for sheet in sheets:
         _add_sheet(book, sheet)
-    from ccsim.outputs.atomic import atomic_path
+    from ccsim.atomic import atomic_path
 
     with atomic_path(path) as tmp:  # a reader never sees half a workbook
         _save(book, tmp)

@@ -1,7 +1,7 @@
 """The planner's Erlang calculator: Erlang B, C and A for given agents, and the agents
 a goal needs, with a maximum occupancy and shrinkage (``ccsim erlang``).
 
-The queueing formulas are those of `ccsim.analytic` (the simulator's ground truth);
+The queueing formulas are those of `ccsim.planning.analytic` (the simulator's ground truth);
 this module adds what a planner asks of them:
 
 - `erlang_figures`: for ``n`` agents on the floor, P(blocked) (B), P(wait), service
@@ -20,7 +20,7 @@ from __future__ import annotations
 import math
 from dataclasses import asdict, dataclass
 
-from ccsim.analytic import erlang_a, erlang_b, erlang_c
+from ccsim.planning.analytic import erlang_a, erlang_b, erlang_c
 
 __all__ = [
     "MODELS",

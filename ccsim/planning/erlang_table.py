@@ -113,7 +113,7 @@ _COLUMNS = (
 def format_rows(model: str, rows: list[dict], goal: ErlangGoal, given: bool, lang: str) -> str:
     """The rows as an aligned text table, headed by the model and the goal."""
     from ccsim.i18n import tr
-    from ccsim.report import _left, _right, _width, format_value
+    from ccsim.outputs.report import _left, _right, _width, format_value
 
     skip = {
         "B": {"p_wait", "service_level", "asa_s", "abandon_rate"},

@@ -12,8 +12,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from ccsim.planning.staffing import StaffingResult
     from ccsim.scenario.model import Scenario
-    from ccsim.staffing import StaffingResult
 
 __all__ = ["queue_groups", "queue_staffing"]
 
@@ -68,7 +68,7 @@ def queue_staffing(found: StaffingResult) -> dict[str, dict[str, Any]]:
 
 def queue_staffing_text(found: StaffingResult) -> str:
     """Per queue: its agents (dedicated queues) and simulated SL per interval."""
-    from ccsim.report import format_value
+    from ccsim.outputs.report import format_value
 
     per_queue = queue_staffing(found)
     lines = ["per queue (call type):"]

@@ -14,7 +14,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from ccsim.analytic import erlang_a
+from ccsim.planning.analytic import erlang_a
 from ccsim.scenario.model import Scenario
 
 __all__ = ["TheoryReference", "theory_reference"]

@@ -9,7 +9,7 @@ is the only place that builds these objects from YAML.
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -455,6 +455,13 @@ class CrisisEvent:
     label: str = ""
 
 
+#: How `Scenario.with_changes` and `Scenario.scale_arrivals` re-build a scenario:
+#: ``change(scenario, changes)`` and ``scale(scenario, factors, origin)``, put here by
+#: `ccsim.scenario.overrides` when it loads (the package ``ccsim.scenario`` imports
+#: it). The data classes thus never import the loader that builds them.
+EDITING: dict[str, Callable[..., Scenario]] = {}
+
+
 @dataclass(frozen=True)
 class Scenario:
     """A whole validated scenario (see scenario-format.md).
@@ -567,9 +574,7 @@ class Scenario:
         ...
         ccsim.scenario.errors.ScenarioError: scenarios/teaching_single_queue.yaml:24: agent_groups.tema: unknown agent group 'tema'; did you mean 'team'? agent groups: team (from with_changes agent_groups.tema.agents)
         """  # noqa: E501
-        from ccsim.overrides import change_scenario
-
-        return change_scenario(self, changes)
+        return EDITING["change"](self, changes)
 
     def scale_arrivals(self, factor: float | Mapping[str | None, float]) -> Scenario:
         """This scenario with its arrival rates multiplied, like ``--scale-arrivals``.
@@ -597,12 +602,10 @@ class Scenario:
         >>> round(s.scale_arrivals(1.5).call_types[0].rates[0] * 3600, 6)
         300.0
         """
-        from ccsim.overrides import scale
-
         factors: Mapping[str | None, float] = (
             factor if isinstance(factor, Mapping) else {None: factor}
         )
-        return scale(self, factors, "scale_arrivals")
+        return EDITING["scale"](self, factors, "scale_arrivals")
 
     def __getstate__(self) -> dict[str, Any]:
         # The origin (YAML data) stays behind: workers do not need it, and a
@@ -610,11 +613,11 @@ class Scenario:
         return {k: v for k, v in self.__dict__.items() if k != "_origin"}
 
     def __repr__(self) -> str:
-        from ccsim.outputs.notebook import scenario_repr
+        from ccsim.scenario.display import scenario_repr
 
         return scenario_repr(self)
 
     def _repr_html_(self) -> str:
-        from ccsim.outputs.notebook import scenario_html
+        from ccsim.scenario.display import scenario_html
 
         return scenario_html(self)

@@ -25,8 +25,8 @@ from pathlib import Path
 from unittest import mock
 
 import ccsim
-from ccsim import parallel
-from ccsim.parallel import Backend
+from ccsim.batch import parallel
+from ccsim.batch.parallel import Backend
 
 ROOT = Path(__file__).resolve().parents[2]
 DEFAULT = ROOT / "scenarios" / "teaching_single_queue.yaml"

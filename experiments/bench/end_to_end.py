@@ -69,7 +69,7 @@ def simpy_rate(days: int, first: int) -> float:
 def reference_batch(reps: int) -> tuple[float, int]:
     """Seconds and calls of ``reps`` replications of the reference model, end to end."""
     import ccsim
-    from ccsim.runner import run
+    from ccsim.batch.runner import run
 
     scenario = ccsim.load_scenario(REFERENCE)
     run(scenario, replications=2, seed=99, engine="fast")  # imports, caches: untimed
@@ -81,8 +81,8 @@ def reference_batch(reps: int) -> tuple[float, int]:
 def day_batch(name: str, reps: int) -> tuple[float, int, str]:
     """Wall seconds, calls and engine of ``reps`` replications on 2 local workers."""
     import ccsim
-    from ccsim.parallel import Backend
-    from ccsim.runner import run
+    from ccsim.batch.parallel import Backend
+    from ccsim.batch.runner import run
 
     scenario = ccsim.load_scenario(ROOT / "scenarios" / name)
     backend = Backend("local", workers=2)
@@ -129,7 +129,7 @@ def first_run() -> dict:
 MEMORY_PROBE = """
 import json, resource, sys
 import ccsim
-from ccsim.runner import run
+from ccsim.batch.runner import run
 s = ccsim.load_scenario(sys.argv[1])
 r = run(s, replications=int(sys.argv[2]), seed=1, engine="fast")
 print(json.dumps({"calls": r.n_calls,

@@ -17,7 +17,7 @@ rate ``n mu + j theta`` and abandons at rate ``theta``. Calls that arrive before
 end of arrivals are unaffected by the drain (FCFS: nobody behind overtakes), so the
 day's pooled KPIs are the ``alpha``-weighted per-state answers. With ``alpha`` the
 stationary distribution the same code gives the steady-state Erlang A values, which
-is how it is checked against ``ccsim.analytic.erlang_a``.
+is how it is checked against ``ccsim.planning.analytic.erlang_a``.
 """
 
 from __future__ import annotations

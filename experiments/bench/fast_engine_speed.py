@@ -19,8 +19,8 @@ import time
 from pathlib import Path
 
 import ccsim
-from ccsim.calls import draw_calls
 from ccsim.models import fast
+from ccsim.models.calls import draw_calls
 from ccsim.models.center import simulate_day
 from ccsim.models.roster import build_roster
 

@@ -18,7 +18,7 @@ import time
 from pathlib import Path
 
 import ccsim
-from ccsim.parallel import Backend
+from ccsim.batch.parallel import Backend
 
 ROOT = Path(__file__).resolve().parents[2]
 DEFAULT = ROOT / "scenarios" / "bank_multiskill.yaml"

@@ -8,7 +8,7 @@ so far. It also runs a few more days (replications 1, 2, …) on the same seed, 
 that the page can say what the setting gives on average, with a 95 % interval.
 
 Two settings played with the same seed meet the same callers (common random
-numbers, `ccsim.calls`): "one agent less" changes only what the agent changes.
+numbers, `ccsim.models.calls`): "one agent less" changes only what the agent changes.
 """
 
 from __future__ import annotations
@@ -19,10 +19,10 @@ from typing import Any
 import numpy as np
 
 from ccsim.animation.timeline import FloorTimeline, floor_timeline, frame_times
+from ccsim.batch.replication import choose_engine, run_replication
 from ccsim.metrics import replication_kpis, t_interval
 from ccsim.models.roster import build_roster
 from ccsim.observations import ABANDONED, ANSWERED, FIRST, RETRIAL, TRANSFER, Observations
-from ccsim.runner import choose_engine, run_replication
 from ccsim.scenario.model import Scenario
 
 #: The figures the page shows, by the summary's KPI names.

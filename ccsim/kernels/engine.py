@@ -110,6 +110,7 @@ from ccsim.kernels.state import (
     CI_ATTEMPT,
     CI_CALLER,
     CI_GROUP,
+    CI_HOLDS_LINE,
     CI_IVR_EXIT,
     CI_NEXT,
     CI_OUTCOME,
@@ -219,6 +220,7 @@ def new_run(callers, types, groups, roster, outbound, day, obs):
         ci[c, CI_WAITING] = 0
         ci[c, CI_CALLER] = c
         ci[c, CI_ATTEMPT] = 0
+        ci[c, CI_HOLDS_LINE] = 0
     v = np.zeros(N_V, np.int64)
     v[V_N_LEGS] = n_calls
     v[V_CONT] = v[V_AFTER_TRANSFER] = v[V_CAMP_OPEN] = -1

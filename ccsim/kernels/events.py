@@ -14,7 +14,6 @@ from ccsim.kernels.agent_day import (  # shared with the SimPy model
     schedule,
 )
 from ccsim.kernels.decisions import (
-    CALLBACK,
     RETRIAL,
     TRANSFER,
     dial_allows_jit,
@@ -36,6 +35,7 @@ from ccsim.kernels.state import (
     CI_AGENT,
     CI_ATTEMPT,
     CI_CALLER,
+    CI_HOLDS_LINE,
     CI_IVR_EXIT,
     CI_OUTCOME,
     CI_TYPE,
@@ -67,13 +67,11 @@ from ccsim.kernels.state import (
     S_TRANSFERRED,
     S_UNLINK,
     S_WITHDRAW,
-    TI_CHAT,
     V_CAMP_J,
     V_CAMP_OPEN,
     V_CAMP_STARTING,
-    V_LINES,
 )
-from ccsim.kernels.steps import new_leg, take_row
+from ccsim.kernels.steps import new_leg, release_line, take_row
 
 # What `next_step` found: a step to run, a step with no blocks, or the end.
 RUN_STEP, SKIP_STEP, DONE = 0, 1, 2
@@ -126,8 +124,7 @@ def on_event(r, kind, x, callers, types, outbound, obs):
             s[S_UNLINK] = x
             ci[x, CI_OUTCOME] = ABANDONED
             r.cf[x, CF_WAIT] = r.f[F_NOW] - r.cf[x, CF_OFFERED]
-            if not types.ti[ci[x, CI_TYPE], TI_CHAT]:
-                r.v[V_LINES] -= 1
+            release_line(r, x)
             s[S_FAILED] = x
     elif kind == EV_AGENT_FREE:
         s[S_FREE] = x
@@ -148,7 +145,7 @@ def on_event(r, kind, x, callers, types, outbound, obs):
             s[S_HI] = types.ovi[x % n_steps, OV_HI]
     elif ci[x, CI_IVR_EXIT] >= 0:  # EV_LEAVE_IVR: self-served or hung up there
         ci[x, CI_OUTCOME] = ci[x, CI_IVR_EXIT]
-        r.v[V_LINES] -= 1
+        release_line(r, x)
     else:  # EV_LEAVE_IVR, on to the queue
         s[S_OFFER] = x
     return RUN_STEP
@@ -176,11 +173,12 @@ def hang_up(r, x, callers, types, obs):
         obs.leg_type[c] = to
         obs.leg_caller[c] = caller
         obs.leg_kind[c] = TRANSFER
+        r.ci[c, CI_HOLDS_LINE] = r.ci[x, CI_HOLDS_LINE]  # the caller's line goes with it
+        r.ci[x, CI_HOLDS_LINE] = 0
         r.s[S_OFFER] = c
         r.s[S_TRANSFERRED] = x  # its agent's after-call work, once the leg is offered
         return
-    if obs.leg_kind[x] != CALLBACK and not types.ti[k, TI_CHAT]:  # it holds a line
-        r.v[V_LINES] -= 1
+    release_line(r, x)
     wrap_time = r.cf[x, CF_WRAP]
     if wrap_time > 0.0:
         schedule(r, now + wrap_time, r.ci[x, CI_AGENT] * N_KINDS + EV_AGENT_FREE)

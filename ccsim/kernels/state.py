@@ -30,7 +30,8 @@ CI_TYPE, CI_VIA_IVR, CI_IVR_EXIT = 0, 1, 2  # drawn
 CI_OUTCOME, CI_GROUP = 3, 4  # observed
 CI_WAITING, CI_NEXT, CI_PREV, CI_AGENT = 5, 6, 7, 8  # its queue's links; its agent
 CI_CALLER, CI_ATTEMPT = 9, 10  # the leg's caller (its first leg's row) and attempt
-N_CI = 11
+CI_HOLDS_LINE = 11  # it holds a phone line (`ccsim.models.legs.Legs.holds_line`)
+N_CI = 12
 
 # Columns of the agent arrays: af (float64) and ai (int64), one row per agent and
 # roster plan (row p: plan p, and agent p). Plan columns are read at the plan's row,

@@ -58,6 +58,7 @@ from ccsim.kernels.state import (
     CI_ATTEMPT,
     CI_CALLER,
     CI_GROUP,
+    CI_HOLDS_LINE,
     CI_IVR_EXIT,
     CI_NEXT,
     CI_OUTCOME,
@@ -142,6 +143,15 @@ def new_leg(r, c, caller, k, patience):
     ci[c, CI_AGENT] = -1
     ci[c, CI_CALLER] = caller
     ci[c, CI_ATTEMPT] = 0
+    ci[c, CI_HOLDS_LINE] = 0
+
+
+@njit(cache=True)
+def release_line(r, c):
+    """`ContactCenter.release_line`: leg c frees its phone line, if it holds one."""
+    if r.ci[c, CI_HOLDS_LINE]:
+        r.ci[c, CI_HOLDS_LINE] = 0
+        r.v[V_LINES] -= 1
 
 
 @njit(cache=True)
@@ -222,6 +232,7 @@ def arrive(r, types, day):
         s[S_BLOCKED] = 1
         return
     r.v[V_LINES] += 1
+    r.ci[call, CI_HOLDS_LINE] = 1
     if r.ci[call, CI_VIA_IVR]:
         schedule(r, now + r.cf[call, CF_IVR_TIME], call * N_KINDS + EV_LEAVE_IVR)
     else:
@@ -330,8 +341,7 @@ def request_callback(r, c, k, types, obs):
     now = r.f[F_NOW]
     r.ci[c, CI_OUTCOME] = CALLBACK_REQUESTED
     r.cf[c, CF_WAIT] = 0.0
-    if not types.ti[k, TI_CHAT]:
-        r.v[V_LINES] -= 1
+    release_line(r, c)
     new = take_row(r)
     caller = r.ci[c, CI_CALLER]
     new_leg(r, new, caller, k, np.inf)

@@ -278,8 +278,8 @@ class ContactCenter:
         legs.handle[new] = calls.transfer_handle[caller]
         legs.wrap[new] = calls.transfer_wrap[caller]
         legs.patience[new] = calls.transfer_patience[caller]
+        legs.holds_line[new] = legs.holds_line[row]  # the caller's line, if any (not a chat's)
         legs.holds_line[row] = False
-        legs.holds_line[new] = True
         self.offer(new)
         return True
 

@@ -12,9 +12,10 @@ SimPy). Features that only change the callers or the roster (busyness, surges,
 IVR outages, group outages, absenteeism, shrinkage) are drawn or built before
 either engine runs, so the engine supports them as a matter of course. Redials,
 transfers, callbacks and outbound dials are legs of their own, rows after the
-callers' first calls (`ccsim.models.legs`). Chats (concurrency, chat factors) and
-outbound blending run too; a chat type that transfers (or a transfer to one) is the
-one feature refused.
+callers' first calls (`ccsim.models.legs`). Chats (concurrency, chat factors, chat
+transfers) and outbound blending run too: every feature of the format. What is still
+refused: a scenario field the SimPy model reads and the packing here does not
+(`unpacked_fields`), and crisis events the engine does not know.
 """
 
 from __future__ import annotations
@@ -132,10 +133,6 @@ def _refused(scenario: Scenario) -> Iterator[str]:
     for ct in scenario.call_types:
         if ct.agent_selection not in AGENT_SELECTIONS:
             yield f"agent_selection {ct.agent_selection}"
-    chats = {c.name for c in scenario.call_types if c.channel == "chat"}
-    for ct in scenario.call_types:
-        if ct.transfer is not None and (ct.name in chats or ct.transfer.to in chats):
-            yield "chat transfers"
     for event in scenario.events:
         if event.kind not in SUPPORTED_EVENTS:
             yield f"{event.kind} events"

@@ -56,9 +56,13 @@ from ccsim.kernels.state import (
 )
 
 
-@njit(cache=True)
-def add_time(row, t0, t1, start, interval):
-    """`ccsim.models.roster.add_time`: the same operations in the same order."""
+def add_time_py(row, t0, t1, start, interval) -> None:
+    """Add the span ``[t0, t1)`` to ``row`` split exactly over the planning intervals.
+
+    Time outside the horizon (before its start, after its last interval) is dropped.
+    Both engines count agent time with it: the SimPy model calls this plain function
+    (`ccsim.models.roster.add_time`), the kernel its compiled twin `add_time`.
+    """
     n = row.shape[0]
     end = start + n * interval
     t0 = max(t0, start)
@@ -74,6 +78,9 @@ def add_time(row, t0, t1, start, interval):
     for i in range(i0 + 1, i1):
         row[i] += interval
     row[i1] += t1 - (start + i1 * interval)
+
+
+add_time = njit(cache=True)(add_time_py)
 
 
 # -- The staffing cut by count (`AgentGroup.staffing_cut`), for both engines -----

@@ -134,7 +134,7 @@ def test_kernel_cache_is_keyed_on_the_shared_decisions():
                 key = obj._cache._cache_file._source_stamp
                 assert all((st.st_mtime, st.st_size) in key for st in stamps), obj
                 checked += 1
-    assert checked > 20
+    assert checked > 10
 
 
 # -- shipped scenarios --------------------------------------------------------------

@@ -244,16 +244,7 @@ def key_cache_on(namespace: dict, *paths: str) -> None:
 
 #: The source files of the compiled engine: each one's cached functions may contain
 #: code from the others (`key_engine_caches`).
-ENGINE_SOURCES = (
-    "decisions.py",
-    "state.py",
-    "agent_day.py",
-    "features.py",
-    "agent_steps.py",
-    "steps.py",
-    "events.py",
-    "engine.py",
-)
+ENGINE_SOURCES = ("decisions.py", "engine.py")
 
 
 def key_engine_caches(namespace: dict) -> None:

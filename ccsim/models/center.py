@@ -23,8 +23,8 @@ import math
 import numpy as np
 import simpy
 
-from ccsim.kernels import agent_day as cut
 from ccsim.kernels import decisions as rule
+from ccsim.kernels import engine as cut
 from ccsim.models.agents import agent_day
 from ccsim.models.calls import CallDraws
 from ccsim.models.legs import CALLBACK, RETRIAL, TRANSFER, Legs

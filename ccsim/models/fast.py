@@ -30,8 +30,7 @@ from typing import Any
 
 import numpy as np
 
-from ccsim.kernels import engine
-from ccsim.kernels import state as k
+from ccsim.kernels import engine as k
 from ccsim.models.agents import ABSENCE, BREAK, LOG_OUT
 from ccsim.models.calls import CallDraws
 from ccsim.models.legs import empty_observations
@@ -309,8 +308,9 @@ def _campaigns(scenario: Scenario, calls: CallDraws) -> dict[str, np.ndarray]:
     }
 
 
-#: The kernel's input and output structures, in `engine.simulate`'s order.
-STRUCTURES = (k.Callers, k.Types, k.Groups, k.Roster, k.Outbound, k.Day, k.Observed)
+def _kernel_parameters() -> frozenset[str]:
+    kernel = getattr(k.simulate, "py_func", k.simulate)  # also without JIT
+    return frozenset(inspect.signature(kernel).parameters)
 
 
 def _observed(obs: Observations) -> dict[str, np.ndarray]:
@@ -319,7 +319,7 @@ def _observed(obs: Observations) -> dict[str, np.ndarray]:
     name, such as ``arrival``) or ``leg_<name>`` for the columns of a
     leg it writes when the leg occurs (``leg_type`` and ``leg_kind`` for
     ``call_type`` and ``leg``). Read off the dataclass, never listed by hand."""
-    wanted = set(k.Observed._fields)
+    wanted = _kernel_parameters() - set(_CALL_DTYPES)  # the callers' draws, by name
     aliases = {"call_type": "leg_type", "leg": "leg_kind"}
     out = {}
     for f in dataclasses.fields(Observations):
@@ -330,7 +330,7 @@ def _observed(obs: Observations) -> dict[str, np.ndarray]:
 
 
 def pack(scenario: Scenario, calls: CallDraws, plans: list[AgentPlan], obs: Observations):
-    """The kernel's arguments by name (the fields of `STRUCTURES`); the kernel
+    """The kernel's arguments (`ccsim.kernels.engine.simulate`), by name; the kernel
     fills ``obs`` in place."""
     h = scenario.horizon
     most_steps = max((len(c.overflow) for c in scenario.call_types), default=0)
@@ -406,15 +406,10 @@ _CALL_DTYPES = {
 }
 
 
-def structures(args: dict) -> tuple:
-    """`pack`'s arguments as the kernel's structures (`STRUCTURES`)."""
-    return tuple(cls(**{name: args[name] for name in cls._fields}) for cls in STRUCTURES)
-
-
 def run_kernel(args: dict) -> int:
     """Run the kernel on `pack`'s arguments; returns the number of events handled
     (the number of legs is left in ``args["n_out"][0]``)."""
-    return int(engine.simulate(*structures(args)))
+    return int(k.simulate(**args))
 
 
 def simulate_day_fast(

@@ -987,7 +987,7 @@ _NOTES: dict[str, tuple[str, str]] = {
 }
 MESSAGES.update({f"note.{key}": {"en": en, "zh": zh} for key, (en, zh) in _NOTES.items()})
 
-#: `ccsim calibrate`'s fit report (`ccsim.data.calibration.format_report`) and `ccsim
+#: `ccsim calibrate`'s fit report (`ccsim.outputs.calibration_text.format_report`) and `ccsim
 #: backtest`'s verdict (`ccsim.data.backtest`): keys ``cal.*`` and ``bt.*``.
 _CALIBRATION: dict[str, tuple[str, str]] = {
     "cal.header": (
@@ -1174,6 +1174,69 @@ _CALIBRATION: dict[str, tuple[str, str]] = {
     ),
 }
 MESSAGES.update({key: {"en": en, "zh": zh} for key, (en, zh) in _CALIBRATION.items()})
+
+#: A week (a scenario whose horizon names days): ``ccsim run``'s per-day table, the
+#: week report, its heatmap and the week sheet (``week.*``).
+_WEEK: dict[str, tuple[str, str]] = {
+    "week.day": ("day", "日期"),
+    "week.week": ("week", "全周"),
+    "week.closed": ("closed", "停业"),
+    "week.title": ("Week report", "周报告"),
+    "week.header": (
+        "{name}: {days} days, {reps} replications, seed {seed}",
+        "{name}：{days} 天，{reps} 次重复仿真，随机种子 {seed}",
+    ),
+    "week.calls_in": (
+        "{calls:,} calls in {seconds:.2f} s",
+        "{calls:,} 通来电，用时 {seconds:.2f} 秒",
+    ),
+    "week.heatmap_title": (
+        "{scenario}: service level by day and interval (target {target})",
+        "{scenario}：各日各时段的服务水平（目标 {target}）",
+    ),
+    "week.no_value": ("closed, or no calls", "停业或无来电"),
+    "week.sec.summary": ("The week", "本周概况"),
+    "week.sec.heatmap": ("Service level by day and interval", "各日各时段的服务水平"),
+    "week.sec.days": ("Daily totals", "每日合计"),
+    "week.sec.cost": ("Agent-hours and cost", "座席工时与成本"),
+    "week.sec.call-types": ("The week per call type", "全周按呼叫类型"),
+    "week.sec.comparison": ("Comparison, per day and for the week", "方案对比：逐日与全周"),
+    "week.open_days": ("Open days", "营业日"),
+    "week.closed_days": ("Closed days", "停业日"),
+    "week.sl_goal": ("Service-level goal", "服务水平目标"),
+    "week.replications": ("Replications", "重复仿真次数"),
+    "week.seed": ("Random seed", "随机种子"),
+    "week.note": (
+        "Each day is its own run (means over the replications). The week's counts, hours "
+        "and costs are the sums of its days; its rates (service level, abandon rate, "
+        "occupancy) are ratios of the days' totals.",
+        "每天单独仿真（各次重复仿真的均值）。全周的呼叫量、工时与成本为各日之和；"
+        "全周的比率（服务水平、放弃率、占用率）为各日合计之比。",
+    ),
+    "week.sweep_header": (
+        "{kpi} of the week per point: {reps} replications, seed {seed}",
+        "各方案全周的{kpi}：{reps} 次重复仿真，随机种子 {seed}",
+    ),
+    "week.col_paid_hours": ("paid h", "计薪小时"),
+    "week.staff_totals": (
+        "The week: {erlang} agent-hours by Erlang, {sim} simulated",
+        "全周：按 Erlang 计 {erlang} 座席工时，仿真所需 {sim} 座席工时",
+    ),
+    "fc.week_title": (
+        "Forecast for the week {first} to {last}",
+        "{first} 至 {last} 一周的来电量预测",
+    ),
+    "fc.total_row": ("total", "合计"),
+    "fc.week_no_history": (
+        "  no history on the weekday of {days}: no rows for it (a closed day)",
+        "  历史数据中没有 {days} 对应的星期：不输出该日（停业日）",
+    ),
+    "fc.week_lead": (
+        "  (held-back days each forecast a week ahead, as the week's last day is)",
+        "  （每个保留日均提前一周预测，与本周最后一天相同）",
+    ),
+}
+MESSAGES.update({key: {"en": en, "zh": zh} for key, (en, zh) in _WEEK.items()})
 
 
 class ChineseFontMissing(UserWarning):

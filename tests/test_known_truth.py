@@ -23,10 +23,11 @@ import pytest
 
 from ccsim.batch.runner import run
 from ccsim.data.backtest import backtest_days
-from ccsim.data.calibration import calibrate, format_report
+from ccsim.data.calibration import calibrate
 from ccsim.data.calllog import read_call_log
 from ccsim.data.logformat import load_log_format
 from ccsim.data.synthetic import messy_log
+from ccsim.outputs.calibration_text import format_report
 from ccsim.scenario import parse_scenario, scenario_from_dict
 from ccsim.scenario.distributions import distribution
 

@@ -93,6 +93,19 @@ def test_empty_file(tmp_path):
     bad(tmp_path, [], "empty", raw=b"")
 
 
+def test_a_time_without_a_date_among_dated_times_is_one_error(tmp_path):
+    f = tmp_path / "mixed.csv"
+    f.write_text(
+        "arrival,answer,end\n2026-12-01 08:00:00,2026-12-01 08:00:10,2026-12-01 08:02:00\n"
+        "08:05:00,08:05:10,08:07:00\n"
+    )
+    with pytest.raises(ScenarioError, match="'08:05:00' has no date") as err:
+        read_call_log(f)
+    assert err.value.line == 3
+    log = read_call_log(f, skip_bad_rows=True)
+    assert log.n_calls == 1 and log.bad == {"time without a date": 1}
+
+
 def test_non_utf8_byte(tmp_path):
     raw = (HEADER + GOOD[0] + "\n").encode() + "02/03/2026,8:00:00,,,HANG,,,caf\xe9\n".encode(
         "latin-1"

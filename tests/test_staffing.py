@@ -328,6 +328,26 @@ def test_requirement_is_read_and_checked(tmp_path):
             read_requirement(path, s)
 
 
+def test_requirement_as_a_spreadsheet_writes_it(tmp_path):
+    """A BOM, an `interval` header, blank lines and rows with a trailing comma (Excel's
+    CSV) read as the plain file does; an error names the file's own line."""
+    s = scenario(STATIONARY.replace("PATIENCE", ""))
+    path = tmp_path / "req.csv"
+    rows = [f"{h:02d}:00,{h - 4}" + ("," if h % 2 else "") for h in range(8, 13)]
+    path.write_text("\ufeffInterval,Agents\n" + "\n\n".join(rows) + "\n", encoding="utf-8")
+    req = read_requirement(path, s)
+    assert list(req["start"]) == [f"{h:02d}:00" for h in range(8, 13)]
+    assert list(req["required_agents"]) == [4, 5, 6, 7, 8]
+    assert set(req["group"]) == {""}
+    path.write_text("start,agents\n08:00,3\n\n09:00,x,\n")
+    with pytest.raises(ScenarioError, match="must be a number >= 0") as err:
+        read_requirement(path, s)
+    assert err.value.line == 4
+    path.write_bytes(b"\xff\xfe\x00 not text")
+    with pytest.raises(ScenarioError, match="cannot read the requirement file"):
+        read_requirement(path, s)
+
+
 def test_with_required_adds_required_and_over_under():
     s = scenario(STATIONARY.replace("PATIENCE", ""))
     result = run(s, 3, 1)

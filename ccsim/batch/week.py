@@ -38,7 +38,14 @@ from ccsim.batch.runner import run
 from ccsim.metrics import DAY_KPIS, FRACTION_KPIS, summarize
 from ccsim.scenario.week import Day, Week
 
-__all__ = ["WeekResult", "combine_days", "day_seed", "run_week"]
+__all__ = [
+    "WeekResult",
+    "combine_days",
+    "day_seed",
+    "paired_stats",
+    "run_week",
+    "run_week_to_precision",
+]
 
 _NOT_ADDITIVE_ENDINGS = ("_s", "_rate", "_per_hour", "_per_call")
 #: Figures whose week is the largest of its days.
@@ -66,6 +73,9 @@ class WeekResult:
     kpis: list[dict] = field(default_factory=list)
     summary: dict = field(default_factory=dict)
     elapsed_s: float = 0.0
+    #: With a precision target (`run_week_to_precision`): ``kpi``, ``target``,
+    #: ``half_width`` reached, ``met``.
+    precision: dict | None = None
 
     @property
     def n_calls(self) -> int:
@@ -156,6 +166,9 @@ def combine_days(entries: list[dict[str, Any]], definition: str = "offered") -> 
         answered = sum(_num(e.get("answered")) for e in entries)
         weighted = sum(_num(e.get("aht_s")) * _num(e.get("answered")) for e in entries)
         out["aht_s"] = weighted / answered if answered > 0 else math.nan
+    if "cost" in out and "answered" in out:  # as a day's: cost / (answered + callbacks)
+        served = out["answered"] + out.get("callbacks_completed", 0.0)
+        out["cost_per_call"] = out["cost"] / served if served > 0 else math.nan
     if f"sl_{definition}" in out:
         out["service_level"] = out[f"sl_{definition}"]
     return out
@@ -167,3 +180,59 @@ def _is_number(x: Any) -> bool:
 
 def _num(x: Any) -> float:
     return 0.0 if x is None or (isinstance(x, float) and math.isnan(x)) else float(x)
+
+
+def run_week_to_precision(
+    week: Week,
+    precision: Any,
+    seed: int | None = None,
+    *,
+    engine: str | None = None,
+    backend: Any = None,
+) -> WeekResult:
+    """Run the week with more replications until the 95 % CI half-width of the week's
+    ``precision.kpi`` (`ccsim.batch.runner.Precision`) is at most its target, or its
+    maximum is reached. Each round runs the week again with n × (half-width /
+    target)² × 1.1 replications: replication ``r`` draws the same numbers in every
+    round, so the result is that of one run with the final count."""
+    n = min(precision.min_replications, precision.max_replications)
+    while True:
+        result = run_week(week, n, seed, engine=engine, backend=backend)
+        seed = result.seed
+        values = [k["summary"].get(precision.kpi, math.nan) for k in result.kpis]
+        ci = paired_stats(values)["ci95"] if values else None
+        half = None if ci is None else (ci[1] - ci[0]) / 2
+        met = half is not None and half <= precision.half_width
+        if met or n >= precision.max_replications:
+            break
+        wanted = (
+            n + max(2, n // 2)
+            if half is None
+            else math.ceil(1.1 * n * (half / precision.half_width) ** 2)
+        )
+        n = min(precision.max_replications, max(wanted, n + max(1, n // 10)))
+    result.precision = {
+        "kpi": precision.kpi,
+        "target": precision.half_width,
+        "half_width": half,
+        "met": met,
+        "replications": n,
+    }
+    return result
+
+
+def paired_stats(reps: list[Any]) -> Any:
+    """``{mean, ci95}`` of each difference over replications: the mean ± the Student-t
+    half-width (not clipped: a difference may be negative); NaN values left out."""
+    if isinstance(reps[0], dict):
+        return {k: paired_stats([r[k] for r in reps]) for k in reps[0]}
+    x = np.array([v for v in reps if not math.isnan(v)], dtype=float)
+    if len(x) == 0:
+        return {"mean": None, "ci95": None}
+    mean = float(x.mean())
+    if len(x) < 2:
+        return {"mean": mean, "ci95": None}
+    from scipy import special
+
+    half = float(special.stdtrit(len(x) - 1, 0.975)) * float(x.std(ddof=1)) / math.sqrt(len(x))
+    return {"mean": mean, "ci95": [mean - half, mean + half]}

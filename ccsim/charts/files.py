@@ -40,10 +40,15 @@ CHART_FILES: dict[str, str] = {
     "fan": "sl_fan",
     "compare": "comparison_sl",
 }
-KINDS: tuple[str, ...] = (*CHART_FILES, "all")
+#: The chart of a week's folder (``--kind week``) and its file name.
+WEEK_CHART_FILE = "week_sl"
+KINDS: tuple[str, ...] = (*CHART_FILES, "week", "all")
 #: The kinds a run folder gives, and a comparison folder.
 RUN_KINDS = ("sl", "volumes", "staffing", "asa", "occupancy", "waits", "fan")
 COMPARE_KINDS = ("compare",)
+#: The kinds a week's folder (``week.json``) gives.
+WEEK_KINDS = ("week",)
+WEEK_FILE = "week.json"
 
 CALLS_FILE = "calls.csv"
 REPLICATIONS_FILE = "replications.csv"
@@ -89,6 +94,10 @@ def plot_results(
         raise PlotError(f"{folder}: no such folder")
     out = Path(out) if out is not None else folder
     out.mkdir(parents=True, exist_ok=True)
+    if (folder / WEEK_FILE).is_file():
+        return _week_charts(folder, kinds, lang, fmt, out)
+    if "week" in kinds:
+        raise PlotError(f"{folder} has no {WEEK_FILE}: --kind week needs the folder of a week run")
     is_run = (folder / "result.json").is_file()
     is_compare = (folder / COMPARISON_FILE).is_file()
     if not (is_run or is_compare):
@@ -121,6 +130,25 @@ def plot_results(
         )
         plotted.written.append(save_figure(fig, out / f"{CHART_FILES['compare']}.{fmt}", fmt))
     return plotted
+
+
+def _week_charts(folder: Path, kinds: list[str], lang: str | None, fmt: str, out: Path) -> Plotted:
+    """The charts of a week's folder (``ccsim run --out`` on a week): the heatmap of
+    the service level by day × interval."""
+    from ccsim.charts.week import week_sl_chart
+
+    others = [k for k in kinds if k not in (*WEEK_KINDS, "all")]
+    if others:
+        raise PlotError(
+            f"{folder} holds a week (week.json): its chart is --kind week; "
+            f"{', '.join(others)} are charts of a single day's folder"
+        )
+    try:
+        document = json.loads((folder / WEEK_FILE).read_text(encoding="utf-8"))
+    except (OSError, ValueError) as err:
+        raise PlotError(f"{folder / WEEK_FILE}: cannot read it ({err})") from None
+    fig = week_sl_chart(document, lang or document.get("lang") or "en")
+    return Plotted(written=[save_figure(fig, out / f"{WEEK_CHART_FILE}.{fmt}", fmt)])
 
 
 def _run_charts(

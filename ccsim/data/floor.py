@@ -7,6 +7,9 @@ agents over the seconds in which a caller waited ("busy while waiting"); where
 nobody waited long enough, the log says only that at least the peak number of
 busy agents was there (a lower bound).
 
+`infer_staffing` gives the simpler figures from agent ids: agents busy, agents seen,
+and logged-in sessions per interval.
+
 Per time of day the scenario's line takes the median over the days where the
 interval had waiting, and the highest peak where none had. Known limits: after-call
 work outside the log's service times makes agents look idle (the estimate is then
@@ -19,11 +22,14 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ccsim.data.calllog import CallLog
+from ccsim.data.logcalls import CallLog
 
 #: Seconds of waiting an interval of a day needs for "busy while waiting" to count.
 MIN_WAIT_S = 60.0
 DAY_S = 86400
+
+#: Default gap between two calls of an agent that still counts as one logged-in session.
+SESSION_GAP_S = 1800.0
 
 
 @dataclass
@@ -72,3 +78,54 @@ def _level(t0: np.ndarray, t1: np.ndarray) -> np.ndarray:
     ok = b > a
     diff = np.bincount(a[ok], minlength=DAY_S + 1) - np.bincount(b[ok], minlength=DAY_S + 1)
     return np.cumsum(diff)[:DAY_S]
+
+
+def infer_staffing(
+    log: CallLog, starts: np.ndarray, interval: float, n_days: int, gap: float = SESSION_GAP_S
+) -> dict[str, np.ndarray]:
+    """Agents per planning interval (time of day), averaged over days.
+
+    - ``busy``: agent-seconds of service (answer to end) / interval length — the mean
+      number of agents busy, a hard lower bound of staffing (needs no agent ids).
+    - ``seen``: distinct agents with any service in the interval (needs agent ids) —
+      a lower bound too: an agent who took no call there is invisible.
+    - ``sessions``: an agent's calls closer than ``gap`` seconds (end of one to answer
+      of the next) form one logged-in session, from its first answer to its last end;
+      the agent-seconds of sessions / interval length is the mean number logged in.
+      This is what the scenario's staffing line uses (rounded up), when agent ids exist.
+    """
+    n = starts.size
+    answered = log.answered & ~np.isnan(log.end)
+    busy = _cover(log.answer[answered], log.end[answered], starts, interval) / interval
+    out = {"busy": busy / n_days}
+    if "agent" not in log.has or not np.any(log.agent[answered] >= 0):
+        return out
+    seen = np.zeros(n)
+    sessions = np.zeros(n)
+    who = log.agent[answered]
+    a, e = log.answer[answered], log.end[answered]
+    for agent in np.unique(who[who >= 0]):
+        sel = who == agent
+        order = np.argsort(a[sel])
+        b0, b1 = a[sel][order], e[sel][order]
+        day = np.floor(b0 / 86400.0)
+        for one in np.unique(day):  # an agent counts once per day and interval
+            seen += _cover(b0[day == one], b1[day == one], starts, interval) > 0
+        ends = np.maximum.accumulate(b1)
+        new = np.concatenate([[True], b0[1:] - ends[:-1] > gap])
+        first = np.nonzero(new)[0]
+        last = np.concatenate([first[1:], [b0.size]]) - 1
+        sessions += _cover(b0[first], ends[last], starts, interval)
+    out["seen"] = seen / n_days
+    out["sessions"] = sessions / interval / n_days
+    return out
+
+
+def _cover(b0: np.ndarray, b1: np.ndarray, starts: np.ndarray, interval: float) -> np.ndarray:
+    """Seconds of the spans [b0, b1) (times of any day, folded onto the time of day)
+    falling in each interval [start, start + interval)."""
+    day = np.floor(b0 / 86400.0) * 86400.0
+    s0, s1 = b0 - day, b1 - day
+    lo = np.maximum(s0[:, None], starts[None, :])
+    hi = np.minimum(s1[:, None], starts[None, :] + interval)
+    return np.clip(hi - lo, 0.0, None).sum(axis=0)

@@ -171,11 +171,14 @@ def backtest(
     method: str = "seasonal_average",
     weeks: int = 4,
     until: datetime.date | None = None,
+    lead: int = 1,
 ) -> Accuracy:
     """Forecast each of the last ``holdout`` observed days from the days before it, and
     measure the errors (also of the naive "same day last week" forecast). ``until``
     (the day being forecast): only days up to it are scored — it among them when the
-    file holds it — not the last days of the file."""
+    file holds it — not the last days of the file. ``lead``: each day is forecast
+    from the days at least ``lead`` days before it (7: as the last day of a week's
+    forecast is made)."""
     days = [int(d) for d in history.observed if d >= 7 and not np.isnan(history.volumes[d - 7, 0])]
     if until is not None:
         days = [d for d in days if d <= history.index(until)]
@@ -183,7 +186,9 @@ def backtest(
     if not days:
         raise ValueError("no day to hold back: it needs the same weekday a week before it")
     actual = history.volumes[days]
-    forecast = np.array([forecast_day(history, history.day(d), method, weeks) for d in days])
+    forecast = np.array(
+        [forecast_day(_until(history, d - lead + 1), history.day(d), method, weeks) for d in days]
+    )
     naive = history.volumes[[d - 7 for d in days]]
     per_day = [_scores({"day": history.day(d)}, actual[k], forecast[k]) for k, d in enumerate(days)]
     per_interval = [
@@ -198,6 +203,15 @@ def backtest(
         wmape=wmape(actual, forecast),
         naive_wmape=wmape(actual, naive),
         zero_intervals=int((actual == 0).sum()),
+    )
+
+
+def _until(history: History, t: int) -> History:
+    """The history without day ``t`` and the days after it."""
+    if t >= len(history.volumes):
+        return history
+    return History(
+        history.first_day, history.starts, history.interval, history.volumes[: max(t, 0)]
     )
 
 

@@ -318,7 +318,7 @@ def _a_date(value: Any, loc: tuple) -> dt.date:
 
 def default_format(columns: dict[str, str], time_format: str, skip_bad_rows: bool) -> LogFormat:
     """The format the plain ``--columns`` / ``--time-format`` options describe."""
-    from ccsim.data.calllog import LOG_FIELDS
+    from ccsim.data.logcalls import LOG_FIELDS
 
     return LogFormat(
         source="--columns",

@@ -18,7 +18,7 @@ from typing import Any
 
 import numpy as np
 
-from ccsim.data.calllog import CallLog
+from ccsim.data.logcalls import CallLog
 from ccsim.units import format_clock
 
 #: Calls of prior weight pulling a thin hour's share toward the day's.

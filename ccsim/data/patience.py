@@ -42,7 +42,7 @@ def survival_spec(
     wait: np.ndarray, abandoned: np.ndarray, times: np.ndarray, surv: np.ndarray
 ) -> dict[str, Any]:
     """The ``dist: survival`` mapping of the Kaplan–Meier curve (``times``, ``surv``
-    from `ccsim.data.calibration.kaplan_meier`) with the documented tail rule."""
+    from `ccsim.data.survival.kaplan_meier`) with the documented tail rule."""
     ab = np.sort(wait[abandoned])
     qs = np.unique(np.quantile(ab, np.linspace(0, 1, MAX_KNOTS)[1:]))
     knots = np.concatenate([[0.0], qs[qs > 0]])
@@ -94,7 +94,7 @@ def choose_patience(pat, wait: np.ndarray, abandoned: np.ndarray, mode: str) -> 
     """Which patience to write: ``mode`` "auto", "parametric" or "survival". Returns
     ``{"scenario": mapping, "chosen": name, "gap": sup-distance, "bound": …,
     "horizon_s": …}``; the fits' ``mean_supported`` flags are set on the way."""
-    from ccsim.data.calibration import kaplan_meier
+    from ccsim.data.survival import kaplan_meier
 
     times, surv = kaplan_meier(wait, abandoned)
     horizon = float(np.quantile(wait, 0.95))

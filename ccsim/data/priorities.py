@@ -16,7 +16,7 @@ from typing import Any
 
 import numpy as np
 
-from ccsim.data.calllog import CallLog
+from ccsim.data.logcalls import CallLog
 from ccsim.data.logreader import PRIORITY_SEP
 
 P_VALUE = 1e-3

@@ -14,9 +14,11 @@ from __future__ import annotations
 from typing import Any
 
 from ccsim.batch.week import WeekResult, day_seed
+from ccsim.scenario.week import day_name
 from ccsim.units import format_clock, parse_clock
 
 __all__ = [
+    "day_name",
     "by_day",
     "by_day_rows",
     "day_rows_table",
@@ -25,16 +27,16 @@ __all__ = [
     "week_intervals",
 ]
 
-#: The per-day table's columns: (KPI, heading, kind).
+#: The per-day table's columns: (KPI, heading key of `ccsim.i18n`, kind).
 _COLUMNS = (
-    ("offered", "offered", "count"),
-    ("answered", "answered", "count"),
-    ("abandoned", "abandoned", "count"),
-    ("service_level", "SL", "pct"),
-    ("asa_s", "ASA s", "secs"),
-    ("abandon_rate", "aband.", "pct"),
-    ("occupancy", "occup.", "pct"),
-    ("paid_hours", "paid h", "count"),
+    ("offered", "col.offered", "count"),
+    ("answered", "col.answered", "count"),
+    ("abandoned", "col.abandoned", "count"),
+    ("service_level", "col.service_level", "pct"),
+    ("asa_s", "col.asa_s", "secs"),
+    ("abandon_rate", "col.abandon_rate", "pct"),
+    ("occupancy", "col.occupancy", "pct"),
+    ("paid_hours", "week.col_paid_hours", "count"),
 )
 
 
@@ -83,6 +85,7 @@ def week_json(result: WeekResult) -> dict[str, Any]:
             "target": base.service_level.target,
             "definition": base.service_level.definition,
         },
+        "lang": getattr(base, "lang", None),
         "days": [d.label for d in result.week.days],
         "summary": summary.get("summary", {}),
         "by_day": by_day(result),
@@ -90,35 +93,80 @@ def week_json(result: WeekResult) -> dict[str, Any]:
         "by_call_type": summary.get("by_call_type", {}),
         "by_agent_group": summary.get("by_agent_group", {}),
         "rate_estimator": "ratio_of_days_totals",
+        **({"precision": result.precision} if result.precision else {}),
     }
 
 
-def day_rows_table(result: WeekResult) -> str:
-    """The week as aligned text: one row per day, then the week (means over replications)."""
-    head = f"{'day':<12}" + "".join(f"{h:>11}" for _, h, _ in _COLUMNS)
+def day_rows_table(result: WeekResult, lang: str = "en") -> str:
+    """The week as aligned text in ``lang``: one row per day, then the week (means
+    over replications)."""
+    from ccsim.i18n import tr
+
+    heads = [tr(key, lang) for _, key, _ in _COLUMNS]
+    entries = by_day(result)
+    names = [day_name(e, lang) for e in entries]
+    width = max(12, *(_shown(n) + 2 for n in names))
     lines = [
-        f"{result.week.name}: {len(result.week.days)} days, "
-        f"{result.replications} replications, seed {result.seed}",
+        tr(
+            "week.header",
+            lang,
+            name=result.week.name,
+            days=len(result.week.days),
+            reps=result.replications,
+            seed=result.seed,
+        ),
         "",
-        head,
+        _pad(tr("week.day", lang), width) + "".join(_pad(h, 11, right=True) for h in heads),
     ]
-    for entry in by_day(result):
+    for name, entry in zip(names, entries, strict=True):
         if not entry["open"]:
-            lines.append(f"{entry['day']:<12}" + f"{'closed':>11}")
+            lines.append(_pad(name, width) + _pad(tr("week.closed", lang), 11, right=True))
             continue
-        lines.append(_row(entry["day"], entry))
+        lines.append(_row(name, entry, width))
     if result.summary:
-        lines.append(_row("week", result.summary["summary"]))
+        lines.append(_row(tr("week.week", lang), result.summary["summary"], width))
+    if result.precision:
+        lines.append(_precision_line(result.precision, lang))
     return "\n".join(lines)
 
 
-def _row(label: str, figures: dict[str, Any]) -> str:
+def _precision_line(p: dict[str, Any], lang: str) -> str:
+    """The precision reached on the week's KPI, as the day table says it."""
+    from ccsim.i18n import kpi_label, tr
+
+    state = tr("table.precision_met", lang)
+    if not p["met"]:
+        state = tr("table.precision_not_met", lang, n=p["replications"])
+    half = "—" if p["half_width"] is None else f"{p['half_width']:.4f}"
+    return tr(
+        "table.precision",
+        lang,
+        kpi=p["kpi"] if lang == "en" else kpi_label(p["kpi"], lang),
+        half=half,
+        target=f"{p['target']:.4f}",
+        state=state,
+    )
+
+
+def _shown(text: str) -> int:
+    """Columns ``text`` takes in a terminal (a Chinese character takes two)."""
+    return sum(2 if ord(c) > 0x2E7F else 1 for c in text)
+
+
+def _pad(text: str, width: int, right: bool = False) -> str:
+    """``text`` padded to ``width`` columns as a terminal shows them (a Chinese
+    character takes two)."""
+    fill = " " * max(width - _shown(text), 1 if right else 0)
+    return fill + text if right else text + fill
+
+
+def _row(label: str, figures: dict[str, Any], width: int = 12) -> str:
     cells = []
     for key, _, kind in _COLUMNS:
         figure = figures.get(key)
         mean = None if not isinstance(figure, dict) else figure.get("mean")
         cells.append(f"{_format(mean, kind):>11}")
-    return f"{label:<12}" + "".join(cells)
+    return _pad(label, width) + "".join(cells)
 
 
 def _format(x: float | None, kind: str) -> str:

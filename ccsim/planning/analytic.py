@@ -32,6 +32,10 @@ the service-level terms
     P(abandoned, W <= t) = E[1 - e^{-theta min(V, t)}]
                          = P(V > 0) - [P(answered, W <= t) - 1 + P(V > 0)]
                            - e^{-theta t} P(V > t).
+
+Erlang B and C are in `ccsim.planning.erlang_bc`, A(x, y) and the offered-wait density
+in `ccsim.planning.erlang_a_terms`, the birth-death cross-check in
+`ccsim.planning.erlang_a_chain`; every formula is importable from here.
 """
 
 from __future__ import annotations
@@ -39,8 +43,32 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-import numpy as np
-from scipy import integrate, optimize, special
+from scipy import special
+
+from ccsim.planning.erlang_a_chain import erlang_a_chain
+from ccsim.planning.erlang_a_terms import (
+    _GAMMAINC_MAX_SHAPE,
+    _log_a_xy,
+    _OfferedWaitDensity,
+    _one,
+    _psi1,
+    _psi2,
+)
+from ccsim.planning.erlang_bc import (
+    SL_DEFINITIONS,
+    _check_n,
+    _check_positive,
+    _check_time,
+    _combine_sl,
+    _log,
+    _log_erlang_b,
+    erlang_b,
+    erlang_c,
+    erlang_c_agents,
+    erlang_c_asa,
+    erlang_c_occupancy,
+    erlang_c_service_level,
+)
 
 __all__ = [
     "BalkingErlangA",
@@ -54,96 +82,11 @@ __all__ = [
     "erlang_c_asa",
     "erlang_c_occupancy",
     "erlang_c_service_level",
+    "SL_DEFINITIONS",
 ]
-
-# Largest shape x = n patience / aht for which scipy's gammainc is used (accurate to
-# ~1e-12 there); beyond it Erlang A terms come from series or quadrature.
-_GAMMAINC_MAX_SHAPE = 1e5
-
-SL_DEFINITIONS = ("offered", "answered", "exclude_short_abandons", "short_abandons_as_met")
 
 
 # -- Erlang B and C ----------------------------------------------------------------------
-
-
-def erlang_b(n: int, load: float) -> float:
-    """Blocking probability of M/M/n/n with offered load ``load`` Erlangs.
-
-    Uses the recursion B(k) = A B(k-1) / (k + A B(k-1)), B(0) = 1, which stays in
-    [0, 1] and never forms a factorial, so it is stable for any n and load.
-    """
-    _check_n(n, allow_zero=True)
-    _check_load(load)
-    b = 1.0
-    for k in range(1, n + 1):
-        ab = load * b
-        b = ab / (k + ab)
-    return b
-
-
-def erlang_c(n: int, load: float) -> float:
-    """P(wait > 0) in M/M/n (Erlang C); 1.0 when the queue is unstable (load >= n)."""
-    _check_n(n, allow_zero=True)
-    _check_load(load)
-    if load >= n:
-        return 1.0
-    return _erlang_c_from_b(n, load, erlang_b(n, load))
-
-
-def erlang_c_service_level(n: int, load: float, aht: float, t: float) -> float:
-    """P(W <= t) in M/M/n: 1 - C exp(-(n - A) t / aht); 0.0 when load >= n."""
-    _check_positive(aht, "aht")
-    _check_time(t)
-    if load >= n:
-        _check_load(load)
-        return 0.0
-    c = erlang_c(n, load)
-    return 1.0 - c * math.exp(-(n - load) * t / aht)
-
-
-def erlang_c_asa(n: int, load: float, aht: float) -> float:
-    """Mean wait of all calls in M/M/n (= ASA, nobody abandons): C aht / (n - A)."""
-    _check_positive(aht, "aht")
-    if load >= n:
-        _check_load(load)
-        return math.inf
-    return erlang_c(n, load) * aht / (n - load)
-
-
-def erlang_c_occupancy(n: int, load: float) -> float:
-    """Agent occupancy A / n in M/M/n, capped at 1 (an unstable queue keeps all busy)."""
-    _check_n(n, allow_zero=True)
-    _check_load(load)
-    if n == 0:
-        return 1.0 if load > 0 else 0.0
-    return min(load / n, 1.0)
-
-
-def erlang_c_agents(load: float, aht: float, t: float, target: float) -> int:
-    """Fewest agents n with Erlang C SL(t) >= target, searching up from floor(A) + 1.
-
-    Erlang B is carried along the search by its recursion, so the cost is O(n) in
-    total rather than O(n) per candidate.
-    """
-    _check_load(load)
-    _check_positive(aht, "aht")
-    _check_time(t)
-    if not 0.0 <= target < 1.0:
-        raise ValueError(f"target must be in [0, 1), got {target!r}")
-    n = math.floor(load) + 1
-    b = erlang_b(n, load)
-    while True:
-        c = _erlang_c_from_b(n, load, b)
-        if 1.0 - c * math.exp(-(n - load) * t / aht) >= target:
-            return n
-        n += 1
-        ab = load * b
-        b = ab / (n + ab)
-
-
-def _erlang_c_from_b(n: int, load: float, b: float) -> float:
-    """Erlang C from Erlang B for load < n: C = n B / (n - A (1 - B))."""
-    return n * b / (n - load * (1.0 - b))
 
 
 # -- Erlang A: closed forms ------------------------------------------------------------
@@ -334,101 +277,6 @@ class _ErlangAModel:
         return num / den / self.theta
 
 
-def _one(s: float) -> float:
-    return 1.0
-
-
-def _psi1(s: float) -> float:
-    """(1 - e^{-s}) / s."""
-    return -math.expm1(-s) / s if s > 1e-12 else 1.0 - 0.5 * s
-
-
-def _psi2(s: float) -> float:
-    """(1 - e^{-s}(1 + s)) / s^2 = P(2, s) / s^2."""
-    if s < 1e-4:
-        return 0.5 - s / 3.0 + s * s / 8.0
-    return float(special.gammainc(2.0, s)) / (s * s)
-
-
-def _em1pu(u: float) -> float:
-    """e^{-u} - 1 + u without cancellation for small |u|."""
-    if abs(u) < 0.5:
-        term, total = u * u / 2.0, 0.0
-        for k in range(3, 22):
-            total += term
-            term *= -u / k
-        return total
-    return math.expm1(-u) + u
-
-
-class _OfferedWaitDensity:
-    """The density of the offered wait on V > 0 in dimensionless time s = theta V:
-    f(s) proportional to exp(G(s)), G(s) = y (1 - e^{-s}) - x s, so that
-    A(x, y) = x * integral_0^inf exp(G(s)) ds.
-
-    G is concave with its mode at s* = ln(y/x) (overload) or 0.  G(s) - G(s*) is formed
-    as -(x - c) u - c (e^{-u} - 1 + u), u = s - s*, c = y e^{-s*}, which has no
-    cancellation even for x, y ~ 1e13.  Quadrature runs over u in [lo, hi], where G has
-    dropped by 90 below its peak (the rest is < 1e-39 of the mass).
-    """
-
-    DROP = 90.0
-
-    def __init__(self, x: float, y: float) -> None:
-        self.x = x
-        d = (y - x) / x
-        if d > 0:
-            self.mode, self.c, self.slope = math.log1p(d), x, 0.0
-            self.g_mode = x * (d - math.log1p(d))
-        else:
-            self.mode, self.c, self.slope = 0.0, y, x - y
-            self.g_mode = 0.0
-        self.scale = 1.0 / max(self.slope, math.sqrt(self.c), 1e-300)
-        # integration range in u = s - mode
-        self.lo = self._drop_point(-1.0) if self.mode > 0 else 0.0
-        self.hi = self._drop_point(1.0)
-
-    def dg(self, u: float) -> float:
-        """G(mode + u) - G(mode)."""
-        return -self.slope * u - self.c * _em1pu(u)
-
-    def _drop_point(self, direction: float) -> float:
-        """u < 0 (left) or > 0 (right) where G has dropped by DROP; -mode if it never
-        does on the left."""
-        step = self.scale
-        while True:
-            u = direction * step
-            if u <= -self.mode:
-                return -self.mode
-            if self.dg(u) < -self.DROP:
-                a, b = sorted((u / 2, u))
-                return optimize.brentq(lambda v: self.dg(v) + self.DROP, a, b, xtol=1e-300)
-            step *= 2.0
-
-    def integral(self, factor, a: float = 0.0, b: float = math.inf) -> float:
-        """integral_a^b factor(s) exp(G(s) - G(mode)) ds by adaptive Gauss-Kronrod, in the
-        offset u = s - mode (so the narrow peak of huge x, y is resolved)."""
-        lo = max(a - self.mode, self.lo)
-        hi = min(b - self.mode, self.hi)
-        if not lo < hi:
-            return 0.0
-        grid = np.concatenate([np.linspace(self.lo, 0.0, 5), np.linspace(0.0, self.hi, 9)])
-        pts = np.unique(np.concatenate([[lo, hi], grid[(grid > lo) & (grid < hi)]]))
-        mode = self.mode
-
-        def f(u: float) -> float:
-            return factor(mode + u) * math.exp(self.dg(u))
-
-        total = 0.0
-        for p, q in zip(pts[:-1], pts[1:], strict=True):
-            total += integrate.quad(f, p, q, epsabs=0.0, epsrel=1e-13, limit=200)[0]
-        return total
-
-    def log_a(self) -> float:
-        """ln A(x, y) = ln x + G(mode) + ln integral exp(G - G(mode))."""
-        return math.log(self.x) + self.g_mode + math.log(self.integral(_one))
-
-
 def _erlang_a_sl_terms(
     n: int, lam: float, aht: float, patience_mean: float, t: float
 ) -> tuple[float, float]:
@@ -441,251 +289,10 @@ def _erlang_a_sl_terms(
     return _ErlangAModel(n, lam, aht, patience_mean).sl_terms(t)
 
 
-def _combine_sl(ans_t: float, ab_t: float, p_answer: float, definition: str) -> float:
-    """Service level under ``definition`` from its two probability terms."""
-    if definition == "offered":
-        return ans_t
-    if definition == "answered":
-        return ans_t / p_answer if p_answer > 0 else math.nan
-    if definition == "exclude_short_abandons":
-        return ans_t / (1.0 - ab_t) if ab_t < 1.0 else math.nan
-    if definition == "short_abandons_as_met":
-        return min(ans_t + ab_t, 1.0)
-    raise ValueError(
-        f"unknown service-level definition {definition!r}; use one of {SL_DEFINITIONS}"
-    )
-
-
-def _log_a_xy(x: float, y: float) -> float:
-    """ln A(x, y), A(x, y) = (x e^y / y^x) gamma(x, y) = 1F1(1; x + 1; y), stably.
-
-    Closed form: ln A = D(x) + x h(y/x) + ln P(x, y), with h(r) = r - 1 - ln r,
-    D(x) = ln Gamma(x + 1) - x ln x + x (Stirling series for large x) and P = gammainc;
-    this avoids the cancellation of the huge terms y, x ln y and ln Gamma(x).  When
-    P(x, y) is deep in its lower tail (y well below x, x h > 100) the positive Kummer
-    series A = sum_k prod_{i<=k} y / (x + i) is summed instead; it then converges
-    geometrically.  scipy's gammainc loses accuracy for shapes x > 1e5 (relative error
-    up to 1e-2 at x = 1e7 in the lower tail), so there A comes from the series when it is
-    short, else from quadrature of A = x * integral_0^inf exp(y (1 - e^{-s}) - x s) ds.
-    """
-    if y <= 0.0:
-        return 0.0
-    d = (y - x) / x
-    log_r = math.log1p(d) if d > -0.5 else math.log(y) - math.log(x)  # ln(y / x)
-    xh = x * (d - log_r)  # x h(r) >= 0, no cancellation near r = 1
-    if y < x and xh > 100.0:
-        # terms decay like r^k e^{-k^2 / (2x)}: about this many are needed
-        terms_needed = min(42.0 / -log_r, math.sqrt(84.0 * x))
-        if x <= _GAMMAINC_MAX_SHAPE or terms_needed < 2e5:
-            return _log_a_series(x, y)
-    if x > _GAMMAINC_MAX_SHAPE:
-        return _OfferedWaitDensity(x, y).log_a()
-    p = float(special.gammainc(x, y))
-    if p <= 0.0:
-        return _log_a_series(x, y)
-    return _stirling_d(x) + xh + math.log(p)
-
-
-def _log_a_series(x: float, y: float) -> float:
-    """ln A(x, y) = ln(1 + sum_{k>=1} prod_{i=1}^k y / (x + i)) for y < x."""
-    log_r = math.log(y / x)
-    total = 0.0
-    start = 1
-    cum = 0.0
-    chunk = 1024
-    while True:
-        i = np.arange(start, start + chunk, dtype=float)
-        logs = cum + np.cumsum(log_r - np.log1p(i / x))
-        terms = np.exp(logs)
-        total += float(terms.sum())
-        cum = float(logs[-1])
-        if terms[-1] < 1e-18 * (1.0 + total):
-            return math.log1p(total)
-        start += chunk
-        chunk = min(chunk * 2, 1 << 20)
-
-
-def _stirling_d(x: float) -> float:
-    """ln Gamma(x + 1) - x ln x + x, accurate also for huge x."""
-    if x < 10.0:
-        return float(special.gammaln(x + 1.0)) - x * math.log(x) + x
-    inv = 1.0 / x
-    inv2 = inv * inv
-    series = inv * (1 / 12 - inv2 * (1 / 360 - inv2 * (1 / 1260 - inv2 * (1 / 1680 - inv2 / 1188))))
-    return 0.5 * math.log(2.0 * math.pi * x) + series
-
-
-def _log_erlang_b(n: int, load: float) -> float:
-    """ln B(n, load) by the recursion on L_k = ln(1 / B(k)) = ln(1 + (k / A) e^{L_{k-1}}),
-    which cannot underflow (B itself underflows for light loads on many agents)."""
-    if load <= 0.0:
-        return 0.0 if n == 0 else -math.inf
-    log_load = math.log(load)
-    big_l = 0.0
-    for k in range(1, n + 1):
-        z = math.log(k) - log_load + big_l
-        big_l = z + math.log1p(math.exp(-z)) if z > 0 else math.log1p(math.exp(z))
-    return -big_l
-
-
 # -- Erlang A: birth-death chain (independent cross-check) ------------------------------
 
 
-def erlang_a_chain(n: int, lam: float, aht: float, patience_mean: float, t: float) -> dict:
-    """Erlang A KPIs from the truncated birth-death chain, independent of the closed forms.
-
-    The stationary distribution pi_j (j calls in system, departure rate min(j, n) mu +
-    (j - n)^+ theta) is built in log space and truncated where terms fall below 1e-16 of
-    the largest.  By PASTA an arrival sees pi; if it sees n + k (k waiting ahead) it runs
-    a race: at stage m (m ahead) the stage ends after Exp(nu + m theta + theta), moving
-    forward with prob. (nu + m theta) / (nu + (m + 1) theta), else the caller abandons.
-    Means follow from first-step recursions; the probabilities of being answered /
-    abandoned by time t come from uniformisation of that race chain for all k at once.
-
-    Returns p_wait, p_abandon, asa, mean_abandon_time, occupancy, mean_queue,
-    sl_ans_t, sl_ab_t and sl_<definition> for the four definitions.
-    """
-    _check_n(n)
-    _check_positive(lam, "lam")
-    _check_positive(aht, "aht")
-    _check_positive(patience_mean, "patience_mean")
-    _check_time(t)
-    nu = n / aht
-    theta = 0.0 if math.isinf(patience_mean) else 1.0 / patience_mean
-    load = lam * aht
-    if theta == 0.0 and load >= n:
-        raise ValueError("infinite patience needs load < n for a stationary chain")
-
-    # log pi_j for j < n and for the queue part, relative to pi_n
-    j = np.arange(n, dtype=float)
-    log_low = j * math.log(load) - special.gammaln(j + 1.0)
-    log_pi_n = n * math.log(load) - float(special.gammaln(n + 1.0))
-    queue_logs = [0.0]
-    best = 0.0
-    k = 0
-    while True:
-        k += 1
-        step = math.log(lam) - math.log(nu + k * theta)
-        cur = queue_logs[-1] + step
-        queue_logs.append(cur)
-        best = max(best, cur)
-        if step < 0 and cur < best - 37.0 - math.log(1.0 + k):
-            break
-    log_queue = log_pi_n + np.array(queue_logs)
-    log_all = np.concatenate([log_low, log_queue])
-    log_norm = float(special.logsumexp(log_all))
-    pi_low = np.exp(log_low - log_norm)
-    pq = np.exp(log_queue - log_norm)  # pq[k] = pi_{n+k}
-    big_k = len(pq) - 1
-    ks = np.arange(big_k + 1, dtype=float)
-
-    # race stage m: total rate alpha_m + theta, alpha_m = nu + m theta
-    alpha = nu + ks * theta
-    q = alpha / (alpha + theta)  # prob. of surviving stage m
-    mean_stage = 1.0 / (alpha + theta)
-    p_served = np.cumprod(q)  # P(answered | k ahead) = nu / (nu + (k+1) theta)
-    p_ab_k = 1.0 - p_served
-    # first-step recursions, starting at stage k and going down to 0
-    e_w_served = np.empty(big_k + 1)  # E[V; answered]
-    e_w_ab = np.empty(big_k + 1)  # E[tau; abandoned]
-    prev_s = prev_a = 0.0
-    for m in range(big_k + 1):
-        prev_s = mean_stage[m] * p_served[m] + q[m] * prev_s
-        prev_a = mean_stage[m] * p_ab_k[m] + q[m] * prev_a
-        e_w_served[m] = prev_s
-        e_w_ab[m] = prev_a
-
-    p_wait = float(pq.sum())
-    p_abandon = float(np.dot(pq, p_ab_k))
-    p_answer = 1.0 - p_abandon
-    asa = float(np.dot(pq, e_w_served)) / p_answer
-    if theta > 0:  # conditional mean; weights rescaled so that it survives underflow
-        w = np.exp(log_queue - log_queue.max())
-        mean_abandon_time = float(np.dot(w, e_w_ab) / np.dot(w, p_ab_k))
-    else:
-        mean_abandon_time = math.nan
-    mean_queue = float(np.dot(pq, ks))
-
-    served_t, ab_t_k = _race_absorption(alpha, theta, t)
-    ans_t = float(pi_low.sum() + np.dot(pq, served_t))
-    ab_t = float(np.dot(pq, ab_t_k))
-    out = {
-        "p_wait": p_wait,
-        "p_abandon": p_abandon,
-        "asa": asa,
-        "mean_abandon_time": mean_abandon_time,
-        "occupancy": load * p_answer / n,
-        "mean_queue": mean_queue,
-        "sl_ans_t": ans_t,
-        "sl_ab_t": ab_t,
-    }
-    for definition in SL_DEFINITIONS:
-        out[f"sl_{definition}"] = _combine_sl(ans_t, ab_t, p_answer, definition)
-    return out
-
-
-def _race_absorption(alpha: np.ndarray, theta: float, t: float) -> tuple[np.ndarray, np.ndarray]:
-    """P(answered by t), P(abandoned by t) for a caller starting k stages ahead, all k.
-
-    Uniformisation with rate L = max(alpha) + theta: after s jumps of the uniformised
-    chain, h_s[k] = P(absorbed in 'answered' by step s | start k); then
-    P(by t) = sum_s Poisson(s; L t) h_s.  Backward step:
-    h_{s+1}[k] = (1 - (alpha_k + theta)/L) h_s[k] + alpha_k/L h_s[k-1] (+ exit terms).
-    """
-    size = len(alpha)
-    if t == 0.0:
-        return np.zeros(size), np.zeros(size)
-    rate = float(alpha.max()) + theta
-    lt = rate * t
-    stay = 1.0 - (alpha + theta) / rate
-    fwd = alpha / rate
-    ab_step = theta / rate
-    h_s = np.zeros(size)
-    h_a = np.zeros(size)
-    acc_s = np.zeros(size)
-    acc_a = np.zeros(size)
-    s_max = int(lt + 12.0 * math.sqrt(lt) + 50)
-    weights = np.exp(
-        np.arange(s_max + 1) * math.log(lt) - lt - special.gammaln(np.arange(s_max + 1) + 1.0)
-    )
-    for s in range(s_max + 1):
-        acc_s += weights[s] * h_s
-        acc_a += weights[s] * h_a
-        prev_s = np.concatenate(([1.0], h_s[:-1]))  # stage -1 is 'answered'
-        prev_a = np.concatenate(([0.0], h_a[:-1]))
-        h_s = stay * h_s + fwd * prev_s
-        h_a = stay * h_a + fwd * prev_a + ab_step
-    return acc_s, acc_a
-
-
 # -- argument checks -------------------------------------------------------------------
-
-
-def _log(p: float) -> float:
-    return math.log(p) if p > 0 else -math.inf
-
-
-def _check_n(n: int, allow_zero: bool = False) -> None:
-    if isinstance(n, bool) or int(n) != n:
-        raise ValueError(f"n must be an integer, got {n!r}")
-    if n < (0 if allow_zero else 1):
-        raise ValueError(f"n must be >= {0 if allow_zero else 1}, got {n!r}")
-
-
-def _check_load(load: float) -> None:
-    if not load >= 0.0 or math.isinf(load):
-        raise ValueError(f"load must be finite and >= 0, got {load!r}")
-
-
-def _check_positive(value: float, name: str, allow_zero: bool = False) -> None:
-    ok = value >= 0.0 if allow_zero else value > 0.0
-    if not ok:
-        raise ValueError(f"{name} must be {'>= 0' if allow_zero else '> 0'}, got {value!r}")
-
-
-def _check_time(t: float) -> None:
-    if not t >= 0.0:
-        raise ValueError(f"t must be >= 0, got {t!r}")
 
 
 # -- M/M/n+G, patience an atom at zero plus an exponential ------------------------------

@@ -1,5 +1,6 @@
 """Rows of the Erlang calculator: per interval of demand, the figures of given agents
-or the agents a goal needs; read from a forecast file, shown as a text table."""
+or the agents a goal needs; read from a forecast file (the text table:
+`ccsim.outputs.erlang_text`)."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from ccsim.planning.erlang import (
     scheduled_agents,
 )
 
-__all__ = ["erlang_rows", "forecast_rows", "format_rows"]
+__all__ = ["erlang_rows", "forecast_rows"]
 
 #: One interval of demand: (its start "HH:MM" or "", calls, length in s, AHT in s).
 Demand = tuple[str, float, float, float]
@@ -95,59 +96,6 @@ def erlang_rows(
             row["scheduled_agents"] = scheduled_agents(n, goal.shrinkage)
             out.append(row)
     return out
-
-
-#: Columns of the text table: (row key, i18n key, kind).
-_COLUMNS = (
-    ("agents", "erlang.agents", "int"),
-    ("scheduled_agents", "erlang.scheduled", "int"),
-    ("p_block", "erlang.p_block", "pct"),
-    ("p_wait", "erlang.p_wait", "pct"),
-    ("service_level", "erlang.service_level", "pct"),
-    ("asa_s", "erlang.asa_s", "sec"),
-    ("abandon_rate", "erlang.abandon_rate", "pct"),
-    ("occupancy", "erlang.occupancy", "pct"),
-)
-
-
-def format_rows(model: str, rows: list[dict], goal: ErlangGoal, given: bool, lang: str) -> str:
-    """The rows as an aligned text table, headed by the model and the goal."""
-    from ccsim.i18n import tr
-    from ccsim.outputs.report import _left, _right, _width, format_value
-
-    skip = {
-        "B": {"p_wait", "service_level", "asa_s", "abandon_rate"},
-        "C": {"p_block", "abandon_rate"},
-        "A": {"p_block"},
-    }[model]
-    if given or not goal.shrinkage:
-        skip = skip | {"scheduled_agents"}
-    cols = [c for c in _COLUMNS if c[0] not in skip]
-    labels = {k: tr(key, lang) for k, key, _ in cols}
-    width = {k: max(9, _width(labels[k]) + 2) for k, _, _ in cols}
-    lines = []
-    if not given:
-        lines.append(tr("erlang.goal", lang, goal=goal.describe()))
-    lines.append(
-        _left(tr("erlang.interval", lang), 9)
-        + _right(tr("erlang.calls", lang), 8)
-        + _right(tr("erlang.aht", lang), 8)
-        + _right(tr("erlang.load", lang), 9)
-        + "".join(_right(labels[k], width[k]) for k, _, _ in cols)
-    )
-    for row in rows:
-        cells = "".join(
-            _right(str(row[k]) if kind == "int" else format_value(row[k], kind), width[k])
-            for k, _, kind in cols
-        )
-        lines.append(
-            _left(row["interval"] or "-", 9)
-            + _right(f"{row['calls']:g}", 8)
-            + _right(f"{row['aht_s']:.0f}", 8)
-            + _right(f"{row['load']:.2f}", 9)
-            + cells
-        )
-    return f"Erlang {model}\n" + "\n".join(lines)
 
 
 def _pooled(rows: list[tuple[float, float, float]]) -> list[tuple[float, float, float]]:

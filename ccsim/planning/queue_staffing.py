@@ -64,32 +64,3 @@ def queue_staffing(found: StaffingResult) -> dict[str, dict[str, Any]]:
             )
         out[name] = {"groups": groups, "dedicated": dedicated, "by_interval": rows}
     return out
-
-
-def queue_staffing_text(found: StaffingResult) -> str:
-    """Per queue: its agents (dedicated queues) and simulated SL per interval."""
-    from ccsim.outputs.report import format_value
-
-    per_queue = queue_staffing(found)
-    lines = ["per queue (call type):"]
-    for name, q in per_queue.items():
-        if q["dedicated"]:
-            lines.append(f"  {name}: its own group {q['groups'][0]}")
-        else:
-            lines.append(
-                f"  {name}: shares agents ({', '.join(q['groups'])}): no per-queue agents, "
-                "its service level with the found staffing"
-            )
-    names = list(per_queue)
-    header = f"{'interval':<9}" + "".join(f"{n[:14]:>16}" for n in names)
-    lines += ["", header]
-    n = len(next(iter(per_queue.values()))["by_interval"]) if per_queue else 0
-    for i in range(n):
-        cells = []
-        for name in names:
-            row = per_queue[name]["by_interval"][i]
-            sl = format_value((row["service_level"] or {}).get("mean"), "pct")
-            agents = row["required_agents"]
-            cells.append(f"{sl if agents is None else f'{agents} ag. {sl}':>16}")
-        lines.append(f"{per_queue[names[0]]['by_interval'][i]['interval']:<9}" + "".join(cells))
-    return "\n".join(lines)

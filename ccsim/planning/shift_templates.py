@@ -28,6 +28,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ccsim.planning.week_rules import WeekRules, rules_from_dict
 from ccsim.scenario.errors import Loc, ScenarioError
 from ccsim.scenario.fields import (
     boolean,
@@ -47,7 +48,7 @@ from ccsim.scenario.load import locate, read_yaml_file
 from ccsim.scenario.yamltree import LineMap
 from ccsim.units import describe, format_clock, format_duration
 
-FILE_KEYS = ("description", "group", "break_step", "templates")
+FILE_KEYS = ("description", "group", "break_step", "templates", "week")
 TEMPLATE_KEYS = ("starts", "length", "breaks", "cost", "min", "max")
 BREAK_KEYS = ("length", "window", "paid")
 COST_KEYS = ("per_hour", "per_shift")
@@ -115,6 +116,8 @@ class ShiftTemplates:
     description: str | None = None
     source: str | None = None
     lines: LineMap = field(default_factory=LineMap, repr=False, compare=False)
+    #: The ``week:`` section (contracts, days off, rest; `ccsim.planning.week_rules`).
+    week: WeekRules | None = None
 
     def error(self, message: str, loc: Loc = ("templates",)) -> ScenarioError:
         """A `ScenarioError` at ``loc`` of this file (its line when known)."""
@@ -147,8 +150,17 @@ def templates_from_dict(
             for key, raw in items(d["templates"], ("templates",), "shift template")
         )
         description = d.get("description")
+        week = None
+        if d.get("week") is not None:
+            week = rules_from_dict(d["week"], [t.name for t in templates])
         return ShiftTemplates(
-            templates, group, step, None if description is None else str(description), source, lines
+            templates,
+            group,
+            step,
+            None if description is None else str(description),
+            source,
+            lines,
+            week,
         )
     except ScenarioError as err:
         raise locate(err, source, lines) from None

@@ -293,7 +293,8 @@ def _horizon(value: Any, loc: Loc) -> Horizon:
     if "days" in h:
         fail(
             (*loc, "days"),
-            "a week (a horizon with days) runs with `ccsim run`; this command reads a single day",
+            "a week (a horizon with days) runs with ccsim run, report, compare, sweep, staff "
+            "and plot; this command reads a single day",
         )
     keys = ("start", "end", "length", "interval", "warmup", "warm_up")
     check_keys(h, loc, keys, ("start", "interval"))

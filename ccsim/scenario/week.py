@@ -28,6 +28,9 @@ the callers still waiting, as overtime: the drain). Keys for ``open``,
 a date's entry wins over its weekday's.
 ``busyness`` may be keyed by days too (``{mon: {dist: gamma, mean: 1, cv: 0.15}}``):
 each day its own spread, a day not listed without one.
+A shift may name its days (``{start: "08:00", end: "16:30", agents: 3, days: [mon,
+tue]}``): it works on those days only (a shift without ``days`` works every day);
+this is how a weekly roster (``ccsim schedule`` on a week) is written.
 """
 
 from __future__ import annotations
@@ -148,8 +151,18 @@ def week_from_dict(
             day_factors = {ct: _day_factor(f, weekday, date) for ct, f in factors.items()}
             rows = {ct: date.isoformat() for ct in dated} if date is not None else {}
             busy = _pick(busyness, weekday, date, None)
+            day_base = base_data
+            if spec["shift_days"]:
+                day_base = _day_shifts(base_data, spec["shift_days"], label)
             scenario = _day_scenario(
-                base, base_data, span, (day_factors, rows, busy), label, source, base_dir
+                base,
+                day_base,
+                span,
+                (day_factors, rows, busy),
+                label,
+                source,
+                base_dir,
+                same_staff=day_base is base_data,
             )
         out.append(Day(label, weekday, date, offset, scenario))
     return Week(name=base.name, base=base, days=tuple(out))
@@ -174,7 +187,47 @@ def _split(data: dict) -> tuple[dict, dict]:
         if isinstance(arr, dict) and any(k in arr for k in _DAY_KEYS):
             spec["arrivals"][ct] = {k: arr.pop(k) for k in _DAY_KEYS if k in arr}
     spec["busyness"] = base.pop("busyness") if _by_day(base.get("busyness")) else None
+    spec["shift_days"] = _shift_days(base)
     return base, spec
+
+
+def _shift_days(base: dict) -> dict[str, list]:
+    """Per agent group, each shift's ``days`` (taken out of the shift: the day as
+    written has every shift), or None for a shift of every day; ``{}`` when no
+    shift names days (a roster written by ``ccsim schedule`` names them)."""
+    out: dict[str, list] = {}
+    for group, body in (base.get("agent_groups") or {}).items():
+        shifts = body.get("shifts") if isinstance(body, dict) else None
+        if not isinstance(shifts, list):
+            continue
+        picked = []
+        for i, shift in enumerate(shifts):
+            raw = shift.pop("days", None) if isinstance(shift, dict) else None
+            loc = ("agent_groups", group, "shifts", i, "days")
+            if raw is not None and (not isinstance(raw, list) or not raw):
+                fail(loc, f"must list the days of this shift, each {_DAY_HELP}")
+            picked.append(
+                None if raw is None else [_day_name(v, (*loc, j)) for j, v in enumerate(raw)]
+            )
+        if any(p is not None for p in picked):
+            out[group] = picked
+    return out
+
+
+def _day_shifts(base_data: dict, shift_days: dict, label: str) -> dict:
+    """``base_data`` with only the shifts that work on the day ``label``."""
+    data = copy.deepcopy(base_data)
+    for group, picked in shift_days.items():
+        body = data["agent_groups"][group]
+        body["shifts"] = [
+            s
+            for s, days in zip(body["shifts"], picked, strict=True)
+            if days is None or any(d[0] == label or d[1] == label for d in days)
+        ]
+        if not body["shifts"]:
+            del body["shifts"]
+            body["agents"] = 0
+    return data
 
 
 def _by_day(value: Any) -> bool:
@@ -289,8 +342,10 @@ def _day_scenario(
     label: str,
     source: str,
     base_dir: Path | None,
+    same_staff: bool = True,
 ) -> Scenario:
-    """The one-day scenario of a day: the base day, its own hours and volumes.
+    """The one-day scenario of a day: the base day, its own hours and volumes
+    (and its own shifts unless ``same_staff``).
 
     A day like the base day (its hours, no scaling) is the base scenario itself, so
     its numbers are the single day's to the last bit."""
@@ -302,7 +357,7 @@ def _day_scenario(
         for ct, (kind, value) in factors.items()
         if value is not None and (kind, value) != ("day_factors", 1)
     }
-    if same_hours and not scaled and not dated and busy is None:
+    if same_hours and not scaled and not dated and busy is None and same_staff:
         return base
     data = day_data(base, base_data, span, scaled, dated)
     if busy is not None:
@@ -315,3 +370,15 @@ def _day_scenario(
     except ScenarioError as err:
         err.message = f"on {label}: {err.message}"
         raise
+
+
+def day_name(entry: dict[str, Any], lang: str = "en") -> str:
+    """A day of ``by_day`` as a planner reads it: its label in English (``mon``,
+    ``2026-12-07 Mon``), its weekday in Chinese (after the date when it has one)."""
+    from ccsim.i18n import tr
+
+    weekday = tr(f"fc.weekday{WEEKDAYS.index(entry['weekday'])}", lang)
+    if lang == "en":
+        weekday = weekday[:3]
+        return f"{entry['date']} {weekday}" if entry.get("date") else str(entry["day"])
+    return f"{entry['date']} {weekday}" if entry.get("date") else weekday

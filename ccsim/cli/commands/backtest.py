@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 from ccsim.atomic import write_text
-from ccsim.cli.commands.calibrate import add_format_argument, read_log_from_args, read_staffing_file
+from ccsim.cli.commands.calibrate import add_format_argument, read_log_from_args
 from ccsim.cli.options import EXIT_BAD_INPUT, nonnegative_int, positive_int
 from ccsim.outputs.jsondoc import dumps
 
@@ -65,8 +65,9 @@ def add_command(sub: argparse._SubParsersAction) -> None:
 
 
 def cmd_backtest(args: argparse.Namespace) -> int:
-    from ccsim.data.backtest import backtest, backtest_days, format_backtest, format_backtest_days
+    from ccsim.data.backtest import backtest, backtest_days
     from ccsim.i18n import check_lang, tr
+    from ccsim.outputs.backtest_text import format_backtest, format_backtest_days
     from ccsim.scenario import ScenarioError, load_scenario
 
     lang = check_lang(args.lang)
@@ -83,6 +84,8 @@ def cmd_backtest(args: argparse.Namespace) -> int:
             bt = backtest(log, scenario, args.reps, args.seed, args.day)
             print(dumps(bt) if args.json else format_backtest(bt, lang))
             return 0
+        from ccsim.planning.requirement import read_staffing_file
+
         staffing = read_staffing_file(args.staffing) if args.staffing else None
         bt = backtest_days(log, scenario, args.reps, args.seed, staffing=staffing)
     except ValueError as err:

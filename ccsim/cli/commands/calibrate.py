@@ -126,51 +126,18 @@ def read_log_from_args(args: argparse.Namespace):
     fmt = load_log_format(args.format) if args.format else None
     columns = parse_columns(args.columns)  # ValueError: the caller's message
     log = read_call_log(args.log, columns, args.time_format, args.skip_bad_rows, fmt)
+    from ccsim.outputs.calibration_text import describe_reading
+
     print(describe_reading(log), file=sys.stderr)
     return log
 
 
-def describe_reading(log) -> str:
-    """One line per reason: rows dropped, bad rows skipped, values corrected."""
-    lines = [f"{log.source}: {log.n_calls} calls read over {log.days.size} day(s)"]
-    for what, counts in (("dropped", log.dropped), ("skipped", log.bad), ("corrected", log.fixed)):
-        for why, n in sorted(counts.items(), key=lambda x: -x[1]):
-            lines.append(f"  {what} {n}: {why}")
-    lines += [f"  {r}" for r in log.reasons[:3]] if log.bad else []
-    return "\n".join(lines)
-
-
-def read_staffing_file(path: Path) -> list[int]:
-    """Agents per interval from a CSV with columns interval and agents."""
-    import csv
-
-    from ccsim.scenario.errors import ScenarioError
-
-    try:
-        with path.open(newline="", encoding="utf-8-sig") as f:
-            rows = list(csv.DictReader(f))
-    except OSError as exc:
-        raise ScenarioError(f"cannot read the staffing file: {exc}", file=str(path)) from None
-    out = []
-    for line, row in enumerate(rows, start=2):
-        text = (row.get("agents") or "").strip()
-        if not text.isdigit():
-            raise ScenarioError(
-                f"column 'agents': {text!r} is not a whole number of agents >= 0",
-                file=str(path),
-                line=line,
-            )
-        out.append(int(text))
-    if not out:
-        raise ScenarioError("no rows (expected columns interval, agents)", file=str(path))
-    return out
-
-
 def cmd_calibrate(args: argparse.Namespace) -> int:
-    from ccsim.data.calibration import calibrate, format_report
+    from ccsim.data.calibration import calibrate
     from ccsim.i18n import check_lang, tr
-    from ccsim.planning.staffing import write_staffed
+    from ccsim.outputs.calibration_text import format_report
     from ccsim.scenario import ScenarioError, scenario_from_dict
+    from ccsim.scenario.writing import write_staffed
 
     try:
         log = read_log_from_args(args)
@@ -188,6 +155,8 @@ def cmd_calibrate(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return EXIT_BAD_INPUT
+    from ccsim.planning.requirement import read_staffing_file
+
     line = read_staffing_file(args.staffing) if args.staffing else None
     try:
         cal = calibrate(

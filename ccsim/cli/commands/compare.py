@@ -48,6 +48,11 @@ def add_command(sub: argparse._SubParsersAction) -> None:
 def cmd_compare(args: argparse.Namespace) -> int:
     import dataclasses
 
+    from ccsim.cli.commands._week import compare_week_command, is_week_file
+
+    if is_week_file(args.base) or (args.alt is not None and is_week_file(args.alt)):
+        return compare_week_command(args)
+
     from ccsim.scenario.overrides import scenario_from_args
 
     if args.alt is None and not (args.set or args.scale_arrivals):

@@ -170,7 +170,7 @@ def cmd_erlang(args: argparse.Namespace) -> int:
         }
         print(json.dumps(_plain(doc)))
         return 0
-    from ccsim.planning.erlang_table import format_rows
+    from ccsim.outputs.erlang_text import format_rows
 
     print(format_rows(model, rows, goal, given=args.agents is not None, lang=args.lang or "en"))
     return 0

@@ -36,13 +36,22 @@ def add_command(sub: argparse._SubParsersAction) -> None:
         "arrivals: {file: ...} reads.",
     )
     p.add_argument("history", type=Path, help="history CSV or .xlsx file")
-    p.add_argument(
+    when = p.add_mutually_exclusive_group(required=True)
+    when.add_argument(
         "--for",
         dest="day",
         type=_day,
-        required=True,
         metavar="DATE",
         help="the day to forecast, e.g. 2026-12-01",
+    )
+    when.add_argument(
+        "--for-week",
+        dest="week",
+        type=_day,
+        metavar="DATE",
+        help="the seven days from DATE, in one file of dated rows that a week scenario "
+        "(horizon.days named by dates) reads as it is; each day forecast from the days "
+        "before DATE",
     )
     p.add_argument("--type", help="the call type to forecast (default: every type in the file)")
     p.add_argument(
@@ -93,6 +102,8 @@ def run_forecast(args: argparse.Namespace) -> int:
             )
             return 2
         histories = {args.type: histories[args.type]}
+    if args.week is not None:
+        return _run_week(args, histories)
     volumes, reports = {}, {}
     for kind, history in histories.items():
         try:
@@ -210,3 +221,87 @@ def _print_accuracy(r, lang: str) -> None:
             f"{_pct(row['mape'])}  {_pct(row['wmape'])}"
         )
     print()
+
+
+def _run_week(args: argparse.Namespace, histories: dict) -> int:
+    """``--for-week``: seven days of interval volumes, scored on held-back days each
+    forecast a week ahead (from the days at least seven days before it)."""
+    from ccsim.data.forecast import backtest
+    from ccsim.data.forecast_week import WEEK, forecast_week, write_week_volumes
+
+    volumes, reports = {}, {}
+    for kind, history in histories.items():
+        try:
+            volumes[kind] = forecast_week(history, args.week, args.method, args.weeks)
+            if args.holdout:
+                reports[kind] = backtest(
+                    history, args.holdout, args.method, args.weeks, until=args.week, lead=WEEK
+                )
+        except ValueError as err:
+            what = f" (type {kind})" if kind else ""
+            print(f"error: {args.history}{what}: {err}", file=sys.stderr)
+            return 2
+    starts = next(iter(histories.values())).starts
+    if any(h.starts != starts for h in histories.values()):
+        print(
+            "error: the call types' interval grids differ: forecast one --type at a time",
+            file=sys.stderr,
+        )
+        return 2
+    if args.output:
+        args.output.parent.mkdir(parents=True, exist_ok=True)
+        write_week_volumes(args.output, starts, volumes)
+    if args.json:
+        print(dumps(_week_document(args, starts, volumes, reports), indent=2, default=str))
+        return 0
+    _print_week(args, starts, volumes, reports)
+    return 0
+
+
+def _week_document(args, starts, volumes, reports) -> dict:
+    from ccsim.units import format_clock
+
+    day_doc = _document(argparse.Namespace(**{**vars(args), "day": args.week}), starts, {}, reports)
+    day_doc.pop("day")
+    return {
+        "week": args.week.isoformat(),
+        "days": [d.isoformat() for d, _ in next(iter(volumes.values()))],
+        **day_doc,
+        "forecast": {
+            kind: {
+                d.isoformat(): None
+                if v is None
+                else {format_clock(t): round(float(x), 2) for t, x in zip(starts, v, strict=True)}
+                for d, v in days
+            }
+            for kind, days in volumes.items()
+        },
+    }
+
+
+def _print_week(args, starts, volumes, reports) -> None:
+    from ccsim.i18n import check_lang, tr
+    from ccsim.units import format_clock
+
+    lang = check_lang(args.lang)
+    for kind, days in volumes.items():
+        last = days[-1][0]
+        title = tr("fc.week_title", lang, first=args.week, last=last)
+        print(title + (tr("fc.of_type", lang, type=kind) if kind else ""))
+        heads = [tr(f"fc.weekday{d.weekday()}", lang)[: 3 if lang == "en" else 3] for d, _ in days]
+        print(f"  {'':5}" + "".join(f"{h:>{9 - (len(h) if lang == 'zh' else 0)}}" for h in heads))
+        for j, t in enumerate(starts):
+            cells = "".join(f"{'—' if v is None else f'{v[j]:.1f}':>9}" for _, v in days)
+            print(f"  {format_clock(t)}{cells}")
+        totals = "".join(f"{'—' if v is None else f'{v.sum():.0f}':>9}" for _, v in days)
+        label = tr("fc.total_row", lang)
+        print(f"  {label}{' ' * (5 - len(label) * (2 if lang == 'zh' else 1))}{totals}")
+        closed = [d.isoformat() for d, v in days if v is None]
+        if closed:
+            print(tr("fc.week_no_history", lang, days=", ".join(closed)))
+        r = reports.get(kind)
+        if r is not None:
+            print(tr("fc.week_lead", lang))
+            _print_accuracy(r, lang)
+    if args.output:
+        print(tr("cli.wrote", lang, path=args.output))

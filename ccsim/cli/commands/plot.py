@@ -7,7 +7,9 @@ import sys
 from pathlib import Path
 
 #: Kinds of chart (ccsim.charts.files.KINDS; repeated here so --help stays light).
-KINDS = ("sl", "volumes", "staffing", "asa", "occupancy", "waits", "fan", "compare", "all")
+KINDS = (
+    "sl", "volumes", "staffing", "asa", "occupancy", "waits", "fan", "compare", "week", "all"
+)  # fmt: skip
 
 
 def add_command(sub: argparse._SubParsersAction) -> None:
@@ -17,7 +19,8 @@ def add_command(sub: argparse._SubParsersAction) -> None:
         description=(
             "Draw charts from what ccsim run --out (result.json, scenario.json, "
             "replications.csv, calls.csv with --trace) or ccsim compare --out "
-            "(comparison.csv) wrote, without simulating again. docs/charts.md shows each chart."
+            "(comparison.csv) wrote, or a week's folder (week.json: the SL heatmap by day x "
+            "interval), without simulating again. docs/charts.md shows each chart."
         ),
     )
     plot.add_argument("results", type=Path, help="the folder of ccsim run/compare --out")

@@ -86,6 +86,10 @@ def _fail(message: str) -> int:
 
 
 def cmd_report(args: argparse.Namespace) -> int:
+    from ccsim.cli.commands._week import is_week_file, week_report_command
+
+    if (args.input / "week.json").is_file() or (args.input.is_file() and is_week_file(args.input)):
+        return week_report_command(args)
     if args.input.is_dir() and (args.input / "backtest.json").is_file():
         return _backtest_report(args)
     if args.input.is_dir():

@@ -41,6 +41,11 @@ def add_command(sub: argparse._SubParsersAction) -> None:
 
 
 def cmd_sweep(args: argparse.Namespace) -> int:
+    from ccsim.cli.commands._week import sweep_of_a_week, sweep_week_command
+
+    week_spec = sweep_of_a_week(args.sweep)
+    if week_spec is not None:
+        return sweep_week_command(args, week_spec)
     from ccsim.batch.sweeps import sweep
     from ccsim.cli.progress import ProgressBar
     from ccsim.outputs.sweep import format_table, to_json, write_outputs

@@ -462,40 +462,63 @@ def _new_leg(cf, ci, c, caller, k, patience):
 
 
 @njit(cache=True)
-def _agent_day(
-    p,
-    now,
-    ai,
-    af,
-    sf,
-    si,
-    staffed,
-    on_break,
-    unpaid_break,
-    absent,
-    overtime,
-    start,
-    interval,
-    pend_t,
-    pend_d,
-    n_pend,
-    gi,
-    cut_holder,
-    cut_plan_of,
-    cut_ghost,
-    cut_n_ghosts,
-    cut_counter,
-):
-    """Run plan p's process (`ccsim.models.agents.agent_day`) until it waits.
+def _busy_when_due(p, g, kind, ai, gi, cut):
+    """``take_off_floor``: True if plan p's agent is on a call, and leaves when it
+    ends. A log-out by count (`cut_leaver`): an idle agent of the group leaves in
+    place of a busy one, or the busy one becomes a ghost. ``cut``: (holder,
+    plan_of, ghost, n_ghosts, counter)."""
+    holder, plan_of, ghost, n_ghosts, counter = cut
+    agent = holder[p]
+    by_count = gi[g, GI_BY_COUNT] and kind == LOG_OUT
+    if by_count and ai[agent, AI_BUSY]:  # an idle agent leaves in its place
+        idle = gi[g, GI_HEAD] if gi[g, GI_IDLE] > 0 else -1
+        agent = cut_leaver(holder, plan_of, p, True, idle)
+        if agent < 0:
+            agent = holder[p]
+    if not ai[agent, AI_BUSY]:
+        return False
+    ai[agent, AI_LEAVE] = 1
+    ai[agent, AI_PARTIAL] = 0  # no new chats while leaving
+    if by_count:
+        become_ghost(ghost, n_ghosts, counter, agent, g)
+    return True
 
-    It resumes at its phase: the start of its shift, a step falling due, the call
-    in progress ending (the step then goes ahead), the end of a break or absence,
-    or just after the loop made it available. Its timeout goes to the pending
-    ones (returns their new count, and flags): ``WANT_WITHDRAW`` asks the loop to take
-    the agent out of its idle pool (``take_off_floor``); ``WANT_AVAILABLE`` to
-    make it available (``center.make_available``), then to call this again; both act
-    on ``cut_holder[p]``, the agent who holds the plan then.
-    """
+
+@njit(cache=True)
+def _step_begins(p, g, s, now, af, sf, si, overtime):
+    """Off the floor: step s begins (a break or an absence, and the time it waits
+    for, -1 if none) or the day ends (a log-out: its overtime). (phase, wait)."""
+    kind = si[s, SI_KIND]
+    if kind == LOG_OUT:
+        overtime[g] += max(0.0, now - af[p, AF_END])
+        return P_DONE, -1.0
+    af[p, AF_STEP_BEGAN] = now
+    if kind == BREAK:
+        return P_BREAK, sf[s, SF_ARG]
+    if sf[s, SF_ARG] > now:
+        return P_ABSENT, sf[s, SF_ARG] - now
+    return P_ABSENT, -1.0
+
+
+@njit(cache=True)
+def _add_break(on_break, unpaid_break, paid, began, now, start, interval):
+    """A break's time: on break, and unpaid unless paid."""
+    add_time(on_break, began, now, start, interval)
+    if not paid:
+        add_time(unpaid_break, began, now, start, interval)
+
+
+@njit(cache=True)
+def _agent_day(
+    p, now, ai, af, sf, si, staffed, on_break, unpaid_break, absent, overtime, start, interval,
+    pend_t, pend_d, n_pend, gi, cut_holder, cut_plan_of, cut_ghost, cut_n_ghosts, cut_counter,
+):  # fmt: skip
+    """Run plan p's process (`ccsim.models.agents.agent_day`) until it waits: it
+    resumes at its phase (shift start, a step due, the call in progress ending, back
+    from a break or absence, just made available). Its timeout goes to the pending
+    ones; returns their count and flags: ``WANT_WITHDRAW`` (take ``cut_holder[p]``
+    out of its idle pool) and ``WANT_AVAILABLE`` (make it available, then call this
+    again)."""
     g = ai[p, AI_GROUP]
     phase = ai[p, AI_PHASE]
     s = ai[p, AI_STEP]
@@ -529,18 +552,8 @@ def _agent_day(
                 break
         elif phase == P_DUE:  # the step is due: take_off_floor, after the call in progress
             phase = P_LEAVE
-            agent = cut_holder[p]
-            by_count = gi[g, GI_BY_COUNT] and si[s, SI_KIND] == LOG_OUT
-            if by_count and ai[agent, AI_BUSY]:  # an idle agent leaves in its place
-                idle = gi[g, GI_HEAD] if gi[g, GI_IDLE] > 0 else -1
-                agent = cut_leaver(cut_holder, cut_plan_of, p, True, idle)
-                if agent < 0:
-                    agent = cut_holder[p]
-            if ai[agent, AI_BUSY]:
-                ai[agent, AI_LEAVE] = 1
-                ai[agent, AI_PARTIAL] = 0  # no new chats while leaving
-                if by_count:
-                    become_ghost(cut_ghost, cut_n_ghosts, cut_counter, agent, g)
+            cut = (cut_holder, cut_plan_of, cut_ghost, cut_n_ghosts, cut_counter)
+            if _busy_when_due(p, g, si[s, SI_KIND], ai, gi, cut):
                 break
             want |= WANT_WITHDRAW
         elif phase == P_LEAVE:  # off the floor from now
@@ -549,30 +562,17 @@ def _agent_day(
                 add_time(staffed[g], af[agent, AF_FLOOR_SINCE], now, start, interval)
             ai[agent, AI_ON_FLOOR] = 0
             gi[g, GI_ON_FLOOR] -= 1
-            kind = si[s, SI_KIND]
-            if kind == LOG_OUT:
-                overtime[g] += max(0.0, now - af[p, AF_END])
-                phase = P_DONE
+            phase, wait = _step_begins(p, g, s, now, af, sf, si, overtime)
+            if phase != P_ABSENT or wait >= 0.0:
                 break
-            af[p, AF_STEP_BEGAN] = now
-            if kind == BREAK:
-                phase = P_BREAK
-                wait = sf[s, SF_ARG]
-                break
-            phase = P_ABSENT
-            if sf[s, SF_ARG] > now:
-                wait = sf[s, SF_ARG] - now
-                break
-        elif phase == P_BREAK:  # back from the break
+        elif phase == P_BREAK or phase == P_ABSENT:  # noqa: SIM109 (back from it)
             began = af[p, AF_STEP_BEGAN]
-            add_time(on_break[g], began, now, start, interval)
-            if not si[s, SI_PAID]:
-                add_time(unpaid_break[g], began, now, start, interval)
-            want |= WANT_AVAILABLE
-            phase = P_NEXT
-            break
-        elif phase == P_ABSENT:  # back from the absence
-            add_time(absent[g], af[p, AF_STEP_BEGAN], now, start, interval)
+            if phase == P_ABSENT:
+                add_time(absent[g], began, now, start, interval)
+            else:  # on break (and unpaid, if so)
+                _add_break(
+                    on_break[g], unpaid_break[g], si[s, SI_PAID], began, now, start, interval
+                )
             want |= WANT_AVAILABLE
             phase = P_NEXT
             break

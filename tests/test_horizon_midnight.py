@@ -128,7 +128,7 @@ def test_night_runs_alike_on_both_engines_and_labels_intervals() -> None:
     s = ccsim.parse_scenario(NIGHT)
     fast = ccsim.run(s, replications=3, engine="fast")
     simpy = ccsim.run(s, replications=3, engine="simpy")
-    assert json.dumps(fast.kpis) == json.dumps(simpy.kpis)
+    assert json.dumps(list(fast.kpis)) == json.dumps(list(simpy.kpis))
     starts = [e["start"] for e in fast.summary["by_interval"]]
     assert starts[:5] == ["20:00", "21:00", "22:00", "23:00", "24:00"]
     assert starts[5:] == ["01:00+1", "02:00+1", "03:00+1", "04:00+1", "05:00+1"]

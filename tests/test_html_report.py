@@ -295,7 +295,7 @@ def test_report_from_folder_equals_report_of_the_run(run_dir, ivr_result, ivr_ht
     assert (run_dir / "scenario.json").is_file()
     loaded = load_results(run_dir)
     assert loaded.scenario == load_scenario(IVR_SCENARIO)
-    assert loaded.kpis == json.loads(json.dumps(ivr_result.kpis))
+    assert loaded.kpis == json.loads(json.dumps(list(ivr_result.kpis)))
     assert loaded.summary == json.loads(json.dumps(ivr_result.summary))
 
     capsys.readouterr()

@@ -23,7 +23,7 @@ DEMO = ROOT / "scenarios" / "demo_two_types.yaml"
 
 def fingerprint(result) -> str:
     """Everything a run reports that depends on the random numbers, as exact text."""
-    return json.dumps([result.kpis, result.summary, result.risk, result.n_calls])
+    return json.dumps([list(result.kpis), result.summary, result.risk, result.n_calls])
 
 
 @pytest.fixture(scope="module")

@@ -37,7 +37,7 @@ def test_store_round_trips_kpis_exactly(tmp_path, bank):
     result = run(bank, 3, 4, out=tmp_path)
     stored = ReplicationStore(tmp_path, bank, 4).load()
     assert sorted(stored) == [0, 1, 2]
-    assert [stored[r].kpis for r in range(3)] == json.loads(json.dumps(result.kpis))
+    assert [stored[r].kpis for r in range(3)] == json.loads(json.dumps(list(result.kpis)))
     assert sum(rep.n_calls for rep in stored.values()) == result.n_calls
 
 

@@ -27,6 +27,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ccsim.metrics.service_level import service_level_terms
 from ccsim.models.roster import AgentPlan
 from ccsim.observations import (
     ABANDONED,
@@ -304,15 +305,18 @@ def _service_level_so_far(
     offered, wait, outcome = offered[sel], wait[sel], outcome[sel]
     answered = outcome == ANSWERED
     within = wait <= sl.threshold
-    known = offered + np.minimum(wait, sl.threshold)
-    if sl.definition == "answered":
-        counts, met, known = answered, answered & within, offered + wait
-    elif sl.definition == "exclude_short_abandons":
-        counts, met = ~(~answered & within), answered & within
-    elif sl.definition == "short_abandons_as_met":
-        counts, met = np.ones(wait.size, dtype=bool), within
-    else:  # offered
-        counts, met = np.ones(wait.size, dtype=bool), answered & within
+    # One indicator per call (`service_level_terms`): does it meet, does it count.
+    per_call = {
+        "answered_within": (answered & within).astype(np.int64),
+        "abandoned_within": (~answered & within).astype(np.int64),
+        "answered": answered.astype(np.int64),
+        "offered": np.ones(wait.size, dtype=np.int64),
+    }
+    num, den = service_level_terms(per_call, sl.definition)
+    met, counts = num > 0, den > 0
+    # The verdict is known at the answer, abandonment or threshold; for SL over
+    # answered calls, only at the answer or abandonment.
+    known = offered + (wait if sl.definition == "answered" else np.minimum(wait, sl.threshold))
     return _cumulative(known[met], np.ones(met.sum()), times), _cumulative(
         known[counts], np.ones(counts.sum()), times
     )

@@ -27,7 +27,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from ccsim.batch.replication import Replication, run_chunk
+from ccsim.batch.replication import Replication, run_chunk, run_each
 
 if TYPE_CHECKING:
     from ccsim.scenario.model import Scenario
@@ -216,8 +216,8 @@ def map_replications(
     if not indices:
         return
     if backend.kind == "local" and min(backend.workers, len(indices)) == 1:
-        for r in indices:  # no pool for one worker (or one replication)
-            yield from run_chunk(scenario, seed, engine, [r], keep_observations)
+        # No pool for one worker (or one replication): each as it finishes.
+        yield from run_each(scenario, seed, engine, indices, keep_observations)
         return
     if backend.kind == "local":
         workers = min(backend.workers, len(indices))

@@ -6,10 +6,14 @@ worker pool (`ccsim.batch.parallel`), which runs it without knowing what it does
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
+import numpy as np
+
 from ccsim.metrics import replication_kpis
+from ccsim.metrics.compact import KpiLayout
+from ccsim.metrics.kpis import replication_row
 from ccsim.models.calls import draw_calls
 from ccsim.models.center import simulate_day
 from ccsim.observations import Observations
@@ -22,6 +26,7 @@ __all__ = [
     "choose_engine",
     "fallback_notice",
     "run_chunk",
+    "run_each",
     "run_replication",
 ]
 
@@ -90,22 +95,49 @@ def run_replication(
 @dataclass
 class Replication:
     """One finished replication: its index, KPIs, number of calls (legs) and, when
-    asked for, its observations."""
+    asked for, its observations.
+
+    The KPIs travel compact (`ccsim.metrics.compact`): ``row``, the numbers, and
+    ``layout``, shared by the replications of a chunk (pickled once); ``kpis``, the
+    document, is set only for a replication read back from a store.
+    """
 
     index: int
-    kpis: dict
+    kpis: dict | None
     n_calls: int
     observations: Observations | None = None
+    row: np.ndarray | None = None
+    layout: KpiLayout | None = None
+
+    def document(self) -> dict:
+        """The KPI document (`replication_kpis`), built from the row if need be."""
+        if self.kpis is not None:
+            return self.kpis
+        assert self.layout is not None and self.row is not None
+        return self.layout.unflatten(self.row)
 
 
 def run_chunk(
     scenario: Scenario, seed: int, engine: str, indices: Sequence[int], keep: bool
 ) -> list[Replication]:
     """Simulate and measure the replications ``indices`` (in a worker)."""
-    out = []
+    return list(run_each(scenario, seed, engine, indices, keep))
+
+
+def run_each(
+    scenario: Scenario, seed: int, engine: str, indices: Sequence[int], keep: bool
+) -> Iterator[Replication]:
+    """Each replication of ``indices``, simulated and measured as it finishes, its
+    KPIs a row of the first one's layout (the same for all: the scenario decides it)."""
+    layout = None
     for r in indices:
         obs = run_replication(scenario, seed, r, engine)
-        out.append(
-            Replication(r, replication_kpis(obs, scenario), obs.n_calls, obs if keep else None)
-        )
-    return out
+        if layout is None:
+            kpis = replication_kpis(obs, scenario)
+            layout = KpiLayout.of(kpis)
+            row = layout.flatten(kpis)
+        else:
+            row = replication_row(obs, scenario)
+            if row.shape != (layout.size,):  # a layout change would mislabel numbers
+                raise RuntimeError(f"replication {r}: {row.size} KPIs, not {layout.size}")
+        yield Replication(r, None, obs.n_calls, obs if keep else None, row, layout)

@@ -6,6 +6,7 @@ A light module: it imports no engine, so outputs, charts and reports can take a
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -34,9 +35,11 @@ class RunResult:
         The root seed: ``run(scenario, replications, seed)`` repeats the numbers.
     replications : int
         How many replications ran.
-    kpis : list of dict
+    kpis : sequence of dict
         Each replication's KPIs (day ``summary``, ``by_interval``, ``by_call_type``,
-        ``by_agent_group``), in replication order.
+        ``by_agent_group``), in replication order. A run keeps them compact
+        (`ccsim.metrics.compact.KpiRows`: one row of numbers per replication) and
+        builds each document when it is read (``list(result.kpis)`` for a list).
     summary : dict
         Mean and 95 % CI of every KPI over the replications, laid out like ``kpis``
         (``{"mean": x, "ci95": [low, high]}``): the ``--json`` document's figures.
@@ -68,7 +71,7 @@ class RunResult:
     scenario: Scenario
     seed: int
     replications: int
-    kpis: list[dict]
+    kpis: Sequence[dict]
     summary: dict
     n_calls: int = 0
     elapsed_s: float = 0.0

@@ -15,7 +15,6 @@ from pathlib import Path
 import numpy as np
 
 from ccsim.batch.parallel import Backend, map_replications
-from ccsim.batch.ratios import ratio_of_totals
 from ccsim.batch.replication import (  # the names once defined here, re-exported
     ENGINES,
     EngineError,
@@ -25,8 +24,10 @@ from ccsim.batch.replication import (  # the names once defined here, re-exporte
     run_replication,
 )
 from ccsim.batch.result import RunResult
+from ccsim.batch.row_ratios import ratio_of_totals_rows
 from ccsim.batch.store import ReplicationStore
-from ccsim.metrics import DAY_KPIS, service_level_risk, summarize, t_interval
+from ccsim.metrics import DAY_KPIS, service_level_risk, t_interval
+from ccsim.metrics.compact import KpiLayout, KpiRows, summarize_rows
 from ccsim.observations import Observations
 from ccsim.scenario.limits import check_work
 from ccsim.scenario.model import Scenario
@@ -94,6 +95,46 @@ class Precision:
             raise ValueError(
                 f"no day KPI {self.kpi!r} for a precision target; one of: {', '.join(DAY_KPIS)}"
             )
+
+
+def _day_value(rep: Replication, kpi: str) -> float | None:
+    """Day KPI ``kpi`` of one finished replication, compact or read from a store."""
+    if rep.kpis is not None:
+        return rep.kpis["summary"][kpi]
+    assert rep.layout is not None and rep.row is not None
+    return rep.layout.view(rep.row)["summary"][kpi]
+
+
+def _rows(reps: list[Replication]) -> KpiRows:
+    """The replications' KPIs as one matrix (`KpiRows`), whether they ran here (a row
+    each) or were read back from a store (a document each)."""
+    layout = next((r.layout for r in reps if r.layout is not None), None)
+    if layout is None:
+        layout = KpiLayout.of(reps[0].document())
+    matrix = np.empty((len(reps), layout.size))
+    for i, rep in enumerate(reps):
+        matrix[i] = rep.row if rep.row is not None else layout.flatten(rep.document())
+        rep.row = None  # the matrix holds it now
+    return KpiRows(layout, matrix)
+
+
+def _risk_documents(kpis: KpiRows) -> list[dict]:
+    """What `service_level_risk` reads of each replication (its day and interval
+    service levels), taken from the matrix's columns."""
+    top = kpis.layout.view(kpis.matrix[0])
+    starts = [entry["start"] for entry in top["by_interval"]]
+    sk = kpis.layout.skeleton
+    cols = [sk["summary"]["service_level"]] + [e["service_level"] for e in sk["by_interval"]]
+    return [
+        {
+            "summary": {"service_level": row[0]},
+            "by_interval": [
+                {"start": start, "service_level": v}
+                for start, v in zip(starts, row[1:], strict=True)
+            ],
+        }
+        for row in kpis.matrix[:, cols].tolist()
+    ]
 
 
 def _half_width(values: list) -> float | None:
@@ -232,9 +273,7 @@ def run(
         if precision is not None:
             while True:
                 rounds.append(reps)
-                achieved = _half_width(
-                    [done[r].kpis["summary"][precision.kpi] for r in range(reps)]
-                )
+                achieved = _half_width([_day_value(done[r], precision.kpi) for r in range(reps)])
                 if achieved is not None and achieved <= precision.half_width:
                     break
                 if reps >= precision.max_replications:
@@ -245,19 +284,19 @@ def run(
         if store is not None:
             store.close()
     elapsed = time.perf_counter() - t0
-    kpis = [done[r].kpis for r in range(reps)]
+    kpis = _rows([done[r] for r in range(reps)])
     return RunResult(
         scenario=scenario,
         seed=seed,
         replications=reps,
         kpis=kpis,
-        summary=summarize(kpis),
+        summary=summarize_rows(kpis),
         n_calls=sum(done[r].n_calls for r in range(reps)),
         elapsed_s=elapsed,
         observations=[kept[r] for r in range(reps) if r in kept],
         engine=chosen,
-        risk=service_level_risk(kpis, scenario.service_level.target),
-        ratio_of_totals=ratio_of_totals(kpis, scenario.service_level.definition),
+        risk=service_level_risk(_risk_documents(kpis), scenario.service_level.target),
+        ratio_of_totals=ratio_of_totals_rows(kpis, scenario.service_level.definition),
         backend=(backend or Backend()).describe(),
         resumed=sum(1 for r in range(reps) if r in resumed),
         precision=None

@@ -278,7 +278,7 @@ class ReplicationStore:
 
     def append(self, rep: Replication) -> None:
         """Record a finished replication (flushed at once: it survives a kill)."""
-        record = {"replication": rep.index, "n_calls": rep.n_calls, "kpis": rep.kpis}
+        record = {"replication": rep.index, "n_calls": rep.n_calls, "kpis": rep.document()}
         record["sha256"] = checksum(record)
         self._write(record)
 

@@ -180,3 +180,14 @@ def sweep_week(
         seed, reps = result.seed, result.replications  # every point on the first's
         out.append((point, result))
     return WeekSweep(spec, tuple(spec.grid), out, kpi or spec.kpi, int(seed), int(reps))
+
+
+def load_week_with_overrides(path: Path, sets: list[str], scale_texts: list[str] = ()):
+    """The week of ``path`` with the ``--set`` texts and ``--scale-arrivals`` factors
+    of the command line (`ccsim.batch.week.week_with_changes`)."""
+    from ccsim.batch.week_whatif import week_with_changes
+    from ccsim.scenario.overrides import overrides_from, parse_scale_arguments
+
+    return week_with_changes(
+        path, overrides_from(list(sets)), parse_scale_arguments(list(scale_texts))
+    )

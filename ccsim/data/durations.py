@@ -10,6 +10,8 @@ from typing import Any
 
 import numpy as np
 
+from ccsim.scenario.kinds.distributions import dist_kind
+
 #: Shortest duration used in a fit: logs record whole seconds, and a zero handle time
 #: has no lognormal or gamma density.
 MIN_DURATION_S = 0.5
@@ -36,18 +38,16 @@ class Fit:
         return 2.0 * self.n_params - 2.0 * self.loglik
 
     def scenario(self) -> dict[str, Any]:
-        """The scenario's distribution mapping (durations in seconds, written ``Ns``)."""
-        if self.dist == "exponential":
-            return {"dist": "exponential", "mean": _secs(self.mean)}
-        if self.dist == "deterministic":
-            return {"dist": "deterministic", "value": _secs(self.mean)}
-        if self.dist == "weibull":
-            return {
-                "dist": "weibull",
-                "shape": _round(self.params["shape"]),
-                "scale": _secs(self.params["scale"]),
-            }
-        return {"dist": self.dist, "mean": _secs(self.mean), "cv": _round(self.cv)}
+        """The scenario's distribution mapping in its kind's first form (the form the
+        format lists first: ``mean``, ``value``, ``mean``/``cv`` or ``shape``/``scale``),
+        durations in seconds written ``Ns``."""
+        known = {**self.params, "mean": self.mean, "value": self.mean, "cv": self.cv}
+        form = dist_kind(self.dist).forms[0]
+        sizes = ("mean", "value", "scale")
+        return {
+            "dist": self.dist,
+            **{key: _secs(known[key]) if key in sizes else _round(known[key]) for key in form},
+        }
 
     def to_dict(self) -> dict[str, Any]:
         return {

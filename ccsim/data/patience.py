@@ -21,6 +21,8 @@ from typing import Any
 
 import numpy as np
 
+from ccsim.scenario.kinds.distributions import dist_kind
+
 #: Most knots in a written curve.
 MAX_KNOTS = 40
 #: The tail's hazard is estimated past this quantile of the abandonment times.
@@ -69,14 +71,9 @@ def survival_spec(
 
 
 def fitted_survival(dist: str, params: dict[str, float], t: np.ndarray) -> np.ndarray:
-    """S(t) of a fitted exponential, Weibull or lognormal patience."""
-    from scipy import stats
-
-    if dist == "exponential":
-        return np.exp(-t / params["mean"])
-    if dist == "weibull":
-        return np.exp(-((t / params["scale"]) ** params["shape"]))
-    return stats.lognorm.sf(t, params["sigma"], scale=math.exp(params["mu"]))
+    """S(t) of a fitted exponential, Weibull or lognormal patience (its kind's
+    `survival`; the fit's parameters are the kind's canonical ones, in order)."""
+    return dist_kind(dist).survival(tuple(params.values()), t)
 
 
 def gap(fit, times: np.ndarray, surv: np.ndarray, horizon: float) -> float:

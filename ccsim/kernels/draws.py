@@ -26,136 +26,14 @@ from ccsim.scenario.model import Distribution, Period
 
 __all__ = ["poisson_arrivals", "sample", "sample_by_period"]
 
-# Kind codes, in DIST_KINDS order (`Distribution.code`). tests/test_draws.py checks
-# they match DIST_KINDS.
-EXPONENTIAL, DETERMINISTIC, LOGNORMAL, GAMMA, WEIBULL, UNIFORM, EMPIRICAL = range(7)
-SURVIVAL = 7
-# A mixture is not dispatched by _sample: `sample` hands it to _sample_mixture, whose
-# components are the kinds above.
-MIXTURE = 8
-
-
-def _sample(rng: np.random.Generator, code: int, p0: float, p1: float, values, n: int):
-    """``n`` draws of distribution ``code`` with canonical parameters ``(p0, p1)``.
-
-    ``values`` is the empirical sample (unused, and may be empty, for the other kinds).
-    """
-    if code == EXPONENTIAL:  # p0 = mean
-        return rng.exponential(p0, n)
-    if code == DETERMINISTIC:  # p0 = value; consumes no random numbers
-        return np.full(n, p0, dtype=np.float64)
-    if code == LOGNORMAL:  # p0, p1 = mu, sigma of the underlying normal
-        return rng.lognormal(p0, p1, n)
-    if code == GAMMA:  # p0, p1 = shape, scale
-        return rng.standard_gamma(p0, n) * p1
-    if code == WEIBULL:  # p0, p1 = shape k, scale lambda
-        return p1 * rng.weibull(p0, n)
-    if code == UNIFORM:  # p0, p1 = low, high
-        return rng.uniform(p0, p1, n)
-    if code == EMPIRICAL:  # uniform with replacement, as rng.choice(values, n)
-        return values[rng.integers(0, values.shape[0], n)]
-    if code == SURVIVAL:  # p0 = tail mean; values = m knot times, then m levels S
-        return _survival_inverse(values, values.shape[0] // 2, p0, 1.0 - rng.random(n))
-    raise ValueError("unknown distribution code")
-
-
-def _survival_inverse(values: np.ndarray, m: int, tail_mean: float, u: np.ndarray):
-    """The t with S(t) = u, for each u in (0, 1]: inverse transform of a survival curve
-    with knots ``values[:m]`` (times) and ``values[m:]`` (levels), S = 1 before the
-    first knot, linear between knots, exponential of mean ``tail_mean`` past the last.
-
-    At or above the first level: the first knot (an atom if S0 < 1). Between knots:
-    the neighbouring knots with S[lo] > u >= S[hi] (S does not increase, so ``hi`` is
-    the number of levels above u). The tail's logarithm is libm's (``math.log``),
-    one call per draw there, as the compiled kernel this replaces computed it.
-    """
-    times, levels = values[:m], values[m:]
-    out = np.empty(u.shape[0], dtype=np.float64)
-    top = u >= levels[0]
-    out[top] = times[0]
-    last = levels[m - 1]
-    tail = ~top & (u <= last)
-    if last <= 0.0:
-        out[tail] = times[m - 1]
-    else:
-        where = np.flatnonzero(tail)
-        logs = np.array([math.log(last / x) for x in u[where].tolist()], dtype=np.float64)
-        out[where] = times[m - 1] + tail_mean * logs
-    inside = ~top & ~tail
-    x = u[inside]
-    hi = np.searchsorted(-levels, -x, side="left")
-    lo = hi - 1
-    s0, s1 = levels[lo], levels[hi]
-    t0, t1 = times[lo], times[hi]
-    out[inside] = t0 + (s0 - x) / (s0 - s1) * (t1 - t0)
-    return out
-
-
-def _sample_mixture(rng, cum, codes, p0, p1, values, first, last, n):
-    """``n`` draws of a mixture: component ``c`` (kind ``codes[c]``, parameters
-    ``p0[c], p1[c]``, empirical sample ``values[first[c]:last[c]]``) with
-    probability ``cum[c] - cum[c - 1]``.
-
-    First ``n`` uniforms pick the components (``rng.random(n)``: component c is the
-    first with ``u < cum[c]``, the last if none), then each component's draws are made
-    in one batch, components in order, and put back in the calls' order: component
-    c's k-th call gets its k-th draw.
-    """
-    m = cum.shape[0]
-    pick = np.searchsorted(cum[: m - 1], rng.random(n), side="right")
-    out = np.empty(n, dtype=np.float64)
-    for c in range(m):
-        where = np.flatnonzero(pick == c)
-        if where.shape[0] == 0:
-            continue
-        sub = values[first[c] : last[c]]
-        out[where] = _sample(rng, int(codes[c]), p0[c], p1[c], sub, where.shape[0])
-    return out
-
 
 def sample(rng: np.random.Generator, dist: Distribution, n: int) -> np.ndarray:
-    """``n`` independent draws of ``dist`` from ``rng``, as a float64 array."""
+    """``n`` independent draws of ``dist`` from ``rng``, as a float64 array: its
+    kind's `sample` (`ccsim.scenario.kinds.distributions`)."""
     n = operator.index(n)
     if n < 0:
         raise ValueError(f"number of draws must be >= 0, got {n}")
-    if dist.kind == "mixture":
-        cum, codes, p0, p1, values, first, last = _mixture_arrays(dist)
-        return _sample_mixture(rng, cum, codes, p0, p1, values, first, last, n)
-    params = tuple(float(p) for p in dist.params) + (0.0, 0.0)
-    values = np.ascontiguousarray(dist.values, dtype=np.float64)
-    if dist.kind == "empirical" and values.shape[0] == 0:
-        raise ValueError("an empirical distribution needs at least one value")
-    if dist.kind == "survival" and (values.shape[0] < 2 or values.shape[0] % 2):
-        raise ValueError("a survival distribution needs knot times and as many levels")
-    return _sample(rng, dist.code, params[0], params[1], values, n)
-
-
-def _mixture_arrays(dist: Distribution) -> tuple[np.ndarray, ...]:
-    """The flat arrays `_sample_mixture` reads: cumulative weights (the last set to
-    exactly 1), kind codes, the two parameters, and the empirical samples end to end
-    with each component's slice bounds."""
-    if not dist.components:
-        raise ValueError("a mixture needs at least one component")
-    if any(d.kind == "mixture" for _, d in dist.components):
-        raise ValueError("a mixture's components must not be mixtures (flatten them)")
-    if any(d.kind == "empirical" and not d.values for _, d in dist.components):
-        raise ValueError("an empirical distribution needs at least one value")
-    weights = np.array([w for w, _ in dist.components], dtype=np.float64)
-    cum = np.cumsum(weights / weights.sum())
-    cum[-1] = 1.0
-    params = [tuple(float(p) for p in d.params) + (0.0, 0.0) for _, d in dist.components]
-    sizes = np.array([len(d.values) for _, d in dist.components], dtype=np.int64)
-    last = np.cumsum(sizes)
-    values = [v for _, d in dist.components for v in d.values]
-    return (
-        cum,
-        np.array([d.code for _, d in dist.components], dtype=np.int64),
-        np.array([p[0] for p in params], dtype=np.float64),
-        np.array([p[1] for p in params], dtype=np.float64),
-        np.array(values, dtype=np.float64),
-        last - sizes,
-        last,
-    )
+    return dist.rule.sample(rng, dist, n)
 
 
 def sample_by_period(

@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
-__all__ = ["max_queue", "queue_maxima"]
+__all__ = ["live_queue_maxima", "max_queue", "queue_maxima"]
 
 
 def queue_maxima(t_in, t_out, key, k, edges, sweep=None):
@@ -93,3 +93,62 @@ def max_queue(t_in, t_out, key, k: int, edges) -> np.ndarray:
             return queue_maxima(t_in, t_out, key, k, edges, sweep=_sweep.py_func)
         _interpreted = INTERPRETED_CALLS  # cached: load it
     return queue_maxima(t_in, t_out, key, k, edges)
+
+
+def live_queue_maxima(t_in, t_out, type_key, n_types: int, day_edges, interval_edges):
+    """`queue_maxima` of the live queue four ways, with one sort of the events.
+
+    Callers ``[t_in, t_out)`` (``t_in`` without NaN); ``type_key`` is each caller's
+    call type, -1 for one never typed (counted in the whole queue only). Returns
+    ``(whole, by_type)``, each a pair of arrays: per ``day_edges`` window and per
+    ``interval_edges`` window; ``whole`` of shape ``(1, m)``, ``by_type`` of shape
+    ``(n_types, m)``. The same numbers as four `max_queue` calls: the sweep is the
+    same, and a sweep over a subset of the callers visits the subset's events in
+    the order of the full sort (the order within one instant does not matter).
+    """
+    global _interpreted
+    sweep = _sweep
+    if _interpreted < INTERPRETED_CALLS and not _sweep.overloads:
+        from ccsim.kernels.cache_state import CACHED, state
+
+        if state(_sweep) != CACHED:
+            _interpreted += 1
+            sweep = _sweep.py_func
+        else:
+            _interpreted = INTERPRETED_CALLS
+    leaves = ~np.isnan(t_out)
+    times = np.concatenate((t_in, t_out[leaves]))
+    n_in, n_out = t_in.shape[0], int(leaves.sum())
+    ev_delta = np.concatenate((np.ones(n_in, dtype=np.int64), -np.ones(n_out, dtype=np.int64)))
+    order = np.argsort(times, kind="stable")
+    zero = np.zeros(n_in, dtype=np.int64)
+    ev_zero = np.zeros(n_in + n_out, dtype=np.int64)
+    typed = type_key >= 0
+    sets = [(t_in, t_out, zero, 1, times, ev_zero, ev_delta, order)]
+    if not (n_types == 1 and typed.all()):  # else the one type's queue is the whole
+        ev_type = np.concatenate((type_key, type_key[leaves]))
+        ev_typed = ev_type >= 0
+        # The typed events, and their order: the full order's subsequence, renumbered.
+        renumber = np.cumsum(ev_typed) - 1
+        order_t = renumber[order[ev_typed[order]]]
+        sets.append(
+            (
+                t_in[typed],
+                t_out[typed],
+                type_key[typed],
+                n_types,
+                times[ev_typed],
+                ev_type[ev_typed],
+                ev_delta[ev_typed],
+                order_t,
+            )
+        )
+    out = []
+    for ti, to, key, k, tm, ev_key, delta, o in sets:
+        out.append(
+            tuple(
+                sweep(ti, to, key, k, edges, tm, ev_key, delta, o)
+                for edges in (day_edges, interval_edges)
+            )
+        )
+    return out[0], out[-1]

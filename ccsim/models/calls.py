@@ -249,18 +249,17 @@ def arrival_times(
         stream(seed, replication, "arrivals", index), base, h.start, h.interval
     )
     for e, event in enumerate(scenario.events):
-        if event.kind != "surge" or event.factor == 1.0:
-            continue
-        if event.call_types and (call_type is None or call_type not in event.call_types):
+        factor = event.rule.arrival_factor(event, call_type)
+        if factor == 1.0:
             continue
         rng = stream(seed, replication, "arrivals", SURGE + 1000 * e + index % 1000)
         inside = (arrival >= event.start) & (arrival < event.end)
-        if event.factor > 1.0:
-            extra = poisson_arrivals(rng, base * (event.factor - 1.0), h.start, h.interval)
+        if factor > 1.0:
+            extra = poisson_arrivals(rng, base * (factor - 1.0), h.start, h.interval)
             extra = extra[(extra >= event.start) & (extra < event.end)]
             arrival = np.sort(np.concatenate([arrival, extra]), kind="stable")
         else:
-            keep = ~inside | (rng.random(arrival.shape[0]) < event.factor)
+            keep = ~inside | (rng.random(arrival.shape[0]) < factor)
             arrival = arrival[keep]
     return arrival
 
@@ -334,12 +333,13 @@ def _ivr_callers(
     )
     # While self-service is down, callers who would have self-served queue instead.
     for event in scenario.events:
-        if event.kind == "ivr_outage":
+        to = event.rule.self_service_to(event)
+        if to is not None:
             leaving = arrival + ivr_time
             down = (
                 (target == SELF_SERVICE_TARGET) & (leaving >= event.start) & (leaving < event.end)
             )
-            target[down] = scenario.call_type_index(event.to)
+            target[down] = scenario.call_type_index(to)
     parts = []
     for k in range(len(scenario.call_types)):
         mine = target == k

@@ -38,6 +38,7 @@ from ccsim.observations import (
     NOT_REACHED,
     Observations,
 )
+from ccsim.scenario.kinds.events import trunk_outages
 from ccsim.scenario.model import Scenario
 
 
@@ -54,9 +55,7 @@ class ContactCenter:
         self.legs = Legs(scenario, calls)
         self.obs = self.legs.obs
         self.trunks = scenario.trunks
-        self.trunk_outages = [
-            (e.start, e.end, e.trunks) for e in scenario.events if e.kind == "trunk_outage"
-        ]
+        self.trunk_outages = trunk_outages(scenario.events)
         self.lines_busy = 0
         self.agent_group = [p.group for p in plans]
         self.router = Router(scenario, self.obs.offered, self.agent_group)

@@ -38,13 +38,14 @@ from ccsim.models.roster import AgentPlan, build_roster
 from ccsim.models.routing import Router
 from ccsim.observations import BLOCKED, Observations
 from ccsim.scenario import model as m
+from ccsim.scenario.kinds.events import EVENTS, trunk_outages
 from ccsim.scenario.model import AGENT_SELECTIONS, Scenario
 
 __all__ = ["simulate_day_fast", "supports"]
 
 #: Crisis events the engine handles; the others it refuses. Surges, IVR outages,
 #: group outages and absenteeism act through the draws and the roster.
-SUPPORTED_EVENTS = frozenset({"surge", "ivr_outage", "group_outage", "absenteeism", "trunk_outage"})
+SUPPORTED_EVENTS = frozenset(name for name, kind in EVENTS.items() if kind.compiled)
 
 
 #: What prepares the compiled engine's day besides this module: the routing
@@ -334,7 +335,7 @@ def pack(scenario: Scenario, calls: CallDraws, plans: list[AgentPlan], obs: Obse
     fills ``obs`` in place."""
     h = scenario.horizon
     most_steps = max((len(c.overflow) for c in scenario.call_types), default=0)
-    outages = [(e.start, e.end, e.trunks) for e in scenario.events if e.kind == "trunk_outage"]
+    outages = trunk_outages(scenario.events)
     args: dict[str, Any] = {
         "arrival": calls.arrival,
         "call_type": calls.call_type,

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from ccsim.kernels.engine import add_time_py as add_time  # shared with the kernel
+from ccsim.scenario.kinds.events import agents_away
 from ccsim.scenario.model import Break, Scenario, Shift
 from ccsim.streams import stream
 
@@ -106,11 +107,7 @@ def _assign_absences(scenario: Scenario, plans: list[AgentPlan]) -> None:
     away: list[tuple[str, float, float, int, float | None]] = [
         (a.group, a.start, a.end, a.agents, None) for a in scenario.absences
     ]
-    for e in scenario.events:
-        if e.kind == "group_outage":
-            away.append((e.group, e.start, e.end, e.agents, None))
-        elif e.kind == "absenteeism":
-            away.append((e.group, e.start, e.end, 0, e.fraction))
+    away += agents_away(scenario.events)
     for group, start, end, count, fraction in away:
         g = names.index(group)
         if fraction is None:  # a count: agents on shift over the whole period

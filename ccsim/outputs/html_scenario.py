@@ -29,13 +29,14 @@ def _call_type_row(c: CallType, s: Scenario, lang: str) -> list[Any]:
     if via_ivr:
         forecast = f"{forecast} + {tr('ct.via_ivr', lang)}" if forecast else tr("ct.via_ivr", lang)
     overflow = "; ".join(f"{format_duration(o.after)}: {', '.join(o.groups)}" for o in c.overflow)
+    handle = c.handle_time
+    kind = "by period" if c.handle_time_by_period else handle.rule.describe(handle)
     return [
         c.name,
         tr(f"channel.{c.channel}", lang) if f"channel.{c.channel}" in MESSAGES else c.channel,
         c.priority,
         forecast or "0",
-        f"{format_value(c.handle_time.mean, 'sec')}"
-        f" ({'by period' if c.handle_time_by_period else c.handle_time.kind})",
+        f"{format_value(handle.mean, 'sec')} ({kind})",
         format_value(c.wrap_up.mean, "sec") if c.wrap_up else "—",
         format_value(c.patience.mean, "sec") if c.patience else tr("ct.no_abandon", lang),
         overflow or "—",

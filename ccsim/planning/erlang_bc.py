@@ -7,7 +7,8 @@ from __future__ import annotations
 
 import math
 
-SL_DEFINITIONS = ("offered", "answered", "exclude_short_abandons", "short_abandons_as_met")
+from ccsim.metrics.service_level import SL_DEFINITIONS as SL_DEFINITIONS  # re-exported
+from ccsim.metrics.service_level import service_level
 
 
 def erlang_b(n: int, load: float) -> float:
@@ -91,18 +92,10 @@ def _erlang_c_from_b(n: int, load: float, b: float) -> float:
 
 
 def _combine_sl(ans_t: float, ab_t: float, p_answer: float, definition: str) -> float:
-    """Service level under ``definition`` from its two probability terms."""
-    if definition == "offered":
-        return ans_t
-    if definition == "answered":
-        return ans_t / p_answer if p_answer > 0 else math.nan
-    if definition == "exclude_short_abandons":
-        return ans_t / (1.0 - ab_t) if ab_t < 1.0 else math.nan
-    if definition == "short_abandons_as_met":
-        return min(ans_t + ab_t, 1.0)
-    raise ValueError(
-        f"unknown service-level definition {definition!r}; use one of {SL_DEFINITIONS}"
-    )
+    """Service level under ``definition`` from its two probability terms (per offered
+    call: answered within T, abandoned within T; answered: ``p_answer``)."""
+    counts = {"answered_within": ans_t, "abandoned_within": ab_t, "answered": p_answer}
+    return service_level({**counts, "offered": 1.0}, definition)
 
 
 def _log_erlang_b(n: int, load: float) -> float:

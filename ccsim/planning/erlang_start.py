@@ -12,6 +12,7 @@ import numpy as np
 
 from ccsim.planning.analytic import erlang_a, erlang_c_agents
 from ccsim.planning.staffing_goal import _EPS, StaffingGoal
+from ccsim.scenario.kinds.dist_base import DistKind
 from ccsim.scenario.model import IVR_HANG_UP, IVR_SELF_SERVICE, Scenario
 from ccsim.scenario.periods import period_means
 
@@ -30,13 +31,12 @@ def type_rates(scenario: Scenario) -> np.ndarray:
     factor = np.ones((len(names) + 1, h.n_intervals))  # the last row: the IVR's arrivals
     starts = np.array(h.interval_starts())
     for e in scenario.events:
-        if e.kind != "surge":
-            continue
         ends = np.minimum(starts + h.interval, e.end)
         share = np.clip(ends - np.maximum(starts, e.start), 0, None) / h.interval
-        rows = [names.index(t) for t in e.call_types] if e.call_types else range(len(names) + 1)
-        for r in rows:
-            factor[r] *= 1.0 + (e.factor - 1.0) * share
+        for r, name in enumerate([*names, None]):  # None: the IVR's arrivals
+            f = e.rule.arrival_factor(e, name)
+            if f != 1.0:
+                factor[r] *= 1.0 + (f - 1.0) * share
     rates *= factor[:-1]
     if scenario.ivr is not None:
         rates += np.outer(_ivr_reach(scenario), ivr_rates * factor[-1])
@@ -88,7 +88,7 @@ def group_loads(scenario: Scenario, groups: Sequence[str] | None = None) -> dict
         g: {"lam": np.zeros(n), "work": np.zeros(n), "pat_w": np.zeros(n), "pat_lam": np.zeros(n)}
         for g in groups
     }
-    kinds: dict[str, set[str]] = {g: set() for g in groups}
+    kinds: dict[str, set[DistKind]] = {g: set() for g in groups}
     for c, ct in enumerate(scenario.call_types):
         overflow = {g for step in ct.overflow for g in step.groups}
         first = [g for g in groups if ct.name in by_name[g].skills and g not in overflow]
@@ -116,7 +116,7 @@ def group_loads(scenario: Scenario, groups: Sequence[str] | None = None) -> dict
             patience = np.where(d["pat_lam"] > 0, d["pat_w"] / d["pat_lam"], np.nan)
         if not kinds[g]:
             model = "C"
-        elif kinds[g] == {"exponential"}:
+        elif all(kind.memoryless for kind in kinds[g]):
             model = "A"
         else:
             model = "A (patience not exponential: Erlang A with its mean)"
@@ -137,11 +137,11 @@ def _mean_patience(ct, horizon) -> np.ndarray | float:
     return ct.patience.mean
 
 
-def _patience_kinds(ct) -> set[str]:
+def _patience_kinds(ct) -> set[DistKind]:
     """The kinds of the type's patience (a period's each, when given per period)."""
     if ct.patience_by_period:
-        return {p.dist.kind for p in ct.patience_by_period}
-    return {ct.patience.kind}
+        return {p.dist.rule for p in ct.patience_by_period}
+    return {ct.patience.rule}
 
 
 def _mean_handle(ct, horizon) -> np.ndarray | float:

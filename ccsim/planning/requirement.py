@@ -220,3 +220,50 @@ def required_line(result: RunResult) -> list[float] | None:
     if not rows or "required" not in rows[0]:
         return None
     return [np.nan if r["required"]["mean"] is None else r["required"]["mean"] for r in rows]
+
+
+def with_week_requirement(result, path: Path):
+    """``result`` (a `WeekResult`) with the requirement of ``path`` added to each open
+    day's interval rows (``required``, ``over_under``; `with_required`). The file is
+    ``ccsim staff``'s staffing.csv of a week (a ``day`` column: each day its rows) or
+    of a day (no ``day`` column: the same requirement every open day)."""
+    import csv
+    import io
+    import tempfile
+
+    from ccsim.scenario.errors import ScenarioError
+
+    try:
+        text = Path(path).read_text(encoding="utf-8-sig")
+    except OSError as exc:
+        raise ScenarioError(f"cannot read the requirement file: {exc}", file=str(path)) from None
+    rows = list(csv.reader(text.splitlines()))
+    header = [h.strip().lower() for h in rows[0]] if rows else []
+    by_day = "day" in header
+    labels = {day.label for day, run in result.days if run is not None}
+    if by_day:
+        named = {r[header.index("day")] for r in rows[1:] if r}
+        missing = sorted(labels - named)
+        if missing:
+            raise ScenarioError(f"no rows for the open day(s) {', '.join(missing)}", file=str(path))
+    days = []
+    with tempfile.TemporaryDirectory() as tmp:
+        for day, run in result.days:
+            if run is not None:
+                part = Path(tmp) / f"{day.label}.csv"
+                if by_day:
+                    col = header.index("day")
+                    buf = io.StringIO()
+                    csv.writer(buf).writerows(
+                        [rows[0], *(r for r in rows[1:] if r and r[col] == day.label)]
+                    )
+                    part.write_text(buf.getvalue(), encoding="utf-8")
+                else:
+                    part.write_text(text, encoding="utf-8")
+                try:
+                    run = with_required(run, read_requirement(part, day.scenario))
+                except ScenarioError as err:
+                    raise ScenarioError(f"{path}: on {day.label}: {err.message}") from None
+            days.append((day, run))
+    result.days = days
+    return result

@@ -15,6 +15,7 @@ from ccsim.planning.requirement import read_requirement as read_table
 from ccsim.planning.shift_templates import ShiftTemplates
 from ccsim.planning.staffing_goal import StaffingGoal
 from ccsim.scenario.errors import ScenarioError
+from ccsim.scenario.kinds.events import agents_away
 from ccsim.scenario.model import AgentGroup, Scenario
 
 if TYPE_CHECKING:
@@ -114,10 +115,10 @@ def planned_requirement(
     h = scenario.horizon
     out = np.ceil(np.asarray(required, dtype=float) / (1.0 - g.shrinkage) - 1e-9).astype(int)
     away = [(a.start, a.end, a.agents) for a in scenario.absences if a.group == group]
-    away += [
-        (e.start, e.end, e.agents)
-        for e in scenario.events
-        if e.kind == "group_outage" and e.group == group
+    away += [  # the events' counts (group outages), not their fractions
+        (start, end, n)
+        for name, start, end, n, fraction in agents_away(scenario.events)
+        if name == group and fraction is None
     ]
     for i, t in enumerate(h.interval_starts()):
         out[i] += sum(n for start, end, n in away if start < t + h.interval and end > t)

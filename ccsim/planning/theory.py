@@ -42,9 +42,9 @@ def _is_mm_n(scenario: Scenario) -> bool:
         return False
     ct, g = scenario.call_types[0], scenario.agent_groups[0]
     simple_call = (
-        ct.handle_time.kind == "exponential"
+        ct.handle_time.rule.memoryless
         and (ct.wrap_up is None or ct.wrap_up.mean == 0)
-        and (ct.patience is None or ct.patience.kind == "exponential")
+        and (ct.patience is None or ct.patience.rule.memoryless)
         and ct.retrial is None
         and ct.callback is None
         and ct.transfer is None

@@ -10,7 +10,8 @@
 
 Each item is one kind with its mapping. Every event has ``from`` < ``to`` within the
 horizon and an optional ``label`` (shown in reports; by default one is made from the
-event, such as ``surge ×2.0 billing``). The semantics are `CrisisEvent`'s.
+event, such as ``surge ×2.0 billing``). The semantics are `CrisisEvent`'s; each kind's
+keys, checks and label are its class in `ccsim.scenario.kinds.events`.
 """
 
 from __future__ import annotations
@@ -19,29 +20,15 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from ccsim.scenario.errors import Loc
-from ccsim.scenario.fields import (
-    check_keys,
-    did_you_mean,
-    fail,
-    mapping,
-    name,
-    name_list,
-    number,
-    optional,
-    reference,
-    whole,
-)
+from ccsim.scenario.fields import check_keys, did_you_mean, fail, mapping, name, optional
+from ccsim.scenario.kinds.events import EVENTS
 from ccsim.scenario.model import EVENT_KINDS, CrisisEvent, Horizon
 from ccsim.scenario.staffing import period
 from ccsim.units import describe
 
 #: The keys of each kind besides ``from``, ``to`` and ``label``: (required, optional).
 KIND_KEYS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
-    "surge": (("factor",), ("call_types",)),
-    "trunk_outage": (("trunks",), ()),
-    "group_outage": (("group", "agents"), ()),
-    "ivr_outage": (("to_call_type",), ()),
-    "absenteeism": (("group", "fraction"), ()),
+    name: (kind.required, kind.optional) for name, kind in EVENTS.items()
 }
 COMMON_KEYS = ("from", "to", "label")
 _EXAMPLE = 'surge: {from: "10:00", to: "11:00", factor: 2.0}'
@@ -93,80 +80,15 @@ def _event(raw: Any, loc: Loc, context: Context) -> CrisisEvent:
     kind = given[0]
     at = (*loc, kind)
     e = mapping(item[kind], at)
-    required, extra = KIND_KEYS[kind]
-    check_keys(e, at, (*COMMON_KEYS, *required, *extra), ("from", "to", *required))
+    rule = EVENTS[kind]
+    keys = (*COMMON_KEYS, *rule.required, *rule.optional)
+    check_keys(e, at, keys, ("from", "to", *rule.required))
     start, end = period(e, at, ("from", "to"), context.horizon)
     label = optional(e, "label", None, lambda v, where: name(v, where, "a label"), at)
-    event = READERS[kind](e, at, context, CrisisEvent(kind, start, end))
+    event = rule.read(e, at, context, CrisisEvent(kind, start, end))
     return replace(event, label=label or default_label(event))
 
 
-def _surge(e: dict, loc: Loc, context: Context, event: CrisisEvent) -> CrisisEvent:
-    hint = " (a multiplier of the arrival rates: 2 doubles them, 0.5 halves them)"
-    factor = number(e["factor"], (*loc, "factor"), gt=0, hint=hint)
-    types: list[str] = []
-    if e.get("call_types") is not None:
-        for v, at in name_list(e["call_types"], (*loc, "call_types"), "call type"):
-            type_name = reference(v, at, context.call_types, "call type")
-            if type_name in types:
-                fail(at, f"{type_name!r} is listed twice")
-            types.append(type_name)
-    return replace(event, factor=factor, call_types=tuple(types))
-
-
-def _trunk_outage(e: dict, loc: Loc, context: Context, event: CrisisEvent) -> CrisisEvent:
-    at = (*loc, "trunks")
-    trunks = whole(e["trunks"], at, ge=0, hint=" (the lines that still work)")
-    if context.trunks is not None and trunks > context.trunks:
-        fail(
-            at,
-            f"must be at most the scenario's trunks ({context.trunks}): it is the number of"
-            f" lines that still work during the outage, got {describe(e['trunks'])}",
-        )
-    return replace(event, trunks=trunks)
-
-
-def _group_outage(e: dict, loc: Loc, context: Context, event: CrisisEvent) -> CrisisEvent:
-    group = reference(e["group"], (*loc, "group"), context.groups, "agent group")
-    agents = whole(e["agents"], (*loc, "agents"), ge=1, hint=" (the agents who cannot work)")
-    return replace(event, group=group, agents=agents)
-
-
-def _ivr_outage(e: dict, loc: Loc, context: Context, event: CrisisEvent) -> CrisisEvent:
-    if not context.has_ivr:
-        fail(
-            loc,
-            "needs an ivr section: an IVR outage sends the callers who would have"
-            " self-served in the IVR to a call type's queue, and this scenario has no IVR",
-        )
-    to = reference(e["to_call_type"], (*loc, "to_call_type"), context.call_types, "call type")
-    return replace(event, to=to)
-
-
-def _absenteeism(e: dict, loc: Loc, context: Context, event: CrisisEvent) -> CrisisEvent:
-    group = reference(e["group"], (*loc, "group"), context.groups, "agent group")
-    hint = " (a fraction of the group's agents on shift: 0.3 is 30 %)"
-    fraction = number(e["fraction"], (*loc, "fraction"), gt=0, le=1, hint=hint)
-    return replace(event, group=group, fraction=fraction)
-
-
-READERS = {
-    "surge": _surge,
-    "trunk_outage": _trunk_outage,
-    "group_outage": _group_outage,
-    "ivr_outage": _ivr_outage,
-    "absenteeism": _absenteeism,
-}
-
-
 def default_label(event: CrisisEvent) -> str:
-    """A short description for reports: ``"surge ×2.0 billing"``."""
-    if event.kind == "surge":
-        return f"surge ×{event.factor} {', '.join(event.call_types) or 'all call types'}"
-    if event.kind == "trunk_outage":
-        return f"trunk outage: {event.trunks} trunks working"
-    if event.kind == "group_outage":
-        return f"group outage: {event.agents} agents of {event.group}"
-    if event.kind == "ivr_outage":
-        return f"IVR outage: self-service to {event.to}"
-    return f"absenteeism: {event.fraction * 100:g} % of {event.group}"
+    """A short description for reports: ``"surge ×2.0 billing"`` (its kind's `describe`)."""
+    return event.rule.describe(event)

@@ -108,7 +108,7 @@ def estimate_work(scenario: Scenario, replications: int | None = None) -> Work:
     offered = sum(sum(ct.rates) for ct in scenario.call_types) * h.interval
     if scenario.ivr is not None:
         offered += sum(scenario.ivr.rates) * h.interval
-    surge = 1.0 + sum(max(0.0, e.factor - 1.0) for e in scenario.events if e.kind == "surge")
+    surge = 1.0 + sum(max(0.0, e.rule.peak_arrival_factor(e) - 1.0) for e in scenario.events)
     legs = 1.0 + max(
         (
             (ct.retrial.max_attempts if ct.retrial else 0)

@@ -8,23 +8,17 @@ is the only place that builds these objects from YAML.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-#: Distribution kinds, in the order of their integer codes used by the kernels.
-DIST_KINDS: tuple[str, ...] = (
-    "exponential",
-    "deterministic",
-    "lognormal",
-    "gamma",
-    "weibull",
-    "uniform",
-    "empirical",
-    "survival",
-    "mixture",
-)
+from ccsim.scenario.kinds.dist_base import DistKind
+from ccsim.scenario.kinds.distributions import KINDS, dist_kind
+from ccsim.scenario.kinds.events import EVENTS, EventKind, event_kind
+
+#: Distribution kinds, in the order of their integer codes (their registry:
+#: `ccsim.scenario.kinds.distributions`).
+DIST_KINDS: tuple[str, ...] = tuple(KINDS)
 
 #: Service-level definitions (design.md, "KPIs").
 SL_DEFINITIONS: tuple[str, ...] = (
@@ -44,7 +38,7 @@ class Distribution:
     weibull ``(shape, scale)``; uniform ``(low, high)``; empirical ``()`` with the
     sample in ``values`` (drawn uniformly with replacement); survival ``(tail_mean,)``
     with the knots in ``values``: the m times, then the m survival levels S(t) (see
-    `survival_knots`); mixture ``()`` with
+    `ccsim.scenario.kinds.dist_math.survival_knots`); mixture ``()`` with
     ``components``, (weight, distribution) pairs whose weights sum to 1 and none of
     which is itself a mixture (the loader flattens nested ones).
     """
@@ -59,76 +53,17 @@ class Distribution:
         return DIST_KINDS.index(self.kind)
 
     @property
+    def rule(self) -> DistKind:
+        """The rules of this distribution's kind (mean, draws, description, ...)."""
+        return dist_kind(self.kind)
+
+    @property
     def mean(self) -> float:
-        p = self.params
-        if self.kind in ("exponential", "deterministic"):
-            return p[0]
-        if self.kind == "lognormal":
-            return math.exp(p[0] + p[1] ** 2 / 2)
-        if self.kind == "gamma":
-            return p[0] * p[1]
-        if self.kind == "weibull":
-            return p[1] * math.gamma(1 + 1 / p[0])
-        if self.kind == "uniform":
-            return (p[0] + p[1]) / 2
-        if self.kind == "survival":
-            return survival_moment(self, 1)
-        if self.kind == "mixture":
-            return sum(w * d.mean for w, d in self.components)
-        return sum(self.values) / len(self.values)
+        return self.rule.mean(self)
 
     @property
     def variance(self) -> float:
-        p = self.params
-        if self.kind == "exponential":
-            return p[0] ** 2
-        if self.kind == "deterministic":
-            return 0.0
-        if self.kind == "lognormal":
-            return (math.exp(p[1] ** 2) - 1) * math.exp(2 * p[0] + p[1] ** 2)
-        if self.kind == "gamma":
-            return p[0] * p[1] ** 2
-        if self.kind == "weibull":
-            k, lam = p
-            return lam**2 * (math.gamma(1 + 2 / k) - math.gamma(1 + 1 / k) ** 2)
-        if self.kind == "uniform":
-            return (p[1] - p[0]) ** 2 / 12
-        if self.kind == "survival":
-            return survival_moment(self, 2) - survival_moment(self, 1) ** 2
-        if self.kind == "mixture":  # E[Var | component] + Var[E | component]
-            second = sum(w * (d.variance + d.mean**2) for w, d in self.components)
-            return max(second - self.mean**2, 0.0)
-        m = self.mean
-        return sum((v - m) ** 2 for v in self.values) / len(self.values)
-
-
-def survival_knots(dist: Distribution) -> tuple[tuple[float, ...], tuple[float, ...]]:
-    """A survival distribution's knot times and its survival levels S at them."""
-    m = len(dist.values) // 2
-    return dist.values[:m], dist.values[m:]
-
-
-def survival_moment(dist: Distribution, j: int) -> float:
-    """E[T^j] of a survival distribution, exactly: j ∫ t^(j-1) S(t) dt with S = 1
-    before the first knot, linear between knots, and past the last knot S_last times
-    an exponential tail of mean ``tail_mean`` (whose part is S_last E[(t_last + X)^j],
-    X exponential)."""
-    times, surv = survival_knots(dist)
-    tail = dist.params[0]
-    total = times[0] ** j  # S = 1 on [0, t0): j ∫ t^(j-1) dt
-    for a, b, sa, sb in zip(times, times[1:], surv, surv[1:], strict=False):
-        if b <= a:
-            continue
-        k = (sb - sa) / (b - a)
-        c = sa - k * a
-        total += c * (b**j - a**j) + k * j * (b ** (j + 1) - a ** (j + 1)) / (j + 1)
-    last, s_last = times[-1], surv[-1]
-    total += (
-        s_last
-        * sum(math.comb(j, i) * last ** (j - i) * math.factorial(i) * tail**i for i in range(j + 1))
-        - s_last * last**j
-    )
-    return total
+        return self.rule.variance(self)
 
 
 @dataclass(frozen=True)
@@ -420,14 +355,8 @@ class Outbound:
     idle_threshold: int = 0
 
 
-#: Kinds of crisis event.
-EVENT_KINDS: tuple[str, ...] = (
-    "surge",
-    "trunk_outage",
-    "group_outage",
-    "ivr_outage",
-    "absenteeism",
-)
+#: Kinds of crisis event (their registry: `ccsim.scenario.kinds.events`).
+EVENT_KINDS: tuple[str, ...] = tuple(EVENTS)
 
 
 @dataclass(frozen=True)
@@ -453,6 +382,11 @@ class CrisisEvent:
     to: str = ""
     fraction: float = 0.0
     label: str = ""
+
+    @property
+    def rule(self) -> EventKind:
+        """The rules of this event's kind (validation, label, effect on the day)."""
+        return event_kind(self.kind)
 
 
 #: How `Scenario.with_changes` and `Scenario.scale_arrivals` re-build a scenario:

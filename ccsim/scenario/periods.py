@@ -101,10 +101,7 @@ def day_distribution(periods: tuple[Period, ...], horizon: Horizon) -> Distribut
         return parts[0][1]
     flat: list[tuple[float, Distribution]] = []
     for w, dist in parts:
-        if dist.kind == "mixture":
-            flat.extend((w * v, d) for v, d in dist.components)
-        else:
-            flat.append((w, dist))
+        flat.extend((w * v, d) for v, d in dist.rule.parts(dist))
     return Distribution("mixture", components=tuple(flat))
 
 

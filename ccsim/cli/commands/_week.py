@@ -34,6 +34,7 @@ def describe_week(path: Path) -> str:
 def run_week_command(args: argparse.Namespace) -> int:
     """Run the week of ``args.scenario`` and print its per-day table or JSON."""
     from ccsim.batch.week import run_week
+    from ccsim.batch.week_whatif import load_week_with_overrides
     from ccsim.cli.options import EXIT_BAD_INPUT, backend_from_args
     from ccsim.outputs.week import day_rows_table, week_json
 
@@ -61,7 +62,7 @@ def run_week_command(args: argparse.Namespace) -> int:
             week, args.reps, args.seed, engine=args.engine, backend=backend_from_args(args)
         )
     if args.required:
-        from ccsim.cli.commands._week_staff import with_week_requirement
+        from ccsim.planning.requirement import with_week_requirement
 
         result = with_week_requirement(result, args.required)
     document = week_json(result)
@@ -157,6 +158,7 @@ def week_report_command(args: argparse.Namespace) -> int:
 def _run_for_report(args: argparse.Namespace) -> tuple[dict, dict | None]:
     """The week document to report and, with ``--compare``, the comparison's document
     (the changes of ``--set`` / ``--scale-arrivals`` go to the alternative)."""
+    from ccsim.batch.week_whatif import load_week_with_overrides
     from ccsim.cli.options import backend_from_args
     from ccsim.outputs.week import week_json
 
@@ -187,21 +189,10 @@ def _run_for_report(args: argparse.Namespace) -> tuple[dict, dict | None]:
     return week_json(result.base), week_comparison_json(result)
 
 
-def load_week_with_overrides(path: Path, sets: list[str], scale_texts: list[str] = ()):
-    """The week of ``path`` with the ``--set`` texts and ``--scale-arrivals`` factors
-    of the command line (`ccsim.batch.week.week_with_changes`)."""
-    from ccsim.batch.week_whatif import week_with_changes
-    from ccsim.scenario.overrides import overrides_from, parse_scale_arguments
-
-    return week_with_changes(
-        path, overrides_from(list(sets)), parse_scale_arguments(list(scale_texts))
-    )
-
-
 def compare_week_command(args: argparse.Namespace) -> int:
     """``ccsim compare`` on two weeks (or a week and its ``--set`` change): per day and
     for the week, base, alternative and the paired difference with its 95 % CI."""
-    from ccsim.batch.week_whatif import compare_weeks
+    from ccsim.batch.week_whatif import compare_weeks, load_week_with_overrides
     from ccsim.cli.options import EXIT_BAD_INPUT, backend_from_args, print_written
     from ccsim.outputs.week_compare import (
         week_comparison_json,

@@ -22,7 +22,7 @@ __all__ = ["staff_week_command"]
 def staff_week_command(args: argparse.Namespace) -> int:
     """Search each open day's staffing; print each day's table and the week's hours."""
     from ccsim.batch.week import day_seed
-    from ccsim.cli.commands._week import load_week_with_overrides
+    from ccsim.batch.week_whatif import load_week_with_overrides
     from ccsim.cli.options import EXIT_BAD_INPUT, backend_from_args, print_written
     from ccsim.i18n import tr
     from ccsim.outputs.staffing_text import staffing_text, to_json
@@ -104,51 +104,3 @@ def _write(out: Path, days: list, document: dict) -> list[Path]:
     write_frame(table, out / "staffing.csv")
     (out / "staffing.json").write_text(json.dumps(document), encoding="utf-8")
     return [out / "staffing.csv", out / "staffing.json"]
-
-
-def with_week_requirement(result, path: Path):
-    """``result`` (a `WeekResult`) with the requirement of ``path`` added to each open
-    day's interval rows (``required``, ``over_under``; `with_required`). The file is
-    ``ccsim staff``'s staffing.csv of a week (a ``day`` column: each day its rows) or
-    of a day (no ``day`` column: the same requirement every open day)."""
-    import csv
-    import io
-    import tempfile
-
-    from ccsim.planning.staffing import read_requirement, with_required
-    from ccsim.scenario.errors import ScenarioError
-
-    try:
-        text = Path(path).read_text(encoding="utf-8-sig")
-    except OSError as exc:
-        raise ScenarioError(f"cannot read the requirement file: {exc}", file=str(path)) from None
-    rows = list(csv.reader(text.splitlines()))
-    header = [h.strip().lower() for h in rows[0]] if rows else []
-    by_day = "day" in header
-    labels = {day.label for day, run in result.days if run is not None}
-    if by_day:
-        named = {r[header.index("day")] for r in rows[1:] if r}
-        missing = sorted(labels - named)
-        if missing:
-            raise ScenarioError(f"no rows for the open day(s) {', '.join(missing)}", file=str(path))
-    days = []
-    with tempfile.TemporaryDirectory() as tmp:
-        for day, run in result.days:
-            if run is not None:
-                part = Path(tmp) / f"{day.label}.csv"
-                if by_day:
-                    col = header.index("day")
-                    buf = io.StringIO()
-                    csv.writer(buf).writerows(
-                        [rows[0], *(r for r in rows[1:] if r and r[col] == day.label)]
-                    )
-                    part.write_text(buf.getvalue(), encoding="utf-8")
-                else:
-                    part.write_text(text, encoding="utf-8")
-                try:
-                    run = with_required(run, read_requirement(part, day.scenario))
-                except ScenarioError as err:
-                    raise ScenarioError(f"{path}: on {day.label}: {err.message}") from None
-            days.append((day, run))
-    result.days = days
-    return result

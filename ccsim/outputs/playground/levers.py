@@ -156,18 +156,7 @@ def apply_levers(scenario: Scenario, values: Mapping[str, Any]) -> Scenario:
 
 def scaled(dist: Distribution, factor: float) -> Distribution:
     """``dist`` with every duration multiplied by ``factor``: the mean scales, the cv stays."""
-    p = dist.params
-    if dist.kind in ("exponential", "deterministic"):
-        return replace(dist, params=(p[0] * factor,))
-    if dist.kind == "lognormal":
-        return replace(dist, params=(p[0] + math.log(factor), p[1]))
-    if dist.kind in ("gamma", "weibull"):
-        return replace(dist, params=(p[0], p[1] * factor))
-    if dist.kind == "uniform":
-        return replace(dist, params=(p[0] * factor, p[1] * factor))
-    if dist.kind == "mixture":
-        return replace(dist, components=tuple((w, scaled(d, factor)) for w, d in dist.components))
-    return replace(dist, values=tuple(v * factor for v in dist.values))
+    return dist.rule.scaled(dist, factor)
 
 
 def _scaled_periods(periods: tuple, factor: float) -> tuple:

@@ -1,0 +1,322 @@
+"""All KPIs of one replication (`replication_kpis`), from its `Observations`.
+
+The conventions (which legs count, where they belong, warm-up, agent time, cost)
+are those of the package docstring, `ccsim.metrics`. The per-leg passes run in
+compiled kernels (`ccsim.metrics.aggregate`); this module puts the scopes together.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from ccsim.metrics.agents import agent_time, group_kpis, staff_scopes
+from ccsim.metrics.aggregate import (
+    Legs,
+    behaviour_kpis,
+    call_kpis,
+    columns,
+    div,
+    interval_index,
+    ivr_kpis,
+    outbound_kpis,
+)
+from ccsim.metrics.names import (
+    CALLBACK_KPIS,
+    GROUP_KPIS,
+    HOURS_KPIS,
+    RETRIAL_KPIS,
+    STAFF_KPIS,
+    TRANSFER_KPIS,
+)
+from ccsim.observations import (
+    ABANDONED,
+    ANSWERED,
+    BLOCKED,
+    CALLBACK,
+    CALLBACK_REQUESTED,
+    FIRST,
+    NOT_REACHED,
+    OUTBOUND,
+    RETRIAL,
+    TRANSFER,
+    Observations,
+)
+from ccsim.units import format_clock
+
+if TYPE_CHECKING:
+    from ccsim.scenario.model import Scenario
+
+__all__ = ["replication_kpis", "replication_row"]
+
+Table = dict[str, np.ndarray]
+BEHAVIOUR_KPIS = frozenset((*RETRIAL_KPIS, *TRANSFER_KPIS, *CALLBACK_KPIS))
+
+
+@dataclass
+class _Day:
+    """What every scope of one replication shares: the legs, where each belongs,
+    and which legs count."""
+
+    obs: Observations
+    scenario: Scenario
+    legs: Legs
+    interval: np.ndarray  # planning interval each leg is attributed to
+    counted: np.ndarray  # attributed after the warm-up
+    live: np.ndarray
+    typed: np.ndarray
+    starts: np.ndarray
+    labels: list[str]
+
+    @classmethod
+    def of(cls, obs: Observations, scenario: Scenario) -> _Day:
+        h = scenario.horizon
+        legs = Legs.of(obs, scenario.service_level.threshold)
+        o, lg = legs.outcome, legs.leg
+        live = (lg == FIRST) | (lg == RETRIAL) | (lg == TRANSFER)
+        # Legs that reached a queue (a callback leg: from its request) go by their offer.
+        queued = (o == ANSWERED) | (o == ABANDONED) | (o == CALLBACK_REQUESTED) | (o == NOT_REACHED)
+        attributed = np.where(queued & ~np.isnan(legs.offered), legs.offered, legs.arrival)
+        starts = np.asarray(h.interval_starts(), dtype=float)
+        return cls(
+            obs=obs,
+            scenario=scenario,
+            legs=legs,
+            interval=interval_index(attributed, h),
+            counted=attributed >= h.start + h.warmup,
+            live=live,
+            typed=legs.call_type >= 0,
+            starts=starts,
+            labels=[format_clock(t) for t in starts],
+        )
+
+    @property
+    def one_type(self) -> bool:
+        """One call type and every leg typed: each call-type scope is a day scope."""
+        return len(self.scenario.call_types) == 1 and bool(self.typed.all())
+
+    @property
+    def counted_from(self) -> float:
+        return self.scenario.horizon.start + self.scenario.horizon.warmup
+
+
+def _call_scopes(d: _Day) -> tuple[Table, Table, Table, Table]:
+    """Call KPIs of live legs (per attempt), ``max_queue`` included: for the day, per
+    interval, per call type and per type × interval."""
+    from ccsim.kernels.queue_lengths import live_queue_maxima
+
+    sl = d.scenario.service_level
+    n, n_types = d.scenario.horizon.n_intervals, len(d.scenario.call_types)
+    legs, ct = d.legs, d.legs.call_type
+    zero = np.zeros(d.obs.n_calls, np.int64)
+    type_interval = np.maximum(ct, 0) * n + d.interval
+
+    def scope(key, k, mask):
+        return call_kpis(legs, key, k, mask, sl.threshold, sl.definition)
+
+    day = scope(zero, 1, d.counted & d.live)
+    per_int = scope(d.interval, n, d.live)
+    if d.one_type:  # the type's legs are the day's, its intervals the day's intervals
+        per_type, per_ti = dict(day), dict(per_int)
+    else:
+        per_type = scope(ct, n_types, d.counted & d.typed & d.live)
+        per_ti = scope(type_interval, n_types * n, d.typed & d.live)
+    # Callbacks wait in no live queue; an untyped call is never in a queue.
+    in_queue = d.live & ~np.isnan(legs.offered)
+    t_in = legs.offered[in_queue]
+    whole, by_type = live_queue_maxima(
+        t_in,
+        t_in + legs.wait[in_queue],
+        np.where(d.typed, ct, -1)[in_queue],
+        n_types,
+        np.array([d.counted_from]),
+        d.starts,
+    )
+    day["max_queue"] = whole[0][0]
+    per_int["max_queue"] = whole[1][0]
+    per_type["max_queue"] = by_type[0][:, 0]
+    per_ti["max_queue"] = by_type[1].reshape(n_types * n)
+    return day, per_int, per_type, per_ti
+
+
+def _ivr_and_outbound(d: _Day, day: Table, per_int: Table) -> None:
+    """IVR figures by arrival, outbound dials by the time of the dial."""
+    h = d.scenario.horizon
+    n = h.n_intervals
+    arrival = d.legs.arrival
+    zero = np.zeros(d.obs.n_calls, np.int64)
+    every = np.ones(d.obs.n_calls, dtype=bool)
+    after = arrival >= d.counted_from
+    by_arrival = interval_index(arrival, h)
+    day.update(ivr_kpis(d.obs, zero, 1, after))
+    per_int.update(ivr_kpis(d.obs, by_arrival, n, every))
+    day_hours = np.array([(h.end - d.counted_from) / 3600.0])
+    day.update(outbound_kpis(d.legs, zero, 1, after, day_hours))
+    int_hours = np.full(n, h.interval / 3600.0)
+    per_int.update(outbound_kpis(d.legs, by_arrival, n, every, int_hours))
+
+
+def _day_summary(d: _Day, day: Table, per_grp: Table, chat_type: np.ndarray) -> dict[str, float]:
+    """The day's figures: call, staff and behaviour KPIs, hours and cost."""
+    s, legs = d.scenario, d.legs
+    summary = columns(day, 1)[0]
+    summary.update({name: float(per_grp[name].sum()) for name in HOURS_KPIS})
+    # A live leg holds the caller's line in the IVR, the queue and talk; a leg the
+    # center dials (callback, outbound) only while talking to the customer reached.
+    dialed_out = (legs.leg == CALLBACK) | (legs.leg == OUTBOUND)
+    ivr_time = np.nan_to_num(np.asarray(d.obs.ivr_time, dtype=float))
+    line = np.where(dialed_out, legs.talk, ivr_time + np.nan_to_num(legs.wait) + legs.talk)
+    outcome = legs.outcome
+    on_line = d.counted & (outcome != BLOCKED) & (~dialed_out | (outcome == ANSWERED))
+    if chat_type.any():
+        on_line &= ~chat_type[np.where(d.typed, legs.call_type, -1)]  # chats use no line
+    outsourced = np.array([g.price_per_call is not None for g in s.agent_groups], dtype=bool)
+    agent_cost = float(per_grp["cost"][~outsourced].sum())
+    outsourced_cost = float(per_grp["cost"][outsourced].sum())
+    telecom_cost = float(np.sum(line[on_line]) / 60.0 * s.costs.telecom_minute)
+    cost = agent_cost + outsourced_cost + telecom_cost
+    summary.update(
+        agent_cost=agent_cost,
+        telecom_cost=telecom_cost,
+        cost=cost,
+        cost_per_call=float(div(cost, summary["answered"] + summary["callbacks_completed"])),
+        outsourced_cost=outsourced_cost,
+    )
+    return summary
+
+
+def _interval_events(scenario: Scenario, starts: np.ndarray, size: float) -> list[list[str]]:
+    """Per interval, the labels of the scenario's events whose ``[start, end)`` overlaps it."""
+    events = getattr(scenario, "events", ()) or ()
+    return [
+        [str(ev.label or ev.kind) for ev in events if ev.start < s + size and ev.end > s]
+        for s in starts.tolist()
+    ]
+
+
+def replication_kpis(obs: Observations, scenario: Scenario) -> dict[str, Any]:
+    """All KPIs of one replication.
+
+    Returns::
+
+        {"summary": {kpi: float},
+         "by_interval": [{"start": "HH:MM", kpi: float}, ...],
+         "by_call_type": {name: {kpi: float}},
+         "by_call_type_interval": {name: [{"start": "HH:MM", kpi: float}, ...]},
+         "by_agent_group": {name: {kpi: float, "answered_by_type": {type: float}}},
+         "by_agent_group_interval": {name: [{"start": "HH:MM", kpi: float}, ...]}}
+
+    KPI names: ``summary`` has `CALL_KPIS`, `IVR_KPIS`, `STAFF_KPIS`, `HOURS_KPIS`
+    and `COST_KPIS`; ``by_interval`` `CALL_KPIS`, `IVR_KPIS`, `STAFF_KPIS` and
+    `AGENT_KPIS` (all groups), and ``"events"`` (a list of labels); ``by_call_type``
+    and ``by_call_type_interval`` (the queue's own interval table: every interval,
+    warm-up included) `CALL_KPIS`; ``by_agent_group`` `STAFF_KPIS`, `HOURS_KPIS`
+    and `GROUP_KPIS`; ``by_agent_group_interval`` `GROUP_INTERVAL_KPIS`, one entry
+    per interval. `CALL_KPIS` include the figures of redials, transfers and
+    callbacks (`RETRIAL_KPIS`, `TRANSFER_KPIS`, `CALLBACK_KPIS`).
+    """
+    return _assemble(_tables(obs, scenario))
+
+
+def replication_row(obs: Observations, scenario: Scenario) -> np.ndarray:
+    """The numbers of `replication_kpis`, in its order, as one float64 row (what
+    ``KpiLayout.flatten`` gives of it), without building the document."""
+    t = _tables(obs, scenario)
+    s = t.day.scenario
+    n, n_types, n_groups = s.horizon.n_intervals, len(s.call_types), len(s.agent_groups)
+
+    def matrix(table: Table, k: int) -> np.ndarray:  # one row per scope entry
+        return np.array(list(table.values()), dtype=float).reshape(len(table), k).T
+
+    group = [
+        t.by_type.astype(float) if name == "answered_by_type" else t.per_grp[name][:, None]
+        for name in (*STAFF_KPIS, *HOURS_KPIS, *GROUP_KPIS)
+    ]
+    parts = [
+        np.array(list(t.summary.values()), dtype=float),
+        matrix(t.per_int, n).ravel(),
+        matrix(t.per_type, n_types).ravel(),
+        matrix(t.per_ti, n_types * n).ravel(),
+        np.hstack(group).reshape(n_groups, -1).ravel(),
+        np.stack(list(t.per_gi.values()), axis=-1).ravel(),
+    ]
+    return np.concatenate(parts)
+
+
+@dataclass
+class _Tables:
+    """One replication's KPIs, per scope, before they are laid out."""
+
+    day: _Day
+    summary: dict[str, float]
+    per_int: Table
+    per_type: Table
+    per_ti: Table
+    per_grp: Table
+    by_type: np.ndarray
+    per_gi: Table
+
+
+def _tables(obs: Observations, scenario: Scenario) -> _Tables:
+    d = _Day.of(obs, scenario)
+    h = scenario.horizon
+    n, n_types = h.n_intervals, len(scenario.call_types)
+    day, per_int, per_type, per_ti = _call_scopes(d)
+    _ivr_and_outbound(d, day, per_int)
+    a = agent_time(d)
+    per_gi = staff_scopes(a, h.interval, day, per_int)
+    # Redials, transfers, callbacks (per caller: where its FIRST leg belongs).
+    zero = np.zeros(obs.n_calls, np.int64)
+    every = np.ones(obs.n_calls, dtype=bool)
+    day.update(behaviour_kpis(d.legs, zero, 1, d.counted))
+    per_int.update(behaviour_kpis(d.legs, d.interval, n, every))
+    if d.one_type:
+        per_type.update({k: v for k, v in day.items() if k in BEHAVIOUR_KPIS})
+        per_ti.update({k: v for k, v in per_int.items() if k in BEHAVIOUR_KPIS})
+    else:
+        per_type.update(behaviour_kpis(d.legs, d.legs.call_type, n_types, d.counted & d.typed))
+        type_interval = np.maximum(d.legs.call_type, 0) * n + d.interval
+        per_ti.update(behaviour_kpis(d.legs, type_interval, n_types * n, d.typed))
+    per_grp, by_type = group_kpis(d, a)
+    summary = _day_summary(d, day, per_grp, a.chat_type)
+    return _Tables(d, summary, per_int, per_type, per_ti, per_grp, by_type, per_gi)
+
+
+def _assemble(t: _Tables) -> dict[str, Any]:
+    """The nested dict of `replication_kpis` from the per-scope tables."""
+    d, per_int, per_type, per_ti, per_grp = t.day, t.per_int, t.per_type, t.per_ti, t.per_grp
+    s, labels = d.scenario, d.labels
+    n, n_types = s.horizon.n_intervals, len(s.call_types)
+    events = _interval_events(s, d.starts, s.horizon.interval)
+    type_names = [ct.name for ct in s.call_types]
+    groups = columns(per_grp, len(s.agent_groups))
+    ti = columns(per_ti, n_types * n)
+    by_type_rows = t.by_type.astype(float).tolist()
+
+    def group_entry(g: int) -> dict[str, Any]:
+        row: dict[str, Any] = groups[g]
+        row["answered_by_type"] = dict(zip(type_names, by_type_rows[g], strict=True))
+        return {name: row[name] for name in (*STAFF_KPIS, *HOURS_KPIS, *GROUP_KPIS)}
+
+    def rows(table: list[dict[str, float]]) -> list[dict[str, Any]]:
+        return [{"start": labels[i], **table[i]} for i in range(n)]
+
+    gi = {k: v.tolist() for k, v in t.per_gi.items()}
+    return {
+        "summary": t.summary,
+        "by_interval": [
+            {"start": labels[i], **row, "events": events[i]}
+            for i, row in enumerate(columns(per_int, n))
+        ],
+        "by_call_type": dict(zip(type_names, columns(per_type, n_types), strict=True)),
+        "by_call_type_interval": {
+            name: rows(ti[c * n : (c + 1) * n]) for c, name in enumerate(type_names)
+        },
+        "by_agent_group": {g.name: group_entry(i) for i, g in enumerate(s.agent_groups)},
+        "by_agent_group_interval": {
+            g.name: [{"start": labels[i], **{k: v[j][i] for k, v in gi.items()}} for i in range(n)]
+            for j, g in enumerate(s.agent_groups)
+        },
+    }

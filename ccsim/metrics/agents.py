@@ -17,7 +17,7 @@ from ccsim.metrics.aggregate import busy_by_interval, div, staff_kpis
 from ccsim.observations import ANSWERED, NOT_REACHED
 
 if TYPE_CHECKING:
-    from ccsim.metrics.kpis import _Day
+    from ccsim.metrics.day import _Day
 
 Table = dict[str, np.ndarray]
 

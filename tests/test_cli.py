@@ -128,8 +128,8 @@ def test_engines_give_identical_numbers(capsys):
         assert docs[0][key] == docs[1][key]
 
 
-def test_fast_engine_names_the_feature_it_lacks(tmp_path):
-    # A chat that transfers to the phone line: the one feature the compiled engine lacks.
+def test_fast_engine_runs_chat_transfers(tmp_path):
+    # A chat that transfers to the phone line: compiled too, so auto needs no fallback.
     text = (
         "name: chat transfer\nhorizon: {start: '08:00', end: '09:00', interval: 30min}\n"
         "call_types:\n  web: {arrivals: {rate: 10/h}, handle_time: {dist: exponential,"
@@ -139,11 +139,10 @@ def test_fast_engine_names_the_feature_it_lacks(tmp_path):
     )
     path = tmp_path / "chat_transfer.yaml"
     path.write_text(text)
-    r = ccsim("run", str(path), "--engine", "fast", "--reps", "1")
-    assert r.returncode == 2 and "Traceback" not in r.stderr
-    assert "does not support chat transfers" in r.stderr
-    r = ccsim("run", str(path), "--engine", "auto", "--reps", "1", "--json")
-    assert r.returncode == 0 and json.loads(r.stdout)["engine"] == "simpy"
+    r = ccsim("run", str(path), "--engine", "fast", "--reps", "1", "--json")
+    assert r.returncode == 0 and "Traceback" not in r.stderr, r.stderr
+    assert json.loads(r.stdout)["engine"] == "fast"
+    assert "does not support" not in r.stderr
 
 
 def test_trace_writes_every_call_and_needs_out(tmp_path, capsys):

@@ -12,13 +12,14 @@ as a call ends), so the order of events at equal times is tested too.
 from __future__ import annotations
 
 import dataclasses
+import os
 from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
 import pytest
 
-from ccsim.kernels import engine
+from ccsim.kernels import decisions, engine
 from ccsim.models import agents as simpy_agents
 from ccsim.models import fast
 from ccsim.models.calls import CallDraws, draw_calls
@@ -60,7 +61,7 @@ from ccsim.scenario.week import is_week_file
 
 ROOT = Path(__file__).resolve().parent.parent
 #: What the fast engine refuses today (`supports` names the first one found).
-REFUSED = ("chat transfers",)
+REFUSED: tuple[str, ...] = ()  # every shipped scenario runs compiled
 SHIPPED = sorted(
     p
     for p in [*(ROOT / "scenarios").glob("**/*.yaml"), *(ROOT / "tests/data/good").glob("*.yaml")]
@@ -109,6 +110,31 @@ def test_kernel_codes_match_the_model():
         simpy_agents.LOG_OUT,
     )
     assert SELF_SERVED >= 0 and IVR_HANG_UP >= 0  # IVR exits are stored as outcomes
+    kinds = (decisions.FIRST, decisions.RETRIAL, decisions.TRANSFER, decisions.CALLBACK)
+    assert kinds + (decisions.OUTBOUND,) == (FIRST, RETRIAL, TRANSFER, CALLBACK, OUTBOUND)
+
+
+def test_kernel_cache_is_keyed_on_the_shared_decisions():
+    """A kernel's cached machine code contains the functions it calls from the other
+    files of the engine: a change to any of them (a routing rule in `decisions`)
+    must make numba discard it (`decisions.key_engine_caches`)."""
+    import importlib
+
+    from numba.core.dispatcher import Dispatcher
+
+    folder = Path(decisions.__file__).parent
+    stamps = [os.stat(folder / name) for name in decisions.ENGINE_SOURCES]
+    checked = 0
+    for name in decisions.ENGINE_SOURCES:
+        module = importlib.import_module(f"ccsim.kernels.{Path(name).stem}")
+        for obj in vars(module).values():
+            if isinstance(obj, Dispatcher) and obj.py_func.__module__ == module.__name__:
+                if obj.py_func.__name__.endswith("_jit") or module is decisions:
+                    continue  # the decisions call nothing
+                key = obj._cache._cache_file._source_stamp
+                assert all((st.st_mtime, st.st_size) in key for st in stamps), obj
+                checked += 1
+    assert checked > 10
 
 
 # -- shipped scenarios --------------------------------------------------------------
@@ -757,6 +783,52 @@ def test_random_tied_days_with_chat_call_by_call(block):
         assert_same(a, b, label=f"block {block} day {i}")
 
 
+@pytest.mark.parametrize("block", range(2))
+def test_random_tied_days_with_chat_transfers_call_by_call(block):
+    """Chats that transfer (to a chat or to the phone) and calls that transfer to a
+    chat: the transferred leg keeps the caller's phone line, if it had one."""
+    rng = np.random.default_rng(6500 + block)
+    with_chat_transfers = 0
+    for i in range(60):
+        scenario, draws = random_day(
+            rng, redials=block == 1, transfers=True, callbacks=block == 1, chat=True
+        )
+        chats = {c.name for c in scenario.call_types if c.channel == "chat"}
+        with_chat_transfers += any(
+            c.transfer and (c.name in chats or c.transfer.to in chats) for c in scenario.call_types
+        )
+        seed = int(rng.integers(1 << 30))
+        assert_same(
+            simulate_day(scenario, draws, seed, i),
+            simulate_day_fast(scenario, draws, seed, i),
+            label=f"block {block} day {i}",
+        )
+    assert with_chat_transfers >= 20
+
+
+def test_a_chat_transferred_to_the_phone_takes_no_line():
+    """A chat moved to a phone call holds no trunk line (it came in on none), so it
+    never frees one: the phone callers still find exactly ``trunks`` lines."""
+    text = (
+        "name: chat to phone\nhorizon: {start: '08:00', end: '10:00', interval: 1h}\n"
+        "trunks: 2\ncall_types:\n"
+        "  web: {arrivals: {rate: 60/h}, handle_time: {dist: deterministic, value: 60s},"
+        " channel: chat, transfer: {probability: 1.0, to: phone}}\n"
+        "  phone: {arrivals: {rate: 60/h}, handle_time: {dist: deterministic, value: 600s}}\n"
+        "agent_groups:\n  g: {skills: [web, phone], agents: 30}\n"
+    )
+    sc = parse_scenario(text)
+    obs = both(sc, draw_calls(sc, 4, 0), 4, 0)
+    phone_first = (obs.leg == FIRST) & (obs.call_type == 1)
+    start = obs.arrival[phone_first]
+    answered = obs.outcome[phone_first] == ANSWERED
+    # Phone callers in talk at once never exceed the trunks (30 agents: no queue).
+    ends = start + obs.talk[phone_first]
+    busy = [int(np.sum(answered & (start <= t) & (t < ends))) for t in start[answered]]
+    assert max(busy) <= 2
+    assert np.any(obs.outcome[phone_first] == BLOCKED)
+
+
 @pytest.mark.slow
 def test_many_random_tied_days_with_chat_call_by_call():
     rng = np.random.default_rng(12)
@@ -857,27 +929,44 @@ def test_supports_names_the_first_unsupported_feature(monkeypatch):
     assert supports(_with_type_feature(transfer=Transfer(0.1, "calls"))) is None
     assert supports(_with_type_feature(channel="chat")) is None
     chat_transfer = _with_type_feature(transfer=Transfer(0.1, "calls"), channel="chat")
-    assert supports(chat_transfer) == "chat transfers"
+    assert supports(chat_transfer) is None
     sc = load_scenario(ROOT / "scenarios" / "reference_80_erlangs.yaml")
     campaign = Outbound("c", 10, START, START + 3600, ("agents",), 0.5, exp)
     assert supports(replace(sc, outbound=(campaign,))) is None
     meteor = CrisisEvent("meteor", START, START + 60)
     assert supports(replace(sc, events=(meteor,))) == "meteor events"
-    with pytest.raises(NotImplementedError, match="chat transfers"):
-        simulate_day_fast(chat_transfer, draw_calls(sc, 1, 0))
+    with pytest.raises(NotImplementedError, match="meteor events"):
+        simulate_day_fast(replace(sc, events=(meteor,)), draw_calls(sc, 1, 0))
 
 
 def test_supports_refuses_a_model_field_it_does_not_know(monkeypatch):
     """A feature added to the model later is refused while it is in use."""
     sc = load_scenario(ROOT / "scenarios" / "teaching_single_queue.yaml")
-    known = dict(fast.KNOWN_FIELDS)
-    known["AgentGroup"] = known["AgentGroup"] - {"reserve"}
-    known["Scenario"] = known["Scenario"] - {"trunks"}
-    monkeypatch.setattr(fast, "KNOWN_FIELDS", known)
+    monkeypatch.setattr(fast, "unpacked_fields", lambda: frozenset({"reserve", "trunks"}))
     assert supports(sc) is None  # at their defaults: nothing to refuse
     assert supports(replace(sc, trunks=10)) == "trunks"
     group = replace(sc.agent_groups[0], reserve=1)
     assert supports(replace(sc, agent_groups=(group,))) == "reserve"
+    nested = Callback(60.0, 0.5)  # inside a call type: found there too
+    monkeypatch.setattr(fast, "unpacked_fields", lambda: frozenset({"reach"}))
+    assert supports(_with_type_feature(callback=nested)) is None
+    assert supports(_with_type_feature(callback=replace(nested, reach=0.5))) == "reach"
+
+
+def test_unpacked_fields_are_read_off_the_sources(tmp_path):
+    """A field the SimPy side reads and the packing does not is unpacked; names
+    that are no field of the format (``env``) never are."""
+    simpy_side = tmp_path / "center.py"
+    simpy_side.write_text("def f(g, env):\n    return g.reserve + g.skills + env.now\n")
+    feed = tmp_path / "fast.py"
+    feed.write_text("def pack(g):\n    return g.skills\n")
+    assert fast.unpacked_between([simpy_side], [feed]) == {"reserve"}
+    feed.write_text("def pack(g):\n    return g.skills, g.reserve\n")
+    assert fast.unpacked_between([simpy_side], [feed]) == frozenset()
+
+
+def test_the_compiled_engine_packs_every_field_the_simpy_model_reads():
+    assert fast.unpacked_fields() == frozenset()
 
 
 def test_supports_ignores_what_acts_outside_the_engine():

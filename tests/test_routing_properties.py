@@ -16,6 +16,8 @@ loads from light to overloaded, with or without patience.
 - **Conservation per interval**: the interval table's offered calls are the
   answered plus abandoned ones, interval by interval; and per group and interval
   the agents' busy time never exceeds their time on the floor.
+- **Reservation**: a group whose ``reserve`` is all its agents never has more than
+  ``reserve`` idle, so it never answers a skill below its best priority.
 - **Chat concurrency**: a group never has more chats in progress than its agents
   times ``chat_max`` (SimPy only while the compiled engine refuses chat).
 
@@ -45,8 +47,9 @@ SETTINGS = settings(
 
 
 @st.composite
-def days(draw, chat: bool = False):
-    """A random small day: (scenario, seed)."""
+def days(draw, chat: bool = False, reserve: bool = False):
+    """A random small day: (scenario, seed); ``reserve``: every group reserves all
+    its agents for its best-priority skills."""
     n_types = draw(st.integers(1, 3))
     types = [f"t{i}" for i in range(n_types)]
     lines = [
@@ -77,7 +80,8 @@ def days(draw, chat: bool = False):
         prios = ", ".join(f"{s}: {draw(st.integers(1, 2))}" for s in skills)
         agents = draw(st.integers(1, 4))
         chat_max = f", chat: {{max_concurrent: {draw(st.integers(1, 3))}}}" if chat else ""
-        lines.append(f"  g{g}: {{skills: {{{prios}}}, agents: {agents}{chat_max}}}")
+        held = f", reserve: {agents}" if reserve else ""
+        lines.append(f"  g{g}: {{skills: {{{prios}}}, agents: {agents}{chat_max}{held}}}")
     sc = parse_scenario("\n".join(lines) + "\n", source="<random day>")
     return sc, draw(st.integers(0, 10_000))
 
@@ -185,6 +189,24 @@ def test_conservation_per_interval(engine, day):
             lo, hi = edges[i], edges[i + 1]  # floor time past the horizon is not kept
             busy = np.clip(np.minimum(e, hi) - np.maximum(s, lo), 0, None).sum()
             assert busy <= obs.staffed[g, i] + 1e-6 * (1 + busy)
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+@SETTINGS
+@given(day=days(reserve=True))
+def test_a_group_holding_all_its_agents_in_reserve_never_answers_its_lower_skills(engine, day):
+    sc, seed = day
+    obs = run(engine, sc, seed)
+    answered = obs.outcome == ANSWERED
+    for g, group in enumerate(sc.agent_groups):
+        best = min(group.priority_of(s) for s in group.skills)
+        lower = [
+            k
+            for k, ct in enumerate(sc.call_types)
+            if ct.name in group.skills and group.priority_of(ct.name) > best
+        ]
+        taken = answered & (obs.group == g) & np.isin(obs.call_type, lower)
+        assert not np.any(taken), f"{group.name} answered {int(np.sum(taken))} lower-skill calls"
 
 
 def chat_engines():

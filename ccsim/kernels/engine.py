@@ -49,11 +49,19 @@ few events per agent), and the rarer steps of transfers, callbacks, chat,
 outbound dials and the staffing cut by count. The by-count rule is written once,
 here, and the SimPy model calls the same compiled functions (`relieve_ghost`).
 
-Everything here is literal integer codes, not imports from the model modules:
-numba freezes globals into its on-disk cache, which is keyed on this file only
-(tests/test_fast_engine.py checks the codes against the model's). For the same
-reason the kernel is one file: a cached function is not recompiled when a
-function it calls changes in another file.
+(Measured again for issue 14: the loop split into functions of under 80 lines
+over seven namedtuples of arrays gave the same numbers, but ran 46 times slower,
+5.2 M → 0.11 M calls per CPU second, and compiled 2.5 times longer: numba
+increfs every array of a structure at each call it does not inline. A single
+reference-counted state object (a structref) might avoid it; not tried yet.)
+
+The routing rules are not written here but in `ccsim.kernels.decisions`, shared
+with the SimPy model; this loop calls their compiled twins. Everything here is
+literal integer codes, not imports from the model modules: numba freezes globals
+into its on-disk cache (tests/test_fast_engine.py checks the codes against the
+model's). The cache of every function here is keyed on the decisions' file too
+(`decisions.key_engine_caches`): a cached function is otherwise not recompiled
+when a function it calls changes in another file.
 """
 
 from __future__ import annotations
@@ -61,13 +69,46 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
+from ccsim.kernels import decisions
+from ccsim.kernels.decisions import (  # the routing rules, shared with the SimPy model
+    CALLBACK,
+    FIRST,
+    LONGEST_IDLE,
+    OUTBOUND,
+    PREFERENCE,
+    RANDOM,
+    RETRIAL,
+    TRANSFER,
+    call_before_jit,
+    callback_before_jit,
+    callback_overdue_jit,
+    campaign_open_jit,
+    chat_slot_free_jit,
+    dial_allows_jit,
+    draw_says_yes_jit,
+    has_overflowed_jit,
+    idle_before_jit,
+    is_live_jit,
+    line_free_jit,
+    may_redial_jit,
+    offers_callback_jit,
+    outage_in_force_jit,
+    overflow_in_time_jit,
+    partial_before_jit,
+    predicted_wait_jit,
+    random_position_jit,
+    reserve_allows_jit,
+    sets_last_wait_jit,
+    takes_type_jit,
+    uses_own_handle_jit,
+)
+
+__all__ = ["FIRST", "RETRIAL", "TRANSFER", "CALLBACK", "OUTBOUND"]
+__all__ += ["LONGEST_IDLE", "PREFERENCE", "RANDOM"]
+
 # Outcome codes (ccsim.observations).
 BLOCKED, ANSWERED, ABANDONED = 0, 1, 2
 CALLBACK_REQUESTED, NOT_REACHED = 5, 6
-# Leg kinds (ccsim.observations).
-FIRST, RETRIAL, TRANSFER, CALLBACK, OUTBOUND = 0, 1, 2, 3, 4
-# Agent selection codes, in AGENT_SELECTIONS order.
-LONGEST_IDLE, PREFERENCE, RANDOM = 0, 1, 2
 # Agent plan steps (ccsim.models.agents).
 BREAK, ABSENCE, LOG_OUT = 0, 1, 2
 
@@ -80,7 +121,8 @@ CI_TYPE, CI_VIA_IVR, CI_IVR_EXIT = 0, 1, 2  # drawn
 CI_OUTCOME, CI_GROUP = 3, 4  # observed
 CI_WAITING, CI_NEXT, CI_PREV, CI_AGENT = 5, 6, 7, 8  # its queue's links; its agent
 CI_CALLER, CI_ATTEMPT = 9, 10  # the leg's caller (its first leg's row) and attempt
-N_CI = 11
+CI_HOLDS_LINE = 11  # it holds a phone line (`ccsim.models.legs.Legs.holds_line`)
+N_CI = 12
 
 # Columns of the agent arrays: af (float64) and ai (int64), one row per agent and
 # roster plan (row p: plan p, and agent p). Plan columns are read at the plan's row,
@@ -141,9 +183,13 @@ WANT_WITHDRAW, WANT_AVAILABLE = 1, 2
 PENDING_SLACK = 4
 
 
-@njit(cache=True)
-def add_time(row, t0, t1, start, interval):
-    """`ccsim.models.roster.add_time`: the same operations in the same order."""
+def add_time_py(row, t0, t1, start, interval) -> None:
+    """Add the span ``[t0, t1)`` to ``row`` split exactly over the planning intervals.
+
+    Time outside the horizon (before its start, after its last interval) is dropped.
+    Both engines count agent time with it: the SimPy model calls this plain function
+    (`ccsim.models.roster.add_time`), the kernel its compiled twin `add_time`.
+    """
     n = row.shape[0]
     end = start + n * interval
     t0 = max(t0, start)
@@ -159,6 +205,9 @@ def add_time(row, t0, t1, start, interval):
     for i in range(i0 + 1, i1):
         row[i] += interval
     row[i1] += t1 - (start + i1 * interval)
+
+
+add_time = njit(cache=True)(add_time_py)
 
 
 # -- The staffing cut by count (`AgentGroup.staffing_cut`), for both engines -----
@@ -255,8 +304,8 @@ def _campaign_for(g, now, gcamp, gc_off, camp_f, camp_i, dialed):
     customers left to dial, or -1."""
     for j in range(gc_off[g], gc_off[g + 1]):
         c = gcamp[j]
-        open_now = camp_f[c, CAMP_START] <= now < camp_f[c, CAMP_END]
-        if open_now and dialed[c] < camp_i[c, CAMP_CUSTOMERS]:
+        start = camp_f[c, CAMP_START]
+        if campaign_open_jit(now, start, camp_f[c, CAMP_END], dialed[c], camp_i[c, CAMP_CUSTOMERS]):
             return c
     return -1
 
@@ -266,7 +315,7 @@ def _may_dial(g, now, gi, gcamp, gc_off, camp_f, camp_i, dialed):
     """`ContactCenter.try_outbound`'s test: a campaign of the group is open and at
     least its threshold of the group's agents stay idle."""
     c = _campaign_for(g, now, gcamp, gc_off, camp_f, camp_i, dialed)
-    return c >= 0 and gi[g, GI_IDLE] >= camp_i[c, CAMP_THRESHOLD]
+    return c >= 0 and dial_allows_jit(gi[g, GI_IDLE], camp_i[c, CAMP_THRESHOLD])
 
 
 @njit(cache=True)
@@ -285,7 +334,7 @@ def _dial(
     cf[c, CF_OFFERED] = now
     cf[c, CF_WAIT] = 0.0
     ci[c, CI_GROUP] = ai[agent, AI_GROUP]
-    if out_connect[i] < camp_f[camp, CAMP_CONNECT]:
+    if draw_says_yes_jit(out_connect[i], camp_f[camp, CAMP_CONNECT]):
         ci[c, CI_OUTCOME] = ANSWERED
         cf[c, CF_TALK] = out_talk[i]
         cf[c, CF_WRAP] = out_wrap[i]
@@ -305,17 +354,16 @@ def _callback_accepted(
 ):  # fmt: skip
     """`ContactCenter.offer_callback`'s decision: the predicted wait (`predicted_wait`)
     is over the threshold, the offer is recorded, and the caller accepts."""
-    if cbi[k, CBI_LAST_WAIT]:
-        predicted = last_wait[k]
-    else:
-        agents = 0
-        for j in range(ti[k, TI_INIT_LO], ti[k, TI_INIT_HI]):
-            agents += gi[glist[j], GI_ON_FLOOR]
-        predicted = (ti[k, TI_WAITING] + 1) * cbf[k, CBF_MEAN_HANDLE] / max(1, agents)
-    if predicted <= cbf[k, CBF_THRESHOLD]:
+    agents = 0
+    for j in range(ti[k, TI_INIT_LO], ti[k, TI_INIT_HI]):
+        agents += gi[glist[j], GI_ON_FLOOR]
+    predicted = predicted_wait_jit(
+        cbi[k, CBI_LAST_WAIT] != 0, last_wait[k], ti[k, TI_WAITING], cbf[k, CBF_MEAN_HANDLE], agents
+    )
+    if not offers_callback_jit(predicted, cbf[k, CBF_THRESHOLD]):
         return False
     callback_offered[row] = True
-    return callback_u[ci[row, CI_CALLER], 0] < cbf[k, CBF_ACCEPT]
+    return draw_says_yes_jit(callback_u[ci[row, CI_CALLER], 0], cbf[k, CBF_ACCEPT])
 
 
 @njit(cache=True)
@@ -337,17 +385,18 @@ def _next_callback(g, now, overdue, ti, gi, gk, gkf, skills, cf, ci, cbf, n_cb):
     from the start (reserve permitting; only overdue ones if asked), or -1."""
     best_time = np.inf
     best = -1
+    idle = gi[g, GI_IDLE] + 1  # with the agent who would call back
     for e in range(gi[g, GI_SKILL_LO], gi[g, GI_SKILL_HI]):
         t = skills[e, SK_TYPE]
         head = ti[t, TI_CB_HEAD]
         if head < 0 or gkf[g, t, GKF_AFTER] != 0.0:
             continue
-        if gk[g, t, GK_LOWER] and gi[g, GI_IDLE] + 1 <= gi[g, GI_RESERVE]:
+        if not reserve_allows_jit(idle, gi[g, GI_RESERVE], gk[g, t, GK_LOWER] != 0):
             continue
         requested = cf[head, CF_OFFERED]
-        if overdue and now < requested + cbf[t, CBF_DEADLINE]:
+        if overdue and not callback_overdue_jit(now, requested, cbf[t, CBF_DEADLINE]):
             continue
-        if requested < best_time:
+        if callback_before_jit(requested, best_time):
             best_time = requested
             best = t
     if best < 0:
@@ -363,8 +412,8 @@ def _next_callback(g, now, overdue, ti, gi, gk, gkf, skills, cf, ci, cbf, n_cb):
 @njit(cache=True)
 def _update_partial(a, ai, gi):
     """`ContactCenter._update_partial`: the agent has a free chat slot to offer."""
-    chats = ai[a, AI_CHATS]
-    free_slot = 0 < chats < gi[ai[a, AI_GROUP], GI_CHAT_MAX] and not ai[a, AI_LEAVE]
+    chat_max = gi[ai[a, AI_GROUP], GI_CHAT_MAX]
+    free_slot = chat_slot_free_jit(ai[a, AI_CHATS], chat_max, ai[a, AI_LEAVE] != 0)
     ai[a, AI_PARTIAL] = 1 if free_slot else 0
 
 
@@ -380,7 +429,7 @@ def _partial_agent(lo, hi, glist, ai):
         for j in range(lo, hi):
             if glist[j] == ai[a, AI_GROUP]:
                 mine = True
-        if mine and (best < 0 or ai[a, AI_CHATS] < ai[best, AI_CHATS]):
+        if mine and (best < 0 or partial_before_jit(ai[a, AI_CHATS], a, ai[best, AI_CHATS], best)):
             best = a
     return best
 
@@ -409,43 +458,67 @@ def _new_leg(cf, ci, c, caller, k, patience):
     ci[c, CI_AGENT] = -1
     ci[c, CI_CALLER] = caller
     ci[c, CI_ATTEMPT] = 0
+    ci[c, CI_HOLDS_LINE] = 0
+
+
+@njit(cache=True)
+def _busy_when_due(p, g, kind, ai, gi, cut):
+    """``take_off_floor``: True if plan p's agent is on a call, and leaves when it
+    ends. A log-out by count (`cut_leaver`): an idle agent of the group leaves in
+    place of a busy one, or the busy one becomes a ghost. ``cut``: (holder,
+    plan_of, ghost, n_ghosts, counter)."""
+    holder, plan_of, ghost, n_ghosts, counter = cut
+    agent = holder[p]
+    by_count = gi[g, GI_BY_COUNT] and kind == LOG_OUT
+    if by_count and ai[agent, AI_BUSY]:  # an idle agent leaves in its place
+        idle = gi[g, GI_HEAD] if gi[g, GI_IDLE] > 0 else -1
+        agent = cut_leaver(holder, plan_of, p, True, idle)
+        if agent < 0:
+            agent = holder[p]
+    if not ai[agent, AI_BUSY]:
+        return False
+    ai[agent, AI_LEAVE] = 1
+    ai[agent, AI_PARTIAL] = 0  # no new chats while leaving
+    if by_count:
+        become_ghost(ghost, n_ghosts, counter, agent, g)
+    return True
+
+
+@njit(cache=True)
+def _step_begins(p, g, s, now, af, sf, si, overtime):
+    """Off the floor: step s begins (a break or an absence, and the time it waits
+    for, -1 if none) or the day ends (a log-out: its overtime). (phase, wait)."""
+    kind = si[s, SI_KIND]
+    if kind == LOG_OUT:
+        overtime[g] += max(0.0, now - af[p, AF_END])
+        return P_DONE, -1.0
+    af[p, AF_STEP_BEGAN] = now
+    if kind == BREAK:
+        return P_BREAK, sf[s, SF_ARG]
+    if sf[s, SF_ARG] > now:
+        return P_ABSENT, sf[s, SF_ARG] - now
+    return P_ABSENT, -1.0
+
+
+@njit(cache=True)
+def _add_break(on_break, unpaid_break, paid, began, now, start, interval):
+    """A break's time: on break, and unpaid unless paid."""
+    add_time(on_break, began, now, start, interval)
+    if not paid:
+        add_time(unpaid_break, began, now, start, interval)
 
 
 @njit(cache=True)
 def _agent_day(
-    p,
-    now,
-    ai,
-    af,
-    sf,
-    si,
-    staffed,
-    on_break,
-    unpaid_break,
-    absent,
-    overtime,
-    start,
-    interval,
-    pend_t,
-    pend_d,
-    n_pend,
-    gi,
-    cut_holder,
-    cut_plan_of,
-    cut_ghost,
-    cut_n_ghosts,
-    cut_counter,
-):
-    """Run plan p's process (`ccsim.models.agents.agent_day`) until it waits.
-
-    It resumes at its phase: the start of its shift, a step falling due, the call
-    in progress ending (the step then goes ahead), the end of a break or absence,
-    or just after the loop made it available. Its timeout goes to the pending
-    ones (returns their new count, and flags): ``WANT_WITHDRAW`` asks the loop to take
-    the agent out of its idle pool (``take_off_floor``); ``WANT_AVAILABLE`` to
-    make it available (``center.make_available``), then to call this again; both act
-    on ``cut_holder[p]``, the agent who holds the plan then.
-    """
+    p, now, ai, af, sf, si, staffed, on_break, unpaid_break, absent, overtime, start, interval,
+    pend_t, pend_d, n_pend, gi, cut_holder, cut_plan_of, cut_ghost, cut_n_ghosts, cut_counter,
+):  # fmt: skip
+    """Run plan p's process (`ccsim.models.agents.agent_day`) until it waits: it
+    resumes at its phase (shift start, a step due, the call in progress ending, back
+    from a break or absence, just made available). Its timeout goes to the pending
+    ones; returns their count and flags: ``WANT_WITHDRAW`` (take ``cut_holder[p]``
+    out of its idle pool) and ``WANT_AVAILABLE`` (make it available, then call this
+    again)."""
     g = ai[p, AI_GROUP]
     phase = ai[p, AI_PHASE]
     s = ai[p, AI_STEP]
@@ -479,18 +552,8 @@ def _agent_day(
                 break
         elif phase == P_DUE:  # the step is due: take_off_floor, after the call in progress
             phase = P_LEAVE
-            agent = cut_holder[p]
-            by_count = gi[g, GI_BY_COUNT] and si[s, SI_KIND] == LOG_OUT
-            if by_count and ai[agent, AI_BUSY]:  # an idle agent leaves in its place
-                idle = gi[g, GI_HEAD] if gi[g, GI_IDLE] > 0 else -1
-                agent = cut_leaver(cut_holder, cut_plan_of, p, True, idle)
-                if agent < 0:
-                    agent = cut_holder[p]
-            if ai[agent, AI_BUSY]:
-                ai[agent, AI_LEAVE] = 1
-                ai[agent, AI_PARTIAL] = 0  # no new chats while leaving
-                if by_count:
-                    become_ghost(cut_ghost, cut_n_ghosts, cut_counter, agent, g)
+            cut = (cut_holder, cut_plan_of, cut_ghost, cut_n_ghosts, cut_counter)
+            if _busy_when_due(p, g, si[s, SI_KIND], ai, gi, cut):
                 break
             want |= WANT_WITHDRAW
         elif phase == P_LEAVE:  # off the floor from now
@@ -499,30 +562,17 @@ def _agent_day(
                 add_time(staffed[g], af[agent, AF_FLOOR_SINCE], now, start, interval)
             ai[agent, AI_ON_FLOOR] = 0
             gi[g, GI_ON_FLOOR] -= 1
-            kind = si[s, SI_KIND]
-            if kind == LOG_OUT:
-                overtime[g] += max(0.0, now - af[p, AF_END])
-                phase = P_DONE
+            phase, wait = _step_begins(p, g, s, now, af, sf, si, overtime)
+            if phase != P_ABSENT or wait >= 0.0:
                 break
-            af[p, AF_STEP_BEGAN] = now
-            if kind == BREAK:
-                phase = P_BREAK
-                wait = sf[s, SF_ARG]
-                break
-            phase = P_ABSENT
-            if sf[s, SF_ARG] > now:
-                wait = sf[s, SF_ARG] - now
-                break
-        elif phase == P_BREAK:  # back from the break
+        elif phase == P_BREAK or phase == P_ABSENT:  # noqa: SIM109 (back from it)
             began = af[p, AF_STEP_BEGAN]
-            add_time(on_break[g], began, now, start, interval)
-            if not si[s, SI_PAID]:
-                add_time(unpaid_break[g], began, now, start, interval)
-            want |= WANT_AVAILABLE
-            phase = P_NEXT
-            break
-        elif phase == P_ABSENT:  # back from the absence
-            add_time(absent[g], af[p, AF_STEP_BEGAN], now, start, interval)
+            if phase == P_ABSENT:
+                add_time(absent[g], began, now, start, interval)
+            else:  # on break (and unpaid, if so)
+                _add_break(
+                    on_break[g], unpaid_break[g], si[s, SI_PAID], began, now, start, interval
+                )
             want |= WANT_AVAILABLE
             phase = P_NEXT
             break
@@ -668,6 +718,7 @@ def simulate(
         ci[c, CI_AGENT] = -1
         ci[c, CI_CALLER] = c
         ci[c, CI_ATTEMPT] = 0
+        ci[c, CI_HOLDS_LINE] = 0
     # The event heap: time, sequence number, data.
     ht = np.empty(heap_capacity, np.float64)
     hs = np.empty(heap_capacity, np.int64)
@@ -763,7 +814,9 @@ def simulate(
             while camp_j < cg_off[c + 1]:
                 g = cgroups[camp_j]
                 cc = _campaign_for(g, now, gcamp, gc_off, camp_f, camp_i, dialed)
-                if gi[g, GI_IDLE] > camp_i[c, CAMP_THRESHOLD] and cc >= 0 and gi[g, GI_IDLE] > 0:
+                # the dialing agent is one of the idle ones
+                others = gi[g, GI_IDLE] - 1
+                if dial_allows_jit(others, camp_i[c, CAMP_THRESHOLD]) and cc >= 0 and others >= 0:
                     dial_agent = gi[g, GI_HEAD]
                     dial_camp = cc
                     withdraw = dial_agent
@@ -833,8 +886,8 @@ def simulate(
                 caller = ci[x, CI_CALLER]
                 if (
                     transfer_to[k] >= 0
-                    and leg_kind[x] <= RETRIAL
-                    and transfer_u[caller] < transfer_prob[k]
+                    and is_live_jit(leg_kind[x])
+                    and draw_says_yes_jit(transfer_u[caller], transfer_prob[k])
                 ):  # maybe_transfer: a new leg on the same line, offered now (Legs.add)
                     if n_legs >= capacity_legs:
                         raise RuntimeError("no room for a transfer: leg capacity too small")
@@ -847,10 +900,13 @@ def simulate(
                     leg_type[c] = transfer_to[k]
                     leg_caller[c] = caller
                     leg_kind[c] = TRANSFER
+                    ci[c, CI_HOLDS_LINE] = ci[x, CI_HOLDS_LINE]  # the caller's line, if any
+                    ci[x, CI_HOLDS_LINE] = 0
                     offer = c
                     transferred = x  # its agent's after-call work, once the leg is offered
                 else:
-                    if leg_kind[x] != CALLBACK and not ti[k, TI_CHAT]:  # holds a line
+                    if ci[x, CI_HOLDS_LINE]:  # release_line
+                        ci[x, CI_HOLDS_LINE] = 0
                         lines -= 1
                     wrap_time = cf[x, CF_WRAP]
                     if wrap_time > 0.0:
@@ -864,7 +920,8 @@ def simulate(
                     unlink = x
                     ci[x, CI_OUTCOME] = ABANDONED
                     cf[x, CF_WAIT] = now - cf[x, CF_OFFERED]
-                    if not ti[ci[x, CI_TYPE], TI_CHAT]:
+                    if ci[x, CI_HOLDS_LINE]:  # release_line
+                        ci[x, CI_HOLDS_LINE] = 0
                         lines -= 1
                     failed = x
             elif kind == EV_AGENT_FREE:
@@ -903,6 +960,7 @@ def simulate(
                     hi = ovi[x % n_steps, OV_HI]
             elif ci[x, CI_IVR_EXIT] >= 0:  # EV_LEAVE_IVR: self-served or hung up there
                 ci[x, CI_OUTCOME] = ci[x, CI_IVR_EXIT]
+                ci[x, CI_HOLDS_LINE] = 0  # release_line
                 lines -= 1
             else:  # EV_LEAVE_IVR, on to the queue
                 offer = x
@@ -933,14 +991,15 @@ def simulate(
         if call >= 0:  # arrive: the trunk check (lines_now), then the IVR or the queue
             capacity = trunks
             for o in range(outages.shape[0]):
-                if outages[o, 0] <= now < outages[o, 1]:
+                if outage_in_force_jit(now, outages[o, 0], outages[o, 1]):
                     capacity = min(capacity, outages[o, 2])
-            if lines >= capacity:
+            if not line_free_jit(lines, capacity):
                 ci[call, CI_OUTCOME] = BLOCKED
                 failed = call
                 blocked = True
             else:
                 lines += 1
+                ci[call, CI_HOLDS_LINE] = 1
                 if ci[call, CI_VIA_IVR]:
                     pend_t[n_pend] = now + cf[call, CF_IVR_TIME]
                     pend_d[n_pend] = call * N_KINDS + EV_LEAVE_IVR
@@ -951,13 +1010,16 @@ def simulate(
         if failed >= 0:  # maybe_redial: the caller calls again after a delay, or not
             caller = ci[failed, CI_CALLER]
             k = ci[caller, CI_TYPE]
-            live = leg_kind[failed] <= RETRIAL
-            if live and k >= 0 and retry_max[k] > 0 and (not blocked or retry_blocked[k]):
-                attempt = ci[failed, CI_ATTEMPT]
-                if attempt + 1 < retry_max[k] and retry_u[caller, attempt] < retry_prob[k]:
-                    pend_t[n_pend] = now + retry_delay[caller, attempt]
-                    pend_d[n_pend] = failed * N_KINDS + EV_REDIAL
-                    n_pend += 1
+            attempt = ci[failed, CI_ATTEMPT]
+            if (
+                k >= 0
+                and is_live_jit(leg_kind[failed])
+                and may_redial_jit(blocked, retry_blocked[k], attempt, retry_max[k])
+                and draw_says_yes_jit(retry_u[caller, attempt], retry_prob[k])
+            ):
+                pend_t[n_pend] = now + retry_delay[caller, attempt]
+                pend_d[n_pend] = failed * N_KINDS + EV_REDIAL
+                n_pend += 1
 
         take = -1  # a call looking for an idle agent of glist[lo:hi]
         answer_call = -1  # answer(answer_call, answer_agent)
@@ -980,14 +1042,18 @@ def simulate(
                 for j in range(lo, hi):
                     g = glist[j]
                     idle = gi[g, GI_IDLE]
-                    if idle > 0 and (not gk[g, k, GK_LOWER] or idle > gi[g, GI_RESERVE]):
+                    if idle > 0 and reserve_allows_jit(
+                        idle, gi[g, GI_RESERVE], gk[g, k, GK_LOWER] != 0
+                    ):
                         pool += idle
                 if pool > 0:
-                    pick = min(int(cf[take, CF_U] * pool), pool - 1)
+                    pick = random_position_jit(cf[take, CF_U], pool)
                     for j in range(lo, hi):
                         g = glist[j]
                         idle = gi[g, GI_IDLE]
-                        if idle == 0 or (gk[g, k, GK_LOWER] and idle <= gi[g, GI_RESERVE]):
+                        if idle == 0 or not reserve_allows_jit(
+                            idle, gi[g, GI_RESERVE], gk[g, k, GK_LOWER] != 0
+                        ):
                             continue
                         if pick < idle:
                             agent = gi[g, GI_HEAD]
@@ -1000,13 +1066,12 @@ def simulate(
                 for j in range(lo, hi):
                     g = glist[j]
                     idle = gi[g, GI_IDLE]
-                    if idle == 0 or (gk[g, k, GK_LOWER] and idle <= gi[g, GI_RESERVE]):
+                    if idle == 0 or not reserve_allows_jit(
+                        idle, gi[g, GI_RESERVE], gk[g, k, GK_LOWER] != 0
+                    ):
                         continue
                     a = gi[g, GI_HEAD]
-                    if selection == PREFERENCE:
-                        agent = a
-                        break
-                    if agent < 0 or af[a, AF_IDLE_SINCE] < best_since:
+                    if agent < 0 or idle_before_jit(selection, af[a, AF_IDLE_SINCE], best_since):
                         agent = a
                         best_since = af[a, AF_IDLE_SINCE]
             if agent < 0 and ti[k, TI_CHAT]:  # agent_for: an agent in chats, a slot free
@@ -1020,7 +1085,7 @@ def simulate(
             elif (
                 offer >= 0
                 and cbi[k, CBI_ON]
-                and leg_kind[offer] <= RETRIAL
+                and is_live_jit(leg_kind[offer])
                 and _callback_accepted(
                     offer,
                     k,
@@ -1037,7 +1102,8 @@ def simulate(
             ):  # offer_callback: the caller hangs up; a callback leg waits its turn
                 ci[offer, CI_OUTCOME] = CALLBACK_REQUESTED
                 cf[offer, CF_WAIT] = 0.0
-                if not ti[k, TI_CHAT]:
+                if ci[offer, CI_HOLDS_LINE]:  # release_line
+                    ci[offer, CI_HOLDS_LINE] = 0
                     lines -= 1
                 if n_legs >= capacity_legs:
                     raise RuntimeError("no room for a callback: leg capacity too small")
@@ -1069,7 +1135,7 @@ def simulate(
                     pend_d[n_pend] = c * N_KINDS + EV_ABANDON
                     n_pend += 1
                 for j in range(ti[k, TI_OV_LO], ti[k, TI_OV_HI]):
-                    if ov_after[j] >= patience:
+                    if not overflow_in_time_jit(ov_after[j], patience):
                         break
                     pend_t[n_pend] = now + ov_after[j]
                     pend_d[n_pend] = (c * n_steps + j) * N_KINDS + EV_OVERFLOW
@@ -1149,24 +1215,20 @@ def simulate(
             best_tp = 0
             best_sp = 0
             best_offered = 0.0
+            idle = gi[g, GI_IDLE] + 1  # with the agent who would answer
             for e in range(gi[g, GI_SKILL_LO], gi[g, GI_SKILL_HI]):
                 t = skills[e, SK_TYPE]
-                if ti[t, TI_WAITING] == 0 or (chat_next and not ti[t, TI_CHAT]):
+                if ti[t, TI_WAITING] == 0 or not takes_type_jit(chat_next, ti[t, TI_CHAT] != 0):
                     continue
-                if gk[g, t, GK_LOWER] and gi[g, GI_IDLE] + 1 <= gi[g, GI_RESERVE]:
+                if not reserve_allows_jit(idle, gi[g, GI_RESERVE], gk[g, t, GK_LOWER] != 0):
                     continue
                 head_offered = cf[ti[t, TI_HEAD], CF_OFFERED]
-                if now < head_offered + gkf[g, t, GKF_AFTER]:
+                if not has_overflowed_jit(now, head_offered, gkf[g, t, GKF_AFTER]):
                     continue
                 tp = skills[e, SK_TYPE_PRIO]
                 sp = skills[e, SK_SKILL_PRIO]
-                if (
-                    best < 0
-                    or tp < best_tp
-                    or (
-                        tp == best_tp
-                        and (sp < best_sp or (sp == best_sp and head_offered < best_offered))
-                    )
+                if best < 0 or call_before_jit(
+                    tp, sp, head_offered, best_tp, best_sp, best_offered
                 ):
                     best = t
                     best_tp = tp
@@ -1204,7 +1266,7 @@ def simulate(
         if callback >= 0:  # dial_callback: reached, a call like any; else the attempt
             c = callback
             k = ci[c, CI_TYPE]
-            if callback_u[ci[c, CI_CALLER], 1] < cbf[k, CBF_REACH]:
+            if draw_says_yes_jit(callback_u[ci[c, CI_CALLER], 1], cbf[k, CBF_REACH]):
                 answer_call = c
                 answer_agent = cb_agent
             else:
@@ -1253,7 +1315,7 @@ def simulate(
             ci[c, CI_OUTCOME] = ANSWERED
             cf[c, CF_WAIT] = now - cf[c, CF_OFFERED]
             ci[c, CI_GROUP] = g
-            if gk[g, k, GK_OWN] >= 0 and leg_kind[c] != TRANSFER:  # drawn per caller
+            if uses_own_handle_jit(gk[g, k, GK_OWN] >= 0, leg_kind[c]):  # drawn per caller
                 talk_time = own_handle[gk[g, k, GK_OWN], ci[c, CI_CALLER]]
             else:
                 talk_time = cf[c, CF_HANDLE] * gkf[g, k, GKF_FACTOR]
@@ -1263,7 +1325,7 @@ def simulate(
                 _update_partial(a, ai, gi)
             cf[c, CF_TALK] = talk_time
             cf[c, CF_WRAP] = cf[c, CF_WRAP_IN]
-            if leg_kind[c] != TRANSFER:
+            if sets_last_wait_jit(leg_kind[c]):
                 last_wait[k] = cf[c, CF_WAIT]
             ai[a, AI_BUSY] = 1
             ci[c, CI_AGENT] = a
@@ -1318,3 +1380,6 @@ def simulate(
         wrap[c] = cf[c, CF_WRAP]
         group[c] = ci[c, CI_GROUP]
     return n_events
+
+
+decisions.key_engine_caches(globals())

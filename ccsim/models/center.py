@@ -23,10 +23,11 @@ import math
 import numpy as np
 import simpy
 
-from ccsim.kernels import engine as kernel
+from ccsim.kernels import decisions as rule
+from ccsim.kernels import engine as cut
 from ccsim.models.agents import agent_day
 from ccsim.models.calls import CallDraws
-from ccsim.models.legs import CALLBACK, FIRST, RETRIAL, TRANSFER, Legs
+from ccsim.models.legs import CALLBACK, RETRIAL, TRANSFER, Legs
 from ccsim.models.roster import add_time, build_roster, scheduled_time
 from ccsim.models.routing import Router
 from ccsim.observations import (
@@ -87,9 +88,9 @@ class ContactCenter:
         self.chat_factors = [g.chat_factors for g in scenario.agent_groups]
         self.leave_request: list[simpy.Event | None] = [None] * len(plans)
         self.free_at = [scenario.horizon.start] * len(plans)
-        # The staffing cut: who holds which plan, and the ghosts (`kernel.relieve_ghost`).
+        # The staffing cut: who holds which plan, and the ghosts (`cut.relieve_ghost`).
         self.by_count = [g.staffing_cut == "by_count" for g in scenario.agent_groups]
-        self.cut = kernel.new_cut_state(len(plans), len(groups))
+        self.cut = cut.new_cut_state(len(plans), len(groups))
         self.holder, self.plan_of, self.ghost, self.n_ghosts, self.ghost_counter = self.cut
         self.agent_group_array = np.asarray(self.agent_group, dtype=np.int64)
 
@@ -108,7 +109,7 @@ class ContactCenter:
         lines = math.inf if self.trunks is None else self.trunks
         now = self.env.now
         for start, end, trunks in self.trunk_outages:
-            if start <= now < end:
+            if rule.outage_in_force(now, start, end):
                 lines = min(lines, trunks)
         return lines
 
@@ -118,7 +119,7 @@ class ContactCenter:
         if k >= 0 and self.router.is_chat[k]:
             self.offer(row)  # a chat uses no phone line
             return
-        if self.lines_busy >= self.lines_now():
+        if not rule.line_free(self.lines_busy, self.lines_now()):
             obs.outcome[row] = BLOCKED
             if obs.via_ivr[row]:
                 obs.call_type[row] = -1  # the IVR never decided its type
@@ -155,7 +156,7 @@ class ContactCenter:
         if agent >= 0:
             self.answer(row, agent)
             return
-        live = obs.leg[row] in (FIRST, RETRIAL)
+        live = rule.is_live(int(obs.leg[row]))
         if live and self.types[k].callback is not None and self.offer_callback(row, k):
             return
         router.enqueue(row, k)
@@ -163,7 +164,7 @@ class ContactCenter:
         if patience != math.inf:
             env.timeout(patience).callbacks.append(lambda _ev: self.abandon(row, k))
         for after, groups in router.overflow[k]:
-            if after >= patience:
+            if not rule.overflow_in_time(after, patience):
                 break
             env.timeout(after).callbacks.append(
                 lambda _ev, groups=groups: self.overflow(row, k, groups, u)  # type: ignore[misc]
@@ -204,7 +205,8 @@ class ContactCenter:
         obs.group[row] = g
         caller = int(obs.caller[row])
         own = self.calls.group_handle.get((g, k))
-        if own is not None and obs.leg[row] != TRANSFER:
+        leg = int(obs.leg[row])
+        if rule.uses_own_handle(own is not None, leg):
             talk = float(own[caller])
         else:
             talk = float(legs.handle[row]) * self.handle_factor.get((g, k), 1.0)
@@ -214,7 +216,7 @@ class ContactCenter:
             self._update_partial(agent)
         obs.talk[row] = talk
         obs.wrap[row] = legs.wrap[row]
-        if obs.leg[row] != TRANSFER:
+        if rule.sets_last_wait(leg):
             self.last_wait[k] = float(obs.wait[row])
         self.busy[agent] = True
         self.env.timeout(talk).callbacks.append(lambda _ev: self.hang_up(row, agent))
@@ -237,17 +239,18 @@ class ContactCenter:
     def maybe_redial(self, row: int, blocked: bool) -> None:
         """After a blocked or abandoned attempt, the caller may call again later."""
         obs, legs, calls = self.obs, self.legs, self.calls
-        if obs.leg[row] not in (FIRST, RETRIAL):
-            return
         caller = int(obs.caller[row])
         k = int(legs.call_type[caller])
         retrial = self.types[k].retrial if k >= 0 else None
-        if retrial is None or (blocked and not retrial.after_blocked):
+        if retrial is None:
             return
         attempt = int(obs.attempt[row])
-        if attempt + 1 >= retrial.max_attempts:
+        leg = int(obs.leg[row])
+        if not rule.is_live(leg) or not rule.may_redial(
+            blocked, retrial.after_blocked, attempt, retrial.max_attempts
+        ):
             return
-        if calls.retry_u[caller, attempt] >= retrial.probability:
+        if not rule.draw_says_yes(float(calls.retry_u[caller, attempt]), retrial.probability):
             return
 
         def redial(_ev) -> None:
@@ -264,18 +267,18 @@ class ContactCenter:
         obs, legs, calls = self.obs, self.legs, self.calls
         k = int(legs.call_type[row])
         transfer = self.types[k].transfer
-        if transfer is None or obs.leg[row] not in (FIRST, RETRIAL):
+        if transfer is None or not rule.is_live(int(obs.leg[row])):
             return False
         caller = int(obs.caller[row])
-        if calls.transfer_u[caller] >= transfer.probability:
+        if not rule.draw_says_yes(float(calls.transfer_u[caller]), transfer.probability):
             return False
         to = self.transfer_to[k]
         new = legs.add(caller, TRANSFER, self.env.now, to)
         legs.handle[new] = calls.transfer_handle[caller]
         legs.wrap[new] = calls.transfer_wrap[caller]
         legs.patience[new] = calls.transfer_patience[caller]
+        legs.holds_line[new] = legs.holds_line[row]  # the caller's line, if any (not a chat's)
         legs.holds_line[row] = False
-        legs.holds_line[new] = True
         self.offer(new)
         return True
 
@@ -283,21 +286,25 @@ class ContactCenter:
         """The wait a caller of type k is told to expect (the callback's predictor)."""
         cb = self.types[k].callback
         assert cb is not None, "only called for a call type with callbacks"
-        if cb.predictor == "last_wait":
-            return self.last_wait[k]
         agents = sum(self.on_floor[g] for g in self.router.initial_groups[k])
-        return (self.router.n_waiting[k] + 1) * self.mean_handle[k] / max(1, agents)
+        return rule.predicted_wait(
+            cb.predictor == "last_wait",
+            self.last_wait[k],
+            self.router.n_waiting[k],
+            self.mean_handle[k],
+            agents,
+        )
 
     def offer_callback(self, row: int, k: int) -> bool:
         """Offer a callback if the predicted wait is too long; True if accepted."""
         cb = self.types[k].callback
         assert cb is not None, "only called for a call type with callbacks"
-        if self.predicted_wait(k) <= cb.threshold:
+        if not rule.offers_callback(self.predicted_wait(k), cb.threshold):
             return False
         obs, legs = self.obs, self.legs
         obs.callback_offered[row] = True
         caller = int(obs.caller[row])
-        if self.calls.callback_u[caller, 0] >= cb.accept:
+        if not rule.draw_says_yes(float(self.calls.callback_u[caller, 0]), cb.accept):
             return False
         now = self.env.now
         obs.outcome[row] = CALLBACK_REQUESTED
@@ -319,7 +326,7 @@ class ContactCenter:
         cb = self.types[k].callback
         assert cb is not None, "only called for a call type with callbacks"
         caller = int(obs.caller[row])
-        if self.calls.callback_u[caller, 1] < cb.reach:
+        if rule.draw_says_yes(float(self.calls.callback_u[caller, 1]), cb.reach):
             self.answer(row, agent)
             return
         obs.outcome[row] = NOT_REACHED
@@ -335,7 +342,8 @@ class ContactCenter:
         """Keep the agent in its group's pool of chat agents with a free slot."""
         g = self.agent_group[agent]
         pool = self.router.partial[g]
-        if 0 < self.active[agent] < self.chat_max[g] and self.leave_request[agent] is None:
+        leaving = self.leave_request[agent] is not None
+        if rule.chat_slot_free(self.active[agent], self.chat_max[g], leaving):
             pool.add(agent)
         else:
             pool.discard(agent)
@@ -360,18 +368,18 @@ class ContactCenter:
         request = self.leave_request[agent]
         if request is not None:  # a break, absence or shift end was waiting for this call
             self.leave_request[agent] = None
-            kernel.ghost_leaves(self.ghost, self.n_ghosts, agent, self.agent_group[agent])
+            cut.ghost_leaves(self.ghost, self.n_ghosts, agent, self.agent_group[agent])
             request.succeed()
             return
         self.next_call_or_idle(agent)
 
     def relieve_ghost(self, agent: int) -> bool:
         """By count: a free agent leaves in place of the group's oldest ghost, whose
-        shift-end process goes on now (`kernel.relieve_ghost`); True if it did."""
+        shift-end process goes on now (`cut.relieve_ghost`); True if it did."""
         g = self.agent_group[agent]
         if not self.by_count[g] or not self.n_ghosts[g]:
             return False
-        stayer = kernel.relieve_ghost(
+        stayer = cut.relieve_ghost(
             self.holder, self.plan_of, self.ghost, self.n_ghosts, self.agent_group_array, agent
         )
         request = self.leave_request[stayer]
@@ -398,24 +406,24 @@ class ContactCenter:
         now = self.env.now
         for c in self.campaigns_of[group]:
             campaign = self.scenario.outbound[c]
-            if campaign.start <= now < campaign.end and self.dialed[c] < campaign.customers:
+            if rule.campaign_open(
+                now, campaign.start, campaign.end, self.dialed[c], campaign.customers
+            ):
                 return c
         return -1
 
     def try_outbound(self, agent: int) -> bool:
         """A free agent with no inbound call to take dials, if enough others stay idle."""
         g = self.agent_group[agent]
-        if not self.campaigns_of[g] or self.router.n_idle[g] < self._threshold(g):
+        if not self.campaigns_of[g]:
             return False
         c = self.campaign_for(g)
         if c < 0:
             return False
+        if not rule.dial_allows(self.router.n_idle[g], self.scenario.outbound[c].idle_threshold):
+            return False
         self.dial(agent, c)
         return True
-
-    def _threshold(self, g: int) -> int:
-        c = self.campaign_for(g)
-        return 0 if c < 0 else self.scenario.outbound[c].idle_threshold
 
     def dial(self, agent: int, c: int) -> None:
         campaign = self.scenario.outbound[c]
@@ -425,7 +433,7 @@ class ContactCenter:
         obs = self.obs
         row = self.legs.add_outbound(self.env.now)
         obs.group[row] = self.agent_group[agent]
-        if connect[i] < campaign.connect:
+        if rule.draw_says_yes(float(connect[i]), campaign.connect):
             obs.outcome[row] = ANSWERED
             obs.talk[row], obs.wrap[row] = talk[i], wrap[i]
         else:
@@ -444,7 +452,10 @@ class ContactCenter:
         names = [g.name for g in self.scenario.agent_groups]
         for name in campaign.groups:
             g = names.index(name)
-            while self.router.n_idle[g] > campaign.idle_threshold and self.campaign_for(g) >= 0:
+            while (
+                rule.dial_allows(self.router.n_idle[g] - 1, campaign.idle_threshold)
+                and self.campaign_for(g) >= 0
+            ):  # the dialing agent is one of the idle ones
                 agent = self.router.longest_idle(g)
                 if agent < 0:
                     break
@@ -460,21 +471,21 @@ class ContactCenter:
     def take_off_floor(self, p: int, logging_out: bool = False):
         """Process step: take plan p's agent off the floor, after the call in progress.
 
-        A log-out by count (`kernel.cut_leaver`): an idle agent of the group leaves
+        A log-out by count (`cut.cut_leaver`): an idle agent of the group leaves
         in place of a busy one, or the busy one becomes a ghost."""
         agent = int(self.holder[p])
         g = self.agent_group[agent]
         by_count = logging_out and self.by_count[g]
         if by_count and self.busy[agent]:
             agent = int(
-                kernel.cut_leaver(self.holder, self.plan_of, p, True, self.router.longest_idle(g))
+                cut.cut_leaver(self.holder, self.plan_of, p, True, self.router.longest_idle(g))
             )
         if agent < 0 or self.busy[agent]:
             agent = int(self.holder[p])
             request = self.env.event()
             self.leave_request[agent] = request
             if by_count:
-                kernel.become_ghost(self.ghost, self.n_ghosts, self.ghost_counter, agent, g)
+                cut.become_ghost(self.ghost, self.n_ghosts, self.ghost_counter, agent, g)
             self._update_partial(agent)  # no new chats while leaving
             yield request
             agent = int(self.holder[p])  # another agent may have left in its place

@@ -12,16 +12,20 @@ SimPy). Features that only change the callers or the roster (busyness, surges,
 IVR outages, group outages, absenteeism, shrinkage) are drawn or built before
 either engine runs, so the engine supports them as a matter of course. Redials,
 transfers, callbacks and outbound dials are legs of their own, rows after the
-callers' first calls (`ccsim.models.legs`). Chats (concurrency, chat factors) and
-outbound blending run too; a chat type that transfers (or a transfer to one) is the
-one feature refused.
+callers' first calls (`ccsim.models.legs`). Chats (concurrency, chat factors, chat
+transfers) and outbound blending run too: every feature of the format. What is still
+refused: a scenario field the SimPy model reads and the packing here does not
+(`unpacked_fields`), and crisis events the engine does not know.
 """
 
 from __future__ import annotations
 
+import ast
 import dataclasses
+import functools
 import inspect
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -44,112 +48,70 @@ __all__ = ["simulate_day_fast", "supports"]
 SUPPORTED_EVENTS = frozenset(name for name, kind in EVENTS.items() if kind.compiled)
 
 
-def _model_class(name: str) -> type | None:
-    return getattr(m, name, None)
+#: What prepares the compiled engine's day besides this module: the routing
+#: tables, the roster, the legs and the callers' draws (modules shared with SimPy).
+_FEED = (Router, build_roster, empty_observations, CallDraws)
 
 
-#: The fields of the scenario's classes this engine knows (implements, refuses by
-#: name in `supports`, or can ignore because they act before or after the run: the
-#: draws, the roster, the costs). A field added to the model later is refused while
-#: it differs from its default, so a new feature is never silently ignored.
-KNOWN_FIELDS: dict[str, frozenset[str]] = {
-    "Scenario": frozenset(
-        {
-            "name",
-            "horizon",
-            "call_types",
-            "agent_groups",
-            "service_level",
-            "seed",
-            "replications",
-            "trunks",
-            "costs",
-            "source",
-            "description",
-            "ivr",
-            "absences",
-            "busyness",
-            "events",
-            "engine",
-            "outbound",
-            "lang",  # the language of outputs: nothing to simulate
-        }
-    ),
-    "Horizon": frozenset({"start", "end", "interval", "warmup"}),
-    "CallType": frozenset(
-        {
-            "name",
-            "rates",
-            "handle_time",
-            "wrap_up",
-            "patience",
-            "aht",
-            "handle_time_by_period",  # drawn in ccsim.models.calls, before any engine runs
-            "patience_by_period",
-            "priority",
-            "agent_selection",
-            "preference",
-            "overflow",
-            "retrial",
-            "callback",
-            "transfer",
-            "channel",
-        }
-    ),
-    "OverflowStep": frozenset({"after", "groups"}),
-    "Retrial": frozenset({"probability", "delay", "max_attempts", "after_blocked"}),
-    "AgentGroup": frozenset(
-        {
-            "name",
-            "skills",
-            "agents",
-            "priorities",
-            "agents_per_interval",
-            "shifts",
-            "reserve",
-            "handle_time_factor",
-            "handle_time",
-            "shrinkage",
-            "agent_hour",
-            "price_per_call",  # a cost
-            "chat_max",  # used only by chat types, refused
-            "chat_factors",
-            "staffing_cut",
-        }
-    ),
-    "Shift": frozenset({"start", "end", "agents", "breaks"}),
-    "Break": frozenset({"start", "length", "window_end", "paid"}),
-    "Absence": frozenset({"group", "start", "end", "agents"}),
-    "Ivr": frozenset({"rates", "entry", "nodes"}),
-    "IvrNode": frozenset({"name", "duration", "branches"}),
-    "CrisisEvent": frozenset(
-        {
-            "kind",
-            "start",
-            "end",
-            "call_types",
-            "factor",
-            "trunks",
-            "group",
-            "agents",
-            "to",
-            "fraction",
-            "label",
-        }
-    ),
-}
+def _attributes_read(paths: Iterable[Path]) -> set[str]:
+    """Every attribute name the source files read (``x.name``) or set."""
+    names: set[str] = set()
+    for path in paths:
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        names.update(node.attr for node in ast.walk(tree) if isinstance(node, ast.Attribute))
+    return names
+
+
+def _scenario_field_names() -> set[str]:
+    """The field names of every class of the scenario's format."""
+    return {
+        f.name
+        for obj in vars(m).values()
+        if isinstance(obj, type) and dataclasses.is_dataclass(obj)
+        for f in dataclasses.fields(obj)
+    }
+
+
+def unpacked_between(simpy_side: Iterable[Path], feed: Iterable[Path]) -> frozenset[str]:
+    """The scenario fields read by the ``simpy_side`` sources but not by ``feed``."""
+    read = _attributes_read(simpy_side) - _attributes_read(feed)
+    return frozenset(read & _scenario_field_names())
+
+
+@functools.cache
+def unpacked_fields() -> frozenset[str]:
+    """The scenario fields the SimPy model reads (`ccsim.models` but this module)
+    and nothing preparing the compiled day reads (this module, and the routing,
+    roster, legs and draws modules it shares with SimPy): features the compiled
+    engine does not implement. Read off the sources, so a field added to the format
+    and implemented in the SimPy model only is refused here (while it differs from
+    its default) with no list of fields to keep up to date. Fields neither engine
+    reads (costs, labels, run settings) cannot change a day, and pass.
+
+    By name: a new field named like an attribute the packing reads for another
+    purpose (``start``) passes as packed. Without the sources (a frozen build)
+    this test refuses nothing."""
+    here = Path(__file__)
+    try:
+        feed = {here, *(Path(inspect.getsourcefile(obj) or "") for obj in _FEED)}
+        simpy_side = set(here.parent.glob("*.py")) - {here}
+        return unpacked_between(simpy_side, feed)
+    except (OSError, TypeError, SyntaxError):
+        return frozenset()
 
 
 def _unknown_field(obj: Any) -> str | None:
     """The first field of ``obj``, or of the scenario objects inside it, that this
-    engine does not know and that is set to something other than its default."""
-    known = KNOWN_FIELDS.get(type(obj).__name__)
-    if known is None or _model_class(type(obj).__name__) is not type(obj):
+    engine does not pack (`unpacked_fields`) and that is set to something other
+    than its default."""
+    if not dataclasses.is_dataclass(obj) or isinstance(obj, type):
         return None
-    assert dataclasses.is_dataclass(obj)  # the scenario's classes are dataclasses
+    if getattr(m, type(obj).__name__, None) is not type(obj):
+        return None  # not a class of the scenario's format
+    unpacked = unpacked_fields()
     for f in dataclasses.fields(obj):
         value = getattr(obj, f.name)
-        if f.name not in known:
+        if f.name in unpacked:
             if f.default is not dataclasses.MISSING:
                 default = f.default
             elif f.default_factory is not dataclasses.MISSING:
@@ -160,10 +122,9 @@ def _unknown_field(obj: Any) -> str | None:
                 return f.name
             continue
         for child in value if isinstance(value, tuple) else (value,):
-            if dataclasses.is_dataclass(child) and not isinstance(child, type):
-                found = _unknown_field(child)
-                if found is not None:
-                    return found
+            found = _unknown_field(child)
+            if found is not None:
+                return found
     return None
 
 
@@ -172,10 +133,6 @@ def _refused(scenario: Scenario) -> Iterator[str]:
     for ct in scenario.call_types:
         if ct.agent_selection not in AGENT_SELECTIONS:
             yield f"agent_selection {ct.agent_selection}"
-    chats = {c.name for c in scenario.call_types if c.channel == "chat"}
-    for ct in scenario.call_types:
-        if ct.transfer is not None and (ct.name in chats or ct.transfer.to in chats):
-            yield "chat transfers"
     for event in scenario.events:
         if event.kind not in SUPPORTED_EVENTS:
             yield f"{event.kind} events"
@@ -221,7 +178,7 @@ def _routing(scenario: Scenario, agent_group: list[int]) -> dict[str, np.ndarray
     ti[:, k.TI_HEAD] = ti[:, k.TI_TAIL] = -1
     ti[:, k.TI_CB_HEAD] = ti[:, k.TI_CB_TAIL] = -1
     ti[:, k.TI_CHAT] = [c.channel == "chat" for c in scenario.call_types]
-    ti[:, k.TI_SELECTION] = [AGENT_SELECTIONS.index(s) for s in r.selection]
+    ti[:, k.TI_SELECTION] = r.selection
     ti[:, k.TI_INIT_LO] = goff[:n_types]
     ti[:, k.TI_INIT_HI] = goff[1 : n_types + 1]
     ti[:, k.TI_OV_LO] = step_off[:-1]

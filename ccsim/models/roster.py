@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from ccsim.kernels.engine import add_time_py as add_time  # shared with the kernel
 from ccsim.scenario.kinds.events import agents_away
 from ccsim.scenario.model import Break, Scenario, Shift
 from ccsim.streams import stream
@@ -133,23 +134,3 @@ def scheduled_time(scenario: Scenario, plans: list[AgentPlan]) -> np.ndarray:
     for p in plans:
         add_time(out[p.group], p.start, p.end, h.start, h.interval)
     return out
-
-
-def add_time(row: np.ndarray, t0: float, t1: float, start: float, interval: float) -> None:
-    """Add the span ``[t0, t1)`` to ``row`` split exactly over the planning intervals.
-
-    Time outside the horizon (before its start, after its last interval) is dropped.
-    """
-    n = row.shape[0]
-    end = start + n * interval
-    t0, t1 = max(t0, start), min(t1, end)
-    if t1 <= t0:
-        return
-    i0 = int((t0 - start) // interval)
-    i1 = min(int((t1 - start) // interval), n - 1)
-    if i0 == i1:
-        row[i0] += t1 - t0
-        return
-    row[i0] += start + (i0 + 1) * interval - t0
-    row[i0 + 1 : i1] += interval
-    row[i1] += t1 - (start + i1 * interval)

@@ -1,7 +1,10 @@
 """The ACD: queues per call type, pools of idle agents, and the routing rules.
 
 Two decisions, deterministic unless a call type asks for random selection, so
-that two engines can agree call by call:
+that two engines can agree call by call. The rules themselves (reservation,
+overflow, which candidate wins) are the shared functions of
+`ccsim.kernels.decisions`, which the compiled engine calls too; this module keeps
+the queues and walks them:
 
 - **A call that finds eligible agents idle** goes to one of them by its type's
   ``agent_selection``: the agent idle the longest (ties: group order), the first
@@ -33,7 +36,8 @@ from collections import deque
 
 import numpy as np
 
-from ccsim.scenario.model import Scenario
+from ccsim.kernels import decisions as rule
+from ccsim.scenario.model import AGENT_SELECTIONS, Scenario
 
 
 class Router:
@@ -57,7 +61,8 @@ class Router:
         ]
 
         self.type_priority = [c.priority for c in scenario.call_types]
-        self.selection = [c.agent_selection for c in scenario.call_types]
+        # Selection codes: rule.LONGEST_IDLE, rule.PREFERENCE, rule.RANDOM.
+        self.selection = [AGENT_SELECTIONS.index(c.agent_selection) for c in scenario.call_types]
         # after[t][g]: how long a call of type t waits before group g may answer it.
         self.after = [[math.inf] * n_groups for _ in range(n_types)]
         for g, group in enumerate(scenario.agent_groups):
@@ -124,16 +129,17 @@ class Router:
     def _next_callback(self, group: int, now: float, overdue: bool) -> int:
         """Pop the oldest callback of the group's skills (only overdue ones if asked)."""
         best_time, best_type = math.inf, -1
+        idle = self.n_idle[group] + 1  # with the agent who would call back
         for _, _, t in self.group_skills[group]:
             queue = self.callbacks[t]
             if not queue or self.after[t][group] != 0.0:
                 continue
-            if t in self.lower_skill[group] and self.n_idle[group] + 1 <= self.reserve[group]:
+            if not rule.reserve_allows(idle, self.reserve[group], t in self.lower_skill[group]):
                 continue
             requested = self.offered[queue[0]]
-            if overdue and now < requested + self.deadline[t]:
+            if overdue and not rule.callback_overdue(now, requested, self.deadline[t]):
                 continue
-            if requested < best_time:
+            if rule.callback_before(requested, best_time):
                 best_time, best_type = requested, t
         return self.callbacks[best_type].popleft() if best_type >= 0 else -1
 
@@ -156,21 +162,21 @@ class Router:
     def next_call(self, group: int, now: float, only_chat: bool = False) -> int:
         """Pop the live call a free agent of ``group`` should take now, or -1
         (``only_chat``: an agent already in chats takes only another chat)."""
-        best_key, best_type = None, -1
+        best_type, best = -1, (0, 0, 0.0)  # (type priority, skill priority, offered)
+        idle = self.n_idle[group] + 1  # with the agent who would answer
         for type_prio, skill_prio, t in self.group_skills[group]:
-            if self.n_waiting[t] == 0 or (only_chat and not self.is_chat[t]):
+            if self.n_waiting[t] == 0 or not rule.takes_type(only_chat, self.is_chat[t]):
                 continue
-            if t in self.lower_skill[group] and self.n_idle[group] + 1 <= self.reserve[group]:
+            if not rule.reserve_allows(idle, self.reserve[group], t in self.lower_skill[group]):
                 continue
             queue = self.queues[t]
             while not self.waiting[queue[0]]:
                 queue.popleft()
-            head_offered = self.offered[queue[0]]
-            if now < head_offered + self.after[t][group]:
+            head_offered = float(self.offered[queue[0]])
+            if not rule.has_overflowed(now, head_offered, self.after[t][group]):
                 continue  # the head has not overflowed to this group yet (nor anyone behind)
-            key = (type_prio, skill_prio, head_offered)
-            if best_key is None or key < best_key:
-                best_key, best_type = key, t
+            if best_type < 0 or rule.call_before(type_prio, skill_prio, head_offered, *best):
+                best_type, best = t, (type_prio, skill_prio, head_offered)
         if best_type < 0:
             return -1
         call = self.queues[best_type].popleft()
@@ -193,12 +199,14 @@ class Router:
     def _may_answer(self, g: int, call_type: int) -> bool:
         if self.n_idle[g] == 0:
             return False
-        return call_type not in self.lower_skill[g] or self.n_idle[g] > self.reserve[g]
+        return rule.reserve_allows(
+            self.n_idle[g], self.reserve[g], call_type in self.lower_skill[g]
+        )
 
     def take_idle_agent(self, call_type: int, groups: list[int], u: float) -> int:
         """Take an idle agent of ``groups`` for a call of ``call_type``, or -1."""
         selection = self.selection[call_type]
-        if selection == "random":
+        if selection == rule.RANDOM:
             pool = [
                 entry[1]
                 for g in groups
@@ -208,7 +216,7 @@ class Router:
             ]
             if not pool:
                 return -1
-            agent = pool[min(int(u * len(pool)), len(pool) - 1)]
+            agent = pool[rule.random_position(u, len(pool))]
         else:
             best = None
             for g in groups:
@@ -217,10 +225,7 @@ class Router:
                 front = self._front(g)
                 if front is None:
                     continue
-                if selection == "preference":
-                    best = front
-                    break
-                if best is None or front[0] < best[0]:
+                if best is None or rule.idle_before(selection, front[0], best[0]):
                     best = front
             if best is None:
                 return -1
@@ -231,13 +236,12 @@ class Router:
     def take_partial_agent(self, groups: list[int], active: list[int]) -> int:
         """For a chat: the agent of ``groups`` in chats with the fewest in progress
         (ties: the lower agent number), or -1."""
-        best = None
+        best = -1
         for g in groups:
             for a in self.partial[g]:
-                key = (active[a], a)
-                if best is None or key < best:
-                    best = key
-        return -1 if best is None else best[1]
+                if best < 0 or rule.partial_before(active[a], a, active[best], best):
+                    best = a
+        return best
 
     def release_agent(self, agent: int, now: float) -> None:
         """The agent is idle from ``now`` and joins the back of its group's pool."""

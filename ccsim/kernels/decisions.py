@@ -238,7 +238,7 @@ def key_cache_on(namespace: dict, *paths: str) -> None:
             continue
         cache_file = getattr(getattr(obj, "_cache", None), "_cache_file", None)
         own = getattr(cache_file, "_source_stamp", None)
-        if own is not None:
+        if cache_file is not None and own is not None:
             cache_file._source_stamp = (own, *stamps)
 
 

@@ -206,7 +206,7 @@ class ContactCenter:
         caller = int(obs.caller[row])
         own = self.calls.group_handle.get((g, k))
         leg = int(obs.leg[row])
-        if rule.uses_own_handle(own is not None, leg):
+        if own is not None and rule.uses_own_handle(True, leg):
             talk = float(own[caller])
         else:
             talk = float(legs.handle[row]) * self.handle_factor.get((g, k), 1.0)

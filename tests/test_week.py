@@ -264,14 +264,16 @@ def test_out_writes_the_week_json_and_a_wide_by_day_table(tmp_path, capsys):
     path.write_text(yaml.safe_dump(data))
     args = ["run", str(path), "--reps", "2", "--workers", "1", "--engine", "simpy"]
     assert main([*args, "--out", str(tmp_path / "out")]) == 0
-    rows = list(csv.DictReader((tmp_path / "out" / "by_day.csv").open()))
+    rows = list(csv.DictReader((tmp_path / "out" / "by_day.csv").open(encoding="utf-8-sig")))
     assert [r["day"] for r in rows] == ["mon", "tue"]
     assert float(rows[0]["service_level_ci_low"]) <= float(rows[0]["service_level"])
     assert rows[1]["open"] == "False" and rows[1]["service_level"] == ""
     doc = json.loads((tmp_path / "out" / "week.json").read_text())
     assert doc["by_day"][0]["offered"]["mean"] == float(rows[0]["offered"])
     assert "mon" in capsys.readouterr().out
-    intervals = list(csv.DictReader((tmp_path / "out" / "intervals.csv").open()))
+    intervals = list(
+        csv.DictReader((tmp_path / "out" / "intervals.csv").open(encoding="utf-8-sig"))
+    )
     assert {r["name"] for r in intervals} == {"mon"}
     sl = [r for r in intervals if r["kpi"] == "service_level"]
     assert [r["interval"] for r in sl] == [

@@ -44,7 +44,8 @@ def week_sheet(document: dict[str, Any]) -> Sheet:
     sheet = Sheet("week", ["day", "date", "open", *columns], ["text", "text", "text", *kinds])
     for entry in document["by_day"]:
         values = _cells(entry, WEEK_KPIS) if entry["open"] else [None] * len(columns)
-        sheet.rows.append([entry["day"], entry["date"], bool(entry["open"]), *values])
+        # the words of by_day.csv (a boolean cell shows as TRUE or 1 by the viewer)
+        sheet.rows.append([entry["day"], entry["date"], str(bool(entry["open"])), *values])
     sheet.rows.append(["week", None, None, *_cells(document["summary"], WEEK_KPIS)])
     return sheet
 

@@ -104,13 +104,12 @@ def write_week_folder(
 
 
 def _write_csv(rows: list[dict], path: Path) -> None:
-    """The rows as CSV, the first row's keys as the header."""
-    import csv
+    """The rows as CSV, the first row's keys as the header (written like every CSV of
+    ccsim: atomically, UTF-8 with a BOM, figures to 4 significant digits)."""
+    from ccsim.outputs.csvfiles import write_rows
 
-    with path.open("w", newline="", encoding="utf-8") as f:
-        writer = csv.DictWriter(f, fieldnames=list(rows[0]))
-        writer.writeheader()
-        writer.writerows(rows)
+    header = list(rows[0])
+    write_rows(path, header, [[row.get(k) for k in header] for row in rows])
 
 
 def week_report_command(args: argparse.Namespace) -> int:

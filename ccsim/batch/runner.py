@@ -241,64 +241,114 @@ def run(
         from ccsim.batch.first_run import engine_for_run
 
         chosen = engine_for_run(scenario, chosen, engine, reps, notify)
+    batch = _Batch(scenario, seed, chosen, backend, keep_observations, progress)
     store = ReplicationStore(Path(out), scenario, seed) if out is not None else None
     t0 = time.perf_counter()
-    done: dict[int, Replication] = {}
-    kept: dict[int, Observations] = {}
-    resumed: set[int] = set()
+    achieved = None
+    rounds: list[int] = []
     try:
-        if store is not None:
-            done.update(store.open(resume))
-        if keep_observations and done:
-            raise ValueError("observations of stored replications are not kept: do not resume")
-        resumed = set(done)
-
-        def execute(n: int) -> None:
-            missing = [r for r in range(n) if r not in done]
-            for rep in map_replications(
-                scenario, seed, chosen, missing, backend, keep_observations
-            ):
-                if store is not None:
-                    store.append(rep)
-                if rep.observations is not None:
-                    kept[rep.index] = rep.observations
-                    rep.observations = None
-                done[rep.index] = rep
-                if progress is not None:
-                    progress(sum(1 for r in done if r < n), n)
-
-        execute(reps)
-        achieved = None
-        rounds: list[int] = []
+        batch.open(store, resume)
+        batch.execute(reps)
         if precision is not None:
-            while True:
-                rounds.append(reps)
-                achieved = _half_width([_day_value(done[r], precision.kpi) for r in range(reps)])
-                if achieved is not None and achieved <= precision.half_width:
-                    break
-                if reps >= precision.max_replications:
-                    break
-                reps = _next_size(reps, achieved, precision)
-                execute(reps)
+            reps, achieved = _until_precise(batch, reps, precision, rounds)
     finally:
         if store is not None:
             store.close()
     elapsed = time.perf_counter() - t0
+    return _result(batch, reps, elapsed, precision, achieved, rounds)
+
+
+class _Batch:
+    """The replications of one run as they finish: run the missing ones, store each,
+    keep its observations apart, report progress."""
+
+    def __init__(
+        self,
+        scenario: Scenario,
+        seed: int,
+        engine: str,
+        backend: Backend | None,
+        keep_observations: bool,
+        progress: Callable[[int, int], None] | None,
+    ) -> None:
+        self.scenario = scenario
+        self.seed = seed
+        self.engine = engine
+        self.backend = backend
+        self.keep_observations = keep_observations
+        self.progress = progress
+        self.store: ReplicationStore | None = None
+        self.done: dict[int, Replication] = {}
+        self.kept: dict[int, Observations] = {}
+        self.resumed: set[int] = set()
+
+    def open(self, store: ReplicationStore | None, resume: bool) -> None:
+        """Read back what ``store`` already holds (with ``resume``) and store the rest there."""
+        self.store = store
+        if store is not None:
+            self.done.update(store.open(resume))
+        if self.keep_observations and self.done:
+            raise ValueError("observations of stored replications are not kept: do not resume")
+        self.resumed = set(self.done)
+
+    def execute(self, n: int) -> None:
+        """Run replications 0..n-1 that are not done yet."""
+        done = self.done
+        missing = [r for r in range(n) if r not in done]
+        for rep in map_replications(
+            self.scenario, self.seed, self.engine, missing, self.backend, self.keep_observations
+        ):
+            if self.store is not None:
+                self.store.append(rep)
+            if rep.observations is not None:
+                self.kept[rep.index] = rep.observations
+                rep.observations = None
+            done[rep.index] = rep
+            if self.progress is not None:
+                self.progress(sum(1 for r in done if r < n), n)
+
+
+def _until_precise(
+    batch: _Batch, reps: int, precision: Precision, rounds: list[int]
+) -> tuple[int, float | None]:
+    """Run rounds of replications until the target half-width is met or the maximum
+    is reached; the replications run and the half-width achieved (``rounds`` grows)."""
+    while True:
+        rounds.append(reps)
+        achieved = _half_width([_day_value(batch.done[r], precision.kpi) for r in range(reps)])
+        if achieved is not None and achieved <= precision.half_width:
+            return reps, achieved
+        if reps >= precision.max_replications:
+            return reps, achieved
+        reps = _next_size(reps, achieved, precision)
+        batch.execute(reps)
+
+
+def _result(
+    batch: _Batch,
+    reps: int,
+    elapsed: float,
+    precision: Precision | None,
+    achieved: float | None,
+    rounds: list[int],
+) -> RunResult:
+    """The `RunResult` of the first ``reps`` replications of ``batch``."""
+    scenario, done = batch.scenario, batch.done
     kpis = _rows([done[r] for r in range(reps)])
     return RunResult(
         scenario=scenario,
-        seed=seed,
+        seed=batch.seed,
         replications=reps,
         kpis=kpis,
         summary=summarize_rows(kpis),
         n_calls=sum(done[r].n_calls for r in range(reps)),
         elapsed_s=elapsed,
-        observations=[kept[r] for r in range(reps) if r in kept],
-        engine=chosen,
+        observations=[batch.kept[r] for r in range(reps) if r in batch.kept],
+        engine=batch.engine,
         risk=service_level_risk(_risk_documents(kpis), scenario.service_level.target),
         ratio_of_totals=ratio_of_totals_rows(kpis, scenario.service_level.definition),
-        backend=(backend or Backend()).describe(),
-        resumed=sum(1 for r in range(reps) if r in resumed),
+        backend=(batch.backend or Backend()).describe(),
+        resumed=sum(1 for r in range(reps) if r in batch.resumed),
         precision=None
         if precision is None
         else {

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ccsim.cli.options import (
     EXIT_BAD_INPUT,
@@ -17,6 +18,11 @@ from ccsim.cli.options import (
 )
 from ccsim.outputs.jsondoc import dumps
 from ccsim.scenario.overrides import add_override_arguments
+
+if TYPE_CHECKING:
+    from ccsim.batch.result import RunResult
+    from ccsim.batch.runner import Precision
+    from ccsim.scenario.model import Scenario
 
 
 def add_command(sub: argparse._SubParsersAction) -> None:
@@ -87,6 +93,7 @@ def add_command(sub: argparse._SubParsersAction) -> None:
 
 
 def cmd_run(args: argparse.Namespace) -> int:
+    """Run the scenario (or week) in ``args`` and print and write its results."""
     from ccsim.cli.commands._week import is_week_file, run_week_command
 
     if is_week_file(args.scenario):
@@ -99,37 +106,12 @@ def cmd_run(args: argparse.Namespace) -> int:
         from ccsim.planning.staffing import read_requirement
 
         required = read_requirement(args.required, scenario)
-    if args.trace and not args.out:
-        print("error: --trace writes calls.csv into --out DIR: give --out", file=sys.stderr)
+    error = _argument_error(args, scenario)
+    if error is not None:
+        print(error, file=sys.stderr)
         return EXIT_BAD_INPUT
-    names = [c.name for c in scenario.call_types]
-    if args.queue is not None and args.queue not in names:
-        print(
-            f"error: --queue: no call type {args.queue!r}; the scenario has {', '.join(names)}",
-            file=sys.stderr,
-        )
-        return EXIT_BAD_INPUT
-    from ccsim.batch.replication import fallback_notice
-    from ccsim.batch.runner import Precision, run
-    from ccsim.cli.progress import ProgressBar
-    from ccsim.outputs.report import (
-        behaviour_table,
-        day_table,
-        group_table,
-        interval_table,
-        ivr_table,
-        to_json,
-        uses_behaviours,
-        write_outputs,
-        write_trace,
-    )
+    from ccsim.batch.runner import Precision
 
-    if args.resume and not args.out:
-        print("error: --resume continues the batch kept in --out DIR: give --out", file=sys.stderr)
-        return EXIT_BAD_INPUT
-    if args.resume and args.trace:
-        print("error: --trace needs every replication run now: not with --resume", file=sys.stderr)
-        return EXIT_BAD_INPUT
     precision = None
     if args.precision is not None:
         try:
@@ -137,6 +119,46 @@ def cmd_run(args: argparse.Namespace) -> int:
         except ValueError as err:
             print(f"error: --precision-kpi: {err}", file=sys.stderr)
             return EXIT_BAD_INPUT
+    result = _simulate(args, scenario, precision)
+    if required is not None:
+        from ccsim.planning.staffing import with_required
+
+        result = with_required(result, required)
+    written = _write(args, result)
+    if args.json:
+        from ccsim.outputs.report import to_json
+
+        print(dumps(to_json(result)))
+        return 0
+    _print_tables(args, scenario, result)
+    if result.resumed:
+        print(f"{result.resumed} replication(s) read back from {args.out}, the rest run now")
+    print_written(written, args.lang or getattr(scenario, "lang", None))
+    return 0
+
+
+def _argument_error(args: argparse.Namespace, scenario: Scenario) -> str | None:
+    """The error line for options that do not go together, or None."""
+    if args.trace and not args.out:
+        return "error: --trace writes calls.csv into --out DIR: give --out"
+    names = [c.name for c in scenario.call_types]
+    if args.queue is not None and args.queue not in names:
+        return f"error: --queue: no call type {args.queue!r}; the scenario has {', '.join(names)}"
+    if args.resume and not args.out:
+        return "error: --resume continues the batch kept in --out DIR: give --out"
+    if args.resume and args.trace:
+        return "error: --trace needs every replication run now: not with --resume"
+    return None
+
+
+def _simulate(
+    args: argparse.Namespace, scenario: Scenario, precision: Precision | None
+) -> RunResult:
+    """Run the replications with a progress bar; on Ctrl-C say how to resume."""
+    from ccsim.batch.replication import fallback_notice
+    from ccsim.batch.runner import run
+    from ccsim.cli.progress import ProgressBar
+
     notice = fallback_notice(scenario, args.engine)
     if notice:
         print(notice, file=sys.stderr)
@@ -165,16 +187,31 @@ def cmd_run(args: argparse.Namespace) -> int:
             )
         raise
     bar.close()
-    if required is not None:
-        from ccsim.planning.staffing import with_required
+    return result
 
-        result = with_required(result, required)
+
+def _write(args: argparse.Namespace, result: RunResult) -> list:
+    """Write the ``--out`` files (and ``--trace``'s calls.csv); the paths written."""
+    from ccsim.outputs.report import write_outputs, write_trace
+
     written = write_outputs(result, args.out, args.lang, charts=args.charts) if args.out else []
     if args.trace:
         written.append(write_trace(result, args.out / "calls.csv"))
-    if args.json:
-        print(dumps(to_json(result)))
-        return 0
+    return written
+
+
+def _print_tables(args: argparse.Namespace, scenario: Scenario, result: RunResult) -> None:
+    """Print the day, IVR, behaviour, interval, queue and group tables and the footer."""
+    from ccsim.outputs.report import (
+        behaviour_table,
+        day_table,
+        group_table,
+        interval_table,
+        ivr_table,
+        run_footer,
+        uses_behaviours,
+    )
+
     print(day_table(result, args.lang))
     print()
     if scenario.ivr is not None:
@@ -192,10 +229,4 @@ def cmd_run(args: argparse.Namespace) -> int:
         print()
     print(group_table(result, args.lang))
     print()
-    from ccsim.outputs.report import run_footer
-
     print(run_footer(result, args.lang))
-    if result.resumed:
-        print(f"{result.resumed} replication(s) read back from {args.out}, the rest run now")
-    print_written(written, args.lang or getattr(scenario, "lang", None))
-    return 0

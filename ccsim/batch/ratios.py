@@ -33,10 +33,15 @@ import numpy as np
 
 from ccsim.metrics import FRACTION_KPIS, _t975
 
-__all__ = ["RATIO_KPIS", "ratio_of_totals", "ratio_estimate"]
+__all__ = ["GROUP_INTERVAL_RATES", "RATES", "RATIO_KPIS", "ratio_of_totals", "ratio_estimate"]
 
 Entry = dict[str, Any]
 Part = Callable[[Entry], float]
+#: A KPI by name: one replication's number (an entry's) or a column of them (a batch's).
+Get = Callable[[str], Any]
+#: A rate's (numerator, denominator), from its KPIs: the formulas work alike on numbers
+#: and on numpy columns, so both readers below use the same ones.
+Rate = Callable[[Get], tuple[Any, Any]]
 
 
 def _v(entry: Entry, kpi: str) -> float:
@@ -45,50 +50,64 @@ def _v(entry: Entry, kpi: str) -> float:
     return 0.0 if x is None or (isinstance(x, float) and math.isnan(x)) else float(x)
 
 
-def _short_abandons(e: Entry) -> float:
-    """Abandoned within T: (SL short-abandons-as-met − SL offered) × offered."""
-    return (_v(e, "sl_short_abandons_as_met") - _v(e, "sl_offered")) * _v(e, "offered")
+def _esa_den(g: Get) -> Any:
+    """Offered minus abandoned within T, where abandoned within T is
+    (SL short-abandons-as-met − SL offered) × offered."""
+    return g("offered") - (g("sl_short_abandons_as_met") - g("sl_offered")) * g("offered")
 
 
-def _esa_den(e: Entry) -> float:
-    return _v(e, "offered") - _short_abandons(e)
-
-
-def _per(rate: str, den: Part) -> tuple[Part, Part]:
+def _per(rate: str, den: Callable[[Get], Any]) -> Rate:
     """``(numerator, denominator)`` of ``rate``: rate × denominator, and the denominator."""
-    return (lambda e: _v(e, rate) * den(e)), den
+    return lambda g: (g(rate) * den(g), den(g))
 
 
-def _kpi(name: str) -> Part:
-    return lambda e: _v(e, name)
+def _of(num: str, den: str) -> Rate:
+    return lambda g: (g(num), g(den))
 
 
-#: Every rate with a ratio-of-totals estimate: name -> (numerator, denominator, the
-#: KPIs an entry needs for it). ``service_level`` follows the scenario's definition.
-RATIO_KPIS: dict[str, tuple[Part, Part, tuple[str, ...]]] = {
-    "sl_offered": (*_per("sl_offered", _kpi("offered")), ("sl_offered", "offered")),
-    "sl_answered": (*_per("sl_answered", _kpi("answered")), ("sl_answered", "answered")),
+def _kpi(name: str) -> Callable[[Get], Any]:
+    return lambda g: g(name)
+
+
+#: Every rate with a ratio-of-totals estimate: name -> (its numerator and denominator,
+#: the KPIs a scope needs for it). ``service_level`` follows the scenario's definition.
+RATES: dict[str, tuple[Rate, tuple[str, ...]]] = {
+    "sl_offered": (_per("sl_offered", _kpi("offered")), ("sl_offered", "offered")),
+    "sl_answered": (_per("sl_answered", _kpi("answered")), ("sl_answered", "answered")),
     "sl_exclude_short_abandons": (
-        *_per("sl_exclude_short_abandons", _esa_den),
+        _per("sl_exclude_short_abandons", _esa_den),
         ("sl_exclude_short_abandons", "sl_short_abandons_as_met", "sl_offered", "offered"),
     ),
     "sl_short_abandons_as_met": (
-        *_per("sl_short_abandons_as_met", _kpi("offered")),
+        _per("sl_short_abandons_as_met", _kpi("offered")),
         ("sl_short_abandons_as_met", "offered"),
     ),
-    "abandon_rate": (_kpi("abandoned"), _kpi("offered"), ("abandoned", "offered")),
-    "p_wait": (*_per("p_wait", _kpi("offered")), ("p_wait", "offered")),
-    "asa_s": (*_per("asa_s", _kpi("answered")), ("asa_s", "answered")),
-    "occupancy": (_kpi("busy_hours"), _kpi("staffed_hours"), ("busy_hours", "staffed_hours")),
+    "abandon_rate": (_of("abandoned", "offered"), ("abandoned", "offered")),
+    "p_wait": (_per("p_wait", _kpi("offered")), ("p_wait", "offered")),
+    "asa_s": (_per("asa_s", _kpi("answered")), ("asa_s", "answered")),
+    "occupancy": (_of("busy_hours", "staffed_hours"), ("busy_hours", "staffed_hours")),
 }
 #: An agent group's intervals give agents (average over the interval), not hours.
-_GROUP_INTERVAL = {
-    "occupancy": (
-        _kpi("busy_agents"),
-        _kpi("available_agents"),
-        ("busy_agents", "available_agents"),
-    ),
+GROUP_INTERVAL_RATES: dict[str, tuple[Rate, tuple[str, ...]]] = {
+    "occupancy": (_of("busy_agents", "available_agents"), ("busy_agents", "available_agents")),
 }
+
+
+def _on_entries(rates: dict[str, tuple[Rate, tuple[str, ...]]]) -> dict:
+    """``rates`` read off one replication's entry: name -> (numerator, denominator, needs)."""
+    return {
+        name: (
+            (lambda e, r=rate: r(partial(_v, e))[0]),
+            (lambda e, r=rate: r(partial(_v, e))[1]),
+            needs,
+        )
+        for name, (rate, needs) in rates.items()
+    }
+
+
+#: `RATES` as functions of one replication's entry (``(num, den, needs)``).
+RATIO_KPIS: dict[str, tuple[Part, Part, tuple[str, ...]]] = _on_entries(RATES)
+_GROUP_INTERVAL = _on_entries(GROUP_INTERVAL_RATES)
 
 
 def ratio_estimate(num: np.ndarray, den: np.ndarray, fraction: bool) -> dict[str, Any]:

@@ -244,7 +244,15 @@ def key_cache_on(namespace: dict, *paths: str) -> None:
 
 #: The source files of the compiled engine: each one's cached functions may contain
 #: code from the others (`key_engine_caches`).
-ENGINE_SOURCES = ("decisions.py", "engine.py")
+ENGINE_SOURCES = (
+    "decisions.py",
+    "layout.py",
+    "calls.py",
+    "outbound.py",
+    "router.py",
+    "staffing.py",
+    "engine.py",
+)
 
 
 def key_engine_caches(namespace: dict) -> None:

@@ -21,7 +21,7 @@ from __future__ import annotations
 import numpy as np
 import simpy
 
-from ccsim.kernels import engine as cut
+from ccsim.kernels import staffing as cut
 from ccsim.models.agents import agent_day
 from ccsim.models.call_life import CallLife
 from ccsim.models.callbacks_outbound import CallbacksOutbound

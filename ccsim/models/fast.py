@@ -165,7 +165,7 @@ def supports(scenario: Scenario) -> str | None:
 def run_kernel(args: dict) -> int:
     """Run the kernel on `pack`'s arguments; returns the number of events handled
     (the number of legs is left in ``args["n_out"][0]``)."""
-    return int(k.simulate(**args))
+    return int(k.simulate(*k.structures(args)))
 
 
 def simulate_day_fast(

@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from ccsim.kernels import decisions as rule
-from ccsim.kernels import engine as cut
+from ccsim.kernels import staffing as cut
 from ccsim.models.roster import add_time
 from ccsim.observations import (
     ABANDONED,

@@ -6,12 +6,11 @@ the `Observations` the kernel fills; `pack` assembles every argument of
 from __future__ import annotations
 
 import dataclasses
-import inspect
 from typing import Any
 
 import numpy as np
 
-from ccsim.kernels import engine as k
+from ccsim.kernels.layout import STRUCTURES
 from ccsim.models.calls import CallDraws
 from ccsim.models.pack_staff import _handle_overrides, _offsets, _roster, _routing
 from ccsim.models.roster import AgentPlan
@@ -76,8 +75,8 @@ def _campaigns(scenario: Scenario, calls: CallDraws) -> dict[str, np.ndarray]:
 
 
 def _kernel_parameters() -> frozenset[str]:
-    kernel = getattr(k.simulate, "py_func", k.simulate)  # also without JIT
-    return frozenset(inspect.signature(kernel).parameters)
+    """The names of the kernel's arguments: the fields of its structures."""
+    return frozenset(name for s in STRUCTURES for name in s._fields)
 
 
 def _observed(obs: Observations) -> dict[str, np.ndarray]:
@@ -97,8 +96,8 @@ def _observed(obs: Observations) -> dict[str, np.ndarray]:
 
 
 def pack(scenario: Scenario, calls: CallDraws, plans: list[AgentPlan], obs: Observations):
-    """The kernel's arguments (`ccsim.kernels.engine.simulate`), by name; the kernel
-    fills ``obs`` in place."""
+    """The kernel's arguments (the fields of the structures `ccsim.kernels.engine.simulate`
+    takes), by name; the kernel fills ``obs`` in place."""
     h = scenario.horizon
     most_steps = max((len(c.overflow) for c in scenario.call_types), default=0)
     outages = trunk_outages(scenario.events)

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ccsim.kernels import engine as k
+from ccsim.kernels import layout as k
 from ccsim.models.agents import ABSENCE, BREAK, LOG_OUT
 from ccsim.models.calls import CallDraws
 from ccsim.models.roster import AgentPlan

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from ccsim.kernels.engine import add_time_py as add_time  # shared with the kernel
+from ccsim.kernels.staffing import add_time_py as add_time  # shared with the kernel
 from ccsim.scenario.kinds.events import agents_away
 from ccsim.scenario.model import Break, Scenario, Shift
 from ccsim.streams import stream

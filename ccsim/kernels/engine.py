@@ -196,6 +196,7 @@ from ccsim.kernels.layout import (
     Heap,
     Run,
     later,
+    loop,
     step,
 )
 from ccsim.kernels.outbound import (
@@ -546,7 +547,7 @@ def _blocks(run, cut, draws, legs, times, staff, routing, outbound, day):
         _after_step(run, draws)
 
 
-@step
+@loop
 def _loop(run, heap, cut, draws, legs, times, staff, routing, outbound, day):
     """The event loop: schedule the last step's timeouts, find the next step, run
     its blocks; until no event is left."""

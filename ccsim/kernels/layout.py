@@ -24,7 +24,8 @@ from ccsim.kernels import decisions
 
 #: Compiles a step of the event loop: cached, without reference counting (see above).
 #: A step must not allocate arrays (numba refuses to compile one that does).
-step = njit(cache=True, _nrt=False)
+step = njit(cache=True, _nrt=False, forceinline=True, no_cpython_wrapper=True, no_cfunc_wrapper=True)
+loop = njit(cache=True, _nrt=False, no_cpython_wrapper=True, no_cfunc_wrapper=True)
 
 # Outcome codes (ccsim.observations).
 BLOCKED, ANSWERED, ABANDONED = 0, 1, 2

@@ -251,6 +251,8 @@ ENGINE_SOURCES = (
     "outbound.py",
     "router.py",
     "staffing.py",
+    "agents.py",
+    "heap.py",
     "engine.py",
 )
 

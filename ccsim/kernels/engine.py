@@ -30,9 +30,9 @@ same order:
 The arrival process has one pending timeout at a time; it is kept out of the
 heap (its time and sequence number are compared with the heap's top).
 
-**The loop** (`_loop`): schedule the last step's timeouts (`_schedule`), find
-the next step in SimPy's order (`_next_step`: an agent's process going on, the
-initialisations, the arrival process, the heap's first event), then run the
+**The loop** (`_loop`): schedule the last step's timeouts (`heap.schedule`),
+find the next step in SimPy's order (`_next_step`: an agent's process going on,
+the initialisations, the arrival process, the heap's first event), then run the
 blocks it needs (`_blocks`), in a fixed order: an agent's day, arrive, redial,
 offer (take an idle agent, or a callback, or enqueue), withdraw an agent, the
 agent free or available, its next work, dial a callback or a customer, unlink,
@@ -44,23 +44,24 @@ heap, taking their sequence numbers, when it is done.
 
 **State** is a few named structures (`ccsim.kernels.layout`): what the Python
 side packs (`Draws`, `Legs`, `AgentTime`, `Staff`, `Routing`, `Outbound`,
-`Day`), and what `simulate` allocates: `Run` (the legs' 2-D arrays ``cf`` /
-``ci``, the counters, the clock, the blackboard, the pending timeouts), `Heap`
-and `Cut`. Rows are calls, agents, call types or groups, with columns named by
-the constants there. The steps are in the modules by concern: `calls` (arrive,
-hang up, abandon, redial, transfer), `router` (take an idle agent, the queues,
-the next call, answer), `outbound` (callbacks and dials), `staffing` (agent
-time, the staffing cut by count, an agent's day).
+`Day`; `structures` groups `ccsim.models.pack_calls.pack`'s arguments by their
+field names), and what `simulate` allocates: `Run` (the legs' 2-D arrays ``cf``
+and ``ci``, the counters, the clock, the blackboard, the pending timeouts),
+`Heap` and `Cut`. Rows are calls, agents, call types or groups, with columns
+named by the constants there. The steps live in modules by concern: `calls`
+(arrive, hang up, abandon, redial, transfer), `router` (take an idle agent, the
+queues, the next call, answer), `outbound` (callbacks and dials), `staffing`
+(agent time, the staffing cut by count, an agent's day), `agents` (an agent
+free or available, its next work), `heap`.
 
-**Why this is as fast as one long loop.** numba reference-counts every array a
-function receives, atomically, and cannot prune the counts across branches; so
-the loop split into functions over structures of arrays ran 46 times slower
-(measured for issue 14). The steps allocate nothing and are compiled without
-numba's runtime (`layout.step`, ``_nrt=False``): no counts at all, and passing a
-structure costs its fields. Only `simulate` (which allocates the state and keeps
-it alive until the day is done) and the functions the SimPy model shares
-(`staffing.relieve_ghost` and the cut, `add_time`, the rules in
-`ccsim.kernels.decisions`) use the runtime.
+**As fast as one long loop.** The steps are compiled without numba's reference
+counting and inlined by LLVM into `_loop` (`layout.step`; why, with the numbers,
+in `ccsim.kernels.layout`), so the machine code is the long loop's again. Only
+`simulate` (which allocates the state and keeps it alive for the day) and the
+functions the SimPy model calls too (the staffing cut, `add_time`, the rules in
+`ccsim.kernels.decisions`) use the runtime. The by-count rule is written once,
+in `staffing`, and the SimPy model calls the same compiled functions
+(`relieve_ghost`).
 
 The routing rules are not written here but in `ccsim.kernels.decisions`, shared
 with the SimPy model; the steps call their compiled twins. Everything here is
@@ -78,6 +79,7 @@ import numpy as np
 from numba import njit
 
 from ccsim.kernels import decisions
+from ccsim.kernels.agents import agent_ready, next_work, run_agent
 from ccsim.kernels.calls import (
     abandon,
     arrive,
@@ -97,6 +99,7 @@ from ccsim.kernels.decisions import (  # the routing rules, shared with the SimP
     RETRIAL,
     TRANSFER,
 )
+from ccsim.kernels.heap import heap_first, pop, schedule
 from ccsim.kernels.layout import (
     ABANDONED,
     ABSENCE,
@@ -105,11 +108,8 @@ from ccsim.kernels.layout import (
     AF_FREE_AT,
     AF_START,
     AI_ABSENT_ALL,
-    AI_BUSY,
-    AI_CHATS,
     AI_GROUP,
     AI_IDLE,
-    AI_LEAVE,
     AI_ON_FLOOR,
     AI_OPEN_END,
     ANSWERED,
@@ -133,7 +133,6 @@ from ccsim.kernels.layout import (
     EV_HANG_UP,
     EV_OVERFLOW,
     EV_REDIAL,
-    GI_ON_FLOOR,
     LOG_OUT,
     N_CF,
     N_CI,
@@ -147,7 +146,6 @@ from ccsim.kernels.layout import (
     PENDING_SLACK,
     S_AFTER_TRANSFER,
     S_ARR_PENDING,
-    S_ARR_SEQ,
     S_ARR_STARTED,
     S_ARR_WAIT,
     S_ARRIVING,
@@ -156,12 +154,8 @@ from ccsim.kernels.layout import (
     S_CAMP_STARTING,
     S_CONT,
     S_EVENTS,
-    S_N_CB,
     S_N_LEGS,
-    S_N_PEND,
     S_NXT,
-    S_SEQ,
-    S_SIZE,
     S_STARTING,
     STRUCTURES,
     T_ARR_TIME,
@@ -169,17 +163,14 @@ from ccsim.kernels.layout import (
     TI_CB_HEAD,
     TI_HEAD,
     W_AGENT_RUN,
-    W_ANSWER_AGENT,
     W_ANSWER_CALL,
     W_AVAIL,
     W_BLOCKED,
     W_BY_ARRIVALS,
     W_CALL,
     W_CALLBACK,
-    W_CB_AGENT,
     W_CHAT_NEXT,
     W_DIAL_AGENT,
-    W_DIAL_CAMP,
     W_FAILED,
     W_FREE,
     W_HI,
@@ -190,8 +181,6 @@ from ccsim.kernels.layout import (
     W_TRANSFERRED,
     W_UNLINK,
     W_WITHDRAW,
-    WANT_AVAILABLE,
-    WANT_WITHDRAW,
     Cut,
     Heap,
     Run,
@@ -200,23 +189,17 @@ from ccsim.kernels.layout import (
     step,
 )
 from ccsim.kernels.outbound import (
-    campaign_for,
     dial,
     dial_callback,
-    may_dial,
-    next_callback,
     next_dialer,
 )
 from ccsim.kernels.router import (
     answer,
-    next_call,
     offer,
-    release_agent,
     remove_waiting,
-    update_partial,
     withdraw_agent,
 )
-from ccsim.kernels.staffing import add_time, agent_day, ghost_leaves, relieve_ghost
+from ccsim.kernels.staffing import add_time
 
 __all__ = ["FIRST", "RETRIAL", "TRANSFER", "CALLBACK", "OUTBOUND"]
 __all__ += ["LONGEST_IDLE", "PREFERENCE", "RANDOM"]
@@ -231,86 +214,6 @@ def structures(args: dict) -> tuple:
     """`pack`'s arguments (by name) as the structures `simulate` takes, in its order:
     each field read from ``args`` by its name (`layout.STRUCTURES`)."""
     return tuple(s(**{name: args[name] for name in s._fields}) for s in STRUCTURES)
-
-
-@step
-def _schedule(run, heap, day, arrival):
-    """Push the step's timeouts onto the heap, in order, each taking the next
-    sequence number (Environment.schedule); then the arrival process's timeout."""
-    ht, hs, hd, sv = heap.ht, heap.hs, heap.hd, run.sv
-    for q in range(sv[S_N_PEND]):
-        size = sv[S_SIZE]
-        if size >= day.heap_capacity:
-            raise RuntimeError("event heap full: heap_capacity too small")
-        t = run.pend_t[q]
-        i = size
-        sv[S_SIZE] = size + 1
-        while i > 0:  # sift up; every entry's seq is smaller, so ties stay above
-            parent = (i - 1) >> 1
-            if ht[parent] <= t:
-                break
-            ht[i] = ht[parent]
-            hs[i] = hs[parent]
-            hd[i] = hd[parent]
-            i = parent
-        ht[i] = t
-        hs[i] = sv[S_SEQ]
-        hd[i] = run.pend_d[q]
-        sv[S_SEQ] += 1
-    sv[S_N_PEND] = 0
-    if sv[S_ARR_WAIT]:  # ContactCenter.arrivals: yield env.timeout(t - env.now)
-        sv[S_ARR_WAIT] = 0
-        now = run.tv[T_NOW]
-        run.tv[T_ARR_TIME] = now + (arrival[sv[S_NXT]] - now)
-        sv[S_ARR_SEQ] = sv[S_SEQ]
-        sv[S_SEQ] += 1
-        sv[S_ARR_PENDING] = 1
-
-
-@step
-def _heap_first(run, heap):
-    """The heap's first event comes before the arrival process's timeout, if any."""
-    sv, ht = run.sv, heap.ht
-    if sv[S_SIZE] == 0:
-        return False
-    if not sv[S_ARR_PENDING]:
-        return True
-    arr_time = run.tv[T_ARR_TIME]
-    return ht[0] < arr_time or (ht[0] == arr_time and heap.hs[0] < sv[S_ARR_SEQ])
-
-
-@step
-def _pop(run, heap):
-    """Pop the first event (smallest time, then seq): the clock moves to its time;
-    returns its data."""
-    ht, hs, hd = heap.ht, heap.hs, heap.hd
-    run.tv[T_NOW] = ht[0]
-    data = hd[0]
-    size = run.sv[S_SIZE] - 1
-    run.sv[S_SIZE] = size
-    if size > 0:  # the last entry sifts down from the top
-        t = ht[size]
-        sq = hs[size]
-        d = hd[size]
-        i = 0
-        while True:
-            c = 2 * i + 1
-            if c >= size:
-                break
-            if c + 1 < size and (ht[c + 1] < ht[c] or (ht[c + 1] == ht[c] and hs[c + 1] < hs[c])):
-                c += 1
-            if ht[c] < t or (ht[c] == t and hs[c] < sq):
-                ht[i] = ht[c]
-                hs[i] = hs[c]
-                hd[i] = hd[c]
-                i = c
-            else:
-                break
-        ht[i] = t
-        hs[i] = sq
-        hd[i] = d
-    run.sv[S_EVENTS] += 1
-    return data
 
 
 @step
@@ -387,8 +290,8 @@ def _next_step(run, heap, draws, legs, staff, routing, outbound):
     elif sv[S_CAMP_STARTING] < outbound.camp_f.shape[0]:
         _start_campaign(run, outbound)
         return SKIP
-    elif _heap_first(run, heap):
-        data = _pop(run, heap)
+    elif heap_first(run, heap):
+        data = pop(run, heap)
         return GO if _on_event(run, data, draws, legs, routing, outbound) else SKIP
     elif sv[S_ARR_PENDING]:  # the arrival process's timeout
         run.tv[T_NOW] = run.tv[T_ARR_TIME]
@@ -399,100 +302,6 @@ def _next_step(run, heap, draws, legs, staff, routing, outbound):
     else:
         return STOP
     return GO
-
-
-@step
-def _run_agent(run, cut, staff, times, gi, day):
-    """A plan's day goes on (w[W_AGENT_RUN]: the plan)."""
-    p = run.w[W_AGENT_RUN]
-    want = agent_day(p, run, staff, times, gi, cut, day)
-    if want & WANT_WITHDRAW:
-        run.w[W_WITHDRAW] = cut.holder[p]
-    if want & WANT_AVAILABLE:
-        run.w[W_AVAIL] = cut.holder[p]
-        run.sv[S_CONT] = p
-
-
-@step
-def _agent_ready(run, cut, staff, gi):
-    """An agent ends a chat (`chat_done`), a call (`agent_free`: a break, absence or
-    log-out that waits for it resumes), or is made available (`make_available`):
-    w[W_READY] it takes the next work (only a chat, W_CHAT_NEXT, if chats go on).
-    By count, a ghost waiting to leave: the ready agent leaves in its place."""
-    ai, af, w = staff.ai, staff.af, run.w
-    now = run.tv[T_NOW]
-    free = w[W_FREE]
-    avail = w[W_AVAIL]
-    if free >= 0 and ai[free, AI_CHATS] > 0:  # chat_done
-        ai[free, AI_CHATS] -= 1
-        if ai[free, AI_CHATS] > 0:
-            if ai[free, AI_LEAVE]:
-                update_partial(free, ai, gi)
-            else:
-                w[W_READY] = free
-                w[W_CHAT_NEXT] = 1
-            free = -1
-        else:
-            update_partial(free, ai, gi)
-    if free >= 0:  # agent_free
-        ai[free, AI_BUSY] = 0
-        af[free, AF_FREE_AT] = now
-        if ai[free, AI_LEAVE]:
-            ai[free, AI_LEAVE] = 0
-            ghost_leaves(cut.ghost, cut.n_ghosts, free, ai[free, AI_GROUP])
-            later(run, now, cut.plan_of[free] * N_KINDS + EV_AGENT)
-        else:
-            w[W_READY] = free
-    elif avail >= 0:  # make_available
-        ai[avail, AI_ON_FLOOR] = 1
-        gi[ai[avail, AI_GROUP], GI_ON_FLOOR] += 1
-        af[avail, AF_FLOOR_SINCE] = now
-        w[W_READY] = avail
-    ready = w[W_READY]
-    if ready >= 0 and not w[W_CHAT_NEXT] and cut.n_ghosts[ai[ready, AI_GROUP]] > 0:
-        stayer = relieve_ghost(
-            cut.holder, cut.plan_of, cut.ghost, cut.n_ghosts, ai[:, AI_GROUP], ready
-        )
-        if stayer >= 0:
-            ai[stayer, AI_LEAVE] = 0
-            update_partial(stayer, ai, gi)  # back to taking chats
-            later(run, now, cut.plan_of[ready] * N_KINDS + EV_AGENT)
-            w[W_READY] = -1
-
-
-@step
-def _next_work(run, staff, routing, outbound):
-    """`next_work` of the ready agent: an overdue callback first; else
-    `next_call_or_idle`: the next call, else a callback, else a dial, else idle."""
-    ai, w = staff.ai, run.w
-    ready = w[W_READY]
-    chat_next = w[W_CHAT_NEXT] != 0
-    g = ai[ready, AI_GROUP]
-    if not chat_next and run.sv[S_N_CB] > 0:
-        w[W_CALLBACK] = next_callback(run, g, True, routing)
-        if w[W_CALLBACK] >= 0:
-            w[W_CB_AGENT] = ready
-            return
-    best = next_call(g, chat_next, run, routing)
-    if best < 0 and chat_next:  # no chat to take: it stays in its chats
-        update_partial(ready, ai, routing.gi)
-    elif best < 0 and run.sv[S_N_CB] > 0:  # no live call: a callback
-        w[W_CALLBACK] = next_callback(run, g, False, routing)
-        w[W_CB_AGENT] = ready
-    now = run.tv[T_NOW]
-    if best >= 0:
-        w[W_UNLINK] = routing.ti[best, TI_HEAD]
-        w[W_ANSWER_CALL] = w[W_UNLINK]
-        w[W_ANSWER_AGENT] = ready
-    elif w[W_CALLBACK] >= 0 or chat_next:
-        pass
-    elif outbound.gc_off[g + 1] > outbound.gc_off[g] and may_dial(
-        g, now, routing.gi, outbound, run.dialed
-    ):  # try_outbound: no call to take, so it dials
-        w[W_DIAL_AGENT] = ready
-        w[W_DIAL_CAMP] = campaign_for(g, now, outbound, run.dialed)
-    else:
-        release_agent(ready, g, now, staff, routing.gi)
 
 
 @step
@@ -522,7 +331,7 @@ def _blocks(run, cut, draws, legs, times, staff, routing, outbound, day):
     order their effects."""
     w, ai = run.w, staff.ai
     if w[W_AGENT_RUN] >= 0:
-        _run_agent(run, cut, staff, times, routing.gi, day)
+        run_agent(run, cut, staff, times, routing.gi, day)
     if w[W_CALL] >= 0:
         arrive(run, routing.ti, day)
     if w[W_FAILED] >= 0:
@@ -532,9 +341,9 @@ def _blocks(run, cut, draws, legs, times, staff, routing, outbound, day):
     if w[W_WITHDRAW] >= 0 and ai[w[W_WITHDRAW], AI_IDLE]:
         withdraw_agent(w[W_WITHDRAW], ai, routing.gi)
     if w[W_FREE] >= 0 or w[W_AVAIL] >= 0:
-        _agent_ready(run, cut, staff, routing.gi)
+        agent_ready(run, cut, staff, routing.gi)
     if w[W_READY] >= 0:
-        _next_work(run, staff, routing, outbound)
+        next_work(run, staff, routing, outbound)
     if w[W_CALLBACK] >= 0:
         dial_callback(run, ai, draws, routing.cbf)
     if w[W_DIAL_AGENT] >= 0:
@@ -553,7 +362,7 @@ def _loop(run, heap, cut, draws, legs, times, staff, routing, outbound, day):
     its blocks; until no event is left."""
     w = run.w
     while True:
-        _schedule(run, heap, day, draws.arrival)
+        schedule(run, heap, day, draws.arrival)
         for i in range(N_W):
             w[i] = -1
         w[W_BY_ARRIVALS] = 0

@@ -163,7 +163,8 @@ def supports(scenario: Scenario) -> str | None:
 
 
 def run_kernel(args: dict) -> int:
-    """Run the kernel on `pack`'s arguments; returns the number of events handled
+    """Run the kernel on `pack`'s arguments, grouped by name into the structures it
+    takes (`ccsim.kernels.engine.structures`); returns the number of events handled
     (the number of legs is left in ``args["n_out"][0]``)."""
     return int(k.simulate(*k.structures(args)))
 

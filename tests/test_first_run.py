@@ -87,3 +87,27 @@ def test_cached_kernel_is_recognised_in_a_fresh_process(tmp_path):
         [sys.executable, "-c", ask], capture_output=True, text=True, check=True, env=env
     )
     assert out.stdout.strip() == cache_state.CACHED
+
+
+@pytest.mark.parametrize(
+    ("load", "cores", "quoted"),
+    [
+        (0.0, 2, 20),  # idle: 16 s, rounded up to 20
+        (0.5, 2, 20),  # (0.5 + 1) / 2 < 1: no stretch
+        (7.0, 2, 65),  # 8 runnable per 2 cores: 16 × 4 = 64 → 65
+        (7.0, 8, 20),  # the same load on 8 cores: idle enough
+        (13.0, 2, 115),  # 16 × 7 = 112 → 115
+    ],
+)
+def test_compile_estimate_stretches_with_load(monkeypatch, load, cores, quoted):
+    monkeypatch.setattr(cache_state.os, "getloadavg", lambda: (load, load, load))
+    monkeypatch.setattr(cache_state.os, "cpu_count", lambda: cores)
+    assert cache_state.compile_estimate() == quoted
+
+
+def test_compile_estimate_without_load_average(monkeypatch):
+    def unavailable():
+        raise OSError("no load average here")
+
+    monkeypatch.setattr(cache_state.os, "getloadavg", unavailable)
+    assert cache_state.compile_estimate() == 5 * -(-cache_state.COMPILE_CPU_SECONDS // 5)

@@ -18,16 +18,30 @@ from __future__ import annotations
 
 import hashlib
 import importlib
+import math
 import os
 import pkgutil
 from collections.abc import Iterator
 
-__all__ = ["COMPILE_SECONDS", "is_cold", "kernel_states", "state"]
+__all__ = ["COMPILE_CPU_SECONDS", "compile_estimate", "is_cold", "kernel_states", "state"]
 
-#: What compiling every kernel takes on a 2-core machine shared with other work
-#: (measured with an empty cache: 25-30 s at load average 8, ~110 s at 13); quoted in
-#: the first-run message.
-COMPILE_SECONDS = 60
+#: What compiling every kernel takes on an idle core of the 2-core reference machine
+#: (measured with an empty cache, `experiments/bench/end_to_end.py` part 3: 16 s at
+#: load average 0.5).
+COMPILE_CPU_SECONDS = 16
+
+
+def compile_estimate() -> int:
+    """The seconds to quote in the first-run message: `COMPILE_CPU_SECONDS` stretched
+    by how busy the machine is (runnable processes per core, from the load average),
+    rounded up to 5 s. A busy machine was measured at 25-30 s (load 8 on 2 cores) and
+    ~110 s (load 13): the estimate errs long rather than short."""
+    try:
+        load = os.getloadavg()[0]
+    except (AttributeError, OSError):  # not on every platform
+        load = 0.0
+    stretch = max(1.0, (load + 1.0) / (os.cpu_count() or 1))
+    return int(5 * math.ceil(COMPILE_CPU_SECONDS * stretch / 5))
 
 #: States of one compiled function.
 COMPILED, CACHED, STALE, NO_INDEX = "compiled", "cached", "stale", "no index"

@@ -59,7 +59,7 @@ def engine_for_run(
         return chosen
     from ccsim.kernels.cache_state import compile_estimate, is_cold
 
-    if not is_cold():
+    if not is_cold(include_lazy=False):  # the KPI kernels compile when a run needs them
         return chosen
     wanted = requested or scenario.engine
     if wanted == "auto" and expected_calls(scenario, replications) <= SMALL_JOB_CALLS:

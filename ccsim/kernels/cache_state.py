@@ -43,6 +43,7 @@ def compile_estimate() -> int:
     stretch = max(1.0, (load + 1.0) / (os.cpu_count() or 1))
     return int(5 * math.ceil(COMPILE_CPU_SECONDS * stretch / 5))
 
+
 #: States of one compiled function.
 COMPILED, CACHED, STALE, NO_INDEX = "compiled", "cached", "stale", "no index"
 
@@ -91,7 +92,19 @@ def kernel_states() -> dict[str, str]:
     return {name: state(d) for name, d in _dispatchers()}
 
 
-def is_cold() -> bool:
+#: Modules whose kernels a run compiles only once it has interpreted enough legs (the
+#: KPI kernels, `ccsim.kernels.kpis.kernels`): a small run leaves them uncompiled on
+#: purpose, so they must not make the next run say it compiles the engine.
+LAZY_MODULES = ("ccsim.kernels.kpis", "ccsim.kernels.queue_lengths")
+
+
+def is_cold(include_lazy: bool = True) -> bool:
     """True when the next fast-engine run would compile: some kernel is neither
-    compiled in this process nor cached for this machine and source."""
-    return any(s not in (CACHED, COMPILED) for s in kernel_states().values())
+    compiled in this process nor cached for this machine and source (with
+    ``include_lazy=False``, the kernels of `LAZY_MODULES` are not asked: what a run
+    compiles before its first replication)."""
+    return any(
+        s not in (CACHED, COMPILED)
+        for name, s in kernel_states().items()
+        if include_lazy or not name.startswith(tuple(m + "." for m in LAZY_MODULES))
+    )

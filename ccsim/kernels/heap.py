@@ -25,13 +25,14 @@ def schedule(run, heap, day, arrival):
     """Push the step's timeouts onto the heap, in order, each taking the next
     sequence number (Environment.schedule); then the arrival process's timeout."""
     ht, hs, hd, sv = heap.ht, heap.hs, heap.hd, run.sv
+    size = sv[S_SIZE]
+    seq = sv[S_SEQ]
     for q in range(sv[S_N_PEND]):
-        size = sv[S_SIZE]
         if size >= day.heap_capacity:
             raise RuntimeError("event heap full: heap_capacity too small")
         t = run.pend_t[q]
         i = size
-        sv[S_SIZE] = size + 1
+        size += 1
         while i > 0:  # sift up; every entry's seq is smaller, so ties stay above
             parent = (i - 1) >> 1
             if ht[parent] <= t:
@@ -41,9 +42,11 @@ def schedule(run, heap, day, arrival):
             hd[i] = hd[parent]
             i = parent
         ht[i] = t
-        hs[i] = sv[S_SEQ]
+        hs[i] = seq
         hd[i] = run.pend_d[q]
-        sv[S_SEQ] += 1
+        seq += 1
+    sv[S_SIZE] = size
+    sv[S_SEQ] = seq
     sv[S_N_PEND] = 0
     if sv[S_ARR_WAIT]:  # ContactCenter.arrivals: yield env.timeout(t - env.now)
         sv[S_ARR_WAIT] = 0

@@ -186,6 +186,8 @@ from ccsim.kernels.layout import (
     Run,
     later,
     loop,
+    stack_floats,
+    stack_ints,
     step,
 )
 from ccsim.kernels.outbound import (
@@ -359,10 +361,19 @@ def _blocks(run, cut, draws, legs, times, staff, routing, outbound, day):
 @loop
 def _loop(run, heap, cut, draws, legs, times, staff, routing, outbound, day):
     """The event loop: schedule the last step's timeouts, find the next step, run
-    its blocks; until no event is left."""
-    w = run.w
+    its blocks; until no event is left. Its counters and clock (copied from and
+    back to ``run``) and the step's blackboard live on its stack (in registers)."""
+    on_stack = Run(
+        run.cf, run.ci, stack_ints(N_S), stack_floats(N_T), stack_ints(N_W),
+        run.pend_t, run.pend_d, run.last_wait, run.dialed,
+    )  # fmt: skip
+    sv, tv, w = on_stack.sv, on_stack.tv, on_stack.w
+    for i in range(N_S):
+        sv[i] = run.sv[i]
+    tv[T_NOW] = run.tv[T_NOW]
+    tv[T_ARR_TIME] = run.tv[T_ARR_TIME]
     while True:
-        schedule(run, heap, day, draws.arrival)
+        schedule(on_stack, heap, day, draws.arrival)
         for i in range(N_W):
             w[i] = -1
         w[W_BY_ARRIVALS] = 0
@@ -370,11 +381,15 @@ def _loop(run, heap, cut, draws, legs, times, staff, routing, outbound, day):
         w[W_CHAT_NEXT] = 0
         w[W_LO] = 0
         w[W_HI] = 0
-        what = _next_step(run, heap, draws, legs, staff, routing, outbound)
+        what = _next_step(on_stack, heap, draws, legs, staff, routing, outbound)
         if what == STOP:
             break
         if what == GO:
-            _blocks(run, cut, draws, legs, times, staff, routing, outbound, day)
+            _blocks(on_stack, cut, draws, legs, times, staff, routing, outbound, day)
+    for i in range(N_S):
+        run.sv[i] = sv[i]
+    run.tv[T_NOW] = tv[T_NOW]
+    run.tv[T_ARR_TIME] = tv[T_ARR_TIME]
 
 
 @step
@@ -444,7 +459,7 @@ def simulate(draws, legs, times, staff, routing, outbound, day):
         np.empty((capacity, N_CI), np.int64),
         np.zeros(N_S, np.int64),
         np.zeros(N_T, np.float64),
-        np.zeros(N_W, np.int64),
+        np.zeros(N_W, np.int64),  # (the loop keeps its own, on its stack)
         np.empty(pending, np.float64),
         np.empty(pending, np.int64),
         np.zeros(routing.ti.shape[0]),  # per type: the wait of its last answered leg

@@ -66,21 +66,12 @@ from ccsim.kernels.layout import (
 
 
 @step
-def new_leg(cf, ci, c, caller, k, patience):
-    """Row c: a new leg of ``caller`` for call type k (`ccsim.models.legs.Legs.add`):
-    the first call's handle and wrap-up times and routing number, nothing observed."""
+def _nothing_yet(cf, ci, c, caller):
+    """Row c, a leg of ``caller``: nothing observed, in no queue, no agent."""
     cf[c, CF_OFFERED] = np.nan
     cf[c, CF_WAIT] = np.nan
     cf[c, CF_TALK] = 0.0
     cf[c, CF_WRAP] = 0.0
-    cf[c, CF_IVR_TIME] = 0.0
-    cf[c, CF_PATIENCE] = patience
-    cf[c, CF_U] = cf[caller, CF_U]
-    cf[c, CF_HANDLE] = cf[caller, CF_HANDLE]
-    cf[c, CF_WRAP_IN] = cf[caller, CF_WRAP_IN]
-    ci[c, CI_TYPE] = k
-    ci[c, CI_VIA_IVR] = 0
-    ci[c, CI_IVR_EXIT] = -1
     ci[c, CI_OUTCOME] = -1
     ci[c, CI_GROUP] = -1
     ci[c, CI_WAITING] = 0
@@ -93,14 +84,26 @@ def new_leg(cf, ci, c, caller, k, patience):
 
 
 @step
+def new_leg(cf, ci, c, caller, k, patience):
+    """Row c: a new leg of ``caller`` for call type k (`ccsim.models.legs.Legs.add`):
+    the first call's handle and wrap-up times and routing number, nothing observed."""
+    _nothing_yet(cf, ci, c, caller)
+    cf[c, CF_IVR_TIME] = 0.0
+    cf[c, CF_PATIENCE] = patience
+    cf[c, CF_U] = cf[caller, CF_U]
+    cf[c, CF_HANDLE] = cf[caller, CF_HANDLE]
+    cf[c, CF_WRAP_IN] = cf[caller, CF_WRAP_IN]
+    ci[c, CI_TYPE] = k
+    ci[c, CI_VIA_IVR] = 0
+    ci[c, CI_IVR_EXIT] = -1
+
+
+@step
 def first_calls(run, draws):
     """Rows 0 .. calls - 1: the callers' first calls, as drawn."""
     cf, ci = run.cf, run.ci
     for c in range(draws.arrival.shape[0]):
-        cf[c, CF_OFFERED] = np.nan
-        cf[c, CF_WAIT] = np.nan
-        cf[c, CF_TALK] = 0.0
-        cf[c, CF_WRAP] = 0.0
+        _nothing_yet(cf, ci, c, c)
         cf[c, CF_IVR_TIME] = draws.ivr_time[c]
         cf[c, CF_PATIENCE] = draws.patience[c]
         cf[c, CF_U] = draws.route_u[c]
@@ -109,15 +112,6 @@ def first_calls(run, draws):
         ci[c, CI_TYPE] = draws.call_type[c]
         ci[c, CI_VIA_IVR] = draws.via_ivr[c]
         ci[c, CI_IVR_EXIT] = draws.ivr_exit[c]
-        ci[c, CI_OUTCOME] = -1
-        ci[c, CI_GROUP] = -1
-        ci[c, CI_WAITING] = 0
-        ci[c, CI_NEXT] = -1
-        ci[c, CI_PREV] = -1
-        ci[c, CI_AGENT] = -1
-        ci[c, CI_CALLER] = c
-        ci[c, CI_ATTEMPT] = 0
-        ci[c, CI_HOLDS_LINE] = 0
 
 
 @step

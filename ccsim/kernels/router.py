@@ -188,20 +188,42 @@ def take_idle_agent(take, lo, hi, run, staff, routing):
 
 
 @step
+def _append(rows, x, next_col, prev_col, ends, k, head_col, tail_col):
+    """Row x joins the back of list k: a doubly linked list through columns
+    ``next_col``/``prev_col`` of ``rows``, its ends in row k of ``ends``."""
+    tail = ends[k, tail_col]
+    rows[x, next_col] = -1
+    rows[x, prev_col] = tail
+    if tail >= 0:
+        rows[tail, next_col] = x
+    else:
+        ends[k, head_col] = x
+    ends[k, tail_col] = x
+
+
+@step
+def _unlink(rows, x, next_col, prev_col, ends, k, head_col, tail_col):
+    """Row x leaves list k (as `_append`), the others keep their order."""
+    prev = rows[x, prev_col]
+    after = rows[x, next_col]
+    if prev >= 0:
+        rows[prev, next_col] = after
+    else:
+        ends[k, head_col] = after
+    if after >= 0:
+        rows[after, prev_col] = prev
+    else:
+        ends[k, tail_col] = prev
+
+
+@step
 def _enqueue(run, c, routing):
     """Router.enqueue, then the patience and overflow timers."""
     ci, ti = run.ci, routing.ti
     now = run.tv[T_NOW]
     k = ci[c, CI_TYPE]
-    tail = ti[k, TI_TAIL]
     ci[c, CI_WAITING] = 1
-    ci[c, CI_NEXT] = -1
-    ci[c, CI_PREV] = tail
-    if tail >= 0:
-        ci[tail, CI_NEXT] = c
-    else:
-        ti[k, TI_HEAD] = c
-    ti[k, TI_TAIL] = c
+    _append(ci, c, CI_NEXT, CI_PREV, ti, k, TI_HEAD, TI_TAIL)
     ti[k, TI_WAITING] += 1
     patience = run.cf[c, CF_PATIENCE]
     if patience != np.inf:
@@ -253,33 +275,16 @@ def withdraw_agent(a, ai, gi):
     """Router.withdraw_agent: agent a leaves its group's idle pool."""
     g = ai[a, AI_GROUP]
     ai[a, AI_IDLE] = 0
-    prev = ai[a, AI_PREV]
-    after = ai[a, AI_NEXT]
-    if prev >= 0:
-        ai[prev, AI_NEXT] = after
-    else:
-        gi[g, GI_HEAD] = after
-    if after >= 0:
-        ai[after, AI_PREV] = prev
-    else:
-        gi[g, GI_TAIL] = prev
+    _unlink(ai, a, AI_NEXT, AI_PREV, gi, g, GI_HEAD, GI_TAIL)
     gi[g, GI_IDLE] -= 1
 
 
 @step
 def release_agent(a, g, now, staff, gi):
     """Router.release_agent: idle from now, at the back of the group's pool."""
-    ai = staff.ai
-    tail = gi[g, GI_TAIL]
     staff.af[a, AF_IDLE_SINCE] = now
-    ai[a, AI_IDLE] = 1
-    ai[a, AI_NEXT] = -1
-    ai[a, AI_PREV] = tail
-    if tail >= 0:
-        ai[tail, AI_NEXT] = a
-    else:
-        gi[g, GI_HEAD] = a
-    gi[g, GI_TAIL] = a
+    staff.ai[a, AI_IDLE] = 1
+    _append(staff.ai, a, AI_NEXT, AI_PREV, gi, g, GI_HEAD, GI_TAIL)
     gi[g, GI_IDLE] += 1
 
 
@@ -320,16 +325,7 @@ def remove_waiting(c, run, ti):
     ci = run.ci
     k = ci[c, CI_TYPE]
     ci[c, CI_WAITING] = 0
-    prev = ci[c, CI_PREV]
-    after = ci[c, CI_NEXT]
-    if prev >= 0:
-        ci[prev, CI_NEXT] = after
-    else:
-        ti[k, TI_HEAD] = after
-    if after >= 0:
-        ci[after, CI_PREV] = prev
-    else:
-        ti[k, TI_TAIL] = prev
+    _unlink(ci, c, CI_NEXT, CI_PREV, ti, k, TI_HEAD, TI_TAIL)
     ti[k, TI_WAITING] -= 1
 
 

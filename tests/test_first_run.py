@@ -92,11 +92,11 @@ def test_cached_kernel_is_recognised_in_a_fresh_process(tmp_path):
 @pytest.mark.parametrize(
     ("load", "cores", "quoted"),
     [
-        (0.0, 2, 20),  # idle: 16 s, rounded up to 20
+        (0.0, 2, 20),  # idle: 20 s
         (0.5, 2, 20),  # (0.5 + 1) / 2 < 1: no stretch
-        (7.0, 2, 65),  # 8 runnable per 2 cores: 16 × 4 = 64 → 65
+        (7.0, 2, 80),  # 8 runnable per 2 cores: 20 × 4 = 80
         (7.0, 8, 20),  # the same load on 8 cores: idle enough
-        (13.0, 2, 115),  # 16 × 7 = 112 → 115
+        (13.0, 2, 140),  # 20 × 7 = 140
     ],
 )
 def test_compile_estimate_stretches_with_load(monkeypatch, load, cores, quoted):

@@ -218,7 +218,7 @@ def arrive(run, ti, day):
     """`ContactCenter.arrive`: the trunk check (`lines_now`), then the IVR or the
     queue; a chat uses no phone line."""
     call = run.w[W_CALL]
-    if ci_type_is_chat(run, call, ti):
+    if _is_chat(run, call, ti):
         run.w[W_OFFER] = call
         return
     now = run.tv[T_NOW]
@@ -241,7 +241,7 @@ def arrive(run, ti, day):
 
 
 @step
-def ci_type_is_chat(run, call, ti):
+def _is_chat(run, call, ti):
     """The call is a chat (a type that uses no phone line)."""
     k = run.ci[call, CI_TYPE]
     return k >= 0 and ti[k, TI_CHAT] != 0

@@ -15,6 +15,7 @@ from ccsim.batch.ratios import ratio_of_totals
 from ccsim.batch.row_ratios import ratio_of_totals_rows
 from ccsim.batch.runner import run, run_replication
 from ccsim.kernels import kpis as kk
+from ccsim.kernels.kpi_tables import CALL_TABLE
 from ccsim.kernels.queue_lengths import live_queue_maxima, max_queue
 from ccsim.metrics import replication_kpis, service_level, summarize
 from ccsim.metrics.compact import KpiLayout, KpiRows, summarize_rows
@@ -77,15 +78,40 @@ def test_percentiles_follow_numpys_linear_rule_per_key():
     n, k = 400, 5
     key = rng.integers(0, k, n).astype(np.int64)
     wait = np.round(rng.exponential(20.0, n), 1)  # ties
+    wait[rng.random(n) < 0.3] = 0.0  # answered at once: counted, not sorted
     outcome = np.where(rng.random(n) < 0.7, 1, 2).astype(np.int64)
     sel = rng.random(n) < 0.9
     qs = np.array([50.0, 90.0, 95.0])
-    got = kk.answered_wait_percentiles(key, sel, outcome, wait, np.argsort(wait), k, qs)
-    for g in range(k):
-        v = wait[sel & (outcome == 1) & (key == g)]
-        np.testing.assert_array_equal(got[:, g], np.percentile(v, qs))
-    empty = kk.answered_wait_percentiles(key, sel & False, outcome, wait, np.argsort(wait), k, qs)
+    nonzero = np.flatnonzero((outcome == 1) & (wait != 0))
+    for order in (np.argsort(wait), nonzero[np.argsort(wait[nonzero])]):
+        got = kk.call_table(key, sel, outcome, wait, wait, wait, order, 20.0, 0, k, qs)[14:]
+        for g in range(k):
+            v = wait[sel & (outcome == 1) & (key == g)]
+            # a + (pos - lo)(b - a): numpy interpolates from b above the middle,
+            # which may differ in the last bit.
+            np.testing.assert_allclose(got[:, g], np.percentile(v, qs), rtol=1e-14, atol=0)
+    none = sel & False
+    empty = kk.call_table(key, none, outcome, wait, wait, wait, nonzero, 20.0, 0, k, qs)[14:]
     assert np.isnan(empty).all()
+
+
+def test_call_table_ratios_by_hand():
+    # Key 0: answered waits 0, 10, 30 (T = 20), abandoned after 5 and 25, one blocked.
+    outcome = np.array([1, 1, 1, 2, 2, 0], dtype=np.int64)
+    wait = np.array([0.0, 10.0, 30.0, 5.0, 25.0, np.nan])
+    talk = np.full(6, 100.0)
+    key = np.zeros(6, dtype=np.int64)
+    sel = np.ones(6, dtype=bool)
+    order = np.array([1, 2], dtype=np.int64)
+    for d, sl in enumerate((2 / 5, 2 / 3, 2 / 4, 3 / 5)):
+        t = kk.call_table(key, sel, outcome, wait, talk, talk, order, 20.0, d, 2, np.array([50.0]))
+        got = dict(zip(CALL_TABLE, t[:14, 0], strict=True))
+        assert got["service_level"] == sl
+        assert (got["offered"], got["answered"], got["abandoned"], got["blocked"]) == (5, 3, 2, 1)
+        assert got["asa_s"] == 40 / 3 and got["aht_s"] == 200.0
+        assert got["abandon_time_s"] == 15.0 and got["abandon_rate"] == 2 / 5
+        assert got["p_wait"] == 4 / 5 and t[14, 0] == 10.0
+        assert np.isnan(t[:, 1]).sum() == 14 - 4  # key 1: no legs, zero counts, NaN ratios
 
 
 def test_busy_seconds_split_spans_exactly_across_intervals():

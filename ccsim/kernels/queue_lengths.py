@@ -95,60 +95,121 @@ def max_queue(t_in, t_out, key, k: int, edges) -> np.ndarray:
     return queue_maxima(t_in, t_out, key, k, edges)
 
 
-def live_queue_maxima(t_in, t_out, type_key, n_types: int, day_edges, interval_edges):
-    """`queue_maxima` of the live queue four ways, with one sort of the events.
+def live_queue_maxima(t_in, t_out, type_key, n_types: int, day_edges, interval_edges, sel=None):
+    """`queue_maxima` of the live queue four ways, with one sort and one sweep.
 
-    Callers ``[t_in, t_out)`` (``t_in`` without NaN); ``type_key`` is each caller's
-    call type, -1 for one never typed (counted in the whole queue only). Returns
-    ``(whole, by_type)``, each a pair of arrays: per ``day_edges`` window and per
-    ``interval_edges`` window; ``whole`` of shape ``(1, m)``, ``by_type`` of shape
-    ``(n_types, m)``. The same numbers as four `max_queue` calls: the sweep is the
-    same, and a sweep over a subset of the callers visits the subset's events in
-    the order of the full sort (the order within one instant does not matter).
+    Callers ``[t_in, t_out)`` (those of ``sel``, default all; ``t_in`` without NaN
+    among them); ``type_key`` is each caller's call type, negative for one never
+    typed (counted in the whole queue only). ``day_edges`` is one edge (the day
+    after the warm-up). Returns ``(whole, by_type)``, each a pair of arrays: per
+    ``day_edges`` window and per ``interval_edges`` window; ``whole`` of shape
+    ``(1, m)``, ``by_type`` of shape ``(n_types, m)``: the numbers of four
+    `max_queue` calls (see `_live_maxima`).
     """
     global _interpreted
-    sweep = _sweep
-    if _interpreted < INTERPRETED_CALLS and not _sweep.overloads:
+    kernel = _live_maxima
+    if _interpreted < INTERPRETED_CALLS and not _live_maxima.overloads:
         from ccsim.kernels.cache_state import CACHED, state
 
-        if state(_sweep) != CACHED:
+        if state(_live_maxima) != CACHED:
             _interpreted += 1
-            sweep = _sweep.py_func
+            kernel = _live_maxima.py_func
         else:
             _interpreted = INTERPRETED_CALLS
+    if sel is not None:
+        t_in, t_out, type_key = t_in[sel], t_out[sel], type_key[sel]
     leaves = ~np.isnan(t_out)
     times = np.concatenate((t_in, t_out[leaves]))
-    n_in, n_out = t_in.shape[0], int(leaves.sum())
-    ev_delta = np.concatenate((np.ones(n_in, dtype=np.int64), -np.ones(n_out, dtype=np.int64)))
-    order = np.argsort(times, kind="stable")
-    zero = np.zeros(n_in, dtype=np.int64)
-    ev_zero = np.zeros(n_in + n_out, dtype=np.int64)
-    typed = type_key >= 0
-    sets = [(t_in, t_out, zero, 1, times, ev_zero, ev_delta, order)]
-    if not (n_types == 1 and typed.all()):  # else the one type's queue is the whole
-        ev_type = np.concatenate((type_key, type_key[leaves]))
-        ev_typed = ev_type >= 0
-        # The typed events, and their order: the full order's subsequence, renumbered.
-        renumber = np.cumsum(ev_typed) - 1
-        order_t = renumber[order[ev_typed[order]]]
-        sets.append(
-            (
-                t_in[typed],
-                t_out[typed],
-                type_key[typed],
-                n_types,
-                times[ev_typed],
-                ev_type[ev_typed],
-                ev_delta[ev_typed],
-                order_t,
-            )
-        )
-    out = []
-    for ti, to, key, k, tm, ev_key, delta, o in sets:
-        out.append(
-            tuple(
-                sweep(ti, to, key, k, edges, tm, ev_key, delta, o)
-                for edges in (day_edges, interval_edges)
-            )
-        )
-    return out[0], out[-1]
+    ev_key = np.concatenate((type_key, type_key[leaves])).astype(np.int64)
+    order = np.argsort(times, kind="stable")  # enter and leave times come nearly sorted
+    wd, wi, td, ti = kernel(
+        times.astype(np.float64),
+        ev_key,
+        t_in.shape[0],
+        order,
+        n_types,
+        float(day_edges[0]),
+        np.ascontiguousarray(interval_edges, dtype=np.float64),
+    )
+    return (wd, wi), (td, ti)
+
+
+@njit(cache=True)
+def _live_maxima(times, ev_key, n_in, order, n_types, cut, starts):
+    """The whole queue's and each type's maxima, after ``cut`` and per window of
+    ``starts``: ``(whole_day (1, 1), whole (1, n), by_type_day (k, 1), by_type (k, n))``.
+
+    Events ``times`` (the first ``n_in`` enter the queue, the others leave it), of
+    call type ``ev_key`` (negative: none), in time order by ``order``. The maximum
+    over a window of the level (callers waiting, all the changes of an instant
+    applied together) is the largest of its maxima over the pieces the other
+    windows' edges cut it into: ``cut`` joins the interval starts as one more edge
+    and one sweep gives every piece's maximum, whole and per type.
+    """
+    n_int = starts.shape[0]
+    pos = np.searchsorted(starts, cut)
+    has = pos < n_int and starts[pos] == cut
+    m = n_int if has else n_int + 1
+    edges = np.empty(m)
+    if has:
+        edges[:] = starts
+    else:
+        edges[:pos] = starts[:pos]
+        edges[pos] = cut
+        edges[pos + 1 :] = starts[pos:]
+    piece_w = np.zeros(m)
+    piece_t = np.zeros((n_types, m))
+    whole = 0
+    level = np.zeros(n_types, dtype=np.int64)
+    b = -1  # the piece the sweep is in (-1: before the first edge)
+    n_ev = order.shape[0]
+    p = 0
+    while p < n_ev:
+        t = times[order[p]]
+        while b + 1 < m and edges[b + 1] < t:  # pieces starting before this instant
+            b += 1
+            piece_w[b] = whole
+            for g in range(n_types):
+                piece_t[g, b] = level[g]
+        q = p
+        while q < n_ev and times[order[q]] == t:  # every change at instant t
+            e = order[q]
+            d = 1 if e < n_in else -1
+            whole += d
+            if ev_key[e] >= 0:
+                level[ev_key[e]] += d
+            q += 1
+        if b + 1 < m and edges[b + 1] == t:  # a piece starting at this instant
+            b += 1
+            piece_w[b] = whole
+            for g in range(n_types):
+                piece_t[g, b] = level[g]
+        elif b >= 0:
+            piece_w[b] = max(piece_w[b], whole)
+            for r in range(p, q):
+                g = ev_key[order[r]]
+                if g >= 0 and level[g] > piece_t[g, b]:
+                    piece_t[g, b] = level[g]
+        p = q
+    while b + 1 < m:  # pieces after the last event
+        b += 1
+        piece_w[b] = whole
+        for g in range(n_types):
+            piece_t[g, b] = level[g]
+    # Pieces to windows: the day from the cut on, interval j from starts[j] on.
+    whole_day = np.zeros((1, 1))
+    whole_int = np.zeros((1, n_int))
+    type_day = np.zeros((n_types, 1))
+    type_int = np.zeros((n_types, n_int))
+    for b in range(m):
+        j = b if has or b < pos else b - 1  # the interval the piece lies in (-1: none)
+        if b >= pos:
+            whole_day[0, 0] = max(whole_day[0, 0], piece_w[b])
+        if j >= 0:
+            whole_int[0, j] = max(whole_int[0, j], piece_w[b])
+        for g in range(n_types):
+            if b >= pos:
+                type_day[g, 0] = max(type_day[g, 0], piece_t[g, b])
+            if j >= 0:
+                type_int[g, j] = max(type_int[g, j], piece_t[g, b])
+    return whole_day, whole_int, type_day, type_int

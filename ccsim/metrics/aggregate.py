@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from ccsim.metrics.service_level import SL_DEFINITIONS, service_level
+from ccsim.metrics.service_level import SL_DEFINITIONS
 from ccsim.observations import ANSWERED, BLOCKED, IVR_HANG_UP, OUTBOUND, SELF_SERVED, Observations
 
 if TYPE_CHECKING:
@@ -59,7 +59,7 @@ class Legs:
     group: np.ndarray
     kernels: SimpleNamespace
     flags: tuple[np.ndarray, np.ndarray, np.ndarray]
-    wait_order: np.ndarray  # sorts ``wait`` (one sort for every scope's percentiles)
+    wait_order: np.ndarray  # the answered legs of non-zero wait, by wait (percentiles)
 
     @classmethod
     def of(cls, obs: Observations, threshold: float) -> Legs:
@@ -86,7 +86,9 @@ class Legs:
             flags=(),  # type: ignore[arg-type]
             wait_order=np.empty(0, dtype=np.int64),
         )
-        legs.wait_order = np.argsort(legs.wait)
+        # The answered waits but zeros (counted apart), sorted once for every scope.
+        nonzero = np.flatnonzero((legs.outcome == ANSWERED) & (legs.wait != 0))
+        legs.wait_order = nonzero[np.argsort(legs.wait[nonzero])]
         legs.flags = kn.leg_flags(
             legs.outcome,
             legs.leg,
@@ -108,73 +110,34 @@ def call_kpis(
     """Call KPIs (all but ``max_queue``) per ``key`` in ``[0, k)`` of the masked legs."""
     if definition not in SL_DEFINITIONS:
         raise ValueError(f"unknown service-level definition {definition!r}")
-    from ccsim.kernels.kpis import CALL_ROWS  # numba loads lazily
+    from ccsim.kernels.kpi_tables import CALL_TABLE  # numba loads lazily
 
-    kn = legs.kernels
-    key = np.ascontiguousarray(key, dtype=np.int64)
-    mask = np.ascontiguousarray(mask, dtype=np.bool_)
-    s = dict(
-        zip(
-            CALL_ROWS,
-            kn.call_sums(
-                key, mask, legs.outcome, legs.wait, legs.talk, legs.wrap, float(threshold), k
-            ),
-            strict=True,
-        )
+    table = legs.kernels.call_table(
+        np.ascontiguousarray(key, dtype=np.int64),
+        np.ascontiguousarray(mask, dtype=np.bool_),
+        legs.outcome,
+        legs.wait,
+        legs.talk,
+        legs.wrap,
+        legs.wait_order,
+        float(threshold),
+        SL_DEFINITIONS.index(definition),
+        k,
+        _QS,
     )
-    n_ans, n_ab = s["answered"], s["abandoned"]
-    n_off = n_ans + n_ab
-    counts = {**s, "offered": n_off}
-    sl = {name: service_level(counts, name) for name in SL_DEFINITIONS}
-    out = {
-        "offered": n_off,
-        "answered": n_ans,
-        "abandoned": n_ab,
-        "blocked": s["blocked"],
-        "service_level": sl[definition],
-        **{f"sl_{name}": v for name, v in sl.items()},
-        "asa_s": div(s["wait_answered"], n_ans),
-        "abandon_time_s": div(s["wait_abandoned"], n_ab),
-        "abandon_rate": div(n_ab, n_off),
-        "aht_s": div(s["handle_answered"], n_ans),
-        # P(wait > 0), the Erlang C / A figure: offered callers who waited at all.
-        "p_wait": div(s["waited"], n_off),
-    }
-    pct = kn.answered_wait_percentiles(key, mask, legs.outcome, legs.wait, legs.wait_order, k, _QS)
-    for row, (_, name) in enumerate(PERCENTILES):
-        out[name] = pct[row]
-    return out
+    return dict(zip((*CALL_TABLE, *(name for _, name in PERCENTILES)), table, strict=True))
 
 
 def behaviour_kpis(legs: Legs, key: np.ndarray, k: int, mask: np.ndarray) -> dict[str, np.ndarray]:
     """`RETRIAL_KPIS`, `TRANSFER_KPIS` and `CALLBACK_KPIS` per ``key`` in ``[0, k)``
     of the masked legs; a caller's figures are read on its FIRST leg."""
-    from ccsim.kernels.kpis import BEHAVIOUR_ROWS
+    from ccsim.kernels.kpi_tables import BEHAVIOUR_TABLE
 
     flags, in_system, wait0 = legs.flags
     key = np.ascontiguousarray(key, dtype=np.int64)
     mask = np.ascontiguousarray(mask, dtype=np.bool_)
-    s = dict(
-        zip(
-            BEHAVIOUR_ROWS,
-            legs.kernels.behaviour_sums(key, mask, flags, in_system, wait0, k),
-            strict=True,
-        )
-    )
-    return {
-        "attempts": s["attempts"],
-        "retrials": s["retrials"],
-        "unique_callers": s["unique_callers"],
-        "sl_per_caller": div(s["callers_within"], s["callers_offered"]),
-        "caller_abandon_rate": div(s["callers_abandoned"], s["callers_offered"]),
-        "transfers": s["transfers"],
-        "time_in_system_s": div(s["in_system"], s["callers_answered"]),
-        "callback_offers": s["callback_offers"],
-        "callback_accepts": s["callback_accepts"],
-        "callbacks_completed": s["callbacks_completed"],
-        "callbacks_not_reached": s["callbacks_not_reached"],
-        "callback_delay_s": div(s["callback_wait"], s["callbacks_dialed"]),
-    }
+    table = legs.kernels.behaviour_table(key, mask, flags, in_system, wait0, k)
+    return dict(zip(BEHAVIOUR_TABLE, table, strict=True))
 
 
 def ivr_kpis(obs: Observations, key: np.ndarray, k: int, mask: np.ndarray) -> dict[str, np.ndarray]:

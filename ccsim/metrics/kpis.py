@@ -18,7 +18,6 @@ from ccsim.metrics.aggregate import (
     call_kpis,
     columns,
     div,
-    interval_index,
     ivr_kpis,
     outbound_kpis,
 )
@@ -56,7 +55,7 @@ def _call_scopes(d: _Day) -> tuple[Table, Table, Table, Table]:
     sl = d.scenario.service_level
     n, n_types = d.scenario.horizon.n_intervals, len(d.scenario.call_types)
     legs, ct = d.legs, d.legs.call_type
-    zero = np.zeros(d.obs.n_calls, np.int64)
+    zero = d.zero
     type_interval = np.maximum(ct, 0) * n + d.interval
 
     def scope(key, k, mask):
@@ -70,15 +69,14 @@ def _call_scopes(d: _Day) -> tuple[Table, Table, Table, Table]:
         per_type = scope(ct, n_types, d.counted & d.typed & d.live)
         per_ti = scope(type_interval, n_types * n, d.typed & d.live)
     # Callbacks wait in no live queue; an untyped call is never in a queue.
-    in_queue = d.live & ~np.isnan(legs.offered)
-    t_in = legs.offered[in_queue]
     whole, by_type = live_queue_maxima(
-        t_in,
-        t_in + legs.wait[in_queue],
-        np.where(d.typed, ct, -1)[in_queue],
+        legs.offered,
+        legs.offered + legs.wait,
+        ct,  # negative: untyped, in the whole queue only
         n_types,
         np.array([d.counted_from]),
         d.starts,
+        sel=d.live & ~np.isnan(legs.offered),
     )
     day["max_queue"] = whole[0][0]
     per_int["max_queue"] = whole[1][0]
@@ -89,19 +87,12 @@ def _call_scopes(d: _Day) -> tuple[Table, Table, Table, Table]:
 
 def _ivr_and_outbound(d: _Day, day: Table, per_int: Table) -> None:
     """IVR figures by arrival, outbound dials by the time of the dial."""
-    h = d.scenario.horizon
-    n = h.n_intervals
-    arrival = d.legs.arrival
-    zero = np.zeros(d.obs.n_calls, np.int64)
-    every = np.ones(d.obs.n_calls, dtype=bool)
-    after = arrival >= d.counted_from
-    by_arrival = interval_index(arrival, h)
+    n = d.scenario.horizon.n_intervals
+    zero, every, after, by_arrival = d.zero, d.every, d.after, d.by_arrival
     day.update(ivr_kpis(d.obs, zero, 1, after))
     per_int.update(ivr_kpis(d.obs, by_arrival, n, every))
-    day_hours = np.array([(h.end - d.counted_from) / 3600.0])
-    day.update(outbound_kpis(d.legs, zero, 1, after, day_hours))
-    int_hours = np.full(n, h.interval / 3600.0)
-    per_int.update(outbound_kpis(d.legs, by_arrival, n, every, int_hours))
+    day.update(outbound_kpis(d.legs, zero, 1, after, d.fixed.day_hours))
+    per_int.update(outbound_kpis(d.legs, by_arrival, n, every, d.fixed.interval_hours))
 
 
 def _day_summary(d: _Day, day: Table, per_grp: Table, chat_type: np.ndarray) -> dict[str, float]:
@@ -118,7 +109,7 @@ def _day_summary(d: _Day, day: Table, per_grp: Table, chat_type: np.ndarray) -> 
     on_line = d.counted & (outcome != BLOCKED) & (~dialed_out | (outcome == ANSWERED))
     if chat_type.any():
         on_line &= ~chat_type[np.where(d.typed, legs.call_type, -1)]  # chats use no line
-    outsourced = np.array([g.price_per_call is not None for g in s.agent_groups], dtype=bool)
+    outsourced = d.fixed.outsourced
     agent_cost = float(per_grp["cost"][~outsourced].sum())
     outsourced_cost = float(per_grp["cost"][outsourced].sum())
     telecom_cost = float(np.sum(line[on_line]) / 60.0 * s.costs.telecom_minute)
@@ -214,8 +205,7 @@ def _tables(obs: Observations, scenario: Scenario) -> _Tables:
     a = agent_time(d)
     per_gi = staff_scopes(a, h.interval, day, per_int)
     # Redials, transfers, callbacks (per caller: where its FIRST leg belongs).
-    zero = np.zeros(obs.n_calls, np.int64)
-    every = np.ones(obs.n_calls, dtype=bool)
+    zero, every = d.zero, d.every
     day.update(behaviour_kpis(d.legs, zero, 1, d.counted))
     per_int.update(behaviour_kpis(d.legs, d.interval, n, every))
     if d.one_type:

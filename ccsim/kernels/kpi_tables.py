@@ -1,0 +1,218 @@
+"""The call and behaviour KPIs of one scope, counts and ratios, in one compiled pass.
+
+`ccsim.kernels.kpis` counts; these kernels also divide, so that a scope's table
+(the day, the intervals, the call types, type × interval) costs one call rather
+than a kernel call and a dozen small numpy ones. The ratios are the numpy
+formulas of `ccsim.metrics` written out per key: NaN where the denominator is 0
+(`ccsim.metrics.aggregate.div`) or, for a service level, not positive
+(`ccsim.metrics.service_level`), the same IEEE divisions, so the same bits.
+
+Like every KPI kernel, none calls another: each one's interpreted ``py_func`` is
+the same code (see `ccsim.kernels.kpis.kernels`).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numba import njit
+
+__all__ = ["BEHAVIOUR_TABLE", "CALL_TABLE", "behaviour_table", "call_table"]
+
+_BLOCKED, _ANSWERED, _ABANDONED = 0, 1, 2
+
+#: Rows of `call_table`'s result, then one row per percentile asked for.
+CALL_TABLE = (
+    "offered",
+    "answered",
+    "abandoned",
+    "blocked",
+    "service_level",
+    "sl_offered",
+    "sl_answered",
+    "sl_exclude_short_abandons",
+    "sl_short_abandons_as_met",
+    "asa_s",
+    "abandon_time_s",
+    "abandon_rate",
+    "aht_s",
+    "p_wait",
+)
+
+#: Rows of `behaviour_table`'s result.
+BEHAVIOUR_TABLE = (
+    "attempts",
+    "retrials",
+    "unique_callers",
+    "sl_per_caller",
+    "caller_abandon_rate",
+    "transfers",
+    "time_in_system_s",
+    "callback_offers",
+    "callback_accepts",
+    "callbacks_completed",
+    "callbacks_not_reached",
+    "callback_delay_s",
+)
+
+
+@njit(cache=True)
+def call_table(key, sel, outcome, wait, talk, wrap, order, threshold, definition, k, qs):
+    """Per key in ``[0, k)`` over the selected legs: the `CALL_TABLE` rows, then the
+    percentiles ``qs`` of the answered waits (numpy's linear rule; NaN without any).
+
+    ``definition`` is the service level's index in `SL_DEFINITIONS` (offered,
+    answered, exclude_short_abandons, short_abandons_as_met). ``order`` lists
+    (at least) the answered legs of non-zero wait, by increasing wait: one sort
+    serves every scope; the zero waits are counted, not sorted.
+    """
+    s = np.zeros((9, k))  # the counts and sums, added leg by leg in row order
+    n_zero = np.zeros(k, dtype=np.int64)
+    n_neg = np.zeros(k, dtype=np.int64)
+    for i in range(key.shape[0]):
+        if not sel[i]:
+            continue
+        g = key[i]
+        o = outcome[i]
+        w = wait[i]
+        within = w <= threshold  # False for NaN
+        if o == _ANSWERED:
+            s[0, g] += 1.0
+            if within:
+                s[3, g] += 1.0
+            s[5, g] += w
+            s[7, g] += talk[i] + wrap[i]
+            if w > 0:
+                s[8, g] += 1.0
+            if w == 0:
+                n_zero[g] += 1
+            elif w < 0:
+                n_neg[g] += 1
+        elif o == _ABANDONED:
+            s[1, g] += 1.0
+            if within:
+                s[4, g] += 1.0
+            s[6, g] += w
+            if w > 0:
+                s[8, g] += 1.0
+        elif o == _BLOCKED:
+            s[2, g] += 1.0
+    nq = qs.shape[0]
+    out = np.full((14 + nq, k), np.nan)
+    for g in range(k):
+        ans, ab = s[0, g], s[1, g]
+        off = ans + ab
+        out[0, g] = off
+        out[1, g] = ans
+        out[2, g] = ab
+        out[3, g] = s[2, g]
+        within, ab_within = s[3, g], s[4, g]
+        if off > 0:
+            out[5, g] = within / off
+        if ans > 0:
+            out[6, g] = within / ans
+        den = off - ab_within
+        if den > 0:
+            out[7, g] = within / den
+        if off > 0:
+            out[8, g] = min((within + ab_within) / off, 1.0)
+        out[4, g] = out[5 + definition, g]
+        if ans != 0:
+            out[9, g] = s[5, g] / ans
+            out[12, g] = s[7, g] / ans
+        if ab != 0:
+            out[10, g] = s[6, g] / ab
+        if off != 0:
+            out[11, g] = ab / off
+            out[13, g] = s[8, g] / off
+    # Percentiles: each key's non-zero answered waits, gathered in ``order``.
+    count = np.zeros(k, dtype=np.int64)
+    for g in range(k):
+        count[g] = int(s[0, g]) - n_zero[g]
+    first = np.zeros(k + 1, dtype=np.int64)
+    for g in range(k):
+        first[g + 1] = first[g] + count[g]
+    buf = np.empty(first[k])
+    fill = first[:k].copy()
+    for j in range(order.shape[0]):
+        i = order[j]
+        if sel[i] and outcome[i] == _ANSWERED and wait[i] != 0:
+            buf[fill[key[i]]] = wait[i]
+            fill[key[i]] += 1
+    for g in range(k):
+        c = int(s[0, g])
+        if c == 0:
+            continue
+        for row in range(nq):
+            pos = qs[row] / 100.0 * (c - 1)
+            lo = np.floor(pos)
+            hi = np.ceil(pos)
+            values = np.zeros(2)
+            for m in range(2):
+                r = int(lo) if m == 0 else int(hi)  # rank: negatives, zeros, positives
+                if r < n_neg[g]:
+                    values[m] = buf[first[g] + r]
+                elif r >= n_neg[g] + n_zero[g]:
+                    values[m] = buf[first[g] + r - n_zero[g]]
+            a, b = values[0], values[1]
+            out[14 + row, g] = a + (pos - lo) * (b - a)
+    return out
+
+
+@njit(cache=True)
+def behaviour_table(key, sel, flags, in_system, wait0, k):
+    """Per key in ``[0, k)`` over the selected legs: the `BEHAVIOUR_TABLE` rows, from
+    the per-leg `leg_flags` (bits as `ccsim.kernels.kpis.FLAG`)."""
+    s = np.zeros((15, k))
+    for i in range(key.shape[0]):
+        if not sel[i]:
+            continue
+        g = key[i]
+        f = flags[i]
+        first = (f & 1) != 0
+        if first or (f & 2) != 0:
+            s[0, g] += 1.0
+        if (f & 2) != 0:
+            s[1, g] += 1.0
+        if first:
+            s[2, g] += 1.0
+            if (f & 16) != 0:
+                s[3, g] += 1.0
+            if (f & 32) != 0:
+                s[4, g] += 1.0
+            if (f & 8) != 0:
+                s[5, g] += 1.0
+            if (f & 64) != 0:
+                s[7, g] += in_system[i]
+                s[8, g] += 1.0
+        if (f & 4) != 0:
+            s[6, g] += 1.0
+        if (f & 128) != 0:
+            s[9, g] += 1.0
+        if (f & 256) != 0:
+            s[10, g] += 1.0
+        if (f & 512) != 0:
+            s[11, g] += 1.0
+        if (f & 1024) != 0:
+            s[12, g] += 1.0
+        if (f & 2048) != 0:
+            s[13, g] += wait0[i]
+            s[14, g] += 1.0
+    out = np.full((12, k), np.nan)
+    for g in range(k):
+        offered, answered, dialed = s[5, g], s[8, g], s[14, g]
+        out[0, g] = s[0, g]
+        out[1, g] = s[1, g]
+        out[2, g] = s[2, g]
+        if offered != 0:
+            out[3, g] = s[3, g] / offered
+            out[4, g] = s[4, g] / offered
+        out[5, g] = s[6, g]
+        if answered != 0:
+            out[6, g] = s[7, g] / answered
+        out[7, g] = s[9, g]
+        out[8, g] = s[10, g]
+        out[9, g] = s[11, g]
+        out[10, g] = s[12, g]
+        if dialed != 0:
+            out[11, g] = s[13, g] / dialed
+    return out

@@ -131,15 +131,25 @@ def test_busy_seconds_split_spans_exactly_across_intervals():
     np.testing.assert_allclose(got, want, rtol=0, atol=1e-9)
 
 
-def test_four_queue_maxima_from_one_sort_are_the_four_separate_ones():
+@pytest.mark.parametrize("cut", [20.0, 25.0, 0.0, -5.0, 90.0])  # inside, on, before, after
+def test_four_queue_maxima_from_one_sort_are_the_four_separate_ones(cut):
     rng = np.random.default_rng(2)
     n, n_types = 200, 3
     t_in = rng.integers(0, 100, n).astype(float)
     t_out = t_in + rng.integers(0, 15, n)
     t_out[rng.random(n) < 0.05] = np.nan
     types = rng.integers(-1, n_types, n).astype(np.int64)  # -1: never typed
-    day, edges = np.array([20.0]), np.array([0.0, 25.0, 50.0, 75.0])
+    day, edges = np.array([cut]), np.array([0.0, 25.0, 50.0, 75.0])
     whole, by_type = live_queue_maxima(t_in, t_out, types, n_types, day, edges)
+    sel = rng.random(n) < 0.8  # the callers asked about, the others ignored
+    subset = live_queue_maxima(t_in, t_out, types, n_types, day, edges, sel=sel)
+    for got, want in zip(
+        subset,
+        live_queue_maxima(t_in[sel], t_out[sel], types[sel], n_types, day, edges),
+        strict=True,
+    ):
+        np.testing.assert_array_equal(got[0], want[0])
+        np.testing.assert_array_equal(got[1], want[1])
     zero = np.zeros(n, dtype=np.int64)
     typed = types >= 0
     for got, e in zip(whole, (day, edges), strict=True):

@@ -201,12 +201,90 @@ def leg_scopes(outcome, leg, offered, arrival, call_type, start, size, n, cut):
     return interval, counted, live, typed, by_arrival, after
 
 
+@njit(cache=True)
+def busy_worked(offered, wait, talk, wrap, outcome, group, n_groups, n, start, size, lo, cut, hi):
+    """`busy_seconds` of the legs a group worked (answered, or a dial not reached),
+    spans ``[offered + wait, + talk + wrap]``, clipped below at ``lo`` and at ``cut``
+    at once: two arrays of shape ``(n_groups, n)``, the same sums in the same order.
+    A span starting after both clips is split once for both."""
+    parts = np.zeros((2, n_groups * n))
+    lasts = np.zeros((2, n_groups * n))
+    plus = np.zeros((2, n_groups * (n + 1)))
+    minus = np.zeros((2, n_groups * (n + 1)))
+    for i in range(offered.shape[0]):
+        g = group[i]
+        if g < 0 or not (outcome[i] == _ANSWERED or outcome[i] == _NOT_REACHED):
+            continue
+        begin = offered[i] + wait[i]
+        end = begin + (talk[i] + wrap[i])
+        same = begin >= lo and begin >= cut and end >= begin
+        for r in range(2):
+            low = lo if r == 0 else cut
+            if r == 0 or not same:
+                b0 = min(max(begin, low), hi)
+                b1 = min(max(end, low), hi)
+                if not b1 > b0:
+                    keep = False
+                    continue
+                keep = True
+                i0 = int(min(max(np.floor((b0 - start) / size), 0.0), n - 1.0))
+                i1 = int(min(max(np.ceil((b1 - start) / size) - 1.0, 0.0), n - 1.0))
+                i1 = max(i1, i0)
+                head = b1 - b0 if i0 == i1 else (start + size * (i0 + 1)) - b0
+                tail = b1 - (start + size * i1)
+            elif not keep:
+                continue
+            parts[r, g * n + i0] += head
+            if i0 != i1:
+                lasts[r, g * n + i1] += tail
+                plus[r, g * (n + 1) + i0 + 1] += size
+                minus[r, g * (n + 1) + i1] += size
+    out = np.zeros((2, n_groups, n))
+    for r in range(2):
+        for g in range(n_groups):
+            acc = 0.0
+            for j in range(n):
+                acc += plus[r, g * (n + 1) + j] - minus[r, g * (n + 1) + j]
+                out[r, g, j] = (parts[r, g * n + j] + lasts[r, g * n + j]) + acc
+    return out[0], out[1]
+
+
+@njit(cache=True)
+def line_seconds(leg, outcome, talk, wait, ivr_time, counted, call_type, chat_type):
+    """Per leg that held a line after the warm-up, in row order, its seconds on the
+    line: a live leg's IVR time, wait and talk (NaN as 0, as ``np.nan_to_num``), a
+    leg the center dialed its talk only if reached; blocked legs and chats hold none
+    (``chat_type`` per call type, its last entry for untyped legs)."""
+    big = np.finfo(np.float64).max
+    out = np.empty(leg.shape[0])
+    k = 0
+    for i in range(leg.shape[0]):
+        o = outcome[i]
+        dialed_out = leg[i] == _CALLBACK or leg[i] == _OUTBOUND
+        if not counted[i] or o == _BLOCKED or (dialed_out and o != _ANSWERED):
+            continue
+        c = call_type[i]
+        if chat_type[c if c >= 0 else chat_type.shape[0] - 1]:
+            continue
+        if dialed_out:
+            out[k] = talk[i]
+        else:
+            x, w = ivr_time[i], wait[i]
+            x = 0.0 if np.isnan(x) else (big if x == np.inf else (-big if x == -np.inf else x))
+            w = 0.0 if np.isnan(w) else (big if w == np.inf else (-big if w == -np.inf else w))
+            out[k] = x + w + talk[i]
+        k += 1
+    return out[:k]
+
+
 _KERNELS = (
     leg_scopes,
     call_table,
     leg_flags,
     behaviour_table,
     busy_seconds,
+    busy_worked,
+    line_seconds,
     group_sums,
 )
 
@@ -247,6 +325,8 @@ def compile_kernels() -> None:
     leg_scopes(i64, i64, f64, f64, i64, 0.0, 1.0, 1, 0.0)
     flags, in_system, wait0 = leg_flags(i64, i64, i64, f64, f64, f64, i64, f64, sel, 20.0)
     behaviour_table(i64, sel, flags, in_system, wait0, 1)
-    _live_maxima(f64, i64, 1, i64, 1, 0.0, f64)
+    _live_maxima(f64, f64, i64, i64, i64, 1, 0.0, f64)
     busy_seconds(f64, f64 + 1.0, i64, 1, 1, 0.0, 1.0, 0.0, 1.0)
     group_sums(i64, i64, i64, sel, sel, i64, f64, f64, f64, 1, 1)
+    busy_worked(f64, f64, f64, f64, i64, i64, 1, 1, 0.0, 1.0, 0.0, 0.0, 1.0)
+    line_seconds(i64, i64, f64, f64, f64, sel, i64, sel)

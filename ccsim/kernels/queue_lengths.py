@@ -118,15 +118,16 @@ def live_queue_maxima(t_in, t_out, type_key, n_types: int, day_edges, interval_e
             _interpreted = INTERPRETED_CALLS
     if sel is not None:
         t_in, t_out, type_key = t_in[sel], t_out[sel], type_key[sel]
-    leaves = ~np.isnan(t_out)
-    times = np.concatenate((t_in, t_out[leaves]))
-    ev_key = np.concatenate((type_key, type_key[leaves])).astype(np.int64)
-    order = np.argsort(times, kind="stable")  # enter and leave times come nearly sorted
+    t_in = np.ascontiguousarray(t_in, dtype=np.float64)
+    t_out = np.ascontiguousarray(t_out, dtype=np.float64)
+    # Enter times come sorted, leave times nearly: numpy's stable sort (runs
+    # merged) orders each in close to linear time; NaN (never leaves) sorts last.
     wd, wi, td, ti = kernel(
-        times.astype(np.float64),
-        ev_key,
-        t_in.shape[0],
-        order,
+        t_in,
+        t_out,
+        np.ascontiguousarray(type_key, dtype=np.int64),
+        np.argsort(t_in, kind="stable"),
+        np.argsort(t_out, kind="stable"),
         n_types,
         float(day_edges[0]),
         np.ascontiguousarray(interval_edges, dtype=np.float64),
@@ -135,16 +136,17 @@ def live_queue_maxima(t_in, t_out, type_key, n_types: int, day_edges, interval_e
 
 
 @njit(cache=True)
-def _live_maxima(times, ev_key, n_in, order, n_types, cut, starts):
+def _live_maxima(t_in, t_out, key, order_in, order_out, n_types, cut, starts):
     """The whole queue's and each type's maxima, after ``cut`` and per window of
     ``starts``: ``(whole_day (1, 1), whole (1, n), by_type_day (k, 1), by_type (k, n))``.
 
-    Events ``times`` (the first ``n_in`` enter the queue, the others leave it), of
-    call type ``ev_key`` (negative: none), in time order by ``order``. The maximum
-    over a window of the level (callers waiting, all the changes of an instant
-    applied together) is the largest of its maxima over the pieces the other
-    windows' edges cut it into: ``cut`` joins the interval starts as one more edge
-    and one sweep gives every piece's maximum, whole and per type.
+    Caller ``i`` of call type ``key[i]`` (negative: none) waits during ``[t_in[i],
+    t_out[i])``; ``order_in`` and ``order_out`` sort ``t_in`` and ``t_out`` (NaN
+    last). The maximum over a window of the level (callers waiting, all the
+    changes of an instant applied together) is the largest of its maxima over the
+    pieces the other windows' edges cut it into: ``cut`` joins the interval
+    starts as one more edge, and one pass over the enters (the leaves up to each
+    applied on the way) gives every piece's maximum, whole and per type.
     """
     n_int = starts.shape[0]
     pos = np.searchsorted(starts, cut)
@@ -157,28 +159,51 @@ def _live_maxima(times, ev_key, n_in, order, n_types, cut, starts):
         edges[:pos] = starts[:pos]
         edges[pos] = cut
         edges[pos + 1 :] = starts[pos:]
+    n = t_in.shape[0]
+    n_out = 0
+    while n_out < n and not np.isnan(t_out[order_out[n_out]]):
+        n_out += 1
+    # One type and every caller typed: the type's queue is the whole queue.
+    track = n_types > 1
+    for i in range(n):
+        if key[i] < 0:
+            track = True
+            break
     piece_w = np.zeros(m)
     piece_t = np.zeros((n_types, m))
     whole = 0
     level = np.zeros(n_types, dtype=np.int64)
     b = -1  # the piece the sweep is in (-1: before the first edge)
-    n_ev = order.shape[0]
-    p = 0
-    while p < n_ev:
-        t = times[order[p]]
+    j = 0  # leaves applied
+    i = 0  # enters applied
+    # The level only rises when callers enter: the maxima are the levels at the
+    # pieces' starts and just after each instant at which someone enters (with
+    # every leave up to that instant applied, and every enter at it).
+    while i < n or b + 1 < m:
+        t = t_in[order_in[i]] if i < n else np.inf
         while b + 1 < m and edges[b + 1] < t:  # pieces starting before this instant
             b += 1
+            while j < n_out and t_out[order_out[j]] <= edges[b]:
+                whole -= 1
+                if key[order_out[j]] >= 0:
+                    level[key[order_out[j]]] -= 1
+                j += 1
             piece_w[b] = whole
             for g in range(n_types):
                 piece_t[g, b] = level[g]
-        q = p
-        while q < n_ev and times[order[q]] == t:  # every change at instant t
-            e = order[q]
-            d = 1 if e < n_in else -1
-            whole += d
-            if ev_key[e] >= 0:
-                level[ev_key[e]] += d
-            q += 1
+        if i >= n:
+            break
+        i0 = i
+        while i < n and t_in[order_in[i]] == t:  # every change at instant t
+            whole += 1
+            if track and key[order_in[i]] >= 0:
+                level[key[order_in[i]]] += 1
+            i += 1
+        while j < n_out and t_out[order_out[j]] <= t:
+            whole -= 1
+            if track and key[order_out[j]] >= 0:
+                level[key[order_out[j]]] -= 1
+            j += 1
         if b + 1 < m and edges[b + 1] == t:  # a piece starting at this instant
             b += 1
             piece_w[b] = whole
@@ -186,16 +211,12 @@ def _live_maxima(times, ev_key, n_in, order, n_types, cut, starts):
                 piece_t[g, b] = level[g]
         elif b >= 0:
             piece_w[b] = max(piece_w[b], whole)
-            for r in range(p, q):
-                g = ev_key[order[r]]
+            for r in range(i0, i if track else i0):  # the types that rose at t
+                g = key[order_in[r]]
                 if g >= 0 and level[g] > piece_t[g, b]:
                     piece_t[g, b] = level[g]
-        p = q
-    while b + 1 < m:  # pieces after the last event
-        b += 1
-        piece_w[b] = whole
-        for g in range(n_types):
-            piece_t[g, b] = level[g]
+    if not track:
+        piece_t[0, :] = piece_w
     # Pieces to windows: the day from the cut on, interval j from starts[j] on.
     whole_day = np.zeros((1, 1))
     whole_int = np.zeros((1, n_int))

@@ -43,20 +43,39 @@ def agent_time(d: _Day) -> AgentTime:
     the time spent trying), split over intervals; staffed, scheduled and the rest."""
     s, h, legs = d.scenario, d.scenario.horizon, d.legs
     n, n_groups = h.n_intervals, len(s.agent_groups)
-    g_of = legs.group
-    worked = ((legs.outcome == ANSWERED) | (legs.outcome == NOT_REACHED)) & (g_of >= 0)
-    begin = (legs.offered + legs.wait)[worked]
-    end = begin + (legs.talk + legs.wrap)[worked]
-    group = g_of[worked]
     # A chat takes one of the agent's chat_max slots: it counts as that share of an
     # agent, so occupancy is the share of capacity in use (never above 1).
     chat_type, chat_max = d.fixed.chat_type, d.fixed.chat_max
     weight = None
     if chat_type.any():
+        g_of = legs.group
+        worked = ((legs.outcome == ANSWERED) | (legs.outcome == NOT_REACHED)) & (g_of >= 0)
         is_chat = chat_type[np.where(d.typed, legs.call_type, -1)][worked]
-        weight = np.where(is_chat, 1.0 / chat_max[group], 1.0) if is_chat.any() else None
-    busy_int = busy_by_interval(legs, begin, end, group, n_groups, h, h.start, weight)
-    busy_grp = busy_by_interval(legs, begin, end, group, n_groups, h, d.counted_from, weight)
+        if is_chat.any():
+            begin = (legs.offered + legs.wait)[worked]
+            end = begin + (legs.talk + legs.wrap)[worked]
+            group = g_of[worked]
+            weight = np.where(is_chat, 1.0 / chat_max[group], 1.0)
+            busy_int = busy_by_interval(legs, begin, end, group, n_groups, h, h.start, weight)
+            busy_grp = busy_by_interval(
+                legs, begin, end, group, n_groups, h, d.counted_from, weight
+            )
+    if weight is None:  # every leg counts 1: both clips in one pass
+        busy_int, busy_grp = legs.kernels.busy_worked(
+            legs.offered,
+            legs.wait,
+            legs.talk,
+            legs.wrap,
+            legs.outcome,
+            legs.group,
+            n_groups,
+            n,
+            float(h.start),
+            float(h.interval),
+            float(h.start),
+            float(d.counted_from),
+            float(h.end),
+        )
 
     def seconds(values: np.ndarray) -> np.ndarray:
         return np.asarray(values, dtype=float).reshape(n_groups, n)

@@ -31,10 +31,6 @@ from ccsim.metrics.names import (
     TRANSFER_KPIS,
 )
 from ccsim.observations import (
-    ANSWERED,
-    BLOCKED,
-    CALLBACK,
-    OUTBOUND,
     Observations,
 )
 
@@ -102,17 +98,20 @@ def _day_summary(d: _Day, day: Table, per_grp: Table, chat_type: np.ndarray) -> 
     summary.update({name: float(per_grp[name].sum()) for name in HOURS_KPIS})
     # A live leg holds the caller's line in the IVR, the queue and talk; a leg the
     # center dials (callback, outbound) only while talking to the customer reached.
-    dialed_out = (legs.leg == CALLBACK) | (legs.leg == OUTBOUND)
-    ivr_time = np.nan_to_num(np.asarray(d.obs.ivr_time, dtype=float))
-    line = np.where(dialed_out, legs.talk, ivr_time + np.nan_to_num(legs.wait) + legs.talk)
-    outcome = legs.outcome
-    on_line = d.counted & (outcome != BLOCKED) & (~dialed_out | (outcome == ANSWERED))
-    if chat_type.any():
-        on_line &= ~chat_type[np.where(d.typed, legs.call_type, -1)]  # chats use no line
+    line = legs.kernels.line_seconds(
+        legs.leg,
+        legs.outcome,
+        legs.talk,
+        legs.wait,
+        np.ascontiguousarray(d.obs.ivr_time, dtype=np.float64),
+        d.counted,
+        legs.call_type,
+        chat_type,
+    )
     outsourced = d.fixed.outsourced
     agent_cost = float(per_grp["cost"][~outsourced].sum())
     outsourced_cost = float(per_grp["cost"][outsourced].sum())
-    telecom_cost = float(np.sum(line[on_line]) / 60.0 * s.costs.telecom_minute)
+    telecom_cost = float(np.sum(line) / 60.0 * s.costs.telecom_minute)
     cost = agent_cost + outsourced_cost + telecom_cost
     summary.update(
         agent_cost=agent_cost,

@@ -84,14 +84,18 @@ def test_percentiles_follow_numpys_linear_rule_per_key():
     qs = np.array([50.0, 90.0, 95.0])
     nonzero = np.flatnonzero((outcome == 1) & (wait != 0))
     for order in (np.argsort(wait), nonzero[np.argsort(wait[nonzero])]):
-        got = kk.call_table(key, sel, outcome, wait, wait, wait, order, 20.0, 0, k, qs)[14:]
+        got = kk.call_table(
+            key, sel, k, key, sel, 0, outcome, wait, wait, wait, order, 20.0, 0, qs
+        )[14:]
         for g in range(k):
             v = wait[sel & (outcome == 1) & (key == g)]
             # a + (pos - lo)(b - a): numpy interpolates from b above the middle,
             # which may differ in the last bit.
             np.testing.assert_allclose(got[:, g], np.percentile(v, qs), rtol=1e-14, atol=0)
     none = sel & False
-    empty = kk.call_table(key, none, outcome, wait, wait, wait, nonzero, 20.0, 0, k, qs)[14:]
+    empty = kk.call_table(
+        key, none, k, key, none, 0, outcome, wait, wait, wait, nonzero, 20.0, 0, qs
+    )[14:]
     assert np.isnan(empty).all()
 
 
@@ -104,7 +108,9 @@ def test_call_table_ratios_by_hand():
     sel = np.ones(6, dtype=bool)
     order = np.array([1, 2], dtype=np.int64)
     for d, sl in enumerate((2 / 5, 2 / 3, 2 / 4, 3 / 5)):
-        t = kk.call_table(key, sel, outcome, wait, talk, talk, order, 20.0, d, 2, np.array([50.0]))
+        t = kk.call_table(
+            key, sel, 2, key, sel, 0, outcome, wait, talk, talk, order, 20.0, d, np.array([50.0])
+        )
         got = dict(zip(CALL_TABLE, t[:14, 0], strict=True))
         assert got["service_level"] == sl
         assert (got["offered"], got["answered"], got["abandoned"], got["blocked"]) == (5, 3, 2, 1)

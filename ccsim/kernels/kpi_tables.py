@@ -56,49 +56,60 @@ BEHAVIOUR_TABLE = (
 
 
 @njit(cache=True)
-def call_table(key, sel, outcome, wait, talk, wrap, order, threshold, definition, k, qs):
+def call_table(
+    key, sel, k, key_b, sel_b, k_b, outcome, wait, talk, wrap, order, threshold, definition, qs
+):
     """Per key in ``[0, k)`` over the selected legs: the `CALL_TABLE` rows, then the
-    percentiles ``qs`` of the answered waits (numpy's linear rule; NaN without any).
+    percentiles ``qs`` of the answered waits (numpy's linear rule; NaN without any);
+    and a second scope in the same pass (``key_b``, ``sel_b``, ``k_b``; ``k_b`` 0:
+    none) as ``k_b`` more columns.
 
     ``definition`` is the service level's index in `SL_DEFINITIONS` (offered,
     answered, exclude_short_abandons, short_abandons_as_met). ``order`` lists
     (at least) the answered legs of non-zero wait, by increasing wait: one sort
     serves every scope; the zero waits are counted, not sorted.
     """
-    s = np.zeros((9, k))  # the counts and sums, added leg by leg in row order
-    n_zero = np.zeros(k, dtype=np.int64)
-    n_neg = np.zeros(k, dtype=np.int64)
+    n_keys = k + k_b
+    s = np.zeros((9, n_keys))  # the counts and sums, added leg by leg in row order
+    n_zero = np.zeros(n_keys, dtype=np.int64)
+    n_neg = np.zeros(n_keys, dtype=np.int64)
     for i in range(key.shape[0]):
-        if not sel[i]:
-            continue
-        g = key[i]
-        o = outcome[i]
-        w = wait[i]
-        within = w <= threshold  # False for NaN
-        if o == _ANSWERED:
-            s[0, g] += 1.0
-            if within:
-                s[3, g] += 1.0
-            s[5, g] += w
-            s[7, g] += talk[i] + wrap[i]
-            if w > 0:
-                s[8, g] += 1.0
-            if w == 0:
-                n_zero[g] += 1
-            elif w < 0:
-                n_neg[g] += 1
-        elif o == _ABANDONED:
-            s[1, g] += 1.0
-            if within:
-                s[4, g] += 1.0
-            s[6, g] += w
-            if w > 0:
-                s[8, g] += 1.0
-        elif o == _BLOCKED:
-            s[2, g] += 1.0
+        for scope in range(2):
+            if scope == 0:
+                if not sel[i]:
+                    continue
+                g = key[i]
+            else:
+                if k_b == 0 or not sel_b[i]:
+                    continue
+                g = k + key_b[i]
+            o = outcome[i]
+            w = wait[i]
+            within = w <= threshold  # False for NaN
+            if o == _ANSWERED:
+                s[0, g] += 1.0
+                if within:
+                    s[3, g] += 1.0
+                s[5, g] += w
+                s[7, g] += talk[i] + wrap[i]
+                if w > 0:
+                    s[8, g] += 1.0
+                if w == 0:
+                    n_zero[g] += 1
+                elif w < 0:
+                    n_neg[g] += 1
+            elif o == _ABANDONED:
+                s[1, g] += 1.0
+                if within:
+                    s[4, g] += 1.0
+                s[6, g] += w
+                if w > 0:
+                    s[8, g] += 1.0
+            elif o == _BLOCKED:
+                s[2, g] += 1.0
     nq = qs.shape[0]
-    out = np.full((14 + nq, k), np.nan)
-    for g in range(k):
+    out = np.full((14 + nq, n_keys), np.nan)
+    for g in range(n_keys):
         ans, ab = s[0, g], s[1, g]
         off = ans + ab
         out[0, g] = off
@@ -125,20 +136,21 @@ def call_table(key, sel, outcome, wait, talk, wrap, order, threshold, definition
             out[11, g] = ab / off
             out[13, g] = s[8, g] / off
     # Percentiles: each key's non-zero answered waits, gathered in ``order``.
-    count = np.zeros(k, dtype=np.int64)
-    for g in range(k):
-        count[g] = int(s[0, g]) - n_zero[g]
-    first = np.zeros(k + 1, dtype=np.int64)
-    for g in range(k):
-        first[g + 1] = first[g] + count[g]
-    buf = np.empty(first[k])
-    fill = first[:k].copy()
+    first = np.zeros(n_keys + 1, dtype=np.int64)
+    for g in range(n_keys):
+        first[g + 1] = first[g] + (int(s[0, g]) - n_zero[g])
+    buf = np.empty(first[n_keys])
+    fill = first[:n_keys].copy()
     for j in range(order.shape[0]):
         i = order[j]
-        if sel[i] and outcome[i] == _ANSWERED and wait[i] != 0:
-            buf[fill[key[i]]] = wait[i]
-            fill[key[i]] += 1
-    for g in range(k):
+        if outcome[i] == _ANSWERED and wait[i] != 0:
+            if sel[i]:
+                buf[fill[key[i]]] = wait[i]
+                fill[key[i]] += 1
+            if k_b > 0 and sel_b[i]:
+                buf[fill[k + key_b[i]]] = wait[i]
+                fill[k + key_b[i]] += 1
+    for g in range(n_keys):
         c = int(s[0, g])
         if c == 0:
             continue
@@ -159,14 +171,22 @@ def call_table(key, sel, outcome, wait, talk, wrap, order, threshold, definition
 
 
 @njit(cache=True)
-def behaviour_table(key, sel, flags, in_system, wait0, k):
+def behaviour_table(key, sel, k, key_b, sel_b, k_b, flags, in_system, wait0):
     """Per key in ``[0, k)`` over the selected legs: the `BEHAVIOUR_TABLE` rows, from
-    the per-leg `leg_flags` (bits as `ccsim.kernels.kpis.FLAG`)."""
-    s = np.zeros((15, k))
-    for i in range(key.shape[0]):
-        if not sel[i]:
-            continue
-        g = key[i]
+    the per-leg `leg_flags` (bits as `ccsim.kernels.kpis.FLAG`); and a second scope
+    in the same pass, as `call_table`."""
+    n_keys = k + k_b
+    s = np.zeros((15, n_keys))
+    for j in range(2 * key.shape[0]):
+        i = j >> 1
+        if j & 1 == 0:
+            if not sel[i]:
+                continue
+            g = key[i]
+        else:
+            if k_b == 0 or not sel_b[i]:
+                continue
+            g = k + key_b[i]
         f = flags[i]
         first = (f & 1) != 0
         if first or (f & 2) != 0:
@@ -197,8 +217,8 @@ def behaviour_table(key, sel, flags, in_system, wait0, k):
         if (f & 2048) != 0:
             s[13, g] += wait0[i]
             s[14, g] += 1.0
-    out = np.full((12, k), np.nan)
-    for g in range(k):
+    out = np.full((12, n_keys), np.nan)
+    for g in range(n_keys):
         offered, answered, dialed = s[5, g], s[8, g], s[14, g]
         out[0, g] = s[0, g]
         out[1, g] = s[1, g]

@@ -321,10 +321,10 @@ def compile_kernels() -> None:
 
     i64, f64 = np.zeros(1, dtype=np.int64), np.zeros(1)
     sel = np.ones(1, dtype=np.bool_)
-    call_table(i64, sel, i64, f64, f64, f64, i64, 20.0, 0, 1, np.array([50.0]))
+    call_table(i64, sel, 1, i64, sel, 0, i64, f64, f64, f64, i64, 20.0, 0, np.array([50.0]))
     leg_scopes(i64, i64, f64, f64, i64, 0.0, 1.0, 1, 0.0)
     flags, in_system, wait0 = leg_flags(i64, i64, i64, f64, f64, f64, i64, f64, sel, 20.0)
-    behaviour_table(i64, sel, flags, in_system, wait0, 1)
+    behaviour_table(i64, sel, 1, i64, sel, 0, flags, in_system, wait0)
     _live_maxima(f64, f64, i64, i64, i64, 1, 0.0, f64)
     busy_seconds(f64, f64 + 1.0, i64, 1, 1, 0.0, 1.0, 0.0, 1.0)
     group_sums(i64, i64, i64, sel, sel, i64, f64, f64, f64, 1, 1)

@@ -8,6 +8,7 @@ family and scope); what is left here are ratios of small per-key arrays.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from types import SimpleNamespace
 from typing import TYPE_CHECKING
@@ -104,17 +105,43 @@ class Legs:
         return legs
 
 
+Scope = tuple[np.ndarray, int, np.ndarray]  # (key per leg, number of keys, mask)
+
+
+def _pair(scopes: Sequence[Scope]) -> tuple:
+    """One or two scopes as the kernels take them: ``(key, mask, k)`` twice, ``k`` 0
+    for no second scope."""
+    if not 1 <= len(scopes) <= 2:
+        raise ValueError(f"one or two scopes per pass, got {len(scopes)}")
+    out: list = []
+    for key, k, mask in scopes:
+        key = np.ascontiguousarray(key, dtype=np.int64)
+        out += [key, np.ascontiguousarray(mask, dtype=np.bool_), int(k)]
+    if len(scopes) == 1:
+        out += [out[0], out[1], 0]
+    return tuple(out)
+
+
+def _split(table: np.ndarray, names: Sequence[str], scopes: Sequence[Scope]) -> list[dict]:
+    """The kernel's table, its columns cut back into each scope's dict of rows."""
+    out, at = [], 0
+    for _, k, _ in scopes:
+        out.append(dict(zip(names, table[:, at : at + k], strict=True)))
+        at += k
+    return out
+
+
 def call_kpis(
-    legs: Legs, key: np.ndarray, k: int, mask: np.ndarray, threshold: float, definition: str
-) -> dict[str, np.ndarray]:
-    """Call KPIs (all but ``max_queue``) per ``key`` in ``[0, k)`` of the masked legs."""
+    legs: Legs, scopes: Sequence[Scope], threshold: float, definition: str
+) -> list[dict[str, np.ndarray]]:
+    """Call KPIs (all but ``max_queue``) of one or two scopes ``(key, k, mask)`` in
+    one pass: per ``key`` in ``[0, k)`` of the masked legs."""
     if definition not in SL_DEFINITIONS:
         raise ValueError(f"unknown service-level definition {definition!r}")
     from ccsim.kernels.kpi_tables import CALL_TABLE  # numba loads lazily
 
     table = legs.kernels.call_table(
-        np.ascontiguousarray(key, dtype=np.int64),
-        np.ascontiguousarray(mask, dtype=np.bool_),
+        *_pair(scopes),
         legs.outcome,
         legs.wait,
         legs.talk,
@@ -122,22 +149,19 @@ def call_kpis(
         legs.wait_order,
         float(threshold),
         SL_DEFINITIONS.index(definition),
-        k,
         _QS,
     )
-    return dict(zip((*CALL_TABLE, *(name for _, name in PERCENTILES)), table, strict=True))
+    return _split(table, (*CALL_TABLE, *(name for _, name in PERCENTILES)), scopes)
 
 
-def behaviour_kpis(legs: Legs, key: np.ndarray, k: int, mask: np.ndarray) -> dict[str, np.ndarray]:
-    """`RETRIAL_KPIS`, `TRANSFER_KPIS` and `CALLBACK_KPIS` per ``key`` in ``[0, k)``
-    of the masked legs; a caller's figures are read on its FIRST leg."""
+def behaviour_kpis(legs: Legs, scopes: Sequence[Scope]) -> list[dict[str, np.ndarray]]:
+    """`RETRIAL_KPIS`, `TRANSFER_KPIS` and `CALLBACK_KPIS` of one or two scopes
+    ``(key, k, mask)`` in one pass, per ``key`` in ``[0, k)`` of the masked legs; a
+    caller's figures are read on its FIRST leg."""
     from ccsim.kernels.kpi_tables import BEHAVIOUR_TABLE
 
-    flags, in_system, wait0 = legs.flags
-    key = np.ascontiguousarray(key, dtype=np.int64)
-    mask = np.ascontiguousarray(mask, dtype=np.bool_)
-    table = legs.kernels.behaviour_table(key, mask, flags, in_system, wait0, k)
-    return dict(zip(BEHAVIOUR_TABLE, table, strict=True))
+    table = legs.kernels.behaviour_table(*_pair(scopes), *legs.flags)
+    return _split(table, BEHAVIOUR_TABLE, scopes)
 
 
 def ivr_kpis(obs: Observations, key: np.ndarray, k: int, mask: np.ndarray) -> dict[str, np.ndarray]:

@@ -52,18 +52,23 @@ def _call_scopes(d: _Day) -> tuple[Table, Table, Table, Table]:
     n, n_types = d.scenario.horizon.n_intervals, len(d.scenario.call_types)
     legs, ct = d.legs, d.legs.call_type
     zero = d.zero
-    type_interval = np.maximum(ct, 0) * n + d.interval
 
-    def scope(key, k, mask):
-        return call_kpis(legs, key, k, mask, sl.threshold, sl.definition)
-
-    day = scope(zero, 1, d.counted & d.live)
-    per_int = scope(d.interval, n, d.live)
+    day, per_int = call_kpis(
+        legs, ((zero, 1, d.counted & d.live), (d.interval, n, d.live)), sl.threshold, sl.definition
+    )
     if d.one_type:  # the type's legs are the day's, its intervals the day's intervals
         per_type, per_ti = dict(day), dict(per_int)
     else:
-        per_type = scope(ct, n_types, d.counted & d.typed & d.live)
-        per_ti = scope(type_interval, n_types * n, d.typed & d.live)
+        type_interval = np.maximum(ct, 0) * n + d.interval
+        per_type, per_ti = call_kpis(
+            legs,
+            (
+                (ct, n_types, d.counted & d.typed & d.live),
+                (type_interval, n_types * n, d.typed & d.live),
+            ),
+            sl.threshold,
+            sl.definition,
+        )
     # Callbacks wait in no live queue; an untyped call is never in a queue.
     whole, by_type = live_queue_maxima(
         legs.offered,
@@ -205,15 +210,23 @@ def _tables(obs: Observations, scenario: Scenario) -> _Tables:
     per_gi = staff_scopes(a, h.interval, day, per_int)
     # Redials, transfers, callbacks (per caller: where its FIRST leg belongs).
     zero, every = d.zero, d.every
-    day.update(behaviour_kpis(d.legs, zero, 1, d.counted))
-    per_int.update(behaviour_kpis(d.legs, d.interval, n, every))
+    day_b, int_b = behaviour_kpis(d.legs, ((zero, 1, d.counted), (d.interval, n, every)))
+    day.update(day_b)
+    per_int.update(int_b)
     if d.one_type:
         per_type.update({k: v for k, v in day.items() if k in BEHAVIOUR_KPIS})
         per_ti.update({k: v for k, v in per_int.items() if k in BEHAVIOUR_KPIS})
     else:
-        per_type.update(behaviour_kpis(d.legs, d.legs.call_type, n_types, d.counted & d.typed))
         type_interval = np.maximum(d.legs.call_type, 0) * n + d.interval
-        per_ti.update(behaviour_kpis(d.legs, type_interval, n_types * n, d.typed))
+        type_b, ti_b = behaviour_kpis(
+            d.legs,
+            (
+                (d.legs.call_type, n_types, d.counted & d.typed),
+                (type_interval, n_types * n, d.typed),
+            ),
+        )
+        per_type.update(type_b)
+        per_ti.update(ti_b)
     per_grp, by_type = group_kpis(d, a)
     summary = _day_summary(d, day, per_grp, a.chat_type)
     return _Tables(d, summary, per_int, per_type, per_ti, per_grp, by_type, per_gi)

@@ -164,11 +164,14 @@ def behaviour_kpis(legs: Legs, scopes: Sequence[Scope]) -> list[dict[str, np.nda
     return _split(table, BEHAVIOUR_TABLE, scopes)
 
 
-def ivr_kpis(obs: Observations, key: np.ndarray, k: int, mask: np.ndarray) -> dict[str, np.ndarray]:
-    """IVR KPIs per ``key`` in ``[0, k)`` of the masked calls that entered the IVR."""
+def ivr_kpis(
+    obs: Observations, key: np.ndarray, k: int, mask: np.ndarray, none: bool = False
+) -> dict[str, np.ndarray]:
+    """IVR KPIs per ``key`` in ``[0, k)`` of the masked calls that entered the IVR
+    (``none``: the caller knows that no call came through the IVR)."""
     outcome = np.asarray(obs.outcome)
-    entered = mask & np.asarray(obs.via_ivr, dtype=bool) & (outcome != BLOCKED)
-    if not entered.any():  # no IVR: every count 0 (as the bincounts below give)
+    entered = None if none else mask & np.asarray(obs.via_ivr, dtype=bool) & (outcome != BLOCKED)
+    if entered is None or not entered.any():  # every count 0 (as the bincounts below give)
         zero = np.zeros(k)
         return {
             "ivr_arrivals": zero,
@@ -196,15 +199,19 @@ def ivr_kpis(obs: Observations, key: np.ndarray, k: int, mask: np.ndarray) -> di
 
 
 def outbound_kpis(
-    legs: Legs, key: np.ndarray, k: int, mask: np.ndarray, hours: np.ndarray
+    legs: Legs, key: np.ndarray, k: int, mask: np.ndarray, hours: np.ndarray, none: bool = False
 ) -> dict[str, np.ndarray]:
     """Outbound dials per ``key`` in ``[0, k)`` of the masked legs; ``hours`` is the
-    length of each key's span (interval or day) for the per-hour figure."""
-    dialed = mask & (legs.leg == OUTBOUND)
-    key = np.asarray(key)[dialed].astype(np.int64)
-    reached = legs.outcome[dialed] == ANSWERED
-    dials = np.bincount(key, minlength=k).astype(float)
-    connects = np.bincount(key[reached], minlength=k).astype(float)
+    length of each key's span (interval or day) for the per-hour figure (``none``:
+    the caller knows that there is no outbound leg)."""
+    if none:  # what the bincounts below give of no dial
+        dials, connects = np.zeros(k), np.zeros(k)
+    else:
+        dialed = mask & (legs.leg == OUTBOUND)
+        key = np.asarray(key)[dialed].astype(np.int64)
+        reached = legs.outcome[dialed] == ANSWERED
+        dials = np.bincount(key, minlength=k).astype(float)
+        connects = np.bincount(key[reached], minlength=k).astype(float)
     return {
         "outbound_dials": dials,
         "outbound_connects": connects,

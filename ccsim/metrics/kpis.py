@@ -30,9 +30,7 @@ from ccsim.metrics.names import (
     STAFF_KPIS,
     TRANSFER_KPIS,
 )
-from ccsim.observations import (
-    Observations,
-)
+from ccsim.observations import OUTBOUND, Observations
 
 if TYPE_CHECKING:
     from ccsim.scenario.model import Scenario
@@ -90,10 +88,12 @@ def _ivr_and_outbound(d: _Day, day: Table, per_int: Table) -> None:
     """IVR figures by arrival, outbound dials by the time of the dial."""
     n = d.scenario.horizon.n_intervals
     zero, every, after, by_arrival = d.zero, d.every, d.after, d.by_arrival
-    day.update(ivr_kpis(d.obs, zero, 1, after))
-    per_int.update(ivr_kpis(d.obs, by_arrival, n, every))
-    day.update(outbound_kpis(d.legs, zero, 1, after, d.fixed.day_hours))
-    per_int.update(outbound_kpis(d.legs, by_arrival, n, every, d.fixed.interval_hours))
+    no_ivr = not np.asarray(d.obs.via_ivr).any()
+    no_dial = not (d.legs.leg == OUTBOUND).any()
+    day.update(ivr_kpis(d.obs, zero, 1, after, no_ivr))
+    per_int.update(ivr_kpis(d.obs, by_arrival, n, every, no_ivr))
+    day.update(outbound_kpis(d.legs, zero, 1, after, d.fixed.day_hours, no_dial))
+    per_int.update(outbound_kpis(d.legs, by_arrival, n, every, d.fixed.interval_hours, no_dial))
 
 
 def _day_summary(d: _Day, day: Table, per_grp: Table, chat_type: np.ndarray) -> dict[str, float]:

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import math
 import operator
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import numpy as np
 
@@ -55,9 +55,10 @@ def sample_by_period(
     return out
 
 
-def _poisson_count(rng: np.random.Generator, lam: float) -> int:
+def _poisson_count(uniform: Callable[[], float], lam: float) -> int:
     """One Poisson(``lam``) count, exactly as the compiled draws (numba's generator)
-    always gave it, so that every seed keeps its callers.
+    always gave it, so that every seed keeps its callers; ``uniform`` gives the
+    stream's next number (``rng.random``, or `_Uniforms.next`).
 
     numba's transformed-rejection method (``lam >= 10``) truncates a candidate where
     numpy floors it, so about one count in 10^5 differs from ``rng.poisson(lam)``;
@@ -65,20 +66,20 @@ def _poisson_count(rng: np.random.Generator, lam: float) -> int:
     is the generator's ``next_double``) and with libm's ``exp`` and ``log``.
     """
     if lam >= 10:
-        return _poisson_ptrs(rng, lam)
+        return _poisson_ptrs(uniform, lam)
     if lam == 0:
         return 0
     enlam = math.exp(-lam)
     x, prod = 0, 1.0
     while True:
-        prod *= rng.random()
+        prod *= uniform()
         if prod > enlam:
             x += 1
         else:
             return x
 
 
-def _poisson_ptrs(rng: np.random.Generator, lam: float) -> int:
+def _poisson_ptrs(uniform: Callable[[], float], lam: float) -> int:
     slam = math.sqrt(lam)
     loglam = math.log(lam)
     b = 0.931 + 2.53 * slam
@@ -86,8 +87,8 @@ def _poisson_ptrs(rng: np.random.Generator, lam: float) -> int:
     invalpha = 1.1239 + 1.1328 / (b - 3.4)
     vr = 0.9277 - 3.6224 / (b - 2)
     while True:
-        u = rng.random() - 0.5
-        v = rng.random()
+        u = uniform() - 0.5
+        v = uniform()
         us = 0.5 - abs(u)
         k = int((2 * a / us + b) * u + lam + 0.43)
         if us >= 0.07 and v <= vr:
@@ -144,13 +145,82 @@ def _poisson_arrivals(
     their times are N sorted independent uniforms on it. Intervals are drawn one after
     the other (count, then its times), so a change to a later interval's rate leaves
     the earlier intervals' arrivals unchanged.
+
+    The stream's numbers are drawn in one batch (`_Uniforms`) and read in that order,
+    the counts' and the times' alike, and the generator is then left where drawing
+    them one call at a time (`_poisson_arrivals_stepwise`) leaves it: the same
+    numbers, without a numpy call per interval.
     """
+    if type(rng.bit_generator) is not np.random.PCG64:
+        return _poisson_arrivals_stepwise(rng, rates, start, interval)
+    means = (rates * interval).tolist()
+    u = _Uniforms(rng, sum(means) + sum(m + 1.0 for m in means if m < 10.0) + 4 * len(means))
+    firsts, counts, which = [], [], []
+    for i, mean in enumerate(means):
+        if mean <= 0.0:
+            continue  # no calls, and no random numbers consumed
+        k = _poisson_count(u.next, mean)
+        first = u.take(k)
+        u.buffer[first : first + k].sort()
+        firsts.append(first)
+        counts.append(k)
+        which.append(i)
+    u.close()
+    if not counts:
+        return np.empty(0, dtype=np.float64)
+    n = np.array(counts)
+    index = np.repeat(np.array(which, dtype=np.int64), n)
+    where = np.arange(int(n.sum())) + np.repeat(np.array(firsts) - (np.cumsum(n) - n), n)
+    a = start + index * interval
+    b = start + (index + 1) * interval
+    last = np.nextafter(b, a)  # a + u * interval may round up to b itself
+    return np.minimum(a + u.buffer[where] * interval, last)
+
+
+class _Uniforms:
+    """A PCG64 generator's next numbers, drawn ahead in one batch and read in
+    order; `close` puts the generator where reading them one by one would have."""
+
+    def __init__(self, rng: np.random.Generator, expected: float) -> None:
+        self.rng = rng
+        self.saved = rng.bit_generator.state
+        self.buffer = rng.random(int(expected + 8.0 * math.sqrt(expected) + 64))
+        self.used = 0
+
+    def _more(self, at_least: int) -> None:
+        extra = max(at_least, self.buffer.shape[0] // 2 + 64)
+        self.buffer = np.concatenate((self.buffer, self.rng.random(extra)))
+
+    def next(self) -> float:
+        """The stream's next number (as ``rng.random()`` gives it)."""
+        if self.used >= self.buffer.shape[0]:
+            self._more(1)
+        self.used += 1
+        return float(self.buffer[self.used - 1])
+
+    def take(self, k: int) -> int:
+        """Skip the next ``k`` numbers (read later from `buffer`); where they start."""
+        if self.used + k > self.buffer.shape[0]:
+            self._more(self.used + k - self.buffer.shape[0])
+        self.used += k
+        return self.used - k
+
+    def close(self) -> None:
+        bit_generator = self.rng.bit_generator
+        bit_generator.state = self.saved
+        bit_generator.advance(self.used)  # one 64-bit output per double
+
+
+def _poisson_arrivals_stepwise(
+    rng: np.random.Generator, rates: np.ndarray, start: float, interval: float
+) -> np.ndarray:
+    """`_poisson_arrivals` with one generator call per number or batch (any generator)."""
     parts = []
     for i in range(rates.shape[0]):
         mean = rates[i] * interval
         if mean <= 0.0:
             continue  # no calls, and no random numbers consumed
-        k = _poisson_count(rng, mean)
+        k = _poisson_count(rng.random, mean)
         u = rng.random(k)
         u.sort()
         a = start + i * interval

@@ -401,12 +401,14 @@ def test_poisson_counts_are_the_compiled_generators_counts():
     assert [draws._poisson_count(r.random, 10.0) for _ in range(1117)][1116] == 0
 
 
-@pytest.mark.parametrize("seed", range(4))
+@pytest.mark.parametrize("seed", range(6))
 def test_poisson_arrivals_in_one_batch_are_those_drawn_one_call_at_a_time(seed):
     """Same times, and the generator left in the same state, as drawing each count's
-    numbers and each interval's times with their own generator calls."""
+    numbers and each interval's times with their own generator calls (busy
+    intervals, and quiet ones: the numbers read as floats)."""
     rng = np.random.default_rng(100 + seed)
-    rates = rng.choice([0.0, 0.001, 0.02, 0.05, 0.9], size=40) * rng.random(40)
+    scale = 1.0 if seed % 2 else 0.02
+    rates = rng.choice([0.0, 0.001, 0.02, 0.05, 0.9], size=40) * rng.random(40) * scale
     batch, step = np.random.default_rng(seed), np.random.default_rng(seed)
     got = draws._poisson_arrivals(batch, rates, 28800.0, 900.0)
     want = draws._poisson_arrivals_stepwise(step, rates, 28800.0, 900.0)
@@ -417,11 +419,12 @@ def test_poisson_arrivals_in_one_batch_are_those_drawn_one_call_at_a_time(seed):
 
 def test_batched_uniforms_grow_when_read_past_the_batch():
     rng, plain = np.random.default_rng(8), np.random.default_rng(8)
-    u = draws._Uniforms(rng, 0.0)  # a batch of 64
-    first = u.take(100)
-    values = [u.next() for _ in range(30)]
-    u.close()
-    want = plain.random(130)
-    np.testing.assert_array_equal(u.buffer[first : first + 100], want[:100])
-    assert values == want[100:].tolist()
+    u = draws._Uniforms(rng, 0.0, as_floats=True)  # a batch of 64
+    u.grow(100)
+    u.close(130)
+    want = plain.random(u.buffer.shape[0])
+    np.testing.assert_array_equal(u.buffer, want)
+    assert u.values == want.tolist()
+    plain = np.random.default_rng(8)
+    plain.random(130)
     assert rng.random() == plain.random()

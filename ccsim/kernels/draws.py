@@ -16,9 +16,11 @@ check their inputs.
 
 from __future__ import annotations
 
+import functools
 import math
 import operator
 from collections.abc import Callable, Sequence
+from typing import Any
 
 import numpy as np
 
@@ -56,9 +58,26 @@ def sample_by_period(
 
 
 def _poisson_count(uniform: Callable[[], float], lam: float) -> int:
+    """One Poisson(``lam``) count from the numbers ``uniform()`` gives (`_count_at`)."""
+    return _count_at(_Calls(uniform), 0, lam)[0]
+
+
+class _Calls:
+    """Numbers read in order, each from a call of ``uniform`` (``rng.random``): the
+    sequence `_count_at` reads, one generator call per number."""
+
+    def __init__(self, uniform: Callable[[], float]) -> None:
+        self.uniform = uniform
+
+    def __getitem__(self, index: int) -> float:
+        return self.uniform()
+
+
+def _count_at(values: Any, at: int, lam: float) -> tuple[int, int]:
     """One Poisson(``lam``) count, exactly as the compiled draws (numba's generator)
-    always gave it, so that every seed keeps its callers; ``uniform`` gives the
-    stream's next number (``rng.random``, or `_Uniforms.next`).
+    always gave it, so that every seed keeps its callers, from the uniforms
+    ``values[at]``, ``values[at + 1]``, ... (each read once, in order); returns the
+    count and where the next unread number is.
 
     numba's transformed-rejection method (``lam >= 10``) truncates a candidate where
     numpy floors it, so about one count in 10^5 differs from ``rng.poisson(lam)``;
@@ -66,41 +85,52 @@ def _poisson_count(uniform: Callable[[], float], lam: float) -> int:
     is the generator's ``next_double``) and with libm's ``exp`` and ``log``.
     """
     if lam >= 10:
-        return _poisson_ptrs(uniform, lam)
+        slam, loglam, b, a, invalpha, vr, log_invalpha = _ptrs_constants(lam)
+        while True:
+            u = values[at] - 0.5
+            v = values[at + 1]
+            at += 2
+            us = 0.5 - abs(u)
+            k = int((2 * a / us + b) * u + lam + 0.43)
+            if us >= 0.07 and v <= vr:
+                return k, at
+            if k < 0 or (us < 0.013 and v > us):
+                continue
+            # log(v) of 0.0 is -inf in numba (the test then fails); math.log raises.
+            log_v = math.log(v) if v > 0.0 else -math.inf
+            if log_v + log_invalpha - math.log(a / (us * us) + b) <= (
+                -lam + k * loglam - _loggam(k + 1)
+            ):
+                return k, at
     if lam == 0:
-        return 0
+        return 0, at
     enlam = math.exp(-lam)
     x, prod = 0, 1.0
     while True:
-        prod *= uniform()
+        prod *= values[at]
+        at += 1
         if prod > enlam:
             x += 1
         else:
-            return x
+            return x, at
 
 
-def _poisson_ptrs(uniform: Callable[[], float], lam: float) -> int:
+@functools.lru_cache(maxsize=4096)
+def _ptrs_constants(lam: float) -> tuple[float, ...]:
+    """The transformed-rejection method's constants for ``lam`` (a day's intervals
+    repeat their means from one replication to the next)."""
     slam = math.sqrt(lam)
-    loglam = math.log(lam)
     b = 0.931 + 2.53 * slam
-    a = -0.059 + 0.02483 * b
     invalpha = 1.1239 + 1.1328 / (b - 3.4)
-    vr = 0.9277 - 3.6224 / (b - 2)
-    while True:
-        u = uniform() - 0.5
-        v = uniform()
-        us = 0.5 - abs(u)
-        k = int((2 * a / us + b) * u + lam + 0.43)
-        if us >= 0.07 and v <= vr:
-            return k
-        if k < 0 or (us < 0.013 and v > us):
-            continue
-        # log(v) of 0.0 is -inf in numba (the test then fails); math.log raises.
-        log_v = math.log(v) if v > 0.0 else -math.inf
-        if log_v + math.log(invalpha) - math.log(a / (us * us) + b) <= (
-            -lam + k * loglam - _loggam(k + 1)
-        ):
-            return k
+    return (
+        slam,
+        math.log(lam),
+        b,
+        -0.059 + 0.02483 * b,
+        invalpha,
+        0.9277 - 3.6224 / (b - 2),
+        math.log(invalpha),
+    )
 
 
 _LOGGAM = (
@@ -154,18 +184,27 @@ def _poisson_arrivals(
     if type(rng.bit_generator) is not np.random.PCG64:
         return _poisson_arrivals_stepwise(rng, rates, start, interval)
     means = (rates * interval).tolist()
-    u = _Uniforms(rng, sum(means) + sum(m + 1.0 for m in means if m < 10.0) + 4 * len(means))
+    total = sum(means)
+    small = sum(m + 1.0 for m in means if m < 10.0)  # numbers a small count reads
+    u = _Uniforms(rng, total + small + 4 * len(means), as_floats=total < 64 * len(means))
     firsts, counts, which = [], [], []
+    at = 0
     for i, mean in enumerate(means):
         if mean <= 0.0:
             continue  # no calls, and no random numbers consumed
-        k = _poisson_count(u.next, mean)
-        first = u.take(k)
-        u.buffer[first : first + k].sort()
-        firsts.append(first)
+        while True:
+            try:
+                k, at = _count_at(u.values, at, mean)
+                break
+            except IndexError:  # read past the batch: draw more, count again
+                u.grow(64)
+        if at + k > u.buffer.shape[0]:
+            u.grow(at + k - u.buffer.shape[0])
+        firsts.append(at)
         counts.append(k)
         which.append(i)
-    u.close()
+        at += k
+    u.close(at)
     if not counts:
         return np.empty(0, dtype=np.float64)
     n = np.array(counts)
@@ -174,41 +213,39 @@ def _poisson_arrivals(
     a = start + index * interval
     b = start + (index + 1) * interval
     last = np.nextafter(b, a)  # a + u * interval may round up to b itself
-    return np.minimum(a + u.buffer[where] * interval, last)
+    # Each interval's times rise with its uniforms and lie below the next interval's:
+    # sorting them all at once sorts each interval's uniforms (faster for few calls
+    # per interval; many, each interval's are sorted apart).
+    if where.shape[0] > 64 * len(counts):
+        for first, k in zip(firsts, counts, strict=True):
+            u.buffer[first : first + k].sort()
+        return np.minimum(a + u.buffer[where] * interval, last)
+    return np.sort(np.minimum(a + u.buffer[where] * interval, last))
 
 
 class _Uniforms:
-    """A PCG64 generator's next numbers, drawn ahead in one batch and read in
-    order; `close` puts the generator where reading them one by one would have."""
+    """A PCG64 generator's next numbers, drawn ahead in one batch (``buffer``) to be
+    read in order; `close` puts the generator where reading them one call at a time
+    would have. ``values`` reads them one by one: the buffer, or with ``as_floats``
+    (most numbers read one by one: short intervals) a list of its floats."""
 
-    def __init__(self, rng: np.random.Generator, expected: float) -> None:
+    def __init__(self, rng: np.random.Generator, expected: float, as_floats: bool) -> None:
         self.rng = rng
         self.saved = rng.bit_generator.state
         self.buffer = rng.random(int(expected + 8.0 * math.sqrt(expected) + 64))
-        self.used = 0
+        self.values: Any = self.buffer.tolist() if as_floats else self.buffer
 
-    def _more(self, at_least: int) -> None:
-        extra = max(at_least, self.buffer.shape[0] // 2 + 64)
-        self.buffer = np.concatenate((self.buffer, self.rng.random(extra)))
+    def grow(self, at_least: int) -> None:
+        """Draw at least ``at_least`` more numbers, the stream's next ones."""
+        extra = self.rng.random(max(at_least, self.buffer.shape[0] // 2 + 64))
+        self.buffer = np.concatenate((self.buffer, extra))
+        self.values = self.values + extra.tolist() if isinstance(self.values, list) else self.buffer
 
-    def next(self) -> float:
-        """The stream's next number (as ``rng.random()`` gives it)."""
-        if self.used >= self.buffer.shape[0]:
-            self._more(1)
-        self.used += 1
-        return float(self.buffer[self.used - 1])
-
-    def take(self, k: int) -> int:
-        """Skip the next ``k`` numbers (read later from `buffer`); where they start."""
-        if self.used + k > self.buffer.shape[0]:
-            self._more(self.used + k - self.buffer.shape[0])
-        self.used += k
-        return self.used - k
-
-    def close(self) -> None:
+    def close(self, used: int) -> None:
+        """Leave the generator after the first ``used`` numbers."""
         bit_generator = self.rng.bit_generator
         bit_generator.state = self.saved
-        bit_generator.advance(self.used)  # one 64-bit output per double
+        bit_generator.advance(used)  # one 64-bit output per double
 
 
 def _poisson_arrivals_stepwise(

@@ -207,6 +207,19 @@ def _poisson_arrivals(
     u.close(at)
     if not counts:
         return np.empty(0, dtype=np.float64)
+    if sum(counts) > 64 * len(counts):  # many calls per interval: interval by interval
+        out = np.empty(sum(counts))
+        at = 0
+        for first, k, i in zip(firsts, counts, which, strict=True):
+            a = start + i * interval
+            last = math.nextafter(start + (i + 1) * interval, a)  # a + u * interval < b
+            part = out[at : at + k]
+            u.buffer[first : first + k].sort()
+            np.multiply(u.buffer[first : first + k], interval, out=part)
+            np.add(a, part, out=part)
+            np.minimum(part, last, out=part)
+            at += k
+        return out
     n = np.array(counts)
     index = np.repeat(np.array(which, dtype=np.int64), n)
     where = np.arange(int(n.sum())) + np.repeat(np.array(firsts) - (np.cumsum(n) - n), n)
@@ -214,12 +227,7 @@ def _poisson_arrivals(
     b = start + (index + 1) * interval
     last = np.nextafter(b, a)  # a + u * interval may round up to b itself
     # Each interval's times rise with its uniforms and lie below the next interval's:
-    # sorting them all at once sorts each interval's uniforms (faster for few calls
-    # per interval; many, each interval's are sorted apart).
-    if where.shape[0] > 64 * len(counts):
-        for first, k in zip(firsts, counts, strict=True):
-            u.buffer[first : first + k].sort()
-        return np.minimum(a + u.buffer[where] * interval, last)
+    # sorting them all at once sorts each interval's uniforms.
     return np.sort(np.minimum(a + u.buffer[where] * interval, last))
 
 

@@ -27,7 +27,7 @@ def test_expected_calls_hand_worked():
 
 @pytest.fixture
 def cold(monkeypatch):
-    monkeypatch.setattr(cache_state, "is_cold", lambda: True)
+    monkeypatch.setattr(cache_state, "is_cold", lambda include_lazy=True: True)
 
 
 def test_small_auto_job_runs_simpy_while_cold_and_says_so(cold):
@@ -47,7 +47,7 @@ def test_large_or_named_fast_job_compiles_and_says_so(cold):
 
 
 def test_warm_cache_is_silent(monkeypatch):
-    monkeypatch.setattr(cache_state, "is_cold", lambda: False)
+    monkeypatch.setattr(cache_state, "is_cold", lambda include_lazy=True: False)
     lines: list[str] = []
     s = load_scenario(TEACHING)
     assert engine_for_run(s, "fast", "auto", 1, lines.append) == "fast"
@@ -87,3 +87,53 @@ def test_cached_kernel_is_recognised_in_a_fresh_process(tmp_path):
         [sys.executable, "-c", ask], capture_output=True, text=True, check=True, env=env
     )
     assert out.stdout.strip() == cache_state.CACHED
+
+
+@pytest.mark.parametrize(
+    ("load", "cores", "quoted"),
+    [
+        (0.0, 2, 20),  # idle: 16 s, rounded up to 20
+        (0.5, 2, 20),  # (0.5 + 1) / 2 < 1: no stretch
+        (7.0, 2, 65),  # 8 runnable per 2 cores: 16 × 4 = 64 → 65
+        (7.0, 8, 20),  # the same load on 8 cores: idle enough
+        (13.0, 2, 115),  # 16 × 7 = 112 → 115
+    ],
+)
+def test_compile_estimate_stretches_with_load(monkeypatch, load, cores, quoted):
+    monkeypatch.setattr(cache_state.os, "getloadavg", lambda: (load, load, load))
+    monkeypatch.setattr(cache_state.os, "cpu_count", lambda: cores)
+    assert cache_state.compile_estimate() == quoted
+
+
+def test_compile_estimate_without_load_average(monkeypatch):
+    def unavailable():
+        raise OSError("no load average here")
+
+    monkeypatch.setattr(cache_state.os, "getloadavg", unavailable)
+    assert cache_state.compile_estimate() == 5 * -(-cache_state.COMPILE_CPU_SECONDS // 5)
+
+
+def test_lazy_kpi_kernels_do_not_make_the_engine_cold(monkeypatch):
+    states = {
+        "ccsim.kernels.engine.simulate": cache_state.CACHED,
+        "ccsim.kernels.kpis.call_sums": cache_state.NO_INDEX,
+        "ccsim.kernels.queue_lengths._sweep": cache_state.STALE,
+    }
+    monkeypatch.setattr(cache_state, "kernel_states", lambda: states)
+    assert cache_state.is_cold()  # `ccsim warm-up` still has work to do
+    assert not cache_state.is_cold(include_lazy=False)
+    states["ccsim.kernels.engine.simulate"] = cache_state.STALE
+    assert cache_state.is_cold(include_lazy=False)
+
+
+@pytest.mark.slow
+def test_second_small_fast_run_does_not_say_it_compiles(tmp_path):
+    """A small run interprets the KPI kernels instead of compiling them; the next run
+    must not announce a compile that will not happen (it did, on every run)."""
+    cmd = [sys.executable, "-m", "ccsim", "run", str(TEACHING), "--engine", "fast"]
+    cmd += ["--reps", "1", "--workers", "1"]
+    env = {"NUMBA_CACHE_DIR": str(tmp_path), "PATH": "/usr/bin:/bin"}
+    first = subprocess.run(cmd, capture_output=True, text=True, check=True, env=env)
+    assert "compiling the fast engine" in first.stderr
+    second = subprocess.run(cmd, capture_output=True, text=True, check=True, env=env)
+    assert "compiling" not in second.stderr

@@ -57,18 +57,18 @@ def engine_for_run(
     (stderr) when the run will compile the fast engine or avoid it."""
     if chosen != "fast":
         return chosen
-    from ccsim.kernels.cache_state import COMPILE_SECONDS, is_cold
+    from ccsim.kernels.cache_state import compile_estimate, is_cold
 
-    if not is_cold():
+    if not is_cold(include_lazy=False):  # the KPI kernels compile when a run needs them
         return chosen
     wanted = requested or scenario.engine
     if wanted == "auto" and expected_calls(scenario, replications) <= SMALL_JOB_CALLS:
         notify(
             "the fast engine is not compiled yet: this small run uses SimPy (same numbers); "
-            f"`ccsim warm-up` compiles it, once, ~{COMPILE_SECONDS} s"
+            f"`ccsim warm-up` compiles it, once, ~{compile_estimate()} s"
         )
         return "simpy"
-    notify(f"compiling the fast engine, once, ~{COMPILE_SECONDS} s (cached for later runs)")
+    notify(f"compiling the fast engine, once, ~{compile_estimate()} s (cached for later runs)")
     return chosen
 
 

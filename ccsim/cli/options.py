@@ -5,7 +5,10 @@ input, and the list of files written. Commands import these from here (not from
 from __future__ import annotations
 
 import argparse
+import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 EXIT_BAD_INPUT = 2
 
@@ -82,3 +85,44 @@ def print_written(paths: list[Path], lang: str | None = None) -> None:
 
     for path in paths:
         print(tr("cli.wrote", lang or "en", path=path))
+
+
+def plan_options(
+    args: argparse.Namespace,
+    default_gap: float,
+    requirement: str,
+    read_required: Callable[[Any], Any],
+) -> dict[str, Any] | None:
+    """The keyword arguments a day's and a week's roster both take from the command
+    line (templates, requirement, search and run options, progress lines); ``None``
+    after printing the error when ``--gap`` is out of range.
+    ``read_required(templates)`` reads ``--required`` when it is given."""
+    from ccsim.planning.shift_templates import load_templates
+
+    gap = default_gap if args.gap is None else args.gap
+    if not 0 <= gap < 1:
+        print(f"error: --gap must be in [0, 1), got {gap}", file=sys.stderr)
+        return None
+    templates = load_templates(args.templates)
+    given = args.required is not None
+
+    def say(message: str) -> None:
+        if not args.json:
+            print(message, file=sys.stderr)
+
+    return {
+        "templates": templates,
+        "group": args.group,
+        "required": read_required(templates) if given else None,
+        "requirement_source": f"from {args.required}" if given else None,
+        "requirement": args.requirement or requirement,
+        "on_floor": True if args.on_floor else None,
+        "replications": args.reps,
+        "seed": args.seed,
+        "rounds": args.rounds,
+        "time_limit": args.time_limit,
+        "gap": gap,
+        "engine": args.engine,
+        "backend": backend_from_args(args),
+        "progress": say,
+    }

@@ -18,16 +18,31 @@ from __future__ import annotations
 
 import hashlib
 import importlib
+import math
 import os
 import pkgutil
 from collections.abc import Iterator
 
-__all__ = ["COMPILE_SECONDS", "is_cold", "kernel_states", "state"]
+__all__ = ["COMPILE_CPU_SECONDS", "compile_estimate", "is_cold", "kernel_states", "state"]
 
-#: What compiling every kernel takes on a 2-core machine shared with other work
-#: (measured with an empty cache: 25-30 s at load average 8, ~110 s at 13); quoted in
-#: the first-run message.
-COMPILE_SECONDS = 60
+#: What compiling every kernel takes on an idle core of the 2-core reference machine
+#: (measured with an empty cache, `experiments/bench/end_to_end.py` part 3: 16 s at
+#: load average 0.5).
+COMPILE_CPU_SECONDS = 16
+
+
+def compile_estimate() -> int:
+    """The seconds to quote in the first-run message: `COMPILE_CPU_SECONDS` stretched
+    by how busy the machine is (runnable processes per core, from the load average),
+    rounded up to 5 s. A busy machine was measured at 25-30 s (load 8 on 2 cores) and
+    ~110 s (load 13): the estimate errs long rather than short."""
+    try:
+        load = os.getloadavg()[0]
+    except (AttributeError, OSError):  # not on every platform
+        load = 0.0
+    stretch = max(1.0, (load + 1.0) / (os.cpu_count() or 1))
+    return int(5 * math.ceil(COMPILE_CPU_SECONDS * stretch / 5))
+
 
 #: States of one compiled function.
 COMPILED, CACHED, STALE, NO_INDEX = "compiled", "cached", "stale", "no index"
@@ -77,7 +92,19 @@ def kernel_states() -> dict[str, str]:
     return {name: state(d) for name, d in _dispatchers()}
 
 
-def is_cold() -> bool:
+#: Modules whose kernels a run compiles only once it has interpreted enough legs (the
+#: KPI kernels, `ccsim.kernels.kpis.kernels`): a small run leaves them uncompiled on
+#: purpose, so they must not make the next run say it compiles the engine.
+LAZY_MODULES = ("ccsim.kernels.kpis", "ccsim.kernels.queue_lengths")
+
+
+def is_cold(include_lazy: bool = True) -> bool:
     """True when the next fast-engine run would compile: some kernel is neither
-    compiled in this process nor cached for this machine and source."""
-    return any(s not in (CACHED, COMPILED) for s in kernel_states().values())
+    compiled in this process nor cached for this machine and source (with
+    ``include_lazy=False``, the kernels of `LAZY_MODULES` are not asked: what a run
+    compiles before its first replication)."""
+    return any(
+        s not in (CACHED, COMPILED)
+        for name, s in kernel_states().items()
+        if include_lazy or not name.startswith(tuple(m + "." for m in LAZY_MODULES))
+    )

@@ -13,7 +13,12 @@ the load average, and ratios (not seconds) are what compare across runs.
    CIs), start-up excluded (imports and the compile cache are loaded by an untimed
    run first). Its calls per second over idiomatic SimPy's (the model as a SimPy
    user writes it, `benchmark.make_simpy_idiomatic`, timed just before and just
-   after, ``--simpy-days`` days each): the ratio. Both single-process.
+   after, ``--simpy-days`` days each): the ratio, both single-process. Then the
+   same batch on all cores (local worker processes, the default of ``ccsim run``;
+   the pool started by an untimed run), and the whole command as a user types it,
+   ``ccsim run reference_80_erlangs.yaml --engine fast --reps N``, with its
+   start-up (the same command with ``--reps 2``) subtracted. Idiomatic SimPy stays
+   single-process: it is what a SimPy user's script does.
 2. scenarios/bank_multiskill.yaml and blended_sales_service.yaml, ``--day-reps``
    replications, all KPIs, on 2 local worker processes: wall time (the pool is
    started and its caches loaded by an untimed run first).
@@ -66,16 +71,33 @@ def simpy_rate(days: int, first: int) -> float:
     return calls / (time.perf_counter() - t0)
 
 
-def reference_batch(reps: int) -> tuple[float, int]:
-    """Seconds and calls of ``reps`` replications of the reference model, end to end."""
+def reference_batch(reps: int, workers: int = 1) -> tuple[float, int]:
+    """Seconds and calls of ``reps`` replications of the reference model, end to end,
+    in this process (``workers`` 1) or on that many local worker processes."""
     import ccsim
+    from ccsim.batch.parallel import Backend
     from ccsim.batch.runner import run
 
     scenario = ccsim.load_scenario(REFERENCE)
-    run(scenario, replications=2, seed=99, engine="fast")  # imports, caches: untimed
+    backend = None if workers == 1 else Backend("local", workers=workers)
+    # imports, caches, the pool's start: untimed
+    run(scenario, replications=2 * workers, seed=99, engine="fast", backend=backend)
     t0 = time.perf_counter()
-    result = run(scenario, replications=reps, seed=1, engine="fast")
+    result = run(scenario, replications=reps, seed=1, engine="fast", backend=backend)
     return time.perf_counter() - t0, result.n_calls
+
+
+def command_batch(reps: int) -> tuple[float, float]:
+    """Wall seconds of the whole command ``ccsim run REFERENCE --engine fast --reps N``
+    as a user types it (all cores), for ``reps`` and for 2 replications (start-up:
+    imports, reading the file, the pool, the cache load)."""
+    cmd = [sys.executable, "-m", "ccsim", "run", str(REFERENCE), "--engine", "fast"]
+    times = []
+    for n in (2, reps):
+        t0 = time.perf_counter()
+        subprocess.run([*cmd, "--reps", str(n)], capture_output=True, check=True, cwd=ccsim_root())
+        times.append(time.perf_counter() - t0)
+    return times[1], times[0]
 
 
 def day_batch(name: str, reps: int) -> tuple[float, int, str]:
@@ -190,6 +212,24 @@ def reference_section(args: argparse.Namespace) -> None:
     print(f"   ccsim run end to end: {seconds:.1f} s, {calls:,} calls, {rate:,.0f} calls/s")
     print(f"   idiomatic SimPy: {before:,.0f} calls/s before, {after:,.0f} after")
     print(f"   ratio to idiomatic SimPy: {rate / simpy:.1f}x   (load {load()})")
+    from ccsim.batch.parallel import cpu_count
+
+    workers = cpu_count()
+    if workers > 1:
+        seconds, calls = reference_batch(args.reps, workers)
+        rate = calls / seconds
+        print(f"   on {workers} local worker processes (ccsim run's default, all cores):")
+        print(f"   {seconds:.1f} s, {rate:,.0f} calls/s, {rate / simpy:.1f}x idiomatic SimPy")
+    whole, startup = command_batch(args.reps)
+    rate = calls / (whole - startup)
+    print(
+        f"   `ccsim run reference_80_erlangs.yaml --engine fast --reps {args.reps}` as typed: "
+        f"{whole:.1f} s; with --reps 2: {startup:.1f} s (start-up)"
+    )
+    print(
+        f"   start-up excluded: {whole - startup:.1f} s, {rate:,.0f} calls/s, "
+        f"{rate / simpy:.1f}x idiomatic SimPy   (load {load()})"
+    )
 
 
 def days_section(args: argparse.Namespace) -> None:

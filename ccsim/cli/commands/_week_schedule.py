@@ -7,7 +7,7 @@ Not a command of its own (the leading underscore keeps it out of the command lis
 from __future__ import annotations
 
 import argparse
-import sys
+from typing import Any
 
 __all__ = ["schedule_week_command"]
 
@@ -15,48 +15,24 @@ __all__ = ["schedule_week_command"]
 def schedule_week_command(args: argparse.Namespace) -> int:
     """Roster the week of ``args.scenario`` with ``args.templates``; print the roster
     (or ``--json``) and write the files with ``--out``."""
-    from ccsim.cli.options import backend_from_args, print_written
+    from ccsim.cli.options import plan_options, print_written
     from ccsim.outputs.jsondoc import dumps
     from ccsim.outputs.week_roster import format_week_plan, week_plan_json, write_week_outputs
     from ccsim.planning.scheduling import choose_group
-    from ccsim.planning.shift_templates import load_templates
+    from ccsim.planning.shift_templates import ShiftTemplates
     from ccsim.planning.week_plan import plan_week
     from ccsim.planning.week_problem import read_week_requirement
     from ccsim.scenario.week import load_week
 
-    gap = 0.0 if args.gap is None else args.gap
-    if not 0 <= gap < 1:
-        print(f"error: --gap must be in [0, 1), got {gap}", file=sys.stderr)
-        return 2
-    templates = load_templates(args.templates)
-    required = source = None
-    if args.required is not None:
+    def read_required(templates: ShiftTemplates) -> Any:
         week = load_week(args.scenario)
         choose_group(week.base, templates, args.group)
-        required = read_week_requirement(args.required, week)
-        source = f"from {args.required}"
+        return read_week_requirement(args.required, week)
 
-    def say(message: str) -> None:
-        if not args.json:
-            print(message, file=sys.stderr)
-
-    plan = plan_week(
-        args.scenario,
-        templates,
-        group=args.group,
-        required=required,
-        requirement_source=source,
-        requirement=args.requirement or "erlang",
-        on_floor=True if args.on_floor else None,
-        replications=args.reps,
-        seed=args.seed,
-        rounds=args.rounds,
-        time_limit=args.time_limit,
-        gap=gap,
-        engine=args.engine,
-        backend=backend_from_args(args),
-        progress=say,
-    )
+    options = plan_options(args, 0.0, "erlang", read_required)
+    if options is None:
+        return 2
+    plan = plan_week(args.scenario, **options)
     written = write_week_outputs(plan, args.out) if args.out else []
     if args.json:
         print(dumps(week_plan_json(plan)))

@@ -4,12 +4,11 @@ by simulation (docs/scheduling.md)."""
 from __future__ import annotations
 
 import argparse
-import sys
 from pathlib import Path
+from typing import Any
 
 from ccsim.cli.options import (
     add_batch_arguments,
-    backend_from_args,
     nonnegative_int,
     positive_float,
     positive_int,
@@ -95,6 +94,7 @@ def cmd_schedule(args: argparse.Namespace) -> int:
         from ccsim.cli.commands._week_schedule import schedule_week_command
 
         return schedule_week_command(args)
+    from ccsim.cli.options import plan_options
     from ccsim.planning.scheduling import (
         DEFAULT_GAP,
         choose_group,
@@ -102,43 +102,18 @@ def cmd_schedule(args: argparse.Namespace) -> int:
         read_requirement,
         to_json,
     )
-    from ccsim.planning.shift_templates import load_templates
+    from ccsim.planning.shift_templates import ShiftTemplates
     from ccsim.scenario import load_scenario
 
-    gap = DEFAULT_GAP if args.gap is None else args.gap
-    if not 0 <= gap < 1:
-        print(f"error: --gap must be in [0, 1), got {gap}", file=sys.stderr)
-        return 2
-    templates = load_templates(args.templates)
-    required = source = None
-    if args.required is not None:
+    def read_required(templates: ShiftTemplates) -> Any:
         scenario = load_scenario(args.scenario)
         group = choose_group(scenario, templates, args.group)
-        required = read_requirement(args.required, scenario, group)
-        source = f"from {args.required}"
+        return read_requirement(args.required, scenario, group)
 
-    def say(message: str) -> None:
-        if not args.json:
-            print(message, file=sys.stderr)
-
-    plan = plan_schedule(
-        args.scenario,
-        templates,
-        group=args.group,
-        required=required,
-        requirement_source=source,
-        requirement=args.requirement or "simulated",
-        on_floor=True if args.on_floor else None,
-        replications=args.reps,
-        seed=args.seed,
-        rounds=args.rounds,
-        time_limit=args.time_limit,
-        gap=gap,
-        out_dir=args.out,
-        engine=args.engine,
-        backend=backend_from_args(args),
-        progress=say,
-    )
+    options = plan_options(args, DEFAULT_GAP, "simulated", read_required)
+    if options is None:
+        return 2
+    plan = plan_schedule(args.scenario, **options, out_dir=args.out)
     from ccsim.outputs.schedule_files import write_outputs
     from ccsim.outputs.schedule_text import format_plan
 

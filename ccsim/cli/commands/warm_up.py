@@ -27,12 +27,12 @@ def add_command(sub: argparse._SubParsersAction) -> None:
 def cmd_warm_up(args: argparse.Namespace) -> int:
     from ccsim.batch.first_run import compile_engine
     from ccsim.i18n import check_lang, tr
-    from ccsim.kernels.cache_state import COMPILE_SECONDS, is_cold
+    from ccsim.kernels.cache_state import compile_estimate, is_cold
 
     lang = check_lang(args.lang)
     cold = is_cold()
     if cold:
-        print(tr("warmup.compiling", lang, seconds=COMPILE_SECONDS), file=sys.stderr, flush=True)
+        print(tr("warmup.compiling", lang, seconds=compile_estimate()), file=sys.stderr, flush=True)
     seconds = compile_engine()
     print(tr("warmup.compiled" if cold else "warmup.cached", lang, seconds=seconds))
     return 0

@@ -207,6 +207,7 @@ def busy_worked(offered, wait, talk, wrap, outcome, group, n_groups, n, start, s
     spans ``[offered + wait, + talk + wrap]``, clipped below at ``lo`` and at ``cut``
     at once: two arrays of shape ``(n_groups, n)``, the same sums in the same order.
     A span starting after both clips is split once for both."""
+    n_lo = 1 if cut == lo else 2  # no warm-up: the two clips are one
     parts = np.zeros((2, n_groups * n))
     lasts = np.zeros((2, n_groups * n))
     plus = np.zeros((2, n_groups * (n + 1)))
@@ -218,7 +219,7 @@ def busy_worked(offered, wait, talk, wrap, outcome, group, n_groups, n, start, s
         begin = offered[i] + wait[i]
         end = begin + (talk[i] + wrap[i])
         same = begin >= lo and begin >= cut and end >= begin
-        for r in range(2):
+        for r in range(n_lo):
             low = lo if r == 0 else cut
             if r == 0 or not same:
                 b0 = min(max(begin, low), hi)
@@ -240,12 +241,14 @@ def busy_worked(offered, wait, talk, wrap, outcome, group, n_groups, n, start, s
                 plus[r, g * (n + 1) + i0 + 1] += size
                 minus[r, g * (n + 1) + i1] += size
     out = np.zeros((2, n_groups, n))
-    for r in range(2):
+    for r in range(n_lo):
         for g in range(n_groups):
             acc = 0.0
             for j in range(n):
                 acc += plus[r, g * (n + 1) + j] - minus[r, g * (n + 1) + j]
                 out[r, g, j] = (parts[r, g * n + j] + lasts[r, g * n + j]) + acc
+    if n_lo == 1:
+        out[1] = out[0]
     return out[0], out[1]
 
 

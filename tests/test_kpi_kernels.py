@@ -16,7 +16,7 @@ from ccsim.batch.row_ratios import ratio_of_totals_rows
 from ccsim.batch.runner import run, run_replication
 from ccsim.kernels import kpis as kk
 from ccsim.kernels.kpi_tables import CALL_TABLE
-from ccsim.kernels.queue_lengths import live_queue_maxima, max_queue
+from ccsim.kernels.queue_lengths import _live_maxima, live_queue_maxima, max_queue
 from ccsim.metrics import replication_kpis, service_level, summarize
 from ccsim.metrics.compact import KpiLayout, KpiRows, summarize_rows
 from ccsim.metrics.kpis import replication_row
@@ -147,6 +147,11 @@ def test_four_queue_maxima_from_one_sort_are_the_four_separate_ones(cut):
     types = rng.integers(-1, n_types, n).astype(np.int64)  # -1: never typed
     day, edges = np.array([cut]), np.array([0.0, 25.0, 50.0, 75.0])
     whole, by_type = live_queue_maxima(t_in, t_out, types, n_types, day, edges)
+    order_in, order_out = np.argsort(t_in, kind="stable"), np.argsort(t_out, kind="stable")
+    args = (t_in, t_out, types, order_in, order_out, n_types, cut, edges)
+    interpreted = _live_maxima.py_func(*args)  # same code, same numbers
+    for got, want in zip(interpreted, (*whole, *by_type), strict=True):
+        np.testing.assert_array_equal(got, want)
     sel = rng.random(n) < 0.8  # the callers asked about, the others ignored
     subset = live_queue_maxima(t_in, t_out, types, n_types, day, edges, sel=sel)
     for got, want in zip(

@@ -60,7 +60,8 @@ def call_table(
     key, sel, k, key_b, sel_b, k_b, outcome, wait, talk, wrap, order, threshold, definition, qs
 ):
     """Per key in ``[0, k)`` over the selected legs: the `CALL_TABLE` rows, then the
-    percentiles ``qs`` of the answered waits (numpy's linear rule; NaN without any);
+    percentiles ``qs`` of the answered waits (numpy's linear rule, as
+    ``a + (pos - lo) * (b - a)``; NaN without any);
     and a second scope in the same pass (``key_b``, ``sel_b``, ``k_b``; ``k_b`` 0:
     none) as ``k_b`` more columns.
 

@@ -3,12 +3,15 @@
 `ccsim.metrics` asks the same questions of every leg for each scope (the day,
 each interval, each call type, each type and interval): how many were answered,
 abandoned, answered within T, their summed waits, and so on. numpy answered each
-with its own mask and `bincount`; each function here answers all of one family in
-one pass over the legs, keyed by the scope's index.
+with its own mask and `bincount`; each function here (and in
+`ccsim.kernels.kpi_tables`, which also divides) answers all of one family in one
+pass over the legs, keyed by the scope's index.
 
 The sums add the same numbers in the same order as ``np.bincount`` does (leg by
-leg, in row order), and percentiles interpolate as numpy's linear rule does, so
-the figures are bit-identical to the numpy ones. No kernel calls another, so each
+leg, in row order), so the counts and sums are bit-identical to the numpy ones;
+percentiles interpolate by numpy's linear rule as ``a + (pos - lo) * (b - a)``
+(numpy computes the upper half from ``b``: the last bit may differ from
+``np.percentile``). No kernel calls another, so each
 one's interpreted ``py_func`` is the same code (see `kernels`): a small run whose
 compiled code is not cached yet never waits for the compiler.
 """

@@ -1,9 +1,12 @@
 """Queue-length maxima per key and time window, in one compiled pass.
 
-`ccsim.metrics._max_queue` asks, per group (day, call type) and window (the day after
-the warm-up, each planning interval), for the largest number of callers waiting at
-once. Sorting the 2n enter/leave events once and sweeping them costs a fraction of
-what the same figure costs in numpy array passes (it was ~15 % of a batch).
+The KPIs (`ccsim.metrics.kpis`) ask, per group (the whole queue, each call type) and
+window (the day after the warm-up, each planning interval), for the largest number
+of callers waiting at once. `live_queue_maxima` answers all four at once: the enter
+and leave times each sorted (they come nearly sorted: numpy's stable sort merges
+runs), then one pass over the enters (`_live_maxima`). `queue_maxima` (one group
+set, one window set: a sort of all the events and a sweep) is the definition the
+tests hold it to.
 """
 
 from __future__ import annotations

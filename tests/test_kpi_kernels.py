@@ -200,6 +200,15 @@ def test_interpreted_kernels_give_the_compiled_numbers(days, monkeypatch):
     assert same(replication_kpis(obs, s), compiled)
 
 
+def test_turning_to_compiled_code_compiles_every_kpi_kernel(monkeypatch):
+    """Also the kernels the scenario never calls (busy_seconds: chats only), so that
+    the next process finds them all cached and interprets nothing."""
+    monkeypatch.setattr(kk, "_interpreted", kk.INTERPRETED_LEGS)
+    monkeypatch.setattr(kk, "_all_compiled", False)
+    assert kk.kernels(100) is kk._COMPILED
+    assert all(f.overloads for f in kk._KERNELS)
+
+
 @pytest.mark.parametrize("reps", [1, 2, 12])
 def test_summaries_of_rows_are_those_of_documents(reps):
     s = ccsim.load_scenario(SCENARIOS / "callbacks_in_surge.yaml")

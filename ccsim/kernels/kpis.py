@@ -300,20 +300,30 @@ _KERNELS = (
 #: machine), a longer one compiles once it has interpreted this many legs.
 INTERPRETED_LEGS = 20_000
 _interpreted = 0
+_all_compiled = False  # every kernel compiled or loaded in this process
 _COMPILED = SimpleNamespace(**{f.py_func.__name__: f for f in _KERNELS})
 
 
 def kernels(n_legs: int = 0) -> SimpleNamespace:
     """The KPI kernels by name: compiled, or their interpreted ``py_func`` (same
     code, same numbers) for a replication of ``n_legs`` legs while a process whose
-    compiled code is not cached yet has interpreted fewer than `INTERPRETED_LEGS`."""
-    global _interpreted
+    compiled code is not cached yet has interpreted fewer than `INTERPRETED_LEGS`.
+
+    The first time it turns to compiled code without finding it all cached, it
+    compiles every KPI kernel (`compile_kernels`), those this scenario never calls
+    too: else the next process would not find them all cached, and interpret again.
+    """
+    global _interpreted, _all_compiled
     if _interpreted >= INTERPRETED_LEGS or any(f.overloads for f in _KERNELS):
+        if not _all_compiled:
+            _all_compiled = True
+            compile_kernels()
         return _COMPILED
     from ccsim.kernels.cache_state import CACHED, state
 
     if all(state(f) == CACHED for f in _KERNELS):
         _interpreted = INTERPRETED_LEGS
+        _all_compiled = True
         return _COMPILED
     _interpreted += max(n_legs, 1)
     return SimpleNamespace(**{f.py_func.__name__: f.py_func for f in _KERNELS})

@@ -73,19 +73,16 @@ def draw_calls(scenario: Scenario, seed: int, replication: int) -> CallDraws:
     if scenario.ivr is not None:
         parts.extend(_ivr_callers(scenario, seed, replication, busy))
 
-    if len(parts) == 1:
-        cols: list[np.ndarray] | None = list(parts[0])
-    else:
-        cols = [np.concatenate(c) for c in zip(*parts, strict=True)] if parts else None
+    cols = [np.concatenate(c) for c in zip(*parts, strict=True)] if parts else None
     if cols is None or cols[0].size == 0:
         empty = np.empty(0)
         calls = CallDraws(empty, np.empty(0, np.int32), empty.copy(), empty.copy(), empty.copy())
         _outbound(scenario, seed, replication, calls)  # a campaign dials on a quiet day too
         return calls
-    if not (cols[0][1:] >= cols[0][:-1]).all():  # sorted already (one part): no reorder
-        order = np.argsort(cols[0], kind="stable")
-        cols = [c[order] for c in cols]
-    arrival, call_type, handle, wrap, patience, ivr_time, via_ivr, ivr_exit = cols
+    order = np.argsort(cols[0], kind="stable")
+    arrival, call_type, handle, wrap, patience, ivr_time, via_ivr, ivr_exit = (
+        c[order] for c in cols
+    )
     calls = CallDraws(
         arrival=arrival,
         call_type=call_type,

@@ -223,12 +223,11 @@ def _poisson_arrivals(
     n = np.array(counts)
     index = np.repeat(np.array(which, dtype=np.int64), n)
     where = np.arange(int(n.sum())) + np.repeat(np.array(firsts) - (np.cumsum(n) - n), n)
-    a = start + index * interval
-    b = start + (index + 1) * interval
-    last = np.nextafter(b, a)  # a + u * interval may round up to b itself
+    lows = start + index * interval
+    highs = np.nextafter(start + (index + 1) * interval, lows)  # a + u * interval < b
     # Each interval's times rise with its uniforms and lie below the next interval's:
     # sorting them all at once sorts each interval's uniforms.
-    return np.sort(np.minimum(a + u.buffer[where] * interval, last))
+    return np.sort(np.minimum(lows + u.buffer[where] * interval, highs))
 
 
 class _Uniforms:
@@ -239,7 +238,7 @@ class _Uniforms:
 
     def __init__(self, rng: np.random.Generator, expected: float, as_floats: bool) -> None:
         self.rng = rng
-        self.saved = rng.bit_generator.state
+        self.saved: Any = rng.bit_generator.state
         self.buffer = rng.random(int(expected + 8.0 * math.sqrt(expected) + 64))
         self.values: Any = self.buffer.tolist() if as_floats else self.buffer
 
@@ -252,6 +251,7 @@ class _Uniforms:
     def close(self, used: int) -> None:
         """Leave the generator after the first ``used`` numbers."""
         bit_generator = self.rng.bit_generator
+        assert isinstance(bit_generator, np.random.PCG64)
         bit_generator.state = self.saved
         bit_generator.advance(used)  # one 64-bit output per double
 

@@ -207,19 +207,16 @@ def _poisson_arrivals(
     u.close(at)
     if not counts:
         return np.empty(0, dtype=np.float64)
-    if sum(counts) > 64 * len(counts):  # many calls per interval: interval by interval
-        out = np.empty(sum(counts))
-        at = 0
-        for first, k, i in zip(firsts, counts, which, strict=True):
-            a = start + i * interval
-            last = math.nextafter(start + (i + 1) * interval, a)  # a + u * interval < b
-            part = out[at : at + k]
+    if sum(counts) > 64 * len(counts):  # many calls per interval: sort them interval by interval
+        for first, k in zip(firsts, counts, strict=True):
             u.buffer[first : first + k].sort()
-            np.multiply(u.buffer[first : first + k], interval, out=part)
-            np.add(a, part, out=part)
-            np.minimum(part, last, out=part)
-            at += k
-        return out
+        n = np.array(counts)
+        lows = start + np.array(which, dtype=np.int64) * interval
+        highs = np.nextafter(start + (np.array(which, dtype=np.int64) + 1) * interval, lows)
+        uniforms = np.concatenate(
+            [u.buffer[f : f + k] for f, k in zip(firsts, counts, strict=True)]
+        )
+        return np.minimum(np.repeat(lows, n) + uniforms * interval, np.repeat(highs, n))
     n = np.array(counts)
     index = np.repeat(np.array(which, dtype=np.int64), n)
     where = np.arange(int(n.sum())) + np.repeat(np.array(firsts) - (np.cumsum(n) - n), n)

@@ -16,11 +16,17 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
-__all__ = ["BEHAVIOUR_TABLE", "CALL_TABLE", "behaviour_table", "call_table"]
+__all__ = [
+    "BEHAVIOUR_TABLE",
+    "CALL_TABLE",
+    "behaviour_table",
+    "call_table",
+    "wait_percentiles",
+]
 
 _BLOCKED, _ANSWERED, _ABANDONED = 0, 1, 2
 
-#: Rows of `call_table`'s result, then one row per percentile asked for.
+#: Rows of `call_table`'s result.
 CALL_TABLE = (
     "offered",
     "answered",
@@ -56,24 +62,18 @@ BEHAVIOUR_TABLE = (
 
 
 @njit(cache=True)
-def call_table(
-    key, sel, k, key_b, sel_b, k_b, outcome, wait, talk, wrap, order, threshold, definition, qs
-):
-    """Per key in ``[0, k)`` over the selected legs: the `CALL_TABLE` rows, then the
-    percentiles ``qs`` of the answered waits (numpy's linear rule, as
-    ``a + (pos - lo) * (b - a)``; NaN without any);
-    and a second scope in the same pass (``key_b``, ``sel_b``, ``k_b``; ``k_b`` 0:
-    none) as ``k_b`` more columns.
+def call_table(key, sel, k, key_b, sel_b, k_b, outcome, wait, talk, wrap, threshold, definition):
+    """Per key in ``[0, k)`` over the selected legs: the `CALL_TABLE` rows; and a
+    second scope in the same pass (``key_b``, ``sel_b``, ``k_b``; ``k_b`` 0: none)
+    as ``k_b`` more columns. Also, per column, the answered legs and those of them
+    that waited 0 and less than 0 (`wait_percentiles` reads them).
 
     ``definition`` is the service level's index in `SL_DEFINITIONS` (offered,
-    answered, exclude_short_abandons, short_abandons_as_met). ``order`` lists
-    (at least) the answered legs of non-zero wait, by increasing wait: one sort
-    serves every scope; the zero waits are counted, not sorted.
+    answered, exclude_short_abandons, short_abandons_as_met).
     """
     n_keys = k + k_b
     s = np.zeros((9, n_keys))  # the counts and sums, added leg by leg in row order
-    n_zero = np.zeros(n_keys, dtype=np.int64)
-    n_neg = np.zeros(n_keys, dtype=np.int64)
+    ranks = np.zeros((3, n_keys), dtype=np.int64)  # answered, of wait 0, of wait < 0
     for i in range(key.shape[0]):
         for scope in range(2):
             if scope == 0:
@@ -95,10 +95,11 @@ def call_table(
                 s[7, g] += talk[i] + wrap[i]
                 if w > 0:
                     s[8, g] += 1.0
+                ranks[0, g] += 1
                 if w == 0:
-                    n_zero[g] += 1
+                    ranks[1, g] += 1
                 elif w < 0:
-                    n_neg[g] += 1
+                    ranks[2, g] += 1
             elif o == _ABANDONED:
                 s[1, g] += 1.0
                 if within:
@@ -108,8 +109,7 @@ def call_table(
                     s[8, g] += 1.0
             elif o == _BLOCKED:
                 s[2, g] += 1.0
-    nq = qs.shape[0]
-    out = np.full((14 + nq, n_keys), np.nan)
+    out = np.full((14, n_keys), np.nan)
     for g in range(n_keys):
         ans, ab = s[0, g], s[1, g]
         off = ans + ab
@@ -136,10 +136,20 @@ def call_table(
         if off != 0:
             out[11, g] = ab / off
             out[13, g] = s[8, g] / off
-    # Percentiles: each key's non-zero answered waits, gathered in ``order``.
+    return out, ranks
+
+
+@njit(cache=True)
+def wait_percentiles(key, sel, k, key_b, sel_b, k_b, outcome, wait, order, ranks, qs):
+    """Per column of `call_table` (same scopes, its ``ranks``): the percentiles
+    ``qs`` of the answered waits, numpy's linear rule as ``a + (pos - lo) * (b -
+    a)``; NaN without any. ``order`` lists (at least) the answered legs of
+    non-zero wait, by increasing wait: one sort serves every scope; the zero waits
+    are counted, not sorted."""
+    n_keys = k + k_b
     first = np.zeros(n_keys + 1, dtype=np.int64)
     for g in range(n_keys):
-        first[g + 1] = first[g] + (int(s[0, g]) - n_zero[g])
+        first[g + 1] = first[g] + (ranks[0, g] - ranks[1, g])
     buf = np.empty(first[n_keys])
     fill = first[:n_keys].copy()
     for j in range(order.shape[0]):
@@ -151,23 +161,24 @@ def call_table(
             if k_b > 0 and sel_b[i]:
                 buf[fill[k + key_b[i]]] = wait[i]
                 fill[k + key_b[i]] += 1
+    out = np.full((qs.shape[0], n_keys), np.nan)
     for g in range(n_keys):
-        c = int(s[0, g])
+        c, n_zero, n_neg = ranks[0, g], ranks[1, g], ranks[2, g]
         if c == 0:
             continue
-        for row in range(nq):
+        for row in range(qs.shape[0]):
             pos = qs[row] / 100.0 * (c - 1)
             lo = np.floor(pos)
             hi = np.ceil(pos)
             values = np.zeros(2)
             for m in range(2):
                 r = int(lo) if m == 0 else int(hi)  # rank: negatives, zeros, positives
-                if r < n_neg[g]:
+                if r < n_neg:
                     values[m] = buf[first[g] + r]
-                elif r >= n_neg[g] + n_zero[g]:
-                    values[m] = buf[first[g] + r - n_zero[g]]
+                elif r >= n_neg + n_zero:
+                    values[m] = buf[first[g] + r - n_zero]
             a, b = values[0], values[1]
-            out[14 + row, g] = a + (pos - lo) * (b - a)
+            out[row, g] = a + (pos - lo) * (b - a)
     return out
 
 

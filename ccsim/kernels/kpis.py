@@ -23,7 +23,7 @@ from types import SimpleNamespace
 import numpy as np
 from numba import njit
 
-from ccsim.kernels.kpi_tables import behaviour_table, call_table
+from ccsim.kernels.kpi_tables import behaviour_table, call_table, wait_percentiles
 
 __all__ = ["FLAG", "compile_kernels", "kernels"]
 
@@ -286,6 +286,7 @@ def line_seconds(leg, outcome, talk, wait, ivr_time, counted, call_type, chat_ty
 _KERNELS = (
     leg_scopes,
     call_table,
+    wait_percentiles,
     leg_flags,
     behaviour_table,
     busy_seconds,
@@ -337,11 +338,12 @@ def compile_kernels() -> None:
 
     i64, f64 = np.zeros(1, dtype=np.int64), np.zeros(1)
     sel = np.ones(1, dtype=np.bool_)
-    call_table(i64, sel, 1, i64, sel, 0, i64, f64, f64, f64, i64, 20.0, 0, np.array([50.0]))
+    _, ranks = call_table(i64, sel, 1, i64, sel, 0, i64, f64, f64, f64, 20.0, 0)
+    wait_percentiles(i64, sel, 1, i64, sel, 0, i64, f64, i64, ranks, np.array([50.0]))
     leg_scopes(i64, i64, f64, f64, i64, 0.0, 1.0, 1, 0.0)
     flags, in_system, wait0 = leg_flags(i64, i64, i64, f64, f64, f64, i64, f64, sel, 20.0)
     behaviour_table(i64, sel, 1, i64, sel, 0, flags, in_system, wait0)
-    _live_maxima(f64, f64, i64, i64, i64, 1, 0.0, f64)
+    _live_maxima(f64, f64, i64, i64, i64, 1, f64)
     busy_seconds(f64, f64 + 1.0, i64, 1, 1, 0.0, 1.0, 0.0, 1.0)
     group_sums(i64, i64, i64, sel, sel, i64, f64, f64, f64, 1, 1)
     busy_worked(f64, f64, f64, f64, i64, i64, 1, 1, 0.0, 1.0, 0.0, 0.0, 1.0)

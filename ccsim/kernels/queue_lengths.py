@@ -123,45 +123,40 @@ def live_queue_maxima(t_in, t_out, type_key, n_types: int, day_edges, interval_e
         t_in, t_out, type_key = t_in[sel], t_out[sel], type_key[sel]
     t_in = np.ascontiguousarray(t_in, dtype=np.float64)
     t_out = np.ascontiguousarray(t_out, dtype=np.float64)
+    starts = np.ascontiguousarray(interval_edges, dtype=np.float64)
+    cut = float(day_edges[0])
+    # The maximum over a window is the largest over the pieces the other windows'
+    # edges cut it into: the cut joins the interval starts as one more edge.
+    edges = np.union1d(starts, [cut])
     # Enter times come sorted, leave times nearly: numpy's stable sort (runs
     # merged) orders each in close to linear time; NaN (never leaves) sorts last.
-    wd, wi, td, ti = kernel(
+    pieces = kernel(
         t_in,
         t_out,
         np.ascontiguousarray(type_key, dtype=np.int64),
         np.argsort(t_in, kind="stable"),
         np.argsort(t_out, kind="stable"),
         n_types,
-        float(day_edges[0]),
-        np.ascontiguousarray(interval_edges, dtype=np.float64),
+        edges,
     )
-    return (wd, wi), (td, ti)
+    day = pieces[:, int(np.searchsorted(edges, cut)) :].max(axis=1, keepdims=True)
+    by_interval = np.maximum.reduceat(pieces, np.searchsorted(edges, starts), axis=1)
+    return (day[:1], by_interval[:1]), (day[1:], by_interval[1:])
 
 
 @njit(cache=True)
-def _live_maxima(t_in, t_out, key, order_in, order_out, n_types, cut, starts):
-    """The whole queue's and each type's maxima, after ``cut`` and per window of
-    ``starts``: ``(whole_day (1, 1), whole (1, n), by_type_day (k, 1), by_type (k, n))``.
+def _live_maxima(t_in, t_out, key, order_in, order_out, n_types, edges):
+    """The most callers waiting at once in each piece ``[edges[b], edges[b+1])`` (the
+    last open-ended), shape ``(1 + n_types, m)``: the whole queue, then each type.
 
     Caller ``i`` of call type ``key[i]`` (negative: none) waits during ``[t_in[i],
     t_out[i])``; ``order_in`` and ``order_out`` sort ``t_in`` and ``t_out`` (NaN
-    last). The maximum over a window of the level (callers waiting, all the
-    changes of an instant applied together) is the largest of its maxima over the
-    pieces the other windows' edges cut it into: ``cut`` joins the interval
-    starts as one more edge, and one pass over the enters (the leaves up to each
-    applied on the way) gives every piece's maximum, whole and per type.
+    last). A piece counts the callers waiting at its start and the level after
+    every instant inside it (all the changes of an instant applied together); the
+    level only rises when callers enter, so one pass over the enters (the leaves up
+    to each applied on the way) finds every maximum.
     """
-    n_int = starts.shape[0]
-    pos = np.searchsorted(starts, cut)
-    has = pos < n_int and starts[pos] == cut
-    m = n_int if has else n_int + 1
-    edges = np.empty(m)
-    if has:
-        edges[:] = starts
-    else:
-        edges[:pos] = starts[:pos]
-        edges[pos] = cut
-        edges[pos + 1 :] = starts[pos:]
+    m = edges.shape[0]
     n = t_in.shape[0]
     n_out = 0
     while n_out < n and not np.isnan(t_out[order_out[n_out]]):
@@ -172,16 +167,12 @@ def _live_maxima(t_in, t_out, key, order_in, order_out, n_types, cut, starts):
         if key[i] < 0:
             track = True
             break
-    piece_w = np.zeros(m)
-    piece_t = np.zeros((n_types, m))
+    out = np.zeros((1 + n_types, m))  # row 0: the whole queue; 1 + g: type g
     whole = 0
     level = np.zeros(n_types, dtype=np.int64)
     b = -1  # the piece the sweep is in (-1: before the first edge)
     j = 0  # leaves applied
     i = 0  # enters applied
-    # The level only rises when callers enter: the maxima are the levels at the
-    # pieces' starts and just after each instant at which someone enters (with
-    # every leave up to that instant applied, and every enter at it).
     while i < n or b + 1 < m:
         t = t_in[order_in[i]] if i < n else np.inf
         while b + 1 < m and edges[b + 1] < t:  # pieces starting before this instant
@@ -191,9 +182,9 @@ def _live_maxima(t_in, t_out, key, order_in, order_out, n_types, cut, starts):
                 if key[order_out[j]] >= 0:
                     level[key[order_out[j]]] -= 1
                 j += 1
-            piece_w[b] = whole
+            out[0, b] = whole
             for g in range(n_types):
-                piece_t[g, b] = level[g]
+                out[1 + g, b] = level[g]
         if i >= n:
             break
         i0 = i
@@ -209,31 +200,15 @@ def _live_maxima(t_in, t_out, key, order_in, order_out, n_types, cut, starts):
             j += 1
         if b + 1 < m and edges[b + 1] == t:  # a piece starting at this instant
             b += 1
-            piece_w[b] = whole
+            out[0, b] = whole
             for g in range(n_types):
-                piece_t[g, b] = level[g]
+                out[1 + g, b] = level[g]
         elif b >= 0:
-            piece_w[b] = max(piece_w[b], whole)
+            out[0, b] = max(out[0, b], whole)
             for r in range(i0, i if track else i0):  # the types that rose at t
                 g = key[order_in[r]]
-                if g >= 0 and level[g] > piece_t[g, b]:
-                    piece_t[g, b] = level[g]
+                if g >= 0 and level[g] > out[1 + g, b]:
+                    out[1 + g, b] = level[g]
     if not track:
-        piece_t[0, :] = piece_w
-    # Pieces to windows: the day from the cut on, interval j from starts[j] on.
-    whole_day = np.zeros((1, 1))
-    whole_int = np.zeros((1, n_int))
-    type_day = np.zeros((n_types, 1))
-    type_int = np.zeros((n_types, n_int))
-    for b in range(m):
-        j = b if has or b < pos else b - 1  # the interval the piece lies in (-1: none)
-        if b >= pos:
-            whole_day[0, 0] = max(whole_day[0, 0], piece_w[b])
-        if j >= 0:
-            whole_int[0, j] = max(whole_int[0, j], piece_w[b])
-        for g in range(n_types):
-            if b >= pos:
-                type_day[g, 0] = max(type_day[g, 0], piece_t[g, b])
-            if j >= 0:
-                type_int[g, j] = max(type_int[g, j], piece_t[g, b])
-    return whole_day, whole_int, type_day, type_int
+        out[1, :] = out[0, :]
+    return out

@@ -140,18 +140,19 @@ def call_kpis(
         raise ValueError(f"unknown service-level definition {definition!r}")
     from ccsim.kernels.kpi_tables import CALL_TABLE  # numba loads lazily
 
-    table = legs.kernels.call_table(
-        *_pair(scopes),
+    pair = _pair(scopes)
+    table, ranks = legs.kernels.call_table(
+        *pair,
         legs.outcome,
         legs.wait,
         legs.talk,
         legs.wrap,
-        legs.wait_order,
         float(threshold),
         SL_DEFINITIONS.index(definition),
-        _QS,
     )
-    return _split(table, (*CALL_TABLE, *(name for _, name in PERCENTILES)), scopes)
+    pct = legs.kernels.wait_percentiles(*pair, legs.outcome, legs.wait, legs.wait_order, ranks, _QS)
+    rows = np.concatenate((table, pct))
+    return _split(rows, (*CALL_TABLE, *(name for _, name in PERCENTILES)), scopes)
 
 
 def behaviour_kpis(legs: Legs, scopes: Sequence[Scope]) -> list[dict[str, np.ndarray]]:

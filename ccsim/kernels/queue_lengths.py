@@ -127,7 +127,9 @@ def live_queue_maxima(t_in, t_out, type_key, n_types: int, day_edges, interval_e
     cut = float(day_edges[0])
     # The maximum over a window is the largest over the pieces the other windows'
     # edges cut it into: the cut joins the interval starts as one more edge.
-    edges = np.union1d(starts, [cut])
+    at = int(np.searchsorted(starts, cut))
+    on_edge = at < starts.shape[0] and starts[at] == cut
+    edges = starts if on_edge else np.concatenate((starts[:at], [cut], starts[at:]))
     # Enter times come sorted, leave times nearly: numpy's stable sort (runs
     # merged) orders each in close to linear time; NaN (never leaves) sorts last.
     pieces = kernel(
@@ -139,7 +141,7 @@ def live_queue_maxima(t_in, t_out, type_key, n_types: int, day_edges, interval_e
         n_types,
         edges,
     )
-    day = pieces[:, int(np.searchsorted(edges, cut)) :].max(axis=1, keepdims=True)
+    day = pieces[:, at:].max(axis=1, keepdims=True)
     by_interval = np.maximum.reduceat(pieces, np.searchsorted(edges, starts), axis=1)
     return (day[:1], by_interval[:1]), (day[1:], by_interval[1:])
 

@@ -393,9 +393,38 @@ def test_poisson_counts_are_the_compiled_generators_counts():
 
     for lam, seed in ((10.0, 11), (0.7, 1), (9.99, 2), (47.1, 3), (600.0, 4)):
         ours, theirs = np.random.default_rng(seed), np.random.default_rng(seed)
-        got = [draws._poisson_count(ours, lam) for _ in range(3000)]
+        got = [draws._poisson_count(ours.random, lam) for _ in range(3000)]
         np.testing.assert_array_equal(got, compiled(theirs, lam, 3000))
         assert ours.bit_generator.state == theirs.bit_generator.state
     r = np.random.default_rng(11)
     assert np.random.default_rng(11).poisson(10.0, 3000)[1116] == 6
-    assert [draws._poisson_count(r, 10.0) for _ in range(1117)][1116] == 0
+    assert [draws._poisson_count(r.random, 10.0) for _ in range(1117)][1116] == 0
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_poisson_arrivals_in_one_batch_are_those_drawn_one_call_at_a_time(seed):
+    """Same times, and the generator left in the same state, as drawing each count's
+    numbers and each interval's times with their own generator calls (busy
+    intervals, and quiet ones: the numbers read as floats)."""
+    rng = np.random.default_rng(100 + seed)
+    scale = 1.0 if seed % 2 else 0.02
+    rates = rng.choice([0.0, 0.001, 0.02, 0.05, 0.9], size=40) * rng.random(40) * scale
+    batch, step = np.random.default_rng(seed), np.random.default_rng(seed)
+    got = draws._poisson_arrivals(batch, rates, 28800.0, 900.0)
+    want = draws._poisson_arrivals_stepwise(step, rates, 28800.0, 900.0)
+    np.testing.assert_array_equal(got, want)
+    assert batch.bit_generator.state == step.bit_generator.state
+    assert batch.random() == step.random()
+
+
+def test_batched_uniforms_grow_when_read_past_the_batch():
+    rng, plain = np.random.default_rng(8), np.random.default_rng(8)
+    u = draws._Uniforms(rng, 0.0, as_floats=True)  # a batch of 64
+    u.grow(100)
+    u.close(130)
+    want = plain.random(u.buffer.shape[0])
+    np.testing.assert_array_equal(u.buffer, want)
+    assert u.values == want.tolist()
+    plain = np.random.default_rng(8)
+    plain.random(130)
+    assert rng.random() == plain.random()

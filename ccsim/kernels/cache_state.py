@@ -96,7 +96,7 @@ def kernel_states() -> dict[str, str]:
 #: Modules whose kernels a run compiles only once it has interpreted enough legs (the
 #: KPI kernels, `ccsim.kernels.kpis.kernels`): a small run leaves them uncompiled on
 #: purpose, so they must not make the next run say it compiles the engine.
-LAZY_MODULES = ("ccsim.kernels.kpis", "ccsim.kernels.queue_lengths")
+LAZY_MODULES = ("ccsim.kernels.kpis", "ccsim.kernels.kpi_tables", "ccsim.kernels.queue_lengths")
 
 
 def is_cold(include_lazy: bool = True) -> bool:

@@ -16,9 +16,11 @@ check their inputs.
 
 from __future__ import annotations
 
+import functools
 import math
 import operator
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from typing import Any
 
 import numpy as np
 
@@ -55,9 +57,27 @@ def sample_by_period(
     return out
 
 
-def _poisson_count(rng: np.random.Generator, lam: float) -> int:
+def _poisson_count(uniform: Callable[[], float], lam: float) -> int:
+    """One Poisson(``lam``) count from the numbers ``uniform()`` gives (`_count_at`)."""
+    return _count_at(_Calls(uniform), 0, lam)[0]
+
+
+class _Calls:
+    """Numbers read in order, each from a call of ``uniform`` (``rng.random``): the
+    sequence `_count_at` reads, one generator call per number."""
+
+    def __init__(self, uniform: Callable[[], float]) -> None:
+        self.uniform = uniform
+
+    def __getitem__(self, index: int) -> float:
+        return self.uniform()
+
+
+def _count_at(values: Any, at: int, lam: float) -> tuple[int, int]:
     """One Poisson(``lam``) count, exactly as the compiled draws (numba's generator)
-    always gave it, so that every seed keeps its callers.
+    always gave it, so that every seed keeps its callers, from the uniforms
+    ``values[at]``, ``values[at + 1]``, ... (each read once, in order); returns the
+    count and where the next unread number is.
 
     numba's transformed-rejection method (``lam >= 10``) truncates a candidate where
     numpy floors it, so about one count in 10^5 differs from ``rng.poisson(lam)``;
@@ -65,41 +85,52 @@ def _poisson_count(rng: np.random.Generator, lam: float) -> int:
     is the generator's ``next_double``) and with libm's ``exp`` and ``log``.
     """
     if lam >= 10:
-        return _poisson_ptrs(rng, lam)
+        slam, loglam, b, a, invalpha, vr, log_invalpha = _ptrs_constants(lam)
+        while True:
+            u = values[at] - 0.5
+            v = values[at + 1]
+            at += 2
+            us = 0.5 - abs(u)
+            k = int((2 * a / us + b) * u + lam + 0.43)
+            if us >= 0.07 and v <= vr:
+                return k, at
+            if k < 0 or (us < 0.013 and v > us):
+                continue
+            # log(v) of 0.0 is -inf in numba (the test then fails); math.log raises.
+            log_v = math.log(v) if v > 0.0 else -math.inf
+            if log_v + log_invalpha - math.log(a / (us * us) + b) <= (
+                -lam + k * loglam - _loggam(k + 1)
+            ):
+                return k, at
     if lam == 0:
-        return 0
+        return 0, at
     enlam = math.exp(-lam)
     x, prod = 0, 1.0
     while True:
-        prod *= rng.random()
+        prod *= values[at]
+        at += 1
         if prod > enlam:
             x += 1
         else:
-            return x
+            return x, at
 
 
-def _poisson_ptrs(rng: np.random.Generator, lam: float) -> int:
+@functools.lru_cache(maxsize=4096)
+def _ptrs_constants(lam: float) -> tuple[float, ...]:
+    """The transformed-rejection method's constants for ``lam`` (a day's intervals
+    repeat their means from one replication to the next)."""
     slam = math.sqrt(lam)
-    loglam = math.log(lam)
     b = 0.931 + 2.53 * slam
-    a = -0.059 + 0.02483 * b
     invalpha = 1.1239 + 1.1328 / (b - 3.4)
-    vr = 0.9277 - 3.6224 / (b - 2)
-    while True:
-        u = rng.random() - 0.5
-        v = rng.random()
-        us = 0.5 - abs(u)
-        k = int((2 * a / us + b) * u + lam + 0.43)
-        if us >= 0.07 and v <= vr:
-            return k
-        if k < 0 or (us < 0.013 and v > us):
-            continue
-        # log(v) of 0.0 is -inf in numba (the test then fails); math.log raises.
-        log_v = math.log(v) if v > 0.0 else -math.inf
-        if log_v + math.log(invalpha) - math.log(a / (us * us) + b) <= (
-            -lam + k * loglam - _loggam(k + 1)
-        ):
-            return k
+    return (
+        slam,
+        math.log(lam),
+        b,
+        -0.059 + 0.02483 * b,
+        invalpha,
+        0.9277 - 3.6224 / (b - 2),
+        math.log(invalpha),
+    )
 
 
 _LOGGAM = (
@@ -144,13 +175,94 @@ def _poisson_arrivals(
     their times are N sorted independent uniforms on it. Intervals are drawn one after
     the other (count, then its times), so a change to a later interval's rate leaves
     the earlier intervals' arrivals unchanged.
+
+    The stream's numbers are drawn in one batch (`_Uniforms`) and read in that order,
+    the counts' and the times' alike, and the generator is then left where drawing
+    them one call at a time (`_poisson_arrivals_stepwise`) leaves it: the same
+    numbers, without a numpy call per interval.
     """
+    if type(rng.bit_generator) is not np.random.PCG64:
+        return _poisson_arrivals_stepwise(rng, rates, start, interval)
+    means = (rates * interval).tolist()
+    total = sum(means)
+    small = sum(m + 1.0 for m in means if m < 10.0)  # numbers a small count reads
+    u = _Uniforms(rng, total + small + 4 * len(means), as_floats=total < 64 * len(means))
+    firsts, counts, which = [], [], []
+    at = 0
+    for i, mean in enumerate(means):
+        if mean <= 0.0:
+            continue  # no calls, and no random numbers consumed
+        while True:
+            try:
+                k, at = _count_at(u.values, at, mean)
+                break
+            except IndexError:  # read past the batch: draw more, count again
+                u.grow(64)
+        if at + k > u.buffer.shape[0]:
+            u.grow(at + k - u.buffer.shape[0])
+        firsts.append(at)
+        counts.append(k)
+        which.append(i)
+        at += k
+    u.close(at)
+    if not counts:
+        return np.empty(0, dtype=np.float64)
+    if sum(counts) > 64 * len(counts):  # many calls per interval: sort them interval by interval
+        for first, k in zip(firsts, counts, strict=True):
+            u.buffer[first : first + k].sort()
+        n = np.array(counts)
+        lows = start + np.array(which, dtype=np.int64) * interval
+        highs = np.nextafter(start + (np.array(which, dtype=np.int64) + 1) * interval, lows)
+        uniforms = np.concatenate(
+            [u.buffer[f : f + k] for f, k in zip(firsts, counts, strict=True)]
+        )
+        return np.minimum(np.repeat(lows, n) + uniforms * interval, np.repeat(highs, n))
+    n = np.array(counts)
+    index = np.repeat(np.array(which, dtype=np.int64), n)
+    where = np.arange(int(n.sum())) + np.repeat(np.array(firsts) - (np.cumsum(n) - n), n)
+    lows = start + index * interval
+    highs = np.nextafter(start + (index + 1) * interval, lows)  # a + u * interval < b
+    # Each interval's times rise with its uniforms and lie below the next interval's:
+    # sorting them all at once sorts each interval's uniforms.
+    return np.sort(np.minimum(lows + u.buffer[where] * interval, highs))
+
+
+class _Uniforms:
+    """A PCG64 generator's next numbers, drawn ahead in one batch (``buffer``) to be
+    read in order; `close` puts the generator where reading them one call at a time
+    would have. ``values`` reads them one by one: the buffer, or with ``as_floats``
+    (most numbers read one by one: short intervals) a list of its floats."""
+
+    def __init__(self, rng: np.random.Generator, expected: float, as_floats: bool) -> None:
+        self.rng = rng
+        self.saved: Any = rng.bit_generator.state
+        self.buffer = rng.random(int(expected + 8.0 * math.sqrt(expected) + 64))
+        self.values: Any = self.buffer.tolist() if as_floats else self.buffer
+
+    def grow(self, at_least: int) -> None:
+        """Draw at least ``at_least`` more numbers, the stream's next ones."""
+        extra = self.rng.random(max(at_least, self.buffer.shape[0] // 2 + 64))
+        self.buffer = np.concatenate((self.buffer, extra))
+        self.values = self.values + extra.tolist() if isinstance(self.values, list) else self.buffer
+
+    def close(self, used: int) -> None:
+        """Leave the generator after the first ``used`` numbers."""
+        bit_generator = self.rng.bit_generator
+        assert isinstance(bit_generator, np.random.PCG64)
+        bit_generator.state = self.saved
+        bit_generator.advance(used)  # one 64-bit output per double
+
+
+def _poisson_arrivals_stepwise(
+    rng: np.random.Generator, rates: np.ndarray, start: float, interval: float
+) -> np.ndarray:
+    """`_poisson_arrivals` with one generator call per number or batch (any generator)."""
     parts = []
     for i in range(rates.shape[0]):
         mean = rates[i] * interval
         if mean <= 0.0:
             continue  # no calls, and no random numbers consumed
-        k = _poisson_count(rng, mean)
+        k = _poisson_count(rng.random, mean)
         u = rng.random(k)
         u.sort()
         a = start + i * interval

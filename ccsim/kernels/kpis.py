@@ -3,12 +3,15 @@
 `ccsim.metrics` asks the same questions of every leg for each scope (the day,
 each interval, each call type, each type and interval): how many were answered,
 abandoned, answered within T, their summed waits, and so on. numpy answered each
-with its own mask and `bincount`; each function here answers all of one family in
-one pass over the legs, keyed by the scope's index.
+with its own mask and `bincount`; each function here (and in
+`ccsim.kernels.kpi_tables`, which also divides) answers all of one family in one
+pass over the legs, keyed by the scope's index.
 
 The sums add the same numbers in the same order as ``np.bincount`` does (leg by
-leg, in row order), and percentiles interpolate as numpy's linear rule does, so
-the figures are bit-identical to the numpy ones. No kernel calls another, so each
+leg, in row order), so the counts and sums are bit-identical to the numpy ones;
+percentiles interpolate by numpy's linear rule as ``a + (pos - lo) * (b - a)``
+(numpy computes the upper half from ``b``: the last bit may differ from
+``np.percentile``). No kernel calls another, so each
 one's interpreted ``py_func`` is the same code (see `kernels`): a small run whose
 compiled code is not cached yet never waits for the compiler.
 """
@@ -20,25 +23,14 @@ from types import SimpleNamespace
 import numpy as np
 from numba import njit
 
-__all__ = ["BEHAVIOUR_ROWS", "CALL_ROWS", "FLAG", "compile_kernels", "kernels"]
+from ccsim.kernels.kpi_tables import behaviour_table, call_table, wait_percentiles
+
+__all__ = ["FLAG", "compile_kernels", "kernels"]
 
 # Outcome and leg codes (`ccsim.observations`; literals here so the kernels see constants).
 _BLOCKED, _ANSWERED, _ABANDONED = 0, 1, 2
 _CALLBACK_REQUESTED, _NOT_REACHED = 5, 6
 _FIRST, _RETRIAL, _TRANSFER, _CALLBACK, _OUTBOUND = 0, 1, 2, 3, 4
-
-#: Rows of `call_sums`' result.
-CALL_ROWS = (
-    "answered",
-    "abandoned",
-    "blocked",
-    "answered_within",
-    "abandoned_within",
-    "wait_answered",
-    "wait_abandoned",
-    "handle_answered",
-    "waited",
-)
 
 #: Bits of `leg_flags`' per-leg flags.
 FLAG = SimpleNamespace(
@@ -55,93 +47,6 @@ FLAG = SimpleNamespace(
     callback_not_reached=1024,
     callback_dialed=2048,
 )
-
-#: Rows of `behaviour_sums`' result.
-BEHAVIOUR_ROWS = (
-    "attempts",
-    "retrials",
-    "unique_callers",
-    "callers_within",
-    "callers_abandoned",
-    "callers_offered",
-    "transfers",
-    "in_system",
-    "callers_answered",
-    "callback_offers",
-    "callback_accepts",
-    "callbacks_completed",
-    "callbacks_not_reached",
-    "callback_wait",
-    "callbacks_dialed",
-)
-
-
-@njit(cache=True)
-def call_sums(key, sel, outcome, wait, talk, wrap, threshold, k):
-    """Per key in ``[0, k)`` over the selected legs: the `CALL_ROWS` counts and sums."""
-    out = np.zeros((9, k))
-    for i in range(key.shape[0]):
-        if not sel[i]:
-            continue
-        g = key[i]
-        o = outcome[i]
-        w = wait[i]
-        within = w <= threshold  # False for NaN
-        if o == _ANSWERED:
-            out[0, g] += 1.0
-            if within:
-                out[3, g] += 1.0
-            out[5, g] += w
-            out[7, g] += talk[i] + wrap[i]
-            if w > 0:
-                out[8, g] += 1.0
-        elif o == _ABANDONED:
-            out[1, g] += 1.0
-            if within:
-                out[4, g] += 1.0
-            out[6, g] += w
-            if w > 0:
-                out[8, g] += 1.0
-        elif o == _BLOCKED:
-            out[2, g] += 1.0
-    return out
-
-
-@njit(cache=True)
-def answered_wait_percentiles(key, sel, outcome, wait, order, k, qs):
-    """Percentiles ``qs`` (numpy's linear rule) of the waits of the selected answered
-    legs, per key in ``[0, k)``: shape ``(len(qs), k)``, NaN for a key without any.
-
-    ``order`` sorts ``wait`` (``np.argsort``): taking the legs in that order, each
-    key's waits come out sorted, so one sort serves every scope.
-    """
-    count = np.zeros(k, dtype=np.int64)
-    for i in range(key.shape[0]):
-        if sel[i] and outcome[i] == _ANSWERED:
-            count[key[i]] += 1
-    first = np.zeros(k + 1, dtype=np.int64)
-    for g in range(k):
-        first[g + 1] = first[g] + count[g]
-    buf = np.empty(first[k])
-    fill = first[:k].copy()
-    for j in range(order.shape[0]):
-        i = order[j]
-        if sel[i] and outcome[i] == _ANSWERED:
-            buf[fill[key[i]]] = wait[i]
-            fill[key[i]] += 1
-    out = np.full((qs.shape[0], k), np.nan)
-    for g in range(k):
-        c = count[g]
-        if c == 0:
-            continue
-        for row in range(qs.shape[0]):
-            pos = qs[row] / 100.0 * (c - 1)
-            lo = np.floor(pos)
-            hi = np.ceil(pos)
-            a = buf[first[g] + int(lo)]
-            b = buf[first[g] + int(hi)]
-            out[row, g] = a + (pos - lo) * (b - a)
-    return out
 
 
 @njit(cache=True)
@@ -210,47 +115,6 @@ def leg_flags(outcome, leg, caller, wait, offered, talk, group, arrival, cb_offe
 
 
 @njit(cache=True)
-def behaviour_sums(key, sel, flags, in_system, wait0, k):
-    """Per key in ``[0, k)`` over the selected legs: the `BEHAVIOUR_ROWS` counts and sums."""
-    out = np.zeros((15, k))
-    for i in range(key.shape[0]):
-        if not sel[i]:
-            continue
-        g = key[i]
-        f = flags[i]
-        first = (f & 1) != 0
-        if first or (f & 2) != 0:
-            out[0, g] += 1.0
-        if (f & 2) != 0:
-            out[1, g] += 1.0
-        if first:
-            out[2, g] += 1.0
-            if (f & 16) != 0:
-                out[3, g] += 1.0
-            if (f & 32) != 0:
-                out[4, g] += 1.0
-            if (f & 8) != 0:
-                out[5, g] += 1.0
-            if (f & 64) != 0:
-                out[7, g] += in_system[i]
-                out[8, g] += 1.0
-        if (f & 4) != 0:
-            out[6, g] += 1.0
-        if (f & 128) != 0:
-            out[9, g] += 1.0
-        if (f & 256) != 0:
-            out[10, g] += 1.0
-        if (f & 512) != 0:
-            out[11, g] += 1.0
-        if (f & 1024) != 0:
-            out[12, g] += 1.0
-        if (f & 2048) != 0:
-            out[13, g] += wait0[i]
-            out[14, g] += 1.0
-    return out
-
-
-@njit(cache=True)
 def busy_seconds(begin, end, group, n_groups, n, start, size, lo, hi):
     """Busy agent-seconds per group and interval, shape ``(n_groups, n)``: each
     ``[begin, end]`` clipped to ``[lo, hi]`` and split exactly across the intervals
@@ -312,12 +176,122 @@ def group_sums(group, outcome, leg, counted, live, call_type, wait, talk, wrap, 
     return out, by_type
 
 
+@njit(cache=True)
+def leg_scopes(outcome, leg, offered, arrival, call_type, start, size, n, cut):
+    """Per leg: where it belongs (the interval of its offer if it reached a queue,
+    else of its arrival; clamped to ``[0, n)``), whether that is after ``cut`` (the
+    warm-up), whether it is a live call, typed; and the interval and the same
+    test by arrival alone. The numpy formulas of `ccsim.metrics`, leg by leg."""
+    m = outcome.shape[0]
+    interval = np.empty(m, dtype=np.int64)
+    counted = np.empty(m, dtype=np.bool_)
+    live = np.empty(m, dtype=np.bool_)
+    typed = np.empty(m, dtype=np.bool_)
+    by_arrival = np.empty(m, dtype=np.int64)
+    after = np.empty(m, dtype=np.bool_)
+    top = n - 1.0
+    for i in range(m):
+        o, lg = outcome[i], leg[i]
+        live[i] = lg in (_FIRST, _RETRIAL, _TRANSFER)
+        queued = o in (_ANSWERED, _ABANDONED, _CALLBACK_REQUESTED, _NOT_REACHED)
+        a = arrival[i]
+        t = offered[i] if queued and not np.isnan(offered[i]) else a
+        counted[i] = t >= cut
+        interval[i] = int(min(max(np.floor((t - start) / size), 0.0), top))
+        by_arrival[i] = int(min(max(np.floor((a - start) / size), 0.0), top))
+        after[i] = a >= cut
+        typed[i] = call_type[i] >= 0
+    return interval, counted, live, typed, by_arrival, after
+
+
+@njit(cache=True)
+def busy_worked(offered, wait, talk, wrap, outcome, group, n_groups, n, start, size, lo, cut, hi):
+    """`busy_seconds` of the legs a group worked (answered, or a dial not reached),
+    spans ``[offered + wait, + talk + wrap]``, clipped below at ``lo`` and at ``cut``
+    at once: two arrays of shape ``(n_groups, n)``, the same sums in the same order.
+    A span starting after both clips is split once for both."""
+    n_lo = 1 if cut == lo else 2  # no warm-up: the two clips are one
+    parts = np.zeros((2, n_groups * n))
+    lasts = np.zeros((2, n_groups * n))
+    plus = np.zeros((2, n_groups * (n + 1)))
+    minus = np.zeros((2, n_groups * (n + 1)))
+    for i in range(offered.shape[0]):
+        g = group[i]
+        if g < 0 or not (outcome[i] == _ANSWERED or outcome[i] == _NOT_REACHED):
+            continue
+        begin = offered[i] + wait[i]
+        end = begin + (talk[i] + wrap[i])
+        same = begin >= lo and begin >= cut and end >= begin
+        for r in range(n_lo):
+            low = lo if r == 0 else cut
+            if r == 0 or not same:
+                b0 = min(max(begin, low), hi)
+                b1 = min(max(end, low), hi)
+                if not b1 > b0:
+                    keep = False
+                    continue
+                keep = True
+                i0 = int(min(max(np.floor((b0 - start) / size), 0.0), n - 1.0))
+                i1 = int(min(max(np.ceil((b1 - start) / size) - 1.0, 0.0), n - 1.0))
+                i1 = max(i1, i0)
+                head = b1 - b0 if i0 == i1 else (start + size * (i0 + 1)) - b0
+                tail = b1 - (start + size * i1)
+            elif not keep:
+                continue
+            parts[r, g * n + i0] += head
+            if i0 != i1:
+                lasts[r, g * n + i1] += tail
+                plus[r, g * (n + 1) + i0 + 1] += size
+                minus[r, g * (n + 1) + i1] += size
+    out = np.zeros((2, n_groups, n))
+    for r in range(n_lo):
+        for g in range(n_groups):
+            acc = 0.0
+            for j in range(n):
+                acc += plus[r, g * (n + 1) + j] - minus[r, g * (n + 1) + j]
+                out[r, g, j] = (parts[r, g * n + j] + lasts[r, g * n + j]) + acc
+    if n_lo == 1:
+        out[1] = out[0]
+    return out[0], out[1]
+
+
+@njit(cache=True)
+def line_seconds(leg, outcome, talk, wait, ivr_time, counted, call_type, chat_type):
+    """Per leg that held a line after the warm-up, in row order, its seconds on the
+    line: a live leg's IVR time, wait and talk (NaN as 0, as ``np.nan_to_num``), a
+    leg the center dialed its talk only if reached; blocked legs and chats hold none
+    (``chat_type`` per call type, its last entry for untyped legs)."""
+    big = np.finfo(np.float64).max
+    out = np.empty(leg.shape[0])
+    k = 0
+    for i in range(leg.shape[0]):
+        o = outcome[i]
+        dialed_out = leg[i] == _CALLBACK or leg[i] == _OUTBOUND
+        if not counted[i] or o == _BLOCKED or (dialed_out and o != _ANSWERED):
+            continue
+        c = call_type[i]
+        if chat_type[c if c >= 0 else chat_type.shape[0] - 1]:
+            continue
+        if dialed_out:
+            out[k] = talk[i]
+        else:
+            x, w = ivr_time[i], wait[i]
+            x = 0.0 if np.isnan(x) else (big if x == np.inf else (-big if x == -np.inf else x))
+            w = 0.0 if np.isnan(w) else (big if w == np.inf else (-big if w == -np.inf else w))
+            out[k] = x + w + talk[i]
+        k += 1
+    return out[:k]
+
+
 _KERNELS = (
-    call_sums,
-    answered_wait_percentiles,
+    leg_scopes,
+    call_table,
+    wait_percentiles,
     leg_flags,
-    behaviour_sums,
+    behaviour_table,
     busy_seconds,
+    busy_worked,
+    line_seconds,
     group_sums,
 )
 
@@ -327,21 +301,31 @@ _KERNELS = (
 #: machine), a longer one compiles once it has interpreted this many legs.
 INTERPRETED_LEGS = 20_000
 _interpreted = 0
+_all_compiled = False  # every kernel compiled or loaded in this process
+_COMPILED = SimpleNamespace(**{f.py_func.__name__: f for f in _KERNELS})
 
 
 def kernels(n_legs: int = 0) -> SimpleNamespace:
     """The KPI kernels by name: compiled, or their interpreted ``py_func`` (same
     code, same numbers) for a replication of ``n_legs`` legs while a process whose
-    compiled code is not cached yet has interpreted fewer than `INTERPRETED_LEGS`."""
-    global _interpreted
-    compiled = SimpleNamespace(**{f.py_func.__name__: f for f in _KERNELS})
+    compiled code is not cached yet has interpreted fewer than `INTERPRETED_LEGS`.
+
+    The first time it turns to compiled code without finding it all cached, it
+    compiles every KPI kernel (`compile_kernels`), those this scenario never calls
+    too: else the next process would not find them all cached, and interpret again.
+    """
+    global _interpreted, _all_compiled
     if _interpreted >= INTERPRETED_LEGS or any(f.overloads for f in _KERNELS):
-        return compiled
+        if not _all_compiled:
+            _all_compiled = True
+            compile_kernels()
+        return _COMPILED
     from ccsim.kernels.cache_state import CACHED, state
 
     if all(state(f) == CACHED for f in _KERNELS):
         _interpreted = INTERPRETED_LEGS
-        return compiled
+        _all_compiled = True
+        return _COMPILED
     _interpreted += max(n_legs, 1)
     return SimpleNamespace(**{f.py_func.__name__: f.py_func for f in _KERNELS})
 
@@ -350,11 +334,17 @@ def compile_kernels() -> None:
     """Compile (or load from the cache) every KPI kernel, with the argument types
     `ccsim.metrics` calls them with (``ccsim warm-up``: `kernels` would otherwise
     interpret the first calls rather than compile)."""
+    from ccsim.kernels.queue_lengths import _live_maxima
+
     i64, f64 = np.zeros(1, dtype=np.int64), np.zeros(1)
     sel = np.ones(1, dtype=np.bool_)
-    call_sums(i64, sel, i64, f64, f64, f64, 20.0, 1)
-    answered_wait_percentiles(i64, sel, i64, f64, i64, 1, np.array([50.0]))
+    _, ranks = call_table(i64, sel, 1, i64, sel, 0, i64, f64, f64, f64, 20.0, 0)
+    wait_percentiles(i64, sel, 1, i64, sel, 0, i64, f64, i64, ranks, np.array([50.0]))
+    leg_scopes(i64, i64, f64, f64, i64, 0.0, 1.0, 1, 0.0)
     flags, in_system, wait0 = leg_flags(i64, i64, i64, f64, f64, f64, i64, f64, sel, 20.0)
-    behaviour_sums(i64, sel, flags, in_system, wait0, 1)
+    behaviour_table(i64, sel, 1, i64, sel, 0, flags, in_system, wait0)
+    _live_maxima(f64, f64, i64, i64, i64, 1, f64)
     busy_seconds(f64, f64 + 1.0, i64, 1, 1, 0.0, 1.0, 0.0, 1.0)
     group_sums(i64, i64, i64, sel, sel, i64, f64, f64, f64, 1, 1)
+    busy_worked(f64, f64, f64, f64, i64, i64, 1, 1, 0.0, 1.0, 0.0, 0.0, 1.0)
+    line_seconds(i64, i64, f64, f64, f64, sel, i64, sel)

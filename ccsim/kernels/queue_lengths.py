@@ -1,9 +1,12 @@
 """Queue-length maxima per key and time window, in one compiled pass.
 
-`ccsim.metrics._max_queue` asks, per group (day, call type) and window (the day after
-the warm-up, each planning interval), for the largest number of callers waiting at
-once. Sorting the 2n enter/leave events once and sweeping them costs a fraction of
-what the same figure costs in numpy array passes (it was ~15 % of a batch).
+The KPIs (`ccsim.metrics.kpis`) ask, per group (the whole queue, each call type) and
+window (the day after the warm-up, each planning interval), for the largest number
+of callers waiting at once. `live_queue_maxima` answers all four at once: the enter
+and leave times each sorted (they come nearly sorted: numpy's stable sort merges
+runs), then one pass over the enters (`_live_maxima`). `queue_maxima` (one group
+set, one window set: a sort of all the events and a sweep) is the definition the
+tests hold it to.
 """
 
 from __future__ import annotations
@@ -95,60 +98,119 @@ def max_queue(t_in, t_out, key, k: int, edges) -> np.ndarray:
     return queue_maxima(t_in, t_out, key, k, edges)
 
 
-def live_queue_maxima(t_in, t_out, type_key, n_types: int, day_edges, interval_edges):
-    """`queue_maxima` of the live queue four ways, with one sort of the events.
+def live_queue_maxima(t_in, t_out, type_key, n_types: int, day_edges, interval_edges, sel=None):
+    """`queue_maxima` of the live queue four ways, with one sort and one sweep.
 
-    Callers ``[t_in, t_out)`` (``t_in`` without NaN); ``type_key`` is each caller's
-    call type, -1 for one never typed (counted in the whole queue only). Returns
-    ``(whole, by_type)``, each a pair of arrays: per ``day_edges`` window and per
-    ``interval_edges`` window; ``whole`` of shape ``(1, m)``, ``by_type`` of shape
-    ``(n_types, m)``. The same numbers as four `max_queue` calls: the sweep is the
-    same, and a sweep over a subset of the callers visits the subset's events in
-    the order of the full sort (the order within one instant does not matter).
+    Callers ``[t_in, t_out)`` (those of ``sel``, default all; ``t_in`` without NaN
+    among them); ``type_key`` is each caller's call type, negative for one never
+    typed (counted in the whole queue only). ``day_edges`` is one edge (the day
+    after the warm-up). Returns ``(whole, by_type)``, each a pair of arrays: per
+    ``day_edges`` window and per ``interval_edges`` window; ``whole`` of shape
+    ``(1, m)``, ``by_type`` of shape ``(n_types, m)``: the numbers of four
+    `max_queue` calls (see `_live_maxima`).
     """
     global _interpreted
-    sweep = _sweep
-    if _interpreted < INTERPRETED_CALLS and not _sweep.overloads:
+    kernel = _live_maxima
+    if _interpreted < INTERPRETED_CALLS and not _live_maxima.overloads:
         from ccsim.kernels.cache_state import CACHED, state
 
-        if state(_sweep) != CACHED:
+        if state(_live_maxima) != CACHED:
             _interpreted += 1
-            sweep = _sweep.py_func
+            kernel = _live_maxima.py_func
         else:
             _interpreted = INTERPRETED_CALLS
-    leaves = ~np.isnan(t_out)
-    times = np.concatenate((t_in, t_out[leaves]))
-    n_in, n_out = t_in.shape[0], int(leaves.sum())
-    ev_delta = np.concatenate((np.ones(n_in, dtype=np.int64), -np.ones(n_out, dtype=np.int64)))
-    order = np.argsort(times, kind="stable")
-    zero = np.zeros(n_in, dtype=np.int64)
-    ev_zero = np.zeros(n_in + n_out, dtype=np.int64)
-    typed = type_key >= 0
-    sets = [(t_in, t_out, zero, 1, times, ev_zero, ev_delta, order)]
-    if not (n_types == 1 and typed.all()):  # else the one type's queue is the whole
-        ev_type = np.concatenate((type_key, type_key[leaves]))
-        ev_typed = ev_type >= 0
-        # The typed events, and their order: the full order's subsequence, renumbered.
-        renumber = np.cumsum(ev_typed) - 1
-        order_t = renumber[order[ev_typed[order]]]
-        sets.append(
-            (
-                t_in[typed],
-                t_out[typed],
-                type_key[typed],
-                n_types,
-                times[ev_typed],
-                ev_type[ev_typed],
-                ev_delta[ev_typed],
-                order_t,
-            )
-        )
-    out = []
-    for ti, to, key, k, tm, ev_key, delta, o in sets:
-        out.append(
-            tuple(
-                sweep(ti, to, key, k, edges, tm, ev_key, delta, o)
-                for edges in (day_edges, interval_edges)
-            )
-        )
-    return out[0], out[-1]
+    if sel is not None:
+        t_in, t_out, type_key = t_in[sel], t_out[sel], type_key[sel]
+    t_in = np.ascontiguousarray(t_in, dtype=np.float64)
+    t_out = np.ascontiguousarray(t_out, dtype=np.float64)
+    starts = np.ascontiguousarray(interval_edges, dtype=np.float64)
+    cut = float(day_edges[0])
+    # The maximum over a window is the largest over the pieces the other windows'
+    # edges cut it into: the cut joins the interval starts as one more edge.
+    at = int(np.searchsorted(starts, cut))
+    on_edge = at < starts.shape[0] and starts[at] == cut
+    edges = starts if on_edge else np.concatenate((starts[:at], [cut], starts[at:]))
+    # Enter times come sorted, leave times nearly: numpy's stable sort (runs
+    # merged) orders each in close to linear time; NaN (never leaves) sorts last.
+    pieces = kernel(
+        t_in,
+        t_out,
+        np.ascontiguousarray(type_key, dtype=np.int64),
+        np.argsort(t_in, kind="stable"),
+        np.argsort(t_out, kind="stable"),
+        n_types,
+        edges,
+    )
+    day = pieces[:, at:].max(axis=1, keepdims=True)
+    by_interval = np.maximum.reduceat(pieces, np.searchsorted(edges, starts), axis=1)
+    return (day[:1], by_interval[:1]), (day[1:], by_interval[1:])
+
+
+@njit(cache=True)
+def _live_maxima(t_in, t_out, key, order_in, order_out, n_types, edges):
+    """The most callers waiting at once in each piece ``[edges[b], edges[b+1])`` (the
+    last open-ended), shape ``(1 + n_types, m)``: the whole queue, then each type.
+
+    Caller ``i`` of call type ``key[i]`` (negative: none) waits during ``[t_in[i],
+    t_out[i])``; ``order_in`` and ``order_out`` sort ``t_in`` and ``t_out`` (NaN
+    last). A piece counts the callers waiting at its start and the level after
+    every instant inside it (all the changes of an instant applied together); the
+    level only rises when callers enter, so one pass over the enters (the leaves up
+    to each applied on the way) finds every maximum.
+    """
+    m = edges.shape[0]
+    n = t_in.shape[0]
+    n_out = 0
+    while n_out < n and not np.isnan(t_out[order_out[n_out]]):
+        n_out += 1
+    # One type and every caller typed: the type's queue is the whole queue.
+    track = n_types > 1
+    for i in range(n):
+        if key[i] < 0:
+            track = True
+            break
+    out = np.zeros((1 + n_types, m))  # row 0: the whole queue; 1 + g: type g
+    whole = 0
+    level = np.zeros(n_types, dtype=np.int64)
+    b = -1  # the piece the sweep is in (-1: before the first edge)
+    j = 0  # leaves applied
+    i = 0  # enters applied
+    while i < n or b + 1 < m:
+        t = t_in[order_in[i]] if i < n else np.inf
+        while b + 1 < m and edges[b + 1] < t:  # pieces starting before this instant
+            b += 1
+            while j < n_out and t_out[order_out[j]] <= edges[b]:
+                whole -= 1
+                if key[order_out[j]] >= 0:
+                    level[key[order_out[j]]] -= 1
+                j += 1
+            out[0, b] = whole
+            for g in range(n_types):
+                out[1 + g, b] = level[g]
+        if i >= n:
+            break
+        i0 = i
+        while i < n and t_in[order_in[i]] == t:  # every change at instant t
+            whole += 1
+            if track and key[order_in[i]] >= 0:
+                level[key[order_in[i]]] += 1
+            i += 1
+        while j < n_out and t_out[order_out[j]] <= t:
+            whole -= 1
+            if track and key[order_out[j]] >= 0:
+                level[key[order_out[j]]] -= 1
+            j += 1
+        if b + 1 < m and edges[b + 1] == t:  # a piece starting at this instant
+            b += 1
+            out[0, b] = whole
+            for g in range(n_types):
+                out[1 + g, b] = level[g]
+        elif b >= 0:
+            out[0, b] = max(out[0, b], whole)
+            for r in range(i0, i if track else i0):  # the types that rose at t
+                g = key[order_in[r]]
+                if g >= 0 and level[g] > out[1 + g, b]:
+                    out[1 + g, b] = level[g]
+    if not track:
+        out[1, :] = out[0, :]
+    return out

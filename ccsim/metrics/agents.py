@@ -43,21 +43,39 @@ def agent_time(d: _Day) -> AgentTime:
     the time spent trying), split over intervals; staffed, scheduled and the rest."""
     s, h, legs = d.scenario, d.scenario.horizon, d.legs
     n, n_groups = h.n_intervals, len(s.agent_groups)
-    g_of = legs.group
-    worked = ((legs.outcome == ANSWERED) | (legs.outcome == NOT_REACHED)) & (g_of >= 0)
-    begin = (legs.offered + legs.wait)[worked]
-    end = begin + (legs.talk + legs.wrap)[worked]
-    group = g_of[worked]
     # A chat takes one of the agent's chat_max slots: it counts as that share of an
     # agent, so occupancy is the share of capacity in use (never above 1).
-    chat_type = np.array([c.channel == "chat" for c in s.call_types] + [False])
-    chat_max = np.array([g.chat_max for g in s.agent_groups], dtype=float)
+    chat_type, chat_max = d.fixed.chat_type, d.fixed.chat_max
     weight = None
     if chat_type.any():
+        g_of = legs.group
+        worked = ((legs.outcome == ANSWERED) | (legs.outcome == NOT_REACHED)) & (g_of >= 0)
         is_chat = chat_type[np.where(d.typed, legs.call_type, -1)][worked]
-        weight = np.where(is_chat, 1.0 / chat_max[group], 1.0) if is_chat.any() else None
-    busy_int = busy_by_interval(legs, begin, end, group, n_groups, h, h.start, weight)
-    busy_grp = busy_by_interval(legs, begin, end, group, n_groups, h, d.counted_from, weight)
+        if is_chat.any():
+            begin = (legs.offered + legs.wait)[worked]
+            end = begin + (legs.talk + legs.wrap)[worked]
+            group = g_of[worked]
+            weight = np.where(is_chat, 1.0 / chat_max[group], 1.0)
+            busy_int = busy_by_interval(legs, begin, end, group, n_groups, h, h.start, weight)
+            busy_grp = busy_by_interval(
+                legs, begin, end, group, n_groups, h, d.counted_from, weight
+            )
+    if weight is None:  # every leg counts 1: both clips in one pass
+        busy_int, busy_grp = legs.kernels.busy_worked(
+            legs.offered,
+            legs.wait,
+            legs.talk,
+            legs.wrap,
+            legs.outcome,
+            legs.group,
+            n_groups,
+            n,
+            float(h.start),
+            float(h.interval),
+            float(h.start),
+            float(d.counted_from),
+            float(h.end),
+        )
 
     def seconds(values: np.ndarray) -> np.ndarray:
         return np.asarray(values, dtype=float).reshape(n_groups, n)
@@ -76,7 +94,7 @@ def agent_time(d: _Day) -> AgentTime:
         # Busy time includes calls finished past a shift's end: so does utilization's
         # paid time (the floor time beyond the roster's, in the horizon, as busy is).
         paid_worked=paid + np.maximum(0.0, staffed - (scheduled - on_break - absent)),
-        share=np.clip((d.starts + h.interval - d.counted_from) / h.interval, 0.0, 1.0),
+        share=d.fixed.share,
         chat_type=chat_type,
     )
 
@@ -120,10 +138,7 @@ def group_kpis(d: _Day, a: AgentTime) -> tuple[Table, np.ndarray]:
     )
     overtime = np.asarray(d.obs.overtime, dtype=float).reshape(n_groups)
     paid_hours = (a.paid @ a.share + overtime) / 3600.0
-    rate = np.array(
-        [s.costs.agent_hour if g.agent_hour is None else g.agent_hour for g in s.agent_groups],
-        dtype=float,
-    )
+    rate = d.fixed.rate
     per_grp.update(
         on_break_hours=(a.on_break @ a.share) / 3600.0,
         absent_hours=(a.absent @ a.share) / 3600.0,
@@ -146,12 +161,9 @@ def group_kpis(d: _Day, a: AgentTime) -> tuple[Table, np.ndarray]:
     n_handled = sums[0]
     per_grp["answered"] = n_handled
     per_grp["aht_s"] = div(sums[1], n_handled)
-    price = np.array(  # per call of an outsourced group; NaN for an in-house one
-        [np.nan if g.price_per_call is None else g.price_per_call for g in s.agent_groups],
-        dtype=float,
-    )
-    outsourced = ~np.isnan(price)
-    per_grp["cost"] = np.where(outsourced, np.nan_to_num(price) * n_handled, paid_hours * rate)
+    # per call of an outsourced group (NaN price: an in-house one)
+    outsourced = ~np.isnan(d.fixed.price)
+    per_grp["cost"] = np.where(outsourced, d.fixed.price0 * n_handled, paid_hours * rate)
     per_grp["callbacks_handled"] = sums[2]
     # A group's P(wait > 0): of the live legs it answered, those that waited at all.
     per_grp["p_wait"] = div(sums[4], sums[3])

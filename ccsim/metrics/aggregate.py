@@ -8,13 +8,14 @@ family and scope); what is left here are ratios of small per-key arrays.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from types import SimpleNamespace
 from typing import TYPE_CHECKING
 
 import numpy as np
 
-from ccsim.metrics.service_level import SL_DEFINITIONS, service_level
+from ccsim.metrics.service_level import SL_DEFINITIONS
 from ccsim.observations import ANSWERED, BLOCKED, IVR_HANG_UP, OUTBOUND, SELF_SERVED, Observations
 
 if TYPE_CHECKING:
@@ -59,7 +60,7 @@ class Legs:
     group: np.ndarray
     kernels: SimpleNamespace
     flags: tuple[np.ndarray, np.ndarray, np.ndarray]
-    wait_order: np.ndarray  # sorts ``wait`` (one sort for every scope's percentiles)
+    wait_order: np.ndarray  # the answered legs of non-zero wait, by wait (percentiles)
 
     @classmethod
     def of(cls, obs: Observations, threshold: float) -> Legs:
@@ -86,7 +87,9 @@ class Legs:
             flags=(),  # type: ignore[arg-type]
             wait_order=np.empty(0, dtype=np.int64),
         )
-        legs.wait_order = np.argsort(legs.wait)
+        # The answered waits but zeros (counted apart), sorted once for every scope.
+        nonzero = np.flatnonzero((legs.outcome == ANSWERED) & (legs.wait != 0))
+        legs.wait_order = nonzero[np.argsort(legs.wait[nonzero])]
         legs.flags = kn.leg_flags(
             legs.outcome,
             legs.leg,
@@ -102,86 +105,74 @@ class Legs:
         return legs
 
 
-def call_kpis(
-    legs: Legs, key: np.ndarray, k: int, mask: np.ndarray, threshold: float, definition: str
-) -> dict[str, np.ndarray]:
-    """Call KPIs (all but ``max_queue``) per ``key`` in ``[0, k)`` of the masked legs."""
-    if definition not in SL_DEFINITIONS:
-        raise ValueError(f"unknown service-level definition {definition!r}")
-    from ccsim.kernels.kpis import CALL_ROWS  # numba loads lazily
+Scope = tuple[np.ndarray, int, np.ndarray]  # (key per leg, number of keys, mask)
 
-    kn = legs.kernels
-    key = np.ascontiguousarray(key, dtype=np.int64)
-    mask = np.ascontiguousarray(mask, dtype=np.bool_)
-    s = dict(
-        zip(
-            CALL_ROWS,
-            kn.call_sums(
-                key, mask, legs.outcome, legs.wait, legs.talk, legs.wrap, float(threshold), k
-            ),
-            strict=True,
-        )
-    )
-    n_ans, n_ab = s["answered"], s["abandoned"]
-    n_off = n_ans + n_ab
-    counts = {**s, "offered": n_off}
-    sl = {name: service_level(counts, name) for name in SL_DEFINITIONS}
-    out = {
-        "offered": n_off,
-        "answered": n_ans,
-        "abandoned": n_ab,
-        "blocked": s["blocked"],
-        "service_level": sl[definition],
-        **{f"sl_{name}": v for name, v in sl.items()},
-        "asa_s": div(s["wait_answered"], n_ans),
-        "abandon_time_s": div(s["wait_abandoned"], n_ab),
-        "abandon_rate": div(n_ab, n_off),
-        "aht_s": div(s["handle_answered"], n_ans),
-        # P(wait > 0), the Erlang C / A figure: offered callers who waited at all.
-        "p_wait": div(s["waited"], n_off),
-    }
-    pct = kn.answered_wait_percentiles(key, mask, legs.outcome, legs.wait, legs.wait_order, k, _QS)
-    for row, (_, name) in enumerate(PERCENTILES):
-        out[name] = pct[row]
+
+def _pair(scopes: Sequence[Scope]) -> tuple:
+    """One or two scopes as the kernels take them: ``(key, mask, k)`` twice, ``k`` 0
+    for no second scope."""
+    if not 1 <= len(scopes) <= 2:
+        raise ValueError(f"one or two scopes per pass, got {len(scopes)}")
+    out: list = []
+    for key, k, mask in scopes:
+        key = np.ascontiguousarray(key, dtype=np.int64)
+        out += [key, np.ascontiguousarray(mask, dtype=np.bool_), int(k)]
+    if len(scopes) == 1:
+        out += [out[0], out[1], 0]
+    return tuple(out)
+
+
+def _split(table: np.ndarray, names: Sequence[str], scopes: Sequence[Scope]) -> list[dict]:
+    """The kernel's table, its columns cut back into each scope's dict of rows."""
+    out, at = [], 0
+    for _, k, _ in scopes:
+        out.append(dict(zip(names, table[:, at : at + k], strict=True)))
+        at += k
     return out
 
 
-def behaviour_kpis(legs: Legs, key: np.ndarray, k: int, mask: np.ndarray) -> dict[str, np.ndarray]:
-    """`RETRIAL_KPIS`, `TRANSFER_KPIS` and `CALLBACK_KPIS` per ``key`` in ``[0, k)``
-    of the masked legs; a caller's figures are read on its FIRST leg."""
-    from ccsim.kernels.kpis import BEHAVIOUR_ROWS
+def call_kpis(
+    legs: Legs, scopes: Sequence[Scope], threshold: float, definition: str
+) -> list[dict[str, np.ndarray]]:
+    """Call KPIs (all but ``max_queue``) of one or two scopes ``(key, k, mask)`` in
+    one pass: per ``key`` in ``[0, k)`` of the masked legs."""
+    if definition not in SL_DEFINITIONS:
+        raise ValueError(f"unknown service-level definition {definition!r}")
+    from ccsim.kernels.kpi_tables import CALL_TABLE  # numba loads lazily
 
-    flags, in_system, wait0 = legs.flags
-    key = np.ascontiguousarray(key, dtype=np.int64)
-    mask = np.ascontiguousarray(mask, dtype=np.bool_)
-    s = dict(
-        zip(
-            BEHAVIOUR_ROWS,
-            legs.kernels.behaviour_sums(key, mask, flags, in_system, wait0, k),
-            strict=True,
-        )
+    pair = _pair(scopes)
+    table, ranks = legs.kernels.call_table(
+        *pair,
+        legs.outcome,
+        legs.wait,
+        legs.talk,
+        legs.wrap,
+        float(threshold),
+        SL_DEFINITIONS.index(definition),
     )
-    return {
-        "attempts": s["attempts"],
-        "retrials": s["retrials"],
-        "unique_callers": s["unique_callers"],
-        "sl_per_caller": div(s["callers_within"], s["callers_offered"]),
-        "caller_abandon_rate": div(s["callers_abandoned"], s["callers_offered"]),
-        "transfers": s["transfers"],
-        "time_in_system_s": div(s["in_system"], s["callers_answered"]),
-        "callback_offers": s["callback_offers"],
-        "callback_accepts": s["callback_accepts"],
-        "callbacks_completed": s["callbacks_completed"],
-        "callbacks_not_reached": s["callbacks_not_reached"],
-        "callback_delay_s": div(s["callback_wait"], s["callbacks_dialed"]),
-    }
+    pct = legs.kernels.wait_percentiles(*pair, legs.outcome, legs.wait, legs.wait_order, ranks, _QS)
+    rows = np.concatenate((table, pct))
+    return _split(rows, (*CALL_TABLE, *(name for _, name in PERCENTILES)), scopes)
 
 
-def ivr_kpis(obs: Observations, key: np.ndarray, k: int, mask: np.ndarray) -> dict[str, np.ndarray]:
-    """IVR KPIs per ``key`` in ``[0, k)`` of the masked calls that entered the IVR."""
+def behaviour_kpis(legs: Legs, scopes: Sequence[Scope]) -> list[dict[str, np.ndarray]]:
+    """`RETRIAL_KPIS`, `TRANSFER_KPIS` and `CALLBACK_KPIS` of one or two scopes
+    ``(key, k, mask)`` in one pass, per ``key`` in ``[0, k)`` of the masked legs; a
+    caller's figures are read on its FIRST leg."""
+    from ccsim.kernels.kpi_tables import BEHAVIOUR_TABLE
+
+    table = legs.kernels.behaviour_table(*_pair(scopes), *legs.flags)
+    return _split(table, BEHAVIOUR_TABLE, scopes)
+
+
+def ivr_kpis(
+    obs: Observations, key: np.ndarray, k: int, mask: np.ndarray, none: bool = False
+) -> dict[str, np.ndarray]:
+    """IVR KPIs per ``key`` in ``[0, k)`` of the masked calls that entered the IVR
+    (``none``: the caller knows that no call came through the IVR)."""
     outcome = np.asarray(obs.outcome)
-    entered = mask & np.asarray(obs.via_ivr, dtype=bool) & (outcome != BLOCKED)
-    if not entered.any():  # no IVR: every count 0 (as the bincounts below give)
+    entered = None if none else mask & np.asarray(obs.via_ivr, dtype=bool) & (outcome != BLOCKED)
+    if entered is None or not entered.any():  # every count 0 (as the bincounts below give)
         zero = np.zeros(k)
         return {
             "ivr_arrivals": zero,
@@ -209,15 +200,19 @@ def ivr_kpis(obs: Observations, key: np.ndarray, k: int, mask: np.ndarray) -> di
 
 
 def outbound_kpis(
-    legs: Legs, key: np.ndarray, k: int, mask: np.ndarray, hours: np.ndarray
+    legs: Legs, key: np.ndarray, k: int, mask: np.ndarray, hours: np.ndarray, none: bool = False
 ) -> dict[str, np.ndarray]:
     """Outbound dials per ``key`` in ``[0, k)`` of the masked legs; ``hours`` is the
-    length of each key's span (interval or day) for the per-hour figure."""
-    dialed = mask & (legs.leg == OUTBOUND)
-    key = np.asarray(key)[dialed].astype(np.int64)
-    reached = legs.outcome[dialed] == ANSWERED
-    dials = np.bincount(key, minlength=k).astype(float)
-    connects = np.bincount(key[reached], minlength=k).astype(float)
+    length of each key's span (interval or day) for the per-hour figure (``none``:
+    the caller knows that there is no outbound leg)."""
+    if none:  # what the bincounts below give of no dial
+        dials, connects = np.zeros(k), np.zeros(k)
+    else:
+        dialed = mask & (legs.leg == OUTBOUND)
+        key = np.asarray(key)[dialed].astype(np.int64)
+        reached = legs.outcome[dialed] == ANSWERED
+        dials = np.bincount(key, minlength=k).astype(float)
+        connects = np.bincount(key[reached], minlength=k).astype(float)
     return {
         "outbound_dials": dials,
         "outbound_connects": connects,

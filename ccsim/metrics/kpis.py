@@ -18,7 +18,6 @@ from ccsim.metrics.aggregate import (
     call_kpis,
     columns,
     div,
-    interval_index,
     ivr_kpis,
     outbound_kpis,
 )
@@ -31,13 +30,7 @@ from ccsim.metrics.names import (
     STAFF_KPIS,
     TRANSFER_KPIS,
 )
-from ccsim.observations import (
-    ANSWERED,
-    BLOCKED,
-    CALLBACK,
-    OUTBOUND,
-    Observations,
-)
+from ccsim.observations import OUTBOUND, Observations
 
 if TYPE_CHECKING:
     from ccsim.scenario.model import Scenario
@@ -56,29 +49,33 @@ def _call_scopes(d: _Day) -> tuple[Table, Table, Table, Table]:
     sl = d.scenario.service_level
     n, n_types = d.scenario.horizon.n_intervals, len(d.scenario.call_types)
     legs, ct = d.legs, d.legs.call_type
-    zero = np.zeros(d.obs.n_calls, np.int64)
-    type_interval = np.maximum(ct, 0) * n + d.interval
+    zero = d.zero
 
-    def scope(key, k, mask):
-        return call_kpis(legs, key, k, mask, sl.threshold, sl.definition)
-
-    day = scope(zero, 1, d.counted & d.live)
-    per_int = scope(d.interval, n, d.live)
+    day, per_int = call_kpis(
+        legs, ((zero, 1, d.counted & d.live), (d.interval, n, d.live)), sl.threshold, sl.definition
+    )
     if d.one_type:  # the type's legs are the day's, its intervals the day's intervals
         per_type, per_ti = dict(day), dict(per_int)
     else:
-        per_type = scope(ct, n_types, d.counted & d.typed & d.live)
-        per_ti = scope(type_interval, n_types * n, d.typed & d.live)
+        type_interval = np.maximum(ct, 0) * n + d.interval
+        per_type, per_ti = call_kpis(
+            legs,
+            (
+                (ct, n_types, d.counted & d.typed & d.live),
+                (type_interval, n_types * n, d.typed & d.live),
+            ),
+            sl.threshold,
+            sl.definition,
+        )
     # Callbacks wait in no live queue; an untyped call is never in a queue.
-    in_queue = d.live & ~np.isnan(legs.offered)
-    t_in = legs.offered[in_queue]
     whole, by_type = live_queue_maxima(
-        t_in,
-        t_in + legs.wait[in_queue],
-        np.where(d.typed, ct, -1)[in_queue],
+        legs.offered,
+        legs.offered + legs.wait,
+        ct,  # negative: untyped, in the whole queue only
         n_types,
         np.array([d.counted_from]),
         d.starts,
+        sel=d.live & ~np.isnan(legs.offered),
     )
     day["max_queue"] = whole[0][0]
     per_int["max_queue"] = whole[1][0]
@@ -89,19 +86,14 @@ def _call_scopes(d: _Day) -> tuple[Table, Table, Table, Table]:
 
 def _ivr_and_outbound(d: _Day, day: Table, per_int: Table) -> None:
     """IVR figures by arrival, outbound dials by the time of the dial."""
-    h = d.scenario.horizon
-    n = h.n_intervals
-    arrival = d.legs.arrival
-    zero = np.zeros(d.obs.n_calls, np.int64)
-    every = np.ones(d.obs.n_calls, dtype=bool)
-    after = arrival >= d.counted_from
-    by_arrival = interval_index(arrival, h)
-    day.update(ivr_kpis(d.obs, zero, 1, after))
-    per_int.update(ivr_kpis(d.obs, by_arrival, n, every))
-    day_hours = np.array([(h.end - d.counted_from) / 3600.0])
-    day.update(outbound_kpis(d.legs, zero, 1, after, day_hours))
-    int_hours = np.full(n, h.interval / 3600.0)
-    per_int.update(outbound_kpis(d.legs, by_arrival, n, every, int_hours))
+    n = d.scenario.horizon.n_intervals
+    zero, every, after, by_arrival = d.zero, d.every, d.after, d.by_arrival
+    no_ivr = not np.asarray(d.obs.via_ivr).any()
+    no_dial = not (d.legs.leg == OUTBOUND).any()
+    day.update(ivr_kpis(d.obs, zero, 1, after, no_ivr))
+    per_int.update(ivr_kpis(d.obs, by_arrival, n, every, no_ivr))
+    day.update(outbound_kpis(d.legs, zero, 1, after, d.fixed.day_hours, no_dial))
+    per_int.update(outbound_kpis(d.legs, by_arrival, n, every, d.fixed.interval_hours, no_dial))
 
 
 def _day_summary(d: _Day, day: Table, per_grp: Table, chat_type: np.ndarray) -> dict[str, float]:
@@ -111,17 +103,20 @@ def _day_summary(d: _Day, day: Table, per_grp: Table, chat_type: np.ndarray) -> 
     summary.update({name: float(per_grp[name].sum()) for name in HOURS_KPIS})
     # A live leg holds the caller's line in the IVR, the queue and talk; a leg the
     # center dials (callback, outbound) only while talking to the customer reached.
-    dialed_out = (legs.leg == CALLBACK) | (legs.leg == OUTBOUND)
-    ivr_time = np.nan_to_num(np.asarray(d.obs.ivr_time, dtype=float))
-    line = np.where(dialed_out, legs.talk, ivr_time + np.nan_to_num(legs.wait) + legs.talk)
-    outcome = legs.outcome
-    on_line = d.counted & (outcome != BLOCKED) & (~dialed_out | (outcome == ANSWERED))
-    if chat_type.any():
-        on_line &= ~chat_type[np.where(d.typed, legs.call_type, -1)]  # chats use no line
-    outsourced = np.array([g.price_per_call is not None for g in s.agent_groups], dtype=bool)
+    line = legs.kernels.line_seconds(
+        legs.leg,
+        legs.outcome,
+        legs.talk,
+        legs.wait,
+        np.ascontiguousarray(d.obs.ivr_time, dtype=np.float64),
+        d.counted,
+        legs.call_type,
+        chat_type,
+    )
+    outsourced = d.fixed.outsourced
     agent_cost = float(per_grp["cost"][~outsourced].sum())
     outsourced_cost = float(per_grp["cost"][outsourced].sum())
-    telecom_cost = float(np.sum(line[on_line]) / 60.0 * s.costs.telecom_minute)
+    telecom_cost = float(np.sum(line) / 60.0 * s.costs.telecom_minute)
     cost = agent_cost + outsourced_cost + telecom_cost
     summary.update(
         agent_cost=agent_cost,
@@ -214,17 +209,24 @@ def _tables(obs: Observations, scenario: Scenario) -> _Tables:
     a = agent_time(d)
     per_gi = staff_scopes(a, h.interval, day, per_int)
     # Redials, transfers, callbacks (per caller: where its FIRST leg belongs).
-    zero = np.zeros(obs.n_calls, np.int64)
-    every = np.ones(obs.n_calls, dtype=bool)
-    day.update(behaviour_kpis(d.legs, zero, 1, d.counted))
-    per_int.update(behaviour_kpis(d.legs, d.interval, n, every))
+    zero, every = d.zero, d.every
+    day_b, int_b = behaviour_kpis(d.legs, ((zero, 1, d.counted), (d.interval, n, every)))
+    day.update(day_b)
+    per_int.update(int_b)
     if d.one_type:
         per_type.update({k: v for k, v in day.items() if k in BEHAVIOUR_KPIS})
         per_ti.update({k: v for k, v in per_int.items() if k in BEHAVIOUR_KPIS})
     else:
-        per_type.update(behaviour_kpis(d.legs, d.legs.call_type, n_types, d.counted & d.typed))
         type_interval = np.maximum(d.legs.call_type, 0) * n + d.interval
-        per_ti.update(behaviour_kpis(d.legs, type_interval, n_types * n, d.typed))
+        type_b, ti_b = behaviour_kpis(
+            d.legs,
+            (
+                (d.legs.call_type, n_types, d.counted & d.typed),
+                (type_interval, n_types * n, d.typed),
+            ),
+        )
+        per_type.update(type_b)
+        per_ti.update(ti_b)
     per_grp, by_type = group_kpis(d, a)
     summary = _day_summary(d, day, per_grp, a.chat_type)
     return _Tables(d, summary, per_int, per_type, per_ti, per_grp, by_type, per_gi)

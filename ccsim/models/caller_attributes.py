@@ -58,6 +58,8 @@ def _behaviours(scenario: Scenario, seed: int, replication: int, calls: CallDraw
     calls.retry_delay = np.full((n, redials), np.nan)
     calls.retry_patience = np.full((n, redials), np.nan)
     for k, ct in enumerate(scenario.call_types):
+        if ct.retrial is None and ct.transfer is None and ct.callback is None:
+            continue  # nothing to draw for this type's callers
         mine = np.flatnonzero(calls.call_type == k)
         m = mine.size
         # A redial or a transferred leg takes the period of the caller's first offer

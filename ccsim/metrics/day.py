@@ -4,7 +4,6 @@ and what every replication of a scenario shares (`Fixed`), worked out once."""
 
 from __future__ import annotations
 
-from collections import OrderedDict
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -12,6 +11,7 @@ import numpy as np
 
 from ccsim.metrics.aggregate import Legs
 from ccsim.observations import Observations
+from ccsim.scenario.memo import per_scenario
 from ccsim.units import format_clock
 
 if TYPE_CHECKING:
@@ -65,20 +65,10 @@ class Fixed:
         )
 
 
-#: The `Fixed` of the last scenarios measured, by identity (a scenario is frozen).
-_FIXED: OrderedDict[int, tuple[Scenario, Fixed]] = OrderedDict()
-
-
+@per_scenario
 def fixed(scenario: Scenario) -> Fixed:
     """The scenario's `Fixed`, worked out once for all its replications."""
-    entry = _FIXED.get(id(scenario))
-    if entry is not None and entry[0] is scenario:
-        return entry[1]
-    value = Fixed.of(scenario)
-    _FIXED[id(scenario)] = (scenario, value)  # holding it keeps its id unique
-    if len(_FIXED) > 8:
-        _FIXED.popitem(last=False)
-    return value
+    return Fixed.of(scenario)
 
 
 @dataclass

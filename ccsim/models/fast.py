@@ -38,6 +38,7 @@ from ccsim.models.routing import Router
 from ccsim.observations import BLOCKED, Observations
 from ccsim.scenario import model as m
 from ccsim.scenario.kinds.events import EVENTS
+from ccsim.scenario.memo import per_scenario
 from ccsim.scenario.model import AGENT_SELECTIONS, Scenario
 
 __all__ = ["pack", "run_kernel", "simulate_day_fast", "supports"]
@@ -156,6 +157,7 @@ def _refused(scenario: Scenario) -> Iterator[str]:
         yield unknown
 
 
+@per_scenario
 def supports(scenario: Scenario) -> str | None:
     """``None`` if `simulate_day_fast` runs ``scenario`` exactly as the SimPy engine
     does, else a short name of the first feature it does not support."""

@@ -836,6 +836,43 @@ _COMMAND_TEXT: dict[str, tuple[str, str]] = {
         "{missed} (try --rounds, or more replications)",
         "未通过验证：{rounds} 轮后仿真在 {missed} 仍未达标（可增加 --rounds 或重复仿真次数）",
     ),
+    "wroster.head": (
+        "{name}: weekly roster for group {group} from {source}",
+        "{name}：座席组 {group} 的周排班，模板来自 {source}",
+    ),
+    "wroster.requirement": ("requirement: {source}", "需求：{source}"),
+    "wroster.solver": (
+        "solver: {solver}, {status}, objective {objective}, gap {gap}, dual bound {dual}, "
+        "{time} s, {variables} variables, {constraints} constraints ({classes} kinds of "
+        "working week)",
+        "求解器：{solver}，{status}，目标值 {objective}，间隙 {gap}，对偶界 {dual}，"
+        "{time} s，{variables} 个变量，{constraints} 个约束（{classes} 种工作周）",
+    ),
+    "wroster.col_agent": ("agent", "座席员"),
+    "wroster.col_hours": ("hours", "工时"),
+    "wroster.col_cost": ("cost", "成本"),
+    "wroster.off": ("off", "休息"),
+    "wroster.total": (
+        "total: {agents} agents, {shifts} shifts, cost {cost}",
+        "合计：{agents} 名座席员，{shifts} 个班次，成本 {cost}",
+    ),
+    "wroster.total_base": (
+        " (baseline, day by day with fixed days off: {agents} agents, {shifts} shifts, "
+        "{cost}; {saved}% saved)",
+        "（基准：固定休息日、逐日排班 {agents} 名座席员，{shifts} 个班次，{cost}；节省 {saved}%）",
+    ),
+    "wroster.total_no_base": (" (baseline: {note})", "（基准：{note}）"),
+    "wroster.baseline": ("baseline: {note}", "基准：{note}"),
+    "wroster.verified": (
+        "verified: the simulation of the week ({n} replications, seed {seed}) meets the "
+        "target in every interval of every day",
+        "已验证：全周仿真（{n} 次重复仿真，随机种子 {seed}）在每一天的每个时段都达到目标",
+    ),
+    "wroster.not_verified": (
+        "NOT verified: after {rounds} round(s) {n} interval(s) still miss the target "
+        "(listed above; try --rounds, or more replications)",
+        "未通过验证：{rounds} 轮后仍有 {n} 个时段未达标（见上；可增加 --rounds 或重复仿真次数）",
+    ),
     "cov.scheduled": ("scheduled (on shift)", "排班（在班）"),
     "cov.available": ("available (on the floor)", "可用（在岗）"),
     "cov.over": ("over (available − required)", "超出（可用 − 需求）"),
@@ -982,8 +1019,42 @@ _NOTES: dict[str, tuple[str, str]] = {
         "基于仿真的人员需求（ccsim staff：{n} 次重复仿真，随机种子 {seed}，未收敛）",
     ),
     "erlang_source": ("Erlang C / A per interval", "逐时段 Erlang C / A"),
+    "erlang_source_week": ("Erlang C / A per interval, each day", "逐日逐时段 Erlang C / A"),
     "given": ("given", "给定"),
     "from_file": ("from {path}", "来自 {path}"),
+    # a weekly roster (ccsim.planning.week_problem, week_baseline)
+    "week_unused": (
+        "templates {names} belong to no contract: not used",
+        "模板 {names} 不属于任何合同：未使用",
+    ),
+    "week_base": (
+        "each day solved alone, days off fixed to cover it, then shifts day by day",
+        "每天单独求解，据此固定休息日，再逐日排班",
+    ),
+    "week_base_margin": (
+        "each day solved alone, days off fixed to cover it, {margin} more agent(s) a day "
+        "per contract for the rest rules, then shifts day by day",
+        "每天单独求解，据此固定休息日（为满足休息规则，每个合同每天多 {margin} 名座席员），"
+        "再逐日排班",
+    ),
+    "week_base_stuck": (
+        "each day solved alone, days off fixed to cover it; shifts day by day got stuck on "
+        "{day} (rest or weekly hours), so they were solved for the week together",
+        "每天单独求解并据此固定休息日；逐日排班在 {day} 受阻（休息或周工时规则），"
+        "因此班次改为按全周一起求解",
+    ),
+    "week_base_margin_stuck": (
+        "each day solved alone, days off fixed to cover it, {margin} more agent(s) a day "
+        "per contract for the rest rules; shifts day by day got stuck on {day} (rest or "
+        "weekly hours), so they were solved for the week together",
+        "每天单独求解并据此固定休息日（为满足休息规则，每个合同每天多 {margin} 名座席员）；"
+        "逐日排班在 {day} 受阻（休息或周工时规则），因此班次改为按全周一起求解",
+    ),
+    "week_base_none": (
+        "no roster with days off fixed, even with {n} more agents a day",
+        "即使每天多 {n} 名座席员，固定休息日后也没有可行的排班",
+    ),
+    "week_base_not_built": ("not built", "未生成"),
 }
 MESSAGES.update({f"note.{key}": {"en": en, "zh": zh} for key, (en, zh) in _NOTES.items()})
 

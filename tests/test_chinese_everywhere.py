@@ -190,3 +190,49 @@ def test_backtest(capsys, tmp_path):
     one_day = run_zh(capsys, *argv, "--day", "0")
     assert "平均绝对误差" in one_day and "服务水平（按呼入量）" in one_day
     assert_chinese(one_day, FIT_WORDS)
+
+
+WEEK = """name: tiny
+horizon:
+  start: "08:00"
+  end: "16:00"
+  interval: 1h
+  days: [mon, tue, wed, thu, fri, sat, sun]
+  open: {sun: closed}
+service_level: {threshold: 20s, target: 0.8}
+call_types:
+  q:
+    arrivals: {rate: 10/h}
+    handle_time: {dist: exponential, mean: 180s}
+agent_groups:
+  team: {skills: [q], agents: 1}
+"""
+
+WEEK_TEMPLATES = """templates:
+  day: {starts: ["08:00"], length: 8h, cost: {per_shift: 100}}
+week:
+  contracts:
+    c:
+      templates: [day]
+      pattern: 5/2
+      max: 4
+"""
+
+
+def test_schedule_week(capsys, tmp_path):
+    """The weekly roster (``ccsim schedule`` on a week): grid, totals, baseline, rounds."""
+    (tmp_path / "week.yaml").write_text(WEEK)
+    (tmp_path / "shifts.yaml").write_text(WEEK_TEMPLATES)
+    required = "day,start,required_agents\n" + "".join(
+        f"{d},{h:02d}:00,1\n"
+        for d in ("mon", "tue", "wed", "thu", "fri", "sat")
+        for h in range(8, 16)
+    )
+    (tmp_path / "required.csv").write_text(required)
+    out = run_zh(capsys, "schedule", str(tmp_path / "week.yaml"),
+                 "--templates", str(tmp_path / "shifts.yaml"),
+                 "--required", str(tmp_path / "required.csv"), "--rounds", "1", "--reps", "2",
+                 "--workers", "1")  # fmt: skip
+    assert "休息" in out and "合计" in out  # the grid's days off, the total line
+    days = {"mon", "tue", "wed", "thu", "fri", "sat", "sun", "c", "tiny", "team", "day"}
+    assert_chinese(out, USER_NAMES | days)

@@ -14,8 +14,12 @@ from pathlib import Path
 from typing import Any
 
 from ccsim.atomic import write_text
+from ccsim.i18n import check_lang, tr
 from ccsim.outputs.csvfiles import write_rows
 from ccsim.outputs.jsondoc import dumps
+from ccsim.outputs.notes import translate_note
+from ccsim.outputs.report_text import _left, _right
+from ccsim.outputs.schedule_text import tr_status
 from ccsim.planning.week_plan import WeekPlan, coverage_rows
 from ccsim.planning.week_roster import RosterShift, WeekRoster
 from ccsim.units import format_clock, format_duration
@@ -100,66 +104,72 @@ def week_plan_json(plan: WeekPlan) -> dict[str, Any]:
     }  # fmt: skip
 
 
-def format_week_plan(plan: WeekPlan) -> str:
-    """The weekly roster as text: solver, cost against the baseline, the roster
-    (agent × day), and the rounds with the intervals that missed the target."""
+def format_week_plan(plan: WeekPlan, lang: str | None = None) -> str:
+    """The weekly roster as text, in ``lang`` (en, zh): solver, cost against the
+    baseline, the roster (agent × day), and the rounds with the intervals that
+    missed the target."""
+    lang = check_lang(lang)
     s = plan.roster.solver
     gap = "—" if s.get("gap") is None else f"{100 * s['gap']:.2f}%"
     dual = "—" if s.get("dual_bound") is None else f"{s['dual_bound']:,.2f}"
     lines = [
-        f"{plan.week.name}: weekly roster for group {plan.group} from {plan.templates.source}",
-        f"requirement: {plan.requirement_source}",
-        f"solver: {s['solver']}, {s['status']}, objective {s['objective']:,.2f}, gap {gap},"
-        f" dual bound {dual}, {s['time_s']:.1f} s, {s['variables']} variables,"
-        f" {s['constraints']} constraints ({s['classes']} kinds of working week)",
-        *(f"note: {n}" for n in plan.notes),
+        tr("wroster.head", lang, name=plan.week.name, group=plan.group,
+           source=plan.templates.source),
+        tr("wroster.requirement", lang, source=translate_note(plan.requirement_source, lang)),
+        tr("wroster.solver", lang, solver=s["solver"], status=tr_status(s["status"], lang),
+           objective=f"{s['objective']:,.2f}", gap=gap, dual=dual, time=f"{s['time_s']:.1f}",
+           variables=s["variables"], constraints=s["constraints"], classes=s["classes"]),
+        *(tr("staff.note", lang, note=translate_note(n, lang)) for n in plan.notes),
         "",
-    ]
-    lines += _grid_lines(plan)
-    lines.append(_total_line(plan))
+    ]  # fmt: skip
+    lines += _grid_lines(plan, lang)
+    lines.append(_total_line(plan, lang))
     if plan.baseline is not None:
-        lines.append(f"baseline: {plan.baseline_note}")
+        lines.append(tr("wroster.baseline", lang, note=translate_note(plan.baseline_note, lang)))
     lines.append("")
     for r in plan.rounds:
         missed = ", ".join(f"{m.day} {m.start} ({100 * m.service_level:.1f}%)" for m in r.missed)
         lines.append(
-            f"round {r.number}: cost {r.cost:,.2f}, {r.agents} agents, solver {r.solver_status};"
-            f" below target: {missed or 'none'}"
-        )
+            tr("sched.round", lang, n=r.number, cost=f"{r.cost:,.2f}", agents=r.agents,
+               status=tr_status(r.solver_status, lang), missed=missed or tr("sched.none", lang))
+        )  # fmt: skip
     if plan.result is not None:
         if plan.verified:
             lines.append(
-                f"verified: the simulation of the week ({plan.result.replications} replications,"
-                f" seed {plan.result.seed}) meets the target in every interval of every day"
+                tr("wroster.verified", lang, n=plan.result.replications, seed=plan.result.seed)
             )
         else:
             lines.append(
-                f"NOT verified: after {len(plan.rounds)} round(s) {len(plan.missed)} interval(s)"
-                " still miss the target (listed above; try --rounds, or more replications)"
+                tr("wroster.not_verified", lang, rounds=len(plan.rounds), n=len(plan.missed))
             )
     return "\n".join(lines)
 
 
-def _grid_lines(plan: WeekPlan) -> list[str]:
+def _grid_lines(plan: WeekPlan, lang: str) -> list[str]:
     labels = [d.label for d in plan.week.days]
-    head = f"{'agent':<16}" + "".join(f"{lab:>13}" for lab in labels) + f"{'hours':>7}{'cost':>10}"
+    off = tr("wroster.off", lang)
+    head = _left(tr("wroster.col_agent", lang), 16) + "".join(_right(lab, 13) for lab in labels)
+    head += _right(tr("wroster.col_hours", lang), 7) + _right(tr("wroster.col_cost", lang), 10)
     lines = [head]
     for row in roster_week_rows(plan):
-        cells = "".join(f"{row[lab]:>13}" for lab in labels)
-        lines.append(f"{row['agent']:<16}{cells}{row['paid_hours']:>7g}{row['cost']:>10,.2f}")
+        cells = "".join(_right(off if row[lab] == "off" else row[lab], 13) for lab in labels)
+        numbers = f"{row['paid_hours']:>7g}{row['cost']:>10,.2f}"
+        lines.append(f"{_left(row['agent'], 16)}{cells}{numbers}")
     return lines
 
 
-def _total_line(plan: WeekPlan) -> str:
+def _total_line(plan: WeekPlan, lang: str) -> str:
     r, base = plan.roster, plan.baseline
-    out = f"total: {len(r.agents)} agents, {len(r.shifts)} shifts, cost {r.cost:,.2f}"
+    cost = f"{r.cost:,.2f}"
+    out = tr("wroster.total", lang, agents=len(r.agents), shifts=len(r.shifts), cost=cost)
     if base is None:
-        return out + f" (baseline: {plan.baseline_note or 'not built'})"
+        note = plan.baseline_note or "not built"
+        return out + tr("wroster.total_no_base", lang, note=translate_note(note, lang))
     saved = (base.cost - r.cost) / base.cost if base.cost > 0 else 0.0
-    return out + (
-        f" (baseline, day by day with fixed days off: {len(base.agents)} agents, {len(base.shifts)}"
-        f" shifts, {base.cost:,.2f}; {100 * saved:.1f}% saved)"
-    )
+    return out + tr(
+        "wroster.total_base", lang, agents=len(base.agents), shifts=len(base.shifts),
+        cost=f"{base.cost:,.2f}", saved=f"{100 * saved:.1f}",
+    )  # fmt: skip
 
 
 def write_week_outputs(plan: WeekPlan, out_dir: Path) -> list[Path]:

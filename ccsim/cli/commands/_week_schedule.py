@@ -37,6 +37,6 @@ def schedule_week_command(args: argparse.Namespace) -> int:
     if args.json:
         print(dumps(week_plan_json(plan)))
         return 0
-    print(format_week_plan(plan))
+    print(format_week_plan(plan, args.lang))
     print_written(written, args.lang)
     return 0

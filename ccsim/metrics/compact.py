@@ -13,7 +13,7 @@ same numbers as `ccsim.metrics.summarize`.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import Any
 
 import numpy as np
@@ -83,7 +83,11 @@ class KpiLayout:
 
     def unflatten(self, row: np.ndarray) -> dict[str, Any]:
         """The KPI document whose numbers are ``row`` (plain floats, fresh dicts)."""
-        values = row.tolist()
+        return self.build(row.tolist().__getitem__)
+
+    def build(self, number: Callable[[int], Any]) -> Any:
+        """A fresh KPI document shaped like the skeleton: labels as they are, and
+        ``number(j)`` where the skeleton holds number ``j``."""
 
         def build(node: Any) -> Any:
             if isinstance(node, dict):
@@ -93,7 +97,7 @@ class KpiLayout:
             if isinstance(node, _Label):
                 v = node.value
                 return list(v) if isinstance(v, list) else v
-            return values[node]
+            return number(node)
 
         return build(self.skeleton)
 
@@ -179,18 +183,11 @@ def summarize_rows(rows: KpiRows) -> dict[str, Any]:
             figures.append((mu, (mu - half, mu + half)))
     names = rows.layout.names
 
-    def build(node: Any) -> Any:
-        if isinstance(node, dict):
-            return {k: build(v) for k, v in node.items()}
-        if isinstance(node, list):
-            return [build(v) for v in node]
-        if isinstance(node, _Label):
-            v = node.value
-            return list(v) if isinstance(v, list) else v
-        mu, ci = figures[node]
+    def figure(j: int) -> dict[str, Any]:
+        mu, ci = figures[j]
         if ci is None:
             return {"mean": mu, "ci95": None}
-        high = 1.0 if names[node] in FRACTION_KPIS else math.inf
+        high = 1.0 if names[j] in FRACTION_KPIS else math.inf
         return {"mean": mu, "ci95": [max(ci[0], 0.0), min(ci[1], high)]}
 
-    return build(rows.layout.skeleton)
+    return rows.layout.build(figure)

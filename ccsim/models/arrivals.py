@@ -4,8 +4,6 @@ surges), and the callers coming through the IVR and the paths they take there
 
 from __future__ import annotations
 
-from typing import Any
-
 import numpy as np
 
 from ccsim.kernels.draws import poisson_arrivals, sample
@@ -13,6 +11,7 @@ from ccsim.models.call_draws import (
     IVR_ARRIVALS,
     SURGE,
     VIA_IVR,
+    Part,
 )
 from ccsim.models.caller_attributes import _attributes
 from ccsim.observations import IVR_HANG_UP, SELF_SERVED
@@ -65,9 +64,7 @@ def arrival_times(
     return arrival
 
 
-def _ivr_callers(
-    scenario: Scenario, seed: int, replication: int, busy: float
-) -> list[tuple[Any, ...]]:
+def _ivr_callers(scenario: Scenario, seed: int, replication: int, busy: float) -> list[Part]:
     """IVR arrivals, their path through the menu tree, and the attributes of those
     routed to a call type (one part per call type, plus one for those who leave)."""
     assert scenario.ivr is not None, "only called for a scenario with an IVR"
@@ -87,39 +84,26 @@ def _ivr_callers(
                 (target == SELF_SERVICE_TARGET) & (leaving >= event.start) & (leaving < event.end)
             )
             target[down] = scenario.call_type_index(to)
-    parts = []
+    parts: list[Part] = []
     for k in range(len(scenario.call_types)):
         mine = target == k
         a = arrival[mine]
         handle, wrap, patience = _attributes(
             scenario, seed, replication, k, VIA_IVR + k, a, a + ivr_time[mine]
         )
-        n = a.shape[0]
-        parts.append(
-            (
-                a,
-                np.full(n, k, np.int32),
-                handle,
-                wrap,
-                patience,
-                ivr_time[mine],
-                np.ones(n, bool),
-                np.full(n, -1, np.int8),
-            )
-        )
+        parts.append(Part(a, k, handle, wrap, patience, ivr_time[mine], True))
     left = target < 0
     n = int(left.sum())
     exit_code = np.where(target[left] == SELF_SERVICE_TARGET, SELF_SERVED, IVR_HANG_UP)
-    zeros = np.zeros(n)
     parts.append(
-        (
+        Part(
             arrival[left],
-            np.full(n, -1, np.int32),
-            zeros,
-            zeros,
+            -1,
+            np.zeros(n),
+            np.zeros(n),
             np.full(n, np.inf),
             ivr_time[left],
-            np.ones(n, bool),
+            True,
             exit_code.astype(np.int8),
         )
     )

@@ -4,6 +4,7 @@ draws use (`ccsim.models.calls.draw_calls` draws them)."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 import numpy as np
 
@@ -83,3 +84,66 @@ class CallDraws:
     @property
     def n_calls(self) -> int:
         return int(self.arrival.shape[0])
+
+
+class Part(NamedTuple):
+    """Callers drawn together (one call type's direct callers, or the IVR callers
+    routed to one type, or those leaving in the IVR), in arrival order. Its arrays
+    are its own (no two share memory): `merge` may hand them on as they are.
+    ``ivr_time`` None: 0 for each (direct callers); ``ivr_exit`` None: -1 for each."""
+
+    arrival: np.ndarray
+    call_type: int
+    handle: np.ndarray
+    wrap: np.ndarray
+    patience: np.ndarray
+    ivr_time: np.ndarray | None = None
+    via_ivr: bool = False
+    ivr_exit: np.ndarray | None = None
+
+
+def merge(parts: list[Part]) -> tuple[np.ndarray, ...]:
+    """The parts' callers as the columns of `CallDraws` (arrival, call_type, handle,
+    wrap, patience, ivr_time, via_ivr, ivr_exit), sorted by arrival time; ties keep
+    the parts' order (a stable sort).
+
+    When the arrivals are already in order (one part: one call type, no IVR) the
+    stable sort is the identity, so no column is sorted: the part's own arrays are
+    the columns. Columns constant within a part are built from the part's value.
+    """
+    sizes = [p.arrival.shape[0] for p in parts]
+    one = len(parts) == 1
+    arrival = parts[0].arrival if one else np.concatenate([p.arrival for p in parts])
+    order = None if _rising(arrival) else np.argsort(arrival, kind="stable")
+
+    def column(arrays: list[np.ndarray | None], fill: float | int, dtype: type) -> np.ndarray:
+        if all(a is None for a in arrays):
+            whole = np.full(arrival.shape[0], fill, dtype)
+        elif one:
+            whole = arrays[0]  # type: ignore[assignment]
+        else:
+            pieces = zip(arrays, sizes, strict=True)
+            whole = np.concatenate([np.full(n, fill, dtype) if a is None else a for a, n in pieces])
+        return whole if order is None else whole[order]
+
+    def constant(values: list, dtype: type) -> np.ndarray:
+        if one:
+            return np.full(arrival.shape[0], values[0], dtype)
+        whole = np.repeat(np.array(values, dtype), sizes)
+        return whole if order is None else whole[order]
+
+    return (
+        arrival if order is None else arrival[order],
+        constant([p.call_type for p in parts], np.int32),
+        column([p.handle for p in parts], 0.0, np.float64),
+        column([p.wrap for p in parts], 0.0, np.float64),
+        column([p.patience for p in parts], 0.0, np.float64),
+        column([p.ivr_time for p in parts], 0.0, np.float64),
+        constant([p.via_ivr for p in parts], np.bool_),
+        column([p.ivr_exit for p in parts], -1, np.int8),
+    )
+
+
+def _rising(values: np.ndarray) -> bool:
+    """Whether ``values`` never decrease (so a stable sort leaves them as they are)."""
+    return bool(np.all(values[1:] >= values[:-1]))

@@ -28,6 +28,7 @@ from ccsim.models.call_draws import RETRY_PATIENCE as RETRY_PATIENCE
 from ccsim.models.call_draws import SURGE as SURGE
 from ccsim.models.call_draws import VIA_IVR as VIA_IVR
 from ccsim.models.call_draws import CallDraws as CallDraws
+from ccsim.models.call_draws import Part, merge
 from ccsim.models.caller_attributes import _attributes, _behaviours
 from ccsim.models.caller_attributes import draw_by_offer as draw_by_offer
 from ccsim.scenario.model import Scenario
@@ -47,7 +48,7 @@ def draw_calls(scenario: Scenario, seed: int, replication: int) -> CallDraws:
     horizon = scenario.horizon
     n_types = len(scenario.call_types)
     busy = busyness_factor(scenario, seed, replication)
-    parts: list[tuple[np.ndarray, ...]] = []
+    parts: list[Part] = []
     for k, ct in enumerate(scenario.call_types):
         if len(ct.rates) != horizon.n_intervals:
             raise ValueError(
@@ -55,34 +56,17 @@ def draw_calls(scenario: Scenario, seed: int, replication: int) -> CallDraws:
                 f"has {horizon.n_intervals} intervals"
             )
         arrival = arrival_times(scenario, seed, replication, ct.rates, k, busy, ct.name)
-        n = arrival.shape[0]
         handle, wrap, patience = _attributes(scenario, seed, replication, k, k, arrival)
-        zeros = np.zeros(n)
-        parts.append(
-            (
-                arrival,
-                np.full(n, k, np.int32),
-                handle,
-                wrap,
-                patience,
-                zeros,
-                zeros.astype(bool),
-                np.full(n, -1, np.int8),
-            )
-        )
+        parts.append(Part(arrival, k, handle, wrap, patience))
     if scenario.ivr is not None:
         parts.extend(_ivr_callers(scenario, seed, replication, busy))
 
-    cols = [np.concatenate(c) for c in zip(*parts, strict=True)] if parts else None
-    if cols is None or cols[0].size == 0:
+    if sum(p.arrival.shape[0] for p in parts) == 0:
         empty = np.empty(0)
         calls = CallDraws(empty, np.empty(0, np.int32), empty.copy(), empty.copy(), empty.copy())
         _outbound(scenario, seed, replication, calls)  # a campaign dials on a quiet day too
         return calls
-    order = np.argsort(cols[0], kind="stable")
-    arrival, call_type, handle, wrap, patience, ivr_time, via_ivr, ivr_exit = (
-        c[order] for c in cols
-    )
+    arrival, call_type, handle, wrap, patience, ivr_time, via_ivr, ivr_exit = merge(parts)
     calls = CallDraws(
         arrival=arrival,
         call_type=call_type,

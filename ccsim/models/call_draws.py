@@ -74,12 +74,17 @@ class CallDraws:
             self.route_u = np.zeros(n)
         for name in ("retry_u", "retry_delay", "retry_patience"):
             if getattr(self, name) is None:
-                setattr(self, name, np.full((n, 0), np.nan))
-        for name in ("transfer_u", "transfer_handle", "transfer_wrap", "transfer_patience"):
+                setattr(self, name, np.empty((n, 0)))  # no redials: nothing to hold
+        # The NaN columns are slices of one block, filled at once: each its own memory
+        # (they never overlap), writable and contiguous like a separate array.
+        block = np.empty(6 * n)
+        block.fill(np.nan)
+        names = ("transfer_u", "transfer_handle", "transfer_wrap", "transfer_patience")
+        for j, name in enumerate(names):
             if getattr(self, name) is None:
-                setattr(self, name, np.full(n, np.nan))
+                setattr(self, name, block[j * n : (j + 1) * n])
         if self.callback_u is None:
-            self.callback_u = np.full((n, 2), np.nan)
+            self.callback_u = block[4 * n :].reshape(n, 2)
 
     @property
     def n_calls(self) -> int:

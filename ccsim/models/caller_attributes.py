@@ -54,9 +54,10 @@ def _behaviours(scenario: Scenario, seed: int, replication: int, calls: CallDraw
     """Pre-draw what retrials, transfers and callbacks need, per call of each type."""
     n = calls.n_calls
     redials = max((c.retrial.max_attempts - 1 for c in scenario.call_types if c.retrial), default=0)
-    calls.retry_u = np.full((n, redials), np.nan)
-    calls.retry_delay = np.full((n, redials), np.nan)
-    calls.retry_patience = np.full((n, redials), np.nan)
+    if redials:  # else the columns stay empty, (n, 0)
+        calls.retry_u = np.full((n, redials), np.nan)
+        calls.retry_delay = np.full((n, redials), np.nan)
+        calls.retry_patience = np.full((n, redials), np.nan)
     for k, ct in enumerate(scenario.call_types):
         if ct.retrial is None and ct.transfer is None and ct.callback is None:
             continue  # nothing to draw for this type's callers

@@ -147,8 +147,10 @@ _LOGGAM = (
 )
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def _loggam(x: int) -> float:
-    """log Gamma(x) as numpy's and numba's Poisson sampler compute it."""
+    """log Gamma(x) as numpy's and numba's Poisson sampler compute it (the same
+    counts come back day after day: remembered)."""
     if x == 1 or x == 2:
         return 0.0
     n = int(7 - x) if x < 7 else 0
@@ -187,44 +189,95 @@ def _poisson_arrivals(
     total = sum(means)
     small = sum(m + 1.0 for m in means if m < 10.0)  # numbers a small count reads
     u = _Uniforms(rng, total + small + 4 * len(means), as_floats=total < 64 * len(means))
-    firsts, counts, which = [], [], []
-    at = 0
-    for i, mean in enumerate(means):
-        if mean <= 0.0:
-            continue  # no calls, and no random numbers consumed
-        while True:
-            try:
-                k, at = _count_at(u.values, at, mean)
-                break
-            except IndexError:  # read past the batch: draw more, count again
-                u.grow(64)
-        if at + k > u.buffer.shape[0]:
-            u.grow(at + k - u.buffer.shape[0])
-        firsts.append(at)
-        counts.append(k)
-        which.append(i)
-        at += k
+    plan = _plan(tuple(means))
+    firsts: list[int] = []
+    counts: list[int] = []
+    while True:
+        try:
+            at = _count_intervals(u.values, plan, firsts, counts)
+            break
+        except IndexError:  # read past the batch: draw more, go on from the last count
+            u.grow(64)
+    if at > u.buffer.shape[0]:
+        u.grow(at - u.buffer.shape[0])
     u.close(at)
     if not counts:
         return np.empty(0, dtype=np.float64)
+    n = np.array(counts)
+    which = np.array([p[0] for p in plan], dtype=np.int64)
+    lows = start + which * interval
+    highs = np.nextafter(start + (which + 1) * interval, lows)  # a + u * interval < b
     if sum(counts) > 64 * len(counts):  # many calls per interval: sort them interval by interval
         for first, k in zip(firsts, counts, strict=True):
             u.buffer[first : first + k].sort()
-        n = np.array(counts)
-        lows = start + np.array(which, dtype=np.int64) * interval
-        highs = np.nextafter(start + (np.array(which, dtype=np.int64) + 1) * interval, lows)
         uniforms = np.concatenate(
             [u.buffer[f : f + k] for f, k in zip(firsts, counts, strict=True)]
         )
         return np.minimum(np.repeat(lows, n) + uniforms * interval, np.repeat(highs, n))
-    n = np.array(counts)
-    index = np.repeat(np.array(which, dtype=np.int64), n)
     where = np.arange(int(n.sum())) + np.repeat(np.array(firsts) - (np.cumsum(n) - n), n)
-    lows = start + index * interval
-    highs = np.nextafter(start + (index + 1) * interval, lows)  # a + u * interval < b
     # Each interval's times rise with its uniforms and lie below the next interval's:
     # sorting them all at once sorts each interval's uniforms.
-    return np.sort(np.minimum(lows + u.buffer[where] * interval, highs))
+    times = np.repeat(lows, n) + u.buffer[where] * interval
+    return np.sort(np.minimum(times, np.repeat(highs, n)))
+
+
+@functools.lru_cache(maxsize=256)
+def _plan(means: tuple[float, ...]) -> tuple[tuple[float, ...], ...]:
+    """Per interval with calls, what `_count_intervals` needs: ``(i, lam, 2a, b, vr,
+    a, log(invalpha), log(lam))`` of the transformed-rejection method (``lam >= 10``),
+    or ``(i, lam, exp(-lam), 0, ...)`` (a day's means repeat from one replication to
+    the next)."""
+    plan = []
+    for i, lam in enumerate(means):
+        if lam <= 0.0:
+            continue  # no calls, and no random numbers consumed
+        if lam >= 10:
+            _, loglam, b, a, _, vr, log_invalpha = _ptrs_constants(lam)
+            plan.append((i, lam, 2 * a, b, vr, a, log_invalpha, loglam))
+        else:
+            plan.append((i, lam, math.exp(-lam), 0.0, 0.0, 0.0, 0.0, 0.0))
+    return tuple(plan)
+
+
+def _count_intervals(values: Any, plan: tuple, firsts: list[int], counts: list[int]) -> int:
+    """Count the calls of each interval of ``plan`` not counted yet, appending where
+    its times' uniforms start and how many there are; returns the next unread number.
+
+    Each count is `_count_at`'s, inlined (a small mean's product of uniforms; the
+    transformed-rejection method's first candidate, accepted by the quick test or the
+    exact one) and `_count_at` itself when that candidate is rejected. Reading past
+    ``values`` raises IndexError with the counts so far complete: call again on a
+    longer batch to go on.
+    """
+    at = firsts[-1] + counts[-1] if counts else 0
+    log = math.log
+    for _, lam, c, b, vr, a, log_invalpha, loglam in plan[len(counts) :]:
+        if b:
+            u = values[at] - 0.5
+            v = values[at + 1]
+            us = 0.5 - abs(u)
+            k = int((c / us + b) * u + lam + 0.43)
+            if (us >= 0.07 and v <= vr) or (
+                k >= 0
+                and not (us < 0.013 and v > us)
+                and (log(v) if v > 0.0 else -math.inf) + log_invalpha - log(a / (us * us) + b)
+                <= (-lam + k * loglam - _loggam(k + 1))
+            ):
+                at += 2
+            else:
+                k, at = _count_at(values, at, lam)
+        else:
+            prod = values[at]
+            at += 1
+            k = 0
+            while prod > c:
+                k += 1
+                prod *= values[at]
+                at += 1
+        firsts.append(at)
+        counts.append(k)
+        at += k
+    return at
 
 
 class _Uniforms:

@@ -20,9 +20,12 @@ root → replication → purpose → index. Addressing streams this way gives:
 
 from __future__ import annotations
 
+import functools
 import secrets
+from typing import Any
 
 import numpy as np
+from numpy.random.bit_generator import ISpawnableSeedSequence
 
 __all__ = ["STREAMS", "new_seed", "stream"]
 
@@ -62,7 +65,11 @@ def stream(seed: int, replication: int, purpose: str, index: int = 0) -> np.rand
             f"replication and index must be >= 0, got replication={replication}, index={index}"
         )
     key = (int(replication), purpose_code, int(index))
-    return np.random.default_rng(np.random.SeedSequence(int(seed), spawn_key=key))
+    seed = int(seed)
+    if 0 <= seed < _M128 and key[0] <= _M32 and key[2] <= _M32:
+        # The same generator, its state computed as SeedSequence does (`_Address`).
+        return np.random.Generator(np.random.PCG64(_Address(seed, key)))
+    return np.random.default_rng(np.random.SeedSequence(seed, spawn_key=key))
 
 
 def new_seed() -> int:
@@ -73,3 +80,88 @@ def new_seed() -> int:
     leaving collisions between runs practically impossible.
     """
     return secrets.randbits(63)
+
+
+# SeedSequence's hashing (numpy/random/bit_generator.pyx, after O'Neill's seed_seq),
+# for a pool of 4 words, a root entropy of at most 4 words and a 3-word spawn key.
+_M32, _M128 = 0xFFFFFFFF, 1 << 128
+_INIT_A, _MULT_A, _INIT_B, _MULT_B = 0x43B0D7E5, 0x931E8875, 0x8B51F9DD, 0x58F38DED
+_MIX_L, _MIX_R = 0xCA01F9DD, 0x4973F715
+# The hash constant before each of the 28 hashes of the mixing (it changes with each
+# hash whatever the data), and of the 8 output words' hashes.
+_HASH_A = [_INIT_A * pow(_MULT_A, j, 1 << 32) & _M32 for j in range(29)]
+_HASH_B = [_INIT_B * pow(_MULT_B, j, 1 << 32) & _M32 for j in range(9)]
+
+
+def _hashmix(value: int, j: int) -> int:
+    """The ``j``-th hash of the mixing."""
+    value = ((value ^ _HASH_A[j]) * _HASH_A[j + 1]) & _M32
+    return value ^ (value >> 16)
+
+
+def _mix(x: int, y: int) -> int:
+    r = (_MIX_L * x - _MIX_R * y) & _M32
+    return r ^ (r >> 16)
+
+
+def _mix_word(pool: tuple[int, ...], word: int, j: int) -> tuple[int, ...]:
+    """Mix one more entropy word into the pool, hashes ``j`` to ``j + 3``."""
+    return tuple(_mix(p, _hashmix(word, j + d)) for d, p in enumerate(pool))
+
+
+@functools.lru_cache(maxsize=64)
+def _pool(seed: int, replication: int, purpose: int) -> tuple[int, ...]:
+    """The pool once the root seed (its words, padded to 4), the replication and the
+    purpose are mixed in: shared by the streams of one replication and purpose."""
+    words = [(seed >> (32 * w)) & _M32 for w in range(4)]
+    pool = [_hashmix(w, j) for j, w in enumerate(words)]
+    j = 4
+    for src in range(4):
+        for dst in range(4):
+            if src != dst:
+                pool[dst] = _mix(pool[dst], _hashmix(pool[src], j))
+                j += 1
+    return _mix_word(_mix_word(tuple(pool), replication, 16), purpose, 20)
+
+
+def _state(seed: int, key: tuple[int, int, int]) -> list[int]:
+    """``SeedSequence(seed, spawn_key=key).generate_state(4, np.uint64)``, as ints."""
+    pool = _mix_word(_pool(seed, key[0], key[1]), key[2], 24)
+    out = []
+    for i in range(8):
+        value = ((pool[i & 3] ^ _HASH_B[i]) * _HASH_B[i + 1]) & _M32
+        out.append(value ^ (value >> 16))
+    return [out[i] | out[i + 1] << 32 for i in range(0, 8, 2)]
+
+
+class _Address(ISpawnableSeedSequence):
+    """``SeedSequence(seed, spawn_key=key)`` for seeding a PCG64: the same state
+    words, computed without numpy's per-call overhead (most of a stream's cost) and
+    with the pool shared by the streams of one replication and purpose. Anything
+    else (``entropy``, ``spawn``, other word counts) is the real SeedSequence's."""
+
+    def __init__(self, seed: int, key: tuple[int, int, int]) -> None:
+        self.seed, self.key = seed, key
+        self._real: Any = None
+
+    def generate_state(self, n_words: int, dtype: Any = np.uint32) -> np.ndarray:
+        if n_words == 4 and np.dtype(dtype) == np.uint64:
+            return np.array(_state(self.seed, self.key), dtype=np.uint64)
+        return self.real.generate_state(n_words, dtype)
+
+    def spawn(self, n_children: int) -> list[np.random.SeedSequence]:
+        return self.real.spawn(n_children)
+
+    @property
+    def real(self) -> np.random.SeedSequence:
+        if self._real is None:
+            self._real = np.random.SeedSequence(self.seed, spawn_key=self.key)
+        return self._real
+
+    def __getattr__(self, name: str) -> Any:  # entropy, spawn_key, pool, state, ...
+        if name.startswith("_"):
+            raise AttributeError(name)
+        return getattr(self.real, name)
+
+    def __repr__(self) -> str:
+        return repr(self.real)

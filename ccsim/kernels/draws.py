@@ -186,10 +186,8 @@ def _poisson_arrivals(
     if type(rng.bit_generator) is not np.random.PCG64:
         return _poisson_arrivals_stepwise(rng, rates, start, interval)
     means = (rates * interval).tolist()
-    total = sum(means)
-    small = sum(m + 1.0 for m in means if m < 10.0)  # numbers a small count reads
-    u = _Uniforms(rng, total + small + 4 * len(means), as_floats=total < 64 * len(means))
-    plan = _plan(tuple(means))
+    plan, expected, as_floats = _plan(tuple(means))
+    u = _Uniforms(rng, expected, as_floats)
     firsts: list[int] = []
     counts: list[int] = []
     while True:
@@ -207,26 +205,27 @@ def _poisson_arrivals(
     which = np.array([p[0] for p in plan], dtype=np.int64)
     lows = start + which * interval
     highs = np.nextafter(start + (which + 1) * interval, lows)  # a + u * interval < b
-    if sum(counts) > 64 * len(counts):  # many calls per interval: sort them interval by interval
-        for first, k in zip(firsts, counts, strict=True):
-            u.buffer[first : first + k].sort()
-        uniforms = np.concatenate(
-            [u.buffer[f : f + k] for f, k in zip(firsts, counts, strict=True)]
-        )
-        return np.minimum(np.repeat(lows, n) + uniforms * interval, np.repeat(highs, n))
-    where = np.arange(int(n.sum())) + np.repeat(np.array(firsts) - (np.cumsum(n) - n), n)
+    if sum(counts) > 64 * len(counts):  # many calls per interval: their numbers in slices
+        times = np.concatenate([u.buffer[f : f + k] for f, k in zip(firsts, counts, strict=True)])
+    else:
+        where = np.arange(int(n.sum())) + np.repeat(np.array(firsts) - (np.cumsum(n) - n), n)
+        times = u.buffer[where]
+    times *= interval  # low + u * interval, in place (the sum is the same either way round)
+    times += np.repeat(lows, n)
+    np.minimum(times, np.repeat(highs, n), out=times)
     # Each interval's times rise with its uniforms and lie below the next interval's:
     # sorting them all at once sorts each interval's uniforms.
-    times = np.repeat(lows, n) + u.buffer[where] * interval
-    return np.sort(np.minimum(times, np.repeat(highs, n)))
+    times.sort()
+    return times
 
 
 @functools.lru_cache(maxsize=256)
-def _plan(means: tuple[float, ...]) -> tuple[tuple[float, ...], ...]:
+def _plan(means: tuple[float, ...]) -> tuple[tuple[tuple[float, ...], ...], float, bool]:
     """Per interval with calls, what `_count_intervals` needs: ``(i, lam, 2a, b, vr,
     a, log(invalpha), log(lam))`` of the transformed-rejection method (``lam >= 10``),
-    or ``(i, lam, exp(-lam), 0, ...)`` (a day's means repeat from one replication to
-    the next)."""
+    or ``(i, lam, exp(-lam), 0, ...)``; how many numbers the day reads, about; whether
+    most are read one by one (short intervals: `_Uniforms` ``as_floats``). A day's
+    means repeat from one replication to the next: worked out once."""
     plan = []
     for i, lam in enumerate(means):
         if lam <= 0.0:
@@ -236,7 +235,9 @@ def _plan(means: tuple[float, ...]) -> tuple[tuple[float, ...], ...]:
             plan.append((i, lam, 2 * a, b, vr, a, log_invalpha, loglam))
         else:
             plan.append((i, lam, math.exp(-lam), 0.0, 0.0, 0.0, 0.0, 0.0))
-    return tuple(plan)
+    total = sum(means)
+    small = sum(m + 1.0 for m in means if m < 10.0)  # numbers a small count reads
+    return tuple(plan), total + small + 4 * len(means), total < 64 * len(means)
 
 
 def _count_intervals(values: Any, plan: tuple, firsts: list[int], counts: list[int]) -> int:
@@ -288,7 +289,6 @@ class _Uniforms:
 
     def __init__(self, rng: np.random.Generator, expected: float, as_floats: bool) -> None:
         self.rng = rng
-        self.saved: Any = rng.bit_generator.state
         self.buffer = rng.random(int(expected + 8.0 * math.sqrt(expected) + 64))
         self.values: Any = self.buffer.tolist() if as_floats else self.buffer
 
@@ -302,8 +302,9 @@ class _Uniforms:
         """Leave the generator after the first ``used`` numbers."""
         bit_generator = self.rng.bit_generator
         assert isinstance(bit_generator, np.random.PCG64)
-        bit_generator.state = self.saved
-        bit_generator.advance(used)  # one 64-bit output per double
+        # One 64-bit output per double: step back over the numbers drawn but not used
+        # (PCG64 advances modulo its period, so backwards too).
+        bit_generator.advance(used - self.buffer.shape[0])
 
 
 def _poisson_arrivals_stepwise(
@@ -338,7 +339,7 @@ def poisson_arrivals(
     rates = np.ascontiguousarray(rates, dtype=np.float64)
     if rates.ndim != 1:
         raise ValueError(f"rates must be one-dimensional, got shape {rates.shape}")
-    if not np.all(np.isfinite(rates)) or np.any(rates < 0):
+    if not (np.isfinite(rates).all() and (rates >= 0).all()):
         raise ValueError("rates must be finite and >= 0")
     if not interval > 0:
         raise ValueError(f"interval must be > 0, got {interval}")

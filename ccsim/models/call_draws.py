@@ -4,7 +4,7 @@ draws use (`ccsim.models.calls.draw_calls` draws them)."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 import numpy as np
 
@@ -14,6 +14,31 @@ VIA_IVR = 1_000  # (purpose, VIA_IVR + k): attributes of IVR callers routed to t
 GROUP_HANDLE = 2_000  # ("handle", GROUP_HANDLE + g * n_types + k): group g's own handle time
 SURGE = 20_000  # ("arrivals", SURGE + 1000 * event + k): extra or thinned arrivals of a surge
 RETRY_DELAY, RETRY_PATIENCE = 1_000, 3_000  # ("retrial", … + k)
+
+
+class _NaNColumn:
+    """A `CallDraws` column that is all NaN until set: made on first read, so a day
+    whose engine never reads it (no transfers, no callbacks) never fills it. Read,
+    it is an ordinary array of the instance's own, writable in place."""
+
+    def __init__(self, width: int | None = None) -> None:
+        self.width = width  # None: one value per call; w: (calls, w)
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.slot = "_" + name
+
+    def __get__(self, obj: Any, objtype: Any = None) -> Any:
+        if obj is None:
+            return None  # the dataclass default: not given
+        value = obj.__dict__.get(self.slot)
+        if value is None:
+            n = obj.arrival.shape[0]
+            value = np.full((n,) if self.width is None else (n, self.width), np.nan)
+            obj.__dict__[self.slot] = value
+        return value
+
+    def __set__(self, obj: Any, value: Any) -> None:
+        obj.__dict__[self.slot] = value
 
 
 @dataclass
@@ -54,11 +79,11 @@ class CallDraws:
     retry_u: np.ndarray = None  # type: ignore[assignment]
     retry_delay: np.ndarray = None  # type: ignore[assignment]
     retry_patience: np.ndarray = None  # type: ignore[assignment]
-    transfer_u: np.ndarray = None  # type: ignore[assignment]
-    transfer_handle: np.ndarray = None  # type: ignore[assignment]
-    transfer_wrap: np.ndarray = None  # type: ignore[assignment]
-    transfer_patience: np.ndarray = None  # type: ignore[assignment]
-    callback_u: np.ndarray = None  # type: ignore[assignment]
+    transfer_u: np.ndarray = _NaNColumn()  # type: ignore[assignment]
+    transfer_handle: np.ndarray = _NaNColumn()  # type: ignore[assignment]
+    transfer_wrap: np.ndarray = _NaNColumn()  # type: ignore[assignment]
+    transfer_patience: np.ndarray = _NaNColumn()  # type: ignore[assignment]
+    callback_u: np.ndarray = _NaNColumn(2)  # type: ignore[assignment]
     #: Per outbound campaign: (connect uniforms, talk times, wrap-ups), one per customer.
     outbound: list = field(default_factory=list)
 
@@ -75,16 +100,6 @@ class CallDraws:
         for name in ("retry_u", "retry_delay", "retry_patience"):
             if getattr(self, name) is None:
                 setattr(self, name, np.empty((n, 0)))  # no redials: nothing to hold
-        # The NaN columns are slices of one block, filled at once: each its own memory
-        # (they never overlap), writable and contiguous like a separate array.
-        block = np.empty(6 * n)
-        block.fill(np.nan)
-        names = ("transfer_u", "transfer_handle", "transfer_wrap", "transfer_patience")
-        for j, name in enumerate(names):
-            if getattr(self, name) is None:
-                setattr(self, name, block[j * n : (j + 1) * n])
-        if self.callback_u is None:
-            self.callback_u = block[4 * n :].reshape(n, 2)
 
     @property
     def n_calls(self) -> int:

@@ -134,21 +134,22 @@ def merge(parts: list[Part]) -> tuple[np.ndarray, ...]:
     sizes = [p.arrival.shape[0] for p in parts]
     one = len(parts) == 1
     arrival = parts[0].arrival if one else np.concatenate([p.arrival for p in parts])
+    n = arrival.shape[0]
     order = None if _rising(arrival) else np.argsort(arrival, kind="stable")
 
     def column(arrays: list[np.ndarray | None], fill: float | int, dtype: type) -> np.ndarray:
         if all(a is None for a in arrays):
-            whole = np.full(arrival.shape[0], fill, dtype)
-        elif one:
-            whole = arrays[0]  # type: ignore[assignment]
+            return np.full(n, fill, dtype)  # the same value for every call: no sort
+        if one:
+            whole = arrays[0]
         else:
             pieces = zip(arrays, sizes, strict=True)
-            whole = np.concatenate([np.full(n, fill, dtype) if a is None else a for a, n in pieces])
-        return whole if order is None else whole[order]
+            whole = np.concatenate([np.full(k, fill, dtype) if a is None else a for a, k in pieces])
+        return whole if order is None else whole[order]  # type: ignore[index,return-value]
 
     def constant(values: list, dtype: type) -> np.ndarray:
-        if one:
-            return np.full(arrival.shape[0], values[0], dtype)
+        if len(set(values)) == 1:
+            return np.full(n, values[0], dtype)
         whole = np.repeat(np.array(values, dtype), sizes)
         return whole if order is None else whole[order]
 

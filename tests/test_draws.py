@@ -419,12 +419,12 @@ def test_poisson_arrivals_in_one_batch_are_those_drawn_one_call_at_a_time(seed):
 
 def test_batched_uniforms_grow_when_read_past_the_batch():
     rng, plain = np.random.default_rng(8), np.random.default_rng(8)
-    u = draws._Uniforms(rng, 0.0, as_floats=True)  # a batch of 64
+    u = draws._Uniforms(rng, 0.0)  # a batch of 64
     u.grow(100)
     u.close(130)
     want = plain.random(u.buffer.shape[0])
     np.testing.assert_array_equal(u.buffer, want)
-    assert u.values == want.tolist()
+    assert u.values.tolist() == want.tolist()
     plain = np.random.default_rng(8)
     plain.random(130)
     assert rng.random() == plain.random()

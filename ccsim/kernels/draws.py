@@ -20,7 +20,7 @@ import functools
 import math
 import operator
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 
@@ -186,13 +186,13 @@ def _poisson_arrivals(
     if type(rng.bit_generator) is not np.random.PCG64:
         return _poisson_arrivals_stepwise(rng, rates, start, interval)
     means = (rates * interval).tolist()
-    plan, expected, as_floats = _plan(tuple(means))
-    u = _Uniforms(rng, expected, as_floats)
+    day = _plan(tuple(means), start, interval)
+    u = _Uniforms(rng, day.expected)
     firsts: list[int] = []
     counts: list[int] = []
     while True:
         try:
-            at = _count_intervals(u.values, plan, firsts, counts)
+            at = _count_intervals(u.values, day.intervals, firsts, counts)
             break
         except IndexError:  # read past the batch: draw more, go on from the last count
             u.grow(64)
@@ -202,30 +202,32 @@ def _poisson_arrivals(
     if not counts:
         return np.empty(0, dtype=np.float64)
     n = np.array(counts)
-    which = np.array([p[0] for p in plan], dtype=np.int64)
-    lows = start + which * interval
-    highs = np.nextafter(start + (which + 1) * interval, lows)  # a + u * interval < b
-    if sum(counts) > 64 * len(counts):  # many calls per interval: their numbers in slices
-        times = np.concatenate([u.buffer[f : f + k] for f, k in zip(firsts, counts, strict=True)])
-    else:
-        where = np.arange(int(n.sum())) + np.repeat(np.array(firsts) - (np.cumsum(n) - n), n)
-        times = u.buffer[where]
+    times = np.concatenate([u.buffer[f : f + k] for f, k in zip(firsts, counts, strict=True)])
     times *= interval  # low + u * interval, in place (the sum is the same either way round)
-    times += np.repeat(lows, n)
-    np.minimum(times, np.repeat(highs, n), out=times)
+    times += day.lows.repeat(n)
+    np.minimum(times, day.highs.repeat(n), out=times)  # a + u * interval < b
     # Each interval's times rise with its uniforms and lie below the next interval's:
     # sorting them all at once sorts each interval's uniforms.
     times.sort()
     return times
 
 
+class _Day(NamedTuple):
+    """What a day's rates give `_poisson_arrivals` before any number is drawn."""
+
+    intervals: tuple[tuple[float, ...], ...]  # `_count_intervals`'s plan
+    expected: float  # numbers the day reads, about (the batch's size)
+    lows: np.ndarray  # per interval with calls, its start...
+    highs: np.ndarray  # ...and the last time before its end
+
+
 @functools.lru_cache(maxsize=256)
-def _plan(means: tuple[float, ...]) -> tuple[tuple[tuple[float, ...], ...], float, bool]:
-    """Per interval with calls, what `_count_intervals` needs: ``(i, lam, 2a, b, vr,
-    a, log(invalpha), log(lam))`` of the transformed-rejection method (``lam >= 10``),
-    or ``(i, lam, exp(-lam), 0, ...)``; how many numbers the day reads, about; whether
-    most are read one by one (short intervals: `_Uniforms` ``as_floats``). A day's
-    means repeat from one replication to the next: worked out once."""
+def _plan(means: tuple[float, ...], start: float, interval: float) -> _Day:
+    """The `_Day` of these means per interval (a day's means repeat from one
+    replication to the next: worked out once). Per interval with calls, the plan
+    holds ``(i, lam, 2a, b, vr, a, log(invalpha), log(lam))`` of the
+    transformed-rejection method (``lam >= 10``: two numbers read, most often), or
+    ``(i, lam, exp(-lam), 0, ...)`` (about ``lam + 1`` numbers read)."""
     plan = []
     for i, lam in enumerate(means):
         if lam <= 0.0:
@@ -235,9 +237,12 @@ def _plan(means: tuple[float, ...]) -> tuple[tuple[tuple[float, ...], ...], floa
             plan.append((i, lam, 2 * a, b, vr, a, log_invalpha, loglam))
         else:
             plan.append((i, lam, math.exp(-lam), 0.0, 0.0, 0.0, 0.0, 0.0))
-    total = sum(means)
-    small = sum(m + 1.0 for m in means if m < 10.0)  # numbers a small count reads
-    return tuple(plan), total + small + 4 * len(means), total < 64 * len(means)
+    small = sum(m + 1.0 for m in means if 0.0 < m < 10.0)  # numbers small counts read
+    which = np.array([p[0] for p in plan], dtype=np.int64)
+    lows = start + which * interval
+    highs = np.nextafter(start + (which + 1) * interval, lows)
+    lows.flags.writeable = highs.flags.writeable = False  # shared by every replication
+    return _Day(tuple(plan), sum(means) + small + 4 * len(means), lows, highs)
 
 
 def _count_intervals(values: Any, plan: tuple, firsts: list[int], counts: list[int]) -> int:
@@ -284,19 +289,19 @@ def _count_intervals(values: Any, plan: tuple, firsts: list[int], counts: list[i
 class _Uniforms:
     """A PCG64 generator's next numbers, drawn ahead in one batch (``buffer``) to be
     read in order; `close` puts the generator where reading them one call at a time
-    would have. ``values`` reads them one by one: the buffer, or with ``as_floats``
-    (most numbers read one by one: short intervals) a list of its floats."""
+    would have. ``values`` reads them one by one as Python floats (a memoryview of
+    the buffer: as quick to read as a list, and nothing to convert)."""
 
-    def __init__(self, rng: np.random.Generator, expected: float, as_floats: bool) -> None:
+    def __init__(self, rng: np.random.Generator, expected: float) -> None:
         self.rng = rng
         self.buffer = rng.random(int(expected + 8.0 * math.sqrt(expected) + 64))
-        self.values: Any = self.buffer.tolist() if as_floats else self.buffer
+        self.values: Any = memoryview(self.buffer)
 
     def grow(self, at_least: int) -> None:
         """Draw at least ``at_least`` more numbers, the stream's next ones."""
         extra = self.rng.random(max(at_least, self.buffer.shape[0] // 2 + 64))
         self.buffer = np.concatenate((self.buffer, extra))
-        self.values = self.values + extra.tolist() if isinstance(self.values, list) else self.buffer
+        self.values = memoryview(self.buffer)
 
     def close(self, used: int) -> None:
         """Leave the generator after the first ``used`` numbers."""

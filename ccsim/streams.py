@@ -173,7 +173,7 @@ class _Address(ISpawnableSeedSequence):
             return np.array(_state(self.seed, self.key), dtype=np.uint64)
         return self.real.generate_state(n_words, dtype)
 
-    def spawn(self, n_children: int) -> list[np.random.SeedSequence]:
+    def spawn(self, n_children: int) -> list[Any]:
         return self.real.spawn(n_children)
 
     @property

@@ -295,13 +295,13 @@ class _Uniforms:
     def __init__(self, rng: np.random.Generator, expected: float) -> None:
         self.rng = rng
         self.buffer = rng.random(int(expected + 8.0 * math.sqrt(expected) + 64))
-        self.values: Any = memoryview(self.buffer)
+        self.values: Any = self.buffer.data  # a memoryview
 
     def grow(self, at_least: int) -> None:
         """Draw at least ``at_least`` more numbers, the stream's next ones."""
         extra = self.rng.random(max(at_least, self.buffer.shape[0] // 2 + 64))
         self.buffer = np.concatenate((self.buffer, extra))
-        self.values = memoryview(self.buffer)
+        self.values = self.buffer.data
 
     def close(self, used: int) -> None:
         """Leave the generator after the first ``used`` numbers."""

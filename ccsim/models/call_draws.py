@@ -140,18 +140,19 @@ def merge(parts: list[Part]) -> tuple[np.ndarray, ...]:
     def column(arrays: list[np.ndarray | None], fill: float | int, dtype: type) -> np.ndarray:
         if all(a is None for a in arrays):
             return np.full(n, fill, dtype)  # the same value for every call: no sort
+        whole: np.ndarray
         if one:
-            whole = arrays[0]
+            whole = arrays[0]  # type: ignore[assignment]  # not None: checked above
         else:
             pieces = zip(arrays, sizes, strict=True)
             whole = np.concatenate([np.full(k, fill, dtype) if a is None else a for a, k in pieces])
-        return whole if order is None else whole[order]  # type: ignore[index,return-value]
+        return whole if order is None else whole[order]
 
     def constant(values: list, dtype: type) -> np.ndarray:
         if len(set(values)) == 1:
             return np.full(n, values[0], dtype)
-        whole = np.repeat(np.array(values, dtype), sizes)
-        return whole if order is None else whole[order]
+        same: np.ndarray = np.repeat(np.array(values, dtype), sizes)
+        return same if order is None else same[order]
 
     return (
         arrival if order is None else arrival[order],

@@ -106,15 +106,28 @@ def _mix(x: int, y: int) -> int:
     return r ^ (r >> 16)
 
 
-def _mix_word(pool: tuple[int, ...], word: int, j: int) -> tuple[int, ...]:
-    """Mix one more entropy word into the pool, hashes ``j`` to ``j + 3``."""
-    return tuple(_mix(p, _hashmix(word, j + d)) for d, p in enumerate(pool))
+def _mixed(pool: tuple[int, ...], word: int, j: int) -> tuple[int, int, int, int]:
+    """The pool with one more entropy word mixed in, hashes ``j`` to ``j + 3``
+    (written out: this is most of a stream's cost)."""
+    p0, p1, p2, p3 = pool
+    m, a, left, right = _M32, _HASH_A, _MIX_L, _MIX_R
+    v = ((word ^ a[j]) * a[j + 1]) & m
+    r = (left * p0 - right * (v ^ (v >> 16))) & m
+    p0 = r ^ (r >> 16)
+    v = ((word ^ a[j + 1]) * a[j + 2]) & m
+    r = (left * p1 - right * (v ^ (v >> 16))) & m
+    p1 = r ^ (r >> 16)
+    v = ((word ^ a[j + 2]) * a[j + 3]) & m
+    r = (left * p2 - right * (v ^ (v >> 16))) & m
+    p2 = r ^ (r >> 16)
+    v = ((word ^ a[j + 3]) * a[j + 4]) & m
+    r = (left * p3 - right * (v ^ (v >> 16))) & m
+    return p0, p1, p2, r ^ (r >> 16)
 
 
-@functools.lru_cache(maxsize=64)
-def _pool(seed: int, replication: int, purpose: int) -> tuple[int, ...]:
-    """The pool once the root seed (its words, padded to 4), the replication and the
-    purpose are mixed in: shared by the streams of one replication and purpose."""
+@functools.lru_cache(maxsize=16)
+def _seed_pool(seed: int) -> tuple[int, ...]:
+    """The pool once the root seed (its words, padded to 4) is mixed in."""
     words = [(seed >> (32 * w)) & _M32 for w in range(4)]
     pool = [_hashmix(w, j) for j, w in enumerate(words)]
     j = 4
@@ -123,38 +136,40 @@ def _pool(seed: int, replication: int, purpose: int) -> tuple[int, ...]:
             if src != dst:
                 pool[dst] = _mix(pool[dst], _hashmix(pool[src], j))
                 j += 1
-    return _mix_word(_mix_word(tuple(pool), replication, 16), purpose, 20)
+    return tuple(pool)
+
+
+@functools.lru_cache(maxsize=16)
+def _replication_pool(seed: int, replication: int) -> tuple[int, ...]:
+    """The pool once the replication is mixed in too: shared by its streams."""
+    return _mixed(_seed_pool(seed), replication, 16)
+
+
+@functools.lru_cache(maxsize=64)
+def _purpose_pool(seed: int, replication: int, purpose: int) -> tuple[int, ...]:
+    """The pool once the purpose is mixed in too: shared by a replication's streams
+    of one purpose (one per call type)."""
+    return _mixed(_replication_pool(seed, replication), purpose, 20)
 
 
 def _state(seed: int, key: tuple[int, int, int]) -> list[int]:
     """``SeedSequence(seed, spawn_key=key).generate_state(4, np.uint64)``, as ints:
-    the index mixed into the pool, then the 8 output words (written out: this is
-    most of a stream's cost)."""
-    p0, p1, p2, p3 = _pool(seed, key[0], key[1])
-    w = key[2]
-    m, a, left, right = _M32, _HASH_A, _MIX_L, _MIX_R
-    v = ((w ^ a[24]) * a[25]) & m
-    r = (left * p0 - right * (v ^ (v >> 16))) & m
-    p0 = r ^ (r >> 16)
-    v = ((w ^ a[25]) * a[26]) & m
-    r = (left * p1 - right * (v ^ (v >> 16))) & m
-    p1 = r ^ (r >> 16)
-    v = ((w ^ a[26]) * a[27]) & m
-    r = (left * p2 - right * (v ^ (v >> 16))) & m
-    p2 = r ^ (r >> 16)
-    v = ((w ^ a[27]) * a[28]) & m
-    r = (left * p3 - right * (v ^ (v >> 16))) & m
-    p3 = r ^ (r >> 16)
-    b = _HASH_B
-    out = []
-    for i, p in enumerate((p0, p1, p2, p3, p0, p1, p2, p3)):
-        v = ((p ^ b[i]) * b[i + 1]) & m
-        out.append(v ^ (v >> 16))
+    the index mixed into the pool, then the 8 output words, written out."""
+    p0, p1, p2, p3 = _mixed(_purpose_pool(seed, key[0], key[1]), key[2], 24)
+    m, b = _M32, _HASH_B
+    v0 = ((p0 ^ b[0]) * b[1]) & m
+    v1 = ((p1 ^ b[1]) * b[2]) & m
+    v2 = ((p2 ^ b[2]) * b[3]) & m
+    v3 = ((p3 ^ b[3]) * b[4]) & m
+    v4 = ((p0 ^ b[4]) * b[5]) & m
+    v5 = ((p1 ^ b[5]) * b[6]) & m
+    v6 = ((p2 ^ b[6]) * b[7]) & m
+    v7 = ((p3 ^ b[7]) * b[8]) & m
     return [
-        out[0] | out[1] << 32,
-        out[2] | out[3] << 32,
-        out[4] | out[5] << 32,
-        out[6] | out[7] << 32,
+        v0 ^ (v0 >> 16) | (v1 ^ (v1 >> 16)) << 32,
+        v2 ^ (v2 >> 16) | (v3 ^ (v3 >> 16)) << 32,
+        v4 ^ (v4 >> 16) | (v5 ^ (v5 >> 16)) << 32,
+        v6 ^ (v6 >> 16) | (v7 ^ (v7 >> 16)) << 32,
     ]
 
 

@@ -33,7 +33,7 @@ def _attributes(
     if ct.wrap_up is None:
         wrap = np.zeros(n)
     else:
-        wrap = sample(stream(seed, replication, "wrap_up", index), ct.wrap_up, n)
+        wrap = sample(_Lazy(seed, replication, "wrap_up", index), ct.wrap_up, n)  # type: ignore[arg-type]
     if ct.patience is None:
         patience = np.full(n, np.inf)
     else:
@@ -114,3 +114,20 @@ def _aht_scale(ct, arrival: np.ndarray, horizon) -> np.ndarray:
     )
     idx = ((arrival - horizon.start) // horizon.interval).astype(np.int64)
     return factors[np.clip(idx, 0, factors.size - 1)]
+
+
+class _Lazy:
+    """The stream ``(seed, replication, purpose, index)``, made on first use: a
+    fixed after-call work (``wrap_up: 30s``) draws no numbers and so never pays for
+    a generator."""
+
+    __slots__ = ("address", "rng")
+
+    def __init__(self, *address: object) -> None:
+        self.address = address
+        self.rng: np.random.Generator | None = None
+
+    def __getattr__(self, name: str) -> object:
+        if self.rng is None:
+            self.rng = stream(*self.address)  # type: ignore[arg-type]
+        return getattr(self.rng, name)

@@ -249,29 +249,28 @@ def _count_intervals(values: Any, plan: tuple, firsts: list[int], counts: list[i
     """Count the calls of each interval of ``plan`` not counted yet, appending where
     its times' uniforms start and how many there are; returns the next unread number.
 
-    Each count is `_count_at`'s, inlined (a small mean's product of uniforms; the
-    transformed-rejection method's first candidate, accepted by the quick test or the
-    exact one) and `_count_at` itself when that candidate is rejected. Reading past
-    ``values`` raises IndexError with the counts so far complete: call again on a
-    longer batch to go on.
+    Each count is `_count_at`'s, step for step, written out here (a function call
+    per interval costs as much as the count). Reading past ``values`` raises
+    IndexError with the counts so far complete: call again on a longer batch to go on.
     """
     at = firsts[-1] + counts[-1] if counts else 0
     log = math.log
     for _, lam, c, b, vr, a, log_invalpha, loglam in plan[len(counts) :]:
-        if b:
-            u = values[at] - 0.5
-            v = values[at + 1]
-            us = 0.5 - abs(u)
-            k = int((c / us + b) * u + lam + 0.43)
-            if (us >= 0.07 and v <= vr) or (
-                k >= 0
-                and not (us < 0.013 and v > us)
-                and (log(v) if v > 0.0 else -math.inf) + log_invalpha - log(a / (us * us) + b)
-                <= (-lam + k * loglam - _loggam(k + 1))
-            ):
+        if b:  # transformed rejection: candidates until one is accepted
+            while True:
+                u = values[at] - 0.5
+                v = values[at + 1]
                 at += 2
-            else:
-                k, at = _count_at(values, at, lam)
+                us = 0.5 - abs(u)
+                k = int((c / us + b) * u + lam + 0.43)
+                if us >= 0.07 and v <= vr:
+                    break
+                if k < 0 or (us < 0.013 and v > us):
+                    continue
+                if (log(v) if v > 0.0 else -math.inf) + log_invalpha - log(a / (us * us) + b) <= (
+                    -lam + k * loglam - _loggam(k + 1)
+                ):
+                    break
         else:
             prod = values[at]
             at += 1

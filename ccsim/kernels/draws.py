@@ -184,9 +184,10 @@ def _poisson_arrivals(
     numbers, without a numpy call per interval.
     """
     if type(rng.bit_generator) is not np.random.PCG64:
+        if not (np.isfinite(rates).all() and (rates >= 0).all()):
+            raise ValueError("rates must be finite and >= 0")
         return _poisson_arrivals_stepwise(rng, rates, start, interval)
-    means = (rates * interval).tolist()
-    day = _plan(tuple(means), start, interval)
+    day = _plan(tuple((rates * interval).tolist()), start, interval)  # checks the rates
     u = _Uniforms(rng, day.expected)
     firsts: list[int] = []
     counts: list[int] = []
@@ -228,6 +229,8 @@ def _plan(means: tuple[float, ...], start: float, interval: float) -> _Day:
     holds ``(i, lam, 2a, b, vr, a, log(invalpha), log(lam))`` of the
     transformed-rejection method (``lam >= 10``: two numbers read, most often), or
     ``(i, lam, exp(-lam), 0, ...)`` (about ``lam + 1`` numbers read)."""
+    if not all(0.0 <= m < math.inf for m in means):  # NaN fails too
+        raise ValueError("rates must be finite and >= 0")
     plan = []
     for i, lam in enumerate(means):
         if lam <= 0.0:
@@ -338,13 +341,12 @@ def poisson_arrivals(
     """Sorted arrival times of a piecewise-constant-rate Poisson process.
 
     Interval ``i`` is ``[start + i*interval, start + (i+1)*interval)`` with rate
-    ``rates[i]`` (calls per second). Returns float64 times in seconds.
+    ``rates[i]`` (calls per second), finite and >= 0 (checked with the day's plan, once
+    per day's rates). Returns float64 times in seconds.
     """
     rates = np.ascontiguousarray(rates, dtype=np.float64)
     if rates.ndim != 1:
         raise ValueError(f"rates must be one-dimensional, got shape {rates.shape}")
-    if not (np.isfinite(rates).all() and (rates >= 0).all()):
-        raise ValueError("rates must be finite and >= 0")
     if not interval > 0:
         raise ValueError(f"interval must be > 0, got {interval}")
     return _poisson_arrivals(rng, rates, float(start), float(interval))

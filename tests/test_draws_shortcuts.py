@@ -124,3 +124,15 @@ def test_nan_columns_are_made_on_first_read_and_are_each_their_own():
     given = CallDraws(*(np.arange(2.0),) * 5, transfer_u=np.array([0.1, 0.2]))
     assert given.transfer_u.tolist() == [0.1, 0.2]
     assert pickle.loads(pickle.dumps(one)).transfer_u[1] == 0.5
+
+
+def test_lazy_stream_is_made_only_when_numbers_are_drawn():
+    from ccsim.kernels.draws import sample
+    from ccsim.models.caller_attributes import _lazy_stream
+    from ccsim.scenario.model import Distribution
+
+    fixed = _lazy_stream(1, 2, "wrap_up", 3)
+    assert sample(fixed, Distribution("deterministic", (30.0,)), 4).tolist() == [30.0] * 4
+    assert fixed.rng is None  # type: ignore[attr-defined]  # no generator was made
+    drawn = sample(_lazy_stream(1, 2, "wrap_up", 3), Distribution("exponential", (60.0,)), 5)
+    np.testing.assert_array_equal(drawn, stream(1, 2, "wrap_up", 3).exponential(60.0, 5))

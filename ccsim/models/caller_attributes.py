@@ -4,6 +4,8 @@ redials, transfers and callbacks (`ccsim.models.calls.draw_calls`)."""
 
 from __future__ import annotations
 
+from typing import cast
+
 import numpy as np
 
 from ccsim.kernels.draws import sample, sample_by_period
@@ -33,7 +35,7 @@ def _attributes(
     if ct.wrap_up is None:
         wrap = np.zeros(n)
     else:
-        wrap = sample(_Lazy(seed, replication, "wrap_up", index), ct.wrap_up, n)  # type: ignore[arg-type]
+        wrap = sample(_lazy_stream(seed, replication, "wrap_up", index), ct.wrap_up, n)
     if ct.patience is None:
         patience = np.full(n, np.inf)
     else:
@@ -116,10 +118,15 @@ def _aht_scale(ct, arrival: np.ndarray, horizon) -> np.ndarray:
     return factors[np.clip(idx, 0, factors.size - 1)]
 
 
+def _lazy_stream(seed: int, replication: int, purpose: str, index: int) -> np.random.Generator:
+    """`stream` made on first use (`_Lazy`), typed as the generator it stands for."""
+    return cast(np.random.Generator, _Lazy(seed, replication, purpose, index))
+
+
 class _Lazy:
     """The stream ``(seed, replication, purpose, index)``, made on first use: a
-    fixed after-call work (``wrap_up: 30s``) draws no numbers and so never pays for
-    a generator."""
+    fixed after-call work (``wrap_up: 30s``, a call type's or a campaign's) draws no
+    numbers and so never pays for a generator."""
 
     __slots__ = ("address", "rng")
 

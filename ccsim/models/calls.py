@@ -29,7 +29,7 @@ from ccsim.models.call_draws import SURGE as SURGE
 from ccsim.models.call_draws import VIA_IVR as VIA_IVR
 from ccsim.models.call_draws import CallDraws as CallDraws
 from ccsim.models.call_draws import Part, merge
-from ccsim.models.caller_attributes import _attributes, _behaviours
+from ccsim.models.caller_attributes import _attributes, _behaviours, _lazy_stream
 from ccsim.models.caller_attributes import draw_by_offer as draw_by_offer
 from ccsim.scenario.model import Scenario
 from ccsim.streams import stream
@@ -100,6 +100,6 @@ def _outbound(scenario: Scenario, seed: int, replication: int, calls: CallDraws)
         wrap = (
             np.zeros(n)
             if campaign.wrap_up is None
-            else sample(stream(seed, replication, "outbound", 2000 + c), campaign.wrap_up, n)
+            else sample(_lazy_stream(seed, replication, "outbound", 2000 + c), campaign.wrap_up, n)
         )
         calls.outbound.append((connect, talk, wrap))

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ccsim.batch.allocator import keep_freed_memory
 from ccsim.metrics import replication_kpis
 from ccsim.metrics.compact import KpiLayout
 from ccsim.metrics.kpis import replication_row
@@ -129,6 +130,7 @@ def run_each(
 ) -> Iterator[Replication]:
     """Each replication of ``indices``, simulated and measured as it finishes, its
     KPIs a row of the first one's layout (the same for all: the scenario decides it)."""
+    keep_freed_memory()  # in whichever process runs them: this one, a worker, Dask's
     layout = None
     for r in indices:
         obs = run_replication(scenario, seed, r, engine)

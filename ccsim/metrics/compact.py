@@ -169,18 +169,15 @@ def summarize_rows(rows: KpiRows) -> dict[str, Any]:
     nan = np.isnan(cols).any(axis=1)
     mean = cols.mean(axis=1)
     std = cols.std(axis=1, ddof=1) if n > 1 else np.full(cols.shape[0], np.nan)
-    figures: list[tuple[float | None, tuple[float, float] | None]] = []
-    t = _t975(n - 1) if n > 1 else math.nan
-    root = math.sqrt(n)
-    for j in range(cols.shape[0]):
-        if nan[j]:
-            figures.append(t_interval(cols[j]))
-        elif n == 1:
-            figures.append((float(mean[j]), None))
-        else:
-            mu = float(mean[j])
-            half = float(t * std[j] / root)
-            figures.append((mu, (mu - half, mu + half)))
+    figures: list[tuple[float | None, tuple[float, float] | None]]
+    if n == 1:
+        figures = [(mu, None) for mu in mean.tolist()]
+    else:  # the same operations, elementwise, as t_interval's on one column
+        half = _t975(n - 1) * std / math.sqrt(n)
+        cis = zip((mean - half).tolist(), (mean + half).tolist(), strict=True)
+        figures = list(zip(mean.tolist(), cis, strict=True))
+    for j in np.flatnonzero(nan).tolist():
+        figures[j] = t_interval(cols[j])
     names = rows.layout.names
 
     def figure(j: int) -> dict[str, Any]:

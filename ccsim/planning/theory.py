@@ -14,7 +14,6 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from ccsim.planning.analytic import erlang_a
 from ccsim.scenario.model import Scenario
 
 __all__ = ["TheoryReference", "theory_reference"]
@@ -88,6 +87,10 @@ def theory_reference(scenario: Scenario) -> TheoryReference | None:
     patience = math.inf if ct.patience is None else ct.patience.mean
     if math.isinf(patience) and lam * aht >= n:
         return None
+    # Here, not at the top: scipy's integrate and optimize take ~0.4 s to import, and
+    # every run asks this question of its scenario, most of them not textbook queues.
+    from ccsim.planning.analytic import erlang_a
+
     m = erlang_a(n, lam, aht, patience)
     sl = scenario.service_level
     return TheoryReference(

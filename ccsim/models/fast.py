@@ -4,7 +4,9 @@
 typed arrays, runs the numba event loop (`ccsim.kernels.engine.simulate`) and
 returns the `Observations` the SimPy engine (`ccsim.models.center`) gives, call
 by call. The routing tables are read off a `Router` and the roster is
-`build_roster`'s, so both engines start from the very same numbers.
+`build_roster`'s (the same template and draws, as arrays), so both engines start
+from the very same numbers. What depends on the scenario alone is packed once per
+scenario object and shared read-only by its replications (`ccsim.models.pack_staff`).
 
 `supports(scenario)` says whether this engine can run a scenario: ``None``, or a
 short name of the first feature it does not implement (the caller then runs

@@ -220,3 +220,34 @@ def test_precision_names_the_kpis_it_knows():
 
 def test_day_kpis_lists_every_kpi_of_the_day(bank_alone):
     assert set(DAY_KPIS) == set(bank_alone.kpis[0]["summary"])
+
+
+def test_a_small_batch_runs_in_this_process_only_when_allowed():
+    """`Backend.for_batch`: hand-worked with `CALLS_PER_SECOND` and `SMALL_BATCH_S`."""
+    auto = Backend(workers=2, small_in_process=True)
+    fast = par.CALLS_PER_SECOND["fast"] * par.SMALL_BATCH_S  # calls in SMALL_BATCH_S
+    assert auto.for_batch(0.5 * fast, "fast") == Backend()  # half a second: here
+    assert auto.for_batch(2.0 * fast, "fast") is auto  # two seconds: on the workers
+    # The same calls take SimPy 25 times longer: on the workers.
+    assert auto.for_batch(0.5 * fast, "simpy") is auto
+    asked = Backend(workers=2)  # --workers 2, or a library call: K workers, always
+    assert asked.for_batch(1.0, "fast") is asked
+    dask = Backend("dask", workers=2, small_in_process=True)
+    assert dask.for_batch(1.0, "fast") is dask
+
+
+def test_ccsim_run_without_workers_runs_a_small_batch_here(capsys, monkeypatch):
+    """The CLI's default (`--workers` not given): 9 replications of the small bank day
+    (4,185 expected calls) stay here at SimPy's real speed, and go to the workers
+    when SimPy is taken to simulate 1,000 calls a second (4.2 s of work)."""
+    from ccsim.cli import main
+
+    def where(*extra: str) -> str:
+        argv = ["run", str(BANK), "--reps", "9", "--seed", "11", "--json", "--engine", "simpy"]
+        assert main([*argv, *extra]) == 0
+        return json.loads(capsys.readouterr().out)["backend"]
+
+    assert where() == "this process"
+    assert where("--workers", "2") == "2 local processes"  # asked for: always
+    monkeypatch.setitem(par.CALLS_PER_SECOND, "simpy", 1_000)
+    assert where().endswith("local processes") or os.cpu_count() == 1

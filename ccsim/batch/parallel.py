@@ -24,7 +24,7 @@ from collections.abc import Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Executor, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from ccsim.batch.replication import Replication, run_chunk, run_each
@@ -32,7 +32,27 @@ from ccsim.batch.replication import Replication, run_chunk, run_each
 if TYPE_CHECKING:
     from ccsim.scenario.model import Scenario
 
-__all__ = ["BACKENDS", "Backend", "Replication", "close_pools", "cpu_count", "map_replications"]
+__all__ = [
+    "BACKENDS",
+    "CALLS_PER_SECOND",
+    "SMALL_BATCH_S",
+    "Backend",
+    "Replication",
+    "close_pools",
+    "cpu_count",
+    "map_replications",
+]
+
+#: Calls one process simulates and measures per second, by engine, end to end
+#: (draws, simulation, every KPI; rounded down from experiments/bench/end_to_end.py
+#: and benchmark.py on a 2-core machine): what a batch would take in this process.
+CALLS_PER_SECOND = {"fast": 1_000_000, "simpy": 40_000}
+
+#: A batch this process would finish within this many seconds runs here rather than
+#: on worker processes when the backend allows it (``small_in_process``): starting
+#: them (a fork each, and each loading the compiled engine) costs about 0.6 s of wall
+#: time, so below ~1 s two workers finish no sooner than one process.
+SMALL_BATCH_S = 1.0
 
 BACKENDS = ("local", "dask")
 
@@ -96,6 +116,10 @@ class Backend:
     kind: str = "local"
     workers: int = 1
     scheduler: Any = None
+    #: Run a batch that this process would finish before worker processes had
+    #: started, here (`for_batch`): what ``ccsim run`` does when ``--workers`` is not
+    #: given. Off by default: asked for K workers, a batch gets K workers.
+    small_in_process: bool = field(default=False, repr=False)
 
     def __post_init__(self) -> None:
         if self.scheduler is not None and self.kind == "local" and not _is_text(self.scheduler):
@@ -138,6 +162,28 @@ class Backend:
         Backend
         """
         return cls("dask", workers or cpu_count(), scheduler)
+
+    def for_batch(self, calls: float, engine: str) -> Backend:
+        """Where a batch of ``calls`` expected calls (all replications) on ``engine``
+        runs: this backend, or this process when ``small_in_process`` allows it and
+        the batch would take it less than `SMALL_BATCH_S` (`CALLS_PER_SECOND`).
+
+        Parameters
+        ----------
+        calls : float
+            Expected calls of the whole batch (`ccsim.batch.first_run.expected_calls`).
+        engine : {"fast", "simpy"}
+            The engine that will run it.
+
+        Returns
+        -------
+        Backend
+        """
+        if not self.small_in_process or self.kind != "local" or self.workers == 1:
+            return self
+        if calls / CALLS_PER_SECOND.get(engine, CALLS_PER_SECOND["simpy"]) >= SMALL_BATCH_S:
+            return self
+        return Backend()
 
     def describe(self) -> str:
         """Where the replications run, in words (``RunResult.backend``).

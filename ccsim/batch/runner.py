@@ -241,6 +241,11 @@ def run(
         from ccsim.batch.first_run import engine_for_run
 
         chosen = engine_for_run(scenario, chosen, engine, reps, notify)
+    if backend is not None:
+        from ccsim.batch.first_run import expected_calls
+
+        most = max(reps, precision.max_replications if precision else 0)
+        backend = backend.for_batch(expected_calls(scenario, most), chosen)
     batch = _Batch(scenario, seed, chosen, backend, keep_observations, progress)
     store = ReplicationStore(Path(out), scenario, seed) if out is not None else None
     t0 = time.perf_counter()

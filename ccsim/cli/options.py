@@ -56,7 +56,8 @@ def add_batch_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--workers",
         type=positive_int,
-        help="worker processes (default: all cores; 1 runs in this process)",
+        help="worker processes (default: all cores, but run and report keep a batch done "
+        "within ~1 s in this process; 1 runs in this process)",
     )
     parser.add_argument(
         "--backend",
@@ -71,12 +72,19 @@ def add_batch_arguments(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def backend_from_args(args: argparse.Namespace):
-    """The `Backend` the batch arguments describe."""
+def backend_from_args(args: argparse.Namespace, small_in_process: bool = False):
+    """The `Backend` the batch arguments describe. ``small_in_process``: without
+    ``--workers``, a batch too small to pay for starting worker processes runs in
+    this one (`Backend.for_batch`; a command that runs one batch asks for it)."""
     from ccsim.batch.parallel import Backend, cpu_count
 
     kind = "dask" if args.scheduler else args.backend
-    return Backend(kind=kind, workers=args.workers or cpu_count(), scheduler=args.scheduler)
+    return Backend(
+        kind=kind,
+        workers=args.workers or cpu_count(),
+        scheduler=args.scheduler,
+        small_in_process=small_in_process and args.workers is None,
+    )
 
 
 def print_written(paths: list[Path], lang: str | None = None) -> None:

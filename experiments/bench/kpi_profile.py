@@ -7,7 +7,8 @@ Times, per replication of ``SCENARIO`` (default the reference model) in this pro
 the KPIs as a batch computes them (`ccsim.metrics.kpis.replication_row`, or with
 ``--documents`` `replication_kpis`, the nested dict), and the summary over the batch
 at the end (`summarize_rows`, or `summarize` of the documents). The
-compile cache is loaded by an untimed replication first. Prints ms per replication
+compile cache is loaded by an untimed replication first, and the allocator set as a
+batch sets it (`ccsim.batch.allocator`). Prints ms per replication
 and each part's share; the machine may be shared, so the load average is printed.
 """
 
@@ -40,6 +41,9 @@ def main(argv: list[str] | None = None) -> int:
     from ccsim.models.center import simulate_day
     from ccsim.models.fast import simulate_day_fast
 
+    from ccsim.batch.allocator import keep_freed_memory
+
+    keep_freed_memory()  # as every batch's replications run (`run_each`)
     scenario = ccsim.load_scenario(args.scenario)
     sim = simulate_day_fast if args.engine == "fast" else simulate_day
     first = replication_kpis(sim(scenario, draw_calls(scenario, 1, 10**6), 1, 10**6), scenario)

@@ -173,7 +173,7 @@ def _run(args: argparse.Namespace):
     from ccsim.cli.progress import ProgressBar
     from ccsim.scenario.overrides import scenario_from_args
 
-    backend = backend_from_args(args)
+    backend = backend_from_args(args, small_in_process=args.compare is None)
     if args.compare is not None:
         return _compare(args, backend)
     from ccsim.batch.runner import run

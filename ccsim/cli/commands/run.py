@@ -170,7 +170,7 @@ def _simulate(
             seed=args.seed,
             engine=args.engine,
             keep_observations=args.trace,
-            backend=backend_from_args(args),
+            backend=backend_from_args(args, small_in_process=True),
             out=args.out,
             resume=args.resume,
             precision=precision,

@@ -4,7 +4,9 @@
 typed arrays, runs the numba event loop (`ccsim.kernels.engine.simulate`) and
 returns the `Observations` the SimPy engine (`ccsim.models.center`) gives, call
 by call. The routing tables are read off a `Router` and the roster is
-`build_roster`'s, so both engines start from the very same numbers.
+`build_roster`'s (the same template and draws, as arrays), so both engines start
+from the very same numbers. What depends on the scenario alone is packed once per
+scenario object and shared read-only by its replications (`ccsim.models.pack_staff`).
 
 `supports(scenario)` says whether this engine can run a scenario: ``None``, or a
 short name of the first feature it does not implement (the caller then runs
@@ -31,8 +33,9 @@ from typing import Any
 from ccsim.kernels import engine as k
 from ccsim.models import pack_calls, pack_staff
 from ccsim.models.calls import CallDraws, arrival_times, draw_by_offer, draw_calls
-from ccsim.models.legs import empty_observations
+from ccsim.models.legs import kernel_observations
 from ccsim.models.pack_calls import pack
+from ccsim.models.pack_staff import staff_arrays
 from ccsim.models.roster import build_roster
 from ccsim.models.routing import Router
 from ccsim.observations import BLOCKED, Observations
@@ -55,7 +58,7 @@ SUPPORTED_EVENTS = frozenset(name for name, kind in EVENTS.items() if kind.compi
 _FEED = (
     Router,
     build_roster,
-    empty_observations,
+    kernel_observations,
     CallDraws,
     draw_calls,
     arrival_times,
@@ -183,9 +186,8 @@ def simulate_day_fast(
     missing = supports(scenario)
     if missing is not None:
         raise NotImplementedError(f"the fast engine does not support {missing}")
-    plans = build_roster(scenario, seed, replication)
-    obs = empty_observations(scenario, calls)
-    args = pack(scenario, calls, plans, obs)
+    obs = kernel_observations(scenario, calls)
+    args = pack(scenario, calls, staff_arrays(scenario, seed, replication), obs)
     run_kernel(args)
     obs.truncate(int(args["n_out"][0]))  # the legs that did occur (Legs.result)
     obs.call_type[(obs.outcome == BLOCKED) & obs.via_ivr] = -1  # the IVR never decided

@@ -12,22 +12,37 @@ import numpy as np
 
 from ccsim.models.calls import CallDraws
 from ccsim.observations import CALLBACK, FIRST, OUTBOUND, RETRIAL, TRANSFER, Observations
+from ccsim.scenario.memo import per_scenario
 from ccsim.scenario.model import Scenario
+
+
+@per_scenario
+def _extra_legs(scenario: Scenario) -> tuple[np.ndarray, int]:
+    """Per call type, the legs a caller may make after its first call (its possible
+    redials, one transfer, one callback); and the outbound dials of the day."""
+    per_caller = np.array(
+        [
+            (ct.retrial.max_attempts - 1 if ct.retrial else 0)
+            + (1 if ct.transfer else 0)
+            + (1 if ct.callback else 0)
+            for ct in scenario.call_types
+        ],
+        dtype=np.int64,
+    )
+    per_caller.flags.writeable = False
+    return per_caller, sum(c.customers for c in scenario.outbound)
 
 
 def leg_capacity(scenario: Scenario, calls: CallDraws) -> int:
     """The most legs the callers could make: one each, plus per caller of a type
     its possible redials, one transfer and one callback; and every outbound dial."""
+    per_caller, dials = _extra_legs(scenario)
     extra = 0
-    counts = np.bincount(calls.call_type[calls.call_type >= 0], minlength=len(scenario.call_types))
-    for k, ct in enumerate(scenario.call_types):
-        per_caller = (
-            (ct.retrial.max_attempts - 1 if ct.retrial else 0)
-            + (1 if ct.transfer else 0)
-            + (1 if ct.callback else 0)
-        )
-        extra += per_caller * int(counts[k])
-    return calls.n_calls + extra + sum(c.customers for c in scenario.outbound)
+    if per_caller.any():
+        types = calls.call_type
+        counts = np.bincount(types[types >= 0], minlength=per_caller.shape[0])
+        extra = int(per_caller @ counts)
+    return calls.n_calls + extra + dials
 
 
 class Legs:
@@ -98,6 +113,7 @@ __all__ = [
     "RETRIAL",
     "TRANSFER",
     "empty_observations",
+    "kernel_observations",
     "leg_capacity",
 ]
 
@@ -115,4 +131,43 @@ def empty_observations(scenario: Scenario, calls: CallDraws) -> Observations:
     obs.via_ivr[:n] = calls.via_ivr
     obs.caller[:] = -1
     obs.caller[:n] = np.arange(n)
+    return obs
+
+
+def kernel_observations(scenario: Scenario, calls: CallDraws) -> Observations:
+    """`empty_observations` for the compiled engine, allocated without filling
+    what the kernel writes for every leg that occurs (its outcome, offer, wait,
+    talk, wrap-up and group, at the end of the day; a new leg's type, arrival,
+    caller and kind when it starts): the other legs are cut off (`truncate`)."""
+    h = scenario.horizon
+    n = calls.n_calls
+    cap = leg_capacity(scenario, calls)
+    n_groups = len(scenario.agent_groups)
+    times = np.zeros((5, n_groups, h.n_intervals))
+    obs = Observations(
+        call_type=np.empty(cap, dtype=np.int32),
+        arrival=np.empty(cap),
+        offered=np.empty(cap),
+        outcome=np.empty(cap, dtype=np.int8),
+        wait=np.empty(cap),
+        talk=np.empty(cap),
+        wrap=np.empty(cap),
+        group=np.empty(cap, dtype=np.int32),
+        staffed=times[0],
+        scheduled=times[1],
+        ivr_time=np.zeros(cap),  # a transfer or callback leg has no IVR time
+        via_ivr=np.zeros(cap, dtype=bool),
+        on_break=times[2],
+        unpaid_break=times[3],
+        absent=times[4],
+        overtime=np.zeros(n_groups),
+        caller=np.arange(cap, dtype=np.int64),  # a first call is its own caller
+        leg=np.zeros(cap, dtype=np.int8),  # FIRST
+        attempt=np.zeros(cap, dtype=np.int16),
+        callback_offered=np.zeros(cap, dtype=bool),
+    )
+    obs.call_type[:n] = calls.call_type
+    obs.arrival[:n] = calls.arrival
+    obs.ivr_time[:n] = calls.ivr_time
+    obs.via_ivr[:n] = calls.via_ivr
     return obs

@@ -4,6 +4,13 @@ Staffing given as ``agents: N``, as a staffing line (``agents: [n, …]`` per
 interval) or as shifts all become one `AgentPlan` per agent, so the model has a
 single way to log agents in and out. Shrinkage (a fraction absent) is drawn here,
 per shift and replication, from the "shrinkage" stream.
+
+What depends on the scenario alone (the agents, their shifts and breaks, who
+could be taken by each absence) is worked out once per scenario
+(`roster_template`); a replication only draws its shrinkage (`absent_all_shift`)
+and picks the agents each absence takes (`absences`). `build_roster` makes the
+plans of both; the compiled engine reads the same two as arrays
+(`ccsim.models.pack_staff.staff_arrays`).
 """
 
 from __future__ import annotations
@@ -14,7 +21,8 @@ import numpy as np
 
 from ccsim.kernels.staffing import add_time_py as add_time  # shared with the kernel
 from ccsim.scenario.kinds.events import agents_away
-from ccsim.scenario.model import Break, Scenario, Shift
+from ccsim.scenario.memo import per_scenario
+from ccsim.scenario.model import AgentGroup, Break, Scenario, Shift
 from ccsim.streams import stream
 
 
@@ -63,68 +71,127 @@ def _line_shifts(counts: tuple[int, ...], start: float, interval: float) -> list
     return shifts
 
 
-def build_roster(scenario: Scenario, seed: int, replication: int) -> list[AgentPlan]:
-    """Every agent of every group, with shrinkage drawn for this replication."""
+#: An agent's plan before the draws: group, start, end, open end, breaks.
+_Plan = tuple[int, float, float, bool, tuple[tuple[float, float, bool], ...]]
+
+
+@dataclass(frozen=True)
+class RosterTemplate:
+    """A scenario's roster before its replication's draws.
+
+    ``plans``: per agent (group, start, end, open end, breaks), the fields of its
+    `AgentPlan` as the scenario gives them; ``group``/``start``/``end`` the same as
+    arrays. ``shrink``: per shift with shrinkage, (its stream index, first agent's
+    row, agents, shrinkage); its last agents are the ones absent. ``away``: per
+    absence, group outage or absenteeism spike in order, (the rows it could take
+    before shrinkage, start, end, count, fraction or None).
+    """
+
+    plans: tuple[_Plan, ...]
+    group: np.ndarray
+    start: np.ndarray
+    end: np.ndarray
+    shrink: tuple[tuple[int, int, int, float], ...]
+    away: tuple[tuple[np.ndarray, float, float, int, float | None], ...]
+
+
+def _group_shifts(scenario: Scenario, group: AgentGroup) -> list[Shift]:
+    """A group's shifts: as given, from its staffing line, or all day."""
     h = scenario.horizon
-    plans: list[AgentPlan] = []
+    if group.shifts:
+        return list(group.shifts)
+    if group.agents_per_interval is not None:
+        return _line_shifts(group.agents_per_interval, h.start, h.interval)
+    return [Shift(h.start, h.end, group.agents)]
+
+
+@per_scenario
+def roster_template(scenario: Scenario) -> RosterTemplate:
+    """Every agent of every group with its shift and breaks (`RosterTemplate`)."""
+    h = scenario.horizon
+    plans: list[_Plan] = []
+    shrink = []
     shift_index = 0
     for g, group in enumerate(scenario.agent_groups):
-        if group.shifts:
-            shifts = list(group.shifts)
-        elif group.agents_per_interval is not None:
-            shifts = _line_shifts(group.agents_per_interval, h.start, h.interval)
-        else:
-            shifts = [Shift(h.start, h.end, group.agents)]
-        for shift in shifts:
-            absent = 0
+        for shift in _group_shifts(scenario, group):
             if group.shrinkage > 0 and shift.agents > 0:
-                rng = stream(seed, replication, "shrinkage", shift_index)
-                absent = int(rng.binomial(shift.agents, group.shrinkage))
+                shrink.append((shift_index, len(plans), shift.agents, group.shrinkage))
             shift_index += 1
             due = [_break_times(b, shift.agents) for b in shift.breaks]
+            # Agents on duty at the end of the horizon stay until the queues they
+            # serve are empty (the drain).
+            open_end = shift.end >= h.end
             for a in range(shift.agents):
-                plans.append(
-                    AgentPlan(
-                        group=g,
-                        start=shift.start,
-                        end=shift.end,
-                        # Agents on duty at the end of the horizon stay until the
-                        # queues they serve are empty (the drain).
-                        open_end=shift.end >= h.end,
-                        breaks=[(due[i][a], b.length, b.paid) for i, b in enumerate(shift.breaks)],
-                        absent_all_shift=a >= shift.agents - absent,
-                    )
-                )
-    _assign_absences(scenario, plans)
-    return plans
+                breaks = tuple((due[i][a], b.length, b.paid) for i, b in enumerate(shift.breaks))
+                plans.append((g, shift.start, shift.end, open_end, breaks))
+    group_of = np.array([p[0] for p in plans], dtype=np.int64)
+    start = np.array([p[1] for p in plans], dtype=np.float64)
+    end = np.array([p[2] for p in plans], dtype=np.float64)
+    return RosterTemplate(
+        tuple(plans), group_of, start, end, tuple(shrink), _away(scenario, group_of, start, end)
+    )
 
 
-def _assign_absences(scenario: Scenario, plans: list[AgentPlan]) -> None:
-    """Explicit absences take agents on shift over the whole period, last listed
-    first; so do group outages (a count) and absenteeism spikes (a fraction of the
-    agents on shift then, rounded)."""
+def _away(scenario: Scenario, group, start, end) -> tuple:
+    """Explicit absences, group outages (a count: agents on shift over the whole
+    period) and absenteeism spikes (a fraction of everyone on shift during the
+    period, for their overlap), in order, with the agents each could take."""
     names = [g.name for g in scenario.agent_groups]
     away: list[tuple[str, float, float, int, float | None]] = [
         (a.group, a.start, a.end, a.agents, None) for a in scenario.absences
     ]
     away += agents_away(scenario.events)
-    for group, start, end, count, fraction in away:
-        g = names.index(group)
-        if fraction is None:  # a count: agents on shift over the whole period
-            candidates = [
-                p
-                for p in reversed(plans)
-                if p.group == g and not p.absent_all_shift and p.start <= start and p.end >= end
-            ]
-        else:  # a fraction of everyone on shift during the period, for their overlap
-            candidates = [
-                p
-                for p in reversed(plans)
-                if p.group == g and not p.absent_all_shift and p.start < end and p.end > start
-            ]
-            count = int(round(fraction * len(candidates)))
-        for p in candidates[:count]:
-            p.absences.append((max(start, p.start), min(end, p.end)))
+    out = []
+    for name, t0, t1, count, fraction in away:
+        whole = fraction is None  # on shift over the whole period, else at some time in it
+        could = ((start <= t0) & (end >= t1)) if whole else ((start < t1) & (end > t0))
+        could &= group == names.index(name)
+        could.flags.writeable = False
+        out.append((could, t0, t1, count, fraction))
+    return tuple(out)
+
+
+def absent_all_shift(scenario: Scenario, seed: int, replication: int) -> np.ndarray:
+    """Per agent, whether shrinkage keeps it away all shift in this replication: of
+    each shift's agents, the last ones, as many as drawn from the "shrinkage" stream."""
+    template = roster_template(scenario)
+    absent = np.zeros(len(template.plans), dtype=bool)
+    for index, lo, agents, shrinkage in template.shrink:
+        rng = stream(seed, replication, "shrinkage", index)
+        n = int(rng.binomial(agents, shrinkage))
+        absent[lo + agents - n : lo + agents] = True
+    return absent
+
+
+def absences(scenario: Scenario, absent: np.ndarray) -> list[tuple[int, float, float]]:
+    """The absences of this replication, in the order they are given to the agents:
+    (agent's row, start, end). Each takes agents present (not absent all shift, by
+    ``absent``), last listed first; a spike takes its fraction of them, rounded."""
+    template = roster_template(scenario)
+    out = []
+    for could, t0, t1, count, fraction in template.away:
+        rows = np.flatnonzero(could & ~absent)[::-1]
+        if fraction is not None:
+            count = int(round(fraction * len(rows)))
+        for p in rows[:count].tolist():
+            _, start, end, _, _ = template.plans[p]
+            out.append((p, max(t0, start), min(t1, end)))
+    return out
+
+
+def build_roster(scenario: Scenario, seed: int, replication: int) -> list[AgentPlan]:
+    """Every agent of every group, with shrinkage drawn for this replication."""
+    template = roster_template(scenario)
+    absent = absent_all_shift(scenario, seed, replication)
+    plans = [
+        AgentPlan(g, start, end, open_end, list(breaks), [], away)
+        for (g, start, end, open_end, breaks), away in zip(
+            template.plans, absent.tolist(), strict=True
+        )
+    ]
+    for p, t0, t1 in absences(scenario, absent):
+        plans[p].absences.append((t0, t1))
+    return plans
 
 
 def scheduled_time(scenario: Scenario, plans: list[AgentPlan]) -> np.ndarray:

@@ -34,14 +34,13 @@ def main(argv: list[str] | None = None) -> int:
     import numpy as np
 
     import ccsim
+    from ccsim.batch.allocator import keep_freed_memory
     from ccsim.metrics import replication_kpis, summarize
     from ccsim.metrics.compact import KpiLayout, KpiRows, summarize_rows
     from ccsim.metrics.kpis import replication_row
     from ccsim.models.calls import draw_calls
     from ccsim.models.center import simulate_day
     from ccsim.models.fast import simulate_day_fast
-
-    from ccsim.batch.allocator import keep_freed_memory
 
     keep_freed_memory()  # as every batch's replications run (`run_each`)
     scenario = ccsim.load_scenario(args.scenario)

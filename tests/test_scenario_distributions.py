@@ -135,6 +135,16 @@ BAD = [
      "call_types.billing.handle_time.by_period[0].from", 6, "is missing"),
     ('{by_period: [{from: "08:00", to: "12:00", value: 1s}], dist: gamma}', "2min",
      "call_types.billing.handle_time.dist", 6, "unknown key 'dist'; allowed keys: by_period"),
+    # a cv whose square underflows to 0 (the gamma's shape 1/cv² would divide by 0), or
+    # overflows (every kind's shape and scale then leave the floats)
+    ("{dist: gamma, mean: 1s, cv: 1e-300}", "2min", "call_types.billing.handle_time.cv", 6,
+     "is too small for a gamma distribution"),
+    ("{dist: gamma, mean: 1s, cv: 1e-160}", "2min", "call_types.billing.handle_time.cv", 6,
+     "its shape 1/cv² is infinite"),
+    ("2min", "{dist: lognormal, mean: 1min, cv: 1e200}", "call_types.billing.patience.cv", 7,
+     "must be <= 1000"),
+    ("{dist: weibull, mean: 1min, cv: 1001}", "2min", "call_types.billing.handle_time.cv", 6,
+     "must be <= 1000"),
 ]  # fmt: skip
 
 

@@ -19,6 +19,9 @@ MIXTURE_EXAMPLE = (
 )
 _UNITLESS_HINT = "a multiplier has no unit"
 _CV_HINT = " (cv 0 is a fixed duration: use dist: deterministic)"
+#: The largest coefficient of variation a distribution may be given (1 is the
+#: exponential's; beyond this its shape and scale no longer compute in floats).
+MAX_CV = 1000.0
 
 #: What `DistKind.build` returns: ``(params, values, components)`` of a `Distribution`.
 Canonical = tuple[tuple[float, ...], tuple[float, ...], tuple[tuple[float, Any], ...]]
@@ -51,7 +54,10 @@ class Reading:
         if key in ("low", "high"):
             return self.size(raw, loc, ge=0)
         if key == "cv":
-            return number(raw, loc, gt=0, hint=_CV_HINT)
+            cv = number(raw, loc, gt=0, hint=_CV_HINT)
+            if cv > MAX_CV:
+                fail(loc, f"must be <= {MAX_CV:g} (1 is the exponential's spread), got {raw!r}")
+            return cv
         if key in ("sigma", "shape"):
             return number(raw, loc, gt=0)
         if key == "mu":

@@ -104,7 +104,14 @@ class Gamma(DistKind):
     def from_params(self, p, spec, loc, reading):
         if "cv" not in p:
             return (p["shape"], p["scale"]), (), ()
-        return (1 / p["cv"] ** 2, p["mean"] * p["cv"] ** 2), (), ()
+        cv = p["cv"]
+        if not (cv**2 > 0 and math.isfinite(1 / cv**2)):
+            fail(
+                (*loc, "cv"),
+                f"is too small for a gamma distribution (its shape 1/cv² is infinite), got "
+                f"{describe_value(spec['cv'])}: for a fixed duration use dist: deterministic",
+            )
+        return (1 / cv**2, p["mean"] * cv**2), (), ()
 
     def mean(self, d):
         return d.params[0] * d.params[1]

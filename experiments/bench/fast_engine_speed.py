@@ -22,7 +22,8 @@ import ccsim
 from ccsim.models import fast
 from ccsim.models.calls import draw_calls
 from ccsim.models.center import simulate_day
-from ccsim.models.roster import build_roster
+from ccsim.models.legs import kernel_observations
+from ccsim.models.pack_staff import staff_arrays
 
 ROOT = Path(__file__).resolve().parents[2]
 DEFAULT = [
@@ -65,9 +66,8 @@ def measure(path: Path, days: int, seed: int = 1) -> dict:
         t, obs = _timed(lambda: fast.simulate_day_fast(scenario, calls, seed, r))  # noqa: B023
         legs.append(obs.n_calls)
         rates["simulate_day_fast"].append(obs.n_calls / t)
-        plans = build_roster(scenario, seed, r)
-        out = fast.empty_observations(scenario, calls)
-        args = fast.pack(scenario, calls, plans, out)
+        out = kernel_observations(scenario, calls)
+        args = fast.pack(scenario, calls, staff_arrays(scenario, seed, r), out)
         t, _ = _timed(lambda: fast.run_kernel(args))  # noqa: B023
         rates["kernel"].append(int(args["n_out"][0]) / t)
         t, ref = _timed(lambda: simulate_day(scenario, calls, seed, r))  # noqa: B023

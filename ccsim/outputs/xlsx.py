@@ -14,7 +14,7 @@ from typing import Any
 
 from ccsim.outputs.sheets import Sheet
 
-__all__ = ["NUMBER_FORMATS", "write_workbook"]
+__all__ = ["NUMBER_FORMATS", "WORKBOOK_ROWS", "for_workbook", "write_workbook"]
 
 #: Excel number format of each kind of column (text: none): the terminal tables'
 #: and the report's formats (`ccsim.outputs.report.format_value`), so all show the same digits.
@@ -22,6 +22,11 @@ NUMBER_FORMATS = {"pct": "0.0%", "sec": "0.0", "money": "#,##0.00", "num": "#,##
 #: Excel limits a sheet's name to 31 characters.
 _SHEET_NAME = 31
 _MAX_WIDTH = 40
+#: Rows a workbook sheet takes at most. A long table beyond it (every replication's
+#: KPIs of a large batch) keeps its day rows only, in a sheet named ``<name>_day``:
+#: Excel opens no sheet of more than 1,048,576 rows, and openpyxl writes ~10,000
+#: rows a second, so 100,000 rows are ~10 s. The CSV of the same name has every row.
+WORKBOOK_ROWS = 100_000
 
 
 def _cell(value: Any) -> Any:
@@ -77,14 +82,25 @@ def _add_sheet(book, sheet: Sheet) -> None:
     ws.page_setup.orientation = "landscape"
 
 
+def for_workbook(sheet: Sheet) -> Sheet:
+    """``sheet``, or for one of more than `WORKBOOK_ROWS` rows with a ``scope`` column,
+    its day rows as ``<name>_day`` (the first `WORKBOOK_ROWS` of them)."""
+    if len(sheet.rows) <= WORKBOOK_ROWS or "scope" not in sheet.columns:
+        return sheet
+    at = sheet.columns.index("scope")
+    day = [row for row in sheet.rows if row[at] == "day"][:WORKBOOK_ROWS]
+    return Sheet(f"{sheet.name}_day", sheet.columns, sheet.kinds, day)
+
+
 def write_workbook(sheets: list[Sheet], path: Path) -> Path:
-    """Write ``sheets`` into one .xlsx workbook at ``path``."""
+    """Write ``sheets`` into one .xlsx workbook at ``path`` (a long one cut to its day
+    rows: `for_workbook`)."""
     from openpyxl import Workbook
 
     book = Workbook()
     book.remove(book.active)
     for sheet in sheets:
-        _add_sheet(book, sheet)
+        _add_sheet(book, for_workbook(sheet))
     from ccsim.atomic import atomic_path
 
     with atomic_path(path) as tmp:  # a reader never sees half a workbook

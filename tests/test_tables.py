@@ -65,3 +65,19 @@ def test_risk_frame_leads_with_the_day(result):
     assert df.loc[0, "scope"] == "day"
     assert len(df) == result.scenario.horizon.n_intervals + 1
     assert df["p_meet_target"].dropna().between(0, 1).all()
+
+
+def test_a_batchs_rows_give_the_table_of_its_documents(result):
+    """The batch's table is read off its rows at once (one walk of the layout); it is
+    the table of walking each replication's document, cell for cell."""
+    from ccsim.batch.tables import tidy_replications
+    from ccsim.metrics.compact import KpiRows
+
+    assert isinstance(result.kpis, KpiRows)
+    at_once = tidy_replications(result.kpis, result.scenario)
+    one_by_one = tidy_replications(list(result.kpis), result.scenario)
+    pd.testing.assert_frame_equal(at_once, one_by_one)
+    # and a hand-picked cell: replication 2's day service level, from its document
+    row = at_once[(at_once.replication == 2) & (at_once.scope == "day")]
+    sl = row[row.kpi == "service_level"]["value"].item()
+    assert sl == result.kpis[2]["summary"]["service_level"]

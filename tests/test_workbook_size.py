@@ -25,15 +25,16 @@ def test_a_sheet_within_the_limit_is_written_whole(monkeypatch):
     assert xlsx.for_workbook(sheet) is sheet
 
 
-def test_a_longer_one_keeps_its_day_rows(monkeypatch):
+def test_a_longer_one_keeps_its_day_kpis_one_row_per_replication(monkeypatch):
     monkeypatch.setattr(xlsx, "WORKBOOK_ROWS", 50)
-    cut = xlsx.for_workbook(_long(11))  # 55 rows: 22 of the day
-    assert cut.name == "replications_day" and cut.columns == COLUMNS
-    assert len(cut.rows) == 22 and {row[1] for row in cut.rows} == {"day"}
-    assert [row[0] for row in cut.rows[:4]] == [0, 0, 1, 1]  # replication order kept
-    # and never more than the limit, even of day rows alone
-    assert len(xlsx.for_workbook(_long(40)).rows) == 50
-    # a table without scopes is never cut
+    cut = xlsx.for_workbook(_long(11))  # 55 rows: 11 replications
+    assert cut.name == "replications_day"
+    assert cut.columns == ["replication", "offered", "service_level"]
+    assert cut.kinds == ["num", "num", "pct"]
+    assert cut.rows[0] == [0, 10.0, 0.8] and [row[0] for row in cut.rows] == list(range(11))
+    # never more rows than the limit
+    assert len(xlsx.for_workbook(_long(60)).rows) == 50
+    # a table without replications is never cut
     wide = Sheet("summary", ["kpi", "mean"], ["text", "kpi"], [["offered", 1.0]] * 60)
     assert xlsx.for_workbook(wide) is wide
 
@@ -48,6 +49,7 @@ def test_the_workbook_and_the_csv_of_a_cut_table(tmp_path, monkeypatch):
     xlsx.write_workbook([sheet], tmp_path / "results.xlsx")
     csv = write_sheet(sheet, tmp_path)
     ws = load_workbook(tmp_path / "results.xlsx")["replications_day"]
-    assert ws.max_row == 1 + 22 and [c.value for c in ws[1]] == COLUMNS
-    assert ws.cell(3, 6).number_format == "0.0%"  # service level, as everywhere
+    assert ws.max_row == 1 + 11 and [c.value for c in ws[1]][:2] == ["replication", "offered"]
+    assert ws.cell(2, 3).number_format == "0.0%"  # service level, as everywhere
+    assert ws.freeze_panes == "A2"
     assert len(csv.read_text(encoding="utf-8-sig").splitlines()) == 1 + 55

@@ -28,6 +28,7 @@ import numpy as np
 import pandas as pd
 
 from ccsim.metrics import per_replication_table
+from ccsim.metrics.compact import KpiRows
 from ccsim.observations import CALL_COLUMNS, LEGS
 
 if TYPE_CHECKING:
@@ -85,12 +86,35 @@ def tidy_replications(kpis: Sequence[dict[str, Any]], scenario: Scenario) -> pd.
     pandas.DataFrame
         One row per replication × scope × name or interval × KPI.
     """
-    rows = per_replication_table(kpis, scenario)
-    table = pd.DataFrame(rows, columns=["replication", "scope", "key", "kpi", "value"])
+    if isinstance(kpis, KpiRows):  # a batch's: one walk of the layout, not one per replication
+        table = _tidy_rows(kpis, scenario)
+    else:
+        rows = per_replication_table(kpis, scenario)
+        table = pd.DataFrame(rows, columns=["replication", "scope", "key", "kpi", "value"])
     is_interval = table["scope"] == "interval"
     table.insert(3, "interval", table["key"].where(is_interval, ""))
     table["key"] = table["key"].where(~is_interval, "")
     return table.rename(columns={"key": "name"})[REPLICATION_COLUMNS]
+
+
+def _tidy_rows(kpis: KpiRows, scenario: Scenario) -> pd.DataFrame:
+    """`per_replication_table` of a batch's rows at once: its rows for a document
+    whose numbers are their own column indices say which column each tidy row reads,
+    the same for every replication (one layout)."""
+    skeleton = per_replication_table([kpis.layout.build(lambda j: j)], scenario)
+    columns = np.array([row["value"] for row in skeleton], dtype=np.int64)
+    n = len(kpis)
+    table = pd.DataFrame(
+        {
+            "replication": np.repeat(np.arange(n), len(skeleton)),
+            **{
+                name: np.tile(np.array([row[name] for row in skeleton], dtype=object), n)
+                for name in ("scope", "key", "kpi")
+            },
+            "value": kpis.matrix[:, columns].ravel(),
+        }
+    )
+    return table
 
 
 def replications_frame(result: RunResult) -> pd.DataFrame:

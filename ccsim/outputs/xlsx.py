@@ -12,7 +12,7 @@ import math
 from pathlib import Path
 from typing import Any
 
-from ccsim.outputs.sheets import Sheet
+from ccsim.outputs.sheets import Sheet, kpi_kind
 
 __all__ = ["NUMBER_FORMATS", "WORKBOOK_ROWS", "for_workbook", "write_workbook"]
 
@@ -23,9 +23,10 @@ NUMBER_FORMATS = {"pct": "0.0%", "sec": "0.0", "money": "#,##0.00", "num": "#,##
 _SHEET_NAME = 31
 _MAX_WIDTH = 40
 #: Rows a workbook sheet takes at most. A long table beyond it (every replication's
-#: KPIs of a large batch) keeps its day rows only, in a sheet named ``<name>_day``:
-#: Excel opens no sheet of more than 1,048,576 rows, and openpyxl writes ~10,000
-#: rows a second, so 100,000 rows are ~10 s. The CSV of the same name has every row.
+#: KPIs of a large batch) gives the workbook its day KPIs only, one row per
+#: replication, in a sheet named ``<name>_day``: Excel opens no sheet of more than
+#: 1,048,576 rows, and openpyxl writes ~10,000 six-cell rows a second, so 100,000
+#: rows take ~10 s. The CSV of the same name has every row.
 WORKBOOK_ROWS = 100_000
 
 
@@ -83,13 +84,21 @@ def _add_sheet(book, sheet: Sheet) -> None:
 
 
 def for_workbook(sheet: Sheet) -> Sheet:
-    """``sheet``, or for one of more than `WORKBOOK_ROWS` rows with a ``scope`` column,
-    its day rows as ``<name>_day`` (the first `WORKBOOK_ROWS` of them)."""
-    if len(sheet.rows) <= WORKBOOK_ROWS or "scope" not in sheet.columns:
+    """``sheet``, or for a long one of more than `WORKBOOK_ROWS` rows (every
+    replication × scope × KPI) its day KPIs as ``<name>_day``: one row per
+    replication, one column per KPI (the first `WORKBOOK_ROWS` replications)."""
+    if len(sheet.rows) <= WORKBOOK_ROWS or not {"replication", "scope"} <= set(sheet.columns):
         return sheet
-    at = sheet.columns.index("scope")
-    day = [row for row in sheet.rows if row[at] == "day"][:WORKBOOK_ROWS]
-    return Sheet(f"{sheet.name}_day", sheet.columns, sheet.kinds, day)
+    rep, scope = sheet.columns.index("replication"), sheet.columns.index("scope")
+    kpi, value = sheet.columns.index("kpi"), sheet.columns.index("value")
+    days: dict[Any, dict[str, Any]] = {}
+    for row in sheet.rows:
+        if row[scope] == "day":
+            days.setdefault(row[rep], {})[row[kpi]] = row[value]
+    names = list(dict.fromkeys(name for day in days.values() for name in day))
+    rows = [[r, *(day.get(name) for name in names)] for r, day in days.items()]
+    kinds = ["num", *(kpi_kind(name) for name in names)]
+    return Sheet(f"{sheet.name}_day", ["replication", *names], kinds, rows[:WORKBOOK_ROWS])
 
 
 def write_workbook(sheets: list[Sheet], path: Path) -> Path:

@@ -22,6 +22,8 @@ DIGITS = 4
 def figure_text(value: Any) -> str:
     """A cell as text: numbers to `DIGITS` significant digits (at most 4 decimals, the
     integer part kept whole), None and NaN empty, booleans and text as they are."""
+    if type(value) is str:  # most cells of a long table: first, and as they are
+        return value
     if value is None:
         return ""
     if isinstance(value, bool) or not isinstance(value, int | float):

@@ -184,13 +184,16 @@ def replications_sheet(result: RunResult) -> Sheet:
 
     skip = unused_kpis(result.scenario)
     table = tidy_replications(result.kpis, result.scenario)
-    table = table[~table["kpi"].str.split(".").str[0].isin(skip)]
+    # Decided per KPI name, not per row: a large batch's table has millions of rows.
+    unused = [k for k in table["kpi"].unique() if str(k).split(".")[0] in skip]
+    table = table[~table["kpi"].isin(unused)]
     kinds = {"replication": "num", "value": "kpi"}
+    columns = [table[c].tolist() for c in REPLICATION_COLUMNS]  # plain ints, floats, str
     return Sheet(
         "replications",
         list(REPLICATION_COLUMNS),
         [kinds.get(c, "text") for c in REPLICATION_COLUMNS],
-        [[int(r[0]), *r[1:]] for r in table.itertuples(index=False, name=None)],
+        [list(row) for row in zip(*columns, strict=True)],
     )
 
 

@@ -123,17 +123,28 @@ class Observations:
             setattr(self, name, getattr(self, name)[:n])
 
     @classmethod
-    def empty(cls, n_calls: int, n_groups: int, n_intervals: int) -> Observations:
-        """Arrays for ``n_calls`` calls, every outcome still unknown (-1)."""
+    def empty(
+        cls, n_calls: int, n_groups: int, n_intervals: int, filled: bool = True
+    ) -> Observations:
+        """Arrays for ``n_calls`` calls, every outcome still unknown (-1). With
+        ``filled`` False the columns an engine writes for every leg that occurs
+        (type, arrival, offer, outcome, wait, talk, wrap-up, group) are left as
+        allocated: the compiled engine writes them and cuts off the rest."""
+
+        def column(fill: float, dtype: type = np.float64) -> np.ndarray:
+            if filled:
+                return np.full(n_calls, fill, dtype=dtype)
+            return np.empty(n_calls, dtype=dtype)
+
         return cls(
-            call_type=np.zeros(n_calls, dtype=np.int32),
-            arrival=np.zeros(n_calls),
-            offered=np.full(n_calls, np.nan),
-            outcome=np.full(n_calls, -1, dtype=np.int8),
-            wait=np.full(n_calls, np.nan),
-            talk=np.zeros(n_calls),
-            wrap=np.zeros(n_calls),
-            group=np.full(n_calls, -1, dtype=np.int32),
+            call_type=column(0, np.int32),
+            arrival=column(0.0),
+            offered=column(np.nan),
+            outcome=column(-1, np.int8),
+            wait=column(np.nan),
+            talk=column(0.0),
+            wrap=column(0.0),
+            group=column(-1, np.int32),
             staffed=np.zeros((n_groups, n_intervals)),
             scheduled=np.zeros((n_groups, n_intervals)),
             ivr_time=np.zeros(n_calls),

@@ -77,42 +77,59 @@ def _count_at(values: Any, at: int, lam: float) -> tuple[int, int]:
     """One Poisson(``lam``) count, exactly as the compiled draws (numba's generator)
     always gave it, so that every seed keeps its callers, from the uniforms
     ``values[at]``, ``values[at + 1]``, ... (each read once, in order); returns the
-    count and where the next unread number is.
+    count and where the next unread number is (`_count`, with ``lam``'s constants).
+    """
+    if lam == 0:
+        return 0, at
+    return _count(values, at, _constants(lam))
+
+
+@functools.lru_cache(maxsize=4096)
+def _constants(lam: float) -> tuple[float, ...]:
+    """What `_count` needs of ``lam`` > 0: ``(lam, 2a, b, vr, a, log(invalpha),
+    log(lam))`` of the transformed-rejection method (``lam >= 10``), or ``(lam,
+    exp(-lam), 0, ...)`` (multiplying uniforms)."""
+    if lam >= 10:
+        _, loglam, b, a, _, vr, log_invalpha = _ptrs_constants(lam)
+        return (lam, 2 * a, b, vr, a, log_invalpha, loglam)
+    return (lam, math.exp(-lam), 0.0, 0.0, 0.0, 0.0, 0.0)
+
+
+def _count(values: Any, at: int, constants: tuple[float, ...]) -> tuple[int, int]:
+    """One Poisson count from ``values[at]``, ... (`_count_at`); returns the count
+    and where the next unread number is.
 
     numba's transformed-rejection method (``lam >= 10``) truncates a candidate where
     numpy floors it, so about one count in 10^5 differs from ``rng.poisson(lam)``;
     this is numba's algorithm, step for step, on the same uniforms (``rng.random()``
     is the generator's ``next_double``) and with libm's ``exp`` and ``log``.
     """
-    if lam >= 10:
-        slam, loglam, b, a, invalpha, vr, log_invalpha = _ptrs_constants(lam)
-        while True:
-            u = values[at] - 0.5
-            v = values[at + 1]
-            at += 2
-            us = 0.5 - abs(u)
-            k = int((2 * a / us + b) * u + lam + 0.43)
-            if us >= 0.07 and v <= vr:
-                return k, at
-            if k < 0 or (us < 0.013 and v > us):
-                continue
-            # log(v) of 0.0 is -inf in numba (the test then fails); math.log raises.
-            log_v = math.log(v) if v > 0.0 else -math.inf
-            if log_v + log_invalpha - math.log(a / (us * us) + b) <= (
-                -lam + k * loglam - _loggam(k + 1)
-            ):
-                return k, at
-    if lam == 0:
-        return 0, at
-    enlam = math.exp(-lam)
-    x, prod = 0, 1.0
-    while True:
-        prod *= values[at]
+    lam, c, b, vr, a, log_invalpha, loglam = constants
+    if not b:  # multiply uniforms until the product falls to exp(-lam) or below
+        prod = values[at]
         at += 1
-        if prod > enlam:
-            x += 1
-        else:
-            return x, at
+        k = 0
+        while prod > c:
+            k += 1
+            prod *= values[at]
+            at += 1
+        return k, at
+    log = math.log
+    while True:  # transformed rejection: candidates until one is accepted
+        u = values[at] - 0.5
+        v = values[at + 1]
+        at += 2
+        us = 0.5 - abs(u)
+        k = int((c / us + b) * u + lam + 0.43)  # c = 2a
+        if us >= 0.07 and v <= vr:
+            return k, at
+        if k < 0 or (us < 0.013 and v > us):
+            continue
+        # log(v) of 0.0 is -inf in numba (the test then fails); math.log raises.
+        if (log(v) if v > 0.0 else -math.inf) + log_invalpha - log(a / (us * us) + b) <= (
+            -lam + k * loglam - _loggam(k + 1)
+        ):
+            return k, at
 
 
 @functools.lru_cache(maxsize=4096)
@@ -216,7 +233,7 @@ def _poisson_arrivals(
 class _Day(NamedTuple):
     """What a day's rates give `_poisson_arrivals` before any number is drawn."""
 
-    intervals: tuple[tuple[float, ...], ...]  # `_count_intervals`'s plan
+    intervals: tuple[tuple[int, tuple[float, ...]], ...]  # `_count_intervals`'s plan
     expected: float  # numbers the day reads, about (the batch's size)
     lows: np.ndarray  # per interval with calls, its start...
     highs: np.ndarray  # ...and the last time before its end
@@ -226,20 +243,12 @@ class _Day(NamedTuple):
 def _plan(means: tuple[float, ...], start: float, interval: float) -> _Day:
     """The `_Day` of these means per interval (a day's means repeat from one
     replication to the next: worked out once). Per interval with calls, the plan
-    holds ``(i, lam, 2a, b, vr, a, log(invalpha), log(lam))`` of the
-    transformed-rejection method (``lam >= 10``: two numbers read, most often), or
-    ``(i, lam, exp(-lam), 0, ...)`` (about ``lam + 1`` numbers read)."""
+    holds ``(i, constants)``: its index and `_constants` (``lam >= 10``: two numbers
+    read, most often; else about ``lam + 1``)."""
     if not all(0.0 <= m < math.inf for m in means):  # NaN fails too
         raise ValueError("rates must be finite and >= 0")
-    plan = []
-    for i, lam in enumerate(means):
-        if lam <= 0.0:
-            continue  # no calls, and no random numbers consumed
-        if lam >= 10:
-            _, loglam, b, a, _, vr, log_invalpha = _ptrs_constants(lam)
-            plan.append((i, lam, 2 * a, b, vr, a, log_invalpha, loglam))
-        else:
-            plan.append((i, lam, math.exp(-lam), 0.0, 0.0, 0.0, 0.0, 0.0))
+    # no calls where the mean is 0, and no random numbers consumed
+    plan = [(i, _constants(lam)) for i, lam in enumerate(means) if lam > 0.0]
     small = sum(m + 1.0 for m in means if 0.0 < m < 10.0)  # numbers small counts read
     which = np.array([p[0] for p in plan], dtype=np.int64)
     lows = start + which * interval
@@ -249,39 +258,13 @@ def _plan(means: tuple[float, ...], start: float, interval: float) -> _Day:
 
 
 def _count_intervals(values: Any, plan: tuple, firsts: list[int], counts: list[int]) -> int:
-    """Count the calls of each interval of ``plan`` not counted yet, appending where
-    its times' uniforms start and how many there are; returns the next unread number.
-
-    Each count is `_count_at`'s, step for step, written out here (a function call
-    per interval costs as much as the count). Reading past ``values`` raises
-    IndexError with the counts so far complete: call again on a longer batch to go on.
-    """
+    """Count the calls of each interval of ``plan`` not counted yet (`_count`),
+    appending where its times' uniforms start and how many there are; returns the
+    next unread number. Reading past ``values`` raises IndexError with the counts so
+    far complete: call again on a longer batch to go on."""
     at = firsts[-1] + counts[-1] if counts else 0
-    log = math.log
-    for _, lam, c, b, vr, a, log_invalpha, loglam in plan[len(counts) :]:
-        if b:  # transformed rejection: candidates until one is accepted
-            while True:
-                u = values[at] - 0.5
-                v = values[at + 1]
-                at += 2
-                us = 0.5 - abs(u)
-                k = int((c / us + b) * u + lam + 0.43)
-                if us >= 0.07 and v <= vr:
-                    break
-                if k < 0 or (us < 0.013 and v > us):
-                    continue
-                if (log(v) if v > 0.0 else -math.inf) + log_invalpha - log(a / (us * us) + b) <= (
-                    -lam + k * loglam - _loggam(k + 1)
-                ):
-                    break
-        else:
-            prod = values[at]
-            at += 1
-            k = 0
-            while prod > c:
-                k += 1
-                prod *= values[at]
-                at += 1
+    for _, constants in plan[len(counts) :]:
+        k, at = _count(values, at, constants)
         firsts.append(at)
         counts.append(k)
         at += k

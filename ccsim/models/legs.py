@@ -121,16 +121,8 @@ __all__ = [
 def empty_observations(scenario: Scenario, calls: CallDraws) -> Observations:
     """`Observations` with room for every leg that may occur (`Legs`), the callers'
     first calls in the first rows, with their drawn columns filled in."""
-    h = scenario.horizon
-    n = calls.n_calls
-    cap = leg_capacity(scenario, calls)
-    obs = Observations.empty(cap, len(scenario.agent_groups), h.n_intervals)
-    obs.call_type[:n] = calls.call_type
-    obs.arrival[:n] = calls.arrival
-    obs.ivr_time[:n] = calls.ivr_time
-    obs.via_ivr[:n] = calls.via_ivr
-    obs.caller[:] = -1
-    obs.caller[:n] = np.arange(n)
+    obs = _first_calls(scenario, calls, filled=True)
+    obs.caller[calls.n_calls :] = -1
     return obs
 
 
@@ -139,33 +131,15 @@ def kernel_observations(scenario: Scenario, calls: CallDraws) -> Observations:
     what the kernel writes for every leg that occurs (its outcome, offer, wait,
     talk, wrap-up and group, at the end of the day; a new leg's type, arrival,
     caller and kind when it starts): the other legs are cut off (`truncate`)."""
-    h = scenario.horizon
+    return _first_calls(scenario, calls, filled=False)
+
+
+def _first_calls(scenario: Scenario, calls: CallDraws, filled: bool) -> Observations:
+    """`Observations.empty` with room for every leg, the callers' drawn columns in
+    the first rows (a first call is its own caller: ``caller`` counts up)."""
     n = calls.n_calls
     cap = leg_capacity(scenario, calls)
-    n_groups = len(scenario.agent_groups)
-    times = np.zeros((5, n_groups, h.n_intervals))
-    obs = Observations(
-        call_type=np.empty(cap, dtype=np.int32),
-        arrival=np.empty(cap),
-        offered=np.empty(cap),
-        outcome=np.empty(cap, dtype=np.int8),
-        wait=np.empty(cap),
-        talk=np.empty(cap),
-        wrap=np.empty(cap),
-        group=np.empty(cap, dtype=np.int32),
-        staffed=times[0],
-        scheduled=times[1],
-        ivr_time=np.zeros(cap),  # a transfer or callback leg has no IVR time
-        via_ivr=np.zeros(cap, dtype=bool),
-        on_break=times[2],
-        unpaid_break=times[3],
-        absent=times[4],
-        overtime=np.zeros(n_groups),
-        caller=np.arange(cap, dtype=np.int64),  # a first call is its own caller
-        leg=np.zeros(cap, dtype=np.int8),  # FIRST
-        attempt=np.zeros(cap, dtype=np.int16),
-        callback_offered=np.zeros(cap, dtype=bool),
-    )
+    obs = Observations.empty(cap, len(scenario.agent_groups), scenario.horizon.n_intervals, filled)
     obs.call_type[:n] = calls.call_type
     obs.arrival[:n] = calls.arrival
     obs.ivr_time[:n] = calls.ivr_time
